@@ -1,0 +1,227 @@
+# beeldbel — see README.md. The two commands a person needs:
+#   make run    install what is missing, build, start the whole system locally
+#   make test   the same set-up, then every test; last line "N passed, N failed"
+# Everything generated goes to build/ and dist/ (git-ignored).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules
+
+B        := build
+DIST     := dist
+OUT      := $(B)/test-output
+SRCROOT  := $(B)/src
+DEPS_W   := $(B)/deps/wasm
+DEPS_N   := $(B)/deps/native
+STAMP    := $(B)/stamps
+
+# ---- toolchain ---------------------------------------------------------------
+
+EMCC_WANT := 3.1.6
+# Every Emscripten call goes through our config (emsdk.cfg) and Debian's acorn.
+# NODE_OPTIONS is scoped to Emscripten calls: configure's test programs run in
+# node and need it too (see emsdk.cfg).
+EMENV  := EM_CONFIG=$(CURDIR)/emsdk.cfg NODE_PATH=/usr/share/nodejs NODE_OPTIONS=--no-experimental-fetch
+EMCC   := $(EMENV) emcc
+NODE   := node
+CLANG  := clang
+
+# Debian packages the project needs. Commands that may come from elsewhere
+# (node, npm) are checked as commands instead; see src/build/apt-deps.sh.
+APT_PACKAGES := emscripten binaryen node-acorn janus janus-dev chromium \
+  chromium-driver libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
+  dpkg-dev clang libclang-rt-14-dev nasm brotli gcc make iproute2 \
+  fonts-dejavu-core
+APT_COMMANDS := node:nodejs npm:npm
+
+# ---- sources -------------------------------------------------------------------
+
+# Engine modules: plain C, no I/O, built natively and for WASM alike.
+ENGINE_MODULES := core codec crypto signal
+ENGINE_SRC  := $(foreach m,$(ENGINE_MODULES),$(wildcard src/$(m)/*.c))
+BINDING_SRC := $(wildcard src/binding/*.c)
+TEST_SRC    := $(wildcard tests/unit/*.c) $(wildcard tests/common/*.c)
+ENGINE_HDR  := $(wildcard include/beeldbel/*.h) src/crypto/mbedtls_config.h
+
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Werror
+INC_N    := -Iinclude -I$(DEPS_N)/include
+INC_W    := -Iinclude -I$(DEPS_W)/include
+MBED_DEF := -DMBEDTLS_CONFIG_FILE='"mbedtls/beeldbel_config.h"'
+LIBS_N   := $(DEPS_N)/lib/libvpx.a $(DEPS_N)/lib/libopus.a $(DEPS_N)/lib/libmbedcrypto.a $(DEPS_N)/lib/libcjson.a
+LIBS_W   := $(DEPS_W)/lib/libvpx.a $(DEPS_W)/lib/libopus.a $(DEPS_W)/lib/libmbedcrypto.a $(DEPS_W)/lib/libcjson.a
+SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+CFLAGS_N := -std=gnu11 -g -O1 $(WARN) $(SAN) $(INC_N) $(MBED_DEF)
+CFLAGS_B := -std=gnu11 -g -O2 $(WARN) $(INC_N) $(MBED_DEF)
+# Codecs need -O3 in WASM (-Oz halves their speed; DESIGN.md).
+CFLAGS_W := -std=gnu11 -O3 $(WARN) $(INC_W) $(MBED_DEF)
+
+ENGINE_MJS := $(B)/wasm/beeldbel-engine.mjs
+EM_LINK := -O3 -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createBeeldbelEngine \
+  -sENVIRONMENT=web,worker,node -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 \
+  -sFILESYSTEM=0 -sDYNAMIC_EXECUTION=0 -sTEXTDECODER=2 \
+  -sEXPORTED_FUNCTIONS=_malloc,_free \
+  -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
+
+.PHONY: all deps apt npm sources libs wasm native web test bench run clean distclean help check-root check-emcc
+all: wasm native web
+
+help:
+	@echo "make run    - install what is missing, build, start beeldbel on localhost"
+	@echo "make test   - the same, then run every test"
+	@echo "make bench  - benchmarks (native and WASM in one run, with ratios)"
+	@echo "make deps | wasm | native | web | clean"
+
+# ---- deps: Debian packages, Debian source packages, npm packages ---------------
+
+deps: apt libs npm
+
+apt:
+	@sh src/build/apt-deps.sh "$(APT_PACKAGES)" "$(APT_COMMANDS)"
+
+# A deb-src twin of the configured Debian source, written only if apt has no
+# deb-src entry yet; then the source packages, unpacked and patched.
+$(SRCROOT)/.fetched: src/build/deps.sh | apt
+	@if ! grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then \
+	  [ "$$(id -u)" = 0 ] || { echo "make: root is needed to add a deb-src entry (root nodig)" >&2; exit 1; }; \
+	  sh src/build/apt-deb-src.sh /etc/apt/sources.list.d/beeldbel-deb-src.sources; \
+	  apt-get update -q; \
+	fi
+	sh src/build/deps.sh fetch $(SRCROOT)
+	touch $@
+
+sources: $(SRCROOT)/.fetched
+
+define build_lib # 1 lib, 2 target, 3 prefix, 4 extra prerequisites, 5 env
+$(3)/.$(1): $(SRCROOT)/.fetched src/build/deps.sh $(4) | check-emcc
+	@echo "  DEPS  $(1) ($(2))"
+	$(5) sh src/build/deps.sh build $(1) $(2) $(SRCROOT) $(3) src/crypto
+	touch $$@
+endef
+$(eval $(call build_lib,opus,wasm,$(DEPS_W),,$(EMENV)))
+$(eval $(call build_lib,libvpx,wasm,$(DEPS_W),,$(EMENV)))
+$(eval $(call build_lib,mbedtls,wasm,$(DEPS_W),src/crypto/mbedtls_config.h,$(EMENV)))
+$(eval $(call build_lib,cjson,wasm,$(DEPS_W),,$(EMENV)))
+$(eval $(call build_lib,opus,native,$(DEPS_N),,))
+$(eval $(call build_lib,libvpx,native,$(DEPS_N),,))
+$(eval $(call build_lib,mbedtls,native,$(DEPS_N),src/crypto/mbedtls_config.h,))
+$(eval $(call build_lib,cjson,native,$(DEPS_N),,))
+
+# The two libvpx builds (and the two opus builds) would each use every core;
+# chaining them keeps `make -j2` from running four compilers at once.
+$(DEPS_N)/.libvpx: | $(DEPS_W)/.libvpx
+$(DEPS_N)/.opus: | $(DEPS_W)/.opus
+$(DEPS_W)/.libvpx: | $(DEPS_W)/.opus
+
+LIB_STAMPS := $(foreach t,$(DEPS_W) $(DEPS_N),$(foreach l,opus libvpx mbedtls cjson,$(t)/.$(l)))
+libs: $(LIB_STAMPS)
+$(LIBS_W): $(foreach l,opus libvpx mbedtls cjson,$(DEPS_W)/.$(l)) ;
+$(LIBS_N): $(foreach l,opus libvpx mbedtls cjson,$(DEPS_N)/.$(l)) ;
+
+npm: tests/node_modules/.installed
+tests/node_modules/.installed: tests/package.json tests/package-lock.json | apt
+	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+check-emcc: | apt
+	@v=$$($(EMENV) emcc --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1); \
+	if [ "$$v" != "$(EMCC_WANT)" ]; then \
+	  echo "make: emcc $(EMCC_WANT) (Debian 12) is required, found '$${v:-none}'." >&2; \
+	  echo "make: emcc $(EMCC_WANT) (Debian 12) is vereist, gevonden: '$${v:-geen}'." >&2; exit 1; fi
+
+# ---- native build (ASan + UBSan, for tests) and an optimised one for benchmarks ----
+
+OBJ_N := $(patsubst %.c,$(B)/native/obj/%.o,$(ENGINE_SRC) $(TEST_SRC))
+OBJ_B := $(patsubst %.c,$(B)/native-opt/obj/%.o,$(ENGINE_SRC))
+
+$(B)/native/obj/%.o: %.c $(LIBS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_N) -MMD -MP -c $< -o $@
+
+$(B)/native-opt/obj/%.o: %.c $(LIBS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_B) -MMD -MP -c $< -o $@
+
+$(B)/native/unit_tests: $(OBJ_N) $(LIBS_N)
+	$(CLANG) $(SAN) -o $@ $(OBJ_N) $(LIBS_N) -lm
+
+native: $(B)/native/unit_tests $(B)/native/libbb_loopback.so
+
+# LD_PRELOAD shim that lets Janus offer 127.0.0.1 as an ICE candidate
+# (loopback-only machines and tests; see src/system/loopback_ifaddrs.c).
+$(B)/native/libbb_loopback.so: src/system/loopback_ifaddrs.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl
+
+# ---- WASM build ------------------------------------------------------------------
+
+OBJ_W := $(patsubst %.c,$(B)/wasm/obj/%.o,$(ENGINE_SRC) $(BINDING_SRC))
+OBJ_WT := $(patsubst %.c,$(B)/wasm/obj/%.o,$(TEST_SRC))
+
+$(B)/wasm/obj/%.o: %.c $(LIBS_W) | check-emcc
+	@mkdir -p $(@D)
+	$(EMCC) $(CFLAGS_W) -MMD -MP -c $< -o $@
+
+$(ENGINE_MJS): $(OBJ_W) $(LIBS_W)
+	$(EMCC) $(EM_LINK) -o $@ $(OBJ_W) $(LIBS_W)
+
+# The C unit tests as one node program: same sources, same digests expected.
+$(B)/wasm/unit_tests.js: $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(OBJ_WT) $(LIBS_W)
+	$(EMCC) -O3 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
+	  -sINITIAL_MEMORY=67108864 -o $@ $(filter %.o,$^) $(LIBS_W)
+
+wasm: $(ENGINE_MJS) $(B)/wasm/unit_tests.js
+
+# ---- web: the widget bundle in dist/ ------------------------------------------------
+
+WEB_JS := $(wildcard web/widget/*.js web/engine/*.js)
+WEB_DEMO := $(wildcard web/demo/*)
+
+web: $(DIST)/.built
+$(DIST)/.built: $(ENGINE_MJS) $(WEB_JS) $(WEB_DEMO) src/build/web-dist.sh
+	sh src/build/web-dist.sh $(B)/wasm $(DIST)
+	touch $@
+
+# ---- test ----------------------------------------------------------------------------
+
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 10
+FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(INC_N) $(MBED_DEF)
+
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) $(ENGINE_HDR) $(LIBS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(LIBS_N) -lm
+
+fuzz: $(FUZZ_TARGETS)
+
+test: deps native wasm web fuzz
+	@mkdir -p $(OUT)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh
+
+# ---- bench ----------------------------------------------------------------------------
+
+$(B)/native-opt/bench: tests/bench/bench_codec.c $(OBJ_B) tests/common/synth.c $(LIBS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_B) -o $@ $< tests/common/synth.c $(OBJ_B) $(LIBS_N) -lm
+
+$(B)/wasm/bench.js: tests/bench/bench_codec.c tests/common/synth.c $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(LIBS_W)
+	$(EMCC) $(CFLAGS_W) -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
+	  -o $@ $(filter %.c %.o %.a,$^) -lm
+
+bench: deps $(B)/native-opt/bench $(B)/wasm/bench.js
+	bash tests/bench/run.sh $(B)/native-opt/bench $(B)/wasm/bench.js
+
+# ---- run ------------------------------------------------------------------------------
+
+run: deps native web
+	bash src/system/run.sh
+
+clean:
+	rm -rf $(B)/native $(B)/native-opt $(B)/wasm $(B)/fuzz $(OUT) $(DIST)
+
+# Also removes downloaded sources and built libraries (a rebuild takes minutes).
+distclean:
+	rm -rf $(B) $(DIST) tests/node_modules
+
+-include $(shell find $(B)/native $(B)/native-opt $(B)/wasm -name '*.d' 2>/dev/null)

@@ -1,0 +1,53 @@
+/*
+ * beeldbel — crypto module (Mbed TLS).
+ *
+ * This first slice is authenticated encryption of one message with AES-GCM:
+ * the primitive under SFrame. Keys are 16 or 32 bytes (AES-128/256-GCM), the
+ * nonce is 12 bytes, the tag 16 bytes and appended to the ciphertext.
+ * The caller owns every buffer; nothing is kept between calls.
+ */
+#ifndef BEELDBEL_CRYPTO_H
+#define BEELDBEL_CRYPTO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BB_AEAD_NONCE_LEN 12
+#define BB_AEAD_TAG_LEN 16
+
+/*
+ * Encrypts pt and authenticates it together with aad. Writes ciphertext
+ * followed by the tag (pt_len + BB_AEAD_TAG_LEN bytes) to out; out may not
+ * overlap pt.
+ */
+int bb_aead_seal(const uint8_t *key, size_t key_len,
+                 const uint8_t nonce[BB_AEAD_NONCE_LEN],
+                 const uint8_t *aad, size_t aad_len,
+                 const uint8_t *pt, size_t pt_len,
+                 uint8_t *out, size_t cap, size_t *out_len);
+
+/*
+ * Checks and decrypts what bb_aead_seal produced. Returns BB_E_AUTH, and
+ * writes nothing usable, when the key, nonce, aad or any byte is wrong.
+ */
+int bb_aead_open(const uint8_t *key, size_t key_len,
+                 const uint8_t nonce[BB_AEAD_NONCE_LEN],
+                 const uint8_t *aad, size_t aad_len,
+                 const uint8_t *ct, size_t ct_len,
+                 uint8_t *out, size_t cap, size_t *out_len);
+
+/* Fills buf with len bytes from the operating system / browser. */
+int bb_random_os(uint8_t *buf, size_t len);
+
+/* Mbed TLS version string, for diagnostics. */
+const char *bb_crypto_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BEELDBEL_CRYPTO_H */

@@ -1,0 +1,31 @@
+/* I420 picture helpers shared by the VP8 wrappers and the binding layer. */
+#include "beeldbel/codec.h"
+#include "beeldbel/error.h"
+
+static int valid_dims(int w, int h)
+{
+    return w >= 16 && h >= 16 && w <= 4096 && h <= 4096 && !(w & 1) && !(h & 1);
+}
+
+size_t bb_i420_size(int width, int height)
+{
+    if (!valid_dims(width, height))
+        return 0;
+    return (size_t)width * height * 3 / 2;
+}
+
+int bb_image_wrap_i420(bb_image *img, const uint8_t *buf, int width, int height)
+{
+    if (!img || !buf || !valid_dims(width, height))
+        return BB_E_ARG;
+    size_t luma = (size_t)width * height;
+    img->width = width;
+    img->height = height;
+    img->plane[0] = buf;
+    img->plane[1] = buf + luma;
+    img->plane[2] = buf + luma + luma / 4;
+    img->stride[0] = width;
+    img->stride[1] = width / 2;
+    img->stride[2] = width / 2;
+    return BB_OK;
+}

@@ -59,7 +59,7 @@ CFLAGS_W := -std=gnu11 -O3 $(WARN) $(INC_W) $(MBED_DEF)
 
 ENGINE_MJS := $(B)/wasm/beeldbel-engine.mjs
 EM_LINK := -O3 -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createBeeldbelEngine \
-  -sENVIRONMENT=web,worker,node -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 \
+  -sENVIRONMENT=web,worker -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 \
   -sFILESYSTEM=0 -sDYNAMIC_EXECUTION=0 -sTEXTDECODER=2 \
   -sEXPORTED_FUNCTIONS=_malloc,_free \
   -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
@@ -114,10 +114,11 @@ $(DEPS_N)/.libvpx: | $(DEPS_W)/.libvpx
 $(DEPS_N)/.opus: | $(DEPS_W)/.opus
 $(DEPS_W)/.libvpx: | $(DEPS_W)/.opus
 
-LIB_STAMPS := $(foreach t,$(DEPS_W) $(DEPS_N),$(foreach l,opus libvpx mbedtls cjson,$(t)/.$(l)))
-libs: $(LIB_STAMPS)
-$(LIBS_W): $(foreach l,opus libvpx mbedtls cjson,$(DEPS_W)/.$(l)) ;
-$(LIBS_N): $(foreach l,opus libvpx mbedtls cjson,$(DEPS_N)/.$(l)) ;
+# Rules depend on these stamps, never on the .a files themselves (a stamp is
+# touched after its library, so a rule on the .a would always look stale).
+STAMPS_W := $(foreach l,opus libvpx mbedtls cjson,$(DEPS_W)/.$(l))
+STAMPS_N := $(foreach l,opus libvpx mbedtls cjson,$(DEPS_N)/.$(l))
+libs: $(STAMPS_W) $(STAMPS_N)
 
 npm: tests/node_modules/.installed
 tests/node_modules/.installed: tests/package.json tests/package-lock.json | apt
@@ -135,15 +136,15 @@ check-emcc: | apt
 OBJ_N := $(patsubst %.c,$(B)/native/obj/%.o,$(ENGINE_SRC) $(TEST_SRC))
 OBJ_B := $(patsubst %.c,$(B)/native-opt/obj/%.o,$(ENGINE_SRC))
 
-$(B)/native/obj/%.o: %.c $(LIBS_N)
+$(B)/native/obj/%.o: %.c $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_N) -MMD -MP -c $< -o $@
 
-$(B)/native-opt/obj/%.o: %.c $(LIBS_N)
+$(B)/native-opt/obj/%.o: %.c $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_B) -MMD -MP -c $< -o $@
 
-$(B)/native/unit_tests: $(OBJ_N) $(LIBS_N)
+$(B)/native/unit_tests: $(OBJ_N) $(STAMPS_N)
 	$(CLANG) $(SAN) -o $@ $(OBJ_N) $(LIBS_N) -lm
 
 native: $(B)/native/unit_tests $(B)/native/libbb_loopback.so
@@ -159,15 +160,15 @@ $(B)/native/libbb_loopback.so: src/system/loopback_ifaddrs.c
 OBJ_W := $(patsubst %.c,$(B)/wasm/obj/%.o,$(ENGINE_SRC) $(BINDING_SRC))
 OBJ_WT := $(patsubst %.c,$(B)/wasm/obj/%.o,$(TEST_SRC))
 
-$(B)/wasm/obj/%.o: %.c $(LIBS_W) | check-emcc
+$(B)/wasm/obj/%.o: %.c $(STAMPS_W) | check-emcc
 	@mkdir -p $(@D)
 	$(EMCC) $(CFLAGS_W) -MMD -MP -c $< -o $@
 
-$(ENGINE_MJS): $(OBJ_W) $(LIBS_W)
+$(ENGINE_MJS): $(OBJ_W) $(STAMPS_W) Makefile
 	$(EMCC) $(EM_LINK) -o $@ $(OBJ_W) $(LIBS_W)
 
 # The C unit tests as one node program: same sources, same digests expected.
-$(B)/wasm/unit_tests.js: $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(OBJ_WT) $(LIBS_W)
+$(B)/wasm/unit_tests.js: $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(OBJ_WT) $(STAMPS_W)
 	$(EMCC) -O3 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
 	  -sINITIAL_MEMORY=67108864 -o $@ $(filter %.o,$^) $(LIBS_W)
 
@@ -189,7 +190,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(B)/fuzz/%,$(wildcard tests/fuzz/fuzz
 FUZZ_SECONDS ?= 10
 FUZZ_FLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $(INC_N) $(MBED_DEF)
 
-$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) $(ENGINE_HDR) $(LIBS_N)
+$(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) $(ENGINE_HDR) $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(ENGINE_SRC) $(LIBS_N) -lm
 
@@ -201,13 +202,13 @@ test: deps native wasm web fuzz
 
 # ---- bench ----------------------------------------------------------------------------
 
-$(B)/native-opt/bench: tests/bench/bench_codec.c $(OBJ_B) tests/common/synth.c $(LIBS_N)
+$(B)/native-opt/bench: tests/bench/bench_codec.c $(OBJ_B) tests/common/synth.c $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_B) -o $@ $< tests/common/synth.c $(OBJ_B) $(LIBS_N) -lm
 
-$(B)/wasm/bench.js: tests/bench/bench_codec.c tests/common/synth.c $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(LIBS_W)
+$(B)/wasm/bench.js: tests/bench/bench_codec.c tests/common/synth.c $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(STAMPS_W)
 	$(EMCC) $(CFLAGS_W) -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
-	  -o $@ $(filter %.c %.o %.a,$^) -lm
+	  -o $@ $(filter %.c %.o,$^) $(LIBS_W) -lm
 
 bench: deps $(B)/native-opt/bench $(B)/wasm/bench.js
 	bash tests/bench/run.sh $(B)/native-opt/bench $(B)/wasm/bench.js

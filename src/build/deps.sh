@@ -40,6 +40,7 @@ build_opus() { # TARGET SRC PREFIX
   if [ "$t" = wasm ]; then
     emconfigure "$src/configure" --prefix="$prefix" --disable-shared --enable-static \
       --disable-intrinsics --disable-rtcd --disable-asm --disable-doc --disable-extra-programs \
+      --disable-stack-protector \
       CFLAGS="-O3" >configure.log 2>&1 || { tail -30 configure.log; exit 1; }
     emmake make -j"$(ncpu)" install >make.log 2>&1 || { tail -30 make.log; exit 1; }
   else

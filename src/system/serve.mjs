@@ -1,0 +1,74 @@
+// Static file server for the widget bundle and the demo page (dist/), with
+// the headers a strict host would send: the exact CSP the widget needs
+// (README, "Embedding"), nosniff, no referrer. Loopback only by default.
+//   node serve.mjs DIST [PORT]   (PORT 0 = any free port; printed on start)
+import { createServer } from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+import { resolve, join, extname, sep } from 'node:path';
+
+const root = resolve(process.argv[2] ?? 'dist');
+const port = Number(process.argv[3] ?? process.env.BB_HTTP_PORT ?? 8470);
+const host = process.env.BB_HTTP_HOST ?? '127.0.0.1';
+const janusWs = process.env.BB_JANUS_WS_URL ?? 'ws://127.0.0.1:8188';
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
+  '.svg': 'image/svg+xml', '.sri': 'text/plain; charset=utf-8',
+};
+
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  `connect-src 'self' ${janusWs}`,
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+function send(res, status, body) {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
+  res.end(body);
+}
+
+const server = createServer((req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed / Methode niet toegestaan\n');
+  let path;
+  try {
+    path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+  } catch {
+    return send(res, 400, 'Bad request / Ongeldig verzoek\n');
+  }
+  if (path === '/') {
+    res.writeHead(302, { Location: '/demo/' });
+    return res.end();
+  }
+  if (path.endsWith('/')) path += 'index.html';
+  const file = resolve(join(root, path));
+  if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'Forbidden / Verboden\n');
+  let st;
+  try { st = statSync(file); } catch { st = null; }
+  if (!st || !st.isFile()) return send(res, 404, 'Not found / Niet gevonden\n');
+  res.writeHead(200, {
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Length': st.size,
+    'Content-Security-Policy': CSP,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=()',
+    'Cache-Control': 'no-cache',
+  });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file).pipe(res);
+});
+
+server.listen(port, host, () => {
+  const a = server.address();
+  console.log(`serve: http://${host}:${a.port}/ (${root})`);
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -1,0 +1,44 @@
+// Shared set-up for browser tests: the static server on a free loopback
+// port, and Debian's Chromium driven by playwright-core (never a downloaded
+// browser). Screenshots go to build/test-output/screenshots/.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const shotDir = join(root, 'build', 'test-output', 'screenshots');
+const require = createRequire(join(root, 'tests', 'package.json'));
+export const { chromium } = require('playwright-core');
+export const axeSource = require('node:fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+];
+
+/** Starts src/system/serve.mjs on 127.0.0.1 and a free port. */
+export function startServer(dist = join(root, 'dist')) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(root, 'src', 'system', 'serve.mjs'), dist, '0'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, BB_HTTP_HOST: '127.0.0.1' },
+    });
+    const timer = setTimeout(() => { child.kill(); reject(new Error('server did not start')); }, 10000);
+    child.stdout.on('data', (d) => {
+      const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(String(d));
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: `http://127.0.0.1:${m[1]}`, stop: () => child.kill('SIGTERM') });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
+  });
+}
+
+export async function launch() {
+  mkdirSync(shotDir, { recursive: true });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+}

@@ -1,0 +1,65 @@
+#!/bin/bash
+# Runs every test suite and prints the total as its last line:
+#   "N passed, N failed"
+# Each suite prints its own "N passed, N failed" line; output is kept in
+# build/test-output/<suite>.txt. Exit status is non-zero on any failure.
+set -u
+cd "$(dirname "$0")/.."
+OUT=build/test-output
+mkdir -p "$OUT"
+FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+NODE="node --no-experimental-fetch"
+
+total_pass=0
+total_fail=0
+failed_suites=()
+
+# run_suite NAME COMMAND...: runs, tees output, adds the suite's counts.
+run_suite() {
+  local name=$1; shift
+  local log="$OUT/$name.txt" start end
+  echo "== $name"
+  start=$EPOCHREALTIME
+  "$@" > "$log" 2>&1
+  local rc=$?
+  end=$EPOCHREALTIME
+  grep -E '^(FAIL|  )' "$log" | head -n 40
+  local line
+  line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+  if [ -z "$line" ]; then
+    echo "   $name: no result line (exit $rc); last output:"
+    tail -n 20 "$log" | sed 's/^/   | /'
+    total_fail=$((total_fail + 1)); failed_suites+=("$name"); return
+  fi
+  local p f
+  p=${line%% passed*}; f=${line#*, }; f=${f%% failed*}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi  # crashed after counting
+  total_pass=$((total_pass + p)); total_fail=$((total_fail + f))
+  [ "$f" -gt 0 ] && failed_suites+=("$name")
+  awk -v l="$line" -v a="$start" -v b="$end" 'BEGIN { printf "   %s (%.1f s)\n", l, b - a }'
+}
+
+# Native C unit tests under AddressSanitizer + UBSan.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_suite native-unit build/native/unit_tests
+
+# The same C tests compiled to WASM, under node.
+run_suite wasm-unit $NODE build/wasm/unit_tests.js
+
+# Native and WASM must produce identical bitstreams.
+run_suite digests bash tests/wasm/compare-digests.sh "$OUT/native-unit.txt" "$OUT/wasm-unit.txt"
+
+# The WASM engine through its JS glue, compared against native output.
+BB_NATIVE_OUTPUT="$OUT/native-unit.txt" run_suite wasm-engine $NODE tests/wasm/engine.test.mjs
+
+# Fuzzing: every libFuzzer target for FUZZ_SECONDS, seeded from tests/fuzz/corpus.
+run_suite fuzz bash tests/fuzz/run.sh "$FUZZ_SECONDS"
+
+# Browser: the demo page in Debian's Chromium, driven by playwright-core.
+run_suite browser node tests/browser/demo.test.mjs
+
+echo
+if [ ${#failed_suites[@]} -gt 0 ]; then echo "failed suites: ${failed_suites[*]}"; fi
+echo "$total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]

@@ -59,6 +59,9 @@ run_suite fuzz bash tests/fuzz/run.sh "$FUZZ_SECONDS"
 # Browser: the demo page in Debian's Chromium, driven by playwright-core.
 run_suite browser node tests/browser/demo.test.mjs
 
+# The system `make run` starts (Janus + web server) on loopback, stopped by PID.
+run_suite system node tests/browser/system.test.mjs
+
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then echo "failed suites: ${failed_suites[*]}"; fi
 echo "$total_pass passed, $total_fail failed"

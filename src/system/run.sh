@@ -1,0 +1,124 @@
+#!/bin/bash
+# Starts the whole beeldbel system on this machine and stops it on Ctrl-C:
+#   Janus (the SFU), configured from src/system/janus/*.jcfg.in
+#   the web server for the widget bundle and demo page (dist/)
+# Every process is stopped by the PID this script started it with.
+#
+# Environment (all optional):
+#   BB_NET            auto | host | loopback   (default auto: loopback when the
+#                     machine has no non-loopback IPv4 address)
+#   BB_HTTP_PORT      web server port          (default 8470)
+#   BB_JANUS_WS_PORT  Janus WebSocket port     (default 8188)
+#   BB_RTP_RANGE      Janus media UDP ports    (default 20000-20199)
+#   BB_RUN_DIR        generated config/secrets (default build/run)
+#   BB_JANUS_DEBUG    Janus log level 0-7      (default 4)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+NET=${BB_NET:-auto}
+HTTP_PORT=${BB_HTTP_PORT:-8470}
+WS_PORT=${BB_JANUS_WS_PORT:-8188}
+RTP_RANGE=${BB_RTP_RANGE:-20000-20199}
+RUN=${BB_RUN_DIR:-build/run}
+DEBUG_LEVEL=${BB_JANUS_DEBUG:-4}
+SHIM=build/native/libbb_loopback.so
+
+say() { printf 'run: %s\n' "$*"; }
+die() { printf 'run: %s\n' "$*" >&2; exit 1; }
+
+if [ "$NET" = auto ]; then
+  if ip -o -4 addr show scope global up 2>/dev/null | grep -q .; then NET=host; else NET=loopback; fi
+fi
+case $NET in host|loopback) ;; *) die "BB_NET must be auto, host or loopback (BB_NET moet auto, host of loopback zijn)";; esac
+command -v janus >/dev/null || die "janus is not installed; run 'make deps' (janus ontbreekt; voer 'make deps' uit)"
+
+# Secrets are made once per machine and never committed.
+mkdir -p "$RUN/janus"
+chmod 700 "$RUN"
+if [ ! -s "$RUN/secrets.env" ]; then
+  umask 077
+  {
+    echo "BB_JANUS_TOKEN_SECRET=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+    echo "BB_JANUS_ADMIN_SECRET=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+    echo "BB_VIDEOROOM_ADMIN_KEY=$(head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')"
+  } > "$RUN/secrets.env"
+fi
+# shellcheck disable=SC1091
+. "$RUN/secrets.env"
+
+# Where Debian put Janus's plugins (multiarch path).
+LIB_DIR=$(dirname "$(dirname "$(dpkg -L janus | grep -m1 '/plugins/libjanus_videoroom.so$')")")
+[ -d "$LIB_DIR/plugins" ] || die "cannot find Janus plugins (Janus-plugins niet gevonden)"
+
+if [ "$NET" = loopback ]; then
+  # Janus skips loopback interfaces for ICE; the shim clears that flag.
+  [ -f "$SHIM" ] || die "$SHIM missing; run 'make native'"
+  GENERAL_NET='	interface = "127.0.0.1"'
+  NAT_NET='	ice_enforce_list = "127.0.0.1"'
+  PRELOAD=$(pwd)/$SHIM
+else
+  GENERAL_NET=''
+  NAT_NET='	ice_ignore_list = "vmnet,docker,veth"'
+  PRELOAD=''
+fi
+
+render() { # template output
+  sed -e "s|@CONF_DIR@|$(pwd)/$RUN/janus|g" -e "s|@LIB_DIR@|$LIB_DIR|g" \
+      -e "s|@DEBUG_LEVEL@|$DEBUG_LEVEL|g" -e "s|@TOKEN_SECRET@|$BB_JANUS_TOKEN_SECRET|g" \
+      -e "s|@ADMIN_SECRET@|$BB_JANUS_ADMIN_SECRET|g" -e "s|@VIDEOROOM_ADMIN_KEY@|$BB_VIDEOROOM_ADMIN_KEY|g" \
+      -e "s|@RTP_RANGE@|$RTP_RANGE|g" -e "s|@WS_PORT@|$WS_PORT|g" -e "s|@WS_IP@|127.0.0.1|g" \
+      "$1" | awk -v g="$GENERAL_NET" -v n="$NAT_NET" '$0=="@GENERAL_NET@"{print g; next} $0=="@NAT_NET@"{print n; next} {print}' > "$2"
+}
+for t in src/system/janus/*.jcfg.in; do
+  render "$t" "$RUN/janus/$(basename "$t" .in)"
+done
+chmod 600 "$RUN"/janus/*.jcfg
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  # Janus can miss a SIGTERM that arrives during its start-up: ask again.
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.3
+    for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  say "stopped (gestopt)"
+}
+trap 'stop_all; exit 0' INT TERM
+trap stop_all EXIT
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open "$WS_PORT" && die "port $WS_PORT is in use (BB_JANUS_WS_PORT) / poort $WS_PORT is bezet"
+port_open "$HTTP_PORT" && die "port $HTTP_PORT is in use (BB_HTTP_PORT) / poort $HTTP_PORT is bezet"
+
+say "network mode: $NET"
+LD_PRELOAD=$PRELOAD janus -C "$RUN/janus/janus.jcfg" -F "$RUN/janus" -o > "$RUN/janus.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do port_open "$WS_PORT" && break; kill -0 "${pids[0]}" 2>/dev/null || break; sleep 0.1; done
+port_open "$WS_PORT" || { tail -n 20 "$RUN/janus.log" >&2; die "Janus did not start (Janus startte niet); log: $RUN/janus.log"; }
+
+BB_HTTP_PORT=$HTTP_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" node src/system/serve.mjs dist "$HTTP_PORT" > "$RUN/web.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do port_open "$HTTP_PORT" && break; sleep 0.1; done
+port_open "$HTTP_PORT" || die "the web server did not start (webserver startte niet); log: $RUN/web.log"
+
+cat <<MSG
+run: beeldbel is running / draait:
+run:   demo page (demopagina)   http://127.0.0.1:$HTTP_PORT/demo/
+run:   Janus WebSocket (SFU)    ws://127.0.0.1:$WS_PORT  (janus-protocol, token auth)
+run:   Janus media (UDP)        ports $RTP_RANGE
+run:   logs                     $RUN/janus.log, $RUN/web.log
+run: press Ctrl-C to stop (Ctrl-C om te stoppen)
+MSG
+[ -n "${BB_READY_FILE:-}" ] && echo "ready" > "$BB_READY_FILE"
+
+# Stay up until a signal, or until one of the services dies by itself.
+set +e
+wait -n "${pids[@]}"
+say "a service stopped unexpectedly (een dienst stopte onverwacht); see $RUN/*.log"
+exit 1

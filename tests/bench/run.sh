@@ -7,7 +7,7 @@ native=$1 wasm=$2
 out=build/test-output
 mkdir -p "$out"
 "$native" | sed 's/^bench \([^ ]*\)/bench \1.native/' | tee "$out/bench-native.txt"
-node --no-experimental-fetch "$wasm" | sed 's/^bench \([^ ]*\)/bench \1.wasm/' | tee "$out/bench-wasm.txt"
+node --no-experimental-fetch --no-wasm-dynamic-tiering "$wasm" | sed 's/^bench \([^ ]*\)/bench \1.wasm/' | tee "$out/bench-wasm.txt"
 # Ratios: higher is better for every line above, so wasm/native < 1 is slower.
 join <(sed 's/^bench \([^ ]*\)\.native /\1 /' "$out/bench-native.txt" | sort) \
      <(sed 's/^bench \([^ ]*\)\.wasm /\1 /' "$out/bench-wasm.txt" | sort) |

@@ -9,13 +9,15 @@ SHELL := /bin/bash
 .SUFFIXES:
 MAKEFLAGS += --no-builtin-rules
 
-B        := build
-DIST     := dist
+# B and DIST may be overridden (make B=build/mine DIST=build/mine/dist test)
+# so that several builds can run side by side; downloaded sources and the
+# built libraries are shared in build/ whatever B is.
+B        ?= build
+DIST     ?= dist
 OUT      := $(B)/test-output
-SRCROOT  := $(B)/src
-DEPS_W   := $(B)/deps/wasm
-DEPS_N   := $(B)/deps/native
-STAMP    := $(B)/stamps
+SRCROOT  := build/src
+DEPS_W   := build/deps/wasm
+DEPS_N   := build/deps/native
 
 # ---- toolchain ---------------------------------------------------------------
 
@@ -39,11 +41,12 @@ APT_COMMANDS := node:nodejs npm:npm
 # ---- sources -------------------------------------------------------------------
 
 # Engine modules: plain C, no I/O, built natively and for WASM alike.
-ENGINE_MODULES := core codec crypto signal
+ENGINE_MODULES := core codec crypto signal media text
 ENGINE_SRC  := $(foreach m,$(ENGINE_MODULES),$(wildcard src/$(m)/*.c))
 BINDING_SRC := $(wildcard src/binding/*.c)
 TEST_SRC    := $(wildcard tests/unit/*.c) $(wildcard tests/common/*.c)
 ENGINE_HDR  := $(wildcard include/beeldbel/*.h) src/crypto/mbedtls_config.h
+TOOL_BINS   := $(patsubst src/tools/%.c,$(B)/bin/%,$(wildcard src/tools/*.c))
 
 WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-unused-parameter -Werror
 INC_N    := -Iinclude -I$(DEPS_N)/include
@@ -126,7 +129,7 @@ tests/node_modules/.installed: tests/package.json tests/package-lock.json | apt
 	touch $@
 
 check-emcc: | apt
-	@v=$$($(EMENV) emcc --version 2>/dev/null | head -n1 | grep -oE '[0-9]+\.[0-9]+\.[0-9]+' | head -n1); \
+	@v=$$($(EMENV) emcc --version 2>/dev/null | sed -n '1s/.* \([0-9][0-9]*\.[0-9][0-9]*\.[0-9][0-9]*\).*/\1/p') || true; \
 	if [ "$$v" != "$(EMCC_WANT)" ]; then \
 	  echo "make: emcc $(EMCC_WANT) (Debian 12) is required, found '$${v:-none}'." >&2; \
 	  echo "make: emcc $(EMCC_WANT) (Debian 12) is vereist, gevonden: '$${v:-geen}'." >&2; exit 1; fi
@@ -147,7 +150,13 @@ $(B)/native-opt/obj/%.o: %.c $(STAMPS_N)
 $(B)/native/unit_tests: $(OBJ_N) $(STAMPS_N)
 	$(CLANG) $(SAN) -o $@ $(OBJ_N) $(LIBS_N) -lm
 
-native: $(B)/native/unit_tests $(B)/native/libbb_loopback.so
+native: $(B)/native/unit_tests $(B)/native/libbb_loopback.so $(TOOL_BINS)
+
+# Native command-line tools: src/tools/<name>.c -> $(B)/bin/<name>, linked
+# with the optimised engine objects (e.g. the police CA tool).
+$(B)/bin/%: src/tools/%.c $(OBJ_B) $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_B) -o $@ $< $(OBJ_B) $(LIBS_N) -lm
 
 # LD_PRELOAD shim that lets Janus offer 127.0.0.1 as an ICE candidate
 # (loopback-only machines and tests; see src/system/loopback_ifaddrs.c).
@@ -198,7 +207,7 @@ fuzz: $(FUZZ_TARGETS)
 
 test: deps native wasm web fuzz
 	@mkdir -p $(OUT)
-	FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh
+	BB_BUILD=$(B) BB_DIST=$(DIST) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh
 
 # ---- bench ----------------------------------------------------------------------------
 
@@ -211,12 +220,12 @@ $(B)/wasm/bench.js: tests/bench/bench_codec.c tests/common/synth.c $(filter-out 
 	  -o $@ $(filter %.c %.o,$^) $(LIBS_W) -lm
 
 bench: deps $(B)/native-opt/bench $(B)/wasm/bench.js
-	bash tests/bench/run.sh $(B)/native-opt/bench $(B)/wasm/bench.js
+	BB_BUILD=$(B) BB_DIST=$(DIST) bash tests/bench/run.sh $(B)/native-opt/bench $(B)/wasm/bench.js
 
 # ---- run ------------------------------------------------------------------------------
 
 run: deps native web
-	bash src/system/run.sh
+	BB_BUILD=$(B) BB_DIST=$(DIST) bash src/system/run.sh
 
 clean:
 	rm -rf $(B)/native $(B)/native-opt $(B)/wasm $(B)/fuzz $(OUT) $(DIST)

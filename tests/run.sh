@@ -5,7 +5,10 @@
 # build/test-output/<suite>.txt. Exit status is non-zero on any failure.
 set -u
 cd "$(dirname "$0")/.."
-OUT=build/test-output
+# BB_BUILD / BB_DIST: where the Makefile built (helpers and CI may use others).
+B=${BB_BUILD:-build}
+export BB_BUILD=$B BB_DIST=${BB_DIST:-dist}
+OUT=$B/test-output
 mkdir -p "$OUT"
 FUZZ_SECONDS=${FUZZ_SECONDS:-10}
 # Node 20 can hang at exit while V8 is still tiering up WASM code (seen in
@@ -50,10 +53,10 @@ run_suite() {
 # Native C unit tests under AddressSanitizer + UBSan.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-run_suite native-unit build/native/unit_tests
+run_suite native-unit "$B/native/unit_tests"
 
 # The same C tests compiled to WASM, under node.
-run_suite wasm-unit $NODE build/wasm/unit_tests.js
+run_suite wasm-unit $NODE "$B/wasm/unit_tests.js"
 
 # Native and WASM must produce identical bitstreams.
 run_suite digests bash tests/wasm/compare-digests.sh "$OUT/native-unit.txt" "$OUT/wasm-unit.txt"

@@ -12,6 +12,7 @@
 #   BB_RTP_RANGE      Janus media UDP ports    (default 20000-20199)
 #   BB_RUN_DIR        generated config/secrets (default build/run)
 #   BB_JANUS_DEBUG    Janus log level 0-7      (default 4)
+#   BB_BUILD, BB_DIST where make built         (default build, dist)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -19,9 +20,11 @@ NET=${BB_NET:-auto}
 HTTP_PORT=${BB_HTTP_PORT:-8470}
 WS_PORT=${BB_JANUS_WS_PORT:-8188}
 RTP_RANGE=${BB_RTP_RANGE:-20000-20199}
-RUN=${BB_RUN_DIR:-build/run}
+RUN=${BB_RUN_DIR:-${BB_BUILD:-build}/run}
 DEBUG_LEVEL=${BB_JANUS_DEBUG:-4}
-SHIM=build/native/libbb_loopback.so
+BUILD=${BB_BUILD:-build}
+DIST=${BB_DIST:-dist}
+SHIM=$BUILD/native/libbb_loopback.so
 
 say() { printf 'run: %s\n' "$*"; }
 die() { printf 'run: %s\n' "$*" >&2; exit 1; }
@@ -47,7 +50,9 @@ fi
 . "$RUN/secrets.env"
 
 # Where Debian put Janus's plugins (multiarch path).
-LIB_DIR=$(dirname "$(dirname "$(dpkg -L janus | grep -m1 '/plugins/libjanus_videoroom.so$')")")
+# (sed reads all of dpkg's output: an early exit would SIGPIPE it under pipefail)
+videoroom_so=$(dpkg -L janus | sed -n '/\/plugins\/libjanus_videoroom\.so$/p')
+LIB_DIR=$(dirname "$(dirname "${videoroom_so%%$'\n'*}")")
 [ -d "$LIB_DIR/plugins" ] || die "cannot find Janus plugins (Janus-plugins niet gevonden)"
 
 if [ "$NET" = loopback ]; then
@@ -102,7 +107,7 @@ pids+=($!)
 for _ in $(seq 1 100); do port_open "$WS_PORT" && break; kill -0 "${pids[0]}" 2>/dev/null || break; sleep 0.1; done
 port_open "$WS_PORT" || { tail -n 20 "$RUN/janus.log" >&2; die "Janus did not start (Janus startte niet); log: $RUN/janus.log"; }
 
-BB_HTTP_PORT=$HTTP_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" node src/system/serve.mjs dist "$HTTP_PORT" > "$RUN/web.log" 2>&1 &
+BB_HTTP_PORT=$HTTP_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" node src/system/serve.mjs "$DIST" "$HTTP_PORT" > "$RUN/web.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do port_open "$HTTP_PORT" && break; sleep 0.1; done
 port_open "$HTTP_PORT" || die "the web server did not start (webserver startte niet); log: $RUN/web.log"

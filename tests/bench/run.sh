@@ -4,7 +4,7 @@
 # the engine module raw / gzip -9 / brotli. Lines: bench <name> <value> <unit>
 set -euo pipefail
 native=$1 wasm=$2
-out=build/test-output
+out=${BB_BUILD:-build}/test-output
 mkdir -p "$out"
 "$native" | sed 's/^bench \([^ ]*\)/bench \1.native/' | tee "$out/bench-native.txt"
 node --no-experimental-fetch --no-wasm-dynamic-tiering "$wasm" | sed 's/^bench \([^ ]*\)/bench \1.wasm/' | tee "$out/bench-wasm.txt"
@@ -13,7 +13,7 @@ join <(sed 's/^bench \([^ ]*\)\.native /\1 /' "$out/bench-native.txt" | sort) \
      <(sed 's/^bench \([^ ]*\)\.wasm /\1 /' "$out/bench-wasm.txt" | sort) |
   awk '{ printf "bench %s.wasm_over_native %.3f ratio\n", $1, $4 / $2 }'
 
-wasm_file=dist/engine/beeldbel-engine.wasm
+wasm_file=${BB_DIST:-dist}/engine/beeldbel-engine.wasm
 if [ -f "$wasm_file" ]; then
   raw=$(stat -c %s "$wasm_file")
   gz=$(gzip -9 -c "$wasm_file" | wc -c)

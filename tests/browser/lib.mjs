@@ -4,11 +4,13 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const shotDir = join(root, 'build', 'test-output', 'screenshots');
+export const buildDir = resolve(root, process.env.BB_BUILD ?? 'build');
+export const distDir = resolve(root, process.env.BB_DIST ?? 'dist');
+export const shotDir = join(buildDir, 'test-output', 'screenshots');
 const require = createRequire(join(root, 'tests', 'package.json'));
 export const { chromium } = require('playwright-core');
 export const axeSource = require('node:fs').readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -20,7 +22,7 @@ export const CHROMIUM_ARGS = [
 ];
 
 /** Starts src/system/serve.mjs on 127.0.0.1 and a free port. */
-export function startServer(dist = join(root, 'dist')) {
+export function startServer(dist = distDir) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'src', 'system', 'serve.mjs'), dist, '0'], {
       stdio: ['ignore', 'pipe', 'inherit'],

@@ -9,7 +9,7 @@ import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { root, launch, shotDir } from './lib.mjs';
+import { root, launch, shotDir, buildDir } from './lib.mjs';
 
 function freePort() {
   return new Promise((resolve) => {
@@ -17,7 +17,7 @@ function freePort() {
   });
 }
 
-const runDir = join(root, 'build', 'test-output', 'run');
+const runDir = join(buildDir, 'test-output', 'run');
 rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 const httpPort = await freePort();

@@ -6,12 +6,13 @@
 set -u
 seconds=${1:-10}
 pass=0 fail=0
-for bin in build/fuzz/fuzz_*; do
+B=${BB_BUILD:-build}
+for bin in "$B"/fuzz/fuzz_*; do
   [ -x "$bin" ] || continue
   name=$(basename "$bin")
   seeds="tests/fuzz/corpus/${name#fuzz_}"
-  work="build/fuzz-corpus/$name"
-  art="build/test-output/fuzz-$name"
+  work="$B/fuzz-corpus/$name"
+  art="$B/test-output/fuzz-$name"
   mkdir -p "$work" "$art"
   if "$bin" -max_total_time="$seconds" -seed=1 -timeout=10 -rss_limit_mb=2048 \
        -print_final_stats=1 -artifact_prefix="$art/" "$work" "$seeds" > "$art/log.txt" 2>&1; then

@@ -4,17 +4,17 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { test, run, assert, assertEq, assertThrows } from '../common/harness.mjs';
 import { synthVideoFrame } from '../common/synth.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dist = join(root, 'dist', 'engine');
+const dist = join(resolve(root, process.env.BB_DIST ?? 'dist'), 'engine');
 const { loadEngine } = await import(pathToFileURL(join(dist, 'engine.js')).href);
 const engine = await loadEngine({ wasmBinary: readFileSync(join(dist, 'beeldbel-engine.wasm')) });
 
 function nativeDigest(name) {
-  const file = process.env.BB_NATIVE_OUTPUT ?? join(root, 'build', 'test-output', 'native-unit.txt');
+  const file = process.env.BB_NATIVE_OUTPUT ?? join(resolve(root, process.env.BB_BUILD ?? 'build'), 'test-output', 'native-unit.txt');
   const line = readFileSync(file, 'utf8').split('\n').find((l) => l.startsWith(`digest ${name} `));
   assert(line, `native output has no digest ${name}`);
   return line.split(' ')[2];

@@ -211,13 +211,15 @@ test: deps native wasm web fuzz
 
 # ---- bench ----------------------------------------------------------------------------
 
-$(B)/native-opt/bench: tests/bench/bench_codec.c $(OBJ_B) tests/common/synth.c $(STAMPS_N)
+# Every tests/bench/*.c (plus the shared test media) makes one program.
+BENCH_SRC := $(wildcard tests/bench/*.c) $(wildcard tests/common/synth.c tests/common/netsim.c)
+$(B)/native-opt/bench: $(BENCH_SRC) $(wildcard tests/bench/*.h) $(OBJ_B) $(STAMPS_N)
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS_B) -o $@ $< tests/common/synth.c $(OBJ_B) $(LIBS_N) -lm
+	$(CLANG) $(CFLAGS_B) -o $@ $(BENCH_SRC) $(OBJ_B) $(LIBS_N) -lm
 
-$(B)/wasm/bench.js: tests/bench/bench_codec.c tests/common/synth.c $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(STAMPS_W)
+$(B)/wasm/bench.js: $(BENCH_SRC) $(wildcard tests/bench/*.h) $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(STAMPS_W)
 	$(EMCC) $(CFLAGS_W) -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
-	  -o $@ $(filter %.c %.o,$^) $(LIBS_W) -lm
+	  -sINITIAL_MEMORY=134217728 -o $@ $(BENCH_SRC) $(filter %.o,$^) $(LIBS_W) -lm
 
 bench: deps $(B)/native-opt/bench $(B)/wasm/bench.js
 	BB_BUILD=$(B) BB_DIST=$(DIST) bash tests/bench/run.sh $(B)/native-opt/bench $(B)/wasm/bench.js

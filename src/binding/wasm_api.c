@@ -159,3 +159,62 @@ API int bbw_control_write(int type, double seq, const char *from,
         strcpy(m.text, text);
     return bb_control_write(&m, out, cap, out_len);
 }
+
+/* ---- Janus signalling (issue 5) ---- */
+#include "beeldbel/janus.h"
+
+API int bbw_janus_new(bb_janus **out, double room, const char *token,
+                      const char *pin, const char *display, double feed_id)
+{
+    bb_janus_config cfg = { .room = (uint64_t)room, .token = token,
+                            .pin = (pin && pin[0]) ? pin : NULL,
+                            .display = display, .feed_id = (uint64_t)feed_id };
+    return bb_janus_new(out, &cfg);
+}
+API void bbw_janus_free(bb_janus *j) { bb_janus_free(j); }
+API int bbw_janus_ws_open(bb_janus *j, double now_us) { return bb_janus_ws_open(j, (uint64_t)now_us); }
+API int bbw_janus_recv(bb_janus *j, const char *data, size_t len, double now_us)
+{
+    return bb_janus_recv(j, data, len, (uint64_t)now_us);
+}
+API int bbw_janus_poll_send(bb_janus *j, char *out, size_t cap, size_t *len)
+{
+    return bb_janus_poll_send(j, out, cap, len);
+}
+API int bbw_janus_tick(bb_janus *j, double now_us) { return bb_janus_tick(j, (uint64_t)now_us); }
+API double bbw_janus_next_deadline(bb_janus *j)
+{
+    uint64_t d = bb_janus_next_deadline(j);
+    return d == UINT64_MAX ? -1 : (double)d;
+}
+API int bbw_janus_publish(bb_janus *j, const char *sdp, double now_us)
+{
+    return bb_janus_publish(j, sdp, (uint64_t)now_us);
+}
+API int bbw_janus_subscribe_answer(bb_janus *j, const char *sdp, double now_us)
+{
+    return bb_janus_subscribe_answer(j, sdp, (uint64_t)now_us);
+}
+API int bbw_janus_trickle(bb_janus *j, int pc, const char *candidate,
+                          const char *mid, int mline, double now_us)
+{
+    return bb_janus_trickle(j, (bb_janus_pc)pc, (candidate && candidate[0]) ? candidate : NULL,
+                            mid, mline, (uint64_t)now_us);
+}
+API int bbw_janus_leave(bb_janus *j, double now_us) { return bb_janus_leave(j, (uint64_t)now_us); }
+
+/* Events: one static slot per call is not allowed (no global state), so
+ * the JS glue passes an event struct it allocated (bbw_janus_event_size). */
+API size_t bbw_janus_event_size(void) { return sizeof(bb_janus_event); }
+API int bbw_janus_poll_event(bb_janus *j, bb_janus_event *ev) { return bb_janus_poll_event(j, ev); }
+API int bbw_janus_event_type(const bb_janus_event *ev) { return (int)ev->type; }
+API double bbw_janus_event_feed(const bb_janus_event *ev) { return (double)ev->feed_id; }
+API const char *bbw_janus_event_display(const bb_janus_event *ev) { return ev->display; }
+API int bbw_janus_event_code(const bb_janus_event *ev) { return ev->code; }
+API const char *bbw_janus_event_reason(const bb_janus_event *ev) { return ev->reason; }
+API const char *bbw_janus_event_sdp(const bb_janus_event *ev) { return ev->sdp ? ev->sdp : ""; }
+API int bbw_janus_event_n_feeds(const bb_janus_event *ev) { return ev->n_feeds; }
+API double bbw_janus_event_feed_at(const bb_janus_event *ev, int i)
+{
+    return (i >= 0 && i < ev->n_feeds) ? (double)ev->feeds[i] : 0;
+}

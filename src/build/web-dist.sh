@@ -10,7 +10,7 @@ wasm=$1 dist=$2
 rm -rf "$dist.tmp"
 mkdir -p "$dist.tmp/engine" "$dist.tmp/demo"
 cp web/widget/beeldbel.js "$dist.tmp/beeldbel.js"
-cp web/engine/engine.js web/engine/worker.js "$dist.tmp/engine/"
+cp web/engine/*.js "$dist.tmp/engine/"
 cp "$wasm/beeldbel-engine.mjs" "$wasm/beeldbel-engine.wasm" "$dist.tmp/engine/"
 sri="sha384-$(node -e "process.stdout.write(require('crypto').createHash('sha384').update(require('fs').readFileSync(process.argv[1])).digest('base64'))" "$dist.tmp/beeldbel.js")"
 printf '%s\n' "$sri" > "$dist.tmp/beeldbel.js.sri"

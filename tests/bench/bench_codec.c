@@ -1,23 +1,15 @@
 /*
- * Codec and crypto throughput, the same program natively and as WASM:
- *   bench <name> <value> <unit>
- * tests/bench/run.sh runs both flavours and adds the ratio lines. Best of
- * two runs, so one noisy moment on a shared machine does not decide.
+ * Codec and AES-GCM throughput. Best of two runs, so one noisy moment on a
+ * shared machine does not decide.
  */
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
+
+#include "bench.h"
 
 #include "beeldbel/codec.h"
 #include "beeldbel/crypto.h"
 #include "../common/synth.h"
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 #define FRAMES 60
 
@@ -49,7 +41,7 @@ static double vp8_encode_fps(struct clip *c)
     if (bb_video_encoder_new(&enc, &cfg))
         abort();
     size_t total = 0, cap = bb_i420_size(c->w, c->h);
-    double t0 = now_s();
+    double t0 = bench_now_s();
     for (int i = 0; i < FRAMES; i++) {
         bb_image img;
         int key;
@@ -59,7 +51,7 @@ static double vp8_encode_fps(struct clip *c)
         c->off[i] = total;
         total += c->len[i];
     }
-    double dt = now_s() - t0;
+    double dt = bench_now_s() - t0;
     bb_video_encoder_free(enc);
     return FRAMES / dt;
 }
@@ -69,13 +61,13 @@ static double vp8_decode_fps(const struct clip *c)
     bb_video_decoder *dec;
     if (bb_video_decoder_new(&dec))
         abort();
-    double t0 = now_s();
+    double t0 = bench_now_s();
     for (int i = 0; i < FRAMES; i++) {
         bb_image img;
         if (c->len[i] && bb_video_decoder_decode(dec, c->bits + c->off[i], c->len[i], &img))
             abort();
     }
-    double dt = now_s() - t0;
+    double dt = bench_now_s() - t0;
     bb_video_decoder_free(dec);
     return FRAMES / dt;
 }
@@ -93,17 +85,17 @@ static void opus_realtime(double *enc_x, double *dec_x)
     bb_audio_decoder *dec;
     if (bb_audio_encoder_new(&enc, 24000) || bb_audio_decoder_new(&dec))
         abort();
-    double t0 = now_s();
+    double t0 = bench_now_s();
     for (int i = 0; i < N; i++)
         if (bb_audio_encoder_encode(enc, pcm[i], pkt[i], BB_AUDIO_MAX_PACKET, &len[i]))
             abort();
-    double t1 = now_s();
+    double t1 = bench_now_s();
     for (int i = 0; i < N; i++) {
         int n;
         if (bb_audio_decoder_decode(dec, pkt[i], len[i], 0, pcm[i], &n))
             abort();
     }
-    double t2 = now_s();
+    double t2 = bench_now_s();
     *enc_x = N * 0.02 / (t1 - t0);
     *dec_x = N * 0.02 / (t2 - t1);
     bb_audio_encoder_free(enc);
@@ -116,7 +108,7 @@ static double aead_mbps(void)
     static uint8_t pt[MSG], ct[MSG + 16], back[MSG];
     uint8_t key[16] = {1}, nonce[12] = {0};
     size_t n, m;
-    double t0 = now_s();
+    double t0 = bench_now_s();
     for (int i = 0; i < N; i++) {
         nonce[0] = (uint8_t)i;
         nonce[1] = (uint8_t)(i >> 8);
@@ -124,12 +116,12 @@ static double aead_mbps(void)
             bb_aead_open(key, 16, nonce, nonce, 4, ct, n, back, sizeof(back), &m))
             abort();
     }
-    return (double)MSG * N / 1e6 / (now_s() - t0);
+    return (double)MSG * N / 1e6 / (bench_now_s() - t0);
 }
 
-static double best(double a, double b) { return a > b ? a : b; }
+#define best bench_best
 
-int main(void)
+BENCH(codec)
 {
     struct clip c360 = {0}, c720 = {0};
     clip_make(&c360, 640, 360);
@@ -144,12 +136,17 @@ int main(void)
     opus_realtime(&oe2, &od2);
     double aead = best(aead_mbps(), aead_mbps());
 
-    printf("bench vp8.encode_360p %.1f fps\n", e360);
-    printf("bench vp8.decode_360p %.1f fps\n", d360);
-    printf("bench vp8.encode_720p %.1f fps\n", e720);
-    printf("bench vp8.decode_720p %.1f fps\n", d720);
-    printf("bench opus.encode_24k %.1f x_realtime\n", best(oe1, oe2));
-    printf("bench opus.decode_24k %.1f x_realtime\n", best(od1, od2));
-    printf("bench aes128gcm.seal_open_1200B %.1f MB/s\n", aead);
-    return 0;
+    bench_report("vp8.encode_360p", e360, "fps");
+    bench_report("vp8.decode_360p", d360, "fps");
+    bench_report("vp8.encode_720p", e720, "fps");
+    bench_report("vp8.decode_720p", d720, "fps");
+    bench_report("opus.encode_24k", best(oe1, oe2), "x_realtime");
+    bench_report("opus.decode_24k", best(od1, od2), "x_realtime");
+    bench_report("aes128gcm.seal_open_1200B", aead, "MB/s");
+    for (int i = 0; i < FRAMES; i++) {
+        free(c360.frames[i]);
+        free(c720.frames[i]);
+    }
+    free(c360.bits);
+    free(c720.bits);
 }

@@ -19,14 +19,16 @@ export const CHROMIUM_ARGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
   '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream',
+  // Janus offers 127.0.0.1 in loopback mode (DESIGN.md); WebRTC ignores it otherwise.
+  '--allow-loopback-in-peer-connection',
 ];
 
 /** Starts src/system/serve.mjs on 127.0.0.1 and a free port. */
-export function startServer(dist = distDir) {
+export function startServer(dist = distDir, env = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(root, 'src', 'system', 'serve.mjs'), dist, '0'], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, BB_HTTP_HOST: '127.0.0.1' },
+      env: { ...process.env, BB_HTTP_HOST: '127.0.0.1', ...env },
     });
     const timer = setTimeout(() => { child.kill(); reject(new Error('server did not start')); }, 10000);
     child.stdout.on('data', (d) => {

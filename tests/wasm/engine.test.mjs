@@ -105,4 +105,4 @@ test('control_message_roundtrip_and_reject_reason', async () => {
   await assertThrows(() => engine.writeControl({ type: 'text', seq: 1, from: '<b>' }), (x) => assertEq(x.code, -1));
 });
 
-await run();
+await run({ exit: true });

@@ -230,3 +230,97 @@ class AudioDecoderHandle extends Handle {
     });
   }
 }
+
+// ---- Janus signalling (issue 5) --------------------------------------------
+// The C state machine decides every Janus message; this wrapper only moves
+// strings in and out. Times are microseconds (performance.now() * 1000).
+
+const JANUS_EVENTS = ['', 'joined', 'publish-offer-needed', 'publish-answer', 'subscribe-offer',
+  'participant-joined', 'participant-left', 'connection-problem', 'session-lost', 'error', 'left',
+  'subscription-changed'];
+
+export class JanusSession {
+  /** @param {Engine} engine @param {{room:number, token:string, pin?:string, display:string, feedId?:number}} cfg */
+  constructor(engine, { room, token, pin = '', display, feedId = 0 }) {
+    this.e = engine;
+    const M = engine.M;
+    this.ptr = engine._with((s) => {
+      const out = s.alloc(I32);
+      engine._check(M._bbw_janus_new(out, room, s.str(token), s.str(pin), s.str(display), feedId), 'janus config');
+      return engine._u32(out);
+    });
+    this.ev = M._malloc(M._bbw_janus_event_size());
+    this.cap = 1 << 16;
+    this.buf = M._malloc(this.cap);
+  }
+
+  free() {
+    if (!this.ptr) return;
+    const M = this.e.M;
+    M._bbw_janus_free(this.ptr);
+    M._free(this.ev);
+    M._free(this.buf);
+    this.ptr = 0;
+  }
+
+  _call(fn, ...args) {
+    return this.e._with((s) => this.e._check(this.e.M[fn](this.ptr, ...args.map((a) =>
+      typeof a === 'string' ? s.str(a) : a)), fn.replace('_bbw_', '')));
+  }
+
+  wsOpen(nowUs) { this._call('_bbw_janus_ws_open', nowUs); }
+  recv(text, nowUs) {
+    const e = this.e;
+    return e._with((s) => {
+      const bytes = new TextEncoder().encode(text);
+      return e.M._bbw_janus_recv(this.ptr, s.bytes(bytes), bytes.length, nowUs);
+    });
+  }
+  tick(nowUs) { this._call('_bbw_janus_tick', nowUs); }
+  nextDeadline() { return this.e.M._bbw_janus_next_deadline(this.ptr); }
+  publish(sdp, nowUs) { this._call('_bbw_janus_publish', sdp, nowUs); }
+  subscribeAnswer(sdp, nowUs) { this._call('_bbw_janus_subscribe_answer', sdp, nowUs); }
+  trickle(pc, candidate, mid, mline, nowUs) {
+    this._call('_bbw_janus_trickle', pc === 'subscriber' ? 1 : 0, candidate ?? '', mid ?? '', mline ?? 0, nowUs);
+  }
+  leave(nowUs) { this._call('_bbw_janus_leave', nowUs); }
+
+  /** Returns the next outgoing text frame, or null. */
+  pollSend() {
+    const M = this.e.M;
+    return this.e._with((s) => {
+      const len = s.alloc(I32);
+      for (;;) {
+        const rc = M._bbw_janus_poll_send(this.ptr, this.buf, this.cap, len);
+        if (rc === -10) return null;
+        if (rc === -3) { // grow and retry
+          M._free(this.buf);
+          this.cap = this.e._u32(len) * 2;
+          this.buf = M._malloc(this.cap);
+          continue;
+        }
+        this.e._check(rc, 'janus send');
+        return M.UTF8ToString(this.buf, this.e._u32(len));
+      }
+    });
+  }
+
+  /** Returns the next event as a plain object, or null. */
+  pollEvent() {
+    const M = this.e.M, ev = this.ev;
+    const rc = M._bbw_janus_poll_event(this.ptr, ev);
+    if (rc === -10) return null;
+    this.e._check(rc, 'janus event');
+    const feeds = [];
+    for (let i = 0; i < M._bbw_janus_event_n_feeds(ev); i++) feeds.push(M._bbw_janus_event_feed_at(ev, i));
+    return {
+      type: JANUS_EVENTS[M._bbw_janus_event_type(ev)] ?? 'unknown',
+      feedId: M._bbw_janus_event_feed(ev),
+      display: M.UTF8ToString(M._bbw_janus_event_display(ev)),
+      code: M._bbw_janus_event_code(ev),
+      reason: M.UTF8ToString(M._bbw_janus_event_reason(ev)),
+      sdp: M.UTF8ToString(M._bbw_janus_event_sdp(ev)) || null,
+      feeds,
+    };
+  }
+}

@@ -1,7 +1,7 @@
 // The engine runs in this module Worker so codec work never blocks the page.
 // Protocol (postMessage): {type:'init'} -> {type:'ready', versions, selftest}
 // or {type:'error', code, en, nl}. Later issues add media messages here.
-import { loadEngine } from './engine.js';
+import { loadEngine, JanusSession } from './engine.js';
 
 let engine = null;
 
@@ -35,11 +35,67 @@ function selfTest(e) {
   };
 }
 
-self.onmessage = async (ev) => {
-  const msg = ev.data || {};
+// ---- Janus signalling (the C state machine; the page owns sockets/PCs) ----
+let janus = null;
+let janusTimer = 0;
+const nowUs = () => performance.now() * 1000;
+
+function janusPump() {
+  for (let text; (text = janus.pollSend()) !== null;) self.postMessage({ type: 'janus-send', text });
+  for (let ev; (ev = janus.pollEvent()) !== null;) self.postMessage({ type: 'janus-event', ev });
+  clearTimeout(janusTimer);
+  const d = janus.nextDeadline();
+  if (d >= 0) {
+    janusTimer = setTimeout(() => {
+      if (!janus) return;
+      janus.tick(nowUs());
+      janusPump();
+    }, Math.max(0, (d - nowUs()) / 1000));
+  }
+}
+
+function janusMessage(msg) {
+  const t = nowUs();
+  switch (msg.type) {
+    case 'janus-start':
+      if (janus) janus.free();
+      janus = new JanusSession(engine, msg.config);
+      return;
+    case 'janus-ws-open': janus.wsOpen(t); break;
+    case 'janus-recv': janus.recv(msg.text, t); break;
+    case 'janus-publish': janus.publish(msg.sdp, t); break;
+    case 'janus-answer': janus.subscribeAnswer(msg.sdp, t); break;
+    case 'janus-trickle': janus.trickle(msg.pc, msg.candidate, msg.mid, msg.mline, t); break;
+    case 'janus-leave': janus.leave(t); break;
+    case 'janus-stop':
+      clearTimeout(janusTimer);
+      janus.free();
+      janus = null;
+      return;
+    default: return;
+  }
+  janusPump();
+}
+
+let loading = null;
+function ensureEngine() {
+  loading = loading || loadEngine().then((e) => { engine = e; return e; });
+  return loading;
+}
+
+async function handle(msg) {
+  if (typeof msg.type === 'string' && msg.type.startsWith('janus-')) {
+    try {
+      await ensureEngine();
+      janusMessage(msg);
+    } catch (err) {
+      self.postMessage({ type: 'janus-event', ev: { type: 'error', code: err.code ?? 0, reason: err.en ?? String(err.message || err) } });
+    }
+    return;
+  }
   if (msg.type !== 'init') return;
   try {
-    engine = engine || await loadEngine();
+    await ensureEngine();
     self.postMessage({ type: 'ready', versions: engine.versions(), selftest: selfTest(engine) });
   } catch (err) {
     self.postMessage({
@@ -47,4 +103,11 @@ self.onmessage = async (ev) => {
       en: err.en ?? String(err.message || err), nl: err.nl ?? 'De video-engine kon niet starten.',
     });
   }
+}
+
+// Messages are handled strictly in order, even while the engine loads.
+let chain = Promise.resolve();
+self.onmessage = (ev) => {
+  const msg = ev.data || {};
+  chain = chain.then(() => handle(msg));
 };

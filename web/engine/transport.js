@@ -1,0 +1,235 @@
+// beeldbel transport: the page-side plumbing between Janus and the engine.
+// It owns the WebSocket and the two RTCPeerConnections (publisher and
+// subscriber) and moves bytes; every signalling decision is made by the C
+// state machine (src/signal/janus.c) running in the engine Worker.
+//
+// Media rides WebRTC data channels (DESIGN.md): we publish one channel and,
+// on the subscriber connection, open for every remote publisher a channel
+// labelled with its feed id, unordered with no retransmissions, and send one
+// message on it once it opens — that makes Janus relay that publisher's
+// data on our channel with our settings instead of its own reliable one.
+//
+// Events (EventTarget): joined {feedId}, participant-joined {feedId, display},
+// participant-left {feedId}, message {feedId, data: Uint8Array},
+// state {state: 'connecting'|'connected'|'reconnecting'|'left', reason?},
+// error {code, reason}.
+
+const CHANNEL_OPTIONS = Object.freeze({ ordered: false, maxRetransmits: 0 });
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 2000];
+
+export class Transport extends EventTarget {
+  /**
+   * @param {Worker} worker the engine Worker (web/engine/worker.js)
+   * @param {{janusUrl:string, room:number, token:string, pin?:string, display:string,
+   *          rtcConfig?:RTCConfiguration, nudge?:boolean}} options
+   */
+  constructor(worker, options) {
+    super();
+    this.worker = worker;
+    this.opt = { nudge: true, ...options };
+    this.ws = null;
+    this.pub = null;          // publisher RTCPeerConnection
+    this.pubChannel = null;
+    this.sub = null;          // subscriber RTCPeerConnection
+    this.channels = new Map(); // feed id -> RTCDataChannel (subscriber side)
+    this.feedId = 0;
+    this.state = 'idle';
+    this.attempt = 0;
+    this.closing = false;
+    this.stats = { sent: 0, received: 0, dropped: 0, reconnects: 0 };
+    this._onWorker = (ev) => this._workerMessage(ev.data);
+    worker.addEventListener('message', this._onWorker);
+  }
+
+  start() {
+    const { room, token, pin = '', display } = this.opt;
+    this.worker.postMessage({ type: 'janus-start', config: { room, token, pin, display } });
+    this._setState('connecting');
+    this._openSocket();
+  }
+
+  /** Sends one message (≤ 1200 bytes) to every other participant. */
+  send(bytes) {
+    if (!this.pubChannel || this.pubChannel.readyState !== 'open') {
+      this.stats.dropped++;
+      return false;
+    }
+    this.pubChannel.send(bytes);
+    this.stats.sent++;
+    return true;
+  }
+
+  leave() {
+    this.closing = true;
+    this.worker.postMessage({ type: 'janus-leave' });
+    // If Janus does not answer, close anyway.
+    this._leaveTimer = setTimeout(() => this._shutdown('left'), 3000);
+  }
+
+  // ---- WebSocket ---------------------------------------------------------
+
+  _openSocket() {
+    const ws = new WebSocket(this.opt.janusUrl, 'janus-protocol');
+    this.ws = ws;
+    ws.onopen = () => {
+      this.attempt = 0;
+      this.worker.postMessage({ type: 'janus-ws-open' });
+      // After a reclaim the peer connections never stopped.
+      if (this.pubChannel && this.pubChannel.readyState === 'open') this._setState('connected');
+    };
+    ws.onmessage = (ev) => {
+      if (typeof ev.data === 'string') this.worker.postMessage({ type: 'janus-recv', text: ev.data });
+    };
+    ws.onclose = () => {
+      if (this.ws !== ws || this.closing) return;
+      this._reconnectSoon('websocket closed');
+    };
+  }
+
+  _reconnectSoon(reason) {
+    if (this.closing) return;
+    if (this.ws) {
+      const old = this.ws;
+      this.ws = null;
+      old.onclose = null;
+      try { old.close(); } catch { /* already closed */ }
+    }
+    this._setState('reconnecting', reason);
+    this.stats.reconnects++;
+    const delay = RECONNECT_DELAYS_MS[Math.min(this.attempt++, RECONNECT_DELAYS_MS.length - 1)];
+    clearTimeout(this._retry);
+    this._retry = setTimeout(() => this._openSocket(), delay);
+  }
+
+  // ---- events from the C state machine --------------------------------------
+
+  _workerMessage(msg) {
+    if (msg.type === 'janus-send') {
+      if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(msg.text);
+      return;
+    }
+    if (msg.type !== 'janus-event') return;
+    const ev = msg.ev;
+    switch (ev.type) {
+      case 'joined':
+        this.feedId = ev.feedId;
+        this._emit('joined', { feedId: ev.feedId });
+        break;
+      case 'publish-offer-needed': this._publish().catch((e) => this._fail(e)); break;
+      case 'publish-answer':
+        this.pub.setRemoteDescription({ type: 'answer', sdp: ev.sdp }).catch((e) => this._fail(e));
+        break;
+      case 'subscribe-offer': this._subscribe(ev.sdp, ev.feeds).catch((e) => this._fail(e)); break;
+      case 'subscription-changed': this._openChannels(ev.feeds); break;
+      case 'participant-joined': this._emit('participant-joined', { feedId: ev.feedId, display: ev.display }); break;
+      case 'participant-left':
+        this._closeChannel(ev.feedId);
+        this._emit('participant-left', { feedId: ev.feedId });
+        break;
+      case 'connection-problem': this._reconnectSoon('request timed out'); break;
+      case 'session-lost':
+        this._closePeers();
+        this._setState('reconnecting', 'session lost');
+        break;
+      case 'error': this._emit('error', { code: ev.code, reason: ev.reason }); break;
+      case 'left': this._shutdown('left'); break;
+      default: break;
+    }
+  }
+
+  async _publish() {
+    if (this.pub) this.pub.close();
+    const pc = new RTCPeerConnection(this.opt.rtcConfig);
+    this.pub = pc;
+    this._trickle(pc, 'publisher');
+    const ch = pc.createDataChannel('beeldbel', CHANNEL_OPTIONS);
+    ch.binaryType = 'arraybuffer';
+    ch.onopen = () => this._setState('connected');
+    ch.onclose = () => { if (this.pubChannel === ch && !this.closing) this._setState('reconnecting', 'channel closed'); };
+    this.pubChannel = ch;
+    const offer = await pc.createOffer();
+    await pc.setLocalDescription(offer);
+    this.worker.postMessage({ type: 'janus-publish', sdp: pc.localDescription.sdp });
+  }
+
+  async _subscribe(sdp, feeds) {
+    if (!this.sub) {
+      this.sub = new RTCPeerConnection(this.opt.rtcConfig);
+      this._trickle(this.sub, 'subscriber');
+      // Janus's own channel would be reliable and ordered: we never use one
+      // it opens (DESIGN.md). Count it if it appears.
+      this.sub.ondatachannel = (ev) => { this.stats.unexpectedChannels = (this.stats.unexpectedChannels || 0) + 1; ev.channel.close(); };
+    }
+    await this.sub.setRemoteDescription({ type: 'offer', sdp });
+    this._openChannels(feeds);
+    const answer = await this.sub.createAnswer();
+    await this.sub.setLocalDescription(answer);
+    this.worker.postMessage({ type: 'janus-answer', sdp: this.sub.localDescription.sdp });
+  }
+
+  // One channel per remote feed, opened by us so that Janus uses our
+  // (unordered, no retransmission) settings; also without renegotiation,
+  // since every feed's data shares the one m=application line.
+  _openChannels(feeds) {
+    if (!this.sub) return;
+    for (const feed of feeds) {
+      if (this.channels.has(feed)) continue;
+      const ch = this.sub.createDataChannel(String(feed), CHANNEL_OPTIONS);
+      ch.binaryType = 'arraybuffer';
+      ch.onopen = () => { if (this.opt.nudge) ch.send(new Uint8Array([0])); };
+      ch.onmessage = (m) => {
+        this.stats.received++;
+        this._emit('message', { feedId: feed, data: new Uint8Array(m.data) });
+      };
+      this.channels.set(feed, ch);
+    }
+  }
+
+  _trickle(pc, which) {
+    pc.onicecandidate = (ev) => {
+      const c = ev.candidate;
+      this.worker.postMessage({
+        type: 'janus-trickle', pc: which,
+        candidate: c ? c.candidate : '', mid: c ? c.sdpMid : '', mline: c ? c.sdpMLineIndex : 0,
+      });
+    };
+  }
+
+  _closeChannel(feed) {
+    const ch = this.channels.get(feed);
+    if (ch) ch.close();
+    this.channels.delete(feed);
+  }
+
+  _closePeers() {
+    for (const feed of [...this.channels.keys()]) this._closeChannel(feed);
+    if (this.pub) this.pub.close();
+    if (this.sub) this.sub.close();
+    this.pub = this.sub = this.pubChannel = null;
+  }
+
+  _shutdown(state) {
+    clearTimeout(this._leaveTimer);
+    clearTimeout(this._retry);
+    this.closing = true;
+    this._closePeers();
+    if (this.ws) { this.ws.onclose = null; this.ws.close(); this.ws = null; }
+    this.worker.postMessage({ type: 'janus-stop' });
+    this.worker.removeEventListener('message', this._onWorker);
+    this._setState(state);
+  }
+
+  _fail(err) {
+    this._emit('error', { code: 0, reason: String(err && err.message || err) });
+  }
+
+  _setState(state, reason) {
+    if (this.state === state) return;
+    this.state = state;
+    this._emit('state', { state, reason });
+  }
+
+  _emit(type, detail) {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+}

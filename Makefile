@@ -150,7 +150,7 @@ $(B)/native-opt/obj/%.o: %.c $(STAMPS_N)
 $(B)/native/unit_tests: $(OBJ_N) $(STAMPS_N)
 	$(CLANG) $(SAN) -o $@ $(OBJ_N) $(LIBS_N) -lm
 
-native: $(B)/native/unit_tests $(B)/native/libbb_loopback.so $(TOOL_BINS)
+native: $(B)/native/unit_tests $(B)/native/libbb_loopback.so $(B)/native/libbb_udp_loss.so $(TOOL_BINS)
 
 # Native command-line tools: src/tools/<name>.c -> $(B)/bin/<name>, linked
 # with the optimised engine objects (e.g. the police CA tool).
@@ -160,6 +160,11 @@ $(B)/bin/%: src/tools/%.c $(OBJ_B) $(STAMPS_N)
 
 # LD_PRELOAD shim that lets Janus offer 127.0.0.1 as an ICE candidate
 # (loopback-only machines and tests; see src/system/loopback_ifaddrs.c).
+# Test-only: drops Janus's outgoing UDP while a file exists (loss tests).
+$(B)/native/libbb_udp_loss.so: tests/system/udp_loss_shim.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl
+
 $(B)/native/libbb_loopback.so: src/system/loopback_ifaddrs.c
 	@mkdir -p $(@D)
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -Werror -shared -fPIC -o $@ $< -ldl

@@ -77,6 +77,9 @@ run_suite system node tests/browser/system.test.mjs
 # A call through the real Janus (issue 5): 2 and 3 parties, leave/rejoin,
 # WebSocket loss, a wrong token; our unordered channels, never Janus's own.
 run_suite call node tests/browser/call.test.mjs
+# The same through Janus losing 10 % of its UDP: our channels stay
+# unordered and unreliable (evidence for DESIGN.md's data-channel facts).
+run_suite loss node tests/browser/loss.test.mjs
 
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then echo "failed suites: ${failed_suites[*]}"; fi

@@ -389,6 +389,9 @@ static int restart(bb_janus *j, uint64_t now_us)
     j->published = 0;
     j->sub = SUB_NONE;
     j->sub_dirty = 0;
+    /* Everyone else is gone with the session; they will appear again. */
+    for (int i = 0; i < j->n_feeds; i++)
+        push_event(j, BB_JANUS_EV_PARTICIPANT_LEFT)->feed_id = j->feeds[i].id;
     j->n_feeds = 0;
     push_event(j, BB_JANUS_EV_SESSION_LOST);
     return send_create(j, now_us);

@@ -102,10 +102,17 @@ port_open "$WS_PORT" && die "port $WS_PORT is in use (BB_JANUS_WS_PORT) / poort 
 port_open "$HTTP_PORT" && die "port $HTTP_PORT is in use (BB_HTTP_PORT) / poort $HTTP_PORT is bezet"
 
 say "network mode: $NET"
-LD_PRELOAD=$PRELOAD janus -C "$RUN/janus/janus.jcfg" -F "$RUN/janus" -o > "$RUN/janus.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do port_open "$WS_PORT" && break; kill -0 "${pids[0]}" 2>/dev/null || break; sleep 0.1; done
-port_open "$WS_PORT" || { tail -n 20 "$RUN/janus.log" >&2; die "Janus did not start (Janus startte niet); log: $RUN/janus.log"; }
+# Janus is pids[0]; the supervisor at the end starts it again if it dies.
+# BB_JANUS_PRELOAD: extra shims for tests (e.g. tests/system/udp_loss_shim.c).
+start_janus() {
+  LD_PRELOAD="$PRELOAD${BB_JANUS_PRELOAD:+ $BB_JANUS_PRELOAD}" janus -C "$RUN/janus/janus.jcfg" -F "$RUN/janus" -o >> "$RUN/janus.log" 2>&1 &
+  pids[0]=$!
+  echo "${pids[0]}" > "$RUN/janus.pid"
+  for _ in $(seq 1 100); do port_open "$WS_PORT" && break; kill -0 "${pids[0]}" 2>/dev/null || break; sleep 0.1; done
+  port_open "$WS_PORT"
+}
+: > "$RUN/janus.log"
+start_janus || { tail -n 20 "$RUN/janus.log" >&2; die "Janus did not start (Janus startte niet); log: $RUN/janus.log"; }
 
 BB_HTTP_PORT=$HTTP_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" node src/system/serve.mjs "$DIST" "$HTTP_PORT" > "$RUN/web.log" 2>&1 &
 pids+=($!)
@@ -122,8 +129,17 @@ run: press Ctrl-C to stop (Ctrl-C om te stoppen)
 MSG
 [ -n "${BB_READY_FILE:-}" ] && echo "ready" > "$BB_READY_FILE"
 
-# Stay up until a signal, or until one of the services dies by itself.
+# Stay up until a signal. If Janus dies, start it again (calls resume by
+# themselves: clients reconnect and rejoin); if another service dies, stop.
 set +e
-wait -n "${pids[@]}"
-say "a service stopped unexpectedly (een dienst stopte onverwacht); see $RUN/*.log"
-exit 1
+restarts=0
+while true; do
+  wait -n "${pids[@]}"
+  if ! kill -0 "${pids[0]}" 2>/dev/null && [ "$restarts" -lt 20 ]; then
+    restarts=$((restarts + 1))
+    say "Janus stopped; starting it again (Janus gestopt; opnieuw gestart) [$restarts]"
+    start_janus && continue
+  fi
+  say "a service stopped unexpectedly (een dienst stopte onverwacht); see $RUN/*.log"
+  exit 1
+done

@@ -12,7 +12,8 @@ const ROOM = 5151;
 const sys = await startSystem('call');
 const browser = await launch();
 const token = janusToken(sys.secrets.BB_JANUS_TOKEN_SECRET);
-const created = await createRoom(browser, sys, ROOM);
+// Permanent: Janus saves the room in its config, so it survives a restart.
+const created = await createRoom(browser, sys, ROOM, { permanent: true });
 if (!created || created.videoroom !== 'created') throw new Error(`room not created: ${JSON.stringify(created)}`);
 
 // The test page is served by the real static server (a page Playwright
@@ -108,6 +109,27 @@ test('websocket_loss_is_recovered_without_a_click', async () => {
   await waitFor(alice, () => window.bb.transport.state === 'connected');
   const [atBob] = await exchange(alice, [bob], 20);
   assertEq(atBob.length, 20);
+});
+
+test('janus_restart_mid_call_recovers_within_5s', async () => {
+  // Janus crashes (SIGKILL); run.sh starts it again; both sides reconnect,
+  // find their session gone, join again and get data flowing, unattended.
+  const janusPid = Number(readFileSync(join(sys.runDir, 'janus.pid'), 'utf8'));
+  const t0 = Date.now();
+  process.kill(janusPid, 'SIGKILL');
+  await Promise.all([alice, bob].map((p) => waitFor(p, () => window.bb.states.includes('reconnecting'))));
+  // "Resumed" = alice's data reaches bob again: probe every 100 ms.
+  const probe = setInterval(() => alice.page.evaluate(() => window.bb.sendBurst(1, 100, 1)).catch(() => {}), 100);
+  try {
+    await waitFor(bob, (since) => window.bb.received.some((m) => m.at > since && window.bb.peers.has(m.feed)), t0, 10000);
+  } finally {
+    clearInterval(probe);
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  console.log(`  call resumed ${seconds.toFixed(1)} s after Janus was killed`);
+  const [atBob] = await exchange(alice, [bob], 20);
+  assertEq(atBob.length, 20);
+  assert(seconds < 5, `took ${seconds} s`);
 });
 
 test('wrong_token_is_refused', async () => {

@@ -268,6 +268,8 @@ TEST(janus_lost_session_starts_over)
     feed(j, 91 * SEC, "{\"janus\":\"error\",\"transaction\":\"%s\",\"error\":{\"code\":458,"
                       "\"reason\":\"No such session %llu\"}}", tx, SESSION);
     bb_janus_event ev;
+    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_LEFT)); /* FEED_A went with it */
+    CHECK(ev.feed_id == FEED_A);
     CHECK(next_event(j, &ev, BB_JANUS_EV_SESSION_LOST));
     CHECK(expect(j, "create", NULL, NULL));
     CHECK_EQ_INT(bb_janus_publish(j, SDP, 92 * SEC), BB_E_STATE); /* not joined yet */

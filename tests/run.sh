@@ -81,6 +81,10 @@ run_suite call node tests/browser/call.test.mjs
 # unordered and unreliable (evidence for DESIGN.md's data-channel facts).
 run_suite loss node tests/browser/loss.test.mjs
 
+# Browser media plumbing (issue 5): fake camera -> I420 -> VP8 -> WebGL,
+# fake microphone -> AudioWorklet -> Opus -> AudioWorklet.
+run_suite media node tests/browser/media.test.mjs
+
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then echo "failed suites: ${failed_suites[*]}"; fi
 echo "$total_pass passed, $total_fail failed"

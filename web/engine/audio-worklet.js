@@ -1,0 +1,72 @@
+// AudioWorklet processors (loaded with audioContext.audioWorklet.addModule).
+// The context runs at 48 kHz, so no resampling: the engine's Opus frames are
+// 960 mono samples (20 ms).
+//   bb-capture:  microphone -> Int16Array(960) frames posted on the port
+//   bb-playback: Int16Array frames from the port -> speaker, with a small
+//                ring buffer; underruns play silence and are counted.
+const FRAME = 960;
+
+class CaptureProcessor extends AudioWorkletProcessor {
+  constructor() {
+    super();
+    this.buf = new Int16Array(FRAME);
+    this.fill = 0;
+  }
+
+  process(inputs) {
+    const ch = inputs[0] && inputs[0][0];
+    if (!ch) return true;
+    for (let i = 0; i < ch.length; i++) {
+      const s = Math.max(-1, Math.min(1, ch[i]));
+      this.buf[this.fill++] = s < 0 ? s * 0x8000 : s * 0x7fff;
+      if (this.fill === FRAME) {
+        this.port.postMessage(this.buf, [this.buf.buffer]);
+        this.buf = new Int16Array(FRAME);
+        this.fill = 0;
+      }
+    }
+    return true;
+  }
+}
+
+class PlaybackProcessor extends AudioWorkletProcessor {
+  constructor() {
+    super();
+    this.ring = new Float32Array(48000); // 1 s at most
+    this.read = 0;
+    this.write = 0;
+    this.stats = { frames: 0, underruns: 0, dropped: 0 };
+    this.port.onmessage = (ev) => this.push(ev.data);
+  }
+
+  available() { return (this.write - this.read + this.ring.length) % this.ring.length; }
+
+  push(pcm) {
+    if (!(pcm instanceof Int16Array)) return;
+    if (this.available() + pcm.length >= this.ring.length - 1) { this.stats.dropped++; return; }
+    for (let i = 0; i < pcm.length; i++) {
+      this.ring[this.write] = pcm[i] / 0x8000;
+      this.write = (this.write + 1) % this.ring.length;
+    }
+    this.stats.frames++;
+  }
+
+  process(inputs, outputs) {
+    const out = outputs[0][0];
+    if (this.available() < out.length) {
+      out.fill(0);
+      if (this.stats.frames > 0) this.stats.underruns++;
+    } else {
+      for (let i = 0; i < out.length; i++) {
+        out[i] = this.ring[this.read];
+        this.read = (this.read + 1) % this.ring.length;
+      }
+    }
+    for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
+    if (currentFrame % 48000 < out.length) this.port.postMessage({ stats: { ...this.stats } });
+    return true;
+  }
+}
+
+registerProcessor('bb-capture', CaptureProcessor);
+registerProcessor('bb-playback', PlaybackProcessor);

@@ -1,0 +1,109 @@
+// Draws decoded I420 frames on a canvas: WebGL with the YUV→RGB conversion
+// in a fragment shader (three single-channel textures, no CPU conversion),
+// or a 2D-canvas fallback that converts in JS where WebGL is unavailable.
+
+const VERTEX = `
+attribute vec2 pos;
+varying vec2 uv;
+void main() {
+  uv = vec2((pos.x + 1.0) / 2.0, (1.0 - pos.y) / 2.0);
+  gl_Position = vec4(pos, 0.0, 1.0);
+}`;
+
+// BT.601 limited range, the inverse of capture.js's rgbaToI420.
+const FRAGMENT = `
+precision mediump float;
+varying vec2 uv;
+uniform sampler2D ty, tu, tv;
+void main() {
+  float y = 1.1644 * (texture2D(ty, uv).r - 0.0627);
+  float u = texture2D(tu, uv).r - 0.5;
+  float v = texture2D(tv, uv).r - 0.5;
+  gl_FragColor = vec4(y + 1.5960 * v, y - 0.3918 * u - 0.8130 * v, y + 2.0172 * u, 1.0);
+}`;
+
+export class I420Renderer {
+  /** @param {HTMLCanvasElement|OffscreenCanvas} canvas @param {{prefer2d?: boolean}} [opt] */
+  constructor(canvas, { prefer2d = false } = {}) {
+    this.canvas = canvas;
+    this.gl = prefer2d ? null : canvas.getContext('webgl', { antialias: false, preserveDrawingBuffer: true });
+    if (this.gl && !this._initGl()) this.gl = null;
+    this.mode = this.gl ? 'webgl' : '2d';
+    if (!this.gl) this.ctx = canvas.getContext('2d');
+  }
+
+  _initGl() {
+    const gl = this.gl;
+    const shader = (type, src) => {
+      const s = gl.createShader(type);
+      gl.shaderSource(s, src);
+      gl.compileShader(s);
+      return gl.getShaderParameter(s, gl.COMPILE_STATUS) ? s : null;
+    };
+    const vs = shader(gl.VERTEX_SHADER, VERTEX), fs = shader(gl.FRAGMENT_SHADER, FRAGMENT);
+    if (!vs || !fs) return false;
+    const prog = gl.createProgram();
+    gl.attachShader(prog, vs);
+    gl.attachShader(prog, fs);
+    gl.linkProgram(prog);
+    if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) return false;
+    gl.useProgram(prog);
+    const buf = gl.createBuffer();
+    gl.bindBuffer(gl.ARRAY_BUFFER, buf);
+    gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
+    const loc = gl.getAttribLocation(prog, 'pos');
+    gl.enableVertexAttribArray(loc);
+    gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+    this.tex = ['ty', 'tu', 'tv'].map((name, i) => {
+      const t = gl.createTexture();
+      gl.activeTexture(gl.TEXTURE0 + i);
+      gl.bindTexture(gl.TEXTURE_2D, t);
+      for (const p of [gl.TEXTURE_MIN_FILTER, gl.TEXTURE_MAG_FILTER]) gl.texParameteri(gl.TEXTURE_2D, p, gl.LINEAR);
+      for (const p of [gl.TEXTURE_WRAP_S, gl.TEXTURE_WRAP_T]) gl.texParameteri(gl.TEXTURE_2D, p, gl.CLAMP_TO_EDGE);
+      gl.uniform1i(gl.getUniformLocation(prog, name), i);
+      return t;
+    });
+    gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
+    return true;
+  }
+
+  /** Draws a packed I420 frame of w x h, resizing the canvas to match. */
+  draw(i420, w, h) {
+    if (this.canvas.width !== w || this.canvas.height !== h) {
+      this.canvas.width = w;
+      this.canvas.height = h;
+    }
+    if (this.gl) return this._drawGl(i420, w, h);
+    return this._draw2d(i420, w, h);
+  }
+
+  _drawGl(i420, w, h) {
+    const gl = this.gl;
+    const planes = [[0, w, h], [w * h, w / 2, h / 2], [w * h * 5 / 4, w / 2, h / 2]];
+    planes.forEach(([off, pw, ph], i) => {
+      gl.activeTexture(gl.TEXTURE0 + i);
+      gl.bindTexture(gl.TEXTURE_2D, this.tex[i]);
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.LUMINANCE, pw, ph, 0, gl.LUMINANCE, gl.UNSIGNED_BYTE,
+        i420.subarray(off, off + pw * ph));
+    });
+    gl.viewport(0, 0, w, h);
+    gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+  }
+
+  _draw2d(i420, w, h) {
+    if (!this.image || this.image.width !== w || this.image.height !== h) this.image = this.ctx.createImageData(w, h);
+    const px = this.image.data, uOff = w * h, vOff = uOff + (w / 2) * (h / 2);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const c = (y >> 1) * (w >> 1) + (x >> 1);
+        const yy = 1.1644 * (i420[y * w + x] - 16), u = i420[uOff + c] - 128, v = i420[vOff + c] - 128;
+        const i = (y * w + x) * 4;
+        px[i] = yy + 1.596 * v;
+        px[i + 1] = yy - 0.3918 * u - 0.813 * v;
+        px[i + 2] = yy + 2.0172 * u;
+        px[i + 3] = 255;
+      }
+    }
+    this.ctx.putImageData(this.image, 0, 0);
+  }
+}

@@ -22,3 +22,8 @@ if [ -f "$wasm_file" ]; then
   echo "bench engine_wasm.size_gzip9 $(awk -v b="$gz" 'BEGIN{printf "%.1f", b/1024}') KiB"
   echo "bench engine_wasm.size_brotli $(awk -v b="$br" 'BEGIN{printf "%.1f", b/1024}') KiB"
 fi
+
+# ---- call (issue 5): Chromium's own WebRTC through our Janus, the baseline
+# our WASM pipeline is compared against (lower is better: no ratio line).
+node tests/bench/call.bench.mjs | tee "$out/bench-call.txt"
+# ---- end call

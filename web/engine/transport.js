@@ -21,7 +21,10 @@ export class Transport extends EventTarget {
   /**
    * @param {Worker} worker the engine Worker (web/engine/worker.js)
    * @param {{janusUrl:string, room:number, token:string, pin?:string, display:string,
-   *          rtcConfig?:RTCConfiguration, nudge?:boolean}} options
+   *          rtcConfig?:RTCConfiguration, nudge?:boolean, tracks?:MediaStream}} options
+   *   tracks: also publish these audio/video tracks as ordinary WebRTC media
+   *   (only for measuring Chromium's own pipeline against ours); remote
+   *   tracks then arrive as 'track' events {feedId, track, streams}.
    */
   constructor(worker, options) {
     super();
@@ -142,6 +145,7 @@ export class Transport extends EventTarget {
     const pc = new RTCPeerConnection(this.opt.rtcConfig);
     this.pub = pc;
     this._trickle(pc, 'publisher');
+    if (this.opt.tracks) for (const t of this.opt.tracks.getTracks()) pc.addTransceiver(t, { direction: 'sendonly' });
     const ch = pc.createDataChannel('beeldbel', CHANNEL_OPTIONS);
     ch.binaryType = 'arraybuffer';
     ch.onopen = () => this._setState('connected');
@@ -159,6 +163,7 @@ export class Transport extends EventTarget {
       // Janus's own channel would be reliable and ordered: we never use one
       // it opens (DESIGN.md). Count it if it appears.
       this.sub.ondatachannel = (ev) => { this.stats.unexpectedChannels = (this.stats.unexpectedChannels || 0) + 1; ev.channel.close(); };
+      this.sub.ontrack = (ev) => this._emit('track', { track: ev.track, streams: ev.streams, mid: ev.transceiver && ev.transceiver.mid });
     }
     await this.sub.setRemoteDescription({ type: 'offer', sdp });
     this._openChannels(feeds);

@@ -58,7 +58,7 @@ try {
   };
   await open('sender');
   const receiver = await open('receiver');
-  await receiver.waitForFunction(() => window.bb.frames > 30, null, { timeout: 30000 });
+  await receiver.waitForFunction(() => window.bb && window.bb.frames > 30, null, { timeout: 30000 });
   const pids = descendants(browser.process ? browser.process().pid : 0);
   const hz = 100; // USER_HZ
   const c0 = cpuTicks(pids);

@@ -123,9 +123,13 @@ STAMPS_W := $(foreach l,opus libvpx mbedtls cjson,$(DEPS_W)/.$(l))
 STAMPS_N := $(foreach l,opus libvpx mbedtls cjson,$(DEPS_N)/.$(l))
 libs: $(STAMPS_W) $(STAMPS_N)
 
-npm: tests/node_modules/.installed
+npm: tests/node_modules/.installed web/node_modules/.installed
 tests/node_modules/.installed: tests/package.json tests/package-lock.json | apt
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+# The widget's NL Design System CSS (bundled into dist/beeldbel.js by web-dist.sh).
+web/node_modules/.installed: web/package.json web/package-lock.json | apt
+	cd web && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 check-emcc: | apt
@@ -190,11 +194,11 @@ wasm: $(ENGINE_MJS) $(B)/wasm/unit_tests.js
 
 # ---- web: the widget bundle in dist/ ------------------------------------------------
 
-WEB_JS := $(wildcard web/widget/*.js web/engine/*.js)
+WEB_JS := $(wildcard web/widget/*.js web/widget/*.css web/widget/screens/*.js web/engine/*.js) src/build/bundle-widget.mjs
 WEB_DEMO := $(wildcard web/demo/*)
 
 web: $(DIST)/.built
-$(DIST)/.built: $(ENGINE_MJS) $(WEB_JS) $(WEB_DEMO) src/build/web-dist.sh
+$(DIST)/.built: $(ENGINE_MJS) $(WEB_JS) $(WEB_DEMO) src/build/web-dist.sh web/node_modules/.installed
 	sh src/build/web-dist.sh $(B)/wasm $(DIST)
 	touch $@
 
@@ -242,3 +246,63 @@ distclean:
 	rm -rf $(B) $(DIST) tests/node_modules
 
 -include $(shell find $(B)/native $(B)/native-opt $(B)/wasm -name '*.d' 2>/dev/null)
+
+# ---- contact service (issue 6) ----------------------------------------------------------
+# beeldbel-contact (libmicrohttpd + SQLite + cJSON + Mbed TLS), the officer
+# account tool, their C unit tests, and an ASan+UBSan build of the service for
+# the API tests. Owner: issue 6. See src/contact/API.md.
+CONTACT_PURE := src/contact/validate.c src/contact/phone.c src/contact/tokens.c src/contact/ratelimit.c
+CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c
+CONTACT_HDR  := include/beeldbel/contact.h $(wildcard src/contact/*.h)
+# Janus tokens need HMAC-SHA1, absent from the shared config: sha1.c is
+# compiled here with src/contact/mbedtls_sha1_config.h (shared libs untouched).
+CONTACT_SHA1 := $(SRCROOT)/mbedtls/library/sha1.c
+CONTACT_SHA1_FLAGS := -I$(SRCROOT)/mbedtls/library -Isrc/contact -UMBEDTLS_CONFIG_FILE -DMBEDTLS_CONFIG_FILE='"mbedtls_sha1_config.h"'
+CONTACT_LIBS := $(DEPS_N)/lib/libmbedcrypto.a $(DEPS_N)/lib/libcjson.a -lmicrohttpd -lsqlite3 -lcurl -lpthread
+CONTACT_BINS := $(B)/bin/beeldbel-contact $(B)/bin/beeldbel-officer $(B)/contact/asan/beeldbel-contact \
+  $(B)/contact/unit_tests
+
+$(B)/contact/%/sha1.o: $(CONTACT_SHA1) src/contact/mbedtls_sha1_config.h $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(if $(filter asan,$*),$(CFLAGS_N),$(CFLAGS_B)) $(CONTACT_SHA1_FLAGS) -c $< -o $@
+
+$(B)/bin/beeldbel-contact: $(CONTACT_SVC) src/contact/main.c $(CONTACT_HDR) $(B)/contact/opt/sha1.o $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_B) -o $@ $(CONTACT_SVC) src/contact/main.c $(B)/contact/opt/sha1.o $(CONTACT_LIBS)
+
+$(B)/bin/beeldbel-officer: $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/officer_tool.c $(CONTACT_HDR) $(B)/contact/opt/sha1.o $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_B) -o $@ $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/officer_tool.c $(B)/contact/opt/sha1.o $(CONTACT_LIBS)
+
+$(B)/contact/asan/beeldbel-contact: $(CONTACT_SVC) src/contact/main.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_N) -o $@ $(CONTACT_SVC) src/contact/main.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
+
+$(B)/contact/unit_tests: $(wildcard tests/contact/*.c) tests/common/bb_test.c $(CONTACT_PURE) src/contact/store_sqlite.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_N) -Isrc/contact -Itests/common -o $@ $(wildcard tests/contact/*.c) tests/common/bb_test.c \
+	  $(CONTACT_PURE) src/contact/store_sqlite.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
+
+# libFuzzer targets for the service's parsers (more specific than fuzz_%).
+$(B)/fuzz/fuzz_contact_%: tests/fuzz/fuzz_contact_%.c $(CONTACT_PURE) $(CONTACT_HDR) $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(FUZZ_FLAGS) -o $@ $< $(CONTACT_PURE) $(CONTACT_SHA1) $(CONTACT_SHA1_FLAGS) $(LIBS_N) -lm
+
+contact: $(CONTACT_BINS)
+native: contact
+test: contact
+bench: $(B)/bin/beeldbel-contact
+.PHONY: contact
+# The console is copied into the bundle by web-dist.sh (issue 6).
+$(DIST)/.built: $(wildcard web/console/*)
+
+# ---- media scenarios (issue 3) ------------------------------------------------------------
+# The seven simulated-network scenarios of issue 3 (tests/netsim/scenarios.c):
+# 60 s of 640x360 video and audio each through tests/common/netsim.c. Built
+# optimised WITHOUT sanitizers so all seven stay within ~2 minutes; the engine
+# runs under ASan+UBSan in tests/unit/test_media*.c and the fuzz targets.
+NETSIM_SRC := tests/netsim/scenarios.c tests/common/netsim.c tests/common/synth.c
+$(B)/native-opt/netsim_scenarios: $(NETSIM_SRC) tests/common/netsim.h $(ENGINE_HDR) $(wildcard src/media/*.h) $(OBJ_B) $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_B) -o $@ $(NETSIM_SRC) $(OBJ_B) $(LIBS_N) -lm
+native: $(B)/native-opt/netsim_scenarios

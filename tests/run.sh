@@ -56,6 +56,11 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite native-unit "$B/native/unit_tests"
 
+# Media engine (issue 3): the seven simulated-network scenarios, 60 s each,
+# and the engine in WASM through its JS glue.
+run_suite netsim "$B/native-opt/netsim_scenarios"
+run_suite wasm-media $NODE tests/wasm/media.test.mjs
+
 # The same C tests compiled to WASM, under node.
 run_suite wasm-unit $NODE "$B/wasm/unit_tests.js"
 
@@ -65,11 +70,19 @@ run_suite digests bash tests/wasm/compare-digests.sh "$OUT/native-unit.txt" "$OU
 # The WASM engine through its JS glue, compared against native output.
 BB_NATIVE_OUTPUT="$OUT/native-unit.txt" run_suite wasm-engine $NODE tests/wasm/engine.test.mjs
 
+# End-to-end encryption and officer verification through the JS glue (issue 4).
+run_suite wasm-e2ee $NODE tests/wasm/e2ee.test.mjs
+
 # Fuzzing: every libFuzzer target for FUZZ_SECONDS, seeded from tests/fuzz/corpus.
 run_suite fuzz bash tests/fuzz/run.sh "$FUZZ_SECONDS"
 
 # Browser: the demo page in Debian's Chromium, driven by playwright-core.
 run_suite browser node tests/browser/demo.test.mjs
+
+# The citizen widget (issue 7): request form against a fake contact service,
+# invitation -> device check -> waiting room -> call against a fake call
+# session; axe in both themes, keyboard only, hostile host CSS, strict CSP.
+run_suite widget node tests/browser/widget.test.mjs
 
 # The system `make run` starts (Janus + web server) on loopback, stopped by PID.
 run_suite system node tests/browser/system.test.mjs
@@ -84,6 +97,14 @@ run_suite loss node tests/browser/loss.test.mjs
 # Browser media plumbing (issue 5): fake camera -> I420 -> VP8 -> WebGL,
 # fake microphone -> AudioWorklet -> Opus -> AudioWorklet.
 run_suite media node tests/browser/media.test.mjs
+
+# ---- contact service (issue 6): C unit tests (ASan+UBSan), the HTTP API with
+# hostile requests, kill -9 durability, and the browser flow on run.sh.
+run_suite contact-unit "$B/contact/unit_tests"
+run_suite contact-api node tests/contact/api.test.mjs
+run_suite contact-durability node tests/contact/durability.test.mjs
+run_suite contact-browser node tests/contact/console.test.mjs
+# ---- end contact service
 
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then echo "failed suites: ${failed_suites[*]}"; fi

@@ -64,6 +64,14 @@ int bb_video_encoder_encode(bb_video_encoder *enc, const bb_image *img,
 /* Changes the target bitrate while running. */
 int bb_video_encoder_set_bitrate(bb_video_encoder *enc, int kbps);
 
+/*
+ * Changes resolution and frame rate while running (rate control). A new
+ * size restarts the encoder, so the next frame is a keyframe; a new frame
+ * rate alone does not. On error the old settings stay in force.
+ */
+int bb_video_encoder_reconfigure(bb_video_encoder *enc, int width, int height,
+                                 int fps);
+
 /* ---- VP8 decoder --------------------------------------------------------- */
 
 /* Keyframes larger than this in either dimension are refused unread. */
@@ -101,6 +109,9 @@ int bb_audio_encoder_encode(bb_audio_encoder *enc, const int16_t *pcm,
                             uint8_t *out, size_t cap, size_t *out_len);
 
 int bb_audio_encoder_set_bitrate(bb_audio_encoder *enc, int bitrate_bps);
+
+/* Tells Opus the loss the receiver reports (0..100 %), which sizes its FEC. */
+int bb_audio_encoder_set_loss(bb_audio_encoder *enc, int loss_pct);
 
 int bb_audio_decoder_new(bb_audio_decoder **out);
 void bb_audio_decoder_free(bb_audio_decoder *dec);

@@ -43,6 +43,28 @@ int bb_aead_open(const uint8_t *key, size_t key_len,
 /* Fills buf with len bytes from the operating system / browser. */
 int bb_random_os(uint8_t *buf, size_t len);
 
+/*
+ * Randomness is injected: every function that needs random bytes takes a
+ * bb_rng_fn and its context (the same shape as Mbed TLS's f_rng, so it can be
+ * passed straight through). Returns 0 or a negative value on failure.
+ */
+typedef int (*bb_rng_fn)(void *ctx, unsigned char *buf, size_t len);
+
+/* bb_rng_fn over bb_random_os (ctx unused): for real keys. */
+int bb_rng_os(void *ctx, unsigned char *buf, size_t len);
+
+/*
+ * A deterministic generator for tests and benchmarks: SHA-256 of the seed and
+ * a block counter. Same seed, same bytes, natively and in WASM. Never use it
+ * for real keys.
+ */
+typedef struct bb_seeded_rng {
+    uint8_t seed[32];
+    uint64_t block;
+} bb_seeded_rng;
+void bb_seeded_rng_init(bb_seeded_rng *r, uint64_t seed);
+int bb_rng_seeded(void *ctx, unsigned char *buf, size_t len); /* ctx: bb_seeded_rng */
+
 /* Mbed TLS version string, for diagnostics. */
 const char *bb_crypto_version(void);
 

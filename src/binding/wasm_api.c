@@ -218,3 +218,260 @@ API double bbw_janus_event_feed_at(const bb_janus_event *ev, int i)
 {
     return (i >= 0 && i < ev->n_feeds) ? (double)ev->feeds[i] : 0;
 }
+
+/* ---- end-to-end encryption and officer identity (issue 4) ---- */
+#include "beeldbel/e2ee.h"
+#include "beeldbel/identity.h"
+
+API int bbw_trust_new(bb_trust **out, const uint8_t *root, size_t len) { return bb_trust_new(out, root, len); }
+API void bbw_trust_free(bb_trust *t) { bb_trust_free(t); }
+API int bbw_trust_set_crl(bb_trust *t, const uint8_t *crl, size_t len) { return bb_trust_set_crl(t, crl, len); }
+/* res: a bb_officer_result the glue allocated (bbw_officer_result_size). */
+API int bbw_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t len,
+                                 const char *expected, double now_s, bb_officer_result *res)
+{
+    return bb_trust_verify_officer(t, cert, len, (expected && expected[0]) ? expected : NULL,
+                                   (int64_t)now_s, res);
+}
+API size_t bbw_officer_result_size(void) { return sizeof(bb_officer_result); }
+API int bbw_officer_status(const bb_officer_result *r) { return (int)r->status; }
+API const char *bbw_officer_name(const bb_officer_result *r) { return r->name; }
+API const char *bbw_officer_team(const bb_officer_result *r) { return r->team; }
+API const char *bbw_officer_neighbourhood(const bb_officer_result *r) { return r->neighbourhood; }
+API double bbw_officer_not_after(const bb_officer_result *r) { return (double)r->not_after; }
+API int bbw_officer_revocation_checked(const bb_officer_result *r) { return r->revocation_checked; }
+API const char *bbw_officer_status_name(int s) { return bb_officer_status_name((bb_officer_status)s); }
+API const char *bbw_officer_status_text(int s, int dutch) { return bb_officer_status_text((bb_officer_status)s, dutch); }
+
+/* Keys come from the browser's crypto.getRandomValues (bb_rng_os). */
+API int bbw_e2ee_new(bb_e2ee **out, const char *room, int self_id, int role,
+                     const uint8_t *invite, size_t invite_len, bb_trust *trust,
+                     const char *expected_officer, const uint8_t *cert, size_t cert_len,
+                     const uint8_t *key, size_t key_len, int suite)
+{
+    if (self_id < 1 || self_id > 65535)
+        return BB_E_ARG;
+    bb_e2ee_config c;
+    memset(&c, 0, sizeof(c));
+    c.room = room;
+    c.self_id = (uint16_t)self_id;
+    c.role = (bb_role)role;
+    c.invite_secret = invite_len ? invite : NULL;
+    c.invite_len = invite_len;
+    c.trust = trust;
+    c.expected_officer = (expected_officer && expected_officer[0]) ? expected_officer : NULL;
+    c.cert = cert_len ? cert : NULL;
+    c.cert_len = cert_len;
+    c.key = key_len ? key : NULL;
+    c.key_len = key_len;
+    c.suite = (bb_sframe_suite)suite;
+    c.rng = bb_rng_os;
+    return bb_e2ee_new(out, &c);
+}
+API void bbw_e2ee_free(bb_e2ee *e) { bb_e2ee_free(e); }
+API int bbw_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, double now_us)
+{
+    return bb_e2ee_receive(e, msg, len, (uint64_t)now_us);
+}
+API int bbw_e2ee_poll(bb_e2ee *e, uint8_t *out, size_t cap, size_t *len) { return bb_e2ee_poll(e, out, cap, len); }
+API int bbw_e2ee_remove_peer(bb_e2ee *e, int id, double now_us)
+{
+    return (id < 1 || id > 65535) ? BB_E_ARG : bb_e2ee_remove_peer(e, (uint16_t)id, (uint64_t)now_us);
+}
+API int bbw_e2ee_protect(bb_e2ee *e, const uint8_t *meta, size_t meta_len, const uint8_t *pt,
+                         size_t pt_len, uint8_t *out, size_t cap, size_t *out_len)
+{
+    return bb_e2ee_protect(e, meta, meta_len, pt, pt_len, out, cap, out_len);
+}
+API int bbw_e2ee_unprotect(bb_e2ee *e, const uint8_t *meta, size_t meta_len, const uint8_t *msg,
+                           size_t msg_len, uint8_t *out, size_t cap, size_t *out_len, int *from)
+{
+    uint16_t f = 0;
+    int rc = bb_e2ee_unprotect(e, meta, meta_len, msg, msg_len, out, cap, out_len, &f);
+    *from = f;
+    return rc;
+}
+API int bbw_e2ee_sas(bb_e2ee *e, char *out8) { return bb_e2ee_sas(e, out8); }
+API int bbw_e2ee_peer_count(bb_e2ee *e) { return (int)bb_e2ee_peer_count(e); }
+/* info3: id, role, has_key; res: the peer's officer result. */
+API int bbw_e2ee_peer_info(bb_e2ee *e, int i, int *info3, bb_officer_result *res)
+{
+    bb_e2ee_peer p;
+    int rc = i < 0 ? BB_E_ARG : bb_e2ee_peer_info(e, (size_t)i, &p);
+    if (rc)
+        return rc;
+    info3[0] = p.id;
+    info3[1] = (int)p.role;
+    info3[2] = p.has_key;
+    *res = p.officer;
+    return BB_OK;
+}
+/* 1 and res filled if an officer certificate failed, else 0. */
+API int bbw_e2ee_officer_failure(bb_e2ee *e, bb_officer_result *res)
+{
+    const bb_officer_result *r = bb_e2ee_officer_failure(e);
+    if (!r)
+        return 0;
+    *res = *r;
+    return 1;
+}
+/* Counters for diagnostics: handshake rejections by reason, then SFrame's. */
+API double bbw_e2ee_rejected(bb_e2ee *e, int which)
+{
+    if (which >= 0 && which < BB_HS_REJECT_COUNT)
+        return (double)bb_e2ee_get_stats(e)->rejected[which];
+    which -= BB_HS_REJECT_COUNT;
+    if (which >= 0 && which < BB_SFRAME_REJECT_COUNT)
+        return (double)bb_e2ee_sframe_stats(e)->rejected[which];
+    return -1;
+}
+API const char *bbw_e2ee_reject_name(int which)
+{
+    /* SFrame's reasons get a prefix: "replay" exists in both lists. */
+    static const char *media[BB_SFRAME_REJECT_COUNT] = {
+        "media_header", "media_unknown_kid", "media_replay", "media_auth", "media_size"};
+    if (which >= 0 && which < BB_HS_REJECT_COUNT)
+        return bb_hs_reject_name((bb_hs_reject)which);
+    which -= BB_HS_REJECT_COUNT;
+    return which >= 0 && which < BB_SFRAME_REJECT_COUNT ? media[which] : "unknown";
+}
+
+/* ---- media engine (issue 3) ---- */
+#include "beeldbel/media.h"
+
+/* Flat config: times are doubles (JS numbers) in microseconds. */
+API int bbw_media_new(bb_media **out, double ssrc, double seed, int w, int h, int fps,
+                      int start_kbps, int max_kbps, int profile)
+{
+    bb_media_config c;
+    if (ssrc < 1 || ssrc > 4294967295.0 || seed < 0)
+        return BB_E_ARG;
+    bb_media_config_default(&c, (uint32_t)ssrc);
+    c.seed = (uint64_t)seed;
+    c.width = w;
+    c.height = h;
+    c.fps = fps;
+    c.start_kbps = start_kbps;
+    c.max_kbps = max_kbps;
+    c.profile = (bb_media_profile)profile;
+    return bb_media_new(out, &c);
+}
+API void bbw_media_free(bb_media *m) { bb_media_free(m); }
+API int bbw_media_set_profile(bb_media *m, int p) { return bb_media_set_profile(m, (bb_media_profile)p); }
+
+/* i420: packed w*h*3/2 bytes of the configured camera size. */
+API int bbw_media_push_video(bb_media *m, const uint8_t *i420, int w, int h,
+                             double capture_us, double now_us)
+{
+    bb_image img;
+    int rc = bb_image_wrap_i420(&img, i420, w, h);
+    return rc ? rc : bb_media_push_video(m, &img, (uint64_t)capture_us, (uint64_t)now_us);
+}
+API int bbw_media_push_audio(bb_media *m, const int16_t *pcm, double capture_us, double now_us)
+{
+    return bb_media_push_audio(m, pcm, (uint64_t)capture_us, (uint64_t)now_us);
+}
+API int bbw_media_send_control(bb_media *m, const uint8_t *d, size_t len, double now_us)
+{
+    return bb_media_send_control(m, d, len, (uint64_t)now_us);
+}
+/* Returns the message class (1..3) or a negative error; *len its size. */
+API int bbw_media_poll_send(bb_media *m, uint8_t *out, size_t cap, size_t *len)
+{
+    bb_media_msg_class cls;
+    int rc = bb_media_poll_send(m, out, cap, len, &cls);
+    return rc ? rc : (int)cls;
+}
+API int bbw_media_receive(bb_media *m, const uint8_t *d, size_t len, double now_us)
+{
+    return bb_media_receive(m, d, len, (uint64_t)now_us);
+}
+API int bbw_media_tick(bb_media *m, double now_us) { return bb_media_tick(m, (uint64_t)now_us); }
+API double bbw_media_next_deadline(bb_media *m) { return (double)bb_media_next_deadline(m); }
+/* Fills ssrc[4] (as doubles) and returns the count. */
+API int bbw_media_peers(bb_media *m, double *out)
+{
+    uint32_t s[BB_MEDIA_MAX_PEERS];
+    int n = bb_media_peers(m, s);
+    for (int i = 0; i < n; i++)
+        out[i] = s[i];
+    return n;
+}
+/*
+ * Copies the frame to show into a packed I420 buffer of cap bytes.
+ * info receives width, height and capture time (as doubles).
+ */
+API int bbw_media_pull_frame(bb_media *m, double ssrc, double now_us, uint8_t *out,
+                             size_t cap, double *info)
+{
+    bb_media_frame f;
+    int rc = bb_media_pull_frame(m, (uint32_t)ssrc, (uint64_t)now_us, &f);
+    if (rc)
+        return rc;
+    size_t need = bb_i420_size(f.image.width, f.image.height);
+    if (!need || need > cap)
+        return BB_E_BUFFER;
+    for (int p = 0; p < 3; p++) {
+        int pw = p ? f.image.width / 2 : f.image.width;
+        int ph = p ? f.image.height / 2 : f.image.height;
+        for (int r = 0; r < ph; r++, out += pw)
+            memcpy(out, f.image.plane[p] + (size_t)r * f.image.stride[p], (size_t)pw);
+    }
+    info[0] = f.image.width;
+    info[1] = f.image.height;
+    info[2] = (double)f.capture_us;
+    return BB_OK;
+}
+API int bbw_media_pull_audio(bb_media *m, double ssrc, double now_us, int16_t *pcm)
+{
+    return bb_media_pull_audio(m, (uint32_t)ssrc, (uint64_t)now_us, pcm);
+}
+API int bbw_media_poll_control(bb_media *m, double *from, uint8_t *out, size_t cap, size_t *len)
+{
+    uint32_t f;
+    int rc = bb_media_poll_control(m, &f, out, cap, len);
+    if (!rc)
+        *from = f;
+    return rc;
+}
+/*
+ * A few numbers for the UI and diagnostics, as doubles:
+ * [0] target kbps [1] width [2] height [3] fps [4] rtt us [5] loss %
+ * [6] messages sent [7] bytes sent [8] retransmissions [9] peers,
+ * then per peer (10 + 8 i): ssrc, frames shown, frames decoded, audio
+ * concealed, audio frames, lost, jitter us, keyframe requests.
+ */
+API int bbw_media_stats(bb_media *m, double *out, int n)
+{
+    bb_media_stats st;
+    int rc = bb_media_get_stats(m, &st);
+    if (rc)
+        return rc;
+    if (n < 10 + 8 * BB_MEDIA_MAX_PEERS)
+        return BB_E_BUFFER;
+    double head[10] = { st.target_kbps, st.width, st.height, st.fps, st.rtt_us, st.loss_pct,
+                        (double)st.msgs_sent, (double)st.bytes_sent, (double)st.retransmits,
+                        st.npeers };
+    memcpy(out, head, sizeof(head));
+    for (int i = 0; i < st.npeers; i++) {
+        const bb_media_peer_stats *p = &st.peer[i];
+        double *o = out + 10 + 8 * i;
+        o[0] = p->ssrc;
+        o[1] = (double)p->frames_shown;
+        o[2] = (double)p->frames_decoded;
+        o[3] = (double)p->audio_plc;
+        o[4] = (double)p->audio_frames;
+        o[5] = (double)p->lost;
+        o[6] = p->jitter_us;
+        o[7] = (double)p->keyframe_requests;
+    }
+    return BB_OK;
+}
+API double bbw_media_rejected(bb_media *m, int reason)
+{
+    bb_media_stats st;
+    if (bb_media_get_stats(m, &st) || reason < 0 || reason >= BB_MEDIA_REJECT_COUNT)
+        return -1;
+    return (double)st.rejected[reason];
+}
+API const char *bbw_media_reject_name(int reason) { return bb_media_reject_name(reason); }

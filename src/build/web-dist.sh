@@ -1,6 +1,6 @@
 #!/bin/sh
 # Assembles the widget bundle in DIST from web/ and the built engine:
-#   DIST/beeldbel.js            the snippet's entry module
+#   DIST/beeldbel.js            the snippet's entry module (the whole widget, bundled)
 #   DIST/engine/*               engine glue, worker, WASM module
 #   DIST/demo/*                 the demo host page, with the snippet's SRI hash
 #   DIST/beeldbel.js.sri        the integrity value for the host page's <script>
@@ -9,7 +9,23 @@ set -eu
 wasm=$1 dist=$2
 rm -rf "$dist.tmp"
 mkdir -p "$dist.tmp/engine" "$dist.tmp/demo"
-cp web/widget/beeldbel.js "$dist.tmp/beeldbel.js"
+# ---- widget (issue 7): web/widget/**/*.js bundled into one beeldbel.js, so
+# the host's one SRI hash covers all widget code; the NL Design System
+# component CSS (web/node_modules, `make npm`) and web/widget/styles.css go
+# inside it as a constructed stylesheet (no inline styles: strict CSP).
+ut=web/node_modules/@utrecht
+widget_css=""
+for c in button textbox textarea select form-field form-label form-fieldset \
+         form-field-description form-field-error-message radio-button checkbox \
+         alert heading-2 heading-3 paragraph; do
+  f="$ut/$c-css/dist/index.min.css"
+  [ -f "$f" ] || { echo "web-dist: $f missing: run make npm (ontbreekt)" >&2; exit 1; }
+  widget_css="$widget_css $f"
+done
+# shellcheck disable=SC2086  # word splitting of the CSS list is intended
+node src/build/bundle-widget.mjs web/widget/beeldbel.js "$dist.tmp/beeldbel.js" $widget_css web/widget/styles.css
+cp web/widget/beeldbel.d.ts "$dist.tmp/beeldbel.d.ts"
+# ---- end widget
 cp web/engine/*.js "$dist.tmp/engine/"
 cp "$wasm/beeldbel-engine.mjs" "$wasm/beeldbel-engine.wasm" "$dist.tmp/engine/"
 sri="sha384-$(node -e "process.stdout.write(require('crypto').createHash('sha384').update(require('fs').readFileSync(process.argv[1])).digest('base64'))" "$dist.tmp/beeldbel.js")"
@@ -20,5 +36,18 @@ for f in web/demo/*; do
     *) cp "$f" "$dist.tmp/demo/" ;;
   esac
 done
+# ---- officer console (issue 6): web/console as is, plus the NL Design
+# System tokens and the few Utrecht components it uses in one nlds.css.
+mkdir -p "$dist.tmp/console"
+cp web/console/*.html web/console/*.js web/console/*.css "$dist.tmp/console/"
+for c in design-tokens/dist/index.css document-css/dist/index.min.css heading-1-css/dist/index.min.css \
+         heading-2-css/dist/index.min.css paragraph-css/dist/index.min.css button-css/dist/index.min.css \
+         textbox-css/dist/index.min.css textarea-css/dist/index.min.css select-css/dist/index.min.css \
+         form-field-css/dist/index.min.css form-label-css/dist/index.min.css alert-css/dist/index.min.css; do
+  f="web/node_modules/@utrecht/$c"
+  [ -f "$f" ] || { echo "web-dist: $f missing: run make npm (ontbreekt)" >&2; exit 1; }
+  cat "$f"; echo
+done > "$dist.tmp/console/nlds.css"
+# ---- end officer console
 rm -rf "$dist"
 mv "$dist.tmp" "$dist"

@@ -80,6 +80,14 @@ int bb_audio_encoder_set_bitrate(bb_audio_encoder *enc, int bitrate_bps)
                ? BB_OK : BB_E_CODEC;
 }
 
+int bb_audio_encoder_set_loss(bb_audio_encoder *enc, int loss_pct)
+{
+    if (!enc || loss_pct < 0 || loss_pct > 100)
+        return BB_E_ARG;
+    return opus_encoder_ctl(enc->opus, OPUS_SET_PACKET_LOSS_PERC(loss_pct)) == OPUS_OK
+               ? BB_OK : BB_E_CODEC;
+}
+
 int bb_audio_decoder_new(bb_audio_decoder **out)
 {
     if (!out)

@@ -43,24 +43,13 @@ static int config_valid(const bb_video_config *c)
            c->keyframe_interval >= 0 && (c->speed == 0 || (c->speed >= 4 && c->speed <= 16));
 }
 
-int bb_video_encoder_new(bb_video_encoder **out, const bb_video_config *conf)
+/* (Re)creates the libvpx context from enc->conf. */
+static int start_encoder(bb_video_encoder *enc)
 {
-    if (!out)
-        return BB_E_ARG;
-    *out = NULL;
-    if (!config_valid(conf))
-        return BB_E_ARG;
-
-    bb_video_encoder *enc = calloc(1, sizeof(*enc));
-    if (!enc)
-        return BB_E_NOMEM;
-    enc->conf = *conf;
-    if (!enc->conf.speed)
-        enc->conf.speed = 8;
-
+    const bb_video_config *conf = &enc->conf;
     vpx_codec_enc_cfg_t *cfg = &enc->cfg;
     if (vpx_codec_enc_config_default(vpx_codec_vp8_cx(), cfg, 0) != VPX_CODEC_OK)
-        goto fail;
+        return BB_E_CODEC;
     cfg->g_w = (unsigned)conf->width;
     cfg->g_h = (unsigned)conf->height;
     cfg->g_timebase.num = 1;
@@ -84,13 +73,33 @@ int bb_video_encoder_new(bb_video_encoder **out, const bb_video_config *conf)
     cfg->kf_max_dist = (unsigned)conf->keyframe_interval;
 
     if (vpx_codec_enc_init(&enc->ctx, vpx_codec_vp8_cx(), cfg, 0) != VPX_CODEC_OK)
-        goto fail;
+        return BB_E_CODEC;
     /* Negative cpu-used selects realtime speed trade-offs in VP8. */
     vpx_codec_control(&enc->ctx, VP8E_SET_CPUUSED, -enc->conf.speed);
     vpx_codec_control(&enc->ctx, VP8E_SET_NOISE_SENSITIVITY, 0);
     vpx_codec_control(&enc->ctx, VP8E_SET_STATIC_THRESHOLD, 1);
     /* Cap keyframe size so a keyframe does not flood a slow link. */
     vpx_codec_control(&enc->ctx, VP8E_SET_MAX_INTRA_BITRATE_PCT, 300);
+    return BB_OK;
+}
+
+int bb_video_encoder_new(bb_video_encoder **out, const bb_video_config *conf)
+{
+    if (!out)
+        return BB_E_ARG;
+    *out = NULL;
+    if (!config_valid(conf))
+        return BB_E_ARG;
+
+    bb_video_encoder *enc = calloc(1, sizeof(*enc));
+    if (!enc)
+        return BB_E_NOMEM;
+    enc->conf = *conf;
+    if (!enc->conf.speed)
+        enc->conf.speed = 8;
+
+    if (start_encoder(enc) != BB_OK)
+        goto fail;
     *out = enc;
     return BB_OK;
 
@@ -221,6 +230,32 @@ int bb_video_decoder_decode(bb_video_decoder *dec, const uint8_t *data,
         img->stride[i] = f->stride[i];
     }
     return BB_OK;
+}
+
+int bb_video_encoder_reconfigure(bb_video_encoder *enc, int width, int height,
+                                 int fps)
+{
+    if (!enc)
+        return BB_E_ARG;
+    bb_video_config next = enc->conf;
+    next.width = width;
+    next.height = height;
+    next.fps = fps;
+    if (!config_valid(&next))
+        return BB_E_ARG;
+    if (width == enc->conf.width && height == enc->conf.height) {
+        enc->conf.fps = fps; /* frame duration follows conf.fps */
+        return BB_OK;
+    }
+    bb_video_config old = enc->conf;
+    vpx_codec_destroy(&enc->ctx);
+    enc->conf = next;
+    if (start_encoder(enc) == BB_OK)
+        return BB_OK;
+    enc->conf = old;
+    if (start_encoder(enc) != BB_OK)
+        memset(&enc->ctx, 0, sizeof(enc->ctx)); /* encode will now fail cleanly */
+    return BB_E_CODEC;
 }
 
 const char *bb_codec_vp8_version(void)

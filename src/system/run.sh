@@ -10,6 +10,8 @@
 #   BB_HTTP_PORT      web server port          (default 8470)
 #   BB_JANUS_WS_PORT  Janus WebSocket port     (default 8188)
 #   BB_RTP_RANGE      Janus media UDP ports    (default 20000-20199)
+#   BB_CONTACT_PORT   contact service port     (default 8471; issue 6)
+#   BB_JANUS_HTTP_PORT Janus HTTP port, 127.0.0.1, for the contact service (default 8089)
 #   BB_RUN_DIR        generated config/secrets (default build/run)
 #   BB_JANUS_DEBUG    Janus log level 0-7      (default 4)
 #   BB_BUILD, BB_DIST where make built         (default build, dist)
@@ -25,6 +27,10 @@ DEBUG_LEVEL=${BB_JANUS_DEBUG:-4}
 BUILD=${BB_BUILD:-build}
 DIST=${BB_DIST:-dist}
 SHIM=$BUILD/native/libbb_loopback.so
+# contact service (issue 6)
+CONTACT_PORT=${BB_CONTACT_PORT:-8471}
+JANUS_HTTP_PORT=${BB_JANUS_HTTP_PORT:-8089}
+CONTACT_BIN=$BUILD/bin/beeldbel-contact
 
 say() { printf 'run: %s\n' "$*"; }
 die() { printf 'run: %s\n' "$*" >&2; exit 1; }
@@ -72,8 +78,23 @@ render() { # template output
       -e "s|@DEBUG_LEVEL@|$DEBUG_LEVEL|g" -e "s|@TOKEN_SECRET@|$BB_JANUS_TOKEN_SECRET|g" \
       -e "s|@ADMIN_SECRET@|$BB_JANUS_ADMIN_SECRET|g" -e "s|@VIDEOROOM_ADMIN_KEY@|$BB_VIDEOROOM_ADMIN_KEY|g" \
       -e "s|@RTP_RANGE@|$RTP_RANGE|g" -e "s|@WS_PORT@|$WS_PORT|g" -e "s|@WS_IP@|127.0.0.1|g" \
+      -e "s|@JANUS_HTTP_PORT@|$JANUS_HTTP_PORT|g" \
       "$1" | awk -v g="$GENERAL_NET" -v n="$NAT_NET" '$0=="@GENERAL_NET@"{print g; next} $0=="@NAT_NET@"{print n; next} {print}' > "$2"
 }
+# (issue 6) The contact service and Janus's HTTP transport are reached only through
+# this machine (serve.mjs proxies /api/): when their default port is taken
+# (say, by another test run) any free port will do; a port set explicitly
+# must be free.
+contact_port_busy() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
+if contact_port_busy "$CONTACT_PORT"; then
+  [ -z "${BB_CONTACT_PORT:-}" ] || die "port $CONTACT_PORT is in use (BB_CONTACT_PORT) / poort $CONTACT_PORT is bezet"
+  CONTACT_PORT=$(free_port)
+fi
+if contact_port_busy "$JANUS_HTTP_PORT"; then
+  [ -z "${BB_JANUS_HTTP_PORT:-}" ] || die "port $JANUS_HTTP_PORT is in use (BB_JANUS_HTTP_PORT) / poort $JANUS_HTTP_PORT is bezet"
+  JANUS_HTTP_PORT=$(free_port)
+fi
 for t in src/system/janus/*.jcfg.in; do
   render "$t" "$RUN/janus/$(basename "$t" .in)"
 done
@@ -100,6 +121,7 @@ trap stop_all EXIT
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_open "$WS_PORT" && die "port $WS_PORT is in use (BB_JANUS_WS_PORT) / poort $WS_PORT is bezet"
 port_open "$HTTP_PORT" && die "port $HTTP_PORT is in use (BB_HTTP_PORT) / poort $HTTP_PORT is bezet"
+[ -x "$CONTACT_BIN" ] || die "$CONTACT_BIN missing; run 'make native' (ontbreekt)"
 
 say "network mode: $NET"
 # Janus is pids[0]; the supervisor at the end starts it again if it dies.
@@ -114,7 +136,43 @@ start_janus() {
 : > "$RUN/janus.log"
 start_janus || { tail -n 20 "$RUN/janus.log" >&2; die "Janus did not start (Janus startte niet); log: $RUN/janus.log"; }
 
-BB_HTTP_PORT=$HTTP_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" node src/system/serve.mjs "$DIST" "$HTTP_PORT" > "$RUN/web.log" 2>&1 &
+# ---- police CA (issue 4): a demo root CA (made once, kept under the run dir,
+# never committed) and short-lived demo officer certificates, issued afresh
+# on every start. The widget's pinned root and the revocation list are served
+# from the bundle as $DIST/police/root.pem and crl.pem.
+CA_BIN=$BUILD/bin/beeldbel-ca
+CA_DIR=$RUN/ca
+[ -x "$CA_BIN" ] || die "$CA_BIN missing; run 'make native' (ontbreekt)"
+[ -s "$CA_DIR/root.pem" ] || "$CA_BIN" init "$CA_DIR" > /dev/null
+mkdir -p "$CA_DIR/officers"
+while IFS='|' read -r file name team hood; do
+  "$CA_BIN" issue "$CA_DIR" --name "$name" --team "$team" --neighbourhood "$hood" \
+    --out "$CA_DIR/officers/$file" > /dev/null
+done <<'OFFICERS'
+jan-de-vries|Jan de Vries|Basisteam Groningen-Noord|Groningen-Noord
+sanne-bakker|Sanne Bakker|Basisteam Groningen-Zuid|Groningen-Zuid
+ahmed-el-amrani|Ahmed El Amrani|Basisteam Groningen-Noord|Groningen-Noord
+OFFICERS
+mkdir -p "$DIST/police"
+cp "$CA_DIR/root.pem" "$CA_DIR/crl.pem" "$DIST/police/"
+say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
+# ---- end police CA
+
+# ---- contact service (issue 6): callback requests, officer console API,
+# invitations; database under the run dir, loopback only, stopped by PID.
+# It creates rooms through Janus's HTTP transport (127.0.0.1) and signs
+# Janus tokens with the secrets above.
+for _ in $(seq 1 50); do port_open "$JANUS_HTTP_PORT" && break; sleep 0.1; done
+BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_TRUST_PROXY=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="http://127.0.0.1:$HTTP_PORT" \
+  BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" \
+  BB_JANUS_TOKEN_SECRET=$BB_JANUS_TOKEN_SECRET BB_VIDEOROOM_ADMIN_KEY=$BB_VIDEOROOM_ADMIN_KEY \
+  "$CONTACT_BIN" --db "$RUN/contact.db" > "$RUN/contact.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 50); do port_open "$CONTACT_PORT" && break; sleep 0.1; done
+port_open "$CONTACT_PORT" || die "the contact service did not start (contactdienst startte niet); log: $RUN/contact.log"
+# ---- end contact service
+
+BB_CONTACT_PORT=$CONTACT_PORT BB_HTTP_PORT=$HTTP_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" node src/system/serve.mjs "$DIST" "$HTTP_PORT" > "$RUN/web.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do port_open "$HTTP_PORT" && break; sleep 0.1; done
 port_open "$HTTP_PORT" || die "the web server did not start (webserver startte niet); log: $RUN/web.log"
@@ -124,7 +182,9 @@ run: beeldbel is running / draait:
 run:   demo page (demopagina)   http://127.0.0.1:$HTTP_PORT/demo/
 run:   Janus WebSocket (SFU)    ws://127.0.0.1:$WS_PORT  (janus-protocol, token auth)
 run:   Janus media (UDP)        ports $RTP_RANGE
-run:   logs                     $RUN/janus.log, $RUN/web.log
+run:   officer console (agent)  http://127.0.0.1:$HTTP_PORT/console/  (accounts: $BUILD/bin/beeldbel-officer --db $RUN/contact.db add ...)
+run:   contact API              http://127.0.0.1:$HTTP_PORT/api/v1/ (-> 127.0.0.1:$CONTACT_PORT)
+run:   logs                     $RUN/janus.log, $RUN/web.log, $RUN/contact.log
 run: press Ctrl-C to stop (Ctrl-C om te stoppen)
 MSG
 [ -n "${BB_READY_FILE:-}" ] && echo "ready" > "$BB_READY_FILE"

@@ -2,7 +2,7 @@
 // the headers a strict host would send: the exact CSP the widget needs
 // (README, "Embedding"), nosniff, no referrer. Loopback only by default.
 //   node serve.mjs DIST [PORT]   (PORT 0 = any free port; printed on start)
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
 import { resolve, join, extname, sep } from 'node:path';
 
@@ -31,12 +31,42 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+// ---- contact service proxy (issue 6) ----------------------------------------
+// /api/ goes to the contact service on 127.0.0.1 (BB_CONTACT_PORT), so the
+// widget and the console call it same-origin. X-Forwarded-For is replaced
+// (never passed on) with this socket's peer: the service's per-address rate
+// limits trust only that.
+const contactPort = Number(process.env.BB_CONTACT_PORT ?? 8471);
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te',
+  'trailer', 'transfer-encoding', 'upgrade', 'host', 'x-forwarded-for']);
+function proxyContact(req, res) {
+  const headers = {};
+  for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
+  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  const up = httpRequest({ host: '127.0.0.1', port: contactPort, method: req.method, path: req.url, headers }, (ur) => {
+    const h = {};
+    for (const [k, v] of Object.entries(ur.headers)) if (!HOP_BY_HOP.has(k)) h[k] = v;
+    res.writeHead(ur.statusCode, h);
+    ur.pipe(res);
+  });
+  up.on('error', () => {
+    if (res.headersSent) return res.destroy();
+    res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': '30' });
+    res.end(JSON.stringify({ error: { code: 'unavailable', message: {
+      nl: 'De dienst is even niet bereikbaar. Probeer het later opnieuw.',
+      en: 'The service is not reachable right now. Please try again later.' } } }));
+  });
+  req.pipe(up);
+}
+// ---- end contact service proxy
+
 function send(res, status, body) {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
   res.end(body);
 }
 
 const server = createServer((req, res) => {
+  if (req.url.startsWith('/api/')) return proxyContact(req, res); // issue 6
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed / Methode niet toegestaan\n');
   let path;
   try {

@@ -41,6 +41,7 @@ const line = (name, value, unit) => console.log(`bench ${name} ${Number(value).t
 
 const sys = await startSystem('call-bench');
 const browser = await launch();
+let web;
 try {
   const token = janusToken(sys.secrets.BB_JANUS_TOKEN_SECRET);
   await createRoom(browser, sys, 7001);
@@ -48,7 +49,7 @@ try {
   rmSync(site, { recursive: true, force: true });
   cpSync(distDir, site, { recursive: true });
   cpSync(join(root, 'tests', 'browser', 'pages'), join(site, 'test'), { recursive: true });
-  const web = await startServer(site, { BB_JANUS_WS_URL: sys.wsUrl });
+  web = await startServer(site, { BB_JANUS_WS_URL: sys.wsUrl });
   const open = async (role) => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();
@@ -72,8 +73,8 @@ try {
   line('call.webrtc_native.decoded_fps', s.fps, 'fps');
   line('call.webrtc_native.decoded_width', s.width, 'px');
   line('call.webrtc_native.cpu_s_per_min_per_participant', ((c1 - c0) / hz) * (60 / SECONDS) / 2, 'cpu_s/min');
-  web.stop();
 } finally {
+  if (web) web.stop();
   await browser.close();
   await sys.stop();
 }

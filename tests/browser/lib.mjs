@@ -23,13 +23,24 @@ export const CHROMIUM_ARGS = [
   '--allow-loopback-in-peer-connection',
 ];
 
+// Every child process a test starts is stopped when the test process ends,
+// also when it is killed by a time limit: no server is left behind.
+const children = new Set();
+export function track(child) {
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  return child;
+}
+process.on('exit', () => { for (const c of children) c.kill('SIGTERM'); });
+for (const sig of ['SIGTERM', 'SIGINT']) process.on(sig, () => process.exit(128 + (sig === 'SIGTERM' ? 15 : 2)));
+
 /** Starts src/system/serve.mjs on 127.0.0.1 and a free port. */
 export function startServer(dist = distDir, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'src', 'system', 'serve.mjs'), dist, '0'], {
+    const child = track(spawn(process.execPath, [join(root, 'src', 'system', 'serve.mjs'), dist, '0'], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, BB_HTTP_HOST: '127.0.0.1', ...env },
-    });
+    }));
     const timer = setTimeout(() => { child.kill(); reject(new Error('server did not start')); }, 10000);
     child.stdout.on('data', (d) => {
       const m = /http:\/\/127\.0\.0\.1:(\d+)\//.exec(String(d));

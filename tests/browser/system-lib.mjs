@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { root, buildDir } from './lib.mjs';
+import { root, buildDir, track } from './lib.mjs';
 
 export function freePort() {
   return new Promise((resolve) => {
@@ -26,11 +26,11 @@ export async function startSystem(name, env = {}) {
   const wsPort = await freePort();
   const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
   const readyFile = join(runDir, 'ready');
-  const child = spawn('bash', [process.env.BB_RUN_SH ?? join(root, 'src', 'system', 'run.sh')], {
+  const child = track(spawn('bash', [process.env.BB_RUN_SH ?? join(root, 'src', 'system', 'run.sh')], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BB_NET: 'loopback', BB_HTTP_PORT: String(httpPort), BB_JANUS_WS_PORT: String(wsPort),
       BB_RTP_RANGE: `${rtpBase}-${rtpBase + 99}`, BB_RUN_DIR: runDir, BB_READY_FILE: readyFile, ...env },
-  });
+  }));
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
   child.stderr.on('data', (d) => { output += d; });

@@ -324,3 +324,324 @@ export class JanusSession {
     };
   }
 }
+
+// ---- end-to-end encryption and officer identity (issue 4) -------------------
+// The C engine does all cryptography (SFrame, X25519, certificate checks);
+// this wrapper moves bytes in and out. Times: trust checks take Unix seconds,
+// the session takes microseconds like the rest of the engine.
+
+export const Role = Object.freeze({ citizen: 1, officer: 2, interpreter: 3, colleague: 4 });
+const roleNames = Object.fromEntries(Object.entries(Role).map(([k, v]) => [v, k]));
+const E2EE_AGAIN = -10;
+
+function readOfficer(M, r) {
+  const status = M._bbw_officer_status(r);
+  return {
+    ok: status === 0,
+    status: M.UTF8ToString(M._bbw_officer_status_name(status)),
+    text: { en: M.UTF8ToString(M._bbw_officer_status_text(status, 0)),
+      nl: M.UTF8ToString(M._bbw_officer_status_text(status, 1)) },
+    name: M.UTF8ToString(M._bbw_officer_name(r)),
+    team: M.UTF8ToString(M._bbw_officer_team(r)),
+    neighbourhood: M.UTF8ToString(M._bbw_officer_neighbourhood(r)),
+    notAfter: M._bbw_officer_not_after(r) ? new Date(M._bbw_officer_not_after(r) * 1000) : null,
+    revocationChecked: M._bbw_officer_revocation_checked(r) === 1,
+  };
+}
+
+/** The pinned police root CA (PEM or DER bytes) and, optionally, its CRL. */
+export class PoliceTrust {
+  constructor(engine, rootBytes) {
+    this.e = engine;
+    this.ptr = engine._with((s) => {
+      const out = s.alloc(I32);
+      engine._check(engine.M._bbw_trust_new(out, s.bytes(rootBytes), rootBytes.length), 'police root');
+      return engine._u32(out);
+    });
+  }
+  setCrl(crlBytes) {
+    this.e._with((s) => this.e._check(this.e.M._bbw_trust_set_crl(this.ptr, s.bytes(crlBytes), crlBytes.length), 'revocation list'));
+  }
+  /** Returns { ok, status, text:{en,nl}, name, team, neighbourhood, notAfter, revocationChecked }. */
+  verifyOfficer(certBytes, { expectedName = '', nowS = Date.now() / 1000 } = {}) {
+    const M = this.e.M;
+    return this.e._with((s) => {
+      const res = s.alloc(M._bbw_officer_result_size());
+      M._bbw_trust_verify_officer(this.ptr, s.bytes(certBytes), certBytes.length, s.str(expectedName), nowS, res);
+      return readOfficer(M, res);
+    });
+  }
+  free() { if (this.ptr) { this.e.M._bbw_trust_free(this.ptr); this.ptr = 0; } }
+}
+
+/**
+ * The pinned police root and its revocation list as the bundle serves them
+ * (DIST/police/root.pem and crl.pem, next to DIST/engine/). Fails closed: no
+ * CRL, no trust (a revoked officer would otherwise look genuine).
+ */
+export async function fetchPoliceTrust(engine, base = new URL('../police/', import.meta.url)) {
+  const get = async (name) => {
+    const r = await fetch(new URL(name, base), { credentials: 'omit' });
+    if (!r.ok) throw new EngineError(-7, `cannot load ${name} (${r.status})`, `kan ${name} niet laden (${r.status})`, 'police trust');
+    return new Uint8Array(await r.arrayBuffer());
+  };
+  const [root, crl] = await Promise.all([get('root.pem'), get('crl.pem')]);
+  const trust = new PoliceTrust(engine, root);
+  try { trust.setCrl(crl); } catch (e) { trust.free(); throw e; }
+  return trust;
+}
+
+/**
+ * One participant's key agreement and SFrame state. Handshake messages from
+ * pollHandshake() go to everyone in the room (as control messages); those
+ * received go to receiveHandshake(). protect()/unprotect() wrap every media,
+ * text and file message.
+ */
+export class E2eeSession {
+  /** @param {{room:string, selfId:number, role:string, invite?:Uint8Array, trust?:PoliceTrust,
+   *  expectedOfficer?:string, cert?:Uint8Array, key?:Uint8Array, suite?:number}} cfg */
+  constructor(engine, { room, selfId, role, invite, trust, expectedOfficer = '', cert, key, suite = 0 }) {
+    this.e = engine;
+    const M = engine.M;
+    const none = new Uint8Array(0);
+    this.ptr = engine._with((s) => {
+      const out = s.alloc(I32);
+      const inv = invite ?? none, c = cert ?? none, k = key ?? none;
+      engine._check(M._bbw_e2ee_new(out, s.str(room), selfId, Role[role] ?? 0, s.bytes(inv), inv.length,
+        trust ? trust.ptr : 0, s.str(expectedOfficer), s.bytes(c), c.length, s.bytes(k), k.length, suite), 'e2ee config');
+      return engine._u32(out);
+    });
+    this.cap = 8192;
+    this.buf = M._malloc(this.cap);
+    this.res = M._malloc(M._bbw_officer_result_size());
+  }
+  free() {
+    if (!this.ptr) return;
+    const M = this.e.M;
+    M._bbw_e2ee_free(this.ptr);
+    M._free(this.buf);
+    M._free(this.res);
+    this.ptr = 0;
+  }
+  /** Returns the engine's code: 0; -10 when a KEYS came before its sender's HELLO (kept, used
+   *  when the HELLO arrives); other negative values: refused and counted (see rejected()). */
+  receiveHandshake(bytes, nowUs) {
+    return this.e._with((s) => this.e.M._bbw_e2ee_receive(this.ptr, s.bytes(bytes), bytes.length, nowUs));
+  }
+  /** Next handshake message to send (Uint8Array), or null. */
+  pollHandshake() {
+    const M = this.e.M;
+    return this.e._with((s) => {
+      const len = s.alloc(I32);
+      const rc = M._bbw_e2ee_poll(this.ptr, this.buf, this.cap, len);
+      if (rc === E2EE_AGAIN) return null;
+      this.e._check(rc, 'e2ee poll');
+      return M.HEAPU8.slice(this.buf, this.buf + this.e._u32(len));
+    });
+  }
+  /** A participant left (SFU event): it is forgotten and everyone rekeys. */
+  removePeer(id, nowUs) {
+    this.e._with(() => this.e._check(this.e.M._bbw_e2ee_remove_peer(this.ptr, id, nowUs), 'e2ee remove'));
+  }
+  protect(plaintext, metadata = new Uint8Array(0)) {
+    return this._frame('_bbw_e2ee_protect', plaintext, metadata, plaintext.length + 64, 'protect').bytes;
+  }
+  /** Returns { bytes, from } or null when the message was refused (counted by reason). */
+  unprotect(message, metadata = new Uint8Array(0)) {
+    const r = this._frame('_bbw_e2ee_unprotect', message, metadata, message.length, null);
+    return r.rc < 0 ? null : r;
+  }
+  _frame(fn, input, metadata, cap, where) {
+    const M = this.e.M;
+    return this.e._with((s) => {
+      const out = s.alloc(cap), len = s.alloc(I32), from = s.alloc(I32);
+      const rc = M[fn](this.ptr, s.bytes(metadata), metadata.length, s.bytes(input), input.length,
+        out, cap, len, from);
+      if (where) this.e._check(rc, where);
+      return { rc, bytes: rc < 0 ? null : M.HEAPU8.slice(out, out + this.e._u32(len)), from: this.e._i32(from) };
+    });
+  }
+  /** Six digits, "123 456", to compare aloud. */
+  sas() {
+    return this.e._with((s) => {
+      const out = s.alloc(8);
+      this.e._check(this.e.M._bbw_e2ee_sas(this.ptr, out), 'sas');
+      return this.e.M.UTF8ToString(out);
+    });
+  }
+  /** [{ id, role, hasKey, officer }] — officer is set for certificate holders. */
+  peers() {
+    const M = this.e.M, list = [];
+    this.e._with((s) => {
+      const info = s.alloc(3 * I32);
+      for (let i = 0; i < M._bbw_e2ee_peer_count(this.ptr); i++) {
+        this.e._check(M._bbw_e2ee_peer_info(this.ptr, i, info, this.res), 'e2ee peer');
+        const role = roleNames[this.e._i32(info + I32)];
+        list.push({ id: this.e._i32(info), role, hasKey: this.e._i32(info + 2 * I32) === 1,
+          officer: role === 'officer' || role === 'colleague' ? readOfficer(M, this.res) : null });
+      }
+    });
+    return list;
+  }
+  /** Why the last officer certificate was refused (for the UI), or null. */
+  officerFailure() {
+    return this.e.M._bbw_e2ee_officer_failure(this.ptr, this.res) ? readOfficer(this.e.M, this.res) : null;
+  }
+  /** { reason: count } of refused handshake and media messages. */
+  rejected() {
+    const M = this.e.M, out = {};
+    for (let i = 0; ; i++) {
+      const n = M._bbw_e2ee_rejected(this.ptr, i);
+      if (n < 0) break;
+      out[M.UTF8ToString(M._bbw_e2ee_reject_name(i))] = n;
+    }
+    return out;
+  }
+}
+
+// ---- media engine (issue 3) -------------------------------------------------
+// The sans-I/O call engine: camera frames and microphone PCM in, messages out;
+// messages in, frames and PCM out. Times are microseconds (performance.now() *
+// 1000). Buffers are allocated once per engine and reused: this runs per frame.
+
+export const MediaProfile = Object.freeze({ default: 0, signLanguage: 1, lowBandwidth: 2 });
+const MEDIA_CLASSES = ['', 'media', 'feedback', 'control'];
+const MEDIA_MAX_MSG = 1160;
+const MEDIA_MAX_DIM = 2048;
+
+export class MediaEngine {
+  /**
+   * @param {Engine} engine
+   * @param {{ssrc:number, seed?:number, width?:number, height?:number, fps?:number,
+   *   startKbps?:number, maxKbps?:number, profile?:string}} cfg
+   */
+  constructor(engine, { ssrc, seed = ssrc, width = 640, height = 360, fps = 30, startKbps = 800,
+    maxKbps = 2500, profile = 'default' }) {
+    const p = MediaProfile[profile];
+    if (p === undefined) throw new EngineError(-1, 'invalid argument', 'ongeldig argument', 'media profile');
+    this.e = engine;
+    const M = engine.M;
+    this.ptr = engine._newHandle('_bbw_media_new', [ssrc, seed, width, height, fps, startKbps, maxKbps, p], 'media config');
+    this.width = width;
+    this.height = height;
+    this.cam = M._malloc(width * height * 3 / 2);
+    this.pcm = M._malloc(960 * 2);
+    this.msg = M._malloc(2048);
+    this.len = M._malloc(8);
+    this.info = M._malloc(8 * (10 + 8 * 4));
+    this.frameBuf = 0;
+  }
+
+  free() {
+    if (!this.ptr) return;
+    const M = this.e.M;
+    M._bbw_media_free(this.ptr);
+    for (const p of [this.cam, this.pcm, this.msg, this.len, this.info, this.frameBuf]) if (p) M._free(p);
+    this.ptr = 0;
+  }
+
+  _live() { if (!this.ptr) throw new EngineError(-11, 'not allowed in this state', 'niet toegestaan in deze toestand', 'freed media engine'); }
+
+  /** i420: Uint8Array of width*height*3/2 (the configured camera size). */
+  pushVideo(i420, captureUs, nowUs) {
+    this._live();
+    if (i420.length !== this.width * this.height * 3 / 2) throw new EngineError(-1, 'invalid argument', 'ongeldig argument', 'media video');
+    this.e.M.HEAPU8.set(i420, this.cam);
+    this.e._check(this.e.M._bbw_media_push_video(this.ptr, this.cam, this.width, this.height, captureUs, nowUs), 'media video');
+  }
+
+  /** pcm: Int16Array of 960 samples (20 ms, 48 kHz mono). */
+  pushAudio(pcm, captureUs, nowUs) {
+    this._live();
+    if (pcm.length !== 960) throw new EngineError(-1, 'invalid argument', 'ongeldig argument', 'media audio');
+    this.e.M.HEAP16.set(pcm, this.pcm / 2);
+    this.e._check(this.e.M._bbw_media_push_audio(this.ptr, this.pcm, captureUs, nowUs), 'media audio');
+  }
+
+  /** Reliable, ordered delivery of bytes (1..1000) to every peer. */
+  sendControl(bytes, nowUs) {
+    this._live();
+    this.e._with((s) => this.e._check(this.e.M._bbw_media_send_control(this.ptr, s.bytes(bytes), bytes.length, nowUs), 'media control'));
+  }
+
+  /** All messages ready to send now: [{ data: Uint8Array, cls: 'media'|'feedback'|'control' }]. */
+  pollSend() {
+    this._live();
+    const M = this.e.M, out = [];
+    for (;;) {
+      const rc = M._bbw_media_poll_send(this.ptr, this.msg, 2048, this.len);
+      if (rc === -10) return out;
+      this.e._check(rc, 'media send');
+      const n = this.e._u32(this.len);
+      out.push({ data: M.HEAPU8.slice(this.msg, this.msg + n), cls: MEDIA_CLASSES[rc] });
+    }
+  }
+
+  /** Hands in a received message. Returns 0, or the negative code of a rejection (counted). */
+  receive(bytes, nowUs) {
+    this._live();
+    // Anything longer than a message is refused (and counted) as oversize:
+    // one byte past the limit says so without copying the rest.
+    const M = this.e.M, n = Math.min(bytes.length, MEDIA_MAX_MSG + 1);
+    M.HEAPU8.set(bytes.subarray(0, n), this.msg);
+    return M._bbw_media_receive(this.ptr, this.msg, n, nowUs);
+  }
+
+  tick(nowUs) { this._live(); this.e._check(this.e.M._bbw_media_tick(this.ptr, nowUs), 'media tick'); }
+  nextDeadline() { this._live(); return this.e.M._bbw_media_next_deadline(this.ptr); }
+
+  /** The ssrcs of the remote senders. */
+  peers() {
+    this._live();
+    const M = this.e.M, n = M._bbw_media_peers(this.ptr, this.info);
+    return Array.from(M.HEAPF64.subarray(this.info / 8, this.info / 8 + n));
+  }
+
+  /** The picture to show now for ssrc, or null: { width, height, captureUs, i420 }. */
+  pullFrame(ssrc, nowUs) {
+    this._live();
+    const M = this.e.M, cap = MEDIA_MAX_DIM * MEDIA_MAX_DIM * 3 / 2;
+    if (!this.frameBuf) this.frameBuf = M._malloc(cap);
+    const rc = M._bbw_media_pull_frame(this.ptr, ssrc, nowUs, this.frameBuf, cap, this.info);
+    if (rc === -10) return null;
+    this.e._check(rc, 'media frame');
+    const f = M.HEAPF64.subarray(this.info / 8, this.info / 8 + 3);
+    const [width, height, captureUs] = [f[0], f[1], f[2]];
+    return { width, height, captureUs, i420: M.HEAPU8.slice(this.frameBuf, this.frameBuf + width * height * 3 / 2) };
+  }
+
+  /** The next 20 ms to play for ssrc: Int16Array(960). */
+  pullAudio(ssrc, nowUs) {
+    this._live();
+    const M = this.e.M;
+    this.e._check(M._bbw_media_pull_audio(this.ptr, ssrc, nowUs, this.pcm), 'media audio out');
+    return M.HEAP16.slice(this.pcm / 2, this.pcm / 2 + 960);
+  }
+
+  /** The next received control message, or null: { from, data }. */
+  pollControl() {
+    this._live();
+    const M = this.e.M;
+    const rc = M._bbw_media_poll_control(this.ptr, this.info, this.msg, 2048, this.len);
+    if (rc === -10) return null;
+    this.e._check(rc, 'media control in');
+    return { from: M.HEAPF64[this.info / 8], data: M.HEAPU8.slice(this.msg, this.msg + this.e._u32(this.len)) };
+  }
+
+  stats() {
+    this._live();
+    const M = this.e.M;
+    this.e._check(M._bbw_media_stats(this.ptr, this.info, 10 + 8 * 4), 'media stats');
+    const v = M.HEAPF64.subarray(this.info / 8, this.info / 8 + 10 + 8 * 4);
+    const peers = [];
+    for (let i = 0; i < v[9]; i++) {
+      const o = 10 + 8 * i;
+      peers.push({ ssrc: v[o], framesShown: v[o + 1], framesDecoded: v[o + 2], audioConcealed: v[o + 3],
+        audioFrames: v[o + 4], lost: v[o + 5], jitterUs: v[o + 6], keyframeRequests: v[o + 7] });
+    }
+    const rejected = {};
+    for (let r = 0; r < 10; r++) rejected[M.UTF8ToString(M._bbw_media_reject_name(r))] = M._bbw_media_rejected(this.ptr, r);
+    return { targetKbps: v[0], width: v[1], height: v[2], fps: v[3], rttUs: v[4], lossPct: v[5],
+      msgsSent: v[6], bytesSent: v[7], retransmits: v[8], peers, rejected };
+  }
+}

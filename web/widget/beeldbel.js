@@ -1,155 +1,234 @@
 // <beeldbel-widget> — the element the politie.nl web team embeds:
 //   <script type="module" src=".../beeldbel.js" integrity="..."></script>
 //   <beeldbel-widget neighbourhood="groningen-noord" lang="nl"></beeldbel-widget>
-// Shadow DOM, no globals, styles via a constructed stylesheet (works under a
-// CSP without 'unsafe-inline'). This first version starts the engine and
-// reports its state; the request form and the call come with later issues.
+// Shadow DOM, no globals, styles as a constructed stylesheet (styles.js).
+// This file owns the element: attributes, display settings, the live
+// region, navigation between screens (screens/*.js) and the events the host
+// hears. The WASM engine starts in its Worker at once, so a call can start
+// without waiting; the request form does not need it.
+import { h } from './dom.js';
+import { t, normLang } from './i18n.js';
+import { widgetSheet } from './styles.js';
+import { inviteTokenFrom } from './api.js';
+import { requestScreen } from './screens/request.js';
+import { confirmScreen } from './screens/confirm.js';
+import { redeemScreen, inviteFailedScreen } from './screens/invite.js';
+import { deviceScreen } from './screens/device.js';
+import { waitingScreen } from './screens/waiting.js';
+import { callScreen } from './screens/call.js';
+import { endedScreen } from './screens/ended.js';
 
-const TEXT = {
-  nl: {
-    title: 'Beeldbellen met je wijkagent',
-    starting: 'De beveiligde verbinding wordt voorbereid…',
-    ready: 'Klaar. De beveiligde video-engine draait in je browser.',
-    failed: 'Beeldbellen is nu niet beschikbaar in deze browser.',
-    checks: { vp8: 'Video (VP8)', opus: 'Geluid (Opus)', aesgcm: 'Versleuteling (AES-GCM)', json: 'Berichten (JSON)' },
-    ok: 'werkt', notOk: 'werkt niet',
-  },
-  en: {
-    title: 'Video call with your neighbourhood officer',
-    starting: 'Preparing the secure connection…',
-    ready: 'Ready. The secure video engine is running in your browser.',
-    failed: 'Video calling is not available in this browser right now.',
-    checks: { vp8: 'Video (VP8)', opus: 'Sound (Opus)', aesgcm: 'Encryption (AES-GCM)', json: 'Messages (JSON)' },
-    ok: 'works', notOk: 'does not work',
-  },
+const SCREENS = {
+  request: requestScreen, confirm: confirmScreen, redeem: redeemScreen, inviteFailed: inviteFailedScreen,
+  device: deviceScreen, waiting: waitingScreen, call: callScreen, ended: endedScreen,
 };
-
-const CSS = `
-:host {
-  all: initial;
-  display: block;
-  font-family: var(--beeldbel-font-family, system-ui, "Segoe UI", Roboto, Arial, sans-serif);
-  font-size: var(--beeldbel-font-size, 1rem);
-  line-height: 1.5;
-  color: var(--beeldbel-color, #1a1a1a);
-  background: var(--beeldbel-background, #ffffff);
-  border: 1px solid var(--beeldbel-border-color, #6b6b6b);
-  border-radius: var(--beeldbel-radius, 4px);
-  padding: 1.25em;
-  max-width: 40em;
-  box-sizing: border-box;
-}
-h2 { font-size: 1.375em; margin: 0 0 0.5em; color: var(--beeldbel-heading-color, #154273); }
-p { margin: 0 0 0.75em; }
-ul { margin: 0; padding-left: 1.25em; }
-[data-state="failed"] .status { color: var(--beeldbel-error-color, #a30000); font-weight: 600; }
-@media (prefers-contrast: more) {
-  :host { --beeldbel-color: #000; --beeldbel-background: #fff; --beeldbel-border-color: #000;
-          --beeldbel-heading-color: #000; border-width: 2px; }
-}
-`;
-
-let sheet = null;
-function styles() {
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(CSS);
-  }
-  return sheet;
-}
+const TEXT_SCALES = [1, 1.25, 1.5, 2];
+const CONTRASTS = ['auto', 'more', 'normal'];
 
 class BeeldbelWidget extends HTMLElement {
-  static get observedAttributes() { return ['lang']; }
+  static get observedAttributes() { return ['lang', 'contrast']; }
 
   constructor() {
     super();
     this._root = this.attachShadow({ mode: 'open' });
-    this._root.adoptedStyleSheets = [styles()];
-    this._state = 'starting';
-    this._result = null;
+    this._root.adoptedStyleSheets = [widgetSheet()];
+    this._engine = 'starting';
     this._worker = null;
+    this._store = {};          // state that outlives one rendering of a screen
+    this._screen = null;
+    this._data = {};
+    this._nav = 0;             // counts go(); a screen's async work checks it is still current
+    this._live = null;
+    this._scale = 0;
+    this._contrast = CONTRASTS.includes(this.getAttribute('contrast')) ? this.getAttribute('contrast') : 'auto';
+    /** Installed by the call module or a test: ({call, localStream, lang}) => session (call-session.js). */
+    this.callSessionFactory = null;
   }
 
-  get lang() { return this.getAttribute('lang') === 'en' ? 'en' : 'nl'; }
-  /** 'starting' | 'ready' | 'failed' */
-  get engineState() { return this._state; }
+  get lang() { return normLang(this.getAttribute('lang')); }
+  set lang(v) { this.setAttribute('lang', normLang(v)); }
+  get neighbourhood() { return this.getAttribute('neighbourhood') || ''; }
+  /** 'starting' | 'ready' | 'failed' — the WASM engine in its Worker. */
+  get engineState() { return this._engine; }
+  /** { versions, selftest } once the engine reported, else null. */
+  get engineInfo() { return this._engineInfo ?? null; }
+  /** The screen shown: request, confirm, redeem, inviteFailed, device, waiting, call, ended. */
+  get screen() { return this._screen; }
 
   connectedCallback() {
-    this._render();
+    if (!this._shell) this._buildShell();
+    if (!this._screen && !this._takeInvite()) this._show('request', {});
+    // An invitation link opened while the page is already open only changes the fragment.
+    this._onHash ??= () => { if (this._screen !== 'call' && this._screen !== 'waiting') this._takeInvite(); };
+    addEventListener('hashchange', this._onHash);
+    this._startEngine();
+  }
+
+  /** Reads "#invite=<token>" and starts redeeming it; false when there is none. */
+  _takeInvite() {
+    const token = inviteTokenFrom(location.hash);
+    if (token == null) return false;
+    // The token is a single-use secret: take it out of the address bar
+    // (and so out of history and bookmarks) once read.
+    history.replaceState(history.state, '', location.pathname + location.search);
+    this._store.redeem = null;
+    this._show(token ? 'redeem' : 'inviteFailed', token ? { token } : { message: t(this.lang, 'invite.badLink') });
+    return true;
+  }
+
+  disconnectedCallback() {
+    removeEventListener('hashchange', this._onHash);
+    if (this._worker) this._worker.terminate();
+    this._worker = null;
+    this._endCall();
+  }
+
+  attributeChangedCallback(name, old, value) {
+    if (name === 'contrast' && CONTRASTS.includes(value)) this._contrast = value;
+    if (this._shell) { this._renderShell(); this._render(); }
+  }
+
+  // ---- engine ----
+  _startEngine() {
     if (this._worker) return;
     try {
       this._worker = new Worker(new URL('./engine/worker.js', import.meta.url), { type: 'module' });
     } catch (err) {
-      this._fail({ en: String(err.message || err) });
+      this._engineDone(false, { en: String(err.message || err) });
       return;
     }
-    this._worker.onmessage = (ev) => this._onWorker(ev.data);
-    this._worker.onerror = (ev) => this._fail({ en: ev.message || 'worker error' });
+    this._worker.onmessage = (ev) => {
+      const msg = ev.data || {};
+      if (msg.type === 'ready') {
+        const ok = Object.entries(msg.selftest || {}).every(([k, v]) => k === 'ms' || v === true);
+        this._engineDone(ok, { versions: msg.versions, selftest: msg.selftest });
+      } else if (msg.type === 'error') {
+        this._engineDone(false, { code: msg.code, en: msg.en, nl: msg.nl });
+      }
+    };
+    this._worker.onerror = (ev) => this._engineDone(false, { en: ev.message || 'worker error' });
     this._worker.postMessage({ type: 'init' });
   }
 
-  disconnectedCallback() {
-    if (this._worker) this._worker.terminate();
-    this._worker = null;
+  _engineDone(ok, detail) {
+    this._engine = ok ? 'ready' : 'failed';
+    this._engineInfo = detail;
+    this._emit(ok ? 'engine-ready' : 'engine-failed', detail);
   }
 
-  attributeChangedCallback() { if (this.isConnected) this._render(); }
+  _emit(name, detail) {
+    this.dispatchEvent(new CustomEvent(`beeldbel:${name}`, { bubbles: true, composed: true, detail }));
+  }
 
-  _onWorker(msg) {
-    if (msg.type === 'ready') {
-      const allOk = Object.entries(msg.selftest).every(([k, v]) => k === 'ms' || v === true);
-      this._result = msg;
-      this._state = allOk ? 'ready' : 'failed';
-      this._render();
-      this.dispatchEvent(new CustomEvent(allOk ? 'beeldbel:engine-ready' : 'beeldbel:engine-failed', {
-        bubbles: true, composed: true, detail: { versions: msg.versions, selftest: msg.selftest },
-      }));
-    } else if (msg.type === 'error') {
-      this._fail(msg);
+  // ---- shell: title, display settings, live region, screen slot ----
+  _buildShell() {
+    const btn = (cls, onclick) => h('button', { type: 'button', class: `utrecht-button utrecht-button--subtle bb-setting ${cls}`, onclick });
+    this._el = {
+      title: h('h2', { class: 'utrecht-heading-2 bb-title' }),
+      lang: btn('bb-lang', () => { this.lang = this.lang === 'nl' ? 'en' : 'nl'; this._el.lang.focus(); }),
+      contrast: btn('bb-contrast', () => this._toggleContrast()),
+      smaller: btn('bb-smaller', () => this._setScale(this._scale - 1)),
+      larger: btn('bb-larger', () => this._setScale(this._scale + 1)),
+      settings: h('div', { class: 'bb-settings', role: 'group' }),
+      heading: h('h3', { class: 'utrecht-heading-3 bb-screen-heading', id: 'bb-screen-heading', tabindex: '-1' }),
+      slot: h('div', { class: 'bb-screen' }),
+      live: h('div', { class: 'bb-sr', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' }),
+    };
+    const e = this._el;
+    e.settings.append(e.lang, e.contrast, e.smaller, e.larger);
+    this._shell = h('section', { class: 'bb', 'data-contrast': this._contrast, 'aria-labelledby': 'bb-title' },
+      h('header', { class: 'bb-head' }, e.title, e.settings), e.heading, e.slot, e.live);
+    e.title.id = 'bb-title';
+    this._root.append(this._shell);
+    this._renderShell();
+  }
+
+  _renderShell() {
+    const e = this._el, L = this.lang;
+    this._shell.setAttribute('lang', L);
+    this._shell.dataset.contrast = this._contrast;
+    this._shell.dataset.scale = String(this._scale);
+    e.title.textContent = t(L, 'title');
+    e.settings.setAttribute('aria-label', t(L, 'settings.label'));
+    e.lang.textContent = t(L, 'settings.language');
+    e.lang.setAttribute('lang', L === 'nl' ? 'en' : 'nl');
+    e.lang.setAttribute('aria-label', t(L, 'settings.languageLabel'));
+    e.contrast.textContent = t(L, 'settings.contrast');
+    e.contrast.setAttribute('aria-pressed', String(this._highContrast()));
+    // Visible text = accessible name (WCAG 2.5.3), so voice control users can say it.
+    e.smaller.textContent = t(L, 'settings.textSmallerLabel');
+    e.smaller.disabled = this._scale === 0;
+    e.larger.textContent = t(L, 'settings.textLargerLabel');
+    e.larger.disabled = this._scale === TEXT_SCALES.length - 1;
+  }
+
+  _highContrast() {
+    return this._contrast === 'more' || (this._contrast === 'auto' && matchMedia('(prefers-contrast: more)').matches);
+  }
+
+  _toggleContrast() {
+    this._contrast = this._highContrast() ? 'normal' : 'more';
+    this._renderShell();
+  }
+
+  _setScale(i) {
+    this._scale = Math.max(0, Math.min(TEXT_SCALES.length - 1, i));
+    this._renderShell();
+    this.announce(t(this.lang, 'settings.textSize', { pct: Math.round(TEXT_SCALES[this._scale] * 100) }));
+  }
+
+  /** Says `msg` through the live region (cleared first so a repeat is read again). */
+  announce(msg) {
+    const live = this._el.live;
+    live.textContent = '';
+    setTimeout(() => { live.textContent = msg; }, 50);
+  }
+
+  // ---- screens ----
+  _show(name, data) {
+    const from = this._screen;
+    this._nav += 1;
+    this._screen = name;
+    this._data = data;
+    if (name === 'confirm') this._emit('request-sent', { reference: data.reference, preference: data.preference, neighbourhood: data.neighbourhood });
+    if (name === 'ended' && (from === 'call' || from === 'waiting')) {
+      if (from === 'call') this._emit('call-ended', { callId: data.call?.callId ?? null, durationS: Math.round(data.durationS ?? 0) });
+      this._endCall();
     }
-  }
-
-  _fail(detail) {
-    this._state = 'failed';
-    this._error = detail;
+    if (name === 'request') { this._store.redeem = null; }
     this._render();
-    this.dispatchEvent(new CustomEvent('beeldbel:engine-failed', { bubbles: true, composed: true, detail }));
-  }
-
-  // The DOM is built once: a live region must stay in place for screen
-  // readers to announce its changes.
-  _build() {
-    const box = document.createElement('section');
-    box.setAttribute('aria-labelledby', 'bb-title');
-    const h = document.createElement('h2');
-    h.id = 'bb-title';
-    const status = document.createElement('p');
-    status.className = 'status';
-    status.setAttribute('role', 'status');
-    const list = document.createElement('ul');
-    list.hidden = true;
-    box.append(h, status, list);
-    this._root.append(box);
-    this._el = { box, h, status, list };
+    // Move focus to the new screen's heading, except on first load (never
+    // steal focus from the host page) and for the call (keep the person's place).
+    if (from) this._el.heading.focus();
   }
 
   _render() {
-    if (!this._el) this._build();
-    const t = TEXT[this.lang];
-    const { box, h, status, list } = this._el;
-    box.dataset.state = this._state;
-    h.textContent = t.title;
-    status.textContent = t[this._state];
-    list.replaceChildren();
-    list.hidden = !this._result;
-    if (this._result) {
-      list.setAttribute('aria-label', this.lang === 'nl' ? 'Controle van de onderdelen' : 'Component check');
-      for (const [k, label] of Object.entries(t.checks)) {
-        const li = document.createElement('li');
-        li.textContent = `${label}: ${this._result.selftest[k] ? t.ok : t.notOk}`;
-        list.append(li);
-      }
-    }
+    if (this._current?.destroy) this._current.destroy();
+    const nav = this._nav, L = this.lang;
+    let alive = true;
+    const ctx = {
+      lang: L, t: (k, v) => t(L, k, v), store: this._store, neighbourhood: this.neighbourhood,
+      go: (n, d) => { if (alive && nav === this._nav) this._show(n, d); },
+      isCurrent: () => alive && nav === this._nav,
+      announce: (m) => this.announce(m), emit: (n, d) => this._emit(n, d),
+      engineState: () => this._engine, callSessionFactory: this.callSessionFactory, worker: () => this._worker,
+    };
+    const screen = SCREENS[this._screen](ctx, this._data);
+    const destroy = screen.destroy;
+    screen.destroy = () => { alive = false; if (destroy) destroy(); };
+    this._current = screen;
+    this._el.heading.textContent = screen.heading;
+    this._shell.dataset.screen = this._screen;
+    this._el.slot.replaceChildren(screen.node);
+  }
+
+  _endCall() {
+    const st = this._store;
+    if (st.localStream) for (const tr of st.localStream.getTracks()) tr.stop();
+    st.localStream = null;
+    st.session = null;
+    st.call = null;
+    st.callAnnounced = false;
   }
 }
 

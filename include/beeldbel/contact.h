@@ -1,0 +1,161 @@
+/*
+ * beeldbel — contact service building blocks (callback requests, officers,
+ * invitations). Everything here is sans-I/O: no sockets, no clock, no
+ * database. The HTTP server (src/contact/service.c) and the storage
+ * (src/contact/store_sqlite.c) call into these functions.
+ *
+ *  - bb_contact_parse_*: the one parser of untrusted request bodies. Strict:
+ *    JSON object only, no unknown or duplicate fields, every value checked.
+ *    On refusal they fill a bb_contact_err (stable code, field, NL/EN text)
+ *    and count the reason in bb_contact_stats.
+ *  - bb_phone_normalise: Dutch and international numbers to E.164.
+ *  - bb_ratelimit: token buckets keyed by a string, bounded memory.
+ *  - bb_pbkdf2_sha256, bb_janus_token, bb_b64url: hashing and tokens.
+ *
+ * Strings in parsed structs are NUL-terminated copies owned by the struct.
+ */
+#ifndef BEELDBEL_CONTACT_H
+#define BEELDBEL_CONTACT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BB_CONTACT_MAX_BODY  16384 /* bytes in any request body */
+#define BB_CONTACT_NAME_MAX  100   /* characters (code points) */
+#define BB_CONTACT_TOPIC_MAX 1000
+#define BB_CONTACT_NOTE_MAX  2000
+#define BB_CONTACT_EMAIL_MAX 254   /* bytes (RFC 5321 path limit) */
+
+/* Access needs, a bit set. */
+#define BB_NEED_CAPTIONS       0x1
+#define BB_NEED_SIGN_LANGUAGE  0x2
+#define BB_NEED_SPEECH_TO_TEXT 0x4
+#define BB_NEED_HIGH_CONTRAST  0x8
+
+/* A refusal: code and field are static strings (field may be NULL). */
+typedef struct {
+    const char *code;
+    const char *field;
+} bb_contact_err;
+
+/* Dutch and English text for an error code (never NULL; static). */
+const char *bb_contact_msg_nl(const char *code);
+const char *bb_contact_msg_en(const char *code);
+
+/* Counted rejection reasons (one counter per error code, by index). */
+#define BB_CONTACT_REASONS 24
+typedef struct {
+    uint64_t accepted;
+    uint64_t rejected[BB_CONTACT_REASONS];
+} bb_contact_stats;
+/* Name of reason index i (for logs/metrics), NULL past the end. */
+const char *bb_contact_reason_name(int i);
+
+/* POST /api/v1/requests */
+typedef struct {
+    char name[BB_CONTACT_NAME_MAX * 4 + 1];
+    char phone[17];                 /* E.164: '+' and up to 15 digits */
+    char email[BB_CONTACT_EMAIL_MAX + 1]; /* "" when not given */
+    char neighbourhood[32];
+    char topic[BB_CONTACT_TOPIC_MAX * 4 + 1];
+    char preference[8];             /* video | phone */
+    char window[12];                /* morning | afternoon | evening | any */
+    char date[11];                  /* YYYY-MM-DD or "" */
+    unsigned needs;                 /* BB_NEED_* */
+    char lang[3];                   /* nl | en */
+} bb_callback_request;
+
+/* today_days: days since 1970-01-01 (UTC) of "today", for the date check.
+ * Returns 0 or BB_E_PARSE / BB_E_PROTO with *err set. */
+int bb_contact_parse_request(const uint8_t *body, size_t len, int64_t today_days,
+                             bb_callback_request *out, bb_contact_err *err,
+                             bb_contact_stats *st);
+
+/* POST /api/v1/requests/status and /cancel: { reference, phone } */
+typedef struct {
+    char reference[16]; /* BB-XXXX-XXXX */
+    char phone[17];     /* E.164 */
+} bb_request_lookup;
+int bb_contact_parse_lookup(const uint8_t *body, size_t len, bb_request_lookup *out,
+                            bb_contact_err *err, bb_contact_stats *st);
+
+/* POST /api/v1/officer/login: { username, password } */
+typedef struct {
+    char username[65];
+    char password[257];
+} bb_officer_login;
+int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *out,
+                           bb_contact_err *err, bb_contact_stats *st);
+
+/* POST /api/v1/invitations/redeem: { token } (43 base64url chars) */
+int bb_contact_parse_redeem(const uint8_t *body, size_t len, char token[44],
+                            bb_contact_err *err, bb_contact_stats *st);
+
+/* Officer actions: phone { outcome, note? }, notes { note }, close { outcome? }.
+ * An empty body counts as {}. outcome is "" when absent. */
+typedef struct {
+    char outcome[16];
+    char note[BB_CONTACT_NOTE_MAX * 4 + 1];
+} bb_officer_action;
+#define BB_ACTION_PHONE 1 /* outcome required: reached | no_answer | wrong_number */
+#define BB_ACTION_NOTES 2 /* note required */
+#define BB_ACTION_CLOSE 3 /* outcome optional: done | reached | no_answer | wrong_number | no_show */
+#define BB_ACTION_EMPTY 4 /* claim, video, logout: body must be empty or {} */
+int bb_contact_parse_action(int kind, const uint8_t *body, size_t len, bb_officer_action *out,
+                            bb_contact_err *err, bb_contact_stats *st);
+
+/* Phone number in any usual Dutch or international notation to E.164
+ * ("06-12345678", "+31 (0)6 1234 5678", "0031612345678" -> "+31612345678").
+ * Premium and shared-cost numbers (0900, 0906, 0909) are refused: a callback
+ * to them would cost the police money. Returns 0 or BB_E_PARSE. */
+int bb_phone_normalise(const char *in, char out[17]);
+
+/* Maps a Dutch postcode ("9722 AB", "9722ab") to a pilot neighbourhood id.
+ * Returns 0 or BB_E_PARSE (malformed) / BB_E_UNSUPPORTED (not in the pilot). */
+int bb_postcode_neighbourhood(const char *postcode, const char **neighbourhood);
+/* 1 if id is a neighbourhood of the pilot. */
+int bb_neighbourhood_known(const char *id);
+
+/* Days since the epoch for a proleptic Gregorian date; -1 if invalid. */
+int64_t bb_days_from_civil(int y, int m, int d);
+
+/* ---- rate limiting: a token bucket per key ---------------------------------
+ * capacity tokens, refilled at capacity per period_us. At most `slots` keys
+ * are tracked; when full, the least recently refilled key is forgotten (an
+ * attacker flooding with addresses can only make limits more lenient for
+ * keys already idle, never use unbounded memory). Not thread-safe. */
+typedef struct bb_ratelimit bb_ratelimit;
+bb_ratelimit *bb_ratelimit_new(unsigned slots, double capacity, uint64_t period_us);
+void bb_ratelimit_free(bb_ratelimit *rl);
+/* Takes one token for key. Returns 0 when allowed, otherwise the number of
+ * seconds (>= 1) after which a token is available. */
+unsigned bb_ratelimit_take(bb_ratelimit *rl, const char *key, uint64_t now_us);
+
+/* ---- hashing and tokens ------------------------------------------------------ */
+
+/* PBKDF2-HMAC-SHA256 (RFC 8018) on Mbed TLS's HMAC API. 0 or BB_E_*. */
+int bb_pbkdf2_sha256(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size_t salt_len,
+                     uint32_t iterations, uint8_t *out, size_t out_len);
+
+/* A Janus signed token "<expiry>,janus,janus.plugin.videoroom:<b64 HMAC-SHA1>"
+ * valid until expiry_unix. out must hold 128 bytes. 0 or BB_E_*. */
+int bb_janus_token(const char *secret, int64_t expiry_unix, char *out, size_t out_size);
+
+/* Unpadded base64url of len bytes; out needs 4*ceil(len/3)+1 bytes. */
+void bb_b64url(const uint8_t *in, size_t len, char *out);
+
+/* Reference "BB-XXXX-XXXX" from 5 random bytes (Crockford base32: no I, L, O, U). */
+void bb_reference_from_bytes(const uint8_t rnd[5], char out[13]);
+
+/* Constant-time string comparison: 1 if equal. */
+int bb_ct_streq(const char *a, const char *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BEELDBEL_CONTACT_H */

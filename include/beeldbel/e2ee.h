@@ -1,0 +1,186 @@
+/*
+ * beeldbel — end-to-end key agreement for a call of 2 to 5 participants
+ * (citizen, officer, interpreter, colleague), feeding SFrame (sframe.h).
+ *
+ * Sans-I/O: the host passes handshake messages in (bb_e2ee_receive), polls
+ * the ones to send (bb_e2ee_poll) and carries them through the SFU as
+ * control messages; time is an argument and randomness is injected.
+ *
+ * The protocol (version 1; all integers big-endian):
+ *  - Every participant makes an ephemeral X25519 key and broadcasts a HELLO:
+ *    its participant id, role, X25519 public key and a fresh nonce,
+ *    authenticated over the room name and every byte before the
+ *    authenticator:
+ *      officer / colleague:   an X.509 certificate chaining to the pinned
+ *                             police root + an ECDSA P-256 signature;
+ *      citizen / interpreter: HMAC-SHA256 with a key derived from the
+ *                             one-time invitation secret (HKDF, bound to the
+ *                             room) — knowing the room alone is not enough.
+ *  - Each pair derives directional keys from X25519 and the hashes of both
+ *    HELLOs (a substituted key changes them).
+ *  - Each participant has its own random SFrame sender key per epoch and
+ *    sends it in a KEYS message, wrapped (AES-256-GCM) for every current
+ *    member separately. Whenever someone joins or leaves, everyone moves to a
+ *    new epoch with a fresh key, sent only to who is still there: a leaver
+ *    cannot read what follows, a joiner cannot read what came before.
+ *    A sender's older keys are dropped when its new one arrives.
+ *  - SFrame KID = participant id << 8 | (epoch & 0xff).
+ *  - The short authentication string (SAS) is a hash of the room and every
+ *    member's id, role, key and HELLO: people compare it aloud; an SFU that
+ *    substituted a key makes the two sides see different codes.
+ *
+ * Every rejected message is counted by reason; nothing is trusted before its
+ * authenticator verified.
+ */
+#ifndef BEELDBEL_E2EE_H
+#define BEELDBEL_E2EE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "beeldbel/crypto.h"
+#include "beeldbel/identity.h"
+#include "beeldbel/sframe.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BB_E2EE_MAX_PARTICIPANTS 5
+#define BB_E2EE_MAX_MSG 4096 /* largest handshake message */
+#define BB_E2EE_ROOM_MAX 128
+
+typedef enum bb_role {
+    BB_ROLE_CITIZEN = 1,
+    BB_ROLE_OFFICER = 2,
+    BB_ROLE_INTERPRETER = 3,
+    BB_ROLE_COLLEAGUE = 4
+} bb_role;
+
+/* ---- wire format: one parser ---- */
+
+typedef enum bb_hs_type { BB_HS_HELLO = 1, BB_HS_KEYS = 2 } bb_hs_type;
+enum { BB_HS_AUTH_CERT = 1, BB_HS_AUTH_INVITE = 2 };
+
+typedef struct bb_hs_msg {
+    bb_hs_type type;
+    uint16_t from;
+    /* HELLO */
+    uint8_t role, auth;
+    const uint8_t *x25519; /* 32 bytes */
+    const uint8_t *nonce;  /* 16 bytes */
+    const uint8_t *cert;   /* DER, when auth == CERT */
+    size_t cert_len;
+    const uint8_t *authenticator; /* signature (DER) or 32-byte MAC */
+    size_t auth_len;
+    size_t signed_len;     /* bytes at the start of the message it covers */
+    /* KEYS */
+    uint32_t epoch;
+    uint8_t n_keys;
+    struct { uint16_t to; const uint8_t *wrapped; } keys[BB_E2EE_MAX_PARTICIPANTS - 1];
+} bb_hs_msg;
+
+#define BB_HS_WRAPPED_LEN 48 /* 32-byte key + 16-byte tag */
+
+/*
+ * Parses one handshake message; pointers in m point into data. BB_E_PARSE
+ * (truncated, trailing bytes, bad magic), BB_E_PROTO (unknown type, role,
+ * auth kind or count), BB_E_TOO_LARGE.
+ */
+int bb_hs_parse(const uint8_t *data, size_t len, bb_hs_msg *m);
+
+/* ---- the key agreement ---- */
+
+typedef struct bb_e2ee_config {
+    const char *room;            /* the SFU room name; bound into every authenticator */
+    uint16_t self_id;            /* this participant's id (1..65535), unique in the room */
+    bb_role role;
+    const uint8_t *invite_secret; /* citizen/interpreter: required; officer: to admit them */
+    size_t invite_len;
+    bb_trust *trust;             /* pinned police root (+ CRL); borrowed; required to admit officers */
+    const char *expected_officer;/* optional: the officer name the invitation announced */
+    const uint8_t *cert;         /* officer/colleague: own certificate, DER or PEM */
+    size_t cert_len;
+    const uint8_t *key;          /* officer/colleague: own private key, DER or PEM */
+    size_t key_len;
+    bb_sframe_suite suite;       /* 0 = AES_128_GCM_SHA256_128 */
+    bb_rng_fn rng;               /* required */
+    void *rng_ctx;
+} bb_e2ee_config;
+
+typedef enum bb_hs_reject {
+    BB_HS_REJECT_FORMAT = 0,  /* not a well-formed handshake message */
+    BB_HS_REJECT_ROLE,        /* role and authentication kind do not match */
+    BB_HS_REJECT_INVITE,      /* invitation MAC wrong: wrong secret or wrong room */
+    BB_HS_REJECT_CERTIFICATE, /* officer certificate failed (see bb_e2ee_officer_failure) */
+    BB_HS_REJECT_SIGNATURE,   /* certificate fine, signature over the HELLO wrong */
+    BB_HS_REJECT_BAD_KEY,     /* X25519 key unusable (e.g. low order) */
+    BB_HS_REJECT_CONFLICT,    /* id already taken by a different HELLO */
+    BB_HS_REJECT_REPLAY,      /* HELLO of someone who left, or an old epoch */
+    BB_HS_REJECT_FULL,        /* room already has BB_E2EE_MAX_PARTICIPANTS */
+    BB_HS_REJECT_UNKNOWN_SENDER, /* KEYS from ourselves, or too large to keep for later */
+    BB_HS_REJECT_NOT_FOR_US,  /* KEYS without an entry for this participant */
+    BB_HS_REJECT_KEYS_AUTH,   /* wrapped key does not decrypt: tampered or substituted */
+    BB_HS_REJECT_COUNT
+} bb_hs_reject;
+
+typedef struct bb_e2ee_stats {
+    uint64_t hellos_accepted, keys_accepted, duplicates, rekeys;
+    uint64_t reflected; /* our own media message came back (dropped) */
+    uint64_t deferred;  /* KEYS kept until its sender's HELLO arrives */
+    uint64_t rejected[BB_HS_REJECT_COUNT];
+} bb_e2ee_stats;
+
+typedef struct bb_e2ee_peer {
+    uint16_t id;
+    bb_role role;
+    int has_key;                /* its current SFrame key has arrived */
+    uint32_t epoch;
+    bb_officer_result officer;  /* status OK and fields set for certificate holders */
+} bb_e2ee_peer;
+
+typedef struct bb_e2ee bb_e2ee;
+
+/* Creates the participant and queues its HELLO. */
+int bb_e2ee_new(bb_e2ee **out, const bb_e2ee_config *cfg);
+void bb_e2ee_free(bb_e2ee *e);
+
+/*
+ * Handles one received handshake message. BB_OK also for harmless
+ * duplicates; BB_E_AGAIN for a KEYS that came before its sender's HELLO (kept
+ * and handled when the HELLO arrives); other negative codes: refused, counted.
+ */
+int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us);
+
+/* Next message to broadcast; BB_E_AGAIN when there is none. */
+int bb_e2ee_poll(bb_e2ee *e, uint8_t *out, size_t cap, size_t *out_len);
+
+/* The host saw a participant leave (SFU event): forget it and rekey. */
+int bb_e2ee_remove_peer(bb_e2ee *e, uint16_t id, uint64_t now_us);
+
+/* SFrame with this participant's current key / any member's key. */
+int bb_e2ee_protect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
+                    const uint8_t *pt, size_t pt_len,
+                    uint8_t *out, size_t cap, size_t *out_len);
+int bb_e2ee_unprotect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
+                      const uint8_t *msg, size_t msg_len,
+                      uint8_t *out, size_t cap, size_t *out_len, uint16_t *from);
+
+/* Six digits and a space ("123 456") for people to compare; NUL-terminated. */
+int bb_e2ee_sas(const bb_e2ee *e, char out[8]);
+
+size_t bb_e2ee_peer_count(const bb_e2ee *e);
+int bb_e2ee_peer_info(const bb_e2ee *e, size_t i, bb_e2ee_peer *out);
+
+/* The most recent officer certificate that failed, or NULL: the UI says why. */
+const bb_officer_result *bb_e2ee_officer_failure(const bb_e2ee *e);
+
+const bb_e2ee_stats *bb_e2ee_get_stats(const bb_e2ee *e);
+const bb_sframe_stats *bb_e2ee_sframe_stats(const bb_e2ee *e);
+const char *bb_hs_reject_name(bb_hs_reject r);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BEELDBEL_E2EE_H */

@@ -1,0 +1,105 @@
+/*
+ * beeldbel — officer identity: is the person on screen really a police
+ * officer? (A defence against fake-police fraud.)
+ *
+ * The widget pins the police root CA. An officer presents an X.509
+ * certificate (ECDSA P-256) issued by that root, with the officer's name
+ * (CN), team (OU) and neighbourhood (L) in the subject. The police publish a
+ * revocation list (CRL) signed by the same root.
+ *
+ * bb_trust holds the pinned root and, optionally, the current CRL.
+ * bb_trust_verify_officer gives either a result the UI can show (name,
+ * team, neighbourhood, expiry) or one precise reason for failure. Time is the
+ * caller's "now" (Unix seconds, UTC); nothing here reads a clock.
+ * Certificates and CRLs are accepted as DER or PEM.
+ */
+#ifndef BEELDBEL_IDENTITY_H
+#define BEELDBEL_IDENTITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Why verification failed (BB_OFFICER_OK when it did not); indexes stats. */
+typedef enum bb_officer_status {
+    BB_OFFICER_OK = 0,
+    BB_OFFICER_MALFORMED,      /* not a parseable certificate */
+    BB_OFFICER_UNKNOWN_CA,     /* not issued by the pinned police root */
+    BB_OFFICER_BAD_SIGNATURE,  /* claims the police root, but the signature is wrong */
+    BB_OFFICER_EXPIRED,        /* now is after notAfter */
+    BB_OFFICER_NOT_YET_VALID,  /* now is before notBefore */
+    BB_OFFICER_REVOKED,        /* serial is on the police revocation list */
+    BB_OFFICER_WRONG_NAME,     /* valid, but not the officer the call was set up with */
+    BB_OFFICER_NOT_OFFICER,    /* a CA certificate, a wrong key type or missing name fields */
+    BB_OFFICER_CRL_STALE,      /* the revocation list is past its nextUpdate */
+    BB_OFFICER_STATUS_COUNT
+} bb_officer_status;
+
+#define BB_OFFICER_FIELD_MAX 64 /* bytes of UTF-8 per name field */
+
+typedef struct bb_officer_result {
+    bb_officer_status status;
+    char name[BB_OFFICER_FIELD_MAX + 1];          /* CN */
+    char team[BB_OFFICER_FIELD_MAX + 1];          /* OU */
+    char neighbourhood[BB_OFFICER_FIELD_MAX + 1]; /* L */
+    int64_t not_after;   /* Unix seconds */
+    int revocation_checked; /* 1 if a CRL was set and consulted */
+    char serial[41];     /* hex, for the audit log */
+} bb_officer_result;
+
+typedef struct bb_trust_stats {
+    uint64_t verified;
+    uint64_t rejected[BB_OFFICER_STATUS_COUNT]; /* [BB_OFFICER_OK] unused */
+    uint64_t crl_unreadable, crl_not_ours; /* refused revocation lists */
+} bb_trust_stats;
+
+typedef struct bb_trust bb_trust;
+
+/* Pins root (a self-signed CA certificate, DER or PEM with its NUL). */
+int bb_trust_new(bb_trust **out, const uint8_t *root, size_t root_len);
+void bb_trust_free(bb_trust *t);
+
+/*
+ * Installs a revocation list. It must be issued and signed by the pinned
+ * root (BB_E_AUTH if not; BB_E_PARSE if unreadable). Replaces an earlier one.
+ */
+int bb_trust_set_crl(bb_trust *t, const uint8_t *crl, size_t crl_len);
+
+/*
+ * Verifies an officer certificate at now_s. expected_name (may be NULL) is
+ * the name the invitation announced; a different CN fails as WRONG_NAME.
+ * Returns BB_OK with res->status == BB_OFFICER_OK, or BB_E_AUTH with the
+ * reason in res->status (name fields are filled when they could be read).
+ */
+int bb_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t cert_len,
+                            const char *expected_name, int64_t now_s,
+                            bb_officer_result *res);
+
+const bb_trust_stats *bb_trust_get_stats(const bb_trust *t);
+
+/* Machine name ("expired", ...) and a sentence for people, NL and EN. */
+const char *bb_officer_status_name(bb_officer_status s);
+const char *bb_officer_status_text(bb_officer_status s, int dutch);
+
+/*
+ * For bb_e2ee: checks an ECDSA P-256 signature over SHA-256(msg) made with
+ * the key of cert (which the caller verified first). BB_E_AUTH if wrong.
+ */
+int bb_identity_verify_signature(const uint8_t *cert, size_t cert_len,
+                                 const uint8_t *msg, size_t msg_len,
+                                 const uint8_t *sig, size_t sig_len);
+
+/* Signs SHA-256(msg) with a PEM or DER private key; sig gets DER ECDSA. */
+int bb_identity_sign(const uint8_t *key, size_t key_len,
+                     const uint8_t *msg, size_t msg_len,
+                     uint8_t *sig, size_t cap, size_t *sig_len,
+                     int (*rng)(void *, unsigned char *, size_t), void *rng_ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BEELDBEL_IDENTITY_H */

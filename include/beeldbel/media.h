@@ -1,0 +1,207 @@
+/*
+ * beeldbel — media module: the sans-I/O call engine.
+ *
+ * Turns camera frames (I420 + capture time) and microphone PCM (48 kHz mono,
+ * 20 ms) into small typed messages, and received messages back into frames
+ * and PCM. It never reads a clock, a socket or a timer: the host passes the
+ * time (now_us, any monotonic microsecond clock) into every call, polls
+ * bb_media_poll_send() for messages to send, and calls bb_media_tick() at
+ * bb_media_next_deadline().
+ *
+ * Every message it emits is at most BB_MEDIA_MAX_MSG bytes, so end-to-end
+ * encryption (SFrame header + tag) keeps it within 1200 bytes. The SFU relays
+ * everything unordered and unreliably, so loss recovery (NACK, Opus FEC,
+ * keyframe requests) and the reliable control channel live here.
+ *
+ * Up to BB_MEDIA_MAX_PEERS remote senders are tracked per engine; a sender
+ * is known by its ssrc and added when its first message arrives.
+ *
+ * Ownership: bb_media_new() allocates; bb_media_free() releases everything.
+ * Frames returned by bb_media_pull_frame() point into the engine and stay
+ * valid until the next call on the same engine.
+ */
+#ifndef BEELDBEL_MEDIA_H
+#define BEELDBEL_MEDIA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "beeldbel/codec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BB_MEDIA_MAX_MSG 1160      /* bytes; + 33 bytes SFrame <= 1200 */
+#define BB_MEDIA_MAX_PEERS 4
+#define BB_MEDIA_MAX_CONTROL 1000  /* payload bytes of one control message */
+
+typedef struct bb_media bb_media;
+
+/* What a message to send carries (hosts may prioritise or log by it). */
+typedef enum bb_media_msg_class {
+    BB_MEDIA_MSG_MEDIA = 1,     /* audio or video payload */
+    BB_MEDIA_MSG_FEEDBACK = 2,  /* receiver report, NACK, keyframe request */
+    BB_MEDIA_MSG_CONTROL = 3,   /* reliable control message or its ack */
+} bb_media_msg_class;
+
+/* How rate control trades resolution, frame rate and audio. */
+typedef enum bb_media_profile {
+    BB_MEDIA_PROFILE_DEFAULT = 0,
+    BB_MEDIA_PROFILE_SIGN_LANGUAGE = 1, /* >= 25 fps; resolution goes first */
+    BB_MEDIA_PROFILE_LOW_BANDWIDTH = 2, /* audio first, then a few fps, then none */
+} bb_media_profile;
+
+typedef struct bb_media_config {
+    uint32_t ssrc;          /* this sender's id in the call; nonzero, unique */
+    uint64_t seed;          /* seeds the engine's only random source */
+    int width, height;      /* camera size, even, 16..BB_VIDEO_MAX_DIM */
+    int fps;                /* camera frame rate, 1..60 */
+    int start_kbps;         /* first bandwidth guess, 30..20000 */
+    int max_kbps;           /* ceiling, >= start_kbps */
+    bb_media_profile profile;
+} bb_media_config;
+
+/* Fills cfg with defaults for a 640x360 30 fps camera, profile default. */
+void bb_media_config_default(bb_media_config *cfg, uint32_t ssrc);
+
+/* Why a received message was dropped; each is counted in bb_media_stats. */
+typedef enum bb_media_reject {
+    BB_MEDIA_REJECT_TRUNCATED = 0, /* shorter than its header says */
+    BB_MEDIA_REJECT_VERSION,       /* unknown wire version */
+    BB_MEDIA_REJECT_TYPE,          /* unknown message type */
+    BB_MEDIA_REJECT_FIELD,         /* a field out of range */
+    BB_MEDIA_REJECT_OVERSIZE,      /* larger than BB_MEDIA_MAX_MSG */
+    BB_MEDIA_REJECT_DUPLICATE,     /* already received */
+    BB_MEDIA_REJECT_STALE,         /* too old for any buffer (replay) */
+    BB_MEDIA_REJECT_PEERS,         /* a fifth sender */
+    BB_MEDIA_REJECT_OWN,           /* our own ssrc echoed back */
+    BB_MEDIA_REJECT_DECODE,        /* the codec refused the payload */
+    BB_MEDIA_REJECT_COUNT
+} bb_media_reject;
+
+/* Per remote sender, as seen by this receiver. */
+typedef struct bb_media_peer_stats {
+    uint32_t ssrc;
+    uint64_t packets, lost, recovered_nack, nacks_sent;
+    uint64_t frames_decoded, frames_shown, frames_skipped, keyframe_requests;
+    /* audio frames played: decoded, rebuilt from FEC, concealed (PLC: lost,
+     * buffer ran dry, or stretched to follow a longer target delay) */
+    uint64_t audio_frames, audio_fec, audio_plc;
+    uint64_t audio_underflow, audio_stretched, audio_dropped; /* subsets / extra */
+    int jitter_us;           /* interarrival jitter (RFC 3550 style) */
+    int audio_delay_us;      /* current audio jitter-buffer target */
+    int video_delay_us;      /* current video playout target */
+    int64_t audio_latency_us; /* now - capture of the audio played last, on
+                                 the two clocks as given (tests: one clock) */
+    int estimate_kbps;       /* our delay-based estimate of this sender's path */
+} bb_media_peer_stats;
+
+typedef struct bb_media_stats {
+    uint64_t rejected[BB_MEDIA_REJECT_COUNT];
+    uint64_t msgs_sent, bytes_sent, retransmits, retransmits_skipped, keyframes_sent;
+    uint64_t frames_encoded, frames_dropped_by_rate;
+    int target_kbps;         /* rate control's total send target */
+    int video_kbps, audio_bps;
+    int width, height, fps;  /* what the encoder is sending now (0x0 = paused) */
+    int rtt_us;              /* smoothed, from receiver reports; 0 = unknown */
+    int loss_pct;            /* worst reported loss of the last reports */
+    int control_pending;     /* control messages not yet acked by all peers */
+    uint64_t control_given_up;
+    int npeers;
+    bb_media_peer_stats peer[BB_MEDIA_MAX_PEERS];
+} bb_media_stats;
+
+/* A decoded picture ready to show. */
+typedef struct bb_media_frame {
+    bb_image image;          /* points into the engine */
+    uint32_t ssrc;           /* who sent it */
+    uint64_t capture_us;     /* sender's capture time (sender's clock) */
+    uint64_t frame_id;       /* sender's frame counter */
+} bb_media_frame;
+
+int bb_media_new(bb_media **out, const bb_media_config *cfg);
+void bb_media_free(bb_media *m);
+
+/* Changes the profile while running. */
+int bb_media_set_profile(bb_media *m, bb_media_profile profile);
+
+/*
+ * Offers one camera frame of the configured size. Rate control may skip it
+ * (frame rate) or scale it down (resolution) before encoding.
+ */
+int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
+                        uint64_t now_us);
+
+/* Offers 20 ms of microphone audio (BB_AUDIO_FRAME samples). */
+int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
+                        uint64_t now_us);
+
+/*
+ * Queues a control message (1..BB_MEDIA_MAX_CONTROL opaque bytes) for
+ * reliable, in-order delivery to every known peer: it is retransmitted until
+ * each acknowledges it, or given up after 10 s (counted).
+ */
+int bb_media_send_control(bb_media *m, const uint8_t *data, size_t len,
+                          uint64_t now_us);
+
+/*
+ * Takes the next message to send into out (cap >= BB_MEDIA_MAX_MSG is always
+ * enough). BB_E_AGAIN when there is nothing to send now: messages are paced
+ * at 2.5x the target bitrate (time as given by the last call), so poll
+ * again after each bb_media_tick(). cls may be NULL.
+ */
+int bb_media_poll_send(bb_media *m, uint8_t *out, size_t cap, size_t *len,
+                       bb_media_msg_class *cls);
+
+/*
+ * Hands in one received message (untrusted bytes). A rejected message
+ * returns BB_E_PARSE or BB_E_PROTO and is counted by reason; the engine's
+ * state is unchanged by it.
+ */
+int bb_media_receive(bb_media *m, const uint8_t *data, size_t len,
+                     uint64_t now_us);
+
+/* Runs timers (NACK, reports, retransmissions, rate control). */
+int bb_media_tick(bb_media *m, uint64_t now_us);
+
+/* The time at which bb_media_tick() wants to run next. */
+uint64_t bb_media_next_deadline(const bb_media *m);
+
+/* The ssrcs of the known remote senders; returns their number. */
+int bb_media_peers(const bb_media *m, uint32_t ssrc[BB_MEDIA_MAX_PEERS]);
+
+/*
+ * The picture to show now for sender ssrc: decodes what is due and returns
+ * the newest due frame. BB_E_AGAIN when nothing new is due (keep showing the
+ * previous one).
+ */
+int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
+                        bb_media_frame *out);
+
+/*
+ * The next 20 ms of audio to play for sender ssrc (BB_AUDIO_FRAME samples),
+ * called at the audio device's pace. Missing audio is rebuilt from Opus FEC
+ * or concealed; before audio starts, silence. Returns BB_OK.
+ */
+int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us,
+                        int16_t *pcm);
+
+/*
+ * Takes the next received control message, in order per sender. *from gets
+ * the sender's ssrc. BB_E_AGAIN when none; BB_E_BUFFER if cap is too small
+ * (the message stays queued).
+ */
+int bb_media_poll_control(bb_media *m, uint32_t *from, uint8_t *out,
+                          size_t cap, size_t *len);
+
+int bb_media_get_stats(const bb_media *m, bb_media_stats *st);
+
+/* Name of a rejection reason ("truncated", ...), never NULL. */
+const char *bb_media_reject_name(int reason);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* BEELDBEL_MEDIA_H */

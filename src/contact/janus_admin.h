@@ -1,0 +1,18 @@
+/*
+ * Creating a VideoRoom room per call through Janus's HTTP transport
+ * (127.0.0.1 only), with a signed token and the VideoRoom admin_key.
+ */
+#ifndef BB_CONTACT_JANUS_ADMIN_H
+#define BB_CONTACT_JANUS_ADMIN_H
+
+#include <stdint.h>
+
+/* http_url e.g. "http://127.0.0.1:8089/janus". Blocks for at most a few
+ * seconds. Returns 0 or a negative BB_E_* code. */
+int bb_janus_create_room(const char *http_url, const char *token, const char *admin_key,
+                         int64_t room, const char *secret, const char *pin);
+
+/* Destroys a room (ends everyone's access to it). 0 or BB_E_*. */
+int bb_janus_destroy_room(const char *http_url, const char *token, int64_t room, const char *secret);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * beeldbel-contact: the contact service (callback requests, officer console
+ * API, call invitations). Configured by environment (see usage()); runs
+ * until SIGTERM or SIGINT, then stops cleanly.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <curl/curl.h>
+
+#include "beeldbel/error.h"
+#include "service.h"
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: beeldbel-contact --db FILE\n"
+            "environment: BB_CONTACT_PORT (8471, 0 = any), BB_CONTACT_RETENTION_DAYS (30),\n"
+            "  BB_CONTACT_INVITE_TTL seconds (1800), BB_CONTACT_CREATE_PER_HOUR (20),\n"
+            "  BB_CONTACT_CALLS_PER_MINUTE (120), BB_CONTACT_PHONE_MAX per day (3),\n"
+            "  BB_CONTACT_TRUST_PROXY (0), BB_CONTACT_SECURE_COOKIE (0), BB_CONTACT_SYNC (normal|full),\n"
+            "  BB_SITE_URL, BB_JANUS_HTTP_URL, BB_JANUS_WS_URL, BB_JANUS_TOKEN_SECRET,\n"
+            "  BB_VIDEOROOM_ADMIN_KEY\n"
+            "gebruik: beeldbel-contact --db BESTAND (instellingen via de omgeving, zie boven)\n");
+}
+
+/* A whole number from the environment in [min, max], or def when unset. */
+static int env_num(const char *name, double def, double min, double max, double *out)
+{
+    const char *v = getenv(name);
+    if (!v || !*v) {
+        *out = def;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    double d = strtod(v, &end);
+    if (errno || *end || d < min || d > max) {
+        fprintf(stderr, "contact: %s must be a number from %g to %g (%s moet een getal van %g tot %g zijn)\n",
+                name, min, max, name, min, max);
+        return -1;
+    }
+    *out = d;
+    return 0;
+}
+
+static int os_random(uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = getrandom(buf, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return BB_E_CRYPTO;
+        buf += n;
+        len -= (size_t)n;
+    }
+    return BB_OK;
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--db") && i + 1 < argc)
+            db = argv[++i];
+        else {
+            usage();
+            return 2;
+        }
+    }
+    if (!db) {
+        usage();
+        return 2;
+    }
+    double port, days, ttl, create, calls, phone_max, trust, secure;
+    if (env_num("BB_CONTACT_PORT", 8471, 0, 65535, &port) ||
+        env_num("BB_CONTACT_RETENTION_DAYS", 30, 0, 3650, &days) ||
+        env_num("BB_CONTACT_INVITE_TTL", 1800, 1, 7 * 86400, &ttl) ||
+        env_num("BB_CONTACT_CREATE_PER_HOUR", 20, 1, 1e9, &create) ||
+        env_num("BB_CONTACT_CALLS_PER_MINUTE", 120, 1, 1e9, &calls) ||
+        env_num("BB_CONTACT_PHONE_MAX", 3, 1, 1e9, &phone_max) ||
+        env_num("BB_CONTACT_TRUST_PROXY", 0, 0, 1, &trust) ||
+        env_num("BB_CONTACT_SECURE_COOKIE", 0, 0, 1, &secure))
+        return 2;
+    bb_contact_config cfg = {
+        .bind_ip = "127.0.0.1",
+        .port = (unsigned)port,
+        .trust_proxy = trust != 0,
+        .secure_cookie = secure != 0,
+        .retention_s = (int64_t)(days * 86400),
+        .invite_ttl_s = (int64_t)ttl,
+        .create_per_hour = create,
+        .calls_per_minute = calls,
+        .phone_max_per_day = (int)phone_max,
+        .site_url = getenv("BB_SITE_URL") ? getenv("BB_SITE_URL") : "http://127.0.0.1:8470",
+        .janus_http_url = getenv("BB_JANUS_HTTP_URL"),
+        .janus_ws_url = getenv("BB_JANUS_WS_URL") ? getenv("BB_JANUS_WS_URL") : "ws://127.0.0.1:8188",
+        .janus_token_secret = getenv("BB_JANUS_TOKEN_SECRET"),
+        .videoroom_admin_key = getenv("BB_VIDEOROOM_ADMIN_KEY"),
+        .random = os_random,
+    };
+    /* Handle signals synchronously: block them before any thread starts. */
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGTERM);
+    sigaddset(&sigs, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    /* libcurl's global set-up is not thread-safe: do it before any thread. */
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    bb_store *store;
+    if (bb_store_open(db, &store) != BB_OK) {
+        fprintf(stderr, "contact: cannot open the database (kan de database niet openen)\n");
+        return 1;
+    }
+    bb_contact_service *svc;
+    if (bb_contact_service_start(&cfg, store, &svc) != BB_OK) {
+        fprintf(stderr, "contact: cannot listen on 127.0.0.1:%u (kan niet luisteren op die poort)\n",
+                cfg.port);
+        bb_store_close(store);
+        return 1;
+    }
+    printf("contact: listening on http://127.0.0.1:%u/api/v1/\n", bb_contact_service_port(svc));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&sigs, &sig);
+    bb_contact_service_stop(svc);
+    bb_store_close(store);
+    curl_global_cleanup();
+    fprintf(stderr, "contact: stopped (gestopt)\n");
+    return 0;
+}

@@ -1,0 +1,99 @@
+/*
+ * beeldbel-officer: officer accounts for the contact service.
+ *   beeldbel-officer --db FILE add USER --name NAME --team TEAM --neighbourhoods a,b
+ *                    [--iterations N]      (password: first line of stdin)
+ * Passwords are stored as PBKDF2-HMAC-SHA256 with a random 16-byte salt.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "beeldbel/contact.h"
+#include "beeldbel/error.h"
+#include "store.h"
+
+#define DEFAULT_ITERATIONS 600000 /* OWASP's 2023 figure for PBKDF2-HMAC-SHA256 */
+#define MIN_ITERATIONS 10000      /* tests use this; never lower */
+
+static int fail(const char *en, const char *nl)
+{
+    fprintf(stderr, "officer: %s (%s)\n", en, nl);
+    return 1;
+}
+
+static int neighbourhoods_ok(const char *list)
+{
+    char copy[256], *save = NULL;
+    if (strlen(list) >= sizeof(copy) || !*list)
+        return 0;
+    strcpy(copy, list);
+    for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        if (!bb_neighbourhood_known(t))
+            return 0;
+    return list[strlen(list) - 1] != ',' && !strstr(list, ",,") && list[0] != ',';
+}
+
+int main(int argc, char **argv)
+{
+    const char *db = NULL, *user = NULL, *name = NULL, *team = NULL, *nbs = NULL;
+    long iterations = DEFAULT_ITERATIONS;
+    int add = 0;
+    for (int i = 1; i < argc; i++) {
+        int more = i + 1 < argc;
+        if (!strcmp(argv[i], "--db") && more) db = argv[++i];
+        else if (!strcmp(argv[i], "--name") && more) name = argv[++i];
+        else if (!strcmp(argv[i], "--team") && more) team = argv[++i];
+        else if (!strcmp(argv[i], "--neighbourhoods") && more) nbs = argv[++i];
+        else if (!strcmp(argv[i], "--iterations") && more) iterations = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "add") && more) { add = 1; user = argv[++i]; }
+        else {
+            fprintf(stderr, "usage: beeldbel-officer --db FILE add USER --name NAME --team TEAM"
+                            " --neighbourhoods groningen-noord[,groningen-zuid] [--iterations N]\n"
+                            "  (password on stdin / wachtwoord via stdin)\n");
+            return 2;
+        }
+    }
+    if (!db || !add || !name || !team || !nbs)
+        return fail("--db, add USER, --name, --team and --neighbourhoods are required",
+                    "--db, add USER, --name, --team en --neighbourhoods zijn verplicht");
+    if (iterations < MIN_ITERATIONS || iterations > 10000000)
+        return fail("--iterations must be 10000..10000000", "--iterations moet 10000..10000000 zijn");
+    bb_officer o = {0};
+    if (strlen(user) < 2 || strlen(user) > 64 ||
+        strspn(user, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(user))
+        return fail("user name: 2-64 of a-z 0-9 . _ -", "gebruikersnaam: 2-64 tekens a-z 0-9 . _ -");
+    if (!*name || strlen(name) > 100 || !*team || strlen(team) > 100)
+        return fail("name and team: 1-100 characters", "naam en team: 1-100 tekens");
+    if (!neighbourhoods_ok(nbs))
+        return fail("unknown neighbourhood in --neighbourhoods", "onbekende wijk in --neighbourhoods");
+    char pw[300];
+    if (!fgets(pw, sizeof(pw), stdin))
+        return fail("no password on stdin", "geen wachtwoord via stdin");
+    pw[strcspn(pw, "\r\n")] = 0;
+    if (strlen(pw) < 12 || strlen(pw) > 256)
+        return fail("the password needs 12 to 256 characters", "het wachtwoord moet 12 tot 256 tekens hebben");
+    snprintf(o.username, sizeof(o.username), "%s", user);
+    snprintf(o.display_name, sizeof(o.display_name), "%s", name);
+    snprintf(o.team, sizeof(o.team), "%s", team);
+    snprintf(o.neighbourhoods, sizeof(o.neighbourhoods), "%s", nbs);
+    o.iterations = (uint32_t)iterations;
+    if (getrandom(o.salt, sizeof(o.salt), 0) != (ssize_t)sizeof(o.salt))
+        return fail("no randomness", "geen willekeur beschikbaar");
+    if (bb_pbkdf2_sha256((const uint8_t *)pw, strlen(pw), o.salt, sizeof(o.salt), o.iterations,
+                         o.hash, sizeof(o.hash)) != BB_OK)
+        return fail("hashing failed", "hashen mislukt");
+    memset(pw, 0, sizeof(pw));
+    bb_store *s;
+    if (bb_store_open(db, &s) != BB_OK)
+        return fail("cannot open the database", "kan de database niet openen");
+    int rc = bb_store_add_officer(s, &o);
+    bb_store_close(s);
+    if (rc == BB_E_STATE)
+        return fail("that user name exists", "die gebruikersnaam bestaat al");
+    if (rc != BB_OK)
+        return fail("cannot store the officer", "kan de agent niet opslaan");
+    printf("officer: added %s (toegevoegd)\n", user);
+    return 0;
+}

@@ -1,0 +1,889 @@
+/*
+ * HTTP layer of the contact service (API contract: src/contact/API.md).
+ * Bodies are collected up to BB_CONTACT_MAX_BODY, then handed to the one
+ * parser (validate.c); storage is behind store.h. Logs carry method, route,
+ * status and time — never names, phone numbers, e-mail or topics.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <microhttpd.h>
+
+#include "beeldbel/contact.h"
+#include "beeldbel/error.h"
+#include "cjson/cJSON.h"
+#include "janus_admin.h"
+#include "mbedtls/sha256.h"
+#include "service.h"
+
+#define SESSION_TTL_S (8 * 3600)  /* one shift */
+#define CALL_TOKEN_TTL_S (2 * 3600)
+
+struct bb_contact_service {
+    bb_contact_config cfg;
+    bb_store *store;
+    struct MHD_Daemon *daemon;
+    pthread_mutex_t lock;         /* guards the limiters and stats */
+    bb_ratelimit *create_rl, *call_rl, *login_addr_rl, *login_user_rl;
+    bb_contact_stats stats;
+    pthread_t purger;
+    pthread_cond_t stop_cond;
+    int stopping;
+};
+
+typedef struct {
+    char *body;
+    size_t len;
+    int too_large;
+} conn_ctx;
+
+/* ---- replies ---------------------------------------------------------------------- */
+
+static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, cJSON *o,
+                                 const char *cookie, unsigned retry_after)
+{
+    char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    if (!text) {
+        text = strdup("{\"error\":{\"code\":\"internal\"}}");
+        status = 500;
+        if (!text)
+            return MHD_NO;
+    }
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(text);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    if (cookie)
+        MHD_add_response_header(r, "Set-Cookie", cookie);
+    if (retry_after) {
+        char ra[16];
+        snprintf(ra, sizeof(ra), "%u", retry_after);
+        MHD_add_response_header(r, "Retry-After", ra);
+    }
+    enum MHD_Result ret = MHD_queue_response(c, status, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *code,
+                                  const char *field, unsigned retry_after)
+{
+    cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+    cJSON_AddStringToObject(e, "code", code);
+    if (field)
+        cJSON_AddStringToObject(e, "field", field);
+    cJSON *m = cJSON_AddObjectToObject(e, "message");
+    cJSON_AddStringToObject(m, "nl", bb_contact_msg_nl(code));
+    cJSON_AddStringToObject(m, "en", bb_contact_msg_en(code));
+    return send_json(c, status, o, NULL, retry_after);
+}
+
+static enum MHD_Result send_parse_error(struct MHD_Connection *c, const bb_contact_err *err)
+{
+    return send_error(c, 400, err->code, err->field, 0);
+}
+
+/* ---- helpers ------------------------------------------------------------------------ */
+
+static void iso_time(int64_t t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void sha256_hex(const char *s, char out[65])
+{
+    uint8_t h[32];
+    mbedtls_sha256_ret((const unsigned char *)s, strlen(s), h, 0);
+    for (int i = 0; i < 32; i++)
+        snprintf(out + 2 * i, 3, "%02x", h[i]);
+}
+
+static int random_b64url(bb_contact_service *svc, size_t bytes, char *out)
+{
+    uint8_t buf[48];
+    if (bytes > sizeof(buf) || svc->cfg.random(buf, bytes) != BB_OK)
+        return BB_E_CRYPTO;
+    bb_b64url(buf, bytes, out);
+    return BB_OK;
+}
+
+static void client_address(bb_contact_service *svc, struct MHD_Connection *c, char out[64])
+{
+    snprintf(out, 64, "?");
+    if (svc->cfg.trust_proxy) {
+        /* serve.mjs replaces X-Forwarded-For with the socket's address. */
+        const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
+        if (xff && strlen(xff) < 64 && strspn(xff, "0123456789abcdefABCDEF.:") == strlen(xff)) {
+            snprintf(out, 64, "%s", xff);
+            return;
+        }
+    }
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, 64);
+    else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, 64);
+}
+
+static uint64_t now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* Takes a token from limiter rl for key; returns seconds to wait or 0. */
+static unsigned limited(bb_contact_service *svc, bb_ratelimit *rl, const char *prefix, const char *key)
+{
+    char k[160];
+    snprintf(k, sizeof(k), "%s|%s", prefix, key);
+    pthread_mutex_lock(&svc->lock);
+    unsigned wait = bb_ratelimit_take(rl, k, now_us());
+    pthread_mutex_unlock(&svc->lock);
+    return wait;
+}
+
+static void merge_stats(bb_contact_service *svc, const bb_contact_stats *st)
+{
+    pthread_mutex_lock(&svc->lock);
+    svc->stats.accepted += st->accepted;
+    for (int i = 0; i < BB_CONTACT_REASONS; i++)
+        svc->stats.rejected[i] += st->rejected[i];
+    pthread_mutex_unlock(&svc->lock);
+}
+
+static cJSON *needs_array(unsigned needs)
+{
+    static const char *const names[] = {"captions", "sign_language", "speech_to_text", "high_contrast"};
+    cJSON *a = cJSON_CreateArray();
+    for (int i = 0; i < 4; i++)
+        if (needs & (1u << i))
+            cJSON_AddItemToArray(a, cJSON_CreateString(names[i]));
+    return a;
+}
+
+/* Destroys the Janus rooms made for a request that has ended (closed or
+ * cancelled): their PIN and tokens stop giving access at once. Failures are
+ * logged, not fatal: Janus forgets rooms when it restarts anyway. */
+static void end_rooms(bb_contact_service *svc, int64_t request_id, int64_t now)
+{
+    int64_t rooms[16];
+    char secrets[16][48], token[128];
+    int n = 0;
+    if (bb_store_rooms_take(svc->store, request_id, rooms, secrets, 16, &n) != BB_OK || n == 0)
+        return;
+    if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret ||
+        bb_janus_token(svc->cfg.janus_token_secret, now + 60, token, sizeof(token)))
+        return;
+    for (int i = 0; i < n; i++)
+        if (bb_janus_destroy_room(svc->cfg.janus_http_url, token, rooms[i], secrets[i]) != BB_OK)
+            fprintf(stderr, "contact: Janus room %lld not destroyed\n", (long long)rooms[i]);
+}
+
+/* ---- citizen ------------------------------------------------------------------------- */
+
+static enum MHD_Result create_request(bb_contact_service *svc, struct MHD_Connection *c,
+                                      const conn_ctx *ctx, const char *addr, int64_t now)
+{
+    unsigned wait = limited(svc, svc->create_rl, "create", addr);
+    if (wait)
+        return send_error(c, 429, "rate_limited", NULL, wait);
+    bb_callback_request *r = malloc(sizeof(*r));
+    bb_contact_err err = {0};
+    bb_contact_stats st = {0};
+    if (!r)
+        return send_error(c, 500, "internal", NULL, 0);
+    int rc = bb_contact_parse_request((const uint8_t *)ctx->body, ctx->len, now / 86400, r, &err, &st);
+    merge_stats(svc, &st);
+    if (rc != BB_OK) {
+        free(r);
+        return send_parse_error(c, &err);
+    }
+    int n = 0;
+    if (bb_store_count_recent_for_phone(svc->store, r->phone, now - 86400, &n) != BB_OK) {
+        free(r);
+        return send_error(c, 500, "internal", NULL, 0);
+    }
+    if (n >= svc->cfg.phone_max_per_day) {
+        free(r);
+        return send_error(c, 429, "too_many_for_phone", "phone", 3600);
+    }
+    char reference[13];
+    int64_t id = 0;
+    rc = BB_E_STATE;
+    for (int attempt = 0; attempt < 4 && rc == BB_E_STATE; attempt++) {
+        uint8_t rnd[5];
+        if (svc->cfg.random(rnd, sizeof(rnd)) != BB_OK)
+            break;
+        bb_reference_from_bytes(rnd, reference);
+        rc = bb_store_create_request(svc->store, r, reference, now, &id); /* E_STATE: taken */
+    }
+    if (rc != BB_OK) {
+        free(r);
+        return send_error(c, 500, "internal", NULL, 0);
+    }
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "reference", reference);
+    cJSON_AddStringToObject(o, "status", "queued");
+    cJSON_AddStringToObject(o, "neighbourhood", r->neighbourhood);
+    free(r);
+    return send_json(c, 201, o, NULL, 0);
+}
+
+static enum MHD_Result lookup_request(bb_contact_service *svc, struct MHD_Connection *c,
+                                      const conn_ctx *ctx, int cancel)
+{
+    bb_request_lookup q;
+    bb_contact_err err = {0};
+    bb_contact_stats st = {0};
+    int rc = bb_contact_parse_lookup((const uint8_t *)ctx->body, ctx->len, &q, &err, &st);
+    merge_stats(svc, &st);
+    if (rc != BB_OK)
+        return send_parse_error(c, &err);
+    bb_stored_request *r = malloc(sizeof(*r));
+    if (!r)
+        return send_error(c, 500, "internal", NULL, 0);
+    rc = bb_store_find(svc->store, q.reference, q.phone, r);
+    if (rc == BB_E_AGAIN) {
+        free(r);
+        return send_error(c, 404, "request_unknown", NULL, 0);
+    }
+    if (rc == BB_OK && cancel)
+        end_rooms(svc, r->id, (int64_t)time(NULL));
+    if (rc != BB_OK || (cancel && bb_store_delete_request(svc->store, r->id) != BB_OK)) {
+        free(r);
+        return send_error(c, 500, "internal", NULL, 0);
+    }
+    cJSON *o = cJSON_CreateObject();
+    if (cancel) {
+        cJSON_AddStringToObject(o, "reference", r->reference);
+        cJSON_AddStringToObject(o, "status", "cancelled");
+    } else {
+        char created[32];
+        iso_time(r->created_at, created);
+        cJSON_AddStringToObject(o, "reference", r->reference);
+        cJSON_AddStringToObject(o, "status", r->status);
+        cJSON_AddStringToObject(o, "preference", r->req.preference);
+        cJSON_AddStringToObject(o, "created_at", created);
+    }
+    free(r);
+    return send_json(c, 200, o, NULL, 0);
+}
+
+/* The call credentials both sides get: same room and PIN, own participant
+ * id, a Janus token signed with the shared secret. */
+static cJSON *call_object(bb_contact_service *svc, const bb_invitation *inv, const char *participant,
+                          int64_t now)
+{
+    char token[128];
+    if (bb_janus_token(svc->cfg.janus_token_secret, now + CALL_TOKEN_TTL_S, token, sizeof(token)))
+        return NULL;
+    cJSON *call = cJSON_CreateObject();
+    char call_id[32];
+    snprintf(call_id, sizeof(call_id), "call-%lld", (long long)inv->room);
+    cJSON_AddStringToObject(call, "call_id", call_id);
+    cJSON_AddNumberToObject(call, "room", (double)inv->room);
+    cJSON_AddStringToObject(call, "pin", inv->pin);
+    cJSON_AddStringToObject(call, "janus_url", svc->cfg.janus_ws_url);
+    cJSON_AddStringToObject(call, "janus_token", token);
+    cJSON_AddStringToObject(call, "participant_id", participant);
+    cJSON_AddStringToObject(call, "invitation_secret", inv->invitation_secret);
+    return call;
+}
+
+static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Connection *c,
+                                         const conn_ctx *ctx, int64_t now)
+{
+    char token[44], hash[65];
+    bb_contact_err err = {0};
+    bb_contact_stats st = {0};
+    int rc = bb_contact_parse_redeem((const uint8_t *)ctx->body, ctx->len, token, &err, &st);
+    merge_stats(svc, &st);
+    if (rc != BB_OK)
+        return send_parse_error(c, &err);
+    if (!svc->cfg.janus_token_secret)
+        return send_error(c, 503, "call_unavailable", NULL, 60);
+    sha256_hex(token, hash);
+    bb_invitation inv;
+    rc = bb_store_invitation_redeem(svc->store, hash, now, &inv);
+    if (rc == BB_E_AGAIN)
+        return send_error(c, 404, "invitation_unknown", NULL, 0);
+    if (rc == BB_E_STATE && inv.request_id)
+        return send_error(c, 410, inv.used_at ? "invitation_used" : "invitation_expired", NULL, 0);
+    if (rc != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    bb_officer off;
+    if (bb_store_officer_by_id(svc->store, inv.officer_id, &off) != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    bb_store_set_status(svc->store, inv.request_id, "in_call", NULL, now);
+    cJSON *o = call_object(svc, &inv, inv.participant_id, now);
+    if (!o)
+        return send_error(c, 500, "internal", NULL, 0);
+    cJSON *officer = cJSON_AddObjectToObject(o, "officer");
+    cJSON_AddStringToObject(officer, "display_name", off.display_name);
+    cJSON_AddStringToObject(officer, "team", off.team);
+    char exp[32];
+    iso_time(now + CALL_TOKEN_TTL_S, exp);
+    cJSON_AddStringToObject(o, "expires_at", exp);
+    return send_json(c, 200, o, NULL, 0);
+}
+
+/* ---- officer -------------------------------------------------------------------------- */
+
+static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, const conn_ctx *ctx,
+                             const char *addr, int64_t now)
+{
+    unsigned wait = limited(svc, svc->login_addr_rl, "login", addr);
+    if (wait)
+        return send_error(c, 429, "rate_limited", NULL, wait);
+    bb_officer_login q;
+    bb_contact_err err = {0};
+    bb_contact_stats st = {0};
+    int rc = bb_contact_parse_login((const uint8_t *)ctx->body, ctx->len, &q, &err, &st);
+    merge_stats(svc, &st);
+    if (rc != BB_OK)
+        return send_parse_error(c, &err);
+    if ((wait = limited(svc, svc->login_user_rl, "user", q.username)))
+        return send_error(c, 429, "rate_limited", NULL, wait);
+    bb_officer off;
+    int found = bb_store_officer_by_name(svc->store, q.username, &off) == BB_OK;
+    if (!found) {
+        /* Same work for an unknown user, so timing does not tell names. */
+        memset(&off, 0, sizeof(off));
+        off.iterations = 600000;
+    }
+    uint8_t h[32];
+    rc = bb_pbkdf2_sha256((const uint8_t *)q.password, strlen(q.password), off.salt,
+                          sizeof(off.salt), off.iterations, h, sizeof(h));
+    unsigned diff = 0;
+    for (int i = 0; i < 32; i++)
+        diff |= h[i] ^ off.hash[i];
+    memset(&q, 0, sizeof(q));
+    if (rc != BB_OK || !found || diff)
+        return send_error(c, 401, "login_failed", NULL, 0);
+
+    char session[44], csrf[44], key[65];
+    if (random_b64url(svc, 32, session) || random_b64url(svc, 32, csrf))
+        return send_error(c, 500, "internal", NULL, 0);
+    sha256_hex(session, key);
+    if (bb_store_session_create(svc->store, key, off.id, csrf, now + SESSION_TTL_S) != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    char cookie[200];
+    snprintf(cookie, sizeof(cookie),
+             "bb_session=%s; HttpOnly; SameSite=Strict; Path=/api/v1/officer; Max-Age=%d%s", session,
+             SESSION_TTL_S, svc->cfg.secure_cookie ? "; Secure" : "");
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "csrf_token", csrf);
+    cJSON *jo = cJSON_AddObjectToObject(o, "officer");
+    cJSON_AddStringToObject(jo, "name", off.display_name);
+    cJSON_AddStringToObject(jo, "team", off.team);
+    cJSON *nbs = cJSON_AddArrayToObject(jo, "neighbourhoods");
+    char list[256];
+    snprintf(list, sizeof(list), "%s", off.neighbourhoods);
+    char *save = NULL;
+    for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        cJSON_AddItemToArray(nbs, cJSON_CreateString(t));
+    return send_json(c, 200, o, cookie, 0);
+}
+
+typedef struct {
+    int64_t officer_id;
+    char csrf[64];
+    char key[65];
+    bb_officer officer;
+} session;
+
+/* 0 when the request carries a live session (and, for POST, the CSRF
+ * token); otherwise the error reply has been queued into *ret. */
+static int authenticate(bb_contact_service *svc, struct MHD_Connection *c, int is_post, int64_t now,
+                        session *s, enum MHD_Result *ret)
+{
+    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "bb_session");
+    if (!cookie || strlen(cookie) != 43) {
+        *ret = send_error(c, 401, "not_logged_in", NULL, 0);
+        return -1;
+    }
+    sha256_hex(cookie, s->key);
+    if (bb_store_session_get(svc->store, s->key, now, &s->officer_id, s->csrf) != BB_OK ||
+        bb_store_officer_by_id(svc->store, s->officer_id, &s->officer) != BB_OK) {
+        *ret = send_error(c, 401, "not_logged_in", NULL, 0);
+        return -1;
+    }
+    if (is_post) {
+        const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
+        if (!t || !bb_ct_streq(t, s->csrf)) {
+            *ret = send_error(c, 403, "csrf", NULL, 0);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static int officer_serves(const bb_officer *o, const char *neighbourhood)
+{
+    char list[260], want[40];
+    snprintf(list, sizeof(list), ",%s,", o->neighbourhoods);
+    snprintf(want, sizeof(want), ",%s,", neighbourhood);
+    return strstr(list, want) != NULL;
+}
+
+static void queue_row(void *ctx, const bb_stored_request *r)
+{
+    cJSON *a = ctx, *o = cJSON_CreateObject();
+    char created[32];
+    iso_time(r->created_at, created);
+    cJSON_AddNumberToObject(o, "id", (double)r->id);
+    cJSON_AddStringToObject(o, "reference", r->reference);
+    cJSON_AddStringToObject(o, "name", r->req.name);
+    cJSON_AddStringToObject(o, "phone", r->req.phone);
+    if (r->req.email[0])
+        cJSON_AddStringToObject(o, "email", r->req.email);
+    else
+        cJSON_AddNullToObject(o, "email");
+    cJSON_AddStringToObject(o, "neighbourhood", r->req.neighbourhood);
+    cJSON_AddStringToObject(o, "topic", r->req.topic);
+    cJSON_AddStringToObject(o, "preference", r->req.preference);
+    cJSON_AddStringToObject(o, "window", r->req.window);
+    if (r->req.date[0])
+        cJSON_AddStringToObject(o, "date", r->req.date);
+    else
+        cJSON_AddNullToObject(o, "date");
+    cJSON_AddItemToObject(o, "needs", needs_array(r->req.needs));
+    cJSON_AddStringToObject(o, "lang", r->req.lang);
+    cJSON_AddStringToObject(o, "status", r->status);
+    cJSON_AddStringToObject(o, "created_at", created);
+    if (r->claimed_by)
+        cJSON_AddStringToObject(o, "claimed_by", r->claimed_by_name);
+    else
+        cJSON_AddNullToObject(o, "claimed_by");
+    cJSON_AddStringToObject(o, "outcome", r->outcome);
+    cJSON_AddStringToObject(o, "notes", r->notes);
+    cJSON_AddItemToArray(a, o);
+}
+
+static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connection *c,
+                                   const session *s, const bb_stored_request *r, int64_t now)
+{
+    if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret || !svc->cfg.videoroom_admin_key)
+        return send_error(c, 503, "call_unavailable", NULL, 60);
+    bb_invitation inv = {.request_id = r->id, .officer_id = s->officer_id};
+    char room_secret[44], token[44], token_hash[65], admin_token[128];
+    uint8_t rnd[8];
+    if (random_b64url(svc, 16, inv.pin) || random_b64url(svc, 24, room_secret) ||
+        random_b64url(svc, 32, token) || random_b64url(svc, 32, inv.invitation_secret) ||
+        svc->cfg.random(rnd, sizeof(rnd)) ||
+        bb_janus_token(svc->cfg.janus_token_secret, now + 60, admin_token, sizeof(admin_token)))
+        return send_error(c, 500, "internal", NULL, 0);
+    /* Room ids stay below 2^31 so every client reads them exactly. */
+    inv.room = 1 + (int64_t)(((uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | rnd[3]) & 0x7ffffffe);
+    snprintf(inv.participant_id, sizeof(inv.participant_id), "citizen-%02x%02x%02x%02x", rnd[4],
+             rnd[5], rnd[6], rnd[7]);
+    inv.expires_at = now + svc->cfg.invite_ttl_s;
+    if (bb_janus_create_room(svc->cfg.janus_http_url, admin_token, svc->cfg.videoroom_admin_key,
+                             inv.room, room_secret, inv.pin) != BB_OK) {
+        fprintf(stderr, "contact: Janus room creation failed\n");
+        return send_error(c, 503, "call_unavailable", NULL, 30);
+    }
+    sha256_hex(token, token_hash);
+    if (bb_store_room_add(svc->store, r->id, inv.room, room_secret, now) != BB_OK ||
+        bb_store_invitation_create(svc->store, token_hash, &inv) != BB_OK ||
+        bb_store_set_status(svc->store, r->id, "inviting", NULL, now) != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    char officer_participant[40], url[600], exp[32];
+    snprintf(officer_participant, sizeof(officer_participant), "officer-%lld",
+             (long long)s->officer_id);
+    snprintf(url, sizeof(url), "%s/demo/#invite=%s", svc->cfg.site_url, token);
+    iso_time(inv.expires_at, exp);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "invitation_url", url);
+    cJSON_AddStringToObject(o, "expires_at", exp);
+    cJSON *call = call_object(svc, &inv, officer_participant, now);
+    if (!call) {
+        cJSON_Delete(o);
+        return send_error(c, 500, "internal", NULL, 0);
+    }
+    cJSON_AddItemToObject(o, "call", call);
+    return send_json(c, 200, o, NULL, 0);
+}
+
+static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connection *c,
+                                      const conn_ctx *ctx, const session *s, int64_t id,
+                                      const char *action, int64_t now)
+{
+    int kind = !strcmp(action, "phone")   ? BB_ACTION_PHONE
+               : !strcmp(action, "notes") ? BB_ACTION_NOTES
+               : !strcmp(action, "close") ? BB_ACTION_CLOSE
+               : (!strcmp(action, "claim") || !strcmp(action, "video")) ? BB_ACTION_EMPTY
+                                                                        : 0;
+    if (!kind)
+        return send_error(c, 404, "not_found", NULL, 0);
+    bb_officer_action *a = malloc(sizeof(*a));
+    bb_stored_request *r = malloc(sizeof(*r));
+    bb_contact_err err = {0};
+    bb_contact_stats st = {0};
+    enum MHD_Result ret;
+    if (!a || !r) {
+        ret = send_error(c, 500, "internal", NULL, 0);
+        goto out;
+    }
+    int rc = bb_contact_parse_action(kind, (const uint8_t *)ctx->body, ctx->len, a, &err, &st);
+    merge_stats(svc, &st);
+    if (rc != BB_OK) {
+        ret = send_parse_error(c, &err);
+        goto out;
+    }
+    rc = bb_store_get(svc->store, id, r);
+    if (rc == BB_E_AGAIN) {
+        ret = send_error(c, 404, "not_found", NULL, 0);
+        goto out;
+    }
+    if (rc != BB_OK) {
+        ret = send_error(c, 500, "internal", NULL, 0);
+        goto out;
+    }
+    /* Another neighbourhood's request: forbidden, whatever the action. */
+    if (!officer_serves(&s->officer, r->req.neighbourhood)) {
+        ret = send_error(c, 403, "forbidden", NULL, 0);
+        goto out;
+    }
+    if (!strcmp(action, "claim")) {
+        rc = bb_store_claim(svc->store, id, s->officer_id, now);
+        if (rc == BB_E_STATE)
+            ret = send_error(c, 409, r->claimed_by ? "already_claimed" : "wrong_state", NULL, 0);
+        else if (rc != BB_OK)
+            ret = send_error(c, 500, "internal", NULL, 0);
+        else {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddNumberToObject(o, "id", (double)id);
+            cJSON_AddStringToObject(o, "status", "claimed");
+            ret = send_json(c, 200, o, NULL, 0);
+        }
+        goto out;
+    }
+    /* Every other action needs the request claimed by this officer. */
+    if (r->claimed_by != s->officer_id) {
+        ret = send_error(c, 409, "not_claimed_by_you", NULL, 0);
+        goto out;
+    }
+    if (!strcmp(r->status, "done")) {
+        ret = send_error(c, 409, "wrong_state", NULL, 0);
+        goto out;
+    }
+    if (kind == BB_ACTION_EMPTY) { /* video */
+        ret = start_video(svc, c, s, r, now);
+        goto out;
+    }
+    const char *status = r->status;
+    if (kind == BB_ACTION_PHONE)
+        /* no_answer leaves the request with the officer to try again. */
+        status = strcmp(a->outcome, "no_answer") ? "done" : r->status;
+    else if (kind == BB_ACTION_CLOSE)
+        status = "done";
+    if (a->note[0]) {
+        rc = bb_store_add_note(svc->store, id, a->note);
+        if (rc != BB_OK) {
+            ret = rc == BB_E_TOO_LARGE ? send_error(c, 413, "too_large", "note", 0)
+                                       : send_error(c, 500, "internal", NULL, 0);
+            goto out;
+        }
+    }
+    if (bb_store_set_status(svc->store, id, status,
+                            a->outcome[0] ? a->outcome : (kind == BB_ACTION_CLOSE ? "done" : NULL),
+                            now) != BB_OK) {
+        ret = send_error(c, 500, "internal", NULL, 0);
+        goto out;
+    }
+    if (!strcmp(status, "done"))
+        end_rooms(svc, id, now);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", (double)id);
+    cJSON_AddStringToObject(o, "status", status);
+    ret = send_json(c, 200, o, NULL, 0);
+out:
+    free(a);
+    free(r);
+    return ret;
+}
+
+static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connection *c,
+                                     const conn_ctx *ctx, const char *path, int is_post,
+                                     const char *addr, int64_t now)
+{
+    if (!strcmp(path, "login"))
+        return is_post ? login(svc, c, ctx, addr, now) : send_error(c, 405, "method_not_allowed", NULL, 0);
+    session s;
+    enum MHD_Result ret;
+    int64_t id = 0;
+    char action[16] = "";
+    int route = 0;
+    if (!strcmp(path, "logout"))
+        route = 1;
+    else if (!strcmp(path, "queue"))
+        route = 2;
+    else if (!strncmp(path, "requests/", 9)) {
+        /* requests/{id}/{action}: id is 1..15 digits, action a known word. */
+        const char *p = path + 9;
+        size_t digits = strspn(p, "0123456789");
+        if (digits >= 1 && digits <= 15 && p[digits] == '/' && strlen(p + digits + 1) < sizeof(action) &&
+            strspn(p + digits + 1, "abcdefghijklmnopqrstuvwxyz") == strlen(p + digits + 1)) {
+            id = strtoll(p, NULL, 10);
+            snprintf(action, sizeof(action), "%s", p + digits + 1);
+            route = 3;
+        }
+    }
+    if (!route)
+        return send_error(c, 404, "not_found", NULL, 0);
+    if ((route == 2) == is_post)
+        return send_error(c, 405, "method_not_allowed", NULL, 0);
+    if (authenticate(svc, c, is_post, now, &s, &ret))
+        return ret;
+    if (route == 1) {
+        bb_store_session_delete(svc->store, s.key);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddBoolToObject(o, "ok", 1);
+        return send_json(c, 200, o,
+                         "bb_session=; HttpOnly; SameSite=Strict; Path=/api/v1/officer; Max-Age=0", 0);
+    }
+    if (route == 2) {
+        cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "requests");
+        if (bb_store_queue(svc->store, s.officer.neighbourhoods, queue_row, a) != BB_OK) {
+            cJSON_Delete(o);
+            return send_error(c, 500, "internal", NULL, 0);
+        }
+        return send_json(c, 200, o, NULL, 0);
+    }
+    return officer_action(svc, c, ctx, &s, id, action, now);
+}
+
+/* ---- dispatch ----------------------------------------------------------------------- */
+
+static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *c, const char *url,
+                                const char *method, const conn_ctx *ctx)
+{
+    int64_t now = (int64_t)time(NULL);
+    int is_post = !strcmp(method, "POST"), is_get = !strcmp(method, "GET");
+    char addr[64];
+    client_address(svc, c, addr);
+    if (strncmp(url, "/api/v1/", 8) != 0)
+        return send_error(c, 404, "not_found", NULL, 0);
+    const char *path = url + 8;
+    if (!is_post && !is_get)
+        return send_error(c, 405, "method_not_allowed", NULL, 0);
+    if (ctx->too_large)
+        return send_error(c, 413, "too_large", NULL, 0);
+    if (ctx->len > 0) {
+        const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+        if (!ct || (strcmp(ct, "application/json") && strncmp(ct, "application/json;", 17)))
+            return send_error(c, 415, "unsupported_media_type", NULL, 0);
+    }
+    if (!strcmp(path, "health") && is_get) {
+        cJSON *o = cJSON_CreateObject(), *rej = cJSON_CreateObject();
+        cJSON_AddBoolToObject(o, "ok", 1);
+        pthread_mutex_lock(&svc->lock);
+        cJSON_AddNumberToObject(o, "accepted", (double)svc->stats.accepted);
+        for (int i = 0; i < BB_CONTACT_REASONS; i++)
+            if (svc->stats.rejected[i])
+                cJSON_AddNumberToObject(rej, bb_contact_reason_name(i), (double)svc->stats.rejected[i]);
+        pthread_mutex_unlock(&svc->lock);
+        cJSON_AddItemToObject(o, "rejected", rej);
+        return send_json(c, 200, o, NULL, 0);
+    }
+    if (!strncmp(path, "officer/", 8))
+        return officer_route(svc, c, ctx, path + 8, is_post, addr, now);
+    int route = !strcmp(path, "requests")               ? 1
+                : !strcmp(path, "requests/status")      ? 2
+                : !strcmp(path, "requests/cancel")      ? 3
+                : !strcmp(path, "invitations/redeem")   ? 4
+                                                        : 0;
+    if (!route)
+        return send_error(c, 404, "not_found", NULL, 0);
+    if (!is_post)
+        return send_error(c, 405, "method_not_allowed", NULL, 0);
+    unsigned wait = limited(svc, svc->call_rl, "call", addr);
+    if (wait)
+        return send_error(c, 429, "rate_limited", NULL, wait);
+    switch (route) {
+    case 1: return create_request(svc, c, ctx, addr, now);
+    case 2: return lookup_request(svc, c, ctx, 0);
+    case 3: return lookup_request(svc, c, ctx, 1);
+    default: return redeem_invitation(svc, c, ctx, now);
+    }
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **con_cls)
+{
+    bb_contact_service *svc = cls;
+    conn_ctx *ctx = *con_cls;
+    if (!ctx) {
+        ctx = calloc(1, sizeof(*ctx));
+        if (!ctx)
+            return MHD_NO;
+        *con_cls = ctx;
+        /* Refuse a declared oversize body before reading any of it. */
+        const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > BB_CONTACT_MAX_BODY)
+            ctx->too_large = 1;
+        return MHD_YES;
+    }
+    if (*upload_size) {
+        if (!ctx->too_large && ctx->len + *upload_size <= BB_CONTACT_MAX_BODY) {
+            char *nb = realloc(ctx->body, ctx->len + *upload_size + 1);
+            if (!nb)
+                return MHD_NO;
+            memcpy(nb + ctx->len, upload, *upload_size);
+            ctx->body = nb;
+            ctx->len += *upload_size;
+        } else {
+            ctx->too_large = 1; /* keep reading and discarding, then answer 413 */
+            free(ctx->body);
+            ctx->body = NULL;
+            ctx->len = 0;
+        }
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    uint64_t t0 = now_us();
+    enum MHD_Result ret = dispatch(svc, c, url, method, ctx);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_HTTP_STATUS);
+    /* The route only: no query strings, bodies, names or numbers. */
+    char route[48];
+    snprintf(route, sizeof(route), "%s", url);
+    for (char *p = route; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+            *p = '?';
+    if (getenv("BB_CONTACT_LOG_REQUESTS"))
+        fprintf(stderr, "contact: %.6s %s %u %.1f ms\n", method, route,
+                ci ? ci->http_status : 0, (double)(now_us() - t0) / 1000.0);
+    return ret;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    conn_ctx *ctx = *con_cls;
+    if (ctx) {
+        free(ctx->body);
+        free(ctx);
+        *con_cls = NULL;
+    }
+}
+
+/* ---- retention --------------------------------------------------------------------- */
+
+void bb_contact_service_purge(bb_contact_service *svc)
+{
+    int deleted = 0;
+    if (bb_store_purge(svc->store, (int64_t)time(NULL), svc->cfg.retention_s, &deleted) == BB_OK) {
+        if (deleted)
+            fprintf(stderr, "contact: retention deleted %d closed request(s)\n", deleted);
+    } else {
+        fprintf(stderr, "contact: retention run failed\n");
+    }
+}
+
+static void *purge_loop(void *arg)
+{
+    bb_contact_service *svc = arg;
+    pthread_mutex_lock(&svc->lock);
+    while (!svc->stopping) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += 60;
+        while (!svc->stopping &&
+               pthread_cond_timedwait(&svc->stop_cond, &svc->lock, &until) == 0)
+            ;
+        if (svc->stopping)
+            break;
+        pthread_mutex_unlock(&svc->lock);
+        bb_contact_service_purge(svc);
+        pthread_mutex_lock(&svc->lock);
+    }
+    pthread_mutex_unlock(&svc->lock);
+    return NULL;
+}
+
+int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_contact_service **out)
+{
+    *out = NULL;
+    bb_contact_service *svc = calloc(1, sizeof(*svc));
+    if (!svc)
+        return BB_E_NOMEM;
+    svc->cfg = *cfg;
+    svc->store = store;
+    pthread_mutex_init(&svc->lock, NULL);
+    pthread_cond_init(&svc->stop_cond, NULL);
+    svc->create_rl = bb_ratelimit_new(16384, cfg->create_per_hour, 3600ull * 1000000);
+    svc->call_rl = bb_ratelimit_new(16384, cfg->calls_per_minute, 60ull * 1000000);
+    svc->login_addr_rl = bb_ratelimit_new(4096, 10, 60ull * 1000000);
+    svc->login_user_rl = bb_ratelimit_new(4096, 5, 60ull * 1000000);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
+    if (!svc->create_rl || !svc->call_rl || !svc->login_addr_rl || !svc->login_user_rl ||
+        inet_pton(AF_INET, cfg->bind_ip, &sa.sin_addr) != 1) {
+        bb_contact_service_stop(svc);
+        return BB_E_ARG;
+    }
+    /* Retention runs before the first request is served, then every minute. */
+    bb_contact_service_purge(svc);
+    svc->daemon = MHD_start_daemon(
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
+        NULL, NULL, on_request, svc, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+        MHD_OPTION_THREAD_POOL_SIZE, 4u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)65536, MHD_OPTION_NOTIFY_COMPLETED,
+        on_completed, svc, MHD_OPTION_END);
+    if (!svc->daemon) {
+        bb_contact_service_stop(svc);
+        return BB_E_STATE;
+    }
+    if (pthread_create(&svc->purger, NULL, purge_loop, svc) != 0) {
+        bb_contact_service_stop(svc);
+        return BB_E_STATE;
+    }
+    *out = svc;
+    return BB_OK;
+}
+
+unsigned bb_contact_service_port(bb_contact_service *svc)
+{
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(svc->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? di->port : 0;
+}
+
+void bb_contact_service_stop(bb_contact_service *svc)
+{
+    if (!svc)
+        return;
+    if (svc->purger) {
+        pthread_mutex_lock(&svc->lock);
+        svc->stopping = 1;
+        pthread_cond_signal(&svc->stop_cond);
+        pthread_mutex_unlock(&svc->lock);
+        pthread_join(svc->purger, NULL);
+    }
+    if (svc->daemon)
+        MHD_stop_daemon(svc->daemon);
+    bb_ratelimit_free(svc->create_rl);
+    bb_ratelimit_free(svc->call_rl);
+    bb_ratelimit_free(svc->login_addr_rl);
+    bb_ratelimit_free(svc->login_user_rl);
+    pthread_cond_destroy(&svc->stop_cond);
+    pthread_mutex_destroy(&svc->lock);
+    free(svc);
+}

@@ -1,0 +1,43 @@
+/*
+ * The contact service's HTTP layer (libmicrohttpd): routes, sessions, rate
+ * limits, JSON replies. The clock and randomness are read here (the I/O
+ * shell) and passed to everything below it.
+ */
+#ifndef BB_CONTACT_SERVICE_H
+#define BB_CONTACT_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store.h"
+
+typedef struct {
+    const char *bind_ip;         /* "127.0.0.1" */
+    unsigned port;
+    int trust_proxy;             /* take the client address from X-Forwarded-For */
+    int secure_cookie;           /* add "Secure" to the session cookie (HTTPS sites) */
+    int64_t retention_s;         /* closed requests are deleted after this */
+    int64_t invite_ttl_s;        /* invitation link lifetime */
+    double create_per_hour;      /* new requests per client address per hour */
+    double calls_per_minute;     /* any citizen call per client address per minute */
+    int phone_max_per_day;       /* requests per phone number per 24 h */
+    const char *site_url;        /* base of invitation links, e.g. http://127.0.0.1:8470 */
+    const char *janus_http_url;  /* e.g. http://127.0.0.1:8089/janus; NULL: no video */
+    const char *janus_ws_url;    /* what browsers connect to */
+    const char *janus_token_secret;
+    const char *videoroom_admin_key;
+    /* Fills buf with len random bytes; 0 or BB_E_*. */
+    int (*random)(uint8_t *buf, size_t len);
+} bb_contact_config;
+
+typedef struct bb_contact_service bb_contact_service;
+
+/* Starts serving (threads inside libmicrohttpd). store stays owned by the caller. */
+int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_contact_service **out);
+/* Runs retention once (also done every minute by the service). */
+void bb_contact_service_purge(bb_contact_service *svc);
+/* The port actually bound (useful with port 0). */
+unsigned bb_contact_service_port(bb_contact_service *svc);
+void bb_contact_service_stop(bb_contact_service *svc);
+
+#endif

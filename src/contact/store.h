@@ -1,0 +1,101 @@
+/*
+ * Storage interface of the contact service. The embedded implementation is
+ * SQLite in WAL mode (store_sqlite.c); a shared database for several
+ * service instances would implement these same functions. Every function is
+ * thread-safe, returns 0 or a negative BB_E_* code, and takes the time as an
+ * argument (unix seconds), never reading a clock itself.
+ *   BB_E_AGAIN  not found          BB_E_STATE  conflict (wrong state, taken)
+ */
+#ifndef BB_CONTACT_STORE_H
+#define BB_CONTACT_STORE_H
+
+#include <stdint.h>
+
+#include "beeldbel/contact.h"
+
+typedef struct bb_store bb_store;
+
+typedef struct {
+    int64_t id;
+    char reference[16];
+    char status[16];       /* queued | claimed | inviting | in_call | done */
+    bb_callback_request req;
+    int64_t created_at, closed_at;
+    int64_t claimed_by;    /* officer id, 0 = nobody */
+    char claimed_by_name[101];
+    char outcome[16];
+    char notes[8192];
+} bb_stored_request;
+
+typedef struct {
+    int64_t id;
+    char username[65];
+    char display_name[101];
+    char team[101];
+    char neighbourhoods[256];  /* comma separated ids */
+    uint8_t salt[16];
+    uint8_t hash[32];
+    uint32_t iterations;
+} bb_officer;
+
+typedef struct {
+    int64_t request_id, officer_id, room, expires_at, used_at;
+    char pin[24];
+    char participant_id[40];
+    char invitation_secret[48];
+} bb_invitation;
+
+/* Opens (creating if needed) the database at path; ":memory:" for tests. */
+int bb_store_open(const char *path, bb_store **out);
+void bb_store_close(bb_store *s);
+
+/* Citizen requests. create: BB_E_STATE if the reference is taken. */
+int bb_store_create_request(bb_store *s, const bb_callback_request *r, const char *reference,
+                            int64_t now, int64_t *id);
+int bb_store_count_recent_for_phone(bb_store *s, const char *phone, int64_t since, int *n);
+int bb_store_find(bb_store *s, const char *reference, const char *phone, bb_stored_request *out);
+int bb_store_get(bb_store *s, int64_t id, bb_stored_request *out);
+/* Deletes a request and its invitations at once (cancel = delete). */
+int bb_store_delete_request(bb_store *s, int64_t id);
+/* Open requests (not done) in a comma-separated set of neighbourhoods,
+ * oldest first; row() is called for each, under the store's lock. */
+int bb_store_queue(bb_store *s, const char *neighbourhoods,
+                   void (*row)(void *ctx, const bb_stored_request *r), void *ctx);
+/* queued -> claimed by officer; BB_E_STATE if someone has it. */
+int bb_store_claim(bb_store *s, int64_t id, int64_t officer_id, int64_t now);
+/* Sets status (and outcome if not NULL); status "done" sets closed_at. */
+int bb_store_set_status(bb_store *s, int64_t id, const char *status, const char *outcome, int64_t now);
+/* Appends "note" to the request's notes; BB_E_TOO_LARGE when notes are full. */
+int bb_store_add_note(bb_store *s, int64_t id, const char *note);
+
+/* Officers. add: BB_E_STATE if the user name exists. */
+int bb_store_add_officer(bb_store *s, const bb_officer *o);
+int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out);
+int bb_store_officer_by_id(bb_store *s, int64_t id, bb_officer *out);
+
+/* Sessions, keyed by the SHA-256 (hex) of the cookie value. */
+int bb_store_session_create(bb_store *s, const char *key_hash, int64_t officer_id,
+                            const char *csrf, int64_t expires_at);
+int bb_store_session_get(bb_store *s, const char *key_hash, int64_t now, int64_t *officer_id,
+                         char csrf[64]);
+int bb_store_session_delete(bb_store *s, const char *key_hash);
+
+/* Invitations, keyed by the SHA-256 (hex) of the link's token. Creating
+ * one retires the request's earlier unused invitations. */
+int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_invitation *inv);
+/* Marks the invitation used if it is unused and unexpired, atomically
+ * (the first redeem wins). Returns 0 and fills out; BB_E_AGAIN unknown;
+ * BB_E_STATE used (out->used_at set) or expired. */
+int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, bb_invitation *out);
+
+/* Janus rooms made for a request (so they can be destroyed when it ends).
+ * take: moves up to max of them into rooms/secrets and forgets them. */
+int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret, int64_t now);
+int bb_store_rooms_take(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48], int max,
+                        int *n);
+
+/* Retention: deletes requests closed before now - retention_s (with their
+ * invitations), expired sessions and invitations. *deleted: requests gone. */
+int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int *deleted);
+
+#endif

@@ -1,0 +1,528 @@
+/*
+ * The embedded storage: one SQLite database in WAL mode. Every write is a
+ * committed transaction before the function returns, so a request the API
+ * acknowledged is in the WAL file; synchronous=NORMAL makes that survive a
+ * crash or kill -9 of the service (only a power loss could lose the last
+ * commits; BB_CONTACT_SYNC=full trades speed for that too).
+ * One connection, one mutex: SQLite serialises writers anyway, and the
+ * service's statements take microseconds.
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "beeldbel/error.h"
+#include "store.h"
+
+struct bb_store {
+    sqlite3 *db;
+    pthread_mutex_t lock;
+};
+
+static const char SCHEMA[] =
+    "CREATE TABLE IF NOT EXISTS requests ("
+    " id INTEGER PRIMARY KEY, reference TEXT NOT NULL UNIQUE, status TEXT NOT NULL,"
+    " name TEXT NOT NULL, phone TEXT NOT NULL, email TEXT NOT NULL, neighbourhood TEXT NOT NULL,"
+    " topic TEXT NOT NULL, preference TEXT NOT NULL, win TEXT NOT NULL, date TEXT NOT NULL,"
+    " needs INTEGER NOT NULL, lang TEXT NOT NULL, created_at INTEGER NOT NULL,"
+    " claimed_by INTEGER, claimed_at INTEGER, closed_at INTEGER, outcome TEXT NOT NULL DEFAULT '',"
+    " notes TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX IF NOT EXISTS requests_queue ON requests(neighbourhood, status, created_at);"
+    "CREATE INDEX IF NOT EXISTS requests_phone ON requests(phone, created_at);"
+    "CREATE INDEX IF NOT EXISTS requests_closed ON requests(closed_at);"
+    "CREATE TABLE IF NOT EXISTS officers ("
+    " id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,"
+    " team TEXT NOT NULL, neighbourhoods TEXT NOT NULL, salt BLOB NOT NULL, hash BLOB NOT NULL,"
+    " iterations INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS sessions ("
+    " key_hash TEXT PRIMARY KEY, officer_id INTEGER NOT NULL, csrf TEXT NOT NULL,"
+    " expires_at INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS invitations ("
+    " token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL, officer_id INTEGER NOT NULL,"
+    " room INTEGER NOT NULL, pin TEXT NOT NULL, participant_id TEXT NOT NULL,"
+    " invitation_secret TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);"
+    "CREATE INDEX IF NOT EXISTS invitations_request ON invitations(request_id);"
+    "CREATE TABLE IF NOT EXISTS rooms ("
+    " room INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, secret TEXT NOT NULL,"
+    " created_at INTEGER NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS rooms_request ON rooms(request_id);";
+
+int bb_store_open(const char *path, bb_store **out)
+{
+    *out = NULL;
+    bb_store *s = calloc(1, sizeof(*s));
+    if (!s)
+        return BB_E_NOMEM;
+    pthread_mutex_init(&s->lock, NULL);
+    const char *sync = getenv("BB_CONTACT_SYNC");
+    char pragmas[160];
+    snprintf(pragmas, sizeof(pragmas),
+             "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
+             "PRAGMA secure_delete=ON;",
+             sync && strcmp(sync, "full") == 0 ? "FULL" : "NORMAL");
+    /* secure_delete: a cancelled request's personal data is overwritten in
+     * the file, not just unlinked from the b-tree. */
+    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+                        NULL) != SQLITE_OK ||
+        sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
+        sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+        fprintf(stderr, "contact: database %s: %s\n", path, s->db ? sqlite3_errmsg(s->db) : "?");
+        bb_store_close(s);
+        return BB_E_STATE;
+    }
+    *out = s;
+    return BB_OK;
+}
+
+void bb_store_close(bb_store *s)
+{
+    if (!s)
+        return;
+    sqlite3_close(s->db);
+    pthread_mutex_destroy(&s->lock);
+    free(s);
+}
+
+/* Prepares sql and binds arguments described by fmt: 'i' int64, 't' text,
+ * 'b' blob (pointer then int length). */
+static sqlite3_stmt *prep(bb_store *s, const char *sql, const char *fmt, ...)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+        fprintf(stderr, "contact: sql: %s\n", sqlite3_errmsg(s->db));
+        return NULL;
+    }
+    va_list ap;
+    va_start(ap, fmt);
+    for (int i = 0; fmt[i]; i++) {
+        int rc;
+        if (fmt[i] == 'i') {
+            rc = sqlite3_bind_int64(st, i + 1, va_arg(ap, int64_t));
+        } else if (fmt[i] == 't') {
+            rc = sqlite3_bind_text(st, i + 1, va_arg(ap, const char *), -1, SQLITE_TRANSIENT);
+        } else {
+            const void *p = va_arg(ap, const void *);
+            int n = va_arg(ap, int);
+            rc = sqlite3_bind_blob(st, i + 1, p, n, SQLITE_TRANSIENT);
+        }
+        if (rc != SQLITE_OK) {
+            va_end(ap);
+            sqlite3_finalize(st);
+            return NULL;
+        }
+    }
+    va_end(ap);
+    return st;
+}
+
+/* Runs a statement that returns no rows. */
+static int run(sqlite3_stmt *st)
+{
+    if (!st)
+        return BB_E_STATE;
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_CONSTRAINT)
+        return BB_E_STATE;
+    return rc == SQLITE_DONE ? BB_OK : BB_E_STATE;
+}
+
+static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+    snprintf(out, size, "%s", t ? (const char *)t : "");
+}
+
+#define REQUEST_COLS                                                                          \
+    "r.id, r.reference, r.status, r.name, r.phone, r.email, r.neighbourhood, r.topic,"        \
+    " r.preference, r.win, r.date, r.needs, r.lang, r.created_at, IFNULL(r.closed_at, 0),"    \
+    " IFNULL(r.claimed_by, 0), IFNULL(o.display_name, ''), r.outcome, r.notes"              \
+    " FROM requests r LEFT JOIN officers o ON o.id = r.claimed_by"
+
+static void read_request(sqlite3_stmt *st, bb_stored_request *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->id = sqlite3_column_int64(st, 0);
+    copy_col(st, 1, r->reference, sizeof(r->reference));
+    copy_col(st, 2, r->status, sizeof(r->status));
+    copy_col(st, 3, r->req.name, sizeof(r->req.name));
+    copy_col(st, 4, r->req.phone, sizeof(r->req.phone));
+    copy_col(st, 5, r->req.email, sizeof(r->req.email));
+    copy_col(st, 6, r->req.neighbourhood, sizeof(r->req.neighbourhood));
+    copy_col(st, 7, r->req.topic, sizeof(r->req.topic));
+    copy_col(st, 8, r->req.preference, sizeof(r->req.preference));
+    copy_col(st, 9, r->req.window, sizeof(r->req.window));
+    copy_col(st, 10, r->req.date, sizeof(r->req.date));
+    r->req.needs = (unsigned)sqlite3_column_int(st, 11);
+    copy_col(st, 12, r->req.lang, sizeof(r->req.lang));
+    r->created_at = sqlite3_column_int64(st, 13);
+    r->closed_at = sqlite3_column_int64(st, 14);
+    r->claimed_by = sqlite3_column_int64(st, 15);
+    copy_col(st, 16, r->claimed_by_name, sizeof(r->claimed_by_name));
+    copy_col(st, 17, r->outcome, sizeof(r->outcome));
+    copy_col(st, 18, r->notes, sizeof(r->notes));
+}
+
+/* Runs a query expected to give at most one request row. */
+static int one_request(sqlite3_stmt *st, bb_stored_request *out)
+{
+    if (!st)
+        return BB_E_STATE;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        read_request(st, out);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? BB_OK : rc == SQLITE_DONE ? BB_E_AGAIN : BB_E_STATE;
+}
+
+int bb_store_create_request(bb_store *s, const bb_callback_request *r, const char *reference,
+                            int64_t now, int64_t *id)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s,
+                      "INSERT INTO requests (reference, status, name, phone, email, neighbourhood,"
+                      " topic, preference, win, date, needs, lang, created_at)"
+                      " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      "tttttttttiti", reference, r->name, r->phone, r->email, r->neighbourhood,
+                      r->topic, r->preference, r->window, r->date, (int64_t)r->needs, r->lang,
+                      now));
+    if (rc == BB_OK && id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_count_recent_for_phone(bb_store *s, const char *phone, int64_t since, int *n)
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "SELECT count(*) FROM requests WHERE phone = ? AND created_at >= ?",
+                            "ti", phone, since);
+    int rc = BB_E_STATE;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        *n = sqlite3_column_int(st, 0);
+        rc = BB_OK;
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_find(bb_store *s, const char *reference, const char *phone, bb_stored_request *out)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = one_request(prep(s, "SELECT " REQUEST_COLS " WHERE r.reference = ? AND r.phone = ?",
+                              "tt", reference, phone),
+                         out);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_get(bb_store *s, int64_t id, bb_stored_request *out)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = one_request(prep(s, "SELECT " REQUEST_COLS " WHERE r.id = ?", "i", id), out);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_delete_request(bb_store *s, int64_t id)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? BB_OK : BB_E_STATE;
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM invitations WHERE request_id = ?", "i", id));
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM rooms WHERE request_id = ?", "i", id));
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM requests WHERE id = ?", "i", id));
+    sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_queue(bb_store *s, const char *neighbourhoods,
+                   void (*row)(void *ctx, const bb_stored_request *r), void *ctx)
+{
+    bb_stored_request *r = malloc(sizeof(*r));
+    if (!r)
+        return BB_E_NOMEM;
+    pthread_mutex_lock(&s->lock);
+    /* instr() on ",list," with ",id,": an exact match of one list element. */
+    sqlite3_stmt *st = prep(s,
+                            "SELECT " REQUEST_COLS " WHERE r.status != 'done'"
+                            " AND instr(',' || ? || ',', ',' || r.neighbourhood || ',') > 0"
+                            " ORDER BY r.created_at, r.id LIMIT 500",
+                            "t", neighbourhoods);
+    int rc = st ? BB_OK : BB_E_STATE, step;
+    while (st && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        read_request(st, r);
+        row(ctx, r);
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    free(r);
+    return rc;
+}
+
+/* Runs an UPDATE and reports whether it changed a row (BB_E_STATE if not). */
+static int update_one(bb_store *s, sqlite3_stmt *st)
+{
+    int rc = run(st);
+    if (rc == BB_OK && sqlite3_changes(s->db) != 1)
+        rc = BB_E_STATE;
+    return rc;
+}
+
+int bb_store_claim(bb_store *s, int64_t id, int64_t officer_id, int64_t now)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = update_one(s, prep(s,
+                                "UPDATE requests SET status = 'claimed', claimed_by = ?, claimed_at = ?"
+                                " WHERE id = ? AND status = 'queued'",
+                                "iii", officer_id, now, id));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_set_status(bb_store *s, int64_t id, const char *status, const char *outcome, int64_t now)
+{
+    pthread_mutex_lock(&s->lock);
+    int done = strcmp(status, "done") == 0;
+    int rc = update_one(s, prep(s,
+                                "UPDATE requests SET status = ?, outcome = IFNULL(?, outcome),"
+                                " closed_at = CASE WHEN ? THEN ? ELSE closed_at END WHERE id = ?",
+                                "ttiii", status, outcome, (int64_t)done, now, id));
+    /* A closed request's unused invitation links stop working. */
+    if (rc == BB_OK && done)
+        rc = run(prep(s, "DELETE FROM invitations WHERE request_id = ? AND used_at IS NULL", "i", id));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_add_note(bb_store *s, int64_t id, const char *note)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = update_one(s, prep(s,
+                                "UPDATE requests SET notes = notes || CASE WHEN notes = '' THEN '' ELSE"
+                                " char(10) END || ? WHERE id = ? AND length(notes) + length(?) < 8000",
+                                "tit", note, id, note));
+    if (rc == BB_E_STATE) {
+        bb_stored_request *r = malloc(sizeof(*r));
+        /* Distinguish "no such request" from "notes full". */
+        if (r && one_request(prep(s, "SELECT " REQUEST_COLS " WHERE r.id = ?", "i", id), r) == BB_OK)
+            rc = BB_E_TOO_LARGE;
+        free(r);
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_add_officer(bb_store *s, const bb_officer *o)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s,
+                      "INSERT INTO officers (username, display_name, team, neighbourhoods, salt,"
+                      " hash, iterations) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      "ttttbbi", o->username, o->display_name, o->team, o->neighbourhoods,
+                      (const void *)o->salt, (int)sizeof(o->salt), (const void *)o->hash,
+                      (int)sizeof(o->hash), (int64_t)o->iterations));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+static int one_officer(sqlite3_stmt *st, bb_officer *o)
+{
+    if (!st)
+        return BB_E_STATE;
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        memset(o, 0, sizeof(*o));
+        o->id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, o->username, sizeof(o->username));
+        copy_col(st, 2, o->display_name, sizeof(o->display_name));
+        copy_col(st, 3, o->team, sizeof(o->team));
+        copy_col(st, 4, o->neighbourhoods, sizeof(o->neighbourhoods));
+        if (sqlite3_column_bytes(st, 5) == sizeof(o->salt))
+            memcpy(o->salt, sqlite3_column_blob(st, 5), sizeof(o->salt));
+        if (sqlite3_column_bytes(st, 6) == sizeof(o->hash))
+            memcpy(o->hash, sqlite3_column_blob(st, 6), sizeof(o->hash));
+        o->iterations = (uint32_t)sqlite3_column_int64(st, 7);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW ? BB_OK : rc == SQLITE_DONE ? BB_E_AGAIN : BB_E_STATE;
+}
+
+#define OFFICER_COLS "id, username, display_name, team, neighbourhoods, salt, hash, iterations"
+
+int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = one_officer(prep(s, "SELECT " OFFICER_COLS " FROM officers WHERE username = ?", "t",
+                              username),
+                         out);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_officer_by_id(bb_store *s, int64_t id, bb_officer *out)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = one_officer(prep(s, "SELECT " OFFICER_COLS " FROM officers WHERE id = ?", "i", id), out);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_session_create(bb_store *s, const char *key_hash, int64_t officer_id, const char *csrf,
+                            int64_t expires_at)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "INSERT INTO sessions (key_hash, officer_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
+                      "titi", key_hash, officer_id, csrf, expires_at));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_session_get(bb_store *s, const char *key_hash, int64_t now, int64_t *officer_id,
+                         char csrf[64])
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "SELECT officer_id, csrf FROM sessions WHERE key_hash = ? AND expires_at > ?",
+                            "ti", key_hash, now);
+    int rc = BB_E_AGAIN;
+    if (!st) {
+        rc = BB_E_STATE;
+    } else if (sqlite3_step(st) == SQLITE_ROW) {
+        *officer_id = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, csrf, 64);
+        rc = BB_OK;
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_session_delete(bb_store *s, const char *key_hash)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "DELETE FROM sessions WHERE key_hash = ?", "t", key_hash));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_invitation *inv)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? BB_OK : BB_E_STATE;
+    /* A new link makes the request's earlier unused links invalid. */
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM invitations WHERE request_id = ? AND used_at IS NULL", "i",
+                      inv->request_id));
+    if (rc == BB_OK)
+        rc = run(prep(s,
+                      "INSERT INTO invitations (token_hash, request_id, officer_id, room, pin,"
+                      " participant_id, invitation_secret, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      "tiiittti", token_hash, inv->request_id,
+                      inv->officer_id, inv->room, inv->pin, inv->participant_id,
+                      inv->invitation_secret, inv->expires_at));
+    sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, bb_invitation *out)
+{
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&s->lock);
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? BB_OK : BB_E_STATE;
+    sqlite3_stmt *st = rc ? NULL
+                          : prep(s,
+                                 "SELECT request_id, officer_id, room, pin, participant_id,"
+                                 " invitation_secret, expires_at, IFNULL(used_at, 0)"
+                                 " FROM invitations WHERE token_hash = ?",
+                                 "t", token_hash);
+    if (rc == BB_OK && !st)
+        rc = BB_E_STATE;
+    if (rc == BB_OK) {
+        if (sqlite3_step(st) != SQLITE_ROW) {
+            rc = BB_E_AGAIN;
+        } else {
+            out->request_id = sqlite3_column_int64(st, 0);
+            out->officer_id = sqlite3_column_int64(st, 1);
+            out->room = sqlite3_column_int64(st, 2);
+            copy_col(st, 3, out->pin, sizeof(out->pin));
+            copy_col(st, 4, out->participant_id, sizeof(out->participant_id));
+            copy_col(st, 5, out->invitation_secret, sizeof(out->invitation_secret));
+            out->expires_at = sqlite3_column_int64(st, 6);
+            out->used_at = sqlite3_column_int64(st, 7);
+            if (out->used_at || out->expires_at <= now)
+                rc = BB_E_STATE;
+        }
+    }
+    sqlite3_finalize(st);
+    if (rc == BB_OK)
+        rc = run(prep(s, "UPDATE invitations SET used_at = ? WHERE token_hash = ?", "it", now,
+                      token_hash));
+    sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret, int64_t now)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "INSERT INTO rooms (room, request_id, secret, created_at) VALUES (?, ?, ?, ?)",
+                      "iiti", room, request_id, secret, now));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_rooms_take(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48], int max,
+                        int *n)
+{
+    *n = 0;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "SELECT room, secret FROM rooms WHERE request_id = ? ORDER BY room LIMIT ?",
+                            "ii", request_id, (int64_t)max);
+    int rc = st ? BB_OK : BB_E_STATE;
+    while (st && *n < max && sqlite3_step(st) == SQLITE_ROW) {
+        rooms[*n] = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, secrets[*n], 48);
+        (*n)++;
+    }
+    sqlite3_finalize(st);
+    for (int i = 0; rc == BB_OK && i < *n; i++)
+        rc = run(prep(s, "DELETE FROM rooms WHERE room = ?", "i", rooms[i]));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int *deleted)
+{
+    pthread_mutex_lock(&s->lock);
+    int64_t cutoff = now - retention_s;
+    int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? BB_OK : BB_E_STATE;
+    if (rc == BB_OK)
+        rc = run(prep(s,
+                      "DELETE FROM invitations WHERE expires_at <= ? - 604800 OR request_id IN (SELECT id FROM"
+                      " requests WHERE status = 'done' AND closed_at < ?)",
+                      "ii", now, cutoff));
+    if (rc == BB_OK)
+        rc = run(prep(s,
+                      "DELETE FROM rooms WHERE request_id IN (SELECT id FROM requests WHERE"
+                      " status = 'done' AND closed_at < ?)",
+                      "i", cutoff));
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM requests WHERE status = 'done' AND closed_at < ?", "i", cutoff));
+    if (rc == BB_OK && deleted)
+        *deleted = sqlite3_changes(s->db);
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM sessions WHERE expires_at <= ?", "i", now));
+    sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}

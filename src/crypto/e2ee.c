@@ -1,0 +1,870 @@
+/*
+ * End-to-end key agreement (see include/beeldbel/e2ee.h for the protocol):
+ * authenticated X25519 HELLOs, per-sender SFrame keys wrapped pairwise,
+ * a new epoch whenever membership changes, and a short authentication string.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mbedtls/ecdh.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/hkdf.h>
+#include <mbedtls/md.h>
+#include <mbedtls/platform_util.h>
+#include <mbedtls/sha256.h>
+
+#include "beeldbel/ca.h"
+#include "beeldbel/crypto.h"
+#include "beeldbel/e2ee.h"
+#include "beeldbel/error.h"
+#include "beeldbel/identity.h"
+
+static const uint8_t MAGIC[4] = {'B', 'B', 'H', 1}; /* "beeldbel handshake", v1 */
+#define HDR_LEN 7      /* magic, type, from */
+#define HELLO_FIXED (HDR_LEN + 1 + 32 + 16 + 1)
+#define KEYS_FIXED (HDR_LEN + 4 + 1)
+#define KEY_LEN 32
+#define OUTBOX 32
+#define KEYS_MAX (KEYS_FIXED + (BB_E2EE_MAX_PARTICIPANTS - 1) * (2 + BB_HS_WRAPPED_LEN))
+#define PENDING 4
+
+/* ---- parsing: the one place handshake bytes are read ---- */
+
+static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+
+static int parse_hello(const uint8_t *d, size_t len, bb_hs_msg *m)
+{
+    if (len < HELLO_FIXED)
+        return BB_E_PARSE;
+    size_t p = HDR_LEN;
+    m->role = d[p++];
+    m->x25519 = d + p;
+    p += 32;
+    m->nonce = d + p;
+    p += 16;
+    m->auth = d[p++];
+    if (m->role < BB_ROLE_CITIZEN || m->role > BB_ROLE_COLLEAGUE)
+        return BB_E_PROTO;
+    if (m->auth == BB_HS_AUTH_INVITE) {
+        m->signed_len = p;
+        if (len - p != 32)
+            return BB_E_PARSE;
+        m->authenticator = d + p;
+        m->auth_len = 32;
+        return BB_OK;
+    }
+    if (m->auth != BB_HS_AUTH_CERT)
+        return BB_E_PROTO;
+    if (len - p < 2)
+        return BB_E_PARSE;
+    m->cert_len = be16(d + p);
+    p += 2;
+    if (m->cert_len == 0 || len - p < m->cert_len + 1)
+        return BB_E_PARSE;
+    m->cert = d + p;
+    p += m->cert_len;
+    m->signed_len = p;
+    m->auth_len = d[p++];
+    if (m->auth_len == 0 || len - p != m->auth_len)
+        return BB_E_PARSE;
+    m->authenticator = d + p;
+    return BB_OK;
+}
+
+static int parse_keys(const uint8_t *d, size_t len, bb_hs_msg *m)
+{
+    if (len < KEYS_FIXED)
+        return BB_E_PARSE;
+    m->epoch = be32(d + HDR_LEN);
+    m->n_keys = d[HDR_LEN + 4];
+    if (m->n_keys == 0 || m->n_keys > BB_E2EE_MAX_PARTICIPANTS - 1)
+        return BB_E_PROTO;
+    if (len - KEYS_FIXED != (size_t)m->n_keys * (2 + BB_HS_WRAPPED_LEN))
+        return BB_E_PARSE;
+    const uint8_t *p = d + KEYS_FIXED;
+    for (int i = 0; i < m->n_keys; i++, p += 2 + BB_HS_WRAPPED_LEN) {
+        m->keys[i].to = be16(p);
+        m->keys[i].wrapped = p + 2;
+        for (int j = 0; j < i; j++)
+            if (m->keys[j].to == m->keys[i].to)
+                return BB_E_PROTO; /* two keys for one recipient: ambiguous */
+    }
+    return BB_OK;
+}
+
+int bb_hs_parse(const uint8_t *data, size_t len, bb_hs_msg *m)
+{
+    if ((!data && len) || !m)
+        return BB_E_ARG;
+    memset(m, 0, sizeof(*m));
+    if (len > BB_E2EE_MAX_MSG)
+        return BB_E_TOO_LARGE;
+    if (len < HDR_LEN || memcmp(data, MAGIC, 4) != 0)
+        return BB_E_PARSE;
+    m->type = (bb_hs_type)data[4];
+    m->from = be16(data + 5);
+    if (m->from == 0)
+        return BB_E_PROTO;
+    if (m->type == BB_HS_HELLO)
+        return parse_hello(data, len, m);
+    if (m->type == BB_HS_KEYS)
+        return parse_keys(data, len, m);
+    return BB_E_PROTO;
+}
+
+/* ---- state ---- */
+
+struct peer {
+    int used;
+    uint16_t id;
+    bb_role role;
+    uint8_t hello_hash[32];
+    uint8_t k_in[KEY_LEN], k_out[KEY_LEN]; /* wrap keys peer->us, us->peer */
+    int has_key;
+    uint32_t epoch;
+    bb_officer_result officer;
+};
+
+struct outmsg {
+    size_t len;
+    uint8_t data[BB_E2EE_MAX_MSG];
+};
+
+struct bb_e2ee {
+    char room[BB_E2EE_ROOM_MAX + 1];
+    uint16_t self;
+    bb_role role;
+    bb_rng_fn rng;
+    void *rng_ctx;
+    bb_trust *trust;
+    char expected_officer[BB_OFFICER_FIELD_MAX + 1];
+    int has_expected;
+    uint8_t invite_key[32];
+    int has_invite;
+    uint8_t *own_key; /* signing key (officer/colleague), owned copy */
+    size_t own_key_len;
+
+    mbedtls_ecp_group grp;
+    mbedtls_mpi d;
+    uint8_t hello[BB_E2EE_MAX_MSG];
+    size_t hello_len;
+    uint8_t hello_hash[32];
+
+    struct peer peers[BB_E2EE_MAX_PARTICIPANTS - 1];
+    uint8_t gone[16][32]; /* HELLO hashes of participants who left */
+    int n_gone;
+
+    bb_sframe_ctx *sframe;
+    uint32_t epoch;
+    uint8_t send_key[KEY_LEN];
+    int need_rekey, need_hello;
+
+    struct outmsg *out;
+    int out_head, out_n;
+
+    /* KEYS that came before their sender's HELLO (a retransmitted HELLO can
+     * arrive late): kept, unread, until the HELLO is accepted. */
+    struct { uint16_t from; size_t len; uint8_t data[KEYS_MAX]; } pending[PENDING];
+    int n_pending_next;
+
+    bb_officer_result officer_failure;
+    int has_officer_failure;
+    uint8_t scratch[BB_E2EE_MAX_MSG + 200]; /* what an authenticator covers */
+    bb_e2ee_stats stats;
+};
+
+static int reject(bb_e2ee *e, bb_hs_reject why, int rc)
+{
+    e->stats.rejected[why]++;
+    return rc;
+}
+
+static uint64_t kid_of(uint16_t id, uint32_t epoch)
+{
+    return (uint64_t)id << 8 | (epoch & 0xff);
+}
+
+static int queue(bb_e2ee *e, const uint8_t *msg, size_t len)
+{
+    if (e->out_n == OUTBOX || len > BB_E2EE_MAX_MSG)
+        return BB_E_STATE;
+    struct outmsg *o = &e->out[(e->out_head + e->out_n) % OUTBOX];
+    memcpy(o->data, msg, len);
+    o->len = len;
+    e->out_n++;
+    return BB_OK;
+}
+
+/* What an authenticator covers: a label, the room, then the message bytes. */
+static size_t auth_input(const bb_e2ee *e, const uint8_t *msg, size_t signed_len,
+                         uint8_t *buf)
+{
+    static const char label[] = "beeldbel hello v1";
+    size_t rl = strlen(e->room), n = 0;
+    memcpy(buf, label, sizeof(label) - 1);
+    n += sizeof(label) - 1;
+    buf[n++] = (uint8_t)rl;
+    memcpy(buf + n, e->room, rl);
+    n += rl;
+    memcpy(buf + n, msg, signed_len);
+    return n + signed_len;
+}
+
+static int hmac32(const uint8_t *key, const uint8_t *msg, size_t len, uint8_t out[32])
+{
+    return mbedtls_md_hmac(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), key, 32, msg,
+                           len, out) ? BB_E_CRYPTO : BB_OK;
+}
+
+static int ct_equal(const uint8_t *a, const uint8_t *b, size_t n)
+{
+    uint8_t d = 0;
+    for (size_t i = 0; i < n; i++)
+        d |= (uint8_t)(a[i] ^ b[i]);
+    return d == 0;
+}
+
+/* Certificate (PEM or DER) -> DER, for the wire. */
+static int cert_der(const uint8_t *in, size_t len, uint8_t *der, size_t cap, size_t *out)
+{
+    if (len > 10 && memcmp(in, "-----BEGIN", 10) == 0) {
+        char *z = malloc(len + 1);
+        if (!z)
+            return BB_E_NOMEM;
+        memcpy(z, in, len);
+        z[len] = 0;
+        int rc = bb_ca_pem_to_der(z, der, cap, out);
+        free(z);
+        return rc;
+    }
+    if (len > cap)
+        return BB_E_TOO_LARGE;
+    memcpy(der, in, len);
+    *out = len;
+    return BB_OK;
+}
+
+static int build_hello(bb_e2ee *e, const bb_e2ee_config *cfg)
+{
+    uint8_t *h = e->hello;
+    size_t olen, p = 0;
+    mbedtls_ecp_point q;
+    mbedtls_ecp_point_init(&q);
+    int r = mbedtls_ecdh_gen_public(&e->grp, &e->d, &q, e->rng, e->rng_ctx);
+    memcpy(h, MAGIC, 4);
+    h[4] = BB_HS_HELLO;
+    put16(h + 5, e->self);
+    h[7] = (uint8_t)e->role;
+    if (!r)
+        r = mbedtls_ecp_point_write_binary(&e->grp, &q, MBEDTLS_ECP_PF_UNCOMPRESSED,
+                                           &olen, h + 8, 32);
+    mbedtls_ecp_point_free(&q);
+    if (r || olen != 32)
+        return BB_E_CRYPTO;
+    p = 8 + 32;
+    if (e->rng(e->rng_ctx, h + p, 16))
+        return BB_E_CRYPTO;
+    p += 16;
+    uint8_t *buf = e->scratch;
+    if (e->has_invite && !cfg->cert) {
+        h[p++] = BB_HS_AUTH_INVITE;
+        size_t n = auth_input(e, h, p, buf);
+        if (hmac32(e->invite_key, buf, n, h + p))
+            return BB_E_CRYPTO;
+        p += 32;
+    } else {
+        h[p++] = BB_HS_AUTH_CERT;
+        size_t dl;
+        /* leave room for the length, the signature length and a signature */
+        int rc = cert_der(cfg->cert, cfg->cert_len, h + p + 2, BB_E2EE_MAX_MSG - p - 2 - 80, &dl);
+        if (rc)
+            return rc;
+        put16(h + p, (uint16_t)dl);
+        p += 2 + dl;
+        size_t n = auth_input(e, h, p, buf), sl;
+        rc = bb_identity_sign(e->own_key, e->own_key_len, buf, n, h + p + 1, 79, &sl,
+                              e->rng, e->rng_ctx);
+        if (rc)
+            return rc;
+        h[p] = (uint8_t)sl;
+        p += 1 + sl;
+    }
+    e->hello_len = p;
+    mbedtls_sha256_ret(h, p, e->hello_hash, 0);
+    return BB_OK;
+}
+
+static int check_config(const bb_e2ee_config *c)
+{
+    if (!c || !c->room || !c->room[0] || strlen(c->room) > BB_E2EE_ROOM_MAX ||
+        c->self_id == 0 || !c->rng || c->role < BB_ROLE_CITIZEN || c->role > BB_ROLE_COLLEAGUE)
+        return BB_E_ARG;
+    if (c->invite_secret && c->invite_len < 16)
+        return BB_E_ARG; /* a guessable invitation would let anyone in */
+    int staff = c->role == BB_ROLE_OFFICER || c->role == BB_ROLE_COLLEAGUE;
+    if (staff && (!c->cert || !c->cert_len || !c->key || !c->key_len))
+        return BB_E_ARG;
+    if (!staff && !c->invite_secret)
+        return BB_E_ARG;
+    if (c->expected_officer && strlen(c->expected_officer) > BB_OFFICER_FIELD_MAX)
+        return BB_E_ARG;
+    return BB_OK;
+}
+
+/* A fresh sender key for a new epoch, installed as ours; peers get it in
+ * the next KEYS message. */
+static int new_sender_key(bb_e2ee *e)
+{
+    uint64_t old = kid_of(e->self, e->epoch);
+    if (e->rng(e->rng_ctx, e->send_key, KEY_LEN))
+        return BB_E_CRYPTO;
+    e->epoch++;
+    int rc = bb_sframe_ctx_add_key(e->sframe, kid_of(e->self, e->epoch), e->send_key, KEY_LEN);
+    if (!rc)
+        rc = bb_sframe_ctx_set_sender(e->sframe, kid_of(e->self, e->epoch));
+    if (!rc && (old & 0xff) != (kid_of(e->self, e->epoch) & 0xff))
+        bb_sframe_ctx_remove_key(e->sframe, old);
+    return rc;
+}
+
+int bb_e2ee_new(bb_e2ee **out, const bb_e2ee_config *cfg)
+{
+    if (!out)
+        return BB_E_ARG;
+    *out = NULL;
+    int rc = check_config(cfg);
+    if (rc)
+        return rc;
+    bb_e2ee *e = calloc(1, sizeof(*e));
+    if (!e)
+        return BB_E_NOMEM;
+    mbedtls_ecp_group_init(&e->grp);
+    mbedtls_mpi_init(&e->d);
+    e->out = calloc(OUTBOX, sizeof(*e->out));
+    strcpy(e->room, cfg->room);
+    e->self = cfg->self_id;
+    e->role = cfg->role;
+    e->rng = cfg->rng;
+    e->rng_ctx = cfg->rng_ctx;
+    e->trust = cfg->trust;
+    if (cfg->expected_officer) {
+        strcpy(e->expected_officer, cfg->expected_officer);
+        e->has_expected = 1;
+    }
+    if (cfg->invite_secret) {
+        static const char salt[] = "beeldbel invite v1";
+        if (mbedtls_hkdf(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), (const uint8_t *)salt,
+                         sizeof(salt) - 1, cfg->invite_secret, cfg->invite_len,
+                         (const uint8_t *)e->room, strlen(e->room), e->invite_key, 32))
+            rc = BB_E_CRYPTO;
+        e->has_invite = 1;
+    }
+    if (!rc && cfg->key) {
+        if (!(e->own_key = malloc(cfg->key_len)))
+            rc = BB_E_NOMEM;
+        else {
+            memcpy(e->own_key, cfg->key, cfg->key_len);
+            e->own_key_len = cfg->key_len;
+        }
+    }
+    if (!rc && !e->out)
+        rc = BB_E_NOMEM;
+    if (!rc && mbedtls_ecp_group_load(&e->grp, MBEDTLS_ECP_DP_CURVE25519))
+        rc = BB_E_CRYPTO;
+    if (!rc)
+        rc = bb_sframe_ctx_new(&e->sframe, cfg->suite ? cfg->suite : BB_SFRAME_AES_128_GCM_SHA256_128);
+    if (!rc)
+        rc = build_hello(e, cfg);
+    if (!rc)
+        rc = new_sender_key(e); /* epoch 1: usable at once, shared with whoever joins */
+    if (!rc)
+        rc = queue(e, e->hello, e->hello_len);
+    if (rc) {
+        bb_e2ee_free(e);
+        return rc;
+    }
+    *out = e;
+    return BB_OK;
+}
+
+void bb_e2ee_free(bb_e2ee *e)
+{
+    if (!e)
+        return;
+    mbedtls_ecp_group_free(&e->grp);
+    mbedtls_mpi_free(&e->d);
+    bb_sframe_ctx_free(e->sframe);
+    if (e->own_key) {
+        mbedtls_platform_zeroize(e->own_key, e->own_key_len);
+        free(e->own_key);
+    }
+    free(e->out);
+    mbedtls_platform_zeroize(e, sizeof(*e));
+    free(e);
+}
+
+static struct peer *find_peer(bb_e2ee *e, uint16_t id)
+{
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++)
+        if (e->peers[i].used && e->peers[i].id == id)
+            return &e->peers[i];
+    return NULL;
+}
+
+/* Directional wrap key from the X25519 secret and both HELLO hashes. */
+static int wrap_key(const bb_e2ee *e, const uint8_t shared[32], const uint8_t from_hash[32],
+                    const uint8_t to_hash[32], uint8_t out[KEY_LEN])
+{
+    static const char salt[] = "beeldbel pair v1";
+    uint8_t info[BB_E2EE_ROOM_MAX + 64];
+    size_t rl = strlen(e->room);
+    memcpy(info, e->room, rl);
+    memcpy(info + rl, from_hash, 32);
+    memcpy(info + rl + 32, to_hash, 32);
+    return mbedtls_hkdf(mbedtls_md_info_from_type(MBEDTLS_MD_SHA256), (const uint8_t *)salt,
+                        sizeof(salt) - 1, shared, 32, info, rl + 64, out, KEY_LEN)
+               ? BB_E_CRYPTO : BB_OK;
+}
+
+static int x25519(bb_e2ee *e, const uint8_t pub[32], uint8_t shared[32])
+{
+    mbedtls_ecp_point q;
+    mbedtls_mpi z;
+    mbedtls_ecp_point_init(&q);
+    mbedtls_mpi_init(&z);
+    int rc = BB_E_AUTH;
+    if (!mbedtls_ecp_point_read_binary(&e->grp, &q, pub, 32) &&
+        !mbedtls_ecdh_compute_shared(&e->grp, &z, &q, &e->d, e->rng, e->rng_ctx) &&
+        !mbedtls_mpi_write_binary_le(&z, shared, 32)) {
+        uint8_t acc = 0;
+        for (int i = 0; i < 32; i++)
+            acc |= shared[i];
+        rc = acc ? BB_OK : BB_E_AUTH; /* all-zero: a low-order point (RFC 7748 6.1) */
+    }
+    mbedtls_ecp_point_free(&q);
+    mbedtls_mpi_free(&z);
+    return rc;
+}
+
+/* Checks the HELLO's authenticator; fills officer for certificate holders. */
+static int authenticate_hello(bb_e2ee *e, const uint8_t *msg, const bb_hs_msg *m,
+                              uint64_t now_us, bb_officer_result *officer)
+{
+    uint8_t *buf = e->scratch;
+    int staff = m->role == BB_ROLE_OFFICER || m->role == BB_ROLE_COLLEAGUE;
+    if (staff != (m->auth == BB_HS_AUTH_CERT))
+        return reject(e, BB_HS_REJECT_ROLE, BB_E_PROTO);
+    size_t n = auth_input(e, msg, m->signed_len, buf);
+    if (!staff) {
+        uint8_t mac[32];
+        if (!e->has_invite || hmac32(e->invite_key, buf, n, mac) ||
+            !ct_equal(mac, m->authenticator, 32))
+            return reject(e, BB_HS_REJECT_INVITE, BB_E_AUTH);
+        return BB_OK;
+    }
+    memset(officer, 0, sizeof(*officer));
+    officer->status = BB_OFFICER_UNKNOWN_CA;
+    int rc = e->trust ? bb_trust_verify_officer(e->trust, m->cert, m->cert_len,
+                                                m->role == BB_ROLE_OFFICER && e->has_expected
+                                                    ? e->expected_officer : NULL,
+                                                (int64_t)(now_us / 1000000), officer)
+                      : BB_E_AUTH;
+    if (rc) {
+        e->officer_failure = *officer;
+        e->has_officer_failure = 1;
+        return reject(e, BB_HS_REJECT_CERTIFICATE, BB_E_AUTH);
+    }
+    if (bb_identity_verify_signature(m->cert, m->cert_len, buf, n, m->authenticator, m->auth_len)) {
+        officer->status = BB_OFFICER_BAD_SIGNATURE;
+        e->officer_failure = *officer;
+        e->has_officer_failure = 1;
+        return reject(e, BB_HS_REJECT_SIGNATURE, BB_E_AUTH);
+    }
+    return BB_OK;
+}
+
+static int is_gone(const bb_e2ee *e, const uint8_t hash[32])
+{
+    for (int i = 0; i < e->n_gone; i++)
+        if (memcmp(e->gone[i], hash, 32) == 0)
+            return 1;
+    return 0;
+}
+
+static int on_hello(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg *m,
+                    uint64_t now_us)
+{
+    uint8_t hash[32];
+    mbedtls_sha256_ret(msg, len, hash, 0);
+    if (m->from == e->self)
+        return memcmp(hash, e->hello_hash, 32) == 0 ? BB_OK /* our own, reflected */
+                                                    : reject(e, BB_HS_REJECT_CONFLICT, BB_E_PROTO);
+    struct peer *known = find_peer(e, m->from);
+    if (known && memcmp(known->hello_hash, hash, 32) == 0) {
+        e->stats.duplicates++;
+        return BB_OK;
+    }
+    if (known)
+        return reject(e, BB_HS_REJECT_CONFLICT, BB_E_PROTO);
+    if (is_gone(e, hash))
+        return reject(e, BB_HS_REJECT_REPLAY, BB_E_PROTO);
+    bb_officer_result officer;
+    memset(&officer, 0, sizeof(officer));
+    int rc = authenticate_hello(e, msg, m, now_us, &officer);
+    if (rc)
+        return rc;
+    struct peer *p = NULL;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1 && !p; i++)
+        if (!e->peers[i].used)
+            p = &e->peers[i];
+    if (!p)
+        return reject(e, BB_HS_REJECT_FULL, BB_E_PROTO);
+    uint8_t shared[32];
+    if (x25519(e, m->x25519, shared))
+        return reject(e, BB_HS_REJECT_BAD_KEY, BB_E_AUTH);
+    memset(p, 0, sizeof(*p));
+    rc = wrap_key(e, shared, hash, e->hello_hash, p->k_in);
+    if (!rc)
+        rc = wrap_key(e, shared, e->hello_hash, hash, p->k_out);
+    mbedtls_platform_zeroize(shared, sizeof(shared));
+    if (rc)
+        return rc;
+    p->used = 1;
+    p->id = m->from;
+    p->role = (bb_role)m->role;
+    memcpy(p->hello_hash, hash, 32);
+    p->officer = officer;
+    e->stats.hellos_accepted++;
+    /* The newcomer needs our HELLO, and must not get the key it could use
+     * to read what was said before it came. */
+    e->need_hello = 1;
+    e->need_rekey = 1;
+    return BB_OK;
+}
+
+static void wrap_aad(uint8_t aad[HDR_LEN + 6], uint16_t from, uint32_t epoch, uint16_t to)
+{
+    memcpy(aad, MAGIC, 4);
+    aad[4] = BB_HS_KEYS;
+    put16(aad + 5, from);
+    put32(aad + 7, epoch);
+    put16(aad + 11, to);
+}
+
+static int wrap_nonce(uint8_t nonce[12], uint32_t epoch)
+{
+    /* Each wrap key is used by one sender, once per epoch. */
+    memset(nonce, 0, 12);
+    put32(nonce + 8, epoch);
+    return BB_OK;
+}
+
+/* Keeps an early KEYS (newest per sender; a full table drops the oldest). */
+static int defer_keys(bb_e2ee *e, const uint8_t *msg, size_t len, uint16_t from)
+{
+    int slot = -1;
+    for (int i = 0; i < PENDING; i++)
+        if (e->pending[i].len && e->pending[i].from == from)
+            slot = i;
+    if (slot < 0)
+        slot = e->n_pending_next++ % PENDING;
+    e->pending[slot].from = from;
+    e->pending[slot].len = len;
+    memcpy(e->pending[slot].data, msg, len);
+    e->stats.deferred++;
+    return BB_E_AGAIN;
+}
+
+static int on_keys(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg *m)
+{
+    struct peer *p = find_peer(e, m->from);
+    if (!p) {
+        if (len <= KEYS_MAX && m->from != e->self)
+            return defer_keys(e, msg, len, m->from);
+        return reject(e, BB_HS_REJECT_UNKNOWN_SENDER, BB_E_PROTO);
+    }
+    int mine = -1;
+    for (int i = 0; i < m->n_keys; i++)
+        if (m->keys[i].to == e->self)
+            mine = i;
+    if (mine < 0)
+        return reject(e, BB_HS_REJECT_NOT_FOR_US, BB_E_PROTO);
+    if (p->has_key && m->epoch <= p->epoch) {
+        if (m->epoch == p->epoch) {
+            e->stats.duplicates++;
+            return BB_OK;
+        }
+        return reject(e, BB_HS_REJECT_REPLAY, BB_E_PROTO);
+    }
+    uint8_t aad[HDR_LEN + 6], nonce[12], key[KEY_LEN];
+    size_t n;
+    wrap_aad(aad, m->from, m->epoch, e->self);
+    wrap_nonce(nonce, m->epoch);
+    if (bb_aead_open(p->k_in, KEY_LEN, nonce, aad, sizeof(aad), m->keys[mine].wrapped,
+                     BB_HS_WRAPPED_LEN, key, sizeof(key), &n) || n != KEY_LEN)
+        return reject(e, BB_HS_REJECT_KEYS_AUTH, BB_E_AUTH);
+    uint64_t old = kid_of(p->id, p->epoch);
+    int had = p->has_key;
+    int rc = bb_sframe_ctx_add_key(e->sframe, kid_of(p->id, m->epoch), key, KEY_LEN);
+    mbedtls_platform_zeroize(key, sizeof(key));
+    if (rc)
+        return rc;
+    /* The sender moved on: its older key must not open anything any more. */
+    if (had && (old & 0xff) != (kid_of(p->id, m->epoch) & 0xff))
+        bb_sframe_ctx_remove_key(e->sframe, old);
+    p->epoch = m->epoch;
+    p->has_key = 1;
+    e->stats.keys_accepted++;
+    return BB_OK;
+}
+
+int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us)
+{
+    if (!e || (!msg && len))
+        return BB_E_ARG;
+    bb_hs_msg m;
+    int rc = bb_hs_parse(msg, len, &m);
+    if (rc)
+        return reject(e, BB_HS_REJECT_FORMAT, rc);
+    if (m.type == BB_HS_KEYS)
+        return on_keys(e, msg, len, &m);
+    rc = on_hello(e, msg, len, &m, now_us);
+    if (rc == BB_OK)
+        for (int i = 0; i < PENDING; i++) {
+            if (!e->pending[i].len || e->pending[i].from != m.from || !find_peer(e, m.from))
+                continue;
+            bb_hs_msg k;
+            size_t kl = e->pending[i].len;
+            e->pending[i].len = 0;
+            if (bb_hs_parse(e->pending[i].data, kl, &k) == BB_OK)
+                on_keys(e, e->pending[i].data, kl, &k); /* counted there, as ever */
+        }
+    return rc;
+}
+
+/* KEYS: our current sender key wrapped for every member. */
+static int send_keys(bb_e2ee *e)
+{
+    uint8_t msg[KEYS_FIXED + (BB_E2EE_MAX_PARTICIPANTS - 1) * (2 + BB_HS_WRAPPED_LEN)];
+    memcpy(msg, MAGIC, 4);
+    msg[4] = BB_HS_KEYS;
+    put16(msg + 5, e->self);
+    put32(msg + 7, e->epoch);
+    size_t p = KEYS_FIXED;
+    uint8_t n = 0;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++) {
+        struct peer *pe = &e->peers[i];
+        if (!pe->used)
+            continue;
+        uint8_t aad[HDR_LEN + 6], nonce[12];
+        size_t wl;
+        wrap_aad(aad, e->self, e->epoch, pe->id);
+        wrap_nonce(nonce, e->epoch);
+        put16(msg + p, pe->id);
+        int rc = bb_aead_seal(pe->k_out, KEY_LEN, nonce, aad, sizeof(aad), e->send_key,
+                              KEY_LEN, msg + p + 2, BB_HS_WRAPPED_LEN, &wl);
+        if (rc)
+            return rc;
+        p += 2 + BB_HS_WRAPPED_LEN;
+        n++;
+    }
+    if (!n)
+        return BB_OK; /* alone: nobody to tell */
+    msg[11] = n;
+    return queue(e, msg, p);
+}
+
+/* Pending membership changes take effect before anything is sent. */
+static int flush(bb_e2ee *e)
+{
+    int rc = BB_OK;
+    if (e->need_hello) {
+        rc = queue(e, e->hello, e->hello_len);
+        if (rc)
+            return rc;
+        e->need_hello = 0;
+    }
+    if (e->need_rekey) {
+        rc = new_sender_key(e);
+        if (!rc)
+            rc = send_keys(e);
+        if (rc)
+            return rc;
+        e->need_rekey = 0;
+        e->stats.rekeys++;
+    }
+    return rc;
+}
+
+int bb_e2ee_poll(bb_e2ee *e, uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (!e || !out || !out_len)
+        return BB_E_ARG;
+    *out_len = 0;
+    int rc = flush(e);
+    if (rc)
+        return rc;
+    if (!e->out_n)
+        return BB_E_AGAIN;
+    struct outmsg *o = &e->out[e->out_head];
+    if (o->len > cap)
+        return BB_E_BUFFER;
+    memcpy(out, o->data, o->len);
+    *out_len = o->len;
+    e->out_head = (e->out_head + 1) % OUTBOX;
+    e->out_n--;
+    return BB_OK;
+}
+
+int bb_e2ee_remove_peer(bb_e2ee *e, uint16_t id, uint64_t now_us)
+{
+    (void)now_us;
+    if (!e)
+        return BB_E_ARG;
+    struct peer *p = find_peer(e, id);
+    if (!p)
+        return BB_E_ARG;
+    if (p->has_key)
+        bb_sframe_ctx_remove_key(e->sframe, kid_of(p->id, p->epoch));
+    /* Remember its HELLO so the SFU cannot bring it back by replaying it. */
+    memcpy(e->gone[e->n_gone % 16], p->hello_hash, 32);
+    if (e->n_gone < 16)
+        e->n_gone++;
+    mbedtls_platform_zeroize(p, sizeof(*p));
+    e->need_rekey = 1;
+    return flush(e); /* at once: nothing more may go out under a key it knows */
+}
+
+int bb_e2ee_protect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
+                    const uint8_t *pt, size_t pt_len,
+                    uint8_t *out, size_t cap, size_t *out_len)
+{
+    if (!e)
+        return BB_E_ARG;
+    int rc = flush(e);
+    if (rc)
+        return rc;
+    return bb_sframe_protect(e->sframe, metadata, meta_len, pt, pt_len, out, cap, out_len);
+}
+
+int bb_e2ee_unprotect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
+                      const uint8_t *msg, size_t msg_len,
+                      uint8_t *out, size_t cap, size_t *out_len, uint16_t *from)
+{
+    if (!e)
+        return BB_E_ARG;
+    uint64_t kid, ctr;
+    size_t hl;
+    /* Our own key is in the context (for sending): a message under it that
+     * comes back is a reflection, not a message from us. */
+    if (bb_sframe_header_parse(msg, msg_len, &kid, &ctr, &hl) == BB_OK && (kid >> 8) == e->self) {
+        if (out_len)
+            *out_len = 0;
+        e->stats.reflected++;
+        return BB_E_PROTO;
+    }
+    int rc = bb_sframe_unprotect(e->sframe, metadata, meta_len, msg, msg_len, out, cap,
+                                 out_len, &kid);
+    if (rc == BB_OK && from)
+        *from = (uint16_t)(kid >> 8);
+    return rc;
+}
+
+int bb_e2ee_sas(const bb_e2ee *e, char out[8])
+{
+    if (!e || !out)
+        return BB_E_ARG;
+    /* Everyone sorted by id, so every member hashes the same sequence. */
+    const uint8_t *hashes[BB_E2EE_MAX_PARTICIPANTS];
+    uint16_t ids[BB_E2EE_MAX_PARTICIPANTS];
+    uint8_t roles[BB_E2EE_MAX_PARTICIPANTS];
+    int n = 0;
+    ids[n] = e->self, roles[n] = (uint8_t)e->role, hashes[n++] = e->hello_hash;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++)
+        if (e->peers[i].used)
+            ids[n] = e->peers[i].id, roles[n] = (uint8_t)e->peers[i].role,
+            hashes[n++] = e->peers[i].hello_hash;
+    for (int i = 1; i < n; i++)
+        for (int j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
+            uint16_t t = ids[j]; ids[j] = ids[j - 1]; ids[j - 1] = t;
+            uint8_t r = roles[j]; roles[j] = roles[j - 1]; roles[j - 1] = r;
+            const uint8_t *h = hashes[j]; hashes[j] = hashes[j - 1]; hashes[j - 1] = h;
+        }
+    mbedtls_sha256_context s;
+    uint8_t digest[32], rl = (uint8_t)strlen(e->room), rec[3];
+    mbedtls_sha256_init(&s);
+    mbedtls_sha256_starts_ret(&s, 0);
+    mbedtls_sha256_update_ret(&s, (const uint8_t *)"beeldbel sas v1", 15);
+    mbedtls_sha256_update_ret(&s, &rl, 1);
+    mbedtls_sha256_update_ret(&s, (const uint8_t *)e->room, rl);
+    for (int i = 0; i < n; i++) {
+        put16(rec, ids[i]);
+        rec[2] = roles[i];
+        mbedtls_sha256_update_ret(&s, rec, 3);
+        mbedtls_sha256_update_ret(&s, hashes[i], 32);
+    }
+    mbedtls_sha256_finish_ret(&s, digest);
+    mbedtls_sha256_free(&s);
+    uint32_t v = be32(digest) % 1000000u;
+    snprintf(out, 8, "%03u %03u", (unsigned)(v / 1000), (unsigned)(v % 1000));
+    return BB_OK;
+}
+
+size_t bb_e2ee_peer_count(const bb_e2ee *e)
+{
+    size_t n = 0;
+    for (int i = 0; e && i < BB_E2EE_MAX_PARTICIPANTS - 1; i++)
+        n += e->peers[i].used != 0;
+    return n;
+}
+
+int bb_e2ee_peer_info(const bb_e2ee *e, size_t idx, bb_e2ee_peer *out)
+{
+    if (!e || !out)
+        return BB_E_ARG;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++) {
+        const struct peer *p = &e->peers[i];
+        if (!p->used || idx-- > 0)
+            continue;
+        out->id = p->id;
+        out->role = p->role;
+        out->has_key = p->has_key;
+        out->epoch = p->epoch;
+        out->officer = p->officer;
+        return BB_OK;
+    }
+    return BB_E_ARG;
+}
+
+const bb_officer_result *bb_e2ee_officer_failure(const bb_e2ee *e)
+{
+    return e && e->has_officer_failure ? &e->officer_failure : NULL;
+}
+
+const bb_e2ee_stats *bb_e2ee_get_stats(const bb_e2ee *e)
+{
+    return e ? &e->stats : NULL;
+}
+
+const bb_sframe_stats *bb_e2ee_sframe_stats(const bb_e2ee *e)
+{
+    return e ? bb_sframe_ctx_stats(e->sframe) : NULL;
+}
+
+const char *bb_hs_reject_name(bb_hs_reject r)
+{
+    static const char *n[BB_HS_REJECT_COUNT] = {
+        "format", "role", "invite", "certificate", "signature", "bad_key", "conflict",
+        "replay", "full", "unknown_sender", "not_for_us", "keys_auth"};
+    return (unsigned)r < BB_HS_REJECT_COUNT ? n[r] : "unknown";
+}

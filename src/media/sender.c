@@ -1,0 +1,317 @@
+/*
+ * The sending side: camera frames are decimated and scaled to what rate
+ * control allows, VP8-encoded and cut into equal parts; audio is Opus-encoded;
+ * each message is kept for NACK. Feedback from receivers drives the
+ * loss-based bound, retransmissions and keyframes.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "beeldbel/error.h"
+#include "scale.h"
+#include "engine.h"
+
+/* Makes the encoders match plan p (creating them on first use). */
+int sender_apply_plan(bb_media *m, const media_plan *p)
+{
+    int rc;
+    if (!m->aenc) {
+        rc = bb_audio_encoder_new(&m->aenc, p->audio_bps);
+        if (rc)
+            return rc;
+    } else if (p->audio_bps != m->plan.audio_bps) {
+        bb_audio_encoder_set_bitrate(m->aenc, p->audio_bps);
+    }
+    if (p->video_kbps) {
+        int kbps = p->video_kbps < 20 ? 20 : p->video_kbps;
+        if (!m->venc) {
+            /* Created by the first bb_media_push_video(): an engine that
+             * only receives never pays for a VP8 encoder. */
+        } else {
+            if (p->width != m->plan.width || p->height != m->plan.height ||
+                p->fps != m->plan.fps) {
+                rc = bb_video_encoder_reconfigure(m->venc, p->width, p->height, p->fps);
+                if (rc)
+                    return rc;
+            }
+            bb_video_encoder_set_bitrate(m->venc, kbps);
+        }
+        if (!m->plan.video_kbps || p->width != m->plan.width)
+            m->force_key = 1; /* a receiver may have nothing to predict from */
+    }
+    m->plan = *p;
+    m->st.video_kbps = p->video_kbps;
+    m->st.audio_bps = p->audio_bps;
+    m->st.width = p->video_kbps ? p->width : 0;
+    m->st.height = p->video_kbps ? p->height : 0;
+    m->st.fps = p->video_kbps ? p->fps : 0;
+    return BB_OK;
+}
+
+static int same_shape(const media_plan *a, const media_plan *b)
+{
+    return (a->video_kbps > 0) == (b->video_kbps > 0) && a->width == b->width &&
+           a->height == b->height && a->fps == b->fps;
+}
+
+static int shape_rank(const media_plan *p) /* bigger = more video */
+{
+    return p->video_kbps ? p->width * p->height / 64 * 64 + p->fps : 0;
+}
+
+/* Combines the receivers' delay-based estimates with the loss-based bound
+ * and re-plans. Stepping down waits 0.5 s, stepping up 3 s: each new
+ * resolution costs a keyframe, so flapping would cost more than it saves. */
+void sender_rate_update(bb_media *m, int64_t now)
+{
+    double target = m->loss_kbps;
+    for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++) {
+        struct peer *p = &m->peers[i];
+        if (p->used && p->remb_kbps && now - p->remb_at < 3000000 && p->remb_kbps < target)
+            target = p->remb_kbps;
+    }
+    if (target > m->cfg.max_kbps)
+        target = m->cfg.max_kbps;
+    if (target < 30)
+        target = 30;
+    m->st.target_kbps = (int)target;
+    media_plan p;
+    rate_plan(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps, &p);
+    if (same_shape(&p, &m->plan)) {
+        m->want_since = 0;
+        if (p.video_kbps != m->plan.video_kbps || p.audio_bps != m->plan.audio_bps)
+            sender_apply_plan(m, &p);
+        return;
+    }
+    if (!m->want_since || !same_shape(&p, &m->want))
+        m->want_since = now;
+    m->want = p; /* keep the bitrate fresh while the shape waits */
+    int64_t hold = shape_rank(&p) < shape_rank(&m->plan) ? 500000 : 3000000;
+    if (now - m->want_since >= hold) {
+        sender_apply_plan(m, &p);
+        m->want_since = 0;
+    } else if (p.video_kbps && m->plan.video_kbps) {
+        int kbps = p.video_kbps < 20 ? 20 : p.video_kbps;
+        bb_video_encoder_set_bitrate(m->venc, kbps);
+        m->plan.video_kbps = p.video_kbps;
+        m->st.video_kbps = p.video_kbps;
+    }
+}
+
+static void remember(bb_media *m, const uint8_t *msg, size_t len, uint16_t tseq)
+{
+    struct sent_pkt *h = &m->hist[tseq % HISTORY];
+    h->valid = 1;
+    h->tseq = tseq;
+    h->len = (uint16_t)len;
+    h->last_rtx_us = 0;
+    memcpy(h->data, msg, len);
+}
+
+static int packetize_video(bb_media *m, const uint8_t *bits, size_t len, int key,
+                           uint64_t capture_us, int64_t now)
+{
+    size_t parts = (len + WIRE_VIDEO_PAYLOAD - 1) / WIRE_VIDEO_PAYLOAD;
+    if (parts > MAX_FRAME_PARTS)
+        return BB_E_TOO_LARGE;
+    /* Equal-sized parts: one loss then costs the same whatever part it hits. */
+    size_t chunk = (len + parts - 1) / parts;
+    uint16_t fid = m->frame_id++;
+    for (size_t i = 0; i < parts; i++) {
+        wire_msg w = { 0 };
+        size_t off = i * chunk;
+        w.type = WIRE_VIDEO;
+        w.flags = key ? WIRE_FLAG_KEY : 0;
+        w.ssrc = m->cfg.ssrc;
+        w.tseq = m->tseq++;
+        w.send_us = (uint32_t)now;
+        w.capture_us = (uint32_t)capture_us;
+        w.stream_seq = fid;
+        w.part = (uint8_t)i;
+        w.parts = (uint8_t)parts;
+        w.payload = bits + off;
+        w.payload_len = off + chunk > len ? len - off : chunk;
+        uint8_t buf[BB_MEDIA_MAX_MSG];
+        size_t n = wire_write(&w, buf, sizeof(buf));
+        if (!n || media_enqueue(m, buf, n, BB_MEDIA_MSG_MEDIA))
+            return BB_E_BUFFER;
+        remember(m, buf, n, w.tseq);
+    }
+    return BB_OK;
+}
+
+int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
+                        uint64_t now_us)
+{
+    if (!m || !img || !img->plane[0] || !img->plane[1] || !img->plane[2])
+        return BB_E_ARG;
+    if (img->width != m->cfg.width || img->height != m->cfg.height)
+        return BB_E_ARG;
+    m->now = (int64_t)now_us;
+    if (!m->plan.video_kbps)
+        return BB_OK; /* audio only for now (rate control) */
+    if (!m->venc) {
+        bb_video_config vc;
+        bb_video_config_default(&vc, m->plan.width, m->plan.height);
+        vc.fps = m->plan.fps;
+        vc.bitrate_kbps = m->plan.video_kbps < 20 ? 20 : m->plan.video_kbps;
+        int rc = bb_video_encoder_new(&m->venc, &vc);
+        if (rc)
+            return rc;
+        m->force_key = 1;
+    }
+    /* Frame-rate decimation against the plan's rate, with 2 ms slack for
+     * camera timing noise. */
+    int64_t interval = 1000000 / m->plan.fps;
+    int64_t cap = (int64_t)capture_us;
+    /* More than 300 ms of data still waiting in the pacer: a new frame
+     * would only arrive late. Skip it (the encoder never sees it). */
+    if ((double)m->out_bytes > m->st.target_kbps * 1000.0 / 8 * 0.3) {
+        m->st.frames_dropped_by_rate++;
+        return BB_OK;
+    }
+    if (m->have_frame_time && cap + 2000 < m->next_frame_us) {
+        m->st.frames_dropped_by_rate++;
+        return BB_OK;
+    }
+    m->next_frame_us = m->have_frame_time ? m->next_frame_us + interval : cap + interval;
+    if (m->next_frame_us < cap)
+        m->next_frame_us = cap + interval;
+    m->have_frame_time = 1;
+
+    bb_image src = *img, scaled;
+    if (m->plan.width != img->width || m->plan.height != img->height) {
+        media_scale_i420(img, m->scaled, m->plan.width, m->plan.height);
+        bb_image_wrap_i420(&scaled, m->scaled, m->plan.width, m->plan.height);
+        src = scaled;
+    }
+    int force = m->force_key;
+    size_t len = 0;
+    int key = 0;
+    int rc = bb_video_encoder_encode(m->venc, &src, (int64_t)capture_us, force, m->bits,
+                                     m->bits_cap, &len, &key);
+    if (rc)
+        return rc;
+    m->st.frames_encoded++;
+    if (!len)
+        return BB_OK;
+    if (key) {
+        m->force_key = 0;
+        m->last_key_us = m->now;
+        m->st.keyframes_sent++;
+    }
+    rc = packetize_video(m, m->bits, len, key, capture_us, m->now);
+    if (rc == BB_E_TOO_LARGE)
+        m->force_key = 1; /* that frame is lost to everyone: start over */
+    return rc;
+}
+
+int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
+                        uint64_t now_us)
+{
+    if (!m || !pcm)
+        return BB_E_ARG;
+    m->now = (int64_t)now_us;
+    uint8_t pkt[BB_AUDIO_MAX_PACKET];
+    size_t len;
+    int rc = bb_audio_encoder_encode(m->aenc, pcm, pkt, sizeof(pkt), &len);
+    if (rc)
+        return rc;
+    /* DTX frames (1-2 bytes) are still sent: they keep the receiver's
+     * playout clock running at 23 bytes per 20 ms. */
+    wire_msg w = { 0 };
+    w.type = WIRE_AUDIO;
+    w.ssrc = m->cfg.ssrc;
+    w.tseq = m->tseq++;
+    w.send_us = (uint32_t)now_us;
+    w.capture_us = (uint32_t)capture_us;
+    w.stream_seq = m->audio_seq++;
+    w.parts = 1;
+    w.payload = pkt;
+    w.payload_len = len;
+    uint8_t buf[BB_MEDIA_MAX_MSG];
+    size_t n = wire_write(&w, buf, sizeof(buf));
+    if (!n)
+        return BB_E_ARG;
+    return media_enqueue(m, buf, n, BB_MEDIA_MSG_MEDIA);
+}
+
+/* A retransmission is sent at most once per RTT per packet: an earlier
+ * copy may still be on its way. */
+static void handle_nack(bb_media *m, uint16_t tseq)
+{
+    struct sent_pkt *h = &m->hist[tseq % HISTORY];
+    if (!h->valid || h->tseq != tseq)
+        return; /* audio, or too old: Opus FEC covers audio */
+    int64_t min_gap = m->srtt_us ? m->srtt_us * 3 / 4 : 50000;
+    if (h->last_rtx_us && m->now - h->last_rtx_us < min_gap)
+        return;
+    /* Retransmissions get at most a quarter of the target rate: on a
+     * congested link each one would otherwise cause the next loss. */
+    double rate = m->st.target_kbps * 0.25 * 1000 / 8 / 1e6; /* bytes per us */
+    if (m->now > m->rtx_at)
+        m->rtx_budget += (double)(m->now - m->rtx_at) * rate;
+    m->rtx_at = m->now;
+    if (m->rtx_budget > rate * 200000 + BB_MEDIA_MAX_MSG)
+        m->rtx_budget = rate * 200000 + BB_MEDIA_MAX_MSG;
+    if (m->rtx_budget < h->len) {
+        m->st.retransmits_skipped++;
+        return;
+    }
+    m->rtx_budget -= h->len;
+    uint8_t buf[BB_MEDIA_MAX_MSG];
+    memcpy(buf, h->data, h->len);
+    uint16_t nt = m->tseq++;
+    wire_mark_rtx(buf, h->len, nt, (uint32_t)m->now);
+    if (media_enqueue(m, buf, h->len, BB_MEDIA_MSG_MEDIA))
+        return;
+    h->last_rtx_us = m->now;
+    m->st.retransmits++;
+    /* The repeat can be NACKed again under its new number. */
+    struct sent_pkt *n2 = &m->hist[nt % HISTORY];
+    n2->valid = 1;
+    n2->tseq = nt;
+    n2->len = h->len;
+    n2->last_rtx_us = m->now;
+    memcpy(n2->data, buf, h->len);
+}
+
+void sender_feedback(bb_media *m, struct peer *p, const wire_msg *w)
+{
+    if (w->to != m->cfg.ssrc)
+        return; /* a report about someone else's media */
+    uint32_t rtt = (uint32_t)m->now - w->echo_send_us - w->hold_us;
+    if (w->echo_send_us && rtt < 5000000u)
+        m->srtt_us = m->srtt_us ? (m->srtt_us * 7 + rtt) / 8 : rtt;
+    m->st.rtt_us = (int)m->srtt_us;
+    if (w->estimate_kbps) {
+        p->remb_kbps = (int)w->estimate_kbps;
+        p->remb_at = m->now;
+    }
+    for (int i = 0; i < w->n_nack; i++)
+        handle_nack(m, w->nack[i]);
+    if ((w->flags & WIRE_FLAG_PLI) && m->now - m->last_key_us >= KEY_MIN_US)
+        m->force_key = 1;
+    if (!(w->flags & WIRE_FLAG_REPORT))
+        return; /* sent early for NACK or PLI: its loss field is stale */
+    double loss = w->loss_q8 / 256.0;
+    m->st.loss_pct = (int)(loss * 100 + 0.5);
+    /* Loss-based bound (GCC): back off above 10 %, grow below 2 %. */
+    if (loss > 0.10) {
+        if (m->now - m->last_loss_cut_us > 300000) {
+            m->loss_kbps = m->st.target_kbps * (1 - 0.5 * loss);
+            m->last_loss_cut_us = m->now;
+        }
+    } else if (loss < 0.02) {
+        m->loss_kbps *= 1.05;
+        double ceiling = m->st.target_kbps * 1.5 + 50;
+        if (m->loss_kbps > ceiling)
+            m->loss_kbps = ceiling;
+    }
+    if (m->loss_kbps > m->cfg.max_kbps)
+        m->loss_kbps = m->cfg.max_kbps;
+    if (m->loss_kbps < 30)
+        m->loss_kbps = 30;
+    if (m->aenc)
+        bb_audio_encoder_set_loss(m->aenc, m->st.loss_pct < 5 ? 5 : m->st.loss_pct);
+}

@@ -1,0 +1,404 @@
+// The contact service's HTTP API (src/contact/API.md), against the ASan+UBSan
+// build: the citizen flow, the officer flow up to both sides holding
+// credentials for the same Janus room, and 40+ malformed or hostile requests.
+// Every refusal must be a JSON error with Dutch and English text.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test, run, assert, assertEq } from '../common/harness.mjs';
+import { startContact, addOfficer, api, fakeJanus, janusTokenValid } from './lib.mjs';
+
+const dir = mkdtempSync(join(tmpdir(), 'bb-contact-api-'));
+const db = join(dir, 'contact.db');
+const SECRET = 'token-secret-for-tests', ADMIN_KEY = 'admin-key-for-tests';
+const PASSWORD = 'correct horse battery staple';
+addOfficer(db, 'noord', { name: 'Wijkagent Noord', neighbourhoods: 'groningen-noord', password: PASSWORD });
+addOfficer(db, 'noord2', { name: 'Collega Noord', neighbourhoods: 'groningen-noord', password: PASSWORD });
+addOfficer(db, 'zuid', { name: 'Wijkagent Zuid', neighbourhoods: 'groningen-zuid', password: PASSWORD });
+const janus = await fakeJanus(SECRET, ADMIN_KEY);
+const svc = await startContact({ db, env: {
+  BB_CONTACT_TRUST_PROXY: '1', BB_CONTACT_CREATE_PER_HOUR: '3', BB_CONTACT_CALLS_PER_MINUTE: '1000',
+  BB_CONTACT_INVITE_TTL: '3', BB_JANUS_HTTP_URL: janus.url, BB_JANUS_WS_URL: 'ws://127.0.0.1:8188',
+  BB_JANUS_TOKEN_SECRET: SECRET, BB_VIDEOROOM_ADMIN_KEY: ADMIN_KEY, BB_SITE_URL: 'http://127.0.0.1:8470',
+  BB_CONTACT_LOG_REQUESTS: '1' } });
+
+// Each call comes from its own client address unless a test says otherwise,
+// so the per-address limit (3 per hour here) only bites where tested.
+let addr = 0;
+const nextAddr = () => `10.0.${Math.floor(++addr / 250)}.${addr % 250 + 1}`;
+let phoneN = 0;
+const nextPhone = () => `06 ${String(20000000 + ++phoneN)}`;
+const call = (method, path, opts = {}) => api(svc.base, method, path, { xff: nextAddr(), ...opts });
+const valid = (over = {}) => ({ name: 'Anna de Vries', phone: nextPhone(), email: 'anna@example.nl',
+  neighbourhood: 'groningen-noord', topic: 'Overlast in mijn straat', preference: 'video', window: 'afternoon',
+  needs: ['captions', 'sign_language'], lang: 'nl', ...over });
+
+function assertRefusal(r, status, code, field) {
+  assertEq(r.status, status, `status for ${code}: ${r.text}`);
+  assert(r.json && r.json.error, `JSON error body: ${r.text}`);
+  assertEq(r.json.error.code, code);
+  if (field) assertEq(r.json.error.field, field);
+  assert(r.json.error.message.nl.length > 5 && r.json.error.message.en.length > 5, 'NL and EN text');
+  assert(r.headers.get('content-type').startsWith('application/json'));
+}
+
+async function login(user) {
+  const r = await call('POST', '/api/v1/officer/login', { body: { username: user, password: PASSWORD } });
+  assertEq(r.status, 200, r.text);
+  const cookie = r.headers.get('set-cookie').split(';')[0];
+  return { cookie, csrf: r.json.csrf_token, officer: r.json.officer, setCookie: r.headers.get('set-cookie') };
+}
+
+// ---- citizen ---------------------------------------------------------------------------
+
+let created;
+test('create_request_returns_reference_and_status_by_reference_and_phone', async () => {
+  const body = valid({ phone: '06-12345678' });
+  const r = await call('POST', '/api/v1/requests', { body });
+  assertEq(r.status, 201, r.text);
+  assert(/^BB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(r.json.reference), r.json.reference);
+  assertEq(r.json.status, 'queued');
+  assertEq(r.json.neighbourhood, 'groningen-noord');
+  created = r.json.reference;
+  // Another notation of the same number finds it (E.164 on both sides).
+  const s = await call('POST', '/api/v1/requests/status', { body: { reference: created.toLowerCase(), phone: '+31 (0)6 1234 5678' } });
+  assertEq(s.status, 200, s.text);
+  assertEq(s.json.status, 'queued');
+  assertEq(s.json.preference, 'video');
+  assert(/^\d{4}-\d\d-\d\dT/.test(s.json.created_at));
+});
+
+test('status_with_wrong_phone_is_the_same_404_as_unknown_reference', async () => {
+  const wrong = await call('POST', '/api/v1/requests/status', { body: { reference: created, phone: '0687654321' } });
+  const unknown = await call('POST', '/api/v1/requests/status', { body: { reference: 'BB-0000-0000', phone: '0612345678' } });
+  assertRefusal(wrong, 404, 'request_unknown');
+  assertEq(wrong.text, unknown.text);
+});
+
+test('postcode_is_mapped_and_outside_pilot_is_refused', async () => {
+  const body = valid({ postcode: '9722 AB' });
+  delete body.neighbourhood;
+  const r = await call('POST', '/api/v1/requests', { body });
+  assertEq(r.status, 201, r.text);
+  assertEq(r.json.neighbourhood, 'groningen-zuid');
+  const out = valid({ postcode: '1012 AB' });
+  delete out.neighbourhood;
+  assertRefusal(await call('POST', '/api/v1/requests', { body: out }), 400, 'neighbourhood_not_served', 'postcode');
+});
+
+test('cancel_deletes_the_request_at_once', async () => {
+  const phone = nextPhone();
+  const r = await call('POST', '/api/v1/requests', { body: valid({ phone }) });
+  assertEq(r.status, 201);
+  assertRefusal(await call('POST', '/api/v1/requests/cancel', { body: { reference: r.json.reference, phone: '0600000001' } }), 404, 'request_unknown');
+  const c = await call('POST', '/api/v1/requests/cancel', { body: { reference: r.json.reference, phone } });
+  assertEq(c.status, 200, c.text);
+  assertEq(c.json.status, 'cancelled');
+  assertRefusal(await call('POST', '/api/v1/requests/status', { body: { reference: r.json.reference, phone } }), 404, 'request_unknown');
+});
+
+// ---- hostile and malformed citizen requests ----------------------------------------------
+
+const hostile = [
+  ['not_json', 'not json at all', 400, 'not_json'],
+  ['json_array', '[1,2,3]', 400, 'not_object'],
+  ['json_string', '"hello"', 400, 'not_object'],
+  ['trailing_garbage', JSON.stringify(valid()) + 'x', 400, 'not_json'],
+  ['unknown_field', valid({ is_admin: true }), 400, 'unknown_field'],
+  ['proto_pollution', '{"__proto__":{"x":1},"name":"A"}', 400, 'unknown_field'],
+  ['duplicate_field', JSON.stringify(valid()).replace(/}$/, ',"name":"Eve"}'), 400, 'duplicate_field', 'name'],
+  ['name_wrong_type', valid({ name: 42 }), 400, 'wrong_type', 'name'],
+  ['phone_wrong_type', valid({ phone: { n: 1 } }), 400, 'wrong_type', 'phone'],
+  ['needs_wrong_type', valid({ needs: 'captions' }), 400, 'wrong_type', 'needs'],
+  ['missing_topic', (() => { const b = valid(); delete b.topic; return b; })(), 400, 'missing_field', 'topic'],
+  ['script_in_name', valid({ name: '<script>alert(1)</script>' }), 400, 'invalid_name', 'name'],
+  ['img_onerror_in_name', valid({ name: '<img src=x onerror=alert(1)>' }), 400, 'invalid_name', 'name'],
+  ['name_101_chars', valid({ name: 'é'.repeat(101) }), 400, 'invalid_name', 'name'],
+  ['name_only_spaces', valid({ name: '   ' }), 400, 'invalid_name', 'name'],
+  ['name_with_newline', valid({ name: 'Anna\r\nSet-Cookie: x=1' }), 400, 'invalid_name', 'name'],
+  ['nul_escape', JSON.stringify(valid()).replace('"Anna de Vries"', '"Anna\\u0000Eve"'), 400, 'not_json'],
+  ['invalid_utf8', Buffer.concat([Buffer.from('{"name":"A'), Buffer.from([0xc0, 0xaf]), Buffer.from('","phone":"0612345678","neighbourhood":"groningen-noord","topic":"x","preference":"video"}')]), 400, 'invalid_name'],
+  ['topic_1001_chars', valid({ topic: 'x'.repeat(1001) }), 400, 'invalid_topic', 'topic'],
+  ['phone_too_short', valid({ phone: '12345' }), 400, 'invalid_phone', 'phone'],
+  ['phone_letters', valid({ phone: '06-CALLME-NOW' }), 400, 'invalid_phone', 'phone'],
+  ['phone_premium_0900', valid({ phone: '0900 1234567' }), 400, 'invalid_phone', 'phone'],
+  ['phone_sql', valid({ phone: "0612345678' OR '1'='1" }), 400, 'invalid_phone', 'phone'],
+  ['email_header_injection', valid({ email: 'a@b.nl\r\nBcc: x@y.nl' }), 400, 'invalid_email', 'email'],
+  ['neighbourhood_unknown', valid({ neighbourhood: 'amsterdam-centrum' }), 400, 'invalid_neighbourhood'],
+  ['neighbourhood_and_postcode', valid({ postcode: '9722 AB' }), 400, 'location_conflict'],
+  ['preference_fax', valid({ preference: 'fax' }), 400, 'invalid_preference'],
+  ['window_midnight', valid({ window: 'midnight' }), 400, 'invalid_window'],
+  ['date_in_past', valid({ date: '2000-01-01' }), 400, 'invalid_date'],
+  ['date_feb_30', valid({ date: '2027-02-30' }), 400, 'invalid_date'],
+  ['needs_unknown', valid({ needs: ['teleport'] }), 400, 'invalid_needs'],
+  ['needs_repeated', valid({ needs: ['captions', 'captions'] }), 400, 'invalid_needs'],
+  ['lang_fr', valid({ lang: 'fr' }), 400, 'invalid_lang'],
+  ['deep_nesting', `{"needs":${'['.repeat(5000)}${']'.repeat(5000)}}`, 400, 'not_json'],
+];
+for (const [name, body, status, code, field] of hostile) {
+  test(`hostile_create_${name}`, async () => {
+    assertRefusal(await call('POST', '/api/v1/requests', { body }), status, code, field);
+  });
+}
+
+test('hostile_huge_body_is_413', async () => {
+  assertRefusal(await call('POST', '/api/v1/requests', { body: 'x'.repeat(1 << 20) }), 413, 'too_large');
+  assertRefusal(await call('POST', '/api/v1/requests', { body: JSON.stringify(valid({ topic: 'y'.repeat(16400) })) }), 413, 'too_large');
+});
+
+test('hostile_wrong_content_type_is_415', async () => {
+  assertRefusal(await call('POST', '/api/v1/requests', { body: JSON.stringify(valid()), headers: { 'Content-Type': 'text/plain' } }), 415, 'unsupported_media_type');
+  assertRefusal(await call('POST', '/api/v1/requests', { body: 'name=Anna', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }), 415, 'unsupported_media_type');
+});
+
+test('hostile_methods_and_paths', async () => {
+  assertRefusal(await call('GET', '/api/v1/requests'), 405, 'method_not_allowed');
+  assertRefusal(await call('DELETE', '/api/v1/requests'), 405, 'method_not_allowed');
+  assertRefusal(await call('POST', '/api/v1/nope', { body: {} }), 404, 'not_found');
+  assertRefusal(await call('GET', '/api/v1/../../etc/passwd'), 404, 'not_found');
+  assertRefusal(await call('GET', '/api/v1/officer/requests/1/claim'), 405, 'method_not_allowed');
+  assertRefusal(await call('POST', '/api/v1/requests/status', { body: { reference: "BB-' OR 1=1--", phone: '0612345678' } }), 400, 'invalid_reference');
+});
+
+test('sql_and_script_text_in_topic_is_stored_literally', async () => {
+  const topic = "'); DROP TABLE requests; -- <script>alert('x')</script>";
+  const phone = nextPhone();
+  const r = await call('POST', '/api/v1/requests', { body: valid({ topic, phone }) });
+  assertEq(r.status, 201, r.text);
+  const s = await call('POST', '/api/v1/requests/status', { body: { reference: r.json.reference, phone } });
+  assertEq(s.status, 200); // the table is still there
+  const o = await login('noord');
+  const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
+  assert(q.json.requests.some((x) => x.topic === topic), 'exact text back');
+});
+
+test('rate_limit_per_client_address_gives_429_with_retry_after', async () => {
+  const xff = '192.0.2.77';
+  for (let i = 0; i < 3; i++) assertEq((await call('POST', '/api/v1/requests', { body: valid(), xff })).status, 201);
+  const r = await call('POST', '/api/v1/requests', { body: valid(), xff });
+  assertRefusal(r, 429, 'rate_limited');
+  assert(Number(r.headers.get('retry-after')) >= 1, 'Retry-After');
+  assertEq((await call('POST', '/api/v1/requests', { body: valid() })).status, 201); // other address
+});
+
+test('rate_limit_per_phone_number', async () => {
+  const phone = nextPhone();
+  for (let i = 0; i < 3; i++) assertEq((await call('POST', '/api/v1/requests', { body: valid({ phone }) })).status, 201);
+  const r = await call('POST', '/api/v1/requests', { body: valid({ phone: `+31${phone.replace(/\D/g, '').slice(1)}` }) });
+  assertRefusal(r, 429, 'too_many_for_phone', 'phone');
+});
+
+// ---- officer ---------------------------------------------------------------------------------
+
+test('login_sets_httponly_samesite_strict_cookie', async () => {
+  const o = await login('noord');
+  assert(/HttpOnly/.test(o.setCookie) && /SameSite=Strict/.test(o.setCookie) && /Path=\/api\/v1\/officer/.test(o.setCookie), o.setCookie);
+  assertEq(o.officer.name, 'Wijkagent Noord');
+  assertEq(JSON.stringify(o.officer.neighbourhoods), '["groningen-noord"]');
+  assert(o.csrf.length >= 40);
+});
+
+test('hostile_login_wrong_password_and_unknown_user_look_the_same', async () => {
+  const a = await call('POST', '/api/v1/officer/login', { body: { username: 'noord', password: 'wrong password!' } });
+  const b = await call('POST', '/api/v1/officer/login', { body: { username: 'nobody', password: 'wrong password!' } });
+  assertRefusal(a, 401, 'login_failed');
+  assertEq(a.text, b.text);
+  assertRefusal(await call('POST', '/api/v1/officer/login', { body: { username: 'noord', password: PASSWORD, remember: true } }), 400, 'unknown_field');
+});
+
+test('hostile_login_brute_force_is_rate_limited_per_user', async () => {
+  let last;
+  for (let i = 0; i < 7; i++) last = await call('POST', '/api/v1/officer/login', { body: { username: 'zuid', password: `guess-${i}-xxxxx` } });
+  assertRefusal(last, 429, 'rate_limited');
+});
+
+test('hostile_officer_api_without_session_or_with_forged_cookie', async () => {
+  assertRefusal(await call('GET', '/api/v1/officer/queue'), 401, 'not_logged_in');
+  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: 'bb_session=' + 'A'.repeat(43) }), 401, 'not_logged_in');
+  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: "bb_session=' OR 1=1 --" }), 401, 'not_logged_in');
+});
+
+test('hostile_missing_or_wrong_csrf_token_is_403', async () => {
+  const o = await login('noord');
+  const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
+  const id = q.json.requests[0].id;
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie }), 403, 'csrf');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: 'x'.repeat(43) }), 403, 'csrf');
+  const other = await login('noord2'); // another session's token does not work either
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: other.csrf }), 403, 'csrf');
+});
+
+let flow = {};
+test('queue_is_oldest_first_with_access_needs_and_only_own_neighbourhoods', async () => {
+  const o = await login('noord');
+  const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
+  assertEq(q.status, 200, q.text);
+  const list = q.json.requests;
+  assert(list.length >= 3, 'several requests');
+  assert(list.every((x) => x.neighbourhood === 'groningen-noord'), 'only groningen-noord');
+  for (let i = 1; i < list.length; i++) assert(list[i - 1].created_at <= list[i].created_at && list[i - 1].id < list[i].id, 'oldest first');
+  const first = list.find((x) => x.reference === created);
+  assertEq(first.phone, '+31612345678');
+  assertEq(JSON.stringify(first.needs), '["captions","sign_language"]');
+  assertEq(first.status, 'queued');
+  const z = await login('zuid').catch(() => null); // zuid may be rate limited by the brute-force test
+  flow = { o, id: first.id, zuidReq: null, z };
+});
+
+test('hostile_another_neighbourhoods_request_is_403', async () => {
+  const o = flow.o;
+  const body = valid({ neighbourhood: 'groningen-zuid' });
+  const r = await call('POST', '/api/v1/requests', { body });
+  assertEq(r.status, 201);
+  // Find its id: ids are sequential, so probe from the known one upwards.
+  let zid = null;
+  for (let id = flow.id; id < flow.id + 200 && !zid; id++) {
+    const x = await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: o.csrf });
+    if (x.status === 403) { assertRefusal(x, 403, 'forbidden'); zid = id; }
+    else if (x.status === 200) await call('POST', `/api/v1/officer/requests/${id}/close`, { cookie: o.cookie, csrf: o.csrf, body: {} });
+  }
+  assert(zid, 'a groningen-zuid request refused with 403');
+});
+
+test('claim_is_exclusive', async () => {
+  const phone = nextPhone();
+  const r = await call('POST', '/api/v1/requests', { body: valid({ phone }) });
+  const o = flow.o, other = await login('noord2');
+  const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
+  const item = q.json.requests.find((x) => x.reference === r.json.reference);
+  const c1 = await call('POST', `/api/v1/officer/requests/${item.id}/claim`, { cookie: o.cookie, csrf: o.csrf });
+  assertEq(c1.status, 200, c1.text);
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${item.id}/claim`, { cookie: other.cookie, csrf: other.csrf }), 409, 'already_claimed');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${item.id}/video`, { cookie: other.cookie, csrf: other.csrf }), 409, 'not_claimed_by_you');
+  const q2 = await call('GET', '/api/v1/officer/queue', { cookie: other.cookie });
+  assertEq(q2.json.requests.find((x) => x.id === item.id).claimed_by, 'Wijkagent Noord');
+  flow.claimed = { id: item.id, phone, reference: r.json.reference };
+});
+
+test('hostile_officer_actions', async () => {
+  const o = flow.o, id = flow.claimed.id;
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/phone`, { cookie: o.cookie, csrf: o.csrf, body: { outcome: 'arrested' } }), 400, 'invalid_outcome');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/notes`, { cookie: o.cookie, csrf: o.csrf, body: { note: 'x', extra: 1 } }), 400, 'unknown_field');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/notes`, { cookie: o.cookie, csrf: o.csrf, body: { note: 'x'.repeat(2001) } }), 400, 'invalid_note');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: o.csrf, body: { force: true } }), 400, 'unknown_field');
+  assertRefusal(await call('POST', '/api/v1/officer/requests/99999999999999/claim', { cookie: o.cookie, csrf: o.csrf }), 404, 'not_found');
+  assertRefusal(await call('POST', '/api/v1/officer/requests/999999999999999999999/claim', { cookie: o.cookie, csrf: o.csrf }), 404, 'not_found');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/delete`, { cookie: o.cookie, csrf: o.csrf }), 404, 'not_found');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/-1/claim`, { cookie: o.cookie, csrf: o.csrf }), 404, 'not_found');
+});
+
+let invite;
+test('video_creates_room_and_invitation_both_sides_get_credentials_for_the_same_room', async () => {
+  const o = flow.o, id = flow.claimed.id;
+  const v = await call('POST', `/api/v1/officer/requests/${id}/video`, { cookie: o.cookie, csrf: o.csrf });
+  assertEq(v.status, 200, v.text);
+  const m = /^http:\/\/127\.0\.0\.1:8470\/demo\/#invite=([A-Za-z0-9_-]{43})$/.exec(v.json.invitation_url);
+  assert(m, v.json.invitation_url);
+  const room = janus.rooms.get(v.json.call.room);
+  assert(room, 'room created in Janus');
+  assertEq(room.admin_key, ADMIN_KEY);
+  assertEq(room.pin, v.json.call.pin);
+  assert(room.secret && room.secret !== room.pin && room.secret.length >= 32, 'own room secret');
+  assert(janusTokenValid(v.json.call.janus_token, SECRET), 'officer token valid');
+  assert(v.json.call.participant_id.startsWith('officer-'));
+  const r = await call('POST', '/api/v1/invitations/redeem', { body: { token: m[1] } });
+  assertEq(r.status, 200, r.text);
+  assertEq(r.json.room, v.json.call.room);
+  assertEq(r.json.pin, v.json.call.pin);
+  assertEq(r.json.invitation_secret, v.json.call.invitation_secret);
+  assert(janusTokenValid(r.json.janus_token, SECRET), 'citizen token valid');
+  assert(r.json.participant_id.startsWith('citizen-'));
+  assertEq(r.json.officer.display_name, 'Wijkagent Noord');
+  assertEq(r.json.janus_url, 'ws://127.0.0.1:8188');
+  const s = await call('POST', '/api/v1/requests/status', { body: { reference: flow.claimed.reference, phone: flow.claimed.phone } });
+  assertEq(s.json.status, 'in_call');
+  invite = m[1];
+});
+
+test('hostile_reused_forged_and_malformed_invitations', async () => {
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: invite } }), 410, 'invitation_used');
+  const forged = (invite[0] === 'A' ? 'B' : 'A') + invite.slice(1);
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: forged } }), 404, 'invitation_unknown');
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: 'short' } }), 400, 'invalid_token');
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: invite, room: 1 } }), 400, 'unknown_field');
+});
+
+test('hostile_expired_invitation_is_410', async () => {
+  const o = flow.o, id = flow.claimed.id;
+  const v = await call('POST', `/api/v1/officer/requests/${id}/video`, { cookie: o.cookie, csrf: o.csrf });
+  assertEq(v.status, 200, v.text);
+  const token = v.json.invitation_url.split('#invite=')[1];
+  await new Promise((r) => setTimeout(r, 3500)); // BB_CONTACT_INVITE_TTL=3
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token } }), 410, 'invitation_expired');
+});
+
+test('phone_callback_notes_and_close', async () => {
+  const o = flow.o, id = flow.claimed.id;
+  const n = await call('POST', `/api/v1/officer/requests/${id}/notes`, { cookie: o.cookie, csrf: o.csrf, body: { note: 'Burger gesproken, volgt.' } });
+  assertEq(n.status, 200, n.text);
+  const p = await call('POST', `/api/v1/officer/requests/${id}/phone`, { cookie: o.cookie, csrf: o.csrf, body: { outcome: 'no_answer' } });
+  assertEq(p.json.status, 'inviting'); // no answer: unchanged, stays with the officer
+  const c = await call('POST', `/api/v1/officer/requests/${id}/close`, { cookie: o.cookie, csrf: o.csrf, body: { outcome: 'reached' } });
+  assertEq(c.status, 200, c.text);
+  assertEq(c.json.status, 'done');
+  // Both rooms made for this request (two video call-backs) are destroyed.
+  assertEq(janus.destroyed.length, 2, JSON.stringify(janus.destroyed));
+  assertEq(janus.rooms.size, 0);
+  const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
+  assert(!q.json.requests.some((x) => x.id === id), 'closed requests leave the queue');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/close`, { cookie: o.cookie, csrf: o.csrf, body: {} }), 409, 'wrong_state');
+});
+
+test('logout_ends_the_session', async () => {
+  const o = await login('noord2');
+  assertEq((await call('POST', '/api/v1/officer/logout', { cookie: o.cookie, csrf: o.csrf })).status, 200);
+  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: o.cookie }), 401, 'not_logged_in');
+});
+
+test('video_without_janus_is_503_not_a_crash', async () => {
+  const svc2 = await startContact({ db: join(dir, 'nojanus.db') });
+  try {
+    assertRefusal(await api(svc2.base, 'POST', '/api/v1/invitations/redeem', { body: { token: 'A'.repeat(43) } }), 503, 'call_unavailable');
+  } finally { await svc2.stop(); }
+});
+
+test('retention_in_the_service_deletes_closed_requests_and_keeps_open_ones', async () => {
+  const rdb = join(dir, 'retention.db');
+  addOfficer(rdb, 'ret', { name: 'Retentie', neighbourhoods: 'groningen-noord', password: PASSWORD });
+  let s2 = await startContact({ db: rdb });
+  const mk = async (phone) => (await api(s2.base, 'POST', '/api/v1/requests', { body: valid({ phone }) })).json.reference;
+  const open = await mk('0611111111'), closed = await mk('0622222222');
+  const l = await api(s2.base, 'POST', '/api/v1/officer/login', { body: { username: 'ret', password: PASSWORD } });
+  const o = { cookie: l.headers.get('set-cookie').split(';')[0], csrf: l.json.csrf_token };
+  const q = await api(s2.base, 'GET', '/api/v1/officer/queue', o);
+  const id = q.json.requests.find((x) => x.reference === closed).id;
+  assertEq((await api(s2.base, 'POST', `/api/v1/officer/requests/${id}/claim`, o)).status, 200);
+  assertEq((await api(s2.base, 'POST', `/api/v1/officer/requests/${id}/close`, { ...o, body: {} })).status, 200);
+  await s2.stop();
+  // 30 days (default): a restart's retention run keeps everything.
+  s2 = await startContact({ db: rdb });
+  assertEq((await api(s2.base, 'POST', '/api/v1/requests/status', { body: { reference: closed, phone: '0622222222' } })).status, 200);
+  await s2.stop();
+  // Retention 0 days: the closed request goes, the open one stays.
+  await new Promise((r) => setTimeout(r, 1100));
+  s2 = await startContact({ db: rdb, env: { BB_CONTACT_RETENTION_DAYS: '0' } });
+  try {
+    assertRefusal(await api(s2.base, 'POST', '/api/v1/requests/status', { body: { reference: closed, phone: '0622222222' } }), 404, 'request_unknown');
+    assertEq((await api(s2.base, 'POST', '/api/v1/requests/status', { body: { reference: open, phone: '0611111111' } })).status, 200);
+    assert(/retention deleted 1 closed request/.test(s2.stderr()), s2.stderr());
+  } finally { await s2.stop(); }
+});
+
+test('logs_hold_no_names_phone_numbers_or_topics_and_stop_is_clean', async () => {
+  const { code } = await svc.stop();
+  const log = svc.stderr();
+  assertEq(code, 0, log);
+  assert(/contact: POST \/api\/v1\/requests 201/.test(log), 'requests are logged');
+  for (const secret of ['Anna', 'Vries', '612345678', '+316', 'Overlast', 'anna@example', PASSWORD, 'DROP TABLE'])
+    assert(!log.includes(secret), `log contains ${secret}`);
+  assert(!/ERROR: AddressSanitizer|runtime error/.test(log), log);
+});
+
+await run();
+janus.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,234 @@
+// The browser flow on `make run`'s system (src/system/run.sh: Janus, web
+// server with the /api/ proxy, contact service) in Debian's Chromium:
+// a citizen's callback request -> the officer console (keyboard only) ->
+// claim -> call back by video -> the citizen redeems the invitation -> both
+// sides' credentials join the same Janus VideoRoom room (the call itself
+// comes with the call issue). Plus axe-core on the console, a reused link,
+// and stopping run.sh stopping the contact service.
+import { spawn, execFileSync } from 'node:child_process';
+import { readFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { test, run, assert, assertEq } from '../common/harness.mjs';
+import { launch, axeSource, shotDir } from '../browser/lib.mjs';
+import { root, buildDir, officerBin } from './lib.mjs';
+
+const freePort = () => new Promise((resolve) => {
+  const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+});
+const PASSWORD = 'correct horse battery staple';
+const runDir = join(buildDir, 'test-output', 'contact-run');
+rmSync(runDir, { recursive: true, force: true });
+mkdirSync(runDir, { recursive: true });
+for (const [user, name] of [['noord', 'Wijkagent Jansen'], ['noord-axe', 'Wijkagent Axe']]) {
+  execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', user, '--name', name, '--team', 'Basisteam Groningen',
+    '--neighbourhoods', 'groningen-noord', '--iterations', '10000'], { input: `${PASSWORD}\n` });
+}
+const [httpPort, wsPort, contactPort, janusHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
+const readyFile = join(runDir, 'ready');
+const system = spawn('bash', [join(root, 'src', 'system', 'run.sh')], {
+  cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, BB_NET: 'loopback', BB_HTTP_PORT: String(httpPort), BB_JANUS_WS_PORT: String(wsPort),
+    BB_CONTACT_PORT: String(contactPort), BB_JANUS_HTTP_PORT: String(janusHttpPort),
+    BB_RTP_RANGE: `${rtpBase}-${rtpBase + 99}`, BB_RUN_DIR: runDir, BB_READY_FILE: readyFile },
+});
+let output = '';
+system.stdout.on('data', (d) => { output += d; });
+system.stderr.on('data', (d) => { output += d; });
+const exited = new Promise((r) => system.on('exit', (code, sig) => r({ code, sig })));
+const site = `http://127.0.0.1:${httpPort}`;
+
+const browser = await launch();
+const TOPIC = 'Overlast <img src=x onerror="window.__xss=1"> in mijn straat';
+let reference, officerCall, invitationUrl, citizenCall;
+
+// Joins a VideoRoom room as a publisher from a page, with a token and PIN.
+async function joinRoom(page, call, display) {
+  return page.evaluate(async ({ url, token, room, pin, display }) => {
+    const ws = new WebSocket(url, 'janus-protocol');
+    await new Promise((res, rej) => { ws.onopen = res; ws.onerror = () => rej(new Error('ws error')); });
+    const send = (msg) => new Promise((res) => {
+      msg.transaction = Math.random().toString(36).slice(2);
+      msg.token = token;
+      const h = (ev) => {
+        const m = JSON.parse(ev.data);
+        if (m.transaction === msg.transaction && m.janus !== 'ack') { ws.removeEventListener('message', h); res(m); }
+      };
+      ws.addEventListener('message', h);
+      ws.send(JSON.stringify(msg));
+    });
+    const s = await send({ janus: 'create' });
+    if (s.janus !== 'success') return { error: s };
+    const h = await send({ janus: 'attach', session_id: s.data.id, plugin: 'janus.plugin.videoroom' });
+    const j = await send({ janus: 'message', session_id: s.data.id, handle_id: h.data.id,
+      body: { request: 'join', ptype: 'publisher', room, pin, display } });
+    // Keep the session open so the other side sees this one in the room.
+    window.__janus = ws;
+    return j.plugindata?.data ?? { error: j };
+  }, { url: call.janus_url, token: call.janus_token, room: call.room, pin: call.pin, display });
+}
+
+test('run_sh_starts_the_contact_service_behind_the_web_server', async () => {
+  for (let i = 0; i < 200; i++) {
+    try { readFileSync(readyFile); break; } catch { /* not yet */ }
+    if (system.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert(output.includes('/console/'), output);
+  const r = await fetch(`${site}/api/v1/health`);
+  assertEq(r.status, 200, await r.text());
+});
+
+test('citizen_request_through_the_proxy', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${site}/demo/`);
+  const r = await page.evaluate(async (topic) => {
+    const res = await fetch('/api/v1/requests', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name: 'Anna de Vries', phone: '06 12345678', postcode: '9742 AB', topic,
+        preference: 'video', window: 'morning', needs: ['sign_language', 'captions'] }) });
+    return { status: res.status, json: await res.json() };
+  }, TOPIC);
+  await page.close();
+  assertEq(r.status, 201, JSON.stringify(r.json));
+  assertEq(r.json.neighbourhood, 'groningen-noord');
+  reference = r.json.reference;
+});
+
+const officerCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const officer = await officerCtx.newPage();
+officer.on('pageerror', (e) => { output += `\nconsole page error: ${e}`; });
+
+test('officer_logs_in_with_the_keyboard_and_sees_the_queue_with_access_needs', async () => {
+  await officer.goto(`${site}/console/`);
+  await officer.keyboard.press('Tab'); // skip link
+  await officer.keyboard.press('Tab'); // language
+  await officer.focus('#username');
+  await officer.keyboard.type('noord');
+  await officer.keyboard.press('Tab');
+  await officer.keyboard.type(PASSWORD);
+  await officer.keyboard.press('Enter');
+  const card = officer.locator('article', { hasText: reference });
+  await card.waitFor({ timeout: 10000 });
+  const text = await card.innerText();
+  assert(text.includes('gebarentolk') && text.includes('ondertiteling'), text);
+  assert(text.includes('+31612345678'), 'phone in E.164');
+  assert(text.includes(TOPIC), 'topic shown literally');
+  assertEq(await officer.evaluate(() => window.__xss), undefined, 'citizen text never became markup');
+  assertEq(await officer.locator('article img').count(), 0);
+  const cookies = await officerCtx.cookies(`${site}/api/v1/officer/queue`);
+  const c = cookies.find((x) => x.name === 'bb_session');
+  assert(c && c.httpOnly && c.sameSite === 'Strict' && c.path === '/api/v1/officer', JSON.stringify(cookies));
+  assertEq(await officer.evaluate(() => document.cookie), '', 'session cookie not readable from script');
+});
+
+test('officer_claims_and_calls_back_by_video_with_the_keyboard', async () => {
+  await officer.evaluate(() => window.addEventListener('beeldbel:officer-call', (e) => { window.__call = e.detail.call; }));
+  const card = officer.locator('article', { hasText: reference });
+  await card.getByRole('button', { name: 'Oppakken' }).focus();
+  await officer.keyboard.press('Enter');
+  const videoButton = officer.locator('article', { hasText: reference }).getByRole('button', { name: 'Terugbellen met beeld' });
+  await videoButton.waitFor({ timeout: 10000 });
+  await videoButton.focus();
+  await officer.keyboard.press('Enter');
+  const link = officer.getByLabel('Uitnodigingslink');
+  await link.waitFor({ timeout: 15000 });
+  invitationUrl = await link.inputValue();
+  assert(new RegExp(`^${site}/demo/#invite=[A-Za-z0-9_-]{43}$`).test(invitationUrl), invitationUrl);
+  officerCall = await officer.evaluate(() => window.__call);
+  assert(officerCall && officerCall.room > 0 && officerCall.janus_token && officerCall.pin, JSON.stringify(officerCall));
+  // The screen reader hears that the call is ready.
+  await officer.waitForFunction(() => /kamer/.test(document.getElementById('status').textContent), null, { timeout: 5000 });
+  await officer.screenshot({ path: join(shotDir, 'console-invitation.png'), fullPage: true });
+});
+
+test('console_has_no_axe_violations_logged_out_and_with_a_queue', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  const check = async (what) => {
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(() => window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    const v = result.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    assertEq(v.join('\n'), '', `${what}: `);
+  };
+  await page.goto(`${site}/console/`);
+  await check('login');
+  await page.fill('#username', 'noord-axe');
+  await page.fill('#password', PASSWORD);
+  await page.press('#password', 'Enter');
+  await page.locator('article').first().waitFor({ timeout: 10000 });
+  await check('queue');
+  await page.click('#lang');
+  assertEq(await page.locator('#queue-title').textContent(), 'Callback requests');
+  assertEq(await page.evaluate(() => document.documentElement.lang), 'en');
+  await ctx.close();
+});
+
+const citizenCtx = await browser.newContext();
+const citizen = await citizenCtx.newPage();
+
+test('citizen_redeems_the_invitation_and_both_join_the_same_janus_room', async () => {
+  // The widget (issue 7) reads #invite= itself on /demo/; this test
+  // redeems the way it does, from a same-origin page without the widget.
+  await citizen.goto(`${site}/console/`);
+  const r = await citizen.evaluate(async (token) => {
+    const res = await fetch('/api/v1/invitations/redeem', { method: 'POST',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+    return { status: res.status, json: await res.json() };
+  }, invitationUrl.split('#invite=')[1]);
+  assertEq(r.status, 200, JSON.stringify(r.json));
+  citizenCall = r.json;
+  assertEq(citizenCall.room, officerCall.room);
+  assertEq(citizenCall.invitation_secret, officerCall.invitation_secret);
+  assertEq(citizenCall.officer.display_name, 'Wijkagent Jansen');
+  assert(citizenCall.participant_id !== officerCall.participant_id);
+  const a = await joinRoom(officer, officerCall, 'officer');
+  const b = await joinRoom(citizen, citizenCall, 'citizen');
+  assertEq(a.videoroom, 'joined', JSON.stringify(a));
+  assertEq(b.videoroom, 'joined', JSON.stringify(b));
+  assertEq(a.room, b.room);
+  // Without the PIN the room refuses to be joined.
+  const noPin = await joinRoom(citizen, { ...citizenCall, pin: 'wrong' }, 'intruder');
+  assert(noPin.error_code, `joined without PIN: ${JSON.stringify(noPin)}`);
+});
+
+test('a_reused_invitation_link_gets_a_clear_refusal', async () => {
+  const r = await citizen.evaluate(async (token) => {
+    const res = await fetch('/api/v1/invitations/redeem', { method: 'POST',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
+    return { status: res.status, json: await res.json() };
+  }, invitationUrl.split('#invite=')[1]);
+  assertEq(r.status, 410);
+  assertEq(r.json.error.code, 'invitation_used');
+  assert(/politie\.nl/.test(r.json.error.message.nl) && /politie\.nl/.test(r.json.error.message.en));
+});
+
+test('closing_the_request_destroys_its_janus_room', async () => {
+  const card = officer.locator('article', { hasText: reference });
+  await card.getByRole('button', { name: 'Afronden' }).focus();
+  await officer.keyboard.press('Enter');
+  await card.waitFor({ state: 'detached', timeout: 10000 });
+  const again = await joinRoom(citizen, citizenCall, 'late');
+  assert(again.error_code, `room still joinable after close: ${JSON.stringify(again)}`);
+});
+
+test('stopping_run_sh_stops_the_contact_service', async () => {
+  await browser.close();
+  system.kill('SIGTERM');
+  const { code } = await exited;
+  assertEq(code, 0, output);
+  const closed = await new Promise((resolve) => {
+    const s = createServer().once('error', () => resolve(false)).listen(contactPort, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
+  assert(closed, 'contact port released');
+  const log = readFileSync(join(runDir, 'contact.log'), 'utf8');
+  assert(!/Anna|612345678|Overlast/.test(log), 'no personal data in the log');
+});
+
+try {
+  await run();
+} finally {
+  if (system.exitCode === null) system.kill('SIGTERM');
+  await browser.close().catch(() => {});
+}

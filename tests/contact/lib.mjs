@@ -1,0 +1,110 @@
+// Shared set-up for the contact-service tests: start the service (the ASan
+// build by default) on a free loopback port with its own database, add
+// officers with the account tool, call the API, and a fake Janus HTTP
+// transport that checks the service's signed tokens and admin key.
+import { spawn, execFileSync } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer } from 'node:http';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const buildDir = resolve(root, process.env.BB_BUILD ?? 'build');
+export const asanBin = join(buildDir, 'contact', 'asan', 'beeldbel-contact');
+export const optBin = join(buildDir, 'bin', 'beeldbel-contact');
+export const officerBin = join(buildDir, 'bin', 'beeldbel-officer');
+
+/** Starts the service; resolves when it listens. */
+export function startContact({ db, env = {}, bin = asanBin }) {
+  return new Promise((resolveStart, reject) => {
+    const proc = spawn(bin, ['--db', db], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:halt_on_error=1', BB_CONTACT_PORT: '0', ...env },
+    });
+    let out = '', err = '';
+    const exited = new Promise((r) => proc.on('exit', (code, sig) => r({ code, sig })));
+    const timer = setTimeout(() => { proc.kill('SIGKILL'); reject(new Error(`contact did not start:\n${err}`)); }, 15000);
+    proc.stderr.on('data', (d) => { err += d; });
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolveStart({
+          proc, port: Number(m[1]), base: `http://127.0.0.1:${m[1]}`, exited,
+          stderr: () => err,
+          async stop() { proc.kill('SIGTERM'); return exited; },
+          async kill9() { proc.kill('SIGKILL'); return exited; },
+        });
+      }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`contact exited ${code}:\n${err}`)); });
+  });
+}
+
+export function addOfficer(db, user, { name, team = 'Team Groningen', neighbourhoods, password }) {
+  execFileSync(officerBin, ['--db', db, 'add', user, '--name', name, '--team', team,
+    '--neighbourhoods', neighbourhoods, '--iterations', '10000'], { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
+/** One API call. body: object (sent as JSON) or string/Buffer (sent raw). */
+export async function api(base, method, path, { body, headers = {}, cookie, csrf, xff } = {}) {
+  const h = { ...headers };
+  let data;
+  if (body !== undefined) {
+    data = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    if (!('Content-Type' in h)) h['Content-Type'] = 'application/json';
+  }
+  if (cookie) h.Cookie = cookie;
+  if (csrf) h['X-CSRF-Token'] = csrf;
+  if (xff) h['X-Forwarded-For'] = xff;
+  const res = await fetch(base + path, { method, headers: h, body: data });
+  const text = await res.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, json, text, headers: res.headers };
+}
+
+/** Checks a Janus signed token like Janus does. */
+export function janusTokenValid(token, secret) {
+  const i = token.lastIndexOf(':');
+  if (i < 0) return false;
+  const data = token.slice(0, i), sig = Buffer.from(token.slice(i + 1), 'base64');
+  const want = createHmac('sha1', secret).update(data).digest();
+  const [expiry, realm, plugins] = data.split(',');
+  return sig.length === want.length && timingSafeEqual(sig, want) && realm === 'janus' &&
+    plugins === 'janus.plugin.videoroom' && Number(expiry) > Date.now() / 1000;
+}
+
+/** A fake Janus HTTP transport: session, attach, VideoRoom create, destroy. */
+export function fakeJanus(secret, adminKey) {
+  const rooms = new Map(), destroyed = [];
+  let nextId = 1000;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => { body += d; });
+    req.on('end', () => {
+      const m = JSON.parse(body);
+      const reply = (o) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ transaction: m.transaction, ...o })); };
+      if (!janusTokenValid(m.token ?? '', secret)) return reply({ janus: 'error', error: { code: 403, reason: 'Unauthorized' } });
+      if (m.janus === 'create' || m.janus === 'attach') return reply({ janus: 'success', data: { id: nextId++ } });
+      if (m.janus === 'destroy') return reply({ janus: 'success' });
+      if (m.janus === 'message' && m.body?.request === 'create') {
+        if (m.body.admin_key !== adminKey) return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', error_code: 403, error: 'Unauthorized' } } });
+        rooms.set(m.body.room, m.body);
+        return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'created', room: m.body.room } } });
+      }
+      if (m.janus === 'message' && m.body?.request === 'destroy') {
+        const room = rooms.get(m.body.room);
+        if (!room || room.secret !== m.body.secret) return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', error_code: 403, error: 'Unauthorized' } } });
+        rooms.delete(m.body.room);
+        destroyed.push(m.body.room);
+        return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'destroyed', room: m.body.room } } });
+      }
+      reply({ janus: 'error', error: { code: 400, reason: 'unexpected' } });
+    });
+  });
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({
+    url: `http://127.0.0.1:${server.address().port}/janus`, rooms, destroyed, close: () => server.close(),
+  })));
+}

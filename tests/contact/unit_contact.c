@@ -1,0 +1,398 @@
+/*
+ * Contact service building blocks, natively under ASan+UBSan: the request
+ * parser, phone numbers and postcodes, PBKDF2 and Janus tokens against
+ * independent reference values, rate limits, and the SQLite store
+ * (retention, single-use invitations, claims).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bb_test.h"
+#include "beeldbel/contact.h"
+#include "beeldbel/error.h"
+#include "store.h"
+
+#define DAY 86400
+static const int64_t TODAY = 20787; /* 2026-11-30 */
+
+static int parse_req(const char *json, bb_callback_request *r, bb_contact_err *e)
+{
+    return bb_contact_parse_request((const uint8_t *)json, strlen(json), TODAY, r, e, NULL);
+}
+
+static const char *err_of(const char *json)
+{
+    static bb_callback_request r;
+    bb_contact_err e = {0};
+    return parse_req(json, &r, &e) == BB_OK ? "ok" : e.code;
+}
+
+#define BASE "\"name\":\"Anna de Vries\",\"phone\":\"06 12345678\",\"topic\":\"Overlast\",\"preference\":\"video\""
+
+TEST(days_from_civil_matches_known_dates)
+{
+    CHECK_EQ_INT(bb_days_from_civil(1970, 1, 1), 0);
+    CHECK_EQ_INT(bb_days_from_civil(2026, 11, 30), TODAY);
+    CHECK_EQ_INT(bb_days_from_civil(2024, 2, 29), 19782);
+    CHECK_EQ_INT(bb_days_from_civil(2025, 2, 29), -1);
+    CHECK_EQ_INT(bb_days_from_civil(2026, 13, 1), -1);
+}
+
+TEST(valid_request_is_parsed_and_phone_normalised)
+{
+    bb_callback_request r;
+    bb_contact_err e = {0};
+    CHECK_OK(parse_req("{" BASE ",\"email\":\"anna@example.nl\",\"neighbourhood\":\"groningen-noord\","
+                       "\"window\":\"afternoon\",\"date\":\"2026-12-01\",\"needs\":[\"captions\","
+                       "\"sign_language\"],\"lang\":\"en\"}",
+                       &r, &e));
+    CHECK(!strcmp(r.name, "Anna de Vries"));
+    CHECK(!strcmp(r.phone, "+31612345678"));
+    CHECK(!strcmp(r.email, "anna@example.nl"));
+    CHECK(!strcmp(r.neighbourhood, "groningen-noord"));
+    CHECK(!strcmp(r.window, "afternoon"));
+    CHECK_EQ_INT(r.needs, BB_NEED_CAPTIONS | BB_NEED_SIGN_LANGUAGE);
+    CHECK(!strcmp(r.lang, "en"));
+}
+
+TEST(postcode_maps_to_pilot_neighbourhood)
+{
+    bb_callback_request r;
+    bb_contact_err e = {0};
+    CHECK_OK(parse_req("{" BASE ",\"postcode\":\"9722 ab\"}", &r, &e));
+    CHECK(!strcmp(r.neighbourhood, "groningen-zuid"));
+    CHECK(!strcmp(r.window, "any"));
+    CHECK(!strcmp(r.lang, "nl"));
+    CHECK(!strcmp(err_of("{" BASE ",\"postcode\":\"1012 AB\"}"), "neighbourhood_not_served"));
+    CHECK(!strcmp(err_of("{" BASE ",\"postcode\":\"97221AB\"}"), "invalid_postcode"));
+    CHECK(!strcmp(err_of("{" BASE ",\"postcode\":\"9722 SS\"}"), "invalid_postcode"));
+    CHECK(!strcmp(err_of("{" BASE ",\"postcode\":\"9722 AB\",\"neighbourhood\":\"groningen-zuid\"}"),
+                  "location_conflict"));
+}
+
+TEST(parser_refuses_hostile_and_malformed_bodies)
+{
+#define NB ",\"neighbourhood\":\"groningen-noord\""
+    CHECK(!strcmp(err_of("{" BASE NB ",\"admin\":true}"), "unknown_field"));
+    CHECK(!strcmp(err_of("{" BASE NB ",\"name\":\"Bob\"}"), "duplicate_field"));
+    CHECK(!strcmp(err_of("[1,2]"), "not_object"));
+    CHECK(!strcmp(err_of("{\"name\":"), "not_json"));
+    CHECK(!strcmp(err_of("{" BASE NB "} trailing"), "not_json"));
+    CHECK(!strcmp(err_of("{\"phone\":\"0612345678\"}"), "missing_field"));
+    CHECK(!strcmp(err_of("{\"name\":42,\"phone\":\"0612345678\"}"), "wrong_type"));
+    CHECK(!strcmp(err_of("{" BASE ",\"neighbourhood\":\"amsterdam\"}"), "invalid_neighbourhood"));
+    CHECK(!strcmp(err_of("{" BASE NB ",\"needs\":[\"captions\",\"captions\"]}"), "invalid_needs"));
+    CHECK(!strcmp(err_of("{" BASE NB ",\"needs\":\"captions\"}"), "wrong_type"));
+    CHECK(!strcmp(err_of("{" BASE NB ",\"date\":\"2026-12-31\"}"), "invalid_date")); /* > 14 days */
+    CHECK(!strcmp(err_of("{" BASE NB ",\"date\":\"2026-11-29\"}"), "invalid_date")); /* past */
+    CHECK(!strcmp(err_of("{" BASE NB ",\"email\":\"a@b\"}"), "invalid_email"));
+    CHECK(!strcmp(err_of("{" BASE NB ",\"email\":\"x@y.nl>\\r\\nBcc: z@q.nl\"}"), "invalid_email"));
+    CHECK(!strcmp(err_of("{\"name\":\"<script>alert(1)</script>\",\"phone\":\"0612345678\"" NB
+                         ",\"topic\":\"x\",\"preference\":\"video\"}"),
+                  "invalid_name"));
+    CHECK(!strcmp(err_of("{\"name\":\"A\\u0000B\",\"phone\":\"0612345678\"" NB
+                         ",\"topic\":\"x\",\"preference\":\"video\"}"),
+                  "not_json")); /* NUL would cut the name short: refused */
+    CHECK(!strcmp(err_of("{\"name\":\"A\\\\u0000B\",\"phone\":\"0612345678\"" NB
+                         ",\"topic\":\"x\",\"preference\":\"video\"}"),
+                  "ok")); /* an escaped backslash, then plain text "u0000B" */
+    CHECK(!strcmp(err_of("{\"name\":\"   \",\"phone\":\"0612345678\"" NB
+                         ",\"topic\":\"x\",\"preference\":\"video\"}"),
+                  "invalid_name"));
+    CHECK(!strcmp(err_of("{\"name\":\"A\",\"phone\":\"0612345678\"" NB
+                         ",\"topic\":\"x\",\"preference\":\"fax\"}"),
+                  "invalid_preference"));
+    /* Invalid UTF-8 (a lone continuation byte, an overlong slash). */
+    CHECK(!strcmp(err_of("{\"name\":\"A\x80\",\"phone\":\"0612345678\"" NB
+                         ",\"topic\":\"x\",\"preference\":\"video\"}"),
+                  "invalid_name"));
+    CHECK(!strcmp(err_of("{\"name\":\"A\xc0\xaf\",\"phone\":\"0612345678\"" NB
+                         ",\"topic\":\"x\",\"preference\":\"video\"}"),
+                  "invalid_name"));
+    /* SQL in the topic is just text: accepted, stored through bound parameters. */
+    CHECK(!strcmp(err_of("{\"name\":\"Anna\",\"phone\":\"0612345678\"" NB
+                         ",\"topic\":\"'); DROP TABLE requests;--\",\"preference\":\"phone\"}"),
+                  "ok"));
+    /* A name of 100 characters in Dutch letters is fine, 101 is not. */
+    char big[700];
+    strcpy(big, "{\"name\":\"");
+    for (int i = 0; i < 100; i++)
+        strcat(big, "\xc3\xa9"); /* é */
+    strcat(big, "\",\"phone\":\"0612345678\"" NB ",\"topic\":\"x\",\"preference\":\"video\"}");
+    CHECK(!strcmp(err_of(big), "ok"));
+    memmove(big + 11, big + 9, strlen(big + 9) + 1); /* one more é */
+    big[9] = '\xc3';
+    big[10] = '\xa9';
+    CHECK(!strcmp(err_of(big), "invalid_name"));
+    CHECK(!strcmp(err_of("{}"), "missing_field"));
+#undef NB
+}
+
+TEST(phone_numbers_normalise_to_e164)
+{
+    char out[17];
+    static const char *const ok[][2] = {
+        {"06 12345678", "+31612345678"},  {"06-12345678", "+31612345678"},
+        {"+31 6 1234 5678", "+31612345678"}, {"+31 (0)6 1234 5678", "+31612345678"},
+        {"0031612345678", "+31612345678"}, {"050 123 4567", "+31501234567"},
+        {"(050) 1234567", "+31501234567"}, {"+32 470 12 34 56", "+32470123456"},
+        {"+44 20 7946 0958", "+442079460958"},
+    };
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        CHECK_OK(bb_phone_normalise(ok[i][0], out));
+        CHECK(!strcmp(out, ok[i][1]));
+    }
+    static const char *const bad[] = {"", "12345", "0612345", "061234567890", "06 1234567a",
+                                      "+31 0612345678", "0900 1234567", "+31 900 123 456",
+                                      "06+12345678", "+(0)12345678", "0612345678; DROP",
+                                      "+1234567890123456", "+0123456789"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        CHECK_EQ_INT(bb_phone_normalise(bad[i], out), BB_E_PARSE);
+}
+
+TEST(lookup_and_redeem_and_action_parsers)
+{
+    bb_request_lookup q;
+    bb_contact_err e = {0};
+    const char *j = "{\"reference\":\"bb-7k3m-q9xz\",\"phone\":\"+31612345678\"}";
+    CHECK_OK(bb_contact_parse_lookup((const uint8_t *)j, strlen(j), &q, &e, NULL));
+    CHECK(!strcmp(q.reference, "BB-7K3M-Q9XZ"));
+    j = "{\"reference\":\"BB-7K3M-Q9XI\",\"phone\":\"+31612345678\"}"; /* I is not in the alphabet */
+    CHECK_EQ_INT(bb_contact_parse_lookup((const uint8_t *)j, strlen(j), &q, &e, NULL), BB_E_PROTO);
+    CHECK(!strcmp(e.code, "invalid_reference"));
+    char tok[44];
+    j = "{\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"}";
+    CHECK_EQ_INT(bb_contact_parse_redeem((const uint8_t *)j, strlen(j), tok, &e, NULL), BB_E_PROTO);
+    CHECK(!strcmp(e.code, "invalid_token"));
+    j = "{\"token\":\"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP-\"}";
+    CHECK_OK(bb_contact_parse_redeem((const uint8_t *)j, strlen(j), tok, &e, NULL));
+    bb_officer_action *a = malloc(sizeof(*a));
+    CHECK(a);
+    CHECK_OK(bb_contact_parse_action(BB_ACTION_EMPTY, (const uint8_t *)"", 0, a, &e, NULL));
+    CHECK_OK(bb_contact_parse_action(BB_ACTION_EMPTY, (const uint8_t *)"{}", 2, a, &e, NULL));
+    j = "{\"outcome\":\"reached\",\"note\":\"Teruggebeld\"}";
+    CHECK_OK(bb_contact_parse_action(BB_ACTION_PHONE, (const uint8_t *)j, strlen(j), a, &e, NULL));
+    CHECK(!strcmp(a->outcome, "reached") && !strcmp(a->note, "Teruggebeld"));
+    j = "{\"outcome\":\"arrested\"}";
+    int rc = bb_contact_parse_action(BB_ACTION_PHONE, (const uint8_t *)j, strlen(j), a, &e, NULL);
+    free(a);
+    CHECK_EQ_INT(rc, BB_E_PROTO);
+    CHECK(!strcmp(e.code, "invalid_outcome"));
+}
+
+TEST(rejections_are_counted_by_reason)
+{
+    bb_contact_stats st = {0};
+    bb_callback_request r;
+    bb_contact_err e;
+    bb_contact_parse_request((const uint8_t *)"nope", 4, TODAY, &r, &e, &st);
+    bb_contact_parse_request((const uint8_t *)"{\"x\":1}", 7, TODAY, &r, &e, &st);
+    bb_contact_parse_request((const uint8_t *)"{\"x\":1}", 7, TODAY, &r, &e, &st);
+    CHECK_EQ_INT(st.rejected[0], 1);
+    CHECK(!strcmp(bb_contact_reason_name(2), "unknown_field"));
+    CHECK_EQ_INT(st.rejected[2], 2);
+    CHECK_EQ_INT(st.accepted, 0);
+    CHECK(bb_contact_reason_name(BB_CONTACT_REASONS) == NULL);
+    CHECK(strstr(bb_contact_msg_nl("invalid_phone"), "telefoonnummer"));
+    CHECK(strstr(bb_contact_msg_en("invalid_phone"), "phone number"));
+}
+
+static void hex(const uint8_t *b, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + 2 * i, 3, "%02x", b[i]);
+}
+
+TEST(pbkdf2_sha256_matches_rfc7914_vectors)
+{
+    uint8_t dk[64];
+    char h[129];
+    CHECK_OK(bb_pbkdf2_sha256((const uint8_t *)"passwd", 6, (const uint8_t *)"salt", 4, 1, dk, 64));
+    hex(dk, 64, h);
+    CHECK(!strcmp(h, "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc"
+                     "49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783"));
+    CHECK_OK(bb_pbkdf2_sha256((const uint8_t *)"Password", 8, (const uint8_t *)"NaCl", 4, 80000, dk, 32));
+    hex(dk, 32, h);
+    CHECK(!strcmp(h, "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56"));
+    CHECK_EQ_INT(bb_pbkdf2_sha256((const uint8_t *)"x", 1, (const uint8_t *)"s", 1, 0, dk, 32), BB_E_ARG);
+}
+
+TEST(janus_token_is_hmac_sha1_in_janus_format)
+{
+    char t[128];
+    /* Reference values from Python's hmac + hashlib. */
+    CHECK_OK(bb_janus_token("topsecret", 1800000000, t, sizeof(t)));
+    CHECK(!strcmp(t, "1800000000,janus,janus.plugin.videoroom:DgpuViTYt5v8QiNBkzIQ6ON7qlk="));
+    char longkey[101];
+    memset(longkey, 'k', 100);
+    longkey[100] = 0;
+    CHECK_OK(bb_janus_token(longkey, 1800000000, t, sizeof(t)));
+    CHECK(!strcmp(t, "1800000000,janus,janus.plugin.videoroom:fbmmahmhnv7TQJZLOH8h9lRhgKY="));
+    CHECK_EQ_INT(bb_janus_token("", 1800000000, t, sizeof(t)), BB_E_ARG);
+}
+
+TEST(reference_and_b64url_encodings)
+{
+    char ref[13], b[8];
+    const uint8_t zero[5] = {0}, ones[5] = {0xff, 0xff, 0xff, 0xff, 0xff};
+    bb_reference_from_bytes(zero, ref);
+    CHECK(!strcmp(ref, "BB-0000-0000"));
+    bb_reference_from_bytes(ones, ref);
+    CHECK(!strcmp(ref, "BB-ZZZZ-ZZZZ"));
+    bb_b64url((const uint8_t *)"\xfb\xff", 2, b);
+    CHECK(!strcmp(b, "-_8"));
+    CHECK(bb_ct_streq("abc", "abc") && !bb_ct_streq("abc", "abd") && !bb_ct_streq("abc", "ab"));
+}
+
+TEST(rate_limit_allows_burst_then_refills)
+{
+    bb_ratelimit *rl = bb_ratelimit_new(64, 3, 3000000); /* 3 per 3 s */
+    CHECK(rl);
+    uint64_t t = 1000000;
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ_INT(bb_ratelimit_take(rl, "10.0.0.1", t), 0);
+    unsigned wait = bb_ratelimit_take(rl, "10.0.0.1", t);
+    CHECK_EQ_INT(bb_ratelimit_take(rl, "10.0.0.2", t), 0); /* other keys unaffected */
+    CHECK_EQ_INT(bb_ratelimit_take(rl, "10.0.0.1", t + 1000000), 0); /* one token back */
+    bb_ratelimit_free(rl);
+    CHECK_EQ_INT(wait, 2); /* 1 s to refill, rounded up plus one */
+}
+
+TEST(rate_limit_memory_is_bounded_under_key_flood)
+{
+    bb_ratelimit *rl = bb_ratelimit_new(16, 1, 60000000);
+    CHECK(rl);
+    char k[32];
+    for (int i = 0; i < 10000; i++) {
+        snprintf(k, sizeof(k), "flood-%d", i);
+        bb_ratelimit_take(rl, k, (uint64_t)i);
+    }
+    /* The table did not grow (ASan would see an overflow) and still limits. */
+    CHECK_EQ_INT(bb_ratelimit_take(rl, "victim", 20000), 0);
+    CHECK(bb_ratelimit_take(rl, "victim", 20001) > 0);
+    bb_ratelimit_free(rl);
+}
+
+/* ---- store --------------------------------------------------------------------------- */
+
+static bb_callback_request sample(const char *phone)
+{
+    bb_callback_request r;
+    memset(&r, 0, sizeof(r));
+    strcpy(r.name, "Anna");
+    strcpy(r.phone, phone);
+    strcpy(r.neighbourhood, "groningen-noord");
+    strcpy(r.topic, "Fietsendiefstal");
+    strcpy(r.preference, "video");
+    strcpy(r.window, "any");
+    strcpy(r.lang, "nl");
+    return r;
+}
+
+static int64_t add(bb_store *s, const char *ref, int64_t now)
+{
+    bb_callback_request r = sample("+31612345678");
+    int64_t id = 0;
+    if (bb_store_create_request(s, &r, ref, now, &id) != BB_OK)
+        return -1;
+    return id;
+}
+
+static void count_row(void *ctx, const bb_stored_request *r)
+{
+    (void)r;
+    (*(int *)ctx)++;
+}
+
+TEST(retention_deletes_old_closed_requests_and_nothing_else)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    const int64_t t0 = 1800000000, retention = 30 * DAY;
+    int64_t old_done = add(s, "BB-0000-0001", t0);
+    int64_t recent_done = add(s, "BB-0000-0002", t0);
+    int64_t old_open = add(s, "BB-0000-0003", t0);
+    int64_t old_claimed = add(s, "BB-0000-0004", t0);
+    CHECK(old_done > 0 && recent_done > 0 && old_open > 0 && old_claimed > 0);
+    CHECK_OK(bb_store_set_status(s, old_done, "done", "reached", t0 + DAY));
+    CHECK_OK(bb_store_set_status(s, recent_done, "done", "reached", t0 + 20 * DAY));
+    CHECK_OK(bb_store_claim(s, old_claimed, 1, t0 + DAY));
+    int deleted = -1;
+    /* 31 days after t0 + 1 day: only old_done is past retention... not yet. */
+    CHECK_OK(bb_store_purge(s, t0 + DAY + retention, retention, &deleted));
+    CHECK_EQ_INT(deleted, 0); /* exactly at the limit: kept */
+    CHECK_OK(bb_store_purge(s, t0 + DAY + retention + 1, retention, &deleted));
+    CHECK_EQ_INT(deleted, 1);
+    bb_stored_request *r = malloc(sizeof(*r));
+    CHECK(r);
+    int gone = bb_store_get(s, old_done, r);
+    int kept1 = bb_store_get(s, recent_done, r);
+    int kept2 = bb_store_get(s, old_open, r);
+    int kept3 = bb_store_get(s, old_claimed, r);
+    free(r);
+    bb_store_close(s);
+    CHECK_EQ_INT(gone, BB_E_AGAIN);
+    CHECK_OK(kept1);
+    CHECK_OK(kept2);
+    CHECK_OK(kept3);
+}
+
+TEST(store_claim_is_exclusive_and_queue_is_per_neighbourhood)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    int64_t a = add(s, "BB-0000-000A", 100);
+    bb_callback_request zuid = sample("+31612345679");
+    strcpy(zuid.neighbourhood, "groningen-zuid");
+    int64_t b;
+    CHECK_OK(bb_store_create_request(s, &zuid, "BB-0000-000B", 50, &b));
+    CHECK_EQ_INT(bb_store_create_request(s, &zuid, "BB-0000-000B", 50, &b), BB_E_STATE); /* taken */
+    CHECK_OK(bb_store_claim(s, a, 1, 200));
+    CHECK_EQ_INT(bb_store_claim(s, a, 2, 201), BB_E_STATE);
+    int n = 0;
+    CHECK_OK(bb_store_queue(s, "groningen-noord", count_row, &n));
+    CHECK_EQ_INT(n, 1);
+    n = 0;
+    CHECK_OK(bb_store_queue(s, "groningen-noord,groningen-zuid", count_row, &n));
+    CHECK_EQ_INT(n, 2);
+    n = 0;
+    CHECK_OK(bb_store_queue(s, "groningen", count_row, &n)); /* no prefix matches */
+    CHECK_EQ_INT(n, 0);
+    int cnt = 0;
+    CHECK_OK(bb_store_count_recent_for_phone(s, "+31612345678", 0, &cnt));
+    CHECK_EQ_INT(cnt, 1);
+    bb_store_close(s);
+}
+
+TEST(invitation_is_single_use_and_expires)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    int64_t id = add(s, "BB-0000-0INV", 100);
+    bb_invitation inv = {.request_id = id, .officer_id = 1, .room = 1234, .expires_at = 1000};
+    strcpy(inv.pin, "pin");
+    strcpy(inv.participant_id, "citizen-1");
+    strcpy(inv.invitation_secret, "secret");
+    CHECK_OK(bb_store_invitation_create(s, "hash-a", &inv));
+    bb_invitation out;
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-unknown", 500, &out), BB_E_AGAIN);
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 500, &out));
+    CHECK_EQ_INT(out.room, 1234);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-a", 501, &out), BB_E_STATE);
+    CHECK(out.used_at == 500);
+    CHECK_OK(bb_store_invitation_create(s, "hash-b", &inv));
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 1000, &out), BB_E_STATE); /* expired */
+    CHECK(out.used_at == 0);
+    /* A new link retires the older unused one. */
+    CHECK_OK(bb_store_invitation_create(s, "hash-x", &inv));
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 900, &out), BB_E_AGAIN);
+    /* Closing the request retires its unused link too. */
+    CHECK_OK(bb_store_invitation_create(s, "hash-d", &inv));
+    CHECK_OK(bb_store_set_status(s, id, "done", "reached", 950));
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-d", 960, &out), BB_E_AGAIN);
+    CHECK_OK(bb_store_invitation_create(s, "hash-c", &inv));
+    /* Cancel deletes the request and its invitations. */
+    CHECK_OK(bb_store_delete_request(s, id));
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, &out), BB_E_AGAIN);
+    bb_store_close(s);
+}

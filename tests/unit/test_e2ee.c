@@ -1,0 +1,522 @@
+/*
+ * Key agreement for 2-5 participants through an SFU that may misbehave:
+ * the SFU is simulated as a loop that carries every handshake message to
+ * everyone else and can drop, alter or substitute messages on the way.
+ */
+#include <stdlib.h>
+
+#include "beeldbel/e2ee.h"
+#include "beeldbel/error.h"
+#include "beeldbel/identity.h"
+#include "../common/bb_test.h"
+#include "../common/police_ca.h"
+
+#define NOW_US ((uint64_t)PCA_NOW * 1000000u)
+#define ROOM "groningen-noord-4711"
+
+static police_ca ca, rogue_ca;
+static police_officer jan, piet, expired, revoked, rogue;
+static bb_trust *trust;
+static int fixture_rc = -1;
+static const uint8_t invite[24] = "one-time-invite-secret!";
+
+static int fixture(void)
+{
+    if (fixture_rc != -1)
+        return fixture_rc;
+    static char crl[BB_CA_PEM_MAX];
+    uint64_t revoked_serials[] = {3004};
+    int rc = pca_init(&ca, 11, "Politie Demo Root CA");
+    if (!rc) rc = pca_officer(&ca, &jan, "Jan de Vries", 3001, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &piet, "Piet Jansen", 3002, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &expired, "Jan de Vries", 3003, -30, -2);
+    if (!rc) rc = pca_officer(&ca, &revoked, "Jan de Vries", 3004, -1, 12);
+    if (!rc) rc = pca_init(&rogue_ca, 12, "Politie Root CA");
+    if (!rc) rc = pca_officer(&rogue_ca, &rogue, "Jan de Vries", 3001, -1, 12);
+    if (!rc) rc = bb_trust_new(&trust, (const uint8_t *)ca.root_cert, strlen(ca.root_cert));
+    if (!rc) rc = bb_ca_make_crl(ca.root_key, ca.root_cert, revoked_serials, 1, PCA_NOW - 60,
+                                 PCA_NOW + 86400, crl, sizeof(crl), bb_rng_seeded, &ca.rng);
+    if (!rc) rc = bb_trust_set_crl(trust, (const uint8_t *)crl, strlen(crl));
+    fixture_rc = rc;
+    return rc;
+}
+
+#define MAXP 7
+typedef struct party {
+    bb_e2ee *e;
+    bb_seeded_rng rng;
+    int present;
+} party;
+
+static party P[MAXP];
+
+/* The SFU: gets each message (from, to) and may change it; returns 0 to drop. */
+typedef int (*sfu_fn)(int from, int to, uint8_t *msg, size_t *len);
+static int honest(int from, int to, uint8_t *msg, size_t *len)
+{
+    (void)from; (void)to; (void)msg; (void)len;
+    return 1;
+}
+
+static void reset(void)
+{
+    for (int i = 0; i < MAXP; i++) {
+        bb_e2ee_free(P[i].e);
+        memset(&P[i], 0, sizeof(P[i]));
+    }
+}
+
+static int join(int i, bb_role role, const police_officer *o, const uint8_t *secret,
+                const char *room, const char *expect)
+{
+    bb_e2ee_config c;
+    memset(&c, 0, sizeof(c));
+    bb_seeded_rng_init(&P[i].rng, 100 + (uint64_t)i);
+    c.room = room ? room : ROOM;
+    c.self_id = (uint16_t)(i + 1);
+    c.role = role;
+    c.trust = trust;
+    c.expected_officer = expect;
+    if (secret) {
+        c.invite_secret = secret;
+        c.invite_len = sizeof(invite);
+    }
+    if (o) {
+        c.cert = (const uint8_t *)o->cert;
+        c.cert_len = strlen(o->cert);
+        c.key = (const uint8_t *)o->key;
+        c.key_len = strlen(o->key);
+    }
+    c.rng = bb_rng_seeded;
+    c.rng_ctx = &P[i].rng;
+    P[i].present = 1;
+    return bb_e2ee_new(&P[i].e, &c);
+}
+
+/* Carries messages until nobody has anything to send. */
+static int run_sfu(sfu_fn sfu)
+{
+    uint8_t msg[BB_E2EE_MAX_MSG], copy[BB_E2EE_MAX_MSG];
+    size_t n;
+    for (int round = 0; round < 50; round++) {
+        int moved = 0;
+        for (int i = 0; i < MAXP; i++) {
+            while (P[i].present && bb_e2ee_poll(P[i].e, msg, sizeof(msg), &n) == BB_OK) {
+                moved = 1;
+                for (int j = 0; j < MAXP; j++) {
+                    if (j == i || !P[j].present)
+                        continue;
+                    size_t m = n;
+                    memcpy(copy, msg, n);
+                    if (sfu(i, j, copy, &m))
+                        bb_e2ee_receive(P[j].e, copy, m, NOW_US);
+                }
+            }
+        }
+        if (!moved)
+            return BB_OK;
+    }
+    return BB_E_STATE;
+}
+
+/* Seals text at a and opens it at b; returns what b's unprotect returned. */
+static int say(int a, int b, const char *text)
+{
+    uint8_t ct[256], pt[256];
+    size_t n, m;
+    uint16_t from = 0;
+    int rc = bb_e2ee_protect(P[a].e, NULL, 0, (const uint8_t *)text, strlen(text), ct, sizeof(ct), &n);
+    if (rc)
+        return rc;
+    rc = bb_e2ee_unprotect(P[b].e, NULL, 0, ct, n, pt, sizeof(pt), &m, &from);
+    if (rc)
+        return rc;
+    return m == strlen(text) && memcmp(pt, text, m) == 0 && from == a + 1 ? BB_OK : -100;
+}
+
+static int sas_equal(int a, int b)
+{
+    char x[8], y[8];
+    bb_e2ee_sas(P[a].e, x);
+    bb_e2ee_sas(P[b].e, y);
+    return strcmp(x, y) == 0;
+}
+
+TEST(e2ee_officer_and_citizen_agree_and_citizen_sees_verified_officer)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, "Jan de Vries"));
+    CHECK_OK(run_sfu(honest));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 1);
+    bb_e2ee_peer info;
+    CHECK_OK(bb_e2ee_peer_info(P[1].e, 0, &info));
+    CHECK_EQ_INT(info.role, BB_ROLE_OFFICER);
+    CHECK_EQ_INT(info.officer.status, BB_OFFICER_OK);
+    CHECK(strcmp(info.officer.name, "Jan de Vries") == 0);
+    CHECK(strcmp(info.officer.neighbourhood, "Groningen-Noord") == 0);
+    CHECK(info.has_key);
+    CHECK_OK(say(0, 1, "Goedemiddag, u spreekt met uw wijkagent."));
+    CHECK_OK(say(1, 0, "Dank u wel."));
+    CHECK(sas_equal(0, 1));
+    char sas[8];
+    CHECK_OK(bb_e2ee_sas(P[0].e, sas));
+    CHECK(strlen(sas) == 7 && sas[3] == ' ');
+    reset();
+}
+
+TEST(e2ee_replayed_or_tampered_media_is_rejected)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(honest));
+    uint8_t ct[64], pt[64];
+    size_t n, m;
+    CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"frame", 5, ct, sizeof(ct), &n));
+    CHECK_OK(bb_e2ee_unprotect(P[1].e, NULL, 0, ct, n, pt, sizeof(pt), &m, NULL));
+    CHECK_EQ_INT(bb_e2ee_unprotect(P[1].e, NULL, 0, ct, n, pt, sizeof(pt), &m, NULL), BB_E_PROTO);
+    CHECK_EQ_INT(bb_e2ee_sframe_stats(P[1].e)->rejected[BB_SFRAME_REJECT_REPLAY], 1);
+    CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"frame", 5, ct, sizeof(ct), &n));
+    ct[n - 1] ^= 0x80;
+    CHECK_EQ_INT(bb_e2ee_unprotect(P[1].e, NULL, 0, ct, n, pt, sizeof(pt), &m, NULL), BB_E_AUTH);
+    /* The SFU reflecting our own message back is not a message from us. */
+    CHECK_OK(bb_e2ee_protect(P[1].e, NULL, 0, (const uint8_t *)"echo", 4, ct, sizeof(ct), &n));
+    CHECK_EQ_INT(bb_e2ee_unprotect(P[1].e, NULL, 0, ct, n, pt, sizeof(pt), &m, NULL), BB_E_PROTO);
+    CHECK_EQ_INT(bb_e2ee_get_stats(P[1].e)->reflected, 1);
+    reset();
+}
+
+TEST(e2ee_join_rekeys_old_key_rejected_and_newcomer_cannot_read_the_past)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(honest));
+    uint8_t before[64], pt[64];
+    size_t bn, m;
+    CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"vooraf", 6, before, sizeof(before), &bn));
+    /* A sign-language interpreter joins (same invitation). */
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(honest));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 2);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[2].e), 2);
+    /* The newcomer cannot open what was sent before it came ... */
+    CHECK_EQ_INT(bb_e2ee_unprotect(P[2].e, NULL, 0, before, bn, pt, sizeof(pt), &m, NULL), BB_E_PROTO);
+    /* ... and the officer's pre-join key is gone everywhere (old key after rekey). */
+    CHECK_EQ_INT(bb_e2ee_unprotect(P[1].e, NULL, 0, before, bn, pt, sizeof(pt), &m, NULL), BB_E_PROTO);
+    CHECK(bb_e2ee_sframe_stats(P[1].e)->rejected[BB_SFRAME_REJECT_UNKNOWN_KID] == 1);
+    for (int a = 0; a < 3; a++)
+        for (int b = 0; b < 3; b++)
+            if (a != b)
+                CHECK_OK(say(a, b, "iedereen hoort iedereen"));
+    CHECK(sas_equal(0, 1) && sas_equal(1, 2));
+    CHECK(bb_e2ee_get_stats(P[0].e)->rekeys >= 2);
+    reset();
+}
+
+TEST(e2ee_removed_participant_cannot_read_what_follows)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(honest));
+    CHECK_OK(say(0, 2, "nog even"));
+    char sas3[8];
+    bb_e2ee_sas(P[0].e, sas3);
+    /* The interpreter leaves; the SFU still forwards it everything. */
+    CHECK_OK(bb_e2ee_remove_peer(P[0].e, 3, NOW_US));
+    CHECK_OK(bb_e2ee_remove_peer(P[1].e, 3, NOW_US));
+    P[2].present = 0;
+    CHECK_OK(run_sfu(honest));
+    uint8_t ct[64], pt[64];
+    size_t n, m;
+    CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"vertrouwelijk", 13, ct, sizeof(ct), &n));
+    CHECK_EQ_INT(bb_e2ee_unprotect(P[2].e, NULL, 0, ct, n, pt, sizeof(pt), &m, NULL), BB_E_PROTO);
+    CHECK_OK(bb_e2ee_unprotect(P[1].e, NULL, 0, ct, n, pt, sizeof(pt), &m, NULL));
+    CHECK_OK(say(1, 0, "alleen wij"));
+    /* The leaver's messages are no longer accepted either. */
+    CHECK_OK(bb_e2ee_protect(P[2].e, NULL, 0, (const uint8_t *)"hallo?", 6, ct, sizeof(ct), &n));
+    CHECK_EQ_INT(bb_e2ee_unprotect(P[0].e, NULL, 0, ct, n, pt, sizeof(pt), &m, NULL), BB_E_PROTO);
+    char sas2[8];
+    bb_e2ee_sas(P[0].e, sas2);
+    CHECK(strcmp(sas2, sas3) != 0 && sas_equal(0, 1));
+    reset();
+}
+
+static uint8_t saved_hello[BB_E2EE_MAX_MSG];
+static size_t saved_len;
+static int record_interpreter_hello(int from, int to, uint8_t *msg, size_t *len)
+{
+    bb_hs_msg m;
+    if (from == 2 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == BB_HS_HELLO) {
+        memcpy(saved_hello, msg, *len);
+        saved_len = *len;
+    }
+    return 1;
+}
+
+TEST(e2ee_sfu_cannot_bring_back_a_removed_participant)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(record_interpreter_hello));
+    CHECK(saved_len > 0);
+    CHECK_OK(bb_e2ee_remove_peer(P[0].e, 3, NOW_US));
+    CHECK_EQ_INT(bb_e2ee_receive(P[0].e, saved_hello, saved_len, NOW_US), BB_E_PROTO);
+    CHECK_EQ_INT(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_REPLAY], 1);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 0);
+    reset();
+}
+
+TEST(e2ee_knowing_the_room_is_not_enough_to_join)
+{
+    CHECK_OK(fixture());
+    reset();
+    static const uint8_t guess[24] = "guessed-invite-secret!!";
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, guess, NULL, NULL));       /* right room, wrong secret */
+    CHECK_OK(join(2, BB_ROLE_CITIZEN, NULL, invite, "other-room", NULL)); /* right secret, other room */
+    CHECK_OK(run_sfu(honest));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 0);
+    /* At least once each (a HELLO is sent again whenever its sender meets someone new). */
+    CHECK(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_INVITE] >= 2);
+    /* A citizen who claims to be an officer without a certificate. */
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    uint8_t msg[BB_E2EE_MAX_MSG];
+    size_t n;
+    CHECK_OK(bb_e2ee_poll(P[1].e, msg, sizeof(msg), &n));
+    msg[7] = BB_ROLE_OFFICER;
+    CHECK_EQ_INT(bb_e2ee_receive(P[0].e, msg, n, NOW_US), BB_E_PROTO);
+    CHECK_EQ_INT(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_ROLE], 1);
+    reset();
+}
+
+/* The citizen meets an officer whose certificate is bad in one way. */
+static int officer_status(const police_officer *o, const char *expect, int *peers)
+{
+    reset();
+    if (join(0, BB_ROLE_OFFICER, o, invite, NULL, NULL) ||
+        join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, expect) || run_sfu(honest))
+        return -1;
+    *peers = (int)bb_e2ee_peer_count(P[1].e);
+    const bb_officer_result *r = bb_e2ee_officer_failure(P[1].e);
+    int st = r ? (int)r->status : 0;
+    /* No key may have been taken from it: the officer's media must not open. */
+    if (say(0, 1, "test") == BB_OK)
+        st = -2;
+    if (r && bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_CERTIFICATE] < 1)
+        st = -3;
+    reset();
+    return st;
+}
+
+TEST(e2ee_bad_officer_certificate_gives_its_reason_and_no_key)
+{
+    CHECK_OK(fixture());
+    int peers = -1;
+    CHECK_EQ_INT(officer_status(&expired, NULL, &peers), BB_OFFICER_EXPIRED);
+    CHECK_EQ_INT(peers, 0);
+    CHECK_EQ_INT(officer_status(&revoked, NULL, &peers), BB_OFFICER_REVOKED);
+    CHECK_EQ_INT(officer_status(&rogue, NULL, &peers), BB_OFFICER_UNKNOWN_CA);
+    CHECK_EQ_INT(officer_status(&piet, "Jan de Vries", &peers), BB_OFFICER_WRONG_NAME);
+    CHECK_EQ_INT(peers, 0);
+}
+
+/* MITM 1: the SFU swaps the X25519 key in the officer's HELLO for its own. */
+static int swap_officer_key(int from, int to, uint8_t *msg, size_t *len)
+{
+    bb_hs_msg m;
+    if (from == 0 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == BB_HS_HELLO)
+        msg[8] ^= 0x55; /* first byte of the X25519 key */
+    return 1;
+}
+
+/* MITM 2: same for the citizen's HELLO (MAC'd with the invitation). */
+static int swap_citizen_key(int from, int to, uint8_t *msg, size_t *len)
+{
+    bb_hs_msg m;
+    if (from == 1 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == BB_HS_HELLO)
+        msg[20] ^= 0x01;
+    return 1;
+}
+
+TEST(e2ee_sfu_substituting_keys_is_detected_by_signature_or_mac)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(swap_officer_key));
+    CHECK(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_SIGNATURE] >= 1);
+    CHECK_EQ_INT(bb_e2ee_officer_failure(P[1].e)->status, BB_OFFICER_BAD_SIGNATURE);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(swap_citizen_key));
+    CHECK(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_INVITE] >= 1);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 0);
+    reset();
+}
+
+/*
+ * MITM 3: an SFU operator who also stole the invitation link runs its own
+ * "citizen" (id 2) towards the officer and hides the real citizen's HELLO.
+ * Every authenticator checks out, so only people can notice: the SAS the
+ * officer reads out differs from the one the real citizen sees.
+ */
+static int impersonate_citizen(int from, int to, uint8_t *msg, size_t *len)
+{
+    if (from == 1 && to == 0)
+        return 0; /* the real citizen never reaches the officer */
+    if (from == 5 && to != 0)
+        return 0; /* mallory only talks to the officer */
+    if (from == 5) {
+        bb_hs_msg m;
+        return bb_hs_parse(msg, *len, &m) == BB_OK;
+    }
+    if (to == 5 && from != 0)
+        return 0;
+    return 1;
+}
+
+TEST(e2ee_sfu_with_stolen_invitation_is_exposed_by_sas_mismatch)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    /* Mallory: slot 5 but claims id 2, the citizen's. */
+    bb_e2ee_config c;
+    memset(&c, 0, sizeof(c));
+    bb_seeded_rng_init(&P[5].rng, 999);
+    c.room = ROOM;
+    c.self_id = 2;
+    c.role = BB_ROLE_CITIZEN;
+    c.invite_secret = invite;
+    c.invite_len = sizeof(invite);
+    c.trust = trust;
+    c.rng = bb_rng_seeded;
+    c.rng_ctx = &P[5].rng;
+    CHECK_OK(bb_e2ee_new(&P[5].e, &c));
+    P[5].present = 1;
+    CHECK_OK(run_sfu(impersonate_citizen));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 1);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 1); /* the citizen does see the real officer */
+    CHECK(!sas_equal(0, 1));
+    reset();
+}
+
+/* Flips one bit of the wrapped key in KEYS messages to the citizen. */
+static int bend_keys(int from, int to, uint8_t *msg, size_t *len)
+{
+    bb_hs_msg m;
+    if (to == 1 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == BB_HS_KEYS)
+        msg[*len - 1] ^= 0x01;
+    return 1;
+}
+
+TEST(e2ee_tampered_keys_message_is_rejected)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(bend_keys));
+    CHECK(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_KEYS_AUTH] >= 1);
+    CHECK(say(0, 1, "kan niet") != BB_OK);
+    CHECK_OK(say(1, 0, "wel andersom"));
+    reset();
+}
+
+TEST(e2ee_five_participants_and_no_sixth)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(join(3, BB_ROLE_COLLEAGUE, &piet, invite, NULL, NULL));
+    CHECK_OK(join(4, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(honest));
+    for (int a = 0; a < 5; a++) {
+        CHECK_EQ_INT(bb_e2ee_peer_count(P[a].e), 4);
+        for (int b = 0; b < 5; b++)
+            if (a != b)
+                CHECK_OK(say(a, b, "vijf"));
+    }
+    CHECK(sas_equal(0, 4) && sas_equal(1, 3));
+    CHECK_OK(join(5, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(honest));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 4);
+    CHECK_EQ_INT(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_FULL], 1);
+    reset();
+}
+
+TEST(e2ee_malformed_handshake_bytes_are_counted_not_crashed_on)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    uint8_t msg[BB_E2EE_MAX_MSG];
+    size_t n;
+    CHECK_OK(bb_e2ee_poll(P[0].e, msg, sizeof(msg), &n));
+    uint64_t before = bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_FORMAT];
+    for (size_t cut = 0; cut < n; cut++)
+        CHECK(bb_e2ee_receive(P[1].e, msg, cut, NOW_US) < 0);
+    CHECK_EQ_INT(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_FORMAT] - before, n);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);
+    CHECK_OK(bb_e2ee_receive(P[1].e, msg, n, NOW_US)); /* the whole one is fine */
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 1);
+    bb_e2ee_config bad;
+    memset(&bad, 0, sizeof(bad));
+    bb_e2ee *x;
+    CHECK_EQ_INT(bb_e2ee_new(&x, &bad), BB_E_ARG);
+    bad.room = ROOM, bad.self_id = 9, bad.role = BB_ROLE_CITIZEN, bad.rng = bb_rng_seeded;
+    CHECK_EQ_INT(bb_e2ee_new(&x, &bad), BB_E_ARG); /* a citizen needs the invitation */
+    bad.invite_secret = invite, bad.invite_len = 8;
+    CHECK_EQ_INT(bb_e2ee_new(&x, &bad), BB_E_ARG); /* too short to be a secret */
+    reset();
+}
+
+/* The SFU (or a retransmission) delivers the officer's KEYS before its HELLO. */
+static int hold_officer_hello(int from, int to, uint8_t *msg, size_t *len)
+{
+    bb_hs_msg m;
+    if (from == 0 && to == 1 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == BB_HS_HELLO) {
+        memcpy(saved_hello, msg, *len);
+        saved_len = *len;
+        return 0;
+    }
+    return 1;
+}
+
+TEST(e2ee_keys_before_hello_are_kept_until_the_hello_arrives)
+{
+    CHECK_OK(fixture());
+    reset();
+    saved_len = 0;
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(run_sfu(hold_officer_hello));
+    CHECK(saved_len > 0);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);
+    CHECK(bb_e2ee_get_stats(P[1].e)->deferred >= 1);
+    CHECK(say(0, 1, "nog niet") != BB_OK);
+    /* The late HELLO arrives: the kept KEYS is used, nothing new is needed. */
+    CHECK_OK(bb_e2ee_receive(P[1].e, saved_hello, saved_len, NOW_US));
+    CHECK_OK(say(0, 1, "nu wel"));
+    CHECK_EQ_INT(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_UNKNOWN_SENDER], 0);
+    reset();
+}

@@ -1,0 +1,180 @@
+/*
+ * Officer verification: a genuine officer is shown with name, team and
+ * neighbourhood; every failure has its own precise reason and is counted.
+ * The CA is made on the fly (tests/common/police_ca.h).
+ */
+#include "beeldbel/ca.h"
+#include "beeldbel/error.h"
+#include "beeldbel/identity.h"
+#include "../common/bb_test.h"
+#include "../common/police_ca.h"
+
+static police_ca ca, other_ca, fake_ca;
+static police_officer jan, old, revoked, stranger, forged;
+static int fixture_rc = -1;
+
+/* One CA, some officers, a second CA and a forger who copies our root's name. */
+static int fixture(void)
+{
+    if (fixture_rc != -1)
+        return fixture_rc;
+    int rc = pca_init(&ca, 1, "Politie Demo Root CA");
+    if (!rc) rc = pca_officer(&ca, &jan, "Jan de Vries", 1001, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &old, "Jan de Vries", 1002, -48, -24);
+    if (!rc) rc = pca_officer(&ca, &revoked, "Jan de Vries", 1003, -1, 12);
+    if (!rc) rc = pca_init(&other_ca, 2, "Andere CA");
+    if (!rc) rc = pca_officer(&other_ca, &stranger, "Jan de Vries", 1001, -1, 12);
+    if (!rc) rc = pca_init(&fake_ca, 3, "Politie Demo Root CA");
+    if (!rc) rc = pca_officer(&fake_ca, &forged, "Jan de Vries", 1001, -1, 12);
+    fixture_rc = rc;
+    return rc;
+}
+
+static bb_trust *trust_with_crl(int64_t next_update_h)
+{
+    bb_trust *t = NULL;
+    static char crl[BB_CA_PEM_MAX];
+    uint64_t serials[] = {1003, 77};
+    if (bb_trust_new(&t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)))
+        return NULL;
+    if (bb_ca_make_crl(ca.root_key, ca.root_cert, serials, 2, PCA_NOW - PCA_HOUR,
+                       PCA_NOW + next_update_h * PCA_HOUR, crl, sizeof(crl),
+                       bb_rng_seeded, &ca.rng) ||
+        bb_trust_set_crl(t, (const uint8_t *)crl, strlen(crl))) {
+        bb_trust_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+TEST(identity_genuine_officer_is_verified_with_name_team_neighbourhood)
+{
+    CHECK_OK(fixture());
+    bb_trust *t = trust_with_crl(24);
+    CHECK(t != NULL);
+    bb_officer_result r;
+    int rc = bb_trust_verify_officer(t, jan.der, jan.der_len, "Jan de Vries", PCA_NOW, &r);
+    bb_trust_free(t);
+    CHECK_OK(rc);
+    CHECK_EQ_INT(r.status, BB_OFFICER_OK);
+    CHECK(strcmp(r.name, "Jan de Vries") == 0);
+    CHECK(strcmp(r.team, "Basisteam Groningen-Noord") == 0);
+    CHECK(strcmp(r.neighbourhood, "Groningen-Noord") == 0);
+    CHECK_EQ_INT(r.not_after, PCA_NOW + 12 * PCA_HOUR);
+    CHECK_EQ_INT(r.revocation_checked, 1);
+    CHECK(strcmp(r.serial, "03e9") == 0); /* 1001 */
+}
+
+/* Runs one verification and returns its status (or -1 on a setup failure). */
+static int status_of(const police_officer *o, const char *name, int64_t now, int64_t crl_h)
+{
+    bb_trust *t = trust_with_crl(crl_h);
+    if (!t)
+        return -1;
+    bb_officer_result r;
+    int rc = bb_trust_verify_officer(t, o->der, o->der_len, name, now, &r);
+    int counted = (int)bb_trust_get_stats(t)->rejected[r.status];
+    bb_trust_free(t);
+    if (r.status == BB_OFFICER_OK)
+        return rc == BB_OK ? 0 : -2;
+    /* A failure must return BB_E_AUTH and be counted under its reason. */
+    return rc == BB_E_AUTH && counted == 1 ? (int)r.status : -3;
+}
+
+TEST(identity_each_failure_has_its_own_reason)
+{
+    CHECK_OK(fixture());
+    CHECK_EQ_INT(status_of(&old, NULL, PCA_NOW, 24), BB_OFFICER_EXPIRED);
+    CHECK_EQ_INT(status_of(&jan, NULL, PCA_NOW - 2 * PCA_HOUR, 24), BB_OFFICER_NOT_YET_VALID);
+    CHECK_EQ_INT(status_of(&jan, NULL, PCA_NOW + 13 * PCA_HOUR, 24), BB_OFFICER_EXPIRED);
+    CHECK_EQ_INT(status_of(&stranger, NULL, PCA_NOW, 24), BB_OFFICER_UNKNOWN_CA);
+    CHECK_EQ_INT(status_of(&forged, NULL, PCA_NOW, 24), BB_OFFICER_BAD_SIGNATURE);
+    CHECK_EQ_INT(status_of(&revoked, NULL, PCA_NOW, 24), BB_OFFICER_REVOKED);
+    CHECK_EQ_INT(status_of(&jan, "Piet Jansen", PCA_NOW, 24), BB_OFFICER_WRONG_NAME);
+    CHECK_EQ_INT(status_of(&jan, NULL, PCA_NOW, 0), BB_OFFICER_OK);
+    CHECK_EQ_INT(status_of(&jan, NULL, PCA_NOW + 2 * PCA_HOUR, 1), BB_OFFICER_CRL_STALE);
+}
+
+TEST(identity_root_or_garbage_is_not_an_officer)
+{
+    CHECK_OK(fixture());
+    bb_trust *t;
+    CHECK_OK(bb_trust_new(&t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)));
+    bb_officer_result r;
+    uint8_t junk[300];
+    for (size_t i = 0; i < sizeof(junk); i++)
+        junk[i] = (uint8_t)(i * 31);
+    int a = bb_trust_verify_officer(t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert), NULL, PCA_NOW, &r);
+    int sa = r.status;
+    int b = bb_trust_verify_officer(t, junk, sizeof(junk), NULL, PCA_NOW, &r);
+    int sb = r.status;
+    /* One flipped bit in the signed part of a genuine certificate. */
+    uint8_t bent[2048];
+    memcpy(bent, jan.der, jan.der_len);
+    bent[jan.der_len / 2] ^= 1;
+    int c = bb_trust_verify_officer(t, bent, jan.der_len, NULL, PCA_NOW, &r);
+    int sc = r.status;
+    int d = bb_trust_verify_officer(t, jan.der, jan.der_len - 1, NULL, PCA_NOW, &r);
+    int sd = r.status;
+    /* Without a CRL the officer verifies, and the result says it was not checked. */
+    int e = bb_trust_verify_officer(t, revoked.der, revoked.der_len, NULL, PCA_NOW, &r);
+    int re = r.revocation_checked;
+    bb_trust_free(t);
+    CHECK(a == BB_E_AUTH && sa == BB_OFFICER_NOT_OFFICER);
+    CHECK(b == BB_E_AUTH && sb == BB_OFFICER_MALFORMED);
+    CHECK(c == BB_E_AUTH && sc != BB_OFFICER_OK);
+    CHECK(d == BB_E_AUTH && sd == BB_OFFICER_MALFORMED);
+    CHECK(e == BB_OK && re == 0);
+}
+
+TEST(identity_crl_from_another_ca_is_refused)
+{
+    CHECK_OK(fixture());
+    bb_trust *t;
+    static char crl[BB_CA_PEM_MAX];
+    uint64_t s = 1001;
+    CHECK_OK(bb_trust_new(&t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)));
+    CHECK_OK(bb_ca_make_crl(fake_ca.root_key, fake_ca.root_cert, &s, 1, PCA_NOW, PCA_NOW + 3600,
+                            crl, sizeof(crl), bb_rng_seeded, &fake_ca.rng));
+    int rc = bb_trust_set_crl(t, (const uint8_t *)crl, strlen(crl));
+    int rc2 = bb_trust_set_crl(t, (const uint8_t *)"-----BEGIN X509 CRL-----\nxx", 28);
+    int counted = bb_trust_get_stats(t)->crl_not_ours == 1 && bb_trust_get_stats(t)->crl_unreadable == 1;
+    bb_trust_free(t);
+    CHECK(counted);
+    CHECK_EQ_INT(rc, BB_E_AUTH);
+    CHECK_EQ_INT(rc2, BB_E_PARSE);
+    CHECK_EQ_INT(bb_trust_new(&t, jan.der, jan.der_len), BB_E_PROTO); /* not a CA */
+}
+
+TEST(identity_handshake_signature_checks_out)
+{
+    CHECK_OK(fixture());
+    uint8_t sig[100];
+    size_t n;
+    const uint8_t msg[] = "hello from officer";
+    CHECK_OK(bb_identity_sign((const uint8_t *)jan.key, strlen(jan.key), msg, sizeof(msg),
+                              sig, sizeof(sig), &n, bb_rng_seeded, &ca.rng));
+    CHECK_OK(bb_identity_verify_signature(jan.der, jan.der_len, msg, sizeof(msg), sig, n));
+    CHECK_EQ_INT(bb_identity_verify_signature(old.der, old.der_len, msg, sizeof(msg), sig, n), BB_E_AUTH);
+    uint8_t m2[sizeof(msg)];
+    memcpy(m2, msg, sizeof(msg));
+    m2[0] ^= 1;
+    CHECK_EQ_INT(bb_identity_verify_signature(jan.der, jan.der_len, m2, sizeof(m2), sig, n), BB_E_AUTH);
+}
+
+TEST(ca_refuses_subject_fields_that_change_the_dn)
+{
+    CHECK_OK(fixture());
+    char out[BB_CA_PEM_MAX];
+    bb_officer_subject s = {"Jan, de Vries", "Team", "Wijk"};
+    CHECK_EQ_INT(bb_ca_issue_officer(ca.root_key, ca.root_cert, jan.key, &s, 5, PCA_NOW, PCA_NOW + 60,
+                                     out, sizeof(out), bb_rng_seeded, &ca.rng), BB_E_ARG);
+    s.name = "Jan=de Vries";
+    CHECK_EQ_INT(bb_ca_issue_officer(ca.root_key, ca.root_cert, jan.key, &s, 5, PCA_NOW, PCA_NOW + 60,
+                                     out, sizeof(out), bb_rng_seeded, &ca.rng), BB_E_ARG);
+    s.name = "Jan de Vries";
+    CHECK_EQ_INT(bb_ca_issue_officer(ca.root_key, ca.root_cert, jan.key, &s, 5, PCA_NOW + 60, PCA_NOW,
+                                     out, sizeof(out), bb_rng_seeded, &ca.rng), BB_E_ARG);
+    CHECK(strcmp(bb_officer_status_name(BB_OFFICER_REVOKED), "revoked") == 0);
+    CHECK(strstr(bb_officer_status_text(BB_OFFICER_REVOKED, 1), "ingetrokken") != NULL);
+}

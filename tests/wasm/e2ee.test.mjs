@@ -1,0 +1,106 @@
+// End-to-end encryption and officer verification through the JS glue
+// (web/engine/engine.js) and the WASM engine, under node. The police CA is
+// made with the native CA tool (beeldbel-ca) in a temporary directory, as
+// `make run` does.
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { test, run, assert, assertEq, assertThrows } from '../common/harness.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const build = resolve(root, process.env.BB_BUILD ?? 'build');
+const dist = join(resolve(root, process.env.BB_DIST ?? 'dist'), 'engine');
+const { loadEngine, PoliceTrust, E2eeSession } = await import(pathToFileURL(join(dist, 'engine.js')).href);
+const engine = await loadEngine({ wasmBinary: readFileSync(join(dist, 'beeldbel-engine.wasm')) });
+
+const caTool = join(build, 'bin', 'beeldbel-ca');
+const dir = mkdtempSync(join(tmpdir(), 'bb-ca-'));
+const ca = (...args) => execFileSync(caTool, args, { encoding: 'utf8' });
+ca('init', join(dir, 'ca'));
+ca('issue', join(dir, 'ca'), '--name', 'Jan de Vries', '--team', 'Basisteam Groningen-Noord',
+  '--neighbourhood', 'Groningen-Noord', '--out', join(dir, 'jan'));
+ca('issue', join(dir, 'ca'), '--name', 'Kees Weg', '--team', 'Basisteam Groningen-Zuid',
+  '--neighbourhood', 'Groningen-Zuid', '--out', join(dir, 'kees'));
+ca('revoke', join(dir, 'ca'), '1001');
+const file = (name) => readFileSync(join(dir, name));
+const trust = new PoliceTrust(engine, file('ca/root.pem'));
+trust.setCrl(file('ca/crl.pem'));
+const jan = { cert: file('jan.pem'), key: file('jan.key') };
+const kees = { cert: file('kees.pem'), key: file('kees.key') }; // serial 1001: revoked
+rmSync(dir, { recursive: true, force: true });
+const invite = new TextEncoder().encode('een-eenmalige-uitnodiging');
+const nowUs = () => Date.now() * 1000;
+
+test('officer_is_verified_with_name_team_neighbourhood', () => {
+  const r = trust.verifyOfficer(jan.cert, { expectedName: 'Jan de Vries' });
+  assert(r.ok, JSON.stringify(r));
+  assertEq(r.name, 'Jan de Vries');
+  assertEq(r.team, 'Basisteam Groningen-Noord');
+  assertEq(r.neighbourhood, 'Groningen-Noord');
+  assert(r.notAfter > new Date() && r.revocationChecked);
+});
+
+test('revoked_officer_fails_with_reason_in_dutch_and_english', () => {
+  const r = trust.verifyOfficer(kees.cert);
+  assertEq(r.ok, false);
+  assertEq(r.status, 'revoked');
+  assert(r.text.nl.includes('ingetrokken') && r.text.en.includes('revoked'), JSON.stringify(r.text));
+  assertEq(trust.verifyOfficer(jan.cert, { expectedName: 'Piet' }).status, 'wrong_name');
+  assertEq(trust.verifyOfficer(jan.cert, { nowS: Date.now() / 1000 + 2 * 86400 }).status, 'expired');
+  assertEq(trust.verifyOfficer(new Uint8Array([48, 3, 1, 2, 3])).status, 'malformed');
+});
+
+function pair() {
+  const officer = new E2eeSession(engine, { room: 'wijk-1', selfId: 1, role: 'officer', invite, trust,
+    cert: jan.cert, key: jan.key });
+  const citizen = new E2eeSession(engine, { room: 'wijk-1', selfId: 2, role: 'citizen', invite, trust,
+    expectedOfficer: 'Jan de Vries' });
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const [a, b] of [[officer, citizen], [citizen, officer]]) {
+      for (let m; (m = a.pollHandshake());) { moved = true; b.receiveHandshake(m, nowUs()); }
+    }
+  }
+  return { officer, citizen };
+}
+
+test('handshake_through_glue_gives_same_sas_and_verified_officer', () => {
+  const { officer, citizen } = pair();
+  assertEq(officer.sas(), citizen.sas());
+  assert(/^\d{3} \d{3}$/.test(citizen.sas()), citizen.sas());
+  const [p] = citizen.peers();
+  assertEq(p.role, 'officer');
+  assert(p.hasKey && p.officer.ok && p.officer.name === 'Jan de Vries', JSON.stringify(p));
+  const msg = officer.protect(new TextEncoder().encode('Goedemiddag'));
+  const got = citizen.unprotect(msg);
+  assertEq(new TextDecoder().decode(got.bytes), 'Goedemiddag');
+  assertEq(got.from, 1);
+  assertEq(citizen.unprotect(msg), null); // replay
+  const bent = officer.protect(new Uint8Array(100));
+  bent[bent.length - 1] ^= 1;
+  assertEq(citizen.unprotect(bent), null);
+  const rej = citizen.rejected();
+  assertEq(rej.media_replay, 1);
+  assertEq(rej.media_auth, 1);
+  officer.free(); citizen.free();
+});
+
+test('citizen_sees_why_a_revoked_officer_is_refused', () => {
+  const officer = new E2eeSession(engine, { room: 'wijk-2', selfId: 1, role: 'officer', invite, trust,
+    cert: kees.cert, key: kees.key });
+  const citizen = new E2eeSession(engine, { room: 'wijk-2', selfId: 2, role: 'citizen', invite, trust });
+  for (let m; (m = officer.pollHandshake());) assert(citizen.receiveHandshake(m, nowUs()) < 0, 'must refuse');
+  assertEq(citizen.peers().length, 0);
+  assertEq(citizen.officerFailure().status, 'revoked');
+  officer.free(); citizen.free();
+});
+
+test('bad_config_is_an_engine_error_in_both_languages', async () => {
+  const e = await assertThrows(() => new E2eeSession(engine, { room: 'x', selfId: 2, role: 'citizen' }));
+  assertEq(e.name, 'EngineError');
+  assert(e.en && e.nl && e.en !== e.nl, JSON.stringify(e));
+});
+
+await run();

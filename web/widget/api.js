@@ -1,0 +1,80 @@
+// The contact service client (src/contact/API.md): same-origin /api/v1/...,
+// JSON both ways. The service's answers are untrusted bytes: they are read
+// here only, size-limited, and reduced to the fields the screens use.
+// Every call resolves to { ok: true, data } or { ok: false, status, error }
+// where error = { code, field, message: {nl, en} } — never throws.
+
+const MAX_BODY = 16 * 1024;      // the service's own limit (API.md)
+const TIMEOUT_MS = 15000;
+
+const str = (v, max = 200) => (typeof v === 'string' && v.length <= max ? v : null);
+
+function parseError(status, body, retryAfter) {
+  const e = body && typeof body === 'object' && body.error && typeof body.error === 'object' ? body.error : {};
+  const m = e.message && typeof e.message === 'object' ? e.message : {};
+  const msg = str(m.nl, 500) && str(m.en, 500) ? { nl: m.nl, en: m.en } : null;
+  const retry = Number.parseInt(retryAfter ?? '', 10);
+  return {
+    code: str(e.code, 64) ?? (status >= 500 ? 'server' : 'unknown'),
+    field: str(e.field, 64),
+    message: status >= 500 ? null : msg,      // 500s carry no details (API.md)
+    retryAfter: Number.isFinite(retry) && retry >= 0 && retry < 86400 ? retry : null,
+  };
+}
+
+export async function postJson(path, payload, { fetchImpl = fetch } = {}) {
+  const ctl = new AbortController();
+  const timer = setTimeout(() => ctl.abort(), TIMEOUT_MS);
+  let res, text;
+  try {
+    res = await fetchImpl(path, {
+      method: 'POST', credentials: 'same-origin', signal: ctl.signal,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    text = await res.text();
+  } catch {
+    return { ok: false, status: 0, error: { code: 'network', field: null, message: null, retryAfter: null } };
+  } finally {
+    clearTimeout(timer);
+  }
+  let body = null;
+  if (text.length <= MAX_BODY) { try { body = JSON.parse(text); } catch { body = null; } }
+  if (res.ok && body && typeof body === 'object') return { ok: true, status: res.status, data: body };
+  const status = res.ok ? 502 : res.status;   // a 2xx without valid JSON is a broken answer
+  return { ok: false, status, error: parseError(status, body, res.headers.get('Retry-After')) };
+}
+
+const REF_RE = /^[A-Z0-9-]{4,40}$/;
+
+/** POST /api/v1/requests → { reference, status, neighbourhood } */
+export async function sendRequest(req, opts) {
+  const r = await postJson('/api/v1/requests', req, opts);
+  if (!r.ok) return r;
+  const reference = str(r.data.reference, 40);
+  if (!reference || !REF_RE.test(reference)) return { ok: false, status: 502, error: parseError(502, null) };
+  return { ok: true, status: r.status, data: { reference, status: str(r.data.status, 20), neighbourhood: str(r.data.neighbourhood, 64) } };
+}
+
+/** POST /api/v1/invitations/redeem → the call's coordinates (API.md). */
+export async function redeemInvitation(token, opts) {
+  const r = await postJson('/api/v1/invitations/redeem', { token }, opts);
+  if (!r.ok) return r;
+  const d = r.data, o = d.officer && typeof d.officer === 'object' ? d.officer : {};
+  const data = {
+    callId: str(d.call_id, 100), room: Number.isSafeInteger(d.room) ? d.room : null, pin: str(d.pin, 64),
+    janusUrl: str(d.janus_url, 300), janusToken: str(d.janus_token, 2000),
+    participantId: str(d.participant_id, 100), invitationSecret: str(d.invitation_secret, 200),
+    officer: { displayName: str(o.display_name, 100) ?? '', team: str(o.team, 100) ?? '' },
+    expiresAt: str(d.expires_at, 40),
+  };
+  if (data.room == null || !data.janusUrl || !data.invitationSecret) return { ok: false, status: 502, error: parseError(502, null) };
+  return { ok: true, status: r.status, data };
+}
+
+/** The token from "#invite=<token>": base64url, bounded; null if absent or malformed. */
+export function inviteTokenFrom(hash) {
+  const m = /^#invite=([^&]*)/.exec(hash || '');
+  if (!m) return null;
+  return /^[A-Za-z0-9_-]{16,512}$/.test(m[1]) ? m[1] : '';
+}

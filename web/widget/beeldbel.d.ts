@@ -1,0 +1,75 @@
+// TypeScript declarations for <beeldbel-widget> (web/widget/beeldbel.js).
+// The module has no exports: importing it defines the custom element.
+// README, "Embedding", documents the same attributes, events and theming.
+
+/** The redeemed invitation (POST /api/v1/invitations/redeem, src/contact/API.md). */
+export interface BeeldbelCallInfo {
+  callId: string | null;
+  room: number;
+  pin: string | null;
+  janusUrl: string;
+  janusToken: string | null;
+  participantId: string | null;
+  invitationSecret: string;
+  officer: { displayName: string; team: string };
+  expiresAt: string | null;
+}
+
+export type BeeldbelCallState = 'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'ended';
+
+export interface BeeldbelTile {
+  id: string;
+  name: string;
+  role: 'officer' | 'interpreter' | 'captioner';
+  canvas: HTMLCanvasElement;
+}
+
+/** The call object the widget's waiting-room and call screens use (web/widget/call-session.js). */
+export interface BeeldbelCallSession extends EventTarget {
+  readonly state: BeeldbelCallState;
+  readonly tiles: BeeldbelTile[];
+  readonly identity: null | { verified: boolean; name: string; team: string; neighbourhood?: string; sas: string;
+    reason?: 'expired' | 'unknown_ca' | 'revoked' | 'wrong_name' | 'bad_signature' };
+  readonly quality: 'good' | 'fair' | 'poor';
+  setMicrophone(on: boolean): void;
+  setCamera(on: boolean): void;
+  switchCamera(): Promise<MediaStream | null>;
+  /** The whole current line, on every keystroke; final = the line is done. */
+  sendText(text: string, final: boolean): void;
+  pinTile(id: string | null): void;
+  hangUp(): void;
+}
+
+export type BeeldbelCallSessionFactory =
+  (opts: { call: BeeldbelCallInfo; localStream: MediaStream | null; lang: 'nl' | 'en'; worker: Worker | null }) => BeeldbelCallSession;
+
+export type BeeldbelScreen =
+  'request' | 'confirm' | 'redeem' | 'inviteFailed' | 'device' | 'waiting' | 'call' | 'ended';
+
+export interface BeeldbelWidgetElement extends HTMLElement {
+  /** Attribute `lang`: 'nl' (default) or 'en'. */
+  lang: 'nl' | 'en';
+  /** Attribute `neighbourhood`: preselected in the form, e.g. 'groningen-noord'. */
+  readonly neighbourhood: string;
+  // Attribute `contrast` (no property): 'auto' (default, follows prefers-contrast), 'more' or 'normal'.
+  readonly engineState: 'starting' | 'ready' | 'failed';
+  readonly engineInfo: null | { versions?: Record<string, string>; selftest?: Record<string, boolean | number> };
+  readonly screen: BeeldbelScreen | null;
+  /** Installed by the call module (or a test) before the waiting room is reached. */
+  callSessionFactory: BeeldbelCallSessionFactory | null;
+}
+
+export interface BeeldbelEventMap {
+  'beeldbel:engine-ready': CustomEvent<{ versions: Record<string, string>; selftest: Record<string, boolean | number> }>;
+  'beeldbel:engine-failed': CustomEvent<{ code?: number; en?: string; nl?: string }>;
+  'beeldbel:request-sent': CustomEvent<{ reference: string; preference: 'video' | 'phone'; neighbourhood: string | null }>;
+  'beeldbel:call-started': CustomEvent<{ callId: string | null }>;
+  'beeldbel:call-ended': CustomEvent<{ callId: string | null; durationS: number }>;
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'beeldbel-widget': BeeldbelWidgetElement }
+  // The events bubble and are composed, so they reach document listeners too.
+  interface DocumentEventMap extends BeeldbelEventMap {}
+  interface HTMLElementEventMap extends BeeldbelEventMap {}
+}

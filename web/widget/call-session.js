@@ -1,0 +1,56 @@
+// The interface between the widget's waiting-room and in-call screens and a
+// call. The real implementation (Janus + the WASM engine, the lead's issue)
+// and the test fake (tests/browser/fake-call.js) both provide this shape; the
+// screens use nothing else. The host (or the call module) installs a factory:
+//
+//   widget.callSessionFactory = ({ call, localStream, lang, worker }) => session
+//
+// `call` is the redeemed invitation (api.js redeemInvitation: room, janusUrl,
+// janusToken, participantId, invitationSecret, officer), `localStream` the
+// MediaStream from the device check (may be null when access was refused),
+// `worker` the engine Worker the widget already started (web/engine/worker.js;
+// its self-test passed when widget.engineState is 'ready'), so the call can
+// reuse it (e.g. for web/engine/transport.js) instead of loading a second one.
+//
+// A session is an EventTarget. Properties (read by the screens at any time):
+//   state     'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'ended'
+//   tiles     [{ id, name, role: 'officer'|'interpreter'|'captioner', canvas: HTMLCanvasElement }]
+//             remote video, already rendered into canvases by the call
+//   identity  null | { verified: boolean, name, team, neighbourhood?, sas,
+//             reason?: 'expired'|'unknown_ca'|'revoked'|'wrong_name'|'bad_signature' } — from the E2EE
+//             handshake: verified = the officer's certificate chains to the
+//             pinned police root; sas = the short authentication string both
+//             sides read aloud
+//   quality   'good' | 'fair' | 'poor'
+// Events (CustomEvent, detail as shown):
+//   'state'    { state, reason? }     after state changed
+//   'tiles'    {}                     tiles added, removed or renamed
+//   'identity' {}                     identity set or changed
+//   'quality'  {}                     quality changed
+//   'rtt'      { from, name, text, final }  the other side's current line,
+//              as typed (sent at least every 500 ms); final = line done
+//   'caption'  { from, name, text, final }  a speech-to-text interpreter's line
+// Methods:
+//   setMicrophone(on), setCamera(on)            local tracks on/off
+//   switchCamera() -> Promise<MediaStream|null>  next camera (front/back)
+//   sendText(text, final)                       my current RTT line (whole line, each keystroke)
+//   pinTile(id | null)                          sign-language mode: enlarge this tile and
+//                                               ask for frame rate first (resolution drops first)
+//   hangUp()                                    leave; the state becomes 'ended'
+//
+// Text from the network is shown with textContent only and cut to MAX_TEXT.
+
+export const MAX_TEXT = 2000;
+export const STATES = ['connecting', 'waiting', 'connected', 'reconnecting', 'ended'];
+export const QUALITIES = ['good', 'fair', 'poor'];
+
+/** The subset of a detail's text the screens may show. */
+export function safeText(v) {
+  return typeof v === 'string' ? v.slice(0, MAX_TEXT) : '';
+}
+
+/** Is `s` shaped like a session? Screens refuse anything else (clear error, not a crash). */
+export function isCallSession(s) {
+  return !!s && typeof s.addEventListener === 'function' &&
+    ['setMicrophone', 'setCamera', 'switchCamera', 'sendText', 'pinTile', 'hangUp'].every((m) => typeof s[m] === 'function');
+}

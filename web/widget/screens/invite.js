@@ -1,0 +1,32 @@
+// Screens around an invitation link: redeeming the one-time token, and the
+// page shown when a link is used, expired, unknown or malformed.
+import { h } from '../dom.js';
+import { redeemInvitation } from '../api.js';
+import { serviceMessage } from '../i18n.js';
+
+export function redeemScreen(ctx, { token }) {
+  const { t } = ctx;
+  // One request per token, even if the screen is re-rendered (language switch).
+  ctx.store.redeem ??= redeemInvitation(token, ctx.apiOptions);
+  queueMicrotask(async () => {
+    const r = await ctx.store.redeem;
+    if (!ctx.isCurrent()) return;
+    if (r.ok) return ctx.go('device', { call: r.data });
+    const key = r.status === 0 ? 'errors.network' : 'errors.server';
+    ctx.go('inviteFailed', { message: r.status >= 500 || r.status === 0 ? t(key) : serviceMessage(ctx.lang, r.error.message, key) });
+  });
+  return { heading: t('title'), node: h('p', { class: 'utrecht-paragraph bb-busy' }, t('invite.checking')) };
+}
+
+export function inviteFailedScreen(ctx, { message }) {
+  const { t } = ctx;
+  return {
+    heading: t('invite.failedHeading'),
+    node: h('div', {},
+      h('div', { class: 'utrecht-alert utrecht-alert--error' }, h('div', { class: 'utrecht-alert__content' },
+        h('p', { class: 'utrecht-paragraph bb-strong' }, message))),
+      h('p', { class: 'utrecht-paragraph' }, t('invite.help')),
+      h('div', { class: 'bb-actions' },
+        h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => ctx.go('request') }, t('invite.backToForm')))),
+  };
+}

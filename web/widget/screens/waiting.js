@@ -1,0 +1,40 @@
+// Screen: the waiting room. The call session is created here (once) and
+// lives in ctx.store.session; the screen moves on when the session does.
+import { h } from '../dom.js';
+import { isCallSession } from '../call-session.js';
+
+export function waitingScreen(ctx, data) {
+  const { t } = ctx;
+  const o = data.call.officer;
+  const status = h('p', { class: 'utrecht-paragraph bb-busy' }, t('waiting.connecting'));
+  const problem = h('div', { class: 'utrecht-alert utrecht-alert--error', hidden: true },
+    h('div', { class: 'utrecht-alert__content' }, h('p', { class: 'utrecht-paragraph' }, t('waiting.engineFailed'))));
+  let session = ctx.store.session;
+  if (!session && ctx.callSessionFactory) {
+    try {
+      const s = ctx.callSessionFactory({ call: data.call, localStream: ctx.store.localStream ?? null, lang: ctx.lang, worker: ctx.worker() });
+      if (isCallSession(s)) session = ctx.store.session = s;
+    } catch { session = null; }
+  }
+  // No call implementation installed (or it failed): say so plainly instead of waiting forever.
+  if (!session && (ctx.callSessionFactory || ctx.engineState() === 'failed')) problem.hidden = false;
+
+  const onState = () => {
+    if (session.state === 'connected') ctx.go('call', data);
+    else if (session.state === 'ended') ctx.go('ended', { ...data, left: false });
+  };
+  if (session) { session.addEventListener('state', onState); queueMicrotask(onState); }
+
+  return {
+    heading: t('waiting.heading'),
+    destroy() { if (session) session.removeEventListener('state', onState); },
+    node: h('div', {},
+      h('p', { class: 'utrecht-paragraph' }, t('waiting.text', { officer: o.displayName, team: o.team })),
+      status, problem,
+      h('div', { class: 'bb-actions' },
+        h('button', {
+          type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
+          onclick: () => { if (session) session.hangUp(); ctx.go('ended', { ...data, left: true }); },
+        }, t('waiting.leave')))),
+  };
+}

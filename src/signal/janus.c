@@ -256,20 +256,30 @@ static int send_attach(bb_janus *j, enum tx_kind kind, uint64_t now_us)
     return push_out(j, m);
 }
 
+/* A "join" into our room as ptype, with the PIN when there is one. */
+static cJSON *join_message(bb_janus *j, uint64_t handle, enum tx_kind kind,
+                           const char *ptype, uint64_t now_us, cJSON **body)
+{
+    cJSON *m = plugin_message(j, handle, kind, now_us, body);
+    if (!m)
+        return NULL;
+    cJSON_AddStringToObject(*body, "request", "join");
+    cJSON_AddStringToObject(*body, "ptype", ptype);
+    add_id(*body, "room", j->room);
+    if (j->pin)
+        cJSON_AddStringToObject(*body, "pin", j->pin);
+    return m;
+}
+
 static int send_join(bb_janus *j, uint64_t now_us)
 {
     cJSON *body;
-    cJSON *m = plugin_message(j, j->pub_handle, TX_JOIN, now_us, &body);
+    cJSON *m = join_message(j, j->pub_handle, TX_JOIN, "publisher", now_us, &body);
     if (!m)
         return push_out(j, NULL);
-    cJSON_AddStringToObject(body, "request", "join");
-    cJSON_AddStringToObject(body, "ptype", "publisher");
-    add_id(body, "room", j->room);
     cJSON_AddStringToObject(body, "display", j->display);
     if (j->want_feed_id)
         add_id(body, "id", j->want_feed_id);
-    if (j->pin)
-        cJSON_AddStringToObject(body, "pin", j->pin);
     j->state = ST_JOINING;
     return push_out(j, m);
 }
@@ -318,16 +328,11 @@ static int reconcile_subscriptions(bb_janus *j, uint64_t now_us)
 static int send_sub_join(bb_janus *j, uint64_t now_us)
 {
     cJSON *body;
-    cJSON *m = plugin_message(j, j->sub_handle, TX_SUB_JOIN, now_us, &body);
+    cJSON *m = join_message(j, j->sub_handle, TX_SUB_JOIN, "subscriber", now_us, &body);
     if (!m)
         return push_out(j, NULL);
-    cJSON_AddStringToObject(body, "request", "join");
-    cJSON_AddStringToObject(body, "ptype", "subscriber");
-    add_id(body, "room", j->room);
     if (j->private_id)
         add_id(body, "private_id", j->private_id);
-    if (j->pin)
-        cJSON_AddStringToObject(body, "pin", j->pin);
     cJSON_AddItemToObject(body, "streams", feed_list(j, 0));
     for (int i = 0; i < j->n_feeds; i++)
         j->feeds[i].subscribed = 1;

@@ -94,6 +94,11 @@ run_suite call node tests/browser/call.test.mjs
 # unordered and unreliable (evidence for DESIGN.md's data-channel facts).
 run_suite loss node tests/browser/loss.test.mjs
 
+# End-to-end encryption through the real Janus (issues 4 + 5): officer with a
+# demo-CA certificate and citizen with the invitation secret agree keys over
+# our channels; Janus's own recording never holds the protected text.
+run_suite e2ee node tests/browser/e2ee.test.mjs
+
 # Browser media plumbing (issue 5): fake camera -> I420 -> VP8 -> WebGL,
 # fake microphone -> AudioWorklet -> Opus -> AudioWorklet.
 run_suite media node tests/browser/media.test.mjs

@@ -20,7 +20,7 @@ const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 2000];
 export class Transport extends EventTarget {
   /**
    * @param {Worker} worker the engine Worker (web/engine/worker.js)
-   * @param {{janusUrl:string, room:number, token:string, pin?:string, display:string,
+   * @param {{janusUrl:string, room:number, token:string, pin?:string, display:string, feedId?:number,
    *          rtcConfig?:RTCConfiguration, nudge?:boolean, tracks?:MediaStream}} options
    *   tracks: also publish these audio/video tracks as ordinary WebRTC media
    *   (only for measuring Chromium's own pipeline against ours); remote
@@ -45,8 +45,8 @@ export class Transport extends EventTarget {
   }
 
   start() {
-    const { room, token, pin = '', display } = this.opt;
-    this.worker.postMessage({ type: 'janus-start', config: { room, token, pin, display } });
+    const { room, token, pin = '', display, feedId = 0 } = this.opt;
+    this.worker.postMessage({ type: 'janus-start', config: { room, token, pin, display, feedId } });
     this._setState('connecting');
     this._openSocket();
   }

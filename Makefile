@@ -31,7 +31,7 @@ NODE   := node
 CLANG  := clang
 
 # Debian packages the project needs. Commands that may come from elsewhere
-# (node, npm) are checked as commands instead; see src/build/apt-deps.sh.
+# (node, npm) are checked as commands instead; see src/scripts/apt-deps.sh.
 APT_PACKAGES := emscripten binaryen node-acorn janus janus-dev chromium \
   chromium-driver libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
   dpkg-dev clang libclang-rt-14-dev nasm brotli gcc make iproute2 \
@@ -81,25 +81,25 @@ help:
 deps: apt libs npm
 
 apt:
-	@sh src/build/apt-deps.sh "$(APT_PACKAGES)" "$(APT_COMMANDS)"
+	@sh src/scripts/apt-deps.sh "$(APT_PACKAGES)" "$(APT_COMMANDS)"
 
 # A deb-src twin of the configured Debian source, written only if apt has no
 # deb-src entry yet; then the source packages, unpacked and patched.
-$(SRCROOT)/.fetched: src/build/deps.sh | apt
+$(SRCROOT)/.fetched: src/scripts/deps.sh | apt
 	@if ! grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then \
 	  [ "$$(id -u)" = 0 ] || { echo "make: root is needed to add a deb-src entry (root nodig)" >&2; exit 1; }; \
-	  sh src/build/apt-deb-src.sh /etc/apt/sources.list.d/beeldbel-deb-src.sources; \
+	  sh src/scripts/apt-deb-src.sh /etc/apt/sources.list.d/beeldbel-deb-src.sources; \
 	  apt-get update -q; \
 	fi
-	sh src/build/deps.sh fetch $(SRCROOT)
+	sh src/scripts/deps.sh fetch $(SRCROOT)
 	touch $@
 
 sources: $(SRCROOT)/.fetched
 
 define build_lib # 1 lib, 2 target, 3 prefix, 4 extra prerequisites, 5 env
-$(3)/.$(1): $(SRCROOT)/.fetched src/build/deps.sh $(4) | check-emcc
+$(3)/.$(1): $(SRCROOT)/.fetched src/scripts/deps.sh $(4) | check-emcc
 	@echo "  DEPS  $(1) ($(2))"
-	$(5) sh src/build/deps.sh build $(1) $(2) $(SRCROOT) $(3) src/crypto
+	$(5) sh src/scripts/deps.sh build $(1) $(2) $(SRCROOT) $(3) src/crypto
 	touch $$@
 endef
 $(eval $(call build_lib,opus,wasm,$(DEPS_W),,$(EMENV)))
@@ -194,12 +194,12 @@ wasm: $(ENGINE_MJS) $(B)/wasm/unit_tests.js
 
 # ---- web: the widget bundle in dist/ ------------------------------------------------
 
-WEB_JS := $(wildcard web/widget/*.js web/widget/*.css web/widget/screens/*.js web/engine/*.js) src/build/bundle-widget.mjs
+WEB_JS := $(wildcard web/widget/*.js web/widget/*.css web/widget/screens/*.js web/engine/*.js) src/scripts/bundle-widget.mjs
 WEB_DEMO := $(wildcard web/demo/*)
 
 web: $(DIST)/.built
-$(DIST)/.built: $(ENGINE_MJS) $(WEB_JS) $(WEB_DEMO) src/build/web-dist.sh web/node_modules/.installed
-	sh src/build/web-dist.sh $(B)/wasm $(DIST)
+$(DIST)/.built: $(ENGINE_MJS) $(WEB_JS) $(WEB_DEMO) src/scripts/web-dist.sh web/node_modules/.installed
+	sh src/scripts/web-dist.sh $(B)/wasm $(DIST)
 	touch $@
 
 # ---- test ----------------------------------------------------------------------------

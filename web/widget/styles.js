@@ -1,5 +1,5 @@
 // The widget's stylesheet: theme tokens (theme.js) + the NL Design System
-// component CSS and styles.css, which src/build/bundle-widget.mjs puts in
+// component CSS and styles.css, which src/scripts/bundle-widget.mjs puts in
 // CSS_TEXT when it builds dist/beeldbel.js. It is applied as a constructed
 // stylesheet inside the shadow root: no <style> element, no inline style
 // attribute, so the host's CSP needs no 'unsafe-inline'.

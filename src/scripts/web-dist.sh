@@ -23,7 +23,7 @@ for c in button textbox textarea select form-field form-label form-fieldset \
   widget_css="$widget_css $f"
 done
 # shellcheck disable=SC2086  # word splitting of the CSS list is intended
-node src/build/bundle-widget.mjs web/widget/beeldbel.js "$dist.tmp/beeldbel.js" $widget_css web/widget/styles.css
+node src/scripts/bundle-widget.mjs web/widget/beeldbel.js "$dist.tmp/beeldbel.js" $widget_css web/widget/styles.css
 cp web/widget/beeldbel.d.ts "$dist.tmp/beeldbel.d.ts"
 # ---- end widget
 cp web/engine/*.js "$dist.tmp/engine/"

@@ -31,6 +31,10 @@ size_t bb_i420_size(int width, int height);
 /* Points img at a tightly packed I420 buffer of bb_i420_size() bytes. */
 int bb_image_wrap_i420(bb_image *img, const uint8_t *buf, int width, int height);
 
+/* Copies img (any strides) into out as tightly packed I420; BB_E_BUFFER when
+ * cap is smaller than bb_i420_size() of the image. */
+int bb_image_pack_i420(const bb_image *img, uint8_t *out, size_t cap);
+
 /* ---- VP8 encoder --------------------------------------------------------- */
 
 typedef struct bb_video_encoder bb_video_encoder;

@@ -70,17 +70,9 @@ API int bbw_video_decode(bb_video_decoder *dec, const uint8_t *data, size_t len,
     int rc = bb_video_decoder_decode(dec, data, len, &img);
     if (rc)
         return rc;
-    size_t need = bb_i420_size(img.width, img.height);
-    if (!need || need > cap)
-        return BB_E_BUFFER;
-    for (int p = 0; p < 3; p++) {
-        int pw = p ? img.width / 2 : img.width;
-        int ph = p ? img.height / 2 : img.height;
-        for (int r = 0; r < ph; r++) {
-            memcpy(out, img.plane[p] + (size_t)r * img.stride[p], (size_t)pw);
-            out += pw;
-        }
-    }
+    rc = bb_image_pack_i420(&img, out, cap);
+    if (rc)
+        return rc;
     dims[0] = img.width;
     dims[1] = img.height;
     return BB_OK;
@@ -408,15 +400,9 @@ API int bbw_media_pull_frame(bb_media *m, double ssrc, double now_us, uint8_t *o
     int rc = bb_media_pull_frame(m, (uint32_t)ssrc, (uint64_t)now_us, &f);
     if (rc)
         return rc;
-    size_t need = bb_i420_size(f.image.width, f.image.height);
-    if (!need || need > cap)
-        return BB_E_BUFFER;
-    for (int p = 0; p < 3; p++) {
-        int pw = p ? f.image.width / 2 : f.image.width;
-        int ph = p ? f.image.height / 2 : f.image.height;
-        for (int r = 0; r < ph; r++, out += pw)
-            memcpy(out, f.image.plane[p] + (size_t)r * f.image.stride[p], (size_t)pw);
-    }
+    rc = bb_image_pack_i420(&f.image, out, cap);
+    if (rc)
+        return rc;
     info[0] = f.image.width;
     info[1] = f.image.height;
     info[2] = (double)f.capture_us;

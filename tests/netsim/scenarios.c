@@ -230,12 +230,7 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
                     if (im->width != W || im->height != H) {
                         media_scale_i420(im, up, W, H);
                     } else {
-                        uint8_t *o = up;
-                        for (int p = 0; p < 3; p++) {
-                            int pw = p ? W / 2 : W, ph = p ? H / 2 : H;
-                            for (int row = 0; row < ph; row++, o += pw)
-                                memcpy(o, im->plane[p] + (size_t)row * im->stride[p], (size_t)pw);
-                        }
+                        bb_image_pack_i420(im, up, fsz);
                     }
                     psnr_sum += synth_psnr_i420(orig, up, W, H);
                     psnr_n++;

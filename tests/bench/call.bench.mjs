@@ -5,9 +5,9 @@
 // and CPU seconds per minute per participant (all Chromium processes, from
 // /proc). Our WASM pipeline's twin of these lines comes with the call
 // session; until then this prints the baseline only.
-import { readFileSync, readdirSync, cpSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { root, launch, startServer, distDir, buildDir } from '../browser/lib.mjs';
+import { readFileSync, readdirSync } from 'node:fs';
+
+import { launch, startTestSite } from '../browser/lib.mjs';
 import { startSystem, janusToken, createRoom } from '../browser/system-lib.mjs';
 
 const SECONDS = Number(process.env.BB_CALL_BENCH_SECONDS ?? 20);
@@ -45,11 +45,7 @@ let web;
 try {
   const token = janusToken(sys.secrets.BB_JANUS_TOKEN_SECRET);
   await createRoom(browser, sys, 7001);
-  const site = join(buildDir, 'test-output', 'bench-site');
-  rmSync(site, { recursive: true, force: true });
-  cpSync(distDir, site, { recursive: true });
-  cpSync(join(root, 'tests', 'browser', 'pages'), join(site, 'test'), { recursive: true });
-  web = await startServer(site, { BB_JANUS_WS_URL: sys.wsUrl });
+  web = await startTestSite('bench', { BB_JANUS_WS_URL: sys.wsUrl });
   const open = async (role) => {
     const ctx = await browser.newContext();
     const page = await ctx.newPage();

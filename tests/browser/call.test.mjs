@@ -2,10 +2,10 @@
 // transport (web/engine/transport.js) and the C signalling state machine in
 // the engine Worker: two and three parties, leaving and rejoining, a
 // reconnecting WebSocket, and what Janus does with our data channels.
-import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { root, launch, startServer, distDir, buildDir } from './lib.mjs';
+import { launch, startTestSite } from './lib.mjs';
 import { startSystem, janusToken, createRoom } from './system-lib.mjs';
 
 const ROOM = 5151;
@@ -19,11 +19,7 @@ if (!created || created.videoroom !== 'created') throw new Error(`room not creat
 // The test page is served by the real static server (a page Playwright
 // fulfils itself counts as public, and Chromium's local-network checks then
 // refuse its WebSocket to 127.0.0.1), from a copy of dist plus /test/.
-const site = join(buildDir, 'test-output', 'call-site');
-rmSync(site, { recursive: true, force: true });
-cpSync(distDir, site, { recursive: true });
-cpSync(join(root, 'tests', 'browser', 'pages'), join(site, 'test'), { recursive: true });
-const web = await startServer(site, { BB_JANUS_WS_URL: sys.wsUrl });
+const web = await startTestSite('call', { BB_JANUS_WS_URL: sys.wsUrl });
 
 /** Opens a participant in its own window (a background tab is throttled). */
 async function participant(display, { nudge = true, room = ROOM, tok = token } = {}) {

@@ -4,11 +4,11 @@
 // verified officer and both show the same code; a protected message arrives,
 // and Janus's own recording of the room's data holds the plaintext marker
 // sent in the clear but never the protected one.
-import { cpSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
+import { readFileSync, readdirSync, mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { root, launch, startServer, distDir, buildDir } from './lib.mjs';
+import { launch, startTestSite } from './lib.mjs';
 import { startSystem, janusToken, createRoom } from './system-lib.mjs';
 
 const ROOM = 5252;
@@ -20,11 +20,7 @@ mkdirSync(recDir, { recursive: true });
 const created = await createRoom(browser, sys, ROOM, { record: true, rec_dir: recDir });
 if (!created || created.videoroom !== 'created') throw new Error(`room: ${JSON.stringify(created)}`);
 
-const site = join(buildDir, 'test-output', 'e2ee-site');
-rmSync(site, { recursive: true, force: true });
-cpSync(distDir, site, { recursive: true });
-cpSync(join(root, 'tests', 'browser', 'pages'), join(site, 'test'), { recursive: true });
-const web = await startServer(site, { BB_JANUS_WS_URL: sys.wsUrl });
+const web = await startTestSite('e2ee', { BB_JANUS_WS_URL: sys.wsUrl });
 
 const invite = [...randomBytes(32)];
 const officerDir = join(sys.runDir, 'ca', 'officers');

@@ -2,7 +2,7 @@
 // port, and Debian's Chromium driven by playwright-core (never a downloaded
 // browser). Screenshots go to build/test-output/screenshots/.
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,6 +51,20 @@ export function startServer(dist = distDir, env = {}) {
     });
     child.on('exit', (code) => reject(new Error(`server exited ${code}`)));
   });
+}
+
+/**
+ * Serves a copy of dist plus the test pages (tests/browser/pages) under
+ * /test/, with the real static server: a page Playwright fulfils itself
+ * counts as public, and Chromium's local-network checks then refuse its
+ * WebSocket to 127.0.0.1.
+ */
+export function startTestSite(name, env = {}) {
+  const site = join(buildDir, 'test-output', `${name}-site`);
+  rmSync(site, { recursive: true, force: true });
+  cpSync(distDir, site, { recursive: true });
+  cpSync(join(root, 'tests', 'browser', 'pages'), join(site, 'test'), { recursive: true });
+  return startServer(site, env);
 }
 
 export async function launch() {

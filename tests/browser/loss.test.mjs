@@ -6,10 +6,10 @@
 // stay lost (the engine recovers, not SCTP) and later ones are not held back.
 // Without the nudge, Janus keeps the channel ordered: messages behind a lost
 // one wait (head-of-line blocking). Prints one line per mode for the notes.
-import { cpSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert } from '../common/harness.mjs';
-import { root, launch, startServer, distDir, buildDir } from './lib.mjs';
+import { launch, buildDir, startTestSite } from './lib.mjs';
 import { startSystem, janusToken, createRoom } from './system-lib.mjs';
 
 const LOSS_PERMILLE = Number(process.env.BB_LOSS_PERMILLE ?? 30);
@@ -22,11 +22,7 @@ const sys = await startSystem('loss', {
 const browser = await launch();
 const token = janusToken(sys.secrets.BB_JANUS_TOKEN_SECRET);
 
-const site = join(buildDir, 'test-output', 'loss-site');
-rmSync(site, { recursive: true, force: true });
-cpSync(distDir, site, { recursive: true });
-cpSync(join(root, 'tests', 'browser', 'pages'), join(site, 'test'), { recursive: true });
-const web = await startServer(site, { BB_JANUS_WS_URL: sys.wsUrl });
+const web = await startTestSite('loss', { BB_JANUS_WS_URL: sys.wsUrl });
 
 async function participant(room, display, nudge) {
   const context = await browser.newContext();

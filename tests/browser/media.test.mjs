@@ -3,16 +3,11 @@
 // decoder, drawn by the WebGL renderer (checked against the 2D fallback);
 // microphone through the capture AudioWorklet, Opus, and the playback
 // worklet. Served by the real static server under its strict CSP.
-import { cpSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { root, launch, startServer, distDir, buildDir, shotDir } from './lib.mjs';
+import { launch, shotDir, startTestSite } from './lib.mjs';
 
-const site = join(buildDir, 'test-output', 'media-site');
-rmSync(site, { recursive: true, force: true });
-cpSync(distDir, site, { recursive: true });
-cpSync(join(root, 'tests', 'browser', 'pages'), join(site, 'test'), { recursive: true });
-const web = await startServer(site);
+const web = await startTestSite('media');
 const browser = await launch();
 let result;
 

@@ -26,7 +26,7 @@ export async function startSystem(name, env = {}) {
   const wsPort = await freePort();
   const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
   const readyFile = join(runDir, 'ready');
-  const child = track(spawn('bash', [process.env.BB_RUN_SH ?? join(root, 'src', 'system', 'run.sh')], {
+  const child = track(spawn('bash', [join(root, 'src', 'system', 'run.sh')], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BB_NET: 'loopback', BB_HTTP_PORT: String(httpPort), BB_JANUS_WS_PORT: String(wsPort),
       BB_RTP_RANGE: `${rtpBase}-${rtpBase + 99}`, BB_RUN_DIR: runDir, BB_READY_FILE: readyFile, ...env },
@@ -64,7 +64,6 @@ export function janusToken(secret, plugins = ['janus.plugin.videoroom'], ttlSeco
  */
 export async function janusExchange(browser, sys, requests) {
   const page = await browser.newPage();
-  if (process.env.BB_DEBUG) page.on('console', (m) => console.log('  [janus page]', m.text()));
   await page.goto(`${sys.httpUrl}/demo/`);
   const replies = await page.evaluate(async ({ url, requests }) => {
     const ws = new WebSocket(url, 'janus-protocol');

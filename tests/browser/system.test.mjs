@@ -9,18 +9,13 @@ import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, shotDir } from './lib.mjs';
 import { startSystem, janusToken, janusExchange as exchange } from './system-lib.mjs';
 
+// Resolves once run.sh has printed its URLs.
 const sys = await startSystem('run');
 const { httpPort, wsPort } = sys;
-const system = sys.child;
-const exited = sys.exited;
-const output = sys.output();
-const secrets = () => sys.secrets;
-async function waitReady() { /* startSystem resolves once run.sh is ready */ }
 
 let browser;
 test('run_sh_starts_janus_and_web_server', async () => {
-  await waitReady();
-  assert(output.includes(`http://127.0.0.1:${httpPort}/demo/`), output);
+  assert(sys.output().includes(`http://127.0.0.1:${httpPort}/demo/`), sys.output());
   browser = await launch();
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${httpPort}/demo/`);
@@ -52,7 +47,7 @@ test('janus_refuses_requests_without_a_signed_token', async () => {
 });
 
 test('signed_token_works_and_room_creation_needs_admin_key', async () => {
-  const s = secrets();
+  const s = sys.secrets;
   const token = janusToken(s.BB_JANUS_TOKEN_SECRET, ['janus.plugin.videoroom']);
   const replies = await janusExchange([
     { janus: 'create', token },
@@ -72,8 +67,8 @@ test('signed_token_works_and_room_creation_needs_admin_key', async () => {
 });
 
 test('stopping_run_sh_stops_everything_it_started', async () => {
-  system.kill('SIGTERM');
-  const { code } = await exited;
+  sys.child.kill('SIGTERM');
+  const { code } = await sys.exited;
   assertEq(code, 0);
   for (const port of [httpPort, wsPort]) {
     const s = createServer();
@@ -86,5 +81,5 @@ try {
   await run();
 } finally {
   if (browser) await browser.close();
-  if (system.exitCode === null) system.kill('SIGTERM');
+  await sys.stop();
 }

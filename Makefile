@@ -262,6 +262,10 @@ CONTACT_LIBS := $(DEPS_N)/lib/libmbedcrypto.a $(DEPS_N)/lib/libcjson.a -lmicroht
 CONTACT_BINS := $(B)/bin/beeldbel-contact $(B)/bin/beeldbel-officer $(B)/contact/asan/beeldbel-contact \
   $(B)/contact/unit_tests
 
+# The source appears when the Debian sources are unpacked.
+$(CONTACT_SHA1): $(SRCROOT)/.fetched
+	@test -f $@ || { echo "missing $@ / ontbreekt" >&2; exit 1; }
+
 $(B)/contact/%/sha1.o: $(CONTACT_SHA1) src/contact/mbedtls_sha1_config.h $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(if $(filter asan,$*),$(CFLAGS_N),$(CFLAGS_B)) $(CONTACT_SHA1_FLAGS) -c $< -o $@

@@ -99,6 +99,12 @@ run_suite loss node tests/browser/loss.test.mjs
 # our channels; Janus's own recording never holds the protected text.
 run_suite e2ee node tests/browser/e2ee.test.mjs
 
+# The real call (issue 5): video and audio encoded, encrypted and decoded by
+# the WASM engine in each page's Worker, through Janus: 2 and 3 parties,
+# leave/rejoin, real-time text, a 3 s network cut, Janus killed mid-call, and
+# Janus's recording never holding the plaintext video or text.
+run_suite session node tests/browser/session.test.mjs
+
 # Browser media plumbing (issue 5): fake camera -> I420 -> VP8 -> WebGL,
 # fake microphone -> AudioWorklet -> Opus -> AudioWorklet.
 run_suite media node tests/browser/media.test.mjs

@@ -172,6 +172,14 @@ uint64_t bb_media_next_deadline(const bb_media *m);
 int bb_media_peers(const bb_media *m, uint32_t ssrc[BB_MEDIA_MAX_PEERS]);
 
 /*
+ * Forgets sender ssrc (it left the call): its decoders, buffers and control
+ * state are released and its slot is free again; control messages no longer
+ * wait for its acknowledgement. A later message from it starts afresh.
+ * BB_E_ARG when it is not known.
+ */
+int bb_media_remove_peer(bb_media *m, uint32_t ssrc);
+
+/*
  * The picture to show now for sender ssrc: decodes what is due and returns
  * the newest due frame. BB_E_AGAIN when nothing new is due (keep showing the
  * previous one).

@@ -30,14 +30,15 @@ typedef enum bb_control_type {
     BB_CONTROL_HELLO = 1,           /* a participant announces itself */
     BB_CONTROL_BYE,                 /* a participant leaves */
     BB_CONTROL_TEXT,                /* a piece of real-time text */
-    BB_CONTROL_KEYFRAME_REQUEST     /* the receiver lost video state */
+    BB_CONTROL_KEYFRAME_REQUEST,    /* the receiver lost video state */
+    BB_CONTROL_TEXT_FINAL           /* a line of real-time text, completed */
 } bb_control_type;
 
 typedef struct bb_control_msg {
     bb_control_type type;
     uint32_t seq;
     char from[BB_CONTROL_MAX_ID + 1];      /* [A-Za-z0-9._-], 1..64 */
-    char text[BB_CONTROL_MAX_TEXT + 1];    /* BB_CONTROL_TEXT only; UTF-8 */
+    char text[BB_CONTROL_MAX_TEXT + 1];    /* BB_CONTROL_TEXT(_FINAL) only; UTF-8 */
 } bb_control_msg;
 
 /* Why a message was refused; indexes bb_control_stats.rejected. */

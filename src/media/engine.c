@@ -239,6 +239,15 @@ int bb_media_peers(const bb_media *m, uint32_t ssrc[BB_MEDIA_MAX_PEERS])
     return n;
 }
 
+int bb_media_remove_peer(bb_media *m, uint32_t ssrc)
+{
+    struct peer *p = m ? media_find_peer(m, ssrc) : NULL;
+    if (!p)
+        return BB_E_ARG;
+    peer_release(p);
+    return BB_OK;
+}
+
 
 /* ---- receive entry point ---- */
 

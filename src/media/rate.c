@@ -163,13 +163,33 @@ void delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, i
     e->group_arrival = arrival_us;
 }
 
+/* A path that carries audio carries this much video too until a queue says
+ * otherwise: below it the estimate grows without proof. Otherwise a sender
+ * that paused video (its target too low) would only ever be measured at
+ * audio rate, and never get video back. Also the least first estimate: a
+ * receiver that joins late first sees audio only (the video waits for the
+ * keys or a keyframe). */
+#define PROBE_FLOOR_KBPS 150
+/* A queue alone never takes the estimate below this (the smallest picture
+ * plus audio still fit); lower than that is the loss-based bound's call.
+ * A stalled receiver (a busy CPU) looks like a queue, and with video off
+ * the sender would only be measured at audio rate afterwards. */
+#define DELAY_FLOOR_KBPS 60
+/* No first estimate before a second of traffic, so it sees video too. */
+#define FIRST_ESTIMATE_US 1000000
+
 int delay_est_update(delay_estimator *e, int64_t now)
 {
     double in = delay_est_incoming_kbps(e, now);
     if (in <= 0)
         return (int)e->estimate_kbps;
-    if (e->estimate_kbps <= 0)
+    if (e->estimate_kbps <= 0) {
+        if (now - e->first_arrival < FIRST_ESTIMATE_US)
+            return 0;
         e->estimate_kbps = in * 1.5 + 50;
+        if (e->estimate_kbps < PROBE_FLOOR_KBPS)
+            e->estimate_kbps = PROBE_FLOOR_KBPS;
+    }
     double dt = e->last_update_us ? (double)(now - e->last_update_us) / 1e6 : 0;
     if (dt > 1)
         dt = 1;
@@ -188,6 +208,8 @@ int delay_est_update(delay_estimator *e, int64_t now)
             if (drain > 0.35 * in)
                 drain = 0.35 * in;
             double target = 0.85 * in - drain;
+            if (target < DELAY_FLOOR_KBPS)
+                target = DELAY_FLOOR_KBPS;
             e->capacity_kbps = in;
             if (target < e->estimate_kbps) {
                 e->estimate_kbps = target;
@@ -199,7 +221,8 @@ int delay_est_update(delay_estimator *e, int64_t now)
         /* The queue is gone: the drain share was temporary. */
         e->estimate_kbps += e->drain_kbps;
         e->drain_kbps = 0;
-    } else if (e->state == BW_NORMAL && e->estimate_kbps < 1.5 * in + 10) {
+    } else if (e->state == BW_NORMAL &&
+               (e->estimate_kbps < 1.5 * in + 10 || e->estimate_kbps < PROBE_FLOOR_KBPS)) {
         /* Grow only while the sender uses what it has: an encoder that
          * undershoots (a still picture) proves nothing about the path.
          * Never clamp down for that reason either: a lower estimate means
@@ -207,7 +230,8 @@ int delay_est_update(delay_estimator *e, int64_t now)
          * where the last overuse was seen, grow slowly (2 %/s instead of
          * 8 %/s): that is where the queue starts. */
         int near = e->capacity_kbps > 0 && e->estimate_kbps > 0.85 * e->capacity_kbps;
-        e->estimate_kbps *= pow(near ? 1.02 : 1.08, dt);
+        double rate = e->estimate_kbps < PROBE_FLOOR_KBPS ? 1.15 : near ? 1.02 : 1.08;
+        e->estimate_kbps *= pow(rate, dt);
     }
     if (e->estimate_kbps < 10)
         e->estimate_kbps = 10;

@@ -148,8 +148,21 @@ static int64_t capture_ext(struct peer *p, uint32_t cap)
     return c;
 }
 
+/* Media that arrives more than this behind the usual delay is dropped:
+ * after an outage an SFU's SCTP delivers what it held all at once, seconds
+ * late. Played, or counted as jitter, it would hold the playout seconds
+ * behind for good; a conversation is better off without it. */
+#define MAX_LATE_US 1000000
+
+static int too_late(struct peer *p, uint32_t capture_us, int64_t now)
+{
+    return p->base_window_start && now - capture_ext(p, capture_us) - receiver_base(p) > MAX_LATE_US;
+}
+
 int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
 {
+    if (too_late(p, w->capture_us, m->now))
+        return 1 + BB_MEDIA_REJECT_STALE;
     int64_t id = p->have_frame_id ? unwrap(p->max_frame_id, w->stream_seq, 16)
                                 : EXT_BASE + w->stream_seq;
     if (!p->have_frame_id) {
@@ -219,6 +232,8 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
 
 int receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
 {
+    if (too_late(p, w->capture_us, m->now))
+        return 1 + BB_MEDIA_REJECT_STALE;
     int64_t seq = p->have_audio_seq ? unwrap(p->max_audio_seq, w->stream_seq, 16)
                                   : EXT_BASE + w->stream_seq;
     if (!p->have_audio_seq) {

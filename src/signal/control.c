@@ -16,8 +16,10 @@ static const char *const type_names[] = {
     [BB_CONTROL_BYE] = "bye",
     [BB_CONTROL_TEXT] = "text",
     [BB_CONTROL_KEYFRAME_REQUEST] = "keyframe_request",
+    [BB_CONTROL_TEXT_FINAL] = "text_final",
 };
-#define TYPE_MAX BB_CONTROL_KEYFRAME_REQUEST
+#define TYPE_MAX BB_CONTROL_TEXT_FINAL
+#define HAS_TEXT(t) ((t) == BB_CONTROL_TEXT || (t) == BB_CONTROL_TEXT_FINAL)
 
 static const char *const reject_names[BB_CONTROL_REJECT_COUNT] = {
     "size", "json", "version", "type", "field", "range", "utf8",
@@ -100,7 +102,7 @@ static int as_uint(const cJSON *item, double max, uint32_t *out)
 /* Returns a reject reason, or -1 when the body is acceptable. */
 static int parse_body(const cJSON *body, bb_control_msg *msg)
 {
-    if (msg->type != BB_CONTROL_TEXT)
+    if (!HAS_TEXT(msg->type))
         return body ? BB_CONTROL_REJECT_FIELD : -1; /* other types carry none */
     if (!cJSON_IsObject(body))
         return BB_CONTROL_REJECT_FIELD;
@@ -193,7 +195,7 @@ int bb_control_write(const bb_control_msg *msg, char *out, size_t cap,
         !id_valid(msg->from))
         return BB_E_ARG;
     size_t tlen = strnlen(msg->text, sizeof(msg->text));
-    if (msg->type == BB_CONTROL_TEXT &&
+    if (HAS_TEXT(msg->type) &&
         (tlen > BB_CONTROL_MAX_TEXT ||
          !utf8_valid((const unsigned char *)msg->text, tlen)))
         return BB_E_ARG;
@@ -207,7 +209,7 @@ int bb_control_write(const bb_control_msg *msg, char *out, size_t cap,
         !cJSON_AddNumberToObject(root, "seq", (double)msg->seq) ||
         !cJSON_AddStringToObject(root, "from", msg->from))
         goto done;
-    if (msg->type == BB_CONTROL_TEXT) {
+    if (HAS_TEXT(msg->type)) {
         cJSON *body = cJSON_AddObjectToObject(root, "body");
         if (!body || !cJSON_AddStringToObject(body, "text", msg->text))
             goto done;

@@ -25,6 +25,8 @@ struct pair {
     bb_media *a, *b;
     netsim *ab, *ba;
     int (*drop_a)(struct pair *, const uint8_t *, size_t);
+    int blackout; /* drop everything both ways */
+    int hold;     /* deliver nothing, keep it: released at once afterwards */
     int sent_video, dropped, max_len;
     uint8_t frame[VW * VH * 3 / 2];
     int shown, audio_plc, audio_total;
@@ -66,17 +68,18 @@ static void pump(struct pair *p, uint64_t t)
     while (bb_media_poll_send(p->a, buf, sizeof(buf), &len, NULL) == BB_OK) {
         if ((int)len > p->max_len)
             p->max_len = (int)len;
-        if (p->drop_a && p->drop_a(p, buf, len)) {
+        if (p->blackout || (p->drop_a && p->drop_a(p, buf, len))) {
             p->dropped++;
             continue;
         }
         netsim_send(p->ab, t, buf, len);
     }
     while (bb_media_poll_send(p->b, buf, sizeof(buf), &len, NULL) == BB_OK)
-        netsim_send(p->ba, t, buf, len);
-    while ((n = netsim_recv(p->ab, t, buf, sizeof(buf))) > 0)
+        if (!p->blackout)
+            netsim_send(p->ba, t, buf, len);
+    while (!p->hold && (n = netsim_recv(p->ab, t, buf, sizeof(buf))) > 0)
         bb_media_receive(p->b, buf, (size_t)n, t);
-    while ((n = netsim_recv(p->ba, t, buf, sizeof(buf))) > 0)
+    while (!p->hold && (n = netsim_recv(p->ba, t, buf, sizeof(buf))) > 0)
         bb_media_receive(p->a, buf, (size_t)n, t);
 }
 
@@ -325,6 +328,68 @@ TEST(media_control_arrives_once_in_order_over_lossy_reordering_link)
     printf("  delivered %d/20, still pending %d\n", got, sa.control_pending);
     CHECK_EQ_INT(got, 20);
     CHECK_EQ_INT(sa.control_pending, 0); /* all acknowledged */
+    pair_free(&p);
+}
+
+TEST(media_video_and_audio_resume_after_a_3s_blackout)
+{
+    struct pair p;
+    CHECK_OK(pair_init(&p, NULL, 300));
+    uint64_t t = pair_run(&p, 0, 1000);
+    p.blackout = 1;
+    t = pair_run(&p, t, 3000);
+    p.blackout = 0;
+    int before = p.shown;
+    bb_media_peer_stats s0 = peer_stats(p.b);
+    t = pair_run(&p, t, 2000);
+    bb_media_peer_stats s1 = peer_stats(p.b);
+    printf("  shown %d -> %d, audio concealed %d of %d after\n", before, p.shown,
+           (int)(s1.audio_plc - s0.audio_plc), (int)(s1.audio_frames - s0.audio_frames));
+    CHECK(p.shown > before + 40);  /* 2 s at 30 fps, pulled every 16 ms: most of them */
+    CHECK(s1.audio_plc - s0.audio_plc < (s1.audio_frames - s0.audio_frames) / 2);
+    pair_free(&p);
+}
+
+/* What an SFU's SCTP does to a 3 s outage: nothing arrives, then
+ * everything held arrives at once, late. */
+TEST(media_video_and_audio_resume_after_a_3s_hold)
+{
+    struct pair p;
+    CHECK_OK(pair_init(&p, NULL, 300));
+    uint64_t t = pair_run(&p, 0, 1000);
+    p.hold = 1;
+    t = pair_run(&p, t, 3000);
+    p.hold = 0;
+    int before = p.shown;
+    bb_media_peer_stats s0 = peer_stats(p.b);
+    t = pair_run(&p, t, 3000);
+    bb_media_peer_stats s1 = peer_stats(p.b);
+    printf("  shown %d -> %d, audio concealed %d of %d after\n", before, p.shown,
+           (int)(s1.audio_plc - s0.audio_plc), (int)(s1.audio_frames - s0.audio_frames));
+    CHECK(p.shown > before + 40);
+    CHECK(s1.audio_plc - s0.audio_plc < (s1.audio_frames - s0.audio_frames) / 2);
+    pair_free(&p);
+}
+
+TEST(media_removed_peer_is_forgotten_and_can_come_back)
+{
+    struct pair p;
+    CHECK_OK(pair_init(&p, NULL, 300));
+    uint64_t t = pair_run(&p, 0, 600);
+    uint32_t ssrc[BB_MEDIA_MAX_PEERS];
+    CHECK_EQ_INT(bb_media_peers(p.b, ssrc), 1);
+    CHECK_EQ_INT(ssrc[0], A_SSRC);
+    int before = p.shown;
+    CHECK(before > 0);
+    CHECK_OK(bb_media_remove_peer(p.b, A_SSRC));
+    CHECK_EQ_INT(bb_media_peers(p.b, ssrc), 0);
+    CHECK_EQ_INT(bb_media_remove_peer(p.b, A_SSRC), BB_E_ARG);
+    CHECK_EQ_INT(bb_media_remove_peer(NULL, A_SSRC), BB_E_ARG);
+    /* A keeps sending: B meets it afresh, asks for a keyframe, shows video. */
+    t = pair_run(&p, t, 1500);
+    CHECK_EQ_INT(bb_media_peers(p.b, ssrc), 1);
+    CHECK(p.shown > before + 10);
+    CHECK(peer_stats(p.b).frames_shown > 10);
     pair_free(&p);
 }
 

@@ -27,6 +27,25 @@ TEST(control_text_roundtrip)
     CHECK_EQ_INT(st.accepted, 1);
 }
 
+TEST(control_final_text_roundtrip_and_needs_a_body)
+{
+    bb_control_msg m = { .type = BB_CONTROL_TEXT_FINAL, .seq = 7 };
+    strcpy(m.from, "caption");
+    strcpy(m.text, "Goedemiddag.");
+    char buf[256];
+    size_t n;
+    CHECK_OK(bb_control_write(&m, buf, sizeof(buf), &n));
+    CHECK(strstr(buf, "\"type\":\"text_final\"") != NULL);
+    bb_control_msg back;
+    bb_control_stats st = {0};
+    CHECK_OK(bb_control_parse((const uint8_t *)buf, n, &back, &st));
+    CHECK_EQ_INT(back.type, BB_CONTROL_TEXT_FINAL);
+    CHECK(strcmp(back.text, "Goedemiddag.") == 0);
+    CHECK_EQ_INT(parse_str("{\"v\":1,\"type\":\"text_final\",\"seq\":1,\"from\":\"a\"}", &back, &st),
+                 BB_E_PROTO);
+    CHECK_EQ_INT(st.rejected[BB_CONTROL_REJECT_FIELD], 1);
+}
+
 TEST(control_hello_has_no_body)
 {
     bb_control_msg m;

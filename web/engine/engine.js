@@ -26,7 +26,7 @@ export async function loadEngine({ moduleUrl, wasmBinary } = {}) {
   return new Engine(M);
 }
 
-export const ControlType = Object.freeze({ hello: 1, bye: 2, text: 3, keyframe_request: 4 });
+export const ControlType = Object.freeze({ hello: 1, bye: 2, text: 3, keyframe_request: 4, text_final: 5 });
 const controlNames = Object.fromEntries(Object.entries(ControlType).map(([k, v]) => [v, k]));
 const rejectNames = ['size', 'json', 'version', 'type', 'field', 'range', 'utf8'];
 
@@ -589,6 +589,17 @@ export class MediaEngine {
 
   tick(nowUs) { this._live(); this.e._check(this.e.M._bbw_media_tick(this.ptr, nowUs), 'media tick'); }
   nextDeadline() { this._live(); return this.e.M._bbw_media_next_deadline(this.ptr); }
+
+  /** Forgets a sender that left the call; false when it was not known. */
+  removePeer(ssrc) { this._live(); return this.e.M._bbw_media_remove_peer(this.ptr, ssrc) === 0; }
+
+  /** 'default' | 'signLanguage' (frame rate before resolution) | 'lowBandwidth'. */
+  setProfile(name) {
+    this._live();
+    const p = MediaProfile[name];
+    if (p === undefined) throw new EngineError(-1, 'invalid argument', 'ongeldig argument', 'media profile');
+    this.e._check(this.e.M._bbw_media_set_profile(this.ptr, p), 'media profile');
+  }
 
   /** The ssrcs of the remote senders. */
   peers() {

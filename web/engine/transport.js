@@ -35,6 +35,7 @@ export class Transport extends EventTarget {
     this.pubChannel = null;
     this.sub = null;          // subscriber RTCPeerConnection
     this.channels = new Map(); // feed id -> RTCDataChannel (subscriber side)
+    this.fallback = new Map(); // feed id -> a channel Janus opened itself (see _subscribe)
     this.feedId = 0;
     this.state = 'idle';
     this.attempt = 0;
@@ -124,7 +125,10 @@ export class Transport extends EventTarget {
         break;
       case 'subscribe-offer': this._subscribe(ev.sdp, ev.feeds).catch((e) => this._fail(e)); break;
       case 'subscription-changed': this._openChannels(ev.feeds); break;
-      case 'participant-joined': this._emit('participant-joined', { feedId: ev.feedId, display: ev.display }); break;
+      case 'participant-joined':
+        // Our channel first, before Janus relays anything of this publisher.
+        this._openChannels([ev.feedId]);
+        this._emit('participant-joined', { feedId: ev.feedId, display: ev.display }); break;
       case 'participant-left':
         this._closeChannel(ev.feedId);
         this._emit('participant-left', { feedId: ev.feedId });
@@ -160,9 +164,19 @@ export class Transport extends EventTarget {
     if (!this.sub) {
       this.sub = new RTCPeerConnection(this.opt.rtcConfig);
       this._trickle(this.sub, 'subscriber');
-      // Janus's own channel would be reliable and ordered: we never use one
-      // it opens (DESIGN.md). Count it if it appears.
-      this.sub.ondatachannel = (ev) => { this.stats.unexpectedChannels = (this.stats.unexpectedChannels || 0) + 1; ev.channel.close(); };
+      // Janus opens its own channel (reliable and ordered, DESIGN.md) when
+      // a publisher's data arrives before our channel for it is open, and
+      // then keeps using it. We open ours as soon as a publisher is
+      // announced, so this is rare; when it happens, that feed's data comes
+      // on Janus's channel (a loss then delays what follows, but nothing is
+      // lost). Counted, for the tests.
+      this.sub.ondatachannel = (ev) => {
+        this.stats.unexpectedChannels = (this.stats.unexpectedChannels || 0) + 1;
+        const feed = Number(ev.channel.label);
+        if (!this.channels.has(feed)) { ev.channel.close(); return; }
+        this._listen(ev.channel, feed);
+        this.fallback.set(feed, ev.channel);
+      };
       this.sub.ontrack = (ev) => this._emit('track', { track: ev.track, streams: ev.streams, mid: ev.transceiver && ev.transceiver.mid });
     }
     await this.sub.setRemoteDescription({ type: 'offer', sdp });
@@ -182,12 +196,17 @@ export class Transport extends EventTarget {
       const ch = this.sub.createDataChannel(String(feed), CHANNEL_OPTIONS);
       ch.binaryType = 'arraybuffer';
       ch.onopen = () => { if (this.opt.nudge) ch.send(new Uint8Array([0])); };
-      ch.onmessage = (m) => {
-        this.stats.received++;
-        this._emit('message', { feedId: feed, data: new Uint8Array(m.data) });
-      };
+      this._listen(ch, feed);
       this.channels.set(feed, ch);
     }
+  }
+
+  _listen(ch, feed) {
+    ch.binaryType = 'arraybuffer';
+    ch.onmessage = (m) => {
+      this.stats.received++;
+      this._emit('message', { feedId: feed, data: new Uint8Array(m.data) });
+    };
   }
 
   _trickle(pc, which) {
@@ -201,9 +220,11 @@ export class Transport extends EventTarget {
   }
 
   _closeChannel(feed) {
-    const ch = this.channels.get(feed);
-    if (ch) ch.close();
-    this.channels.delete(feed);
+    for (const map of [this.channels, this.fallback]) {
+      const ch = map.get(feed);
+      if (ch) ch.close();
+      map.delete(feed);
+    }
   }
 
   _closePeers() {

@@ -1,7 +1,9 @@
 // The engine runs in this module Worker so codec work never blocks the page.
 // Protocol (postMessage): {type:'init'} -> {type:'ready', versions, selftest}
-// or {type:'error', code, en, nl}. Later issues add media messages here.
+// or {type:'error', code, en, nl}; janus-* (signalling, below) and call-*
+// (media and E2EE, call-worker.js).
 import { loadEngine, JanusSession } from './engine.js';
+import { WorkerCall } from './call-worker.js';
 
 let engine = null;
 
@@ -77,6 +79,34 @@ function janusMessage(msg) {
   janusPump();
 }
 
+// ---- the call (media engine + E2EE), see call-worker.js ----
+let call = null;
+const post = (m, transfer) => self.postMessage(m, transfer || []);
+
+async function callMessage(msg) {
+  if (msg.type === 'call-start') {
+    if (call) call.stop();
+    call = new WorkerCall(engine, post, msg.config);
+    await call.start();
+    return;
+  }
+  if (!call) return;
+  switch (msg.type) {
+    case 'call-video':
+      try { call.video(msg.i420, msg.captureMs); } finally { post({ type: 'call-video-done' }); }
+      break;
+    case 'call-audio': call.audio(msg.pcm, msg.captureMs); break;
+    case 'call-recv': call.receive(msg.feedId, msg.data); break;
+    case 'call-text': call.text(msg.text, msg.final, msg.kind); break;
+    case 'call-peer-joined': call.peerJoined(msg.feedId); break;
+    case 'call-peer-left': call.peerLeft(msg.feedId); break;
+    case 'call-profile': call.profile(msg.profile); break;
+    case 'call-plain': post({ type: 'call-plain', plain: call.sentPlain, wire: call.sentWire }); break;
+    case 'call-stop': call.stop(); call = null; break;
+    default: break;
+  }
+}
+
 let loading = null;
 function ensureEngine() {
   loading = loading || loadEngine().then((e) => { engine = e; return e; });
@@ -90,6 +120,16 @@ async function handle(msg) {
       janusMessage(msg);
     } catch (err) {
       self.postMessage({ type: 'janus-event', ev: { type: 'error', code: err.code ?? 0, reason: err.en ?? String(err.message || err) } });
+    }
+    return;
+  }
+  if (typeof msg.type === 'string' && msg.type.startsWith('call-')) {
+    try {
+      await ensureEngine();
+      await callMessage(msg);
+    } catch (err) {
+      self.postMessage({ type: 'call-error', code: err.code ?? 0, en: err.en ?? String(err.message || err),
+        nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where });
     }
     return;
   }

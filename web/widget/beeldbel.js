@@ -108,6 +108,24 @@ class BeeldbelWidget extends HTMLElement {
     };
     this._worker.onerror = (ev) => this._engineDone(false, { en: ev.message || 'worker error' });
     this._worker.postMessage({ type: 'init' });
+    this._loadCall();
+  }
+
+  // The real call (engine/call.js beside the bundle), unless the host
+  // installed its own factory. Loaded while the citizen checks devices.
+  async _loadCall() {
+    try {
+      const mod = await import(new URL('./engine/call.js', import.meta.url).href);
+      if (this.callSessionFactory) return;
+      this.callSessionFactory = ({ call, localStream, worker }) => mod.createCallSession({
+        worker, janusUrl: call.janusUrl, room: call.room, pin: call.pin ?? '', token: call.janusToken,
+        role: 'citizen', invite: call.invitationSecret, expectedOfficer: call.officer.displayName,
+        localStream, names: { officer: call.officer.displayName || (this.lang === 'en' ? 'Officer' : 'Wijkagent') },
+      });
+      if (this._screen === 'waiting') this._render();
+    } catch (err) {
+      this._emit('call-unavailable', { en: String(err && err.message || err) });
+    }
   }
 
   _engineDone(ok, detail) {

@@ -1,0 +1,109 @@
+// Test page for the real call session (web/engine/call.js): Janus, the WASM
+// media engine and E2EE in the Worker, capture, render and audio. The test
+// hands in the call's coordinates with bb.setup(); everything the session
+// reports is recorded in window.bb. Video comes from Chromium's fake camera,
+// or (source 'clock') from a canvas that draws the wall clock as 32
+// black/white blocks and a marker, like webrtc-page.js, so the receiver can
+// read the clock back (glass-to-glass latency). Not part of the product.
+import { createCallSession } from '/engine/call.js';
+
+const BLOCK = 20, BITS = 32;
+let W = 640, H = 360;
+const nowMs = () => performance.timeOrigin + performance.now();
+const worker = new Worker('/engine/worker.js', { type: 'module' });
+const bb = { states: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
+window.bb = bb;
+
+function drawClock(marker) {
+  const canvas = document.getElementById('source');
+  const ctx = canvas.getContext('2d');
+  const draw = () => {
+    const t = Math.floor(nowMs()) >>> 0;
+    ctx.fillStyle = '#808080';
+    ctx.fillRect(0, 0, W, H);
+    for (let i = 0; i < BITS; i++) {
+      ctx.fillStyle = (t >>> (BITS - 1 - i)) & 1 ? '#fff' : '#000';
+      ctx.fillRect(i * BLOCK, 0, BLOCK, BLOCK * 2);
+    }
+    ctx.fillStyle = '#ff0';
+    ctx.font = 'bold 48px sans-serif';
+    ctx.fillText(marker || 'BEELDBEL', 40, 200);
+  };
+  draw();
+  setInterval(draw, 10);
+  return canvas.captureStream(30).getVideoTracks()[0];
+}
+
+function readClock(canvas) {
+  const probe = (bb.probe ||= new OffscreenCanvas(W, H).getContext('2d', { willReadFrequently: true }));
+  probe.drawImage(canvas, 0, 0, W, H);
+  const row = probe.getImageData(0, BLOCK, W, 1).data;
+  let t = 0;
+  for (let i = 0; i < BITS; i++) t = ((t << 1) | (row[(i * BLOCK + BLOCK / 2) * 4] > 128 ? 1 : 0)) >>> 0;
+  return t;
+}
+
+bb.setup = async (cfg) => {
+  W = cfg.width ?? 640; H = cfg.height ?? 360;
+  const canvas = document.getElementById('source');
+  canvas.width = W; canvas.height = H;
+  const audio = cfg.audio !== false ? await navigator.mediaDevices.getUserMedia({ audio: true }) : null;
+  let stream;
+  if (cfg.source === 'clock') {
+    stream = new MediaStream([drawClock(cfg.marker)]);
+  } else {
+    stream = await navigator.mediaDevices.getUserMedia({ video: { width: W, height: H } });
+  }
+  if (audio) stream.addTrack(audio.getAudioTracks()[0]);
+  const enc = (a) => (a ? new Uint8Array(a) : undefined);
+  bb.joinMs = nowMs();
+  const s = createCallSession({
+    worker, janusUrl: cfg.janus, room: cfg.room, pin: cfg.pin, token: cfg.token, role: cfg.role,
+    invite: cfg.invite, cert: enc(cfg.cert), key: enc(cfg.key), expectedOfficer: cfg.officer || '',
+    localStream: stream, feedId: cfg.feedId, keepPlain: !!cfg.keepPlain, width: W, height: H, fps: cfg.fps ?? 30,
+    policeBase: new URL('/police/', location.href).href,
+  });
+  bb.session = s;
+  s.addEventListener('state', (ev) => { bb.states.push(ev.detail.state); document.getElementById('status').textContent = ev.detail.state; });
+  s.addEventListener('error', (ev) => bb.errors.push(ev.detail));
+  s.addEventListener('identity', () => { bb.identity = s.identity; });
+  for (const kind of ['rtt', 'caption']) s.addEventListener(kind, (ev) => bb.texts.push({ kind, ...ev.detail }));
+  s.addEventListener('tiles', () => {
+    document.getElementById('tiles').replaceChildren(...s.tiles.map((t) => t.canvas));
+  });
+  s.addEventListener('frame', (ev) => {
+    const d = ev.detail;
+    const at = nowMs();
+    if (bb.firstFrameMs === null) bb.firstFrameMs = at - bb.joinMs;
+    const f = (bb.frames[d.feedId] ||= { n: 0, width: 0, height: 0 });
+    f.n++; f.width = d.width; f.height = d.height; f.at = at;
+    if (cfg.readClock) {
+      const tile = s.tiles.find((t) => t.id === String(d.feedId));
+      const lat = ((Math.floor(at) >>> 0) - readClock(tile.canvas)) >>> 0;
+      if (lat < 5000) bb.latencies.push(lat);
+    }
+  });
+};
+
+bb.state = () => {
+  const s = bb.session;
+  return {
+    state: s.state, feedId: s.feedId, identity: s.identity, quality: s.quality, errors: bb.errors,
+    tiles: s.tiles.map((t) => ({ id: t.id, role: t.role, name: t.name })), frames: bb.frames, texts: bb.texts,
+    counts: s.stats && s.stats.counts, rejected: s.stats && s.stats.rejected,
+    e2ee: s.stats && s.stats.peers.map((p) => ({ id: p.id, role: p.role, hasKey: p.hasKey })),
+    media: s.stats && s.stats.media, audio: s.playback ? s.playback.stats() : null, states: bb.states,
+    transport: s.transport && { ...s.transport.stats, state: s.transport.state,
+      channels: [...s.transport.channels].map(([f, c]) => `${f}:${c.readyState}`) },
+  };
+};
+bb.plain = () => new Promise((resolve) => {
+  const h = (ev) => {
+    if (ev.data.type !== 'call-plain') return;
+    worker.removeEventListener('message', h);
+    resolve({ plain: ev.data.plain.map((m) => [...m]), wire: ev.data.wire.map((m) => [...m]) });
+  };
+  worker.addEventListener('message', h);
+  worker.postMessage({ type: 'call-plain' });
+});
+document.getElementById('status').textContent = 'ready';

@@ -1,0 +1,352 @@
+// The call session (the interface in web/widget/call-session.js): Janus
+// through web/engine/transport.js, media and E2EE in the engine Worker
+// (call-worker.js), camera (capture.js), microphone and speaker (audio.js),
+// remote video in canvases (render.js). The page only moves bytes, frames
+// and PCM between them.
+//
+// createCallSession(opts) -> CallSession. opts:
+//   worker      the engine Worker (web/engine/worker.js)
+//   janusUrl, room, pin, token      from the invitation (or the console)
+//   role        'citizen' | 'officer' | 'interpreter'
+//   invite      the invitation secret (string) binding the citizen's handshake
+//   cert, key   the officer's certificate and key (PEM bytes), officer only
+//   expectedOfficer  the officer's name the citizen expects (from the invitation)
+//   localStream the MediaStream from the device check (may be null)
+//   names       { officer, citizen, interpreter, captioner } tile labels
+//   policeBase  where root.pem and crl.pem are (default: beside the engine)
+import { Transport } from './transport.js';
+import { FrameSource } from './capture.js';
+import { I420Renderer } from './render.js';
+import { createAudio, captureMicrophone, createPlayback } from './audio.js';
+
+const MAX_TEXT = 2000;
+const MAX_NAME = 100;
+const REJOIN_CODES = new Set([436]);           // feed id taken: pick another
+const FATAL_CODES = new Map([                  // Janus errors nobody can fix by waiting
+  [403, 'unauthorized'], [433, 'unauthorized'], [426, 'no_room'], [428, 'no_room'],
+]);
+const VIDEO_IN_FLIGHT = 2;                     // frames handed to the Worker, not yet encoded
+const LEAVE_GRACE_MS = 400;      // a "left" right before the session is lost is Janus going away, not the person
+const REJOIN_GRACE_MS = 4000;    // after reconnecting, who has not come back by then has left
+const STALL_MS = 1500;           // nothing from anyone for this long: say so
+
+const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
+const epochMs = () => performance.timeOrigin + performance.now();
+const clip = (s, n) => (typeof s === 'string' ? s.slice(0, n) : '');
+
+/** Maps the engine's certificate status to the session interface's reasons. */
+export function identityReason(status) {
+  return { expired: 'expired', not_yet_valid: 'expired', unknown_ca: 'unknown_ca', revoked: 'revoked',
+    wrong_name: 'wrong_name', bad_signature: 'bad_signature' }[status] ?? 'bad_signature';
+}
+
+/** good / fair / poor from loss (%) and round-trip time (µs); null when unknown. */
+export function qualityOf({ lossPct, rttUs }) {
+  if (!Number.isFinite(lossPct)) return null;
+  if (lossPct >= 8 || rttUs > 800000) return 'poor';
+  if (lossPct >= 2 || rttUs > 300000) return 'fair';
+  return 'good';
+}
+
+export class CallSession extends EventTarget {
+  constructor(opts) {
+    super();
+    this.opt = { width: 640, height: 360, fps: 30, names: {}, ...opts };
+    this.worker = opts.worker;
+    this.state = 'connecting';
+    this.tiles = [];
+    this.identity = null;
+    this.quality = 'good';
+    this.stats = null;          // the Worker's last status (tests and the console read it)
+    this.feedId = 0;
+    this.remote = new Map();    // feedId -> { display, tile, renderer, frames }
+    this.mic = true;
+    this.camera = true;
+    this.inFlight = 0;
+    this.attempts = 0;
+    this.leaving = new Map();   // feedId -> timer: a "left" waiting to be believed
+    this._onWorker = (ev) => this._workerMessage(ev.data);
+    this.worker.addEventListener('message', this._onWorker);
+    this._start();
+  }
+
+  // ---- the interface ----------------------------------------------------
+
+  setMicrophone(on) {
+    this.mic = !!on;
+    for (const t of this.opt.localStream?.getAudioTracks() ?? []) t.enabled = this.mic;
+  }
+
+  setCamera(on) {
+    this.camera = !!on;
+    for (const t of this.opt.localStream?.getVideoTracks() ?? []) t.enabled = this.camera;
+  }
+
+  async switchCamera() {
+    const old = this.opt.localStream?.getVideoTracks()[0];
+    if (!old) return null;
+    const facing = old.getSettings().facingMode === 'environment' ? 'user' : 'environment';
+    let stream;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: facing, width: { ideal: this.opt.width }, height: { ideal: this.opt.height } } });
+    } catch { return null; }
+    const track = stream.getVideoTracks()[0];
+    this.opt.localStream.removeTrack(old);
+    old.stop();
+    this.opt.localStream.addTrack(track);
+    this._startVideo(track);
+    return this.opt.localStream;
+  }
+
+  sendText(text, final) {
+    if (this.state === 'ended') return;
+    this.worker.postMessage({ type: 'call-text', text: clip(String(text ?? ''), MAX_TEXT), final: !!final,
+      kind: this.opt.role === 'captioner' ? 'caption' : 'rtt' });
+  }
+
+  pinTile(id) {
+    this.pinned = id ?? null;
+    // Sign-language mode: the pinned participant is asked (by the sender's
+    // own profile, set when it joins as an interpreter) to keep frame rate.
+    this._emit('tiles');
+  }
+
+  hangUp() {
+    if (this.state === 'ended') return;
+    this._stopMedia();
+    this._stopTimers();
+    if (this.transport) this.transport.leave();
+    this.worker.postMessage({ type: 'call-stop' });
+    this._setState('ended', 'hung_up');
+    setTimeout(() => this.worker.removeEventListener('message', this._onWorker), 3500);
+  }
+
+  // ---- start, and start again with another feed id ------------------------
+
+  _start() {
+    const o = this.opt;
+    this.feedId = o.feedId ?? randomFeedId();
+    const enc = new TextEncoder();
+    this.worker.postMessage({ type: 'call-start', config: {
+      room: o.room, feedId: this.feedId, role: o.role === 'captioner' ? 'interpreter' : o.role,
+      invite: o.invite ? enc.encode(o.invite) : undefined, cert: o.cert, key: o.key,
+      expectedOfficer: o.expectedOfficer || '', width: o.width, height: o.height, fps: o.fps,
+      profile: o.role === 'interpreter' ? 'signLanguage' : 'default', policeBase: o.policeBase,
+      keepPlain: !!o.keepPlain, startKbps: o.startKbps,
+    } });
+    const t = new Transport(this.worker, {
+      janusUrl: o.janusUrl, room: o.room, token: o.token, pin: o.pin || '', feedId: this.feedId,
+      display: o.role, rtcConfig: o.rtcConfig,
+    });
+    this.transport = t;
+    t.addEventListener('message', (ev) => {
+      const d = ev.detail.data;
+      this.lastRecv = performance.now();
+      this.worker.postMessage({ type: 'call-recv', feedId: ev.detail.feedId, data: d }, [d.buffer]);
+    });
+    t.addEventListener('participant-joined', (ev) => this._joined(ev.detail.feedId, ev.detail.display));
+    t.addEventListener('participant-left', (ev) => this._left(ev.detail.feedId));
+    t.addEventListener('state', (ev) => this._transportState(ev.detail));
+    t.addEventListener('error', (ev) => this._transportError(ev.detail));
+    t.start();
+    if (!this.mediaStarted) this._startMedia();
+    clearInterval(this.stallTimer);
+    this.stallTimer = setInterval(() => this._checkStall(), 250);
+  }
+
+  // The network is gone (or Janus is) while the signalling still looks
+  // fine: show 'reconnecting' with a reason until media flows again.
+  _checkStall() {
+    if (this.state === 'ended') { clearInterval(this.stallTimer); return; }
+    const quiet = this.remote.size > 0 && performance.now() - (this.lastRecv ?? 0) > STALL_MS;
+    if (quiet && this.state === 'connected') { this.stalled = true; this._setState('reconnecting', 'no_media'); }
+    if (!quiet && this.stalled && this.transport.state === 'connected') { this.stalled = false; this._setState('connected'); }
+  }
+
+  _transportError({ code, reason }) {
+    if (REJOIN_CODES.has(code) && this.attempts++ < 5) {
+      // Someone already has our feed id: leave quietly and join with another.
+      const old = this.transport;
+      old.closing = true;
+      old._shutdown('left');
+      this.opt.feedId = undefined;
+      this._start();
+      return;
+    }
+    this._emit('error', { code, reason: clip(reason, 200) });
+    if (FATAL_CODES.has(code)) {
+      this._stopMedia();
+      this._stopTimers();
+      this.transport.leave();
+      this.worker.postMessage({ type: 'call-stop' });
+      this._setState('ended', FATAL_CODES.get(code));
+    }
+  }
+
+  _transportState({ state, reason }) {
+    if (this.state === 'ended') return;
+    if (state === 'connected') {
+      this._setState(this.remote.size ? 'connected' : 'waiting');
+      // Those who do not reappear in the room after our reconnect have left.
+      clearTimeout(this.staleTimer);
+      this.staleTimer = setTimeout(() => {
+        for (const [feed, r] of this.remote) if (r.stale) this._left(feed, true);
+      }, REJOIN_GRACE_MS);
+    } else if (state === 'reconnecting') {
+      // Keep everyone's tile and keys: most likely they are all still there.
+      for (const id of this.leaving.keys()) clearTimeout(this.leaving.get(id));
+      this.leaving.clear();
+      for (const r of this.remote.values()) r.stale = true;
+      this._setState('reconnecting', reason);
+    } else if (state === 'left') this._setState('ended', reason);
+  }
+
+  _joined(feedId, display) {
+    const known = this.remote.get(feedId);
+    if (known) { known.stale = false; clearTimeout(this.leaving.get(feedId)); this.leaving.delete(feedId); return; }
+    const role = ['officer', 'citizen', 'interpreter', 'captioner'].includes(display) ? display : 'citizen';
+    const canvas = document.createElement('canvas');
+    canvas.width = this.opt.width; canvas.height = this.opt.height;
+    const entry = { role, frames: 0, renderer: null, tile: { id: String(feedId), name: this._name(role), role, canvas } };
+    this.remote.set(feedId, entry);
+    this.tiles = [...this.tiles, entry.tile];
+    this.worker.postMessage({ type: 'call-peer-joined', feedId });
+    this._emit('tiles');
+    if (this.transport.state === 'connected') this._setState('connected');
+  }
+
+  _left(feedId, now = false) {
+    const r = this.remote.get(feedId);
+    if (!r) return;
+    if (!now) {
+      // Janus going away announces everyone as left just before the session
+      // is lost: wait a moment to tell that apart from a person leaving.
+      clearTimeout(this.leaving.get(feedId));
+      this.leaving.set(feedId, setTimeout(() => { this.leaving.delete(feedId); this._left(feedId, true); }, LEAVE_GRACE_MS));
+      return;
+    }
+    this.remote.delete(feedId);
+    this.tiles = this.tiles.filter((t) => t !== r.tile);
+    this.worker.postMessage({ type: 'call-peer-left', feedId });
+    this._emit('tiles');
+    if (this.state === 'connected' && !this.remote.size) this._setState('waiting');
+  }
+
+  _name(role) {
+    const n = this.opt.names || {};
+    return clip(n[role] || { officer: 'Wijkagent', citizen: 'Burger', interpreter: 'Tolk', captioner: 'Schrijftolk' }[role], MAX_NAME);
+  }
+
+  // ---- local media --------------------------------------------------------
+
+  async _startMedia() {
+    this.mediaStarted = true;
+    const s = this.opt.localStream;
+    const v = s?.getVideoTracks()[0], a = s?.getAudioTracks()[0];
+    if (v) this._startVideo(v);
+    try {
+      this.audio = await createAudio();
+      this.playback = createPlayback(this.audio);
+      if (a) this.micCapture = captureMicrophone(this.audio, a, (pcm) => {
+        if (this.mic && this.state !== 'ended' && this.transport.state === 'connected') this.worker.postMessage({ type: 'call-audio', pcm, captureMs: epochMs() }, [pcm.buffer]);
+      });
+      await this.audio.resume();
+    } catch (e) {
+      this._emit('error', { code: 0, reason: `audio: ${clip(String(e && e.message || e), 200)}` });
+    }
+  }
+
+  async _startVideo(track) {
+    if (this.frames) this.frames.stop();
+    const src = new FrameSource(track, { width: this.opt.width, height: this.opt.height });
+    this.frames = src;
+    try {
+      for await (const f of src.frames()) {
+        if (this.state === 'ended' || src.stopped) break;
+        if (!this.camera || this.inFlight >= VIDEO_IN_FLIGHT || this.transport.state !== 'connected') continue;
+        this.inFlight++;
+        this.worker.postMessage({ type: 'call-video', i420: f.i420, captureMs: epochMs() }, [f.i420.buffer]);
+      }
+    } catch (e) {
+      this._emit('error', { code: 0, reason: `camera: ${clip(String(e && e.message || e), 200)}` });
+    }
+  }
+
+  _stopTimers() {
+    clearInterval(this.stallTimer);
+    clearTimeout(this.staleTimer);
+    for (const t of this.leaving.values()) clearTimeout(t);
+    this.leaving.clear();
+  }
+
+  _stopMedia() {
+    if (this.frames) this.frames.stop();
+    if (this.micCapture) this.micCapture.stop();
+    if (this.playback) this.playback.stop();
+    if (this.audio) this.audio.close().catch(() => {});
+    this.frames = this.micCapture = this.playback = this.audio = null;
+  }
+
+  // ---- from the Worker ----------------------------------------------------
+
+  _workerMessage(m) {
+    switch (m.type) {
+      case 'call-send':
+        for (const d of m.msgs) this.transport.send(d);
+        break;
+      case 'call-video-done': this.inFlight = Math.max(0, this.inFlight - 1); break;
+      case 'call-frame': {
+        const r = this.remote.get(m.feedId);
+        if (!r) break;
+        if (!r.renderer) r.renderer = new I420Renderer(r.tile.canvas);
+        r.renderer.draw(m.i420, m.width, m.height);
+        r.frames++;
+        r.lastCaptureMs = m.captureMs;
+        this._emit('frame', { feedId: m.feedId, width: m.width, height: m.height, captureMs: m.captureMs });
+        break;
+      }
+      case 'call-pcm': if (this.playback) this.playback.push(m.pcm); break;
+      case 'call-text': {
+        const r = this.remote.get(m.feedId);
+        const kind = m.kind === 'caption' && r && (r.role === 'captioner' || r.role === 'interpreter') ? 'caption' : 'rtt';
+        this._emit(kind, { from: String(m.feedId), name: r ? r.tile.name : '', text: clip(m.text, MAX_TEXT), final: !!m.final });
+        break;
+      }
+      case 'call-status': this._status(m); break;
+      case 'call-error': this._emit('error', { code: m.code, reason: clip(m.en, 200), nl: clip(m.nl, 200) }); break;
+      default: break;
+    }
+  }
+
+  _status(m) {
+    this.stats = m;
+    const officer = m.peers.find((p) => p.officer);
+    const f = officer ? officer.officer : m.officerFailure;
+    let identity = null;
+    if (this.opt.role === 'citizen' && f) {
+      // Who the officer is, as their certificate proves (or why it does not).
+      identity = f.ok
+        ? { verified: true, name: f.name, team: f.team, neighbourhood: f.neighbourhood || undefined, sas: m.sas }
+        : { verified: false, name: f.name, team: f.team, sas: m.sas, reason: identityReason(f.status) };
+    } else if (this.opt.role !== 'citizen' && m.peers.some((p) => p.hasKey)) {
+      // The citizen proved the invitation secret in the handshake.
+      identity = { verified: true, name: '', team: '', sas: m.sas };
+    }
+    if (JSON.stringify(identity) !== JSON.stringify(this.identity)) {
+      this.identity = identity;
+      this._emit('identity');
+    }
+    const q = m.media.peers.length ? qualityOf(m.media) : null;
+    if (q && q !== this.quality) { this.quality = q; this._emit('quality'); }
+  }
+
+  _setState(state, reason) {
+    if (this.state === state || this.state === 'ended') return;
+    this.state = state;
+    this._emit('state', { state, reason });
+  }
+
+  _emit(type, detail = {}) { this.dispatchEvent(new CustomEvent(type, { detail })); }
+}
+
+export function createCallSession(opts) { return new CallSession(opts); }

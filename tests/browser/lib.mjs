@@ -67,7 +67,7 @@ export function startTestSite(name, env = {}) {
   return startServer(site, env);
 }
 
-export async function launch() {
+export async function launch({ args = [] } = {}) {
   mkdirSync(shotDir, { recursive: true });
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: CHROMIUM_ARGS });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...args] });
 }

@@ -142,13 +142,7 @@ test('network_cut_3s_resumes_with_a_message_meanwhile', async () => {
   await waitFor(citizen, (n) => window.bb.states.slice(n).includes('reconnecting'), seen, 2900);
   await new Promise((r) => setTimeout(r, Math.max(0, 3000 - (Date.now() - t0))));
   rmSync(cutFile);
-  if (process.env.BB_DEBUG) for (let i = 0; i < 8; i++) {
-    await new Promise((r) => setTimeout(r, 2000));
-    for (const p of [officer, citizen]) {
-      const s = await state(p);
-      console.log(`DBG ${p.role} ${s.state} sent ${s.transport.sent} recv ${s.transport.received} msgs ${s.media.msgsSent} kbps ${s.media.targetKbps} ${s.media.width} frames ${JSON.stringify(Object.values(s.frames).map((f) => f.n))} ch ${s.transport.channels} unexp ${s.transport.unexpectedChannels} counts ${JSON.stringify(s.counts)} peers ${JSON.stringify(s.media.peers)} rej ${JSON.stringify(s.media.rejected)} e2ee ${JSON.stringify(s.e2ee)}`);
-    }
-  }
+
   const [f] = await framesFrom(citizen, [officer], 10, Number(process.env.BB_CUT_WAIT ?? 15000));
   const seconds = (Date.now() - t0) / 1000 - 3;
   console.log(`  video back ${seconds.toFixed(1)} s after a 3 s cut (${f.n} frames)`);

@@ -3,7 +3,9 @@
 // (room + one-time invitation link) or by phone (record the outcome), add
 // notes, close. Talks to the contact service (src/contact/API.md) on the
 // same origin. All text from the service is shown with textContent, never
-// as HTML: citizens' input cannot become markup here.
+// as HTML: citizens' input cannot become markup here. The video call
+// itself is the call panel (call-panel.js).
+import { initCallPanel, setCallPanelLanguage, openCallPanel, endCallFor } from './call-panel.js';
 
 const TEXT = {
   nl: {
@@ -24,7 +26,7 @@ const TEXT = {
     close: 'Afronden', note_label: 'Notitie', save_note: 'Notitie opslaan', outcome: 'Uitkomst', record: 'Uitkomst vastleggen',
     call_number: (p) => `Bel ${p}`, out: { reached: 'bereikt', no_answer: 'geen gehoor', wrong_number: 'verkeerd nummer' },
     invite_ready: 'Uitnodiging klaar. Stuur deze link naar de burger (eenmalig te gebruiken, verloopt om',
-    invite_link: 'Uitnodigingslink', copy: 'Link kopiëren', copied: 'Link gekopieerd.',
+    invite_link: 'Uitnodigingslink', copy: 'Link kopiëren', copied: 'Link gekopieerd.', to_call: 'Naar het gesprek',
     call_ready: (room) => `Gesprek klaargezet in kamer ${room}. Uw toegang is klaar; de burger komt binnen via de link.`,
     claimed_ok: 'Verzoek opgepakt.', note_ok: 'Notitie opgeslagen.', closed_ok: 'Verzoek afgerond.',
     outcome_ok: 'Uitkomst vastgelegd.', network: 'De dienst is niet bereikbaar. Probeer het opnieuw.',
@@ -48,7 +50,7 @@ const TEXT = {
     close: 'Close', note_label: 'Note', save_note: 'Save note', outcome: 'Outcome', record: 'Record outcome',
     call_number: (p) => `Call ${p}`, out: { reached: 'reached', no_answer: 'no answer', wrong_number: 'wrong number' },
     invite_ready: 'Invitation ready. Send this link to the citizen (single use, expires at',
-    invite_link: 'Invitation link', copy: 'Copy link', copied: 'Link copied.',
+    invite_link: 'Invitation link', copy: 'Copy link', copied: 'Link copied.', to_call: 'Go to the call',
     call_ready: (room) => `Call prepared in room ${room}. Your access is ready; the citizen joins through the link.`,
     claimed_ok: 'Request claimed.', note_ok: 'Note saved.', closed_ok: 'Request closed.',
     outcome_ok: 'Outcome recorded.', network: 'The service cannot be reached. Please try again.',
@@ -115,10 +117,12 @@ function applyLanguage() {
   b.textContent = t().other_lang;
   b.lang = t().other_lang_code;
   if (state.officer) $('officer').textContent = t().logged_in_as(state.officer);
+  setCallPanelLanguage(state.lang);
   renderQueue();
 }
 
 function setLoggedOut() {
+  endCallFor();
   state.csrf = null;
   state.officer = null;
   sessionStorage.removeItem('bb_console_csrf');
@@ -191,7 +195,7 @@ async function act(r, action, body) {
   const res = await api('POST', `officer/requests/${r.id}/${action}`, body);
   if (!res.ok) { showError(res.error); return false; }
   announce({ claim: t().claimed_ok, close: t().closed_ok, notes: t().note_ok, phone: t().outcome_ok }[action] ?? '');
-  if (action === 'close') state.calls.delete(r.id);
+  if (action === 'close') { state.calls.delete(r.id); endCallFor(r.id); }
   await loadQueue(true);
   return true;
 }
@@ -203,11 +207,14 @@ async function video(r) {
   // The officer's own call credentials stay in this page's memory; the
   // call itself is joined with them once the call screen exists.
   state.calls.set(r.id, res.json);
-  window.dispatchEvent(new CustomEvent('beeldbel:officer-call', { detail: { requestId: r.id, call: res.json.call } }));
+  // The call panel (call-panel.js) opens on this event.
+  window.dispatchEvent(new CustomEvent('beeldbel:officer-call', { detail: callDetail(r, res.json) }));
   await loadQueue(true);
   announce(t().call_ready(res.json.call.room));
   document.querySelector(`[data-key="${r.id}-invite"]`)?.focus();
 }
+
+const callDetail = (r, invitation) => ({ requestId: r.id, call: invitation.call, name: r.name, reference: r.reference });
 
 function showInvitation(r, call) {
   const panel = $(`panel-${r.id}`);
@@ -220,9 +227,12 @@ function showInvitation(r, call) {
     'data-key': `${r.id}-copy`, onclick: async () => {
       try { await navigator.clipboard.writeText(call.invitation_url); announce(T.copied); } catch { input.select(); }
     } }, T.copy);
+  const toCall = el('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action',
+    'data-key': `${r.id}-to-call`, onclick: () => openCallPanel(callDetail(r, call), { focus: true }) }, T.to_call);
   panel.append(el('div', { class: 'invite utrecht-alert utrecht-alert--ok' },
     el('p', { class: 'utrecht-paragraph' }, `${T.invite_ready} ${fmtTime(call.expires_at)}).`),
-    el('label', { class: 'utrecht-form-label', for: inputId }, T.invite_link), input, copy,
+    el('label', { class: 'utrecht-form-label', for: inputId }, T.invite_link), input,
+    el('div', { class: 'actions' }, copy, toCall),
     el('p', { class: 'utrecht-paragraph', 'data-room': call.call.room }, T.call_ready(call.call.room))));
 }
 
@@ -289,6 +299,12 @@ $('lang').addEventListener('click', () => {
   state.lang = state.lang === 'nl' ? 'en' : 'nl';
   sessionStorage.setItem('bb_console_lang', state.lang);
   applyLanguage();
+});
+initCallPanel({
+  lang: state.lang, announce,
+  mount: (node) => $('error').after(node),
+  // Back to where the officer came from: the request's video button.
+  onClose: (id) => (document.querySelector(`[data-key="${id}-to-call"]`) ?? $('queue-title'))?.focus(),
 });
 applyLanguage();
 if (state.csrf && state.officer) showQueue();

@@ -27,6 +27,7 @@ export function createPlayback(ctx) {
   let last = { frames: 0, underruns: 0, dropped: 0 };
   node.port.onmessage = (ev) => { if (ev.data && ev.data.stats) last = ev.data.stats; };
   return {
+    node,
     push(pcm) { node.port.postMessage(pcm, [pcm.buffer]); },
     stats: () => last,
     stop() { node.disconnect(); },

@@ -6,12 +6,13 @@
 // black/white blocks and a marker, like webrtc-page.js, so the receiver can
 // read the clock back (glass-to-glass latency). Not part of the product.
 import { createCallSession } from '/engine/call.js';
+import { beepTrack, detectBeeps } from '/test/beep.js';
 
 const BLOCK = 20, BITS = 32;
 let W = 640, H = 360;
 const nowMs = () => performance.timeOrigin + performance.now();
 const worker = new Worker('/engine/worker.js', { type: 'module' });
-const bb = { states: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
+const bb = { audioLatencies: [], states: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
 window.bb = bb;
 
 function drawClock(marker) {
@@ -47,14 +48,17 @@ bb.setup = async (cfg) => {
   W = cfg.width ?? 640; H = cfg.height ?? 360;
   const canvas = document.getElementById('source');
   canvas.width = W; canvas.height = H;
-  const audio = cfg.audio !== false ? await navigator.mediaDevices.getUserMedia({ audio: true }) : null;
+  const audio = cfg.beep ? new MediaStream([await beepTrack()])
+    : cfg.audio !== false ? await navigator.mediaDevices.getUserMedia({ audio: true }) : null;
   let stream;
-  if (cfg.source === 'clock') {
+  if (cfg.source === 'none') {
+    stream = audio;
+  } else if (cfg.source === 'clock') {
     stream = new MediaStream([drawClock(cfg.marker)]);
   } else {
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: W, height: H } });
   }
-  if (audio) stream.addTrack(audio.getAudioTracks()[0]);
+  if (audio && stream !== audio) stream.addTrack(audio.getAudioTracks()[0]);
   const enc = (a) => (a ? new Uint8Array(a) : undefined);
   bb.joinMs = nowMs();
   const s = createCallSession({
@@ -71,12 +75,20 @@ bb.setup = async (cfg) => {
   s.addEventListener('tiles', () => {
     document.getElementById('tiles').replaceChildren(...s.tiles.map((t) => t.canvas));
   });
+  if (cfg.detectBeeps) {
+    const tap = setInterval(() => {
+      if (!s.playback) return;
+      clearInterval(tap);
+      detectBeeps(s.audio, s.playback.node, (ms) => bb.audioLatencies.push(ms));
+    }, 50);
+  }
   s.addEventListener('frame', (ev) => {
     const d = ev.detail;
     const at = nowMs();
     if (bb.firstFrameMs === null) bb.firstFrameMs = at - bb.joinMs;
     const f = (bb.frames[d.feedId] ||= { n: 0, width: 0, height: 0 });
     f.n++; f.width = d.width; f.height = d.height; f.at = at;
+    bb.count = (bb.count ?? 0) + 1;
     if (cfg.readClock) {
       const tile = s.tiles.find((t) => t.id === String(d.feedId));
       const lat = ((Math.floor(at) >>> 0) - readClock(tile.canvas)) >>> 0;

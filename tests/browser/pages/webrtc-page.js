@@ -5,13 +5,14 @@
 // on every requestVideoFrameCallback. Results in window.bb.stats().
 // Not part of the product.
 import { Transport } from '/engine/transport.js';
+import { beepTrack, detectBeeps } from '/test/beep.js';
 
 const params = new URLSearchParams(location.hash.slice(1));
 const role = params.get('role');
 const worker = new Worker('/engine/worker.js', { type: 'module' });
 const nowMs = () => performance.timeOrigin + performance.now();
 const BLOCK = 20, BITS = 32, W = 640, H = 360;
-const bb = { latencies: [], frames: 0, firstFrameMs: null, startMs: nowMs(), width: 0, height: 0 };
+const bb = { latencies: [], audioLatencies: [], frames: 0, firstFrameMs: null, startMs: nowMs(), width: 0, height: 0 };
 window.bb = bb;
 
 let tracks;
@@ -30,8 +31,7 @@ if (role === 'sender') {
   };
   draw();
   tracks = canvas.captureStream(30);
-  const mic = await navigator.mediaDevices.getUserMedia({ audio: true });
-  tracks.addTrack(mic.getAudioTracks()[0]);
+  tracks.addTrack(await beepTrack());
 }
 
 const transport = new Transport(worker, {
@@ -43,7 +43,19 @@ bb.transport = transport;
 if (role === 'receiver') {
   const video = document.getElementById('remote');
   const probe = document.getElementById('probe').getContext('2d', { willReadFrequently: true });
-  transport.addEventListener('track', (ev) => {
+  transport.addEventListener('track', async (ev) => {
+    if (ev.detail.track.kind === 'audio') {
+      // Chromium feeds a remote track to Web Audio only while an element plays it.
+      const el = new Audio();
+      el.muted = true;
+      el.srcObject = new MediaStream([ev.detail.track]);
+      el.play().catch(() => {});
+      const ctx = new AudioContext({ sampleRate: 48000 });
+      await ctx.resume();
+      const src = ctx.createMediaStreamSource(new MediaStream([ev.detail.track]));
+      await detectBeeps(ctx, src, (ms) => bb.audioLatencies.push(ms));
+      return;
+    }
     if (ev.detail.track.kind !== 'video') return;
     video.srcObject = new MediaStream([ev.detail.track]);
     video.play();

@@ -115,6 +115,10 @@ run_suite contact-unit "$B/contact/unit_tests"
 run_suite contact-api node tests/contact/api.test.mjs
 run_suite contact-durability node tests/contact/durability.test.mjs
 run_suite contact-browser node tests/contact/console.test.mjs
+# The officer's side of the real call in the console (call-panel.js): the
+# officer joins with the demo CA's certificate, the citizen through the
+# widget's invitation link; video, the same code, real-time text, axe.
+run_suite contact-call node tests/contact/console-call.test.mjs
 # ---- end contact service
 
 echo

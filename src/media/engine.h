@@ -208,6 +208,9 @@ struct bb_media {
     uint8_t *scaled, *bits;
     size_t bits_cap;
     double loss_kbps;
+    uint64_t sent_mark_bytes;          /* bytes_sent at sent_mark_us */
+    int64_t sent_mark_us;
+    double sent_kbps;                  /* what we actually send, last second */
     int64_t last_loss_cut_us, next_rate_us;
     int64_t srtt_us;
     double rtx_budget;                 /* bytes retransmissions may use */

@@ -64,12 +64,34 @@ static int shape_rank(const media_plan *p) /* bigger = more video */
  * resolution costs a keyframe, so flapping would cost more than it saves. */
 void sender_rate_update(bb_media *m, int64_t now)
 {
+    /* What we actually sent over the last second or so. */
+    if (!m->sent_mark_us) {
+        m->sent_mark_us = now;
+        m->sent_mark_bytes = m->st.bytes_sent;
+    } else if (now - m->sent_mark_us >= 1000000) {
+        double kbps = (double)(m->st.bytes_sent - m->sent_mark_bytes) * 8.0 / ((double)(now - m->sent_mark_us) / 1000.0);
+        m->sent_kbps = m->sent_kbps ? 0.5 * m->sent_kbps + 0.5 * kbps : kbps;
+        m->sent_mark_us = now;
+        m->sent_mark_bytes = m->st.bytes_sent;
+    }
+    /* Application-limited: a still picture leaves the encoder far under its
+     * budget. A receiver's estimate is then only "the path carries what you
+     * send" (it grows with use), which is no reason to plan a smaller
+     * picture; but neither is there proof for a larger budget. Hold the
+     * target until the sender uses it, a queue shows (an estimate at or
+     * under what is actually sent is always obeyed) or packets are lost. */
+    int app_limited = m->sent_kbps > 0 && m->sent_kbps < 0.6 * m->st.target_kbps && m->st.loss_pct < 2;
     double target = m->loss_kbps;
     for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++) {
         struct peer *p = &m->peers[i];
-        if (p->used && p->remb_kbps && now - p->remb_at < 3000000 && p->remb_kbps < target)
-            target = p->remb_kbps;
+        if (!p->used || !p->remb_kbps || now - p->remb_at >= 3000000 || p->remb_kbps >= target)
+            continue;
+        if (app_limited && p->remb_kbps > 1.2 * m->sent_kbps)
+            continue;
+        target = p->remb_kbps;
     }
+    if (app_limited && m->st.target_kbps && target > m->st.target_kbps)
+        target = m->st.target_kbps;
     if (target > m->cfg.max_kbps)
         target = m->cfg.max_kbps;
     if (target < 30)

@@ -27,6 +27,7 @@ const TEXT = {
       waiting: 'Wachten op de burger…', connected: (n) => `Verbonden met ${n}.`,
       reconnecting: 'Verbinding herstellen…', ended: 'Het gesprek is beëindigd.' },
     no_media: 'Geen toegang tot camera of microfoon: u neemt deel zonder beeld en geluid. Tekst werkt wel. Sta camera en microfoon toe in de browser en neem opnieuw deel.',
+    no_camera: 'Geen camera gevonden: u neemt deel met alleen geluid.',
     sas: 'Code om voor te lezen', sas_wait: 'De code verschijnt zodra de burger verbonden is.',
     sas_hint: 'Lees deze code voor. De burger ziet dezelfde code; is die anders, hang dan op.',
     stage: 'Videobeelden', you: 'U (eigen camera)', cam_is_off: 'Camera staat uit', no_video: 'Nog geen beeld',
@@ -60,6 +61,7 @@ const TEXT = {
       waiting: 'Waiting for the citizen…', connected: (n) => `Connected with ${n}.`,
       reconnecting: 'Reconnecting…', ended: 'The call has ended.' },
     no_media: 'No access to camera or microphone: you join without video and sound. Text still works. Allow camera and microphone in the browser and join again.',
+    no_camera: 'No camera found: you join with sound only.',
     sas: 'Code to read aloud', sas_wait: 'The code appears once the citizen is connected.',
     sas_hint: 'Read this code aloud. The citizen sees the same code; if it differs, hang up.',
     stage: 'Video', you: 'You (own camera)', cam_is_off: 'Camera is off', no_video: 'No video yet',
@@ -252,6 +254,7 @@ function relabel() {
   e.heading.textContent = T().title(citizenName());
   e.ref.textContent = T().ref(c.reference ?? '—', c.call.room);
   renderState();
+  if (active()) mediaNotice();
   renderFiles();
   renderIdentity();
   renderQuality();
@@ -332,9 +335,13 @@ function onSessionError(ev) {
   // An engine error before the citizen's key arrived is the E2EE set-up:
   // almost always the certificate or key. Leave, and let them choose again.
   if (typeof d.code === 'number' && d.code < 0 && !s?.identity) {
-    showError(T().err.identity);
     forgetIdentity();
     hangUp(true);
+    setState('idle');
+    S.e.join.dataset.cp = 'join';
+    S.e.join.textContent = T().join;
+    const why = S.lang === 'nl' && d.nl ? d.nl : d.reason;
+    showError(`${T().err.identity}${why ? ` (${clip(why, 200)})` : ''}`);
     S.e.filesInput.focus();
     return;
   }
@@ -344,12 +351,22 @@ function onSessionError(ev) {
 
 // ---- joining, the controls, leaving -------------------------------------------------
 
+/** Camera and microphone; without a camera the microphone alone; null when refused. */
 async function openMedia() {
-  try {
-    return await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: true });
-  } catch {
-    return null;
+  for (const want of [{ video: { width: 640, height: 360 }, audio: true }, { audio: true }]) {
+    try {
+      return await navigator.mediaDevices.getUserMedia(want);
+    } catch (err) {
+      if (err?.name === 'NotAllowedError' || err?.name === 'SecurityError') return null;
+    }
   }
+  return null;
+}
+
+function mediaNotice() {
+  const e = S.e, video = !!S.stream?.getVideoTracks().length;
+  e.notice.textContent = !S.stream ? T().no_media : video ? '' : T().no_camera;
+  e.notice.hidden = !e.notice.textContent;
 }
 
 async function join() {
@@ -360,9 +377,10 @@ async function join() {
   const worker = ensureWorker();
   S.e.join.disabled = true;
   setState('media');
-  S.stream = await openMedia();
-  S.e.notice.textContent = S.stream ? '' : T().no_media;
-  S.e.notice.hidden = !!S.stream;
+  const stream = await openMedia();
+  if (!S.current || active()) { for (const t of stream?.getTracks() ?? []) t.stop(); return; }  // closed meanwhile
+  S.stream = stream;
+  mediaNotice();
   const c = S.current.call;
   S.mic = S.cam = true;
   const s = createCallSession({
@@ -391,7 +409,8 @@ function wireSession(s) {
   s.addEventListener('frame', onFrame);
   s.addEventListener('rtt', (ev) => { if (s === S.session) received(ev.detail, false); });
   s.addEventListener('caption', (ev) => { if (s === S.session) received(ev.detail, true); });
-  s.addEventListener('error', (ev) => { if (s === S.session) onSessionError(ev); });
+  // After the end (or a refused start) the Worker may still report; that is no news.
+  s.addEventListener('error', (ev) => { if (s === S.session && s.state !== 'ended') onSessionError(ev); });
 }
 
 function showInCall(on) {
@@ -399,11 +418,12 @@ function showInCall(on) {
   e.incall.hidden = !on;
   e.setup.hidden = on;
   e.self.srcObject = on ? S.stream : null;
-  e.mic.disabled = e.cam.disabled = !S.stream;
+  e.mic.disabled = !S.stream?.getAudioTracks().length;
+  e.cam.disabled = !S.stream?.getVideoTracks().length;
   setPressed(e.mic, false);
   setPressed(e.cam, false);
-  e.self.classList.remove('call-self--off');
-  e.selfOff.hidden = true;
+  e.self.classList.toggle('call-self--off', e.cam.disabled);
+  e.selfOff.hidden = !e.cam.disabled;
   renderIdentity();
   renderTiles();
 }

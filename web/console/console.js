@@ -210,6 +210,7 @@ async function video(r) {
   // The call panel (call-panel.js) opens on this event.
   window.dispatchEvent(new CustomEvent('beeldbel:officer-call', { detail: callDetail(r, res.json) }));
   await loadQueue(true);
+  showInvitation(r, res.json);   // now, not after the re-render's timer: focus goes there
   announce(t().call_ready(res.json.call.room));
   document.querySelector(`[data-key="${r.id}-invite"]`)?.focus();
 }

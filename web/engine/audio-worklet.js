@@ -29,6 +29,9 @@ class CaptureProcessor extends AudioWorkletProcessor {
   }
 }
 
+const MAX_QUEUED = 48 * 80;   // samples: 80 ms
+const TRIM_TO = 48 * 40;
+
 class PlaybackProcessor extends AudioWorkletProcessor {
   constructor() {
     super();
@@ -49,6 +52,14 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       this.write = (this.write + 1) % this.ring.length;
     }
     this.stats.frames++;
+    // The engine's jitter buffer absorbs the network; this ring only the
+    // Worker's timer. A burst (a late timer catching up) would otherwise
+    // stay queued as extra latency for the rest of the call: trim it.
+    const avail = this.available();
+    if (avail > MAX_QUEUED) {
+      this.read = (this.read + avail - TRIM_TO) % this.ring.length;
+      this.stats.trimmed = (this.stats.trimmed || 0) + 1;
+    }
   }
 
   process(inputs, outputs) {

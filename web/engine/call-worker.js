@@ -97,7 +97,7 @@ export class WorkerCall {
     });
     this.media = new MediaEngine(this.e, {
       ssrc: this.feedId, width: c.width, height: c.height, fps: c.fps,
-      startKbps: c.startKbps ?? 600, maxKbps: c.maxKbps ?? 1500, profile: c.profile ?? 'default',
+      startKbps: c.startKbps ?? 800, maxKbps: c.maxKbps ?? 1500, profile: c.profile ?? 'default',
     });
     this.timers.push(setInterval(() => this._flushHandshakes(true), HANDSHAKE_REPEAT_MS));
     this.timers.push(setInterval(() => this._status(), STATUS_EVERY_MS));

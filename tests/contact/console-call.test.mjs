@@ -1,0 +1,398 @@
+// The officer's side of the real call, in the console (web/console/
+// call-panel.js), on `make run`'s whole system (run.sh: Janus, the contact
+// service, the web server with the strict CSP, the demo police CA):
+// a citizen's request -> the officer logs in, claims it, calls back by video,
+// loads the demo CA's certificate and key into the file input, joins -> the
+// citizen opens the invitation link in the widget on the demo page (device
+// check -> waiting room -> call, the widget's real call session) -> both
+// connected, decoded video on the officer's tile, the verified officer and
+// the same six-digit code on both sides, real-time text both ways. Plus the
+// file checks, the controls, language, screenshots and axe-core in both
+// themes, and no CSP violation anywhere.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test, run, assert, assertEq } from '../common/harness.mjs';
+import { launch, axeSource, shotDir } from '../browser/lib.mjs';
+import { startSystem } from '../browser/system-lib.mjs';
+import { officerBin } from './lib.mjs';
+
+const PASSWORD = 'correct horse battery staple';
+const CITIZEN = 'Anna de Vries';
+const t0 = Date.now();
+const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
+
+const sys = await startSystem('console-call');
+// The account's name is the one on the demo CA's certificate: the citizen's
+// widget checks the certificate against the name the invitation gives.
+execFileSync(officerBin, ['--db', join(sys.runDir, 'contact.db'), 'add', 'jan', '--name', 'Jan de Vries',
+  '--team', 'Basisteam Groningen-Noord', '--neighbourhoods', 'groningen-noord', '--iterations', '10000'],
+{ input: `${PASSWORD}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+const site = sys.httpUrl;
+const officerFiles = join(sys.runDir, 'ca', 'officers');
+const browser = await launch();
+let reference, invitationUrl, officer, citizen;
+const problems = [];
+
+/** A page in its own context (own window: not throttled as a background tab), recording CSP violations. */
+async function openPage(who, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  const page = await context.newPage();
+  await page.addInitScript(() => {
+    window.__csp = [];
+    window.__states = [];   // the call panel's states as announced, in order
+    new MutationObserver(() => {
+      const s = document.querySelector('#call-view .call-state')?.dataset.state;
+      if (s && s !== window.__states.at(-1)) window.__states.push(s);
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+    document.addEventListener('securitypolicyviolation', (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  page.on('pageerror', (e) => problems.push(`[${who}] ${e}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`[${who} console] ${m.text()} ${m.location()?.url ?? ''}`); });
+  context.on('response', (r) => { if (r.status() >= 400) problems.push(`[${who}] ${r.status()} ${r.url()}`); });
+  return { context, page };
+}
+
+const officerState = () => officer.page.locator('#call-view .call-state').getAttribute('data-state');
+async function waitOfficerState(want, timeout = 30000) {
+  try {
+    await officer.page.waitForFunction((w) => document.querySelector('#call-view .call-state')?.dataset.state === w,
+      want, { timeout, polling: 100 });
+  } catch (e) {
+    throw new Error(`officer state ${await officerState()} (wanted ${want}); ${problems.join('\n')}\n${e.message}`);
+  }
+}
+const widget = () => citizen.page.locator('beeldbel-widget');
+const screen = () => citizen.page.evaluate(() => document.querySelector('beeldbel-widget')?.screen);
+async function waitScreen(name, timeout = 30000) {
+  try {
+    await citizen.page.waitForFunction((n) => document.querySelector('beeldbel-widget')?.screen === n, name, { timeout, polling: 100 });
+  } catch (e) {
+    throw new Error(`citizen screen ${await screen()} (wanted ${name}); ${problems.join('\n')}\n${e.message}`);
+  }
+}
+
+/** Mean, spread and a hash of a tile canvas's pixels (read back through a 2D canvas). */
+const canvasStats = (selector) => officer.page.evaluate((sel) => {
+  const c = document.querySelector(sel);
+  if (!c) return null;
+  const probe = document.createElement('canvas');
+  probe.width = 64; probe.height = 36;
+  const ctx = probe.getContext('2d', { willReadFrequently: true });
+  ctx.drawImage(c, 0, 0, 64, 36);
+  const d = ctx.getImageData(0, 0, 64, 36).data;
+  let sum = 0, sq = 0, hash = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    const y = (d[i] + d[i + 1] + d[i + 2]) / 3;
+    sum += y; sq += y * y; hash = (hash * 31 + d[i] + d[i + 1] * 7 + d[i + 2] * 13) >>> 0;
+  }
+  const n = d.length / 4, mean = sum / n;
+  return { mean, sd: Math.sqrt(Math.max(0, sq / n - mean * mean)), hash };
+}, selector);
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+async function axe(page, what) {
+  // Injected through the DevTools protocol, which the page's CSP does not govern.
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+  return result.violations.map((v) => `${what} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('citizen_asks_for_a_video_callback', async () => {
+  const { context, page } = await openPage('request');
+  await page.goto(`${site}/demo/`);
+  const r = await page.evaluate(async (name) => {
+    const res = await fetch('/api/v1/requests', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ name, phone: '06 12345678', neighbourhood: 'groningen-noord', topic: 'Fietsen in de gang',
+        preference: 'video', window: 'any', needs: ['captions'], lang: 'nl' }) });
+    return { status: res.status, json: await res.json() };
+  }, CITIZEN);
+  await context.close();
+  assertEq(r.status, 201, JSON.stringify(r.json));
+  reference = r.json.reference;
+});
+
+test('officer_calls_back_by_video_and_the_call_panel_opens', async () => {
+  officer = await openPage('officer');
+  const p = officer.page;
+  await p.goto(`${site}/console/`);
+  await p.fill('#username', 'jan');
+  await p.fill('#password', PASSWORD);
+  await p.press('#password', 'Enter');
+  const card = p.locator('article', { hasText: reference });
+  await card.getByRole('button', { name: 'Oppakken' }).click({ timeout: 10000 });
+  await card.getByRole('button', { name: 'Terugbellen met beeld' }).click({ timeout: 10000 });
+  invitationUrl = await p.getByLabel('Uitnodigingslink').inputValue({ timeout: 15000 });
+  assert(/#invite=[A-Za-z0-9_-]{43}$/.test(invitationUrl), invitationUrl);
+  // The panel opened on the console's event, for this request and citizen.
+  const panel = p.locator('#call-view');
+  await panel.waitFor({ timeout: 5000 });
+  assertEq(await panel.getByRole('heading', { level: 2 }).textContent(), `Videogesprek met ${CITIZEN}`);
+  assert((await panel.locator('.call-ref').textContent()).includes(reference), 'reference shown');
+  // Focus stays on the invitation link (the citizen needs it first); the
+  // request's panel has a way to the call.
+  assertEq(await p.evaluate(() => document.activeElement?.id?.startsWith('invite-')), true);
+  await card.getByRole('button', { name: 'Naar het gesprek' }).focus();
+  await p.keyboard.press('Enter');
+  assertEq(await p.evaluate(() => document.activeElement?.id), 'call-title');
+});
+
+test('certificate_and_key_files_are_checked_before_joining', async () => {
+  const p = officer.page, panel = p.locator('#call-view');
+  const error = panel.locator('.call-error');
+  await panel.getByRole('button', { name: 'Deelnemen aan het gesprek' }).click();
+  await error.waitFor({ timeout: 3000 });
+  assertEq(await error.textContent(), 'Kies eerst je politiecertificaat (.pem) en sleutel (.key).');
+  assertEq(await p.evaluate(() => document.activeElement?.id), 'call-files', 'focus to the file input');
+  const input = p.getByLabel('Je politiecertificaat (.pem) en sleutel (.key)');
+  await input.setInputFiles([{ name: 'foto.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG not a key') },
+    { name: 'groot.pem', mimeType: 'application/x-pem-file', buffer: Buffer.alloc(17 * 1024, 65) }]);
+  await p.waitForFunction(() => /groot\.pem/.test(document.querySelector('#call-view .call-error')?.textContent));
+  const text = await error.textContent();
+  assert(text.includes('foto.png is geen certificaat') && text.includes('groot.pem is te groot'), text);
+  // Only the certificate: the key is still missing.
+  await input.setInputFiles(join(officerFiles, 'jan-de-vries.pem'));
+  await p.waitForFunction(() => /Sleutel: ontbreekt nog/.test(document.getElementById('call-files-status').textContent));
+  // Then the key: both ready, kept in memory, the input itself empty.
+  await input.setInputFiles(join(officerFiles, 'jan-de-vries.key'));
+  await p.locator('#call-files-status[data-ready="true"]').waitFor({ timeout: 3000 });
+  const status = await p.locator('#call-files-status').textContent();
+  assert(status.includes('jan-de-vries.pem') && status.includes('jan-de-vries.key'), status);
+  assertEq(await input.evaluate((i) => i.files.length), 0);
+  await p.locator('#call-view').screenshot({ path: join(shotDir, 'console-call-setup.png') });
+});
+
+test('a_key_the_engine_refuses_gives_a_clear_error_and_is_forgotten', async () => {
+  const p = officer.page, panel = p.locator('#call-view');
+  await p.getByLabel('Je politiecertificaat (.pem) en sleutel (.key)').setInputFiles({ name: 'kapot.key', mimeType: 'application/octet-stream',
+    buffer: Buffer.from('-----BEGIN EC PRIVATE KEY-----\nbm90IGEga2V5\n-----END EC PRIVATE KEY-----\n') });
+  await p.waitForFunction(() => /kapot\.key/.test(document.getElementById('call-files-status').textContent));
+  await panel.getByRole('button', { name: 'Deelnemen aan het gesprek' }).focus();
+  await p.keyboard.press('Enter');
+  await p.waitForFunction(() => /Met dit certificaat en deze sleutel kunt u niet deelnemen/
+    .test(document.querySelector('#call-view .call-error')?.textContent), null, { timeout: 20000 });
+  console.log(`  refused: ${await panel.locator('.call-error').textContent()}`);
+  assertEq(await p.locator('#call-files-status').textContent(), 'Nog geen certificaat of sleutel gekozen.');
+  assertEq(await p.evaluate(() => document.activeElement?.id), 'call-files');
+  assertEq(await officerState(), 'idle');
+  assert(await panel.getByRole('button', { name: 'Deelnemen aan het gesprek' }).isVisible(), 'can join again');
+  // Choose both again, together this time.
+  await p.getByLabel('Je politiecertificaat (.pem) en sleutel (.key)')
+    .setInputFiles([join(officerFiles, 'jan-de-vries.pem'), join(officerFiles, 'jan-de-vries.key')]);
+  await p.locator('#call-files-status[data-ready="true"]').waitFor({ timeout: 3000 });
+  await p.evaluate(() => { window.__states = []; });
+});
+
+test('officer_joins_and_waits_for_the_citizen', async () => {
+  const p = officer.page;
+  await p.locator('#call-view').getByRole('button', { name: 'Deelnemen aan het gesprek' }).focus();
+  await p.keyboard.press('Enter');
+  await waitOfficerState('waiting');
+  assertEq(await p.locator('#call-view .call-error').isHidden(), true, 'the old error is gone');
+  assertEq(await p.locator('#call-view .call-state').textContent(), 'Wachten op de burger…');
+  assertEq(await p.locator('#call-view .call-error').isHidden(), true, 'no error');
+  assertEq(await p.locator('#call-view .call-notice').isHidden(), true, 'camera and microphone open');
+  // Own camera preview, muted; toggles are real toggle buttons.
+  assertEq(await p.locator('#call-view video.call-self').evaluate((v) => v.muted && !!v.srcObject), true);
+  for (const name of ['Microfoon uit', 'Camera uit']) {
+    assertEq(await p.getByRole('button', { name }).getAttribute('aria-pressed'), 'false', name);
+  }
+  console.log(`  officer waiting after ${since()}`);
+});
+
+test('citizen_joins_through_the_widget_both_connected_with_video_and_the_same_code', async () => {
+  citizen = await openPage('citizen', { viewport: { width: 1000, height: 900 } });
+  await citizen.page.goto(invitationUrl);
+  await waitScreen('device');
+  await widget().locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor({ timeout: 15000 });
+  await widget().getByRole('button', { name: 'Naar de wachtkamer' }).click();
+  await waitScreen('call', 45000);
+  await waitOfficerState('connected');
+  console.log(`  both connected after ${since()}`);
+  const p = officer.page;
+  // The citizen's tile, labelled with the request's name, shows decoded video.
+  const tile = p.locator('#call-view figure.call-tile[data-role="citizen"]');
+  await tile.waitFor({ timeout: 10000 });
+  assertEq(await tile.locator('figcaption').textContent(), CITIZEN);
+  assertEq(await tile.locator('canvas').getAttribute('aria-label'), CITIZEN);
+  await p.locator('#call-view figure.call-tile[data-role="citizen"][data-video="playing"]').waitFor({ timeout: 20000 });
+  await waitOfficerState('connected', 10000);
+  assertEq(await p.locator('#call-view .call-state').textContent(), `Verbonden met ${CITIZEN}.`);
+  console.log(`  officer's states: ${(await p.evaluate(() => window.__states)).join(' → ')}`);
+  const sel = '#call-view figure.call-tile[data-role="citizen"] canvas';
+  const a = await canvasStats(sel);
+  await new Promise((r) => setTimeout(r, 1000));
+  const b = await canvasStats(sel);
+  console.log(`  officer's tile: mean ${a.mean.toFixed(0)}→${b.mean.toFixed(0)}, sd ${a.sd.toFixed(0)}→${b.sd.toFixed(0)}`);
+  assert(b.mean > 10 && b.sd > 5, `tile looks empty: ${JSON.stringify(b)}`);
+  assert(a.hash !== b.hash, 'the picture changes (frames keep being decoded)');
+  // The citizen sees the verified officer; both read the same six-digit code.
+  const badge = widget().locator('.bb-identity');
+  await badge.locator('[data-sas]').waitFor({ timeout: 15000 });
+  const badgeText = await badge.textContent();
+  assert(badgeText.includes('Geverifieerde politiemedewerker') && badgeText.includes('Jan de Vries'), badgeText);
+  const citizenCode = await badge.locator('[data-sas]').textContent();
+  await p.locator('#call-view [data-sas]').waitFor({ timeout: 10000 });
+  const officerCode = await p.locator('#call-view [data-sas]').textContent();
+  assert(/^\d{3} \d{3}$/.test(officerCode), officerCode);
+  assertEq(citizenCode, officerCode, 'the same code on both sides');
+  // And the citizen's screen shows the officer's video too.
+  await citizen.page.waitForFunction(() => {
+    const c = document.querySelector('beeldbel-widget').shadowRoot.querySelector('.bb-tile[data-role="officer"] canvas');
+    return c && c.width > 0;
+  }, null, { timeout: 10000 });
+});
+
+test('real_time_text_both_ways', async () => {
+  const p = officer.page;
+  await p.getByLabel(/^Uw tekst/).focus();
+  await p.keyboard.type('Goedemiddag Anna', { delay: 20 });
+  // Arrives while typed (before Enter) ...
+  const typing = widget().locator('.bb-rtt-typing');
+  const t1 = Date.now();
+  await citizen.page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot
+    .querySelector('.bb-rtt-typing')?.textContent.includes('Goedemiddag Anna'), null, { timeout: 5000, polling: 50 });
+  console.log(`  partial line seen by the citizen ${Date.now() - t1} ms after the last key`);
+  assert(await typing.isVisible(), 'typing line visible');
+  // ... and Enter finishes the line in both logs.
+  await p.keyboard.press('Enter');
+  await citizen.page.waitForFunction(() => [...document.querySelector('beeldbel-widget').shadowRoot
+    .querySelectorAll('.bb-rtt-log .bb-rtt-line--theirs')].some((l) => l.textContent.includes('Goedemiddag Anna')), null, { timeout: 5000 });
+  assertEq(await p.locator('#call-view [role="log"] .call-rtt-line--mine').textContent(), 'U: Goedemiddag Anna');
+  assertEq(await p.getByLabel(/^Uw tekst/).inputValue(), '');
+  // The citizen answers; the officer sees it as the other side's line, as text.
+  const input = widget().getByLabel('Jouw tekst (de ander ziet het terwijl je typt)');
+  await input.focus();
+  await citizen.page.keyboard.type('Dag <b>agent</b>', { delay: 20 });
+  await citizen.page.keyboard.press('Enter');
+  const theirs = p.locator('#call-view [role="log"] .call-rtt-line--theirs');
+  await theirs.waitFor({ timeout: 5000 });
+  assertEq(await theirs.textContent(), `${CITIZEN}: Dag <b>agent</b>`);
+  assertEq(await p.locator('#call-view [role="log"] b').count(), 0, 'text never becomes markup');
+});
+
+test('controls_toggle_and_language_switches_in_the_call', async () => {
+  const p = officer.page;
+  const mic = p.getByRole('button', { name: 'Microfoon uit' });
+  await mic.focus();
+  await p.keyboard.press('Enter');
+  assertEq(await mic.getAttribute('aria-pressed'), 'true');
+  await p.keyboard.press('Enter');
+  assertEq(await mic.getAttribute('aria-pressed'), 'false');
+  const cam = p.getByRole('button', { name: 'Camera uit' });
+  await cam.focus();
+  await p.keyboard.press('Space');
+  assertEq(await cam.getAttribute('aria-pressed'), 'true');
+  assertEq(await p.locator('#call-view .call-self-off').isVisible(), true);
+  await p.keyboard.press('Space');
+  // Every control is at least 24 x 24 px.
+  const small = await p.evaluate(() => [...document.querySelectorAll('#call-view button, #call-view textarea')]
+    .filter((b) => b.offsetParent).map((b) => [b.textContent || b.id, b.getBoundingClientRect()])
+    .filter(([, r]) => r.width < 24 || r.height < 24).map(([n]) => n));
+  assertEq(small.join(), '', 'targets under 24 px');
+  await p.click('#lang');
+  assertEq(await p.locator('#call-title').textContent(), `Video call with ${CITIZEN}`);
+  assertEq(await p.locator('#call-view .call-state').textContent(), `Connected with ${CITIZEN}.`);
+  assert(await p.getByRole('button', { name: 'Hang up' }).isVisible(), 'hang up in English');
+  assertEq(await p.locator('#call-view .call-rtt-line--mine .call-rtt-who').textContent(), 'You');
+  await p.screenshot({ path: join(shotDir, 'console-call-en.png'), fullPage: true });
+  await p.click('#lang');
+  assertEq(await p.locator('#call-title').textContent(), `Videogesprek met ${CITIZEN}`);
+});
+
+test('screenshots_and_axe_in_both_themes_with_the_call_open', async () => {
+  const p = officer.page;
+  const violations = [];
+  for (const contrast of ['no-preference', 'more']) {
+    await p.emulateMedia({ contrast });
+    await p.locator('#call-view').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: join(shotDir, `console-call-${contrast === 'more' ? 'contrast' : 'normal'}.png`), fullPage: true });
+    violations.push(...await axe(p, contrast));
+  }
+  await p.emulateMedia({ contrast: 'no-preference' });
+  await citizen.page.screenshot({ path: join(shotDir, 'console-call-citizen.png'), fullPage: true });
+  assertEq(violations.join('\n'), '', 'axe: ');
+});
+
+test('officer_hangs_up_and_can_join_again', async () => {
+  const p = officer.page;
+  await p.getByRole('button', { name: 'Ophangen' }).focus();
+  await p.keyboard.press('Enter');
+  await waitOfficerState('ended', 10000);
+  assertEq(await p.locator('#call-view .call-state').textContent(), 'Het gesprek is beëindigd.');
+  const again = p.locator('#call-view').getByRole('button', { name: 'Opnieuw deelnemen' });
+  assert(await again.isVisible(), 'join again offered');
+  assertEq(await p.evaluate(() => document.activeElement?.textContent), 'Opnieuw deelnemen', 'focus kept in the panel');
+  assertEq(await p.locator('#call-view video.call-self').evaluate((v) => v.srcObject), null, 'camera released');
+  // The citizen's widget no longer has the officer's tile.
+  await citizen.page.waitForFunction(() => !document.querySelector('beeldbel-widget').shadowRoot
+    .querySelector('.bb-tile[data-role="officer"]'), null, { timeout: 10000 });
+  // Joining again (the same Worker, a new session) brings the call back.
+  await p.keyboard.press('Enter');
+  await waitOfficerState('connected', 30000);
+  await p.locator('#call-view figure.call-tile[data-role="citizen"][data-video="playing"]').waitFor({ timeout: 20000 });
+  await citizen.page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot
+    .querySelector('.bb-tile[data-role="officer"]'), null, { timeout: 10000 });
+});
+
+test('logging_out_leaves_the_call_and_forgets_the_certificate', async () => {
+  const p = officer.page;
+  await p.click('#logout');
+  await p.locator('#login-view').waitFor({ timeout: 5000 });
+  assertEq(await p.locator('#call-view').isHidden(), true);
+  await citizen.page.waitForFunction(() => !document.querySelector('beeldbel-widget').shadowRoot
+    .querySelector('.bb-tile[data-role="officer"]'), null, { timeout: 10000 });
+});
+
+test('officer_without_camera_or_microphone_joins_and_is_told', async () => {
+  const denied = await openPage('officer-denied');
+  const p = denied.page;
+  await p.addInitScript(() => {
+    navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
+  });
+  await p.goto(`${site}/console/`);
+  await p.fill('#username', 'jan');
+  await p.fill('#password', PASSWORD);
+  await p.press('#password', 'Enter');
+  await p.click('#lang');   // in English this time
+  const card = p.locator('article', { hasText: reference });
+  await card.getByRole('button', { name: 'Call back by video' }).click({ timeout: 10000 });
+  await card.getByRole('button', { name: 'Go to the call' }).click({ timeout: 15000 });
+  await p.getByLabel('Your police certificate (.pem) and key (.key)')
+    .setInputFiles([join(officerFiles, 'jan-de-vries.pem'), join(officerFiles, 'jan-de-vries.key')]);
+  await p.locator('#call-files-status[data-ready="true"]').waitFor({ timeout: 3000 });
+  await p.getByRole('button', { name: 'Join the call' }).click();
+  await p.waitForFunction(() => document.querySelector('#call-view .call-state')?.dataset.state === 'waiting', null, { timeout: 30000 });
+  const notice = await p.locator('#call-view .call-notice').textContent();
+  assert(notice.startsWith('No access to camera or microphone'), notice);
+  assertEq(await p.getByRole('button', { name: 'Microphone off' }).isDisabled(), true);
+  assertEq(await p.getByRole('button', { name: 'Camera off' }).isDisabled(), true);
+  assertEq(await p.locator('#call-view .call-self-off').textContent(), 'Camera is off');
+  await p.getByRole('button', { name: 'Hang up' }).click();
+  await p.waitForFunction(() => document.querySelector('#call-view .call-state')?.dataset.state === 'ended', null, { timeout: 10000 });
+  await denied.context.close();
+});
+
+test('no_csp_violations_or_page_errors', async () => {
+  for (const [who, x] of [['officer', officer], ['citizen', citizen]]) {
+    assertEq((await x.page.evaluate(() => window.__csp)).join('\n'), '', `${who} CSP: `);
+  }
+  // Chromium's warning when a camera VideoFrame queued in engine/capture.js's
+  // MediaStreamTrackProcessor is collected after hang-up (engine side, seen
+  // in about 1 run in 3); anything else is a failure.
+  const known = /A VideoFrame was garbage collected without being closed/;
+  assertEq(problems.filter((m) => !known.test(m)).join('\n'), '', 'page errors, console errors or failed loads: ');
+});
+
+try {
+  await run();
+} finally {
+  console.log(`  total ${since()}`);
+  await browser.close().catch(() => {});
+  await sys.stop();
+  if (process.exitCode) {
+    for (const f of ['janus.log', 'web.log', 'contact.log']) {
+      try { console.log(`--- ${f}\n${readFileSync(join(sys.runDir, f), 'utf8').split('\n').slice(-15).join('\n')}`); } catch { /* none */ }
+    }
+  }
+}

@@ -108,8 +108,12 @@ test('real_time_text_arrives_in_order', async () => {
 });
 
 test('three_parties_everyone_sees_everyone', async () => {
-  interpreter = await participant('interpreter', {});
+  // The interpreter first asks for the citizen's feed id: Janus refuses
+  // (436), and the session joins with another one by itself.
+  const taken = await feedOf(citizen);
+  interpreter = await participant('interpreter', { feedId: taken });
   await waitFor(interpreter, () => window.bb.session.state === 'connected');
+  assert((await feedOf(interpreter)) !== taken, 'joined with a fresh feed id');
   await Promise.all([
     framesFrom(interpreter, [officer, citizen], 15),
     framesFrom(officer, [citizen, interpreter], 15),

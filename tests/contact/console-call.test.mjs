@@ -95,6 +95,7 @@ async function axe(page, what) {
   // Injected through the DevTools protocol, which the page's CSP does not govern.
   if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
   const result = await page.evaluate((tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags } }), AXE_TAGS);
+  console.log(`  axe ${what}: ${result.passes.length} rules passed, ${result.violations.length} violated, ${result.incomplete.length} to review (${result.incomplete.map((r) => r.id).join(', ')})`);
   return result.violations.map((v) => `${what} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 

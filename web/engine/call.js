@@ -139,15 +139,17 @@ export class CallSession extends EventTarget {
       display: o.role, rtcConfig: o.rtcConfig,
     });
     this.transport = t;
-    t.addEventListener('message', (ev) => {
+    // Events of a transport we replaced (feed id taken) no longer count.
+    const on = (type, fn) => t.addEventListener(type, (ev) => { if (this.transport === t) fn(ev); });
+    on('message', (ev) => {
       const d = ev.detail.data;
       this.lastRecv = performance.now();
       this.worker.postMessage({ type: 'call-recv', feedId: ev.detail.feedId, data: d }, [d.buffer]);
     });
-    t.addEventListener('participant-joined', (ev) => this._joined(ev.detail.feedId, ev.detail.display));
-    t.addEventListener('participant-left', (ev) => this._left(ev.detail.feedId));
-    t.addEventListener('state', (ev) => this._transportState(ev.detail));
-    t.addEventListener('error', (ev) => this._transportError(ev.detail));
+    on('participant-joined', (ev) => this._joined(ev.detail.feedId, ev.detail.display));
+    on('participant-left', (ev) => this._left(ev.detail.feedId));
+    on('state', (ev) => this._transportState(ev.detail));
+    on('error', (ev) => this._transportError(ev.detail));
     t.start();
     if (!this.mediaStarted) this._startMedia();
     clearInterval(this.stallTimer);
@@ -167,8 +169,8 @@ export class CallSession extends EventTarget {
     if (REJOIN_CODES.has(code) && this.attempts++ < 5) {
       // Someone already has our feed id: leave quietly and join with another.
       const old = this.transport;
-      old.closing = true;
-      old._shutdown('left');
+      this.transport = null;
+      old.close();
       this.opt.feedId = undefined;
       this._start();
       return;

@@ -296,6 +296,11 @@ static int build_hello(bb_e2ee *e, const bb_e2ee_config *cfg)
                               e->rng, e->rng_ctx);
         if (rc)
             return rc;
+        /* A key that is not the certificate's (another officer's, say)
+         * would only show up as a bad signature at the other side: refuse
+         * it here, where the officer can be told. */
+        if (bb_identity_verify_signature(h + p - dl, dl, buf, n, h + p + 1, sl))
+            return BB_E_AUTH;
         h[p] = (uint8_t)sl;
         p += 1 + sl;
     }

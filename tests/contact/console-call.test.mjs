@@ -143,9 +143,9 @@ test('certificate_and_key_files_are_checked_before_joining', async () => {
   const error = panel.locator('.call-error');
   await panel.getByRole('button', { name: 'Deelnemen aan het gesprek' }).click();
   await error.waitFor({ timeout: 3000 });
-  assertEq(await error.textContent(), 'Kies eerst je politiecertificaat (.pem) en sleutel (.key).');
+  assertEq(await error.textContent(), 'Kies eerst uw politiecertificaat (.pem) en sleutel (.key).');
   assertEq(await p.evaluate(() => document.activeElement?.id), 'call-files', 'focus to the file input');
-  const input = p.getByLabel('Je politiecertificaat (.pem) en sleutel (.key)');
+  const input = p.getByLabel('Uw politiecertificaat (.pem) en sleutel (.key)');
   await input.setInputFiles([{ name: 'foto.png', mimeType: 'image/png', buffer: Buffer.from('\x89PNG not a key') },
     { name: 'groot.pem', mimeType: 'application/x-pem-file', buffer: Buffer.alloc(17 * 1024, 65) }]);
   await p.waitForFunction(() => /groot\.pem/.test(document.querySelector('#call-view .call-error')?.textContent));
@@ -165,7 +165,7 @@ test('certificate_and_key_files_are_checked_before_joining', async () => {
 
 test('a_key_the_engine_refuses_gives_a_clear_error_and_is_forgotten', async () => {
   const p = officer.page, panel = p.locator('#call-view');
-  await p.getByLabel('Je politiecertificaat (.pem) en sleutel (.key)').setInputFiles({ name: 'kapot.key', mimeType: 'application/octet-stream',
+  await p.getByLabel('Uw politiecertificaat (.pem) en sleutel (.key)').setInputFiles({ name: 'kapot.key', mimeType: 'application/octet-stream',
     buffer: Buffer.from('-----BEGIN EC PRIVATE KEY-----\nbm90IGEga2V5\n-----END EC PRIVATE KEY-----\n') });
   await p.waitForFunction(() => /kapot\.key/.test(document.getElementById('call-files-status').textContent));
   await panel.getByRole('button', { name: 'Deelnemen aan het gesprek' }).focus();
@@ -178,7 +178,7 @@ test('a_key_the_engine_refuses_gives_a_clear_error_and_is_forgotten', async () =
   assertEq(await officerState(), 'idle');
   assert(await panel.getByRole('button', { name: 'Deelnemen aan het gesprek' }).isVisible(), 'can join again');
   // Choose both again, together this time.
-  await p.getByLabel('Je politiecertificaat (.pem) en sleutel (.key)')
+  await p.getByLabel('Uw politiecertificaat (.pem) en sleutel (.key)')
     .setInputFiles([join(officerFiles, 'jan-de-vries.pem'), join(officerFiles, 'jan-de-vries.key')]);
   await p.locator('#call-files-status[data-ready="true"]').waitFor({ timeout: 3000 });
   await p.evaluate(() => { window.__states = []; });

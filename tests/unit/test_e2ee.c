@@ -320,6 +320,18 @@ static int officer_status(const police_officer *o, const char *expect, int *peer
     return st;
 }
 
+TEST(e2ee_officer_key_that_is_not_the_certificates_is_refused_at_once)
+{
+    CHECK_OK(fixture());
+    police_officer mixed = jan;
+    memcpy(mixed.key, piet.key, sizeof(mixed.key)); /* Jan's certificate, Piet's key */
+    CHECK_EQ_INT(join(0, BB_ROLE_OFFICER, &mixed, NULL, NULL, NULL), BB_E_AUTH);
+    CHECK(P[0].e == NULL);
+    P[0].present = 0;
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, NULL, NULL, NULL));
+    reset();
+}
+
 TEST(e2ee_bad_officer_certificate_gives_its_reason_and_no_key)
 {
     CHECK_OK(fixture());

@@ -17,7 +17,7 @@ const TEXT = {
   nl: {
     title: (n) => `Videogesprek met ${n}`, citizen: 'Burger',
     ref: (r, room) => `Kenmerk ${r} — kamer ${room}`,
-    files: 'Je politiecertificaat (.pem) en sleutel (.key)',
+    files: 'Uw politiecertificaat (.pem) en sleutel (.key)',
     files_hint: 'Kies beide bestanden, samen of na elkaar. Ze blijven alleen in dit venster en worden nooit verstuurd. (In gebruik staat de sleutel op uw smartcard.)',
     files_none: 'Nog geen certificaat of sleutel gekozen.',
     files_have: (c, k) => `Certificaat: ${c ?? 'ontbreekt nog'}. Sleutel: ${k ?? 'ontbreekt nog'}.`,
@@ -36,7 +36,7 @@ const TEXT = {
     rtt: 'Tekstgesprek', rtt_in: 'Uw tekst (de burger ziet het terwijl u typt; Enter = regel klaar)',
     rtt_send: 'Regel versturen', rtt_me: 'U', typing: 'typt…', caption: 'ondertiteling',
     err: {
-      no_files: 'Kies eerst je politiecertificaat (.pem) en sleutel (.key).',
+      no_files: 'Kies eerst uw politiecertificaat (.pem) en sleutel (.key).',
       too_big: (f) => `${f} is te groot voor een certificaat of sleutel (meer dan 16 KiB).`,
       unknown_file: (f) => `${f} is geen certificaat (.pem) of sleutel (.key) in PEM-vorm.`,
       read: (f) => `${f} kon niet worden gelezen.`,

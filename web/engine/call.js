@@ -113,12 +113,8 @@ export class CallSession extends EventTarget {
 
   hangUp() {
     if (this.state === 'ended') return;
-    this._stopMedia();
-    this._stopTimers();
     if (this.transport) this.transport.leave();
-    this.worker.postMessage({ type: 'call-stop' });
     this._setState('ended', 'hung_up');
-    setTimeout(() => this.worker.removeEventListener('message', this._onWorker), 3500);
   }
 
   // ---- start, and start again with another feed id ------------------------
@@ -177,10 +173,7 @@ export class CallSession extends EventTarget {
     }
     this._emit('error', { code, reason: clip(reason, 200) });
     if (FATAL_CODES.has(code)) {
-      this._stopMedia();
-      this._stopTimers();
       this.transport.leave();
-      this.worker.postMessage({ type: 'call-stop' });
       this._setState('ended', FATAL_CODES.get(code));
     }
   }
@@ -188,6 +181,7 @@ export class CallSession extends EventTarget {
   _transportState({ state, reason }) {
     if (this.state === 'ended') return;
     if (state === 'connected') {
+      this.lastRecv = performance.now();
       this._setState(this.remote.size ? 'connected' : 'waiting');
       // Those who do not reappear in the room after our reconnect have left.
       clearTimeout(this.staleTimer);
@@ -204,6 +198,7 @@ export class CallSession extends EventTarget {
   }
 
   _joined(feedId, display) {
+    this.lastRecv = performance.now();   // give the newcomer's media time to arrive
     const known = this.remote.get(feedId);
     if (known) { known.stale = false; clearTimeout(this.leaving.get(feedId)); this.leaving.delete(feedId); return; }
     const role = ['officer', 'citizen', 'interpreter', 'captioner'].includes(display) ? display : 'citizen';
@@ -345,6 +340,14 @@ export class CallSession extends EventTarget {
   _setState(state, reason) {
     if (this.state === state || this.state === 'ended') return;
     this.state = state;
+    if (state === 'ended') {
+      // However it ended: release devices and timers, and hear no more from
+      // the Worker (a next call on the same Worker is someone else's).
+      this._stopMedia();
+      this._stopTimers();
+      this.worker.postMessage({ type: 'call-stop' });
+      this.worker.removeEventListener('message', this._onWorker);
+    }
     this._emit('state', { state, reason });
   }
 

@@ -86,8 +86,15 @@ const post = (m, transfer) => self.postMessage(m, transfer || []);
 async function callMessage(msg) {
   if (msg.type === 'call-start') {
     if (call) call.stop();
-    call = new WorkerCall(engine, post, msg.config);
-    await call.start();
+    call = null;
+    const next = new WorkerCall(engine, post, msg.config);
+    try {
+      await next.start();
+    } catch (err) {
+      next.stop();
+      throw err;
+    }
+    call = next;     // only a call that started takes media
     return;
   }
   if (!call) return;

@@ -173,7 +173,7 @@ int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_fr
  * there in time). */
 static int64_t audio_jitter_need(const struct peer *p, int64_t now)
 {
-    int64_t t = quantile(p->audio_delays, p->n_ad, 1.0) + 5000;
+    int64_t t = quantile(p->audio_delays, p->n_ad, 0.97) + 5000;
     if (p->loss_seen_us && now - p->loss_seen_us < 10000000)
         t += AUDIO_US;
     return t;

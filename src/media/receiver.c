@@ -224,8 +224,12 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
     if (f->got == f->parts) {
         f->complete = 1;
         f->complete_at = m->now;
-        int64_t d = m->now - f->capture - receiver_base(p);
-        ring_add(p->video_delays, &p->n_vd, &p->pos_vd, (int)(d > 2000000 ? 2000000 : d));
+        /* A keyframe is several times larger and arrives later: counted,
+         * it would hold every frame back for its sake. It is shown late once. */
+        if (!f->key) {
+            int64_t d = m->now - f->capture - receiver_base(p);
+            ring_add(p->video_delays, &p->n_vd, &p->pos_vd, (int)(d > 2000000 ? 2000000 : d));
+        }
     }
     return 0;
 }

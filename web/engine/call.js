@@ -25,7 +25,7 @@ const REJOIN_CODES = new Set([436]);           // feed id taken: pick another
 const FATAL_CODES = new Map([                  // Janus errors nobody can fix by waiting
   [403, 'unauthorized'], [433, 'unauthorized'], [426, 'no_room'], [428, 'no_room'],
 ]);
-const VIDEO_IN_FLIGHT = 2;                     // frames handed to the Worker, not yet encoded
+const VIDEO_IN_FLIGHT = 1;                     // a frame waiting in the Worker is latency: drop, do not queue
 const LEAVE_GRACE_MS = 400;      // a "left" right before the session is lost is Janus going away, not the person
 const REJOIN_GRACE_MS = 4000;    // after reconnecting, who has not come back by then has left
 const STALL_MS = 1500;           // nothing from anyone for this long: say so

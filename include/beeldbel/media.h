@@ -172,6 +172,13 @@ uint64_t bb_media_next_deadline(const bb_media *m);
 int bb_media_peers(const bb_media *m, uint32_t ssrc[BB_MEDIA_MAX_PEERS]);
 
 /*
+ * The next video frame is a keyframe: a new receiver can decode from it
+ * (e.g. once it has the keys to read us). At most every 200 ms, like a
+ * receiver's request.
+ */
+int bb_media_force_keyframe(bb_media *m);
+
+/*
  * Forgets sender ssrc (it left the call): its decoders, buffers and control
  * state are released and its slot is free again; control messages no longer
  * wait for its acknowledgement. A later message from it starts afresh.

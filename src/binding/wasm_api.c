@@ -393,6 +393,7 @@ API int bbw_media_peers(bb_media *m, double *out)
  * Copies the frame to show into a packed I420 buffer of cap bytes.
  * info receives width, height and capture time (as doubles).
  */
+API int bbw_media_force_keyframe(bb_media *m) { return bb_media_force_keyframe(m); }
 API int bbw_media_remove_peer(bb_media *m, double ssrc) { return bb_media_remove_peer(m, (uint32_t)ssrc); }
 
 API int bbw_media_pull_frame(bb_media *m, double ssrc, double now_us, uint8_t *out,

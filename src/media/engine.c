@@ -239,6 +239,15 @@ int bb_media_peers(const bb_media *m, uint32_t ssrc[BB_MEDIA_MAX_PEERS])
     return n;
 }
 
+int bb_media_force_keyframe(bb_media *m)
+{
+    if (!m)
+        return BB_E_ARG;
+    if (m->now - m->last_key_us >= KEY_MIN_US)
+        m->force_key = 1;
+    return BB_OK;
+}
+
 int bb_media_remove_peer(bb_media *m, uint32_t ssrc)
 {
     struct peer *p = m ? media_find_peer(m, ssrc) : NULL;

@@ -99,7 +99,8 @@ try {
     const page = await newPage(contexts);
     page.on('pageerror', (e) => console.error(`[${role}] ${e}`));
     await page.goto(`${web.url}/test/session.html`);
-    await page.waitForFunction(() => window.bb && window.bb.setup, null, { timeout: 20000 });
+    // Joined once the engine is loaded, as the widget does after its device check.
+    await page.waitForFunction(() => document.getElementById('status').textContent === 'ready', null, { timeout: 20000 });
     const common = { janus: sys.wsUrl, room: 7002, token, invite, officer: 'Jan de Vries', width: 640, height: 360, fps: 30 };
     await page.evaluate((cfg) => window.bb.setup(cfg), role === 'sender'
       ? { ...common, role: 'officer', source: 'clock', beep: true,

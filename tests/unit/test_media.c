@@ -371,6 +371,27 @@ TEST(media_video_and_audio_resume_after_a_3s_hold)
     pair_free(&p);
 }
 
+TEST(media_forced_keyframe_comes_next_but_not_too_often)
+{
+    struct pair p;
+    CHECK_OK(pair_init(&p, NULL, 300));
+    uint64_t t = pair_run(&p, 0, 1500);
+    bb_media_stats s0, s1;
+    bb_media_get_stats(p.a, &s0);
+    CHECK_OK(bb_media_force_keyframe(p.a));
+    t = pair_run(&p, t, 100);
+    bb_media_get_stats(p.a, &s1);
+    CHECK_EQ_INT(s1.keyframes_sent - s0.keyframes_sent, 1);
+    /* Asked again at once: still at most one per 200 ms. */
+    CHECK_OK(bb_media_force_keyframe(p.a));
+    CHECK_OK(bb_media_force_keyframe(p.a));
+    t = pair_run(&p, t, 50);
+    bb_media_get_stats(p.a, &s0);
+    CHECK_EQ_INT(s0.keyframes_sent, s1.keyframes_sent);
+    CHECK_EQ_INT(bb_media_force_keyframe(NULL), BB_E_ARG);
+    pair_free(&p);
+}
+
 TEST(media_removed_peer_is_forgotten_and_can_come_back)
 {
     struct pair p;

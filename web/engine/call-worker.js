@@ -161,6 +161,11 @@ export class WorkerCall {
       this.counts.handshakesIn++;
       const rc = this.e2ee.receiveHandshake(body, wallUs());
       if (rc < 0 && rc !== -10) this.counts.handshakeRefused++;
+      // Someone new can read us from now on: give them a picture to start
+      // from instead of waiting for them to ask.
+      const keyed = this.e2ee.peers().filter((p) => p.hasKey).length;
+      if (keyed > (this.keyed ?? 0)) { this.media.forceKeyframe(); this._pump(); }
+      this.keyed = keyed;
       this._flushHandshakes(false);
       this._status();
       return;

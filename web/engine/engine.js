@@ -590,6 +590,9 @@ export class MediaEngine {
   tick(nowUs) { this._live(); this.e._check(this.e.M._bbw_media_tick(this.ptr, nowUs), 'media tick'); }
   nextDeadline() { this._live(); return this.e.M._bbw_media_next_deadline(this.ptr); }
 
+  /** The next video frame is a keyframe (a new receiver can start from it). */
+  forceKeyframe() { this._live(); this.e._check(this.e.M._bbw_media_force_keyframe(this.ptr), 'media keyframe'); }
+
   /** Forgets a sender that left the call; false when it was not known. */
   removePeer(ssrc) { this._live(); return this.e.M._bbw_media_remove_peer(this.ptr, ssrc) === 0; }
 

@@ -118,4 +118,11 @@ bb.plain = () => new Promise((resolve) => {
   worker.addEventListener('message', h);
   worker.postMessage({ type: 'call-plain' });
 });
+// Like the widget, which starts its engine during the device check: the
+// engine is loaded before anyone joins.
+await new Promise((resolve) => {
+  const h = (ev) => { if (ev.data.type === 'ready' || ev.data.type === 'error') { worker.removeEventListener('message', h); resolve(); } };
+  worker.addEventListener('message', h);
+  worker.postMessage({ type: 'init' });
+});
 document.getElementById('status').textContent = 'ready';

@@ -123,6 +123,27 @@ test('three_parties_everyone_sees_everyone', async () => {
   assertEq(tiles.join(','), 'interpreter,officer');
 });
 
+test('four_parties_with_a_speech_to_text_interpreter_whose_lines_are_captions', async () => {
+  // The fourth: a speech-to-text interpreter ("schrijftolk"), sound only.
+  const captioner = await participant('captioner', { source: 'none' });
+  try {
+    await waitFor(captioner, () => window.bb.session.state === 'connected');
+    await Promise.all([officer, citizen, interpreter].map((p) =>
+      waitFor(p, () => window.bb.session.tiles.length === 3)));
+    await framesFrom(captioner, [officer, citizen, interpreter], 10);
+    await captioner.page.evaluate(() => window.bb.session.sendText('De wijkagent zegt: goedemiddag.', true));
+    const got = await waitFor(citizen, () => window.bb.texts.find((t) => t.final && t.text.startsWith('De wijkagent')) || null);
+    assertEq(got.kind, 'caption');
+    const tiles = (await state(officer)).tiles.map((t) => t.role).sort();
+    assertEq(tiles.join(','), 'captioner,citizen,interpreter');
+  } finally {
+    await captioner.page.evaluate(() => window.bb.session.hangUp()).catch(() => {});
+    await waitFor(captioner, () => window.bb.session.transport.state === 'left').catch(() => {});
+    await captioner.context.close();
+  }
+  await waitFor(officer, () => window.bb.session.tiles.length === 2);
+});
+
 test('participant_leaves_and_rejoins', async () => {
   const old = await feedOf(interpreter);
   await interpreter.page.evaluate(() => window.bb.session.hangUp());

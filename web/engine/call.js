@@ -67,6 +67,10 @@ export class CallSession extends EventTarget {
     this.leaving = new Map();   // feedId -> timer: a "left" waiting to be believed
     this._onWorker = (ev) => this._workerMessage(ev.data);
     this.worker.addEventListener('message', this._onWorker);
+    // Closing the tab leaves the room at once (else Janus keeps the
+    // participant until its session times out).
+    this._onPageHide = () => this.hangUp();
+    if (typeof window !== 'undefined') window.addEventListener('pagehide', this._onPageHide);
     this._start();
   }
 
@@ -347,6 +351,7 @@ export class CallSession extends EventTarget {
       this._stopTimers();
       this.worker.postMessage({ type: 'call-stop' });
       this.worker.removeEventListener('message', this._onWorker);
+      if (typeof window !== 'undefined') window.removeEventListener('pagehide', this._onPageHide);
     }
     this._emit('state', { state, reason });
   }

@@ -153,7 +153,8 @@ export class WorkerCall {
     this._status();
   }
 
-  receive(feedId, data) {
+  /** atMs: when the page got it (epoch ms); the Worker may have been busy since. */
+  receive(feedId, data, atMs) {
     if (!(data instanceof Uint8Array) || data.length < 2) return;   // the nudge byte, or junk
     if (data.length > MAX_WIRE) { this.counts.oversize++; return; }
     const body = data.subarray(1);
@@ -176,7 +177,12 @@ export class WorkerCall {
     const b = r.bytes;
     const ssrc = b.length >= 6 ? ((b[2] << 24) | (b[3] << 16) | (b[4] << 8) | b[5]) >>> 0 : -1;
     if (r.from !== feedId || ssrc !== feedId) { this.counts.spoofed++; return; }
-    this.media.receive(b, nowUs());
+    // Arrival as the page saw it, but never before an arrival already given
+    // (the engine's clock must not run backwards within the receive path).
+    const now = nowUs();
+    const at = Number.isFinite(atMs) ? Math.min(now, Math.max(this.lastArrival ?? 0, fromEpochMs(atMs))) : now;
+    this.lastArrival = at;
+    this.media.receive(b, at);
     this._controlIn();
     this._framesOut();
     this._pump();

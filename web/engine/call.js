@@ -144,7 +144,8 @@ export class CallSession extends EventTarget {
     on('message', (ev) => {
       const d = ev.detail.data;
       this.lastRecv = performance.now();
-      this.worker.postMessage({ type: 'call-recv', feedId: ev.detail.feedId, data: d }, [d.buffer]);
+      // Stamped here: time spent waiting for the busy Worker is not network delay.
+      this.worker.postMessage({ type: 'call-recv', feedId: ev.detail.feedId, data: d, atMs: epochMs() }, [d.buffer]);
     });
     on('participant-joined', (ev) => this._joined(ev.detail.feedId, ev.detail.display));
     on('participant-left', (ev) => this._left(ev.detail.feedId));

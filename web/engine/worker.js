@@ -103,7 +103,7 @@ async function callMessage(msg) {
       try { call.video(msg.i420, msg.captureMs); } finally { post({ type: 'call-video-done' }); }
       break;
     case 'call-audio': call.audio(msg.pcm, msg.captureMs); break;
-    case 'call-recv': call.receive(msg.feedId, msg.data); break;
+    case 'call-recv': call.receive(msg.feedId, msg.data, msg.atMs); break;
     case 'call-text': call.text(msg.text, msg.final, msg.kind); break;
     case 'call-peer-joined': call.peerJoined(msg.feedId); break;
     case 'call-peer-left': call.peerLeft(msg.feedId); break;

@@ -8,6 +8,7 @@
 // aloud, the call state, and real-time text both ways. Everything that
 // comes from the network or the citizen is shown with textContent only.
 import { createCallSession } from '/engine/call.js';
+import { el } from './dom.js';
 
 const MAX_FILE = 16 * 1024;       // a PEM certificate or key is a few hundred bytes
 const MAX_TEXT = 2000;            // as in the call session
@@ -104,16 +105,6 @@ const S = {
 const T = () => TEXT[S.lang];
 const active = () => !!S.session && S.session.state !== 'ended';
 
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
-  return e;
-}
 const button = (cls, key, onclick, extra = {}) =>
   el('button', { type: 'button', class: `utrecht-button ${cls}`, 'data-cp': key, onclick, ...extra }, T()[key]);
 const clip = (v, n) => (typeof v === 'string' ? v.slice(0, n) : '');

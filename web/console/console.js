@@ -6,6 +6,7 @@
 // as HTML: citizens' input cannot become markup here. The video call
 // itself is the call panel (call-panel.js).
 import { initCallPanel, setCallPanelLanguage, openCallPanel, endCallFor } from './call-panel.js';
+import { el } from './dom.js';
 
 const TEXT = {
   nl: {
@@ -67,17 +68,6 @@ const state = {
 };
 const $ = (id) => document.getElementById(id);
 const t = () => TEXT[state.lang];
-
-function el(tag, props = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (k === 'class') e.className = v;
-    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
-    else if (v !== undefined && v !== null && v !== false) e.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
-  return e;
-}
 
 function announce(msg) {
   // Clear first so repeating the same message is announced again.

@@ -200,7 +200,6 @@ export class Transport extends EventTarget {
     for (const feed of feeds) {
       if (this.channels.has(feed)) continue;
       const ch = this.sub.createDataChannel(String(feed), CHANNEL_OPTIONS);
-      ch.binaryType = 'arraybuffer';
       ch.onopen = () => { if (this.opt.nudge) ch.send(new Uint8Array([0])); };
       this._listen(ch, feed);
       this.channels.set(feed, ch);

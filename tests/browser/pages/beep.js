@@ -3,7 +3,7 @@
 // whole second of wall-clock time. detectBeeps(): reports when a beep's
 // onset is heard on the receiving side, as wall-clock ms; the latency is
 // that time's distance from the whole second.
-const nowMs = () => performance.timeOrigin + performance.now();
+import { nowMs } from '/test/clock.js';
 
 /** Context time for wall-clock ms, from the context's own timestamp pair. */
 function contextTimeOf(ctx, wallMs) {

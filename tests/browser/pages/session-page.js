@@ -7,25 +7,18 @@
 // read the clock back (glass-to-glass latency). Not part of the product.
 import { createCallSession } from '/engine/call.js';
 import { beepTrack, detectBeeps } from '/test/beep.js';
+import { drawClock, readClock, latencyOf, nowMs } from '/test/clock.js';
 
-const BLOCK = 20, BITS = 32;
 let W = 640, H = 360;
-const nowMs = () => performance.timeOrigin + performance.now();
 const worker = new Worker('/engine/worker.js', { type: 'module' });
 const bb = { audioLatencies: [], states: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
 window.bb = bb;
 
-function drawClock(marker) {
+function clockTrack(marker) {
   const canvas = document.getElementById('source');
   const ctx = canvas.getContext('2d');
   const draw = () => {
-    const t = Math.floor(nowMs()) >>> 0;
-    ctx.fillStyle = '#808080';
-    ctx.fillRect(0, 0, W, H);
-    for (let i = 0; i < BITS; i++) {
-      ctx.fillStyle = (t >>> (BITS - 1 - i)) & 1 ? '#fff' : '#000';
-      ctx.fillRect(i * BLOCK, 0, BLOCK, BLOCK * 2);
-    }
+    drawClock(ctx, W, H);
     ctx.fillStyle = '#ff0';
     ctx.font = 'bold 48px sans-serif';
     ctx.fillText(marker || 'BEELDBEL', 40, 200);
@@ -33,15 +26,6 @@ function drawClock(marker) {
   draw();
   setInterval(draw, 10);
   return canvas.captureStream(30).getVideoTracks()[0];
-}
-
-function readClock(canvas) {
-  const probe = (bb.probe ||= new OffscreenCanvas(W, H).getContext('2d', { willReadFrequently: true }));
-  probe.drawImage(canvas, 0, 0, W, H);
-  const row = probe.getImageData(0, BLOCK, W, 1).data;
-  let t = 0;
-  for (let i = 0; i < BITS; i++) t = ((t << 1) | (row[(i * BLOCK + BLOCK / 2) * 4] > 128 ? 1 : 0)) >>> 0;
-  return t;
 }
 
 bb.setup = async (cfg) => {
@@ -54,7 +38,7 @@ bb.setup = async (cfg) => {
   if (cfg.source === 'none') {
     stream = audio;
   } else if (cfg.source === 'clock') {
-    stream = new MediaStream([drawClock(cfg.marker)]);
+    stream = new MediaStream([clockTrack(cfg.marker)]);
   } else {
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: W, height: H } });
   }
@@ -91,8 +75,9 @@ bb.setup = async (cfg) => {
     bb.count = (bb.count ?? 0) + 1;
     if (cfg.readClock) {
       const tile = s.tiles.find((t) => t.id === String(d.feedId));
-      const lat = ((Math.floor(at) >>> 0) - readClock(tile.canvas)) >>> 0;
-      if (lat < 5000) bb.latencies.push(lat);
+      const probe = (bb.probe ||= new OffscreenCanvas(W, H).getContext('2d', { willReadFrequently: true }));
+      const lat = latencyOf(readClock(probe, tile.canvas, W, H), at);
+      if (lat !== null) bb.latencies.push(lat);
     }
   });
 };

@@ -6,12 +6,12 @@
 // Not part of the product.
 import { Transport } from '/engine/transport.js';
 import { beepTrack, detectBeeps } from '/test/beep.js';
+import { drawClock, readClock, latencyOf, nowMs } from '/test/clock.js';
 
 const params = new URLSearchParams(location.hash.slice(1));
 const role = params.get('role');
 const worker = new Worker('/engine/worker.js', { type: 'module' });
-const nowMs = () => performance.timeOrigin + performance.now();
-const BLOCK = 20, BITS = 32, W = 640, H = 360;
+const W = 640, H = 360;
 const bb = { latencies: [], audioLatencies: [], frames: 0, firstFrameMs: null, startMs: nowMs(), width: 0, height: 0 };
 window.bb = bb;
 
@@ -20,13 +20,7 @@ if (role === 'sender') {
   const canvas = document.getElementById('clock');
   const ctx = canvas.getContext('2d');
   const draw = () => {
-    const t = Math.floor(nowMs()) >>> 0;
-    ctx.fillStyle = '#808080';
-    ctx.fillRect(0, 0, W, H);
-    for (let i = 0; i < BITS; i++) {
-      ctx.fillStyle = (t >>> (BITS - 1 - i)) & 1 ? '#fff' : '#000';
-      ctx.fillRect(i * BLOCK, 0, BLOCK, BLOCK * 2);
-    }
+    drawClock(ctx, W, H);
     requestAnimationFrame(draw);
   };
   draw();
@@ -65,12 +59,8 @@ if (role === 'receiver') {
       bb.frames++;
       bb.width = video.videoWidth;
       bb.height = video.videoHeight;
-      probe.drawImage(video, 0, 0, W, H);
-      const row = probe.getImageData(0, BLOCK, W, 1).data;
-      let t = 0;
-      for (let i = 0; i < BITS; i++) t = ((t << 1) | (row[(i * BLOCK + BLOCK / 2) * 4] > 128 ? 1 : 0)) >>> 0;
-      const lat = ((Math.floor(at) >>> 0) - t) >>> 0;
-      if (lat < 5000) bb.latencies.push(lat);
+      const lat = latencyOf(readClock(probe, video, W, H), at);
+      if (lat !== null) bb.latencies.push(lat);
       video.requestVideoFrameCallback(onFrame);
     };
     video.requestVideoFrameCallback(onFrame);

@@ -59,7 +59,7 @@ export class CallSession extends EventTarget {
     this.quality = 'good';
     this.stats = null;          // the Worker's last status (tests and the console read it)
     this.feedId = 0;
-    this.remote = new Map();    // feedId -> { display, tile, renderer, frames }
+    this.remote = new Map();    // feedId -> { role, tile, renderer, frames, stale }
     this.mic = true;
     this.camera = true;
     this.inFlight = 0;
@@ -303,7 +303,6 @@ export class CallSession extends EventTarget {
         if (!r.renderer) r.renderer = new I420Renderer(r.tile.canvas);
         r.renderer.draw(m.i420, m.width, m.height);
         r.frames++;
-        r.lastCaptureMs = m.captureMs;
         this._emit('frame', { feedId: m.feedId, width: m.width, height: m.height, captureMs: m.captureMs });
         break;
       }

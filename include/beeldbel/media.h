@@ -210,6 +210,74 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us,
 int bb_media_poll_control(bb_media *m, uint32_t *from, uint8_t *out,
                           size_t cap, size_t *len);
 
+/*
+ * Video coded by the host (the browser's own VP8 encoder and decoder, e.g.
+ * WebCodecs) instead of the engine's libvpx. The engine still decides what
+ * is sent and when (frame rate, size, bitrate, keyframes), packetises, pays
+ * for loss recovery and schedules playout; only the codec work moves. A VP8
+ * frame is a VP8 frame: either side may use either codec.
+ */
+
+/* What the host's encoder is to do with one camera frame. */
+typedef struct bb_media_encode_params {
+    int width, height;       /* encode at this size (scale the camera frame) */
+    int fps;                 /* the frame rate rate control plans for */
+    int bitrate_kbps;        /* the encoder's target bitrate */
+    int keyframe;            /* 1: make this frame a keyframe */
+} bb_media_encode_params;
+
+/*
+ * Offers the camera frame captured at capture_us, as bb_media_push_video()
+ * would take it, without its pixels. Returns 1 when the host should encode
+ * it now with *out, 0 when it is skipped (frame-rate decimation, the pacer
+ * is backed up, or video is paused), or an error. A keyframe is asked for
+ * at most every 200 ms while one is wanted; it stops being wanted once
+ * bb_media_push_encoded_video() brings one.
+ */
+int bb_media_video_want(bb_media *m, uint64_t capture_us, uint64_t now_us,
+                        bb_media_encode_params *out);
+
+/*
+ * Hands in one VP8 frame (len bytes, key: a keyframe) that the host encoded
+ * for the frame captured at capture_us: it is packetised, kept for NACK and
+ * sent exactly as the engine's own encoder output would be. A frame too
+ * large to send (BB_E_TOO_LARGE) makes the next one a keyframe.
+ */
+int bb_media_push_encoded_video(bb_media *m, const uint8_t *vp8, size_t len,
+                                int key, uint64_t capture_us, uint64_t now_us);
+
+/* A reassembled VP8 frame for the host's decoder. */
+typedef struct bb_media_encoded_frame {
+    uint32_t ssrc;           /* who sent it */
+    uint64_t capture_us;     /* sender's capture time (sender's clock) */
+    uint64_t frame_id;       /* sender's frame counter */
+    size_t len;              /* bytes in buf; on BB_E_BUFFER, bytes needed */
+    int key;                 /* a keyframe: a decoder can start here */
+    int show;                /* 0: decode it but do not show it (see below) */
+} bb_media_encoded_frame;
+
+/*
+ * The next frame of sender ssrc whose playout time has come, copied into
+ * buf (cap bytes), with the scheduling of bb_media_pull_frame(): frames come
+ * in order, after a loss that retransmission could not repair only from a
+ * keyframe on, and when playout is far behind a frame comes with show 0
+ * (decode it for its references, show the next). Call again while frames
+ * with show 0 come. BB_E_AGAIN when nothing is due; BB_E_BUFFER when cap is
+ * too small (out->len says how much is needed; the frame stays queued).
+ * Every frame handed out counts as decoded; the host reports failures.
+ */
+int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
+                                uint8_t *buf, size_t cap,
+                                bb_media_encoded_frame *out);
+
+/*
+ * The host's decoder could not decode a frame of sender ssrc (or had to
+ * drop one): the next frame handed out is a keyframe, one is asked for, and
+ * the failure is counted (BB_MEDIA_REJECT_DECODE). BB_E_ARG when ssrc is not
+ * known.
+ */
+int bb_media_decode_failed(bb_media *m, uint32_t ssrc);
+
 int bb_media_get_stats(const bb_media *m, bb_media_stats *st);
 
 /* Name of a rejection reason ("truncated", ...), never NULL. */

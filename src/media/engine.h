@@ -6,6 +6,8 @@
  *   receiver.c per remote sender: loss tracking, NACK, reassembly, reports
  *   playout.c  video playout (lip sync, keyframe recovery), audio jitter
  *              buffer with Opus FEC and PLC
+ *   encoded.c  the same for a host that encodes and decodes video itself
+ *              (the browser's own codecs): the engine plans and schedules
  *   control.c  the reliable, ordered control channel
  * Sender and receiver share the struct so that feedback about what we sent
  * meets what we sent.
@@ -205,6 +207,8 @@ struct bb_media {
     int have_frame_time;
     int force_key;
     int64_t last_key_us;
+    int key_asked;                     /* a host encoder was told to make one, */
+    int64_t key_asked_us;              /* at this time */
     uint8_t *scaled, *bits;
     size_t bits_cap;
     double loss_kbps;
@@ -236,6 +240,9 @@ struct peer *media_find_peer(bb_media *m, uint32_t ssrc);
 int sender_apply_plan(bb_media *m, const media_plan *p);
 void sender_rate_update(bb_media *m, int64_t now);
 void sender_feedback(bb_media *m, struct peer *p, const wire_msg *w);
+int sender_take_frame(bb_media *m, uint64_t capture_us);
+int sender_send_frame(bb_media *m, const uint8_t *bits, size_t len, int key,
+                      uint64_t capture_us);
 
 /* receiver.c: these return 0 or 1 + a bb_media_reject reason */
 int receiver_track_packet(bb_media *m, struct peer *p, const wire_msg *w, size_t len);
@@ -247,7 +254,14 @@ int64_t receiver_nack_next_time(const struct peer *p);
 int receiver_nack_due(const struct peer *p, int64_t now);
 
 /* playout.c */
+struct due_frame {
+    int64_t id, capture;
+    size_t len;                        /* bytes in m->frame_buf */
+    int key, show;
+};
 void playout_check_video(bb_media *m, struct peer *p);
+int playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d);
+void playout_decode_failed(bb_media *m, struct peer *p);
 
 /* control.c */
 int control_receive(bb_media *m, struct peer *p, const wire_msg *w);

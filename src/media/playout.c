@@ -93,11 +93,37 @@ void playout_check_video(bb_media *m, struct peer *p)
     }
 }
 
-static int decode_frame(bb_media *m, struct peer *p, struct vframe *f, bb_image *img)
+/* A decoder could not decode (or had to drop) a frame: nothing after it can
+ * be decoded until a keyframe comes. */
+void playout_decode_failed(bb_media *m, struct peer *p)
 {
+    m->st.rejected[BB_MEDIA_REJECT_DECODE]++;
+    p->need_key = 1;
+    request_keyframe(m, p);
+}
+
+/* Takes the next frame whose playout time has come out of reassembly, its
+ * parts joined into m->frame_buf. Returns 1, 0 when none is due, or an
+ * error; BB_E_BUFFER (d->len set, the frame left in place) when it is larger
+ * than max_len. d->show is 0 when playout is far behind (a late
+ * retransmission held the queue) and the next frame is due too: decode this
+ * one, but show the next, to regain sync. */
+int playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d)
+{
+    int64_t target = video_target(p), base = receiver_base(p);
+    p->st.video_delay_us = (int)target;
+    struct vframe *f = decodable(p);
+    if (!f)
+        return 0;
+    int64_t due = f->capture + base + target;
+    if (due > m->now)
+        return 0;
     size_t total = 0;
     for (int i = 0; i < f->parts; i++)
         total += f->plen[i];
+    d->len = total;
+    if (total > max_len)
+        return BB_E_BUFFER;
     if (m->frame_cap < total) {
         uint8_t *nb = realloc(m->frame_buf, total);
         if (!nb)
@@ -110,18 +136,15 @@ static int decode_frame(bb_media *m, struct peer *p, struct vframe *f, bb_image 
         memcpy(m->frame_buf + off, f->buf + (size_t)i * WIRE_VIDEO_PAYLOAD, f->plen[i]);
         off += f->plen[i];
     }
+    d->id = f->id;
+    d->capture = f->capture;
+    d->key = f->key;
     p->next_id = f->id + 1;
     p->need_key = 0;
     f->used = 0;
-    int rc = bb_video_decoder_decode(p->dec, m->frame_buf, total, img);
-    if (rc) {
-        m->st.rejected[BB_MEDIA_REJECT_DECODE]++;
-        p->need_key = 1;
-        request_keyframe(m, p);
-        return rc;
-    }
-    p->st.frames_decoded++;
-    return BB_OK;
+    struct vframe *n = decodable(p);
+    d->show = !(n && n->capture + base + target <= m->now && m->now - due > 150000);
+    return 1;
 }
 
 int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_frame *out)
@@ -132,32 +155,26 @@ int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_fr
     if (!p)
         return BB_E_ARG;
     m->now = (int64_t)now_us;
-    int64_t target = video_target(p), base = receiver_base(p);
     int shown = 0;
     bb_image img;
-    struct vframe *f;
-    while ((f = decodable(p)) != NULL) {
-        int64_t due = f->capture + base + target;
-        if (due > m->now)
-            break;
-        int64_t id = f->id, cap = f->capture;
-        if (decode_frame(m, p, f, &img))
+    struct due_frame d;
+    while (playout_take(m, p, SIZE_MAX, &d) == 1) {
+        if (bb_video_decoder_decode(p->dec, m->frame_buf, d.len, &img)) {
+            playout_decode_failed(m, p);
             continue;
-        /* Far behind (a late retransmission held the queue)? Decode the
-         * next one too instead of showing this one, to regain sync. */
-        struct vframe *n = decodable(p);
-        if (n && n->capture + base + target <= m->now && m->now - due > 150000) {
+        }
+        p->st.frames_decoded++;
+        if (!d.show) {
             p->st.frames_skipped++;
             continue;
         }
         out->image = img;
         out->ssrc = ssrc;
-        out->capture_us = (uint64_t)cap;
-        out->frame_id = (uint64_t)id;
+        out->capture_us = (uint64_t)d.capture;
+        out->frame_id = (uint64_t)d.id;
         shown = 1;
         break;
     }
-    p->st.video_delay_us = (int)target;
     playout_check_video(m, p);
     if (!shown)
         return BB_E_AGAIN;

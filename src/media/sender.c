@@ -162,6 +162,52 @@ static int packetize_video(bb_media *m, const uint8_t *bits, size_t len, int key
     return BB_OK;
 }
 
+/* Whether the frame captured at capture_us is to be encoded at all: frame-rate
+ * decimation against the plan's rate, and nothing new while the pacer is
+ * backed up. 1 to encode, 0 to skip (counted). */
+int sender_take_frame(bb_media *m, uint64_t capture_us)
+{
+    if (!m->plan.video_kbps)
+        return 0; /* audio only for now (rate control) */
+    /* Frame-rate decimation against the plan's rate, with 2 ms slack for
+     * camera timing noise. */
+    int64_t interval = 1000000 / m->plan.fps;
+    int64_t cap = (int64_t)capture_us;
+    /* More than 300 ms of data still waiting in the pacer: a new frame
+     * would only arrive late. Skip it (the encoder never sees it). */
+    if ((double)m->out_bytes > m->st.target_kbps * 1000.0 / 8 * 0.3) {
+        m->st.frames_dropped_by_rate++;
+        return 0;
+    }
+    if (m->have_frame_time && cap + 2000 < m->next_frame_us) {
+        m->st.frames_dropped_by_rate++;
+        return 0;
+    }
+    m->next_frame_us = m->have_frame_time ? m->next_frame_us + interval : cap + interval;
+    if (m->next_frame_us < cap)
+        m->next_frame_us = cap + interval;
+    m->have_frame_time = 1;
+    return 1;
+}
+
+/* One encoded frame, whichever encoder made it, onto the wire. */
+int sender_send_frame(bb_media *m, const uint8_t *bits, size_t len, int key,
+                      uint64_t capture_us)
+{
+    m->st.frames_encoded++;
+    if (!len)
+        return BB_OK;
+    if (key) {
+        m->force_key = 0;
+        m->last_key_us = m->now;
+        m->st.keyframes_sent++;
+    }
+    int rc = packetize_video(m, bits, len, key, capture_us, m->now);
+    if (rc == BB_E_TOO_LARGE)
+        m->force_key = 1; /* that frame is lost to everyone: start over */
+    return rc;
+}
+
 int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
                         uint64_t now_us)
 {
@@ -182,24 +228,8 @@ int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
             return rc;
         m->force_key = 1;
     }
-    /* Frame-rate decimation against the plan's rate, with 2 ms slack for
-     * camera timing noise. */
-    int64_t interval = 1000000 / m->plan.fps;
-    int64_t cap = (int64_t)capture_us;
-    /* More than 300 ms of data still waiting in the pacer: a new frame
-     * would only arrive late. Skip it (the encoder never sees it). */
-    if ((double)m->out_bytes > m->st.target_kbps * 1000.0 / 8 * 0.3) {
-        m->st.frames_dropped_by_rate++;
+    if (!sender_take_frame(m, capture_us))
         return BB_OK;
-    }
-    if (m->have_frame_time && cap + 2000 < m->next_frame_us) {
-        m->st.frames_dropped_by_rate++;
-        return BB_OK;
-    }
-    m->next_frame_us = m->have_frame_time ? m->next_frame_us + interval : cap + interval;
-    if (m->next_frame_us < cap)
-        m->next_frame_us = cap + interval;
-    m->have_frame_time = 1;
 
     bb_image src = *img, scaled;
     if (m->plan.width != img->width || m->plan.height != img->height) {
@@ -214,18 +244,7 @@ int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
                                      m->bits_cap, &len, &key);
     if (rc)
         return rc;
-    m->st.frames_encoded++;
-    if (!len)
-        return BB_OK;
-    if (key) {
-        m->force_key = 0;
-        m->last_key_us = m->now;
-        m->st.keyframes_sent++;
-    }
-    rc = packetize_video(m, m->bits, len, key, capture_us, m->now);
-    if (rc == BB_E_TOO_LARGE)
-        m->force_key = 1; /* that frame is lost to everyone: start over */
-    return rc;
+    return sender_send_frame(m, m->bits, len, key, capture_us);
 }
 
 int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,

@@ -411,6 +411,40 @@ API int bbw_media_pull_frame(bb_media *m, double ssrc, double now_us, uint8_t *o
     info[2] = (double)f.capture_us;
     return BB_OK;
 }
+/*
+ * Video coded by the browser (WebCodecs). want: returns 1 (encode; out5 =
+ * width, height, fps, kbps, keyframe), 0 (skip) or an error.
+ */
+API int bbw_media_video_want(bb_media *m, double capture_us, double now_us, int *out5)
+{
+    bb_media_encode_params p = { 0 };
+    int rc = bb_media_video_want(m, (uint64_t)capture_us, (uint64_t)now_us, &p);
+    out5[0] = p.width;
+    out5[1] = p.height;
+    out5[2] = p.fps;
+    out5[3] = p.bitrate_kbps;
+    out5[4] = p.keyframe;
+    return rc;
+}
+API int bbw_media_push_encoded_video(bb_media *m, const uint8_t *vp8, size_t len, int key,
+                                     double capture_us, double now_us)
+{
+    return bb_media_push_encoded_video(m, vp8, len, key, (uint64_t)capture_us, (uint64_t)now_us);
+}
+/* info receives length (or the length needed, on BB_E_BUFFER), key, show
+ * and capture time, as doubles. */
+API int bbw_media_pull_encoded_frame(bb_media *m, double ssrc, double now_us, uint8_t *buf,
+                                     size_t cap, double *info)
+{
+    bb_media_encoded_frame f = { 0 };
+    int rc = bb_media_pull_encoded_frame(m, (uint32_t)ssrc, (uint64_t)now_us, buf, cap, &f);
+    info[0] = (double)f.len;
+    info[1] = f.key;
+    info[2] = f.show;
+    info[3] = (double)f.capture_us;
+    return rc;
+}
+API int bbw_media_decode_failed(bb_media *m, double ssrc) { return bb_media_decode_failed(m, (uint32_t)ssrc); }
 API int bbw_media_pull_audio(bb_media *m, double ssrc, double now_us, int16_t *pcm)
 {
     return bb_media_pull_audio(m, (uint32_t)ssrc, (uint64_t)now_us, pcm);

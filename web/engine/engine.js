@@ -530,13 +530,15 @@ export class MediaEngine {
     this.len = M._malloc(8);
     this.info = M._malloc(8 * (10 + 8 * 4));
     this.frameBuf = 0;
+    this.want = this.encBuf = 0;     // for video the browser codes (allocated on first use)
+    this.encCap = 0;
   }
 
   free() {
     if (!this.ptr) return;
     const M = this.e.M;
     M._bbw_media_free(this.ptr);
-    for (const p of [this.cam, this.pcm, this.msg, this.len, this.info, this.frameBuf]) if (p) M._free(p);
+    for (const p of [this.cam, this.pcm, this.msg, this.len, this.info, this.frameBuf, this.want, this.encBuf]) if (p) M._free(p);
     this.ptr = 0;
   }
 
@@ -623,6 +625,61 @@ export class MediaEngine {
     const [width, height, captureUs] = [f[0], f[1], f[2]];
     return { width, height, captureUs, i420: M.HEAPU8.slice(this.frameBuf, this.frameBuf + width * height * 3 / 2) };
   }
+
+  // Video coded by the browser (WebCodecs): the engine decides, the host
+  // encodes and decodes.
+
+  /**
+   * Whether to encode the camera frame captured at captureUs, and how: null
+   * to skip it, else { width, height, fps, kbps, keyframe }.
+   */
+  videoWant(captureUs, nowUs) {
+    this._live();
+    const M = this.e.M;
+    if (!this.want) this.want = M._malloc(5 * I32);
+    const rc = this.e._check(M._bbw_media_video_want(this.ptr, captureUs, nowUs, this.want), 'media video want');
+    if (rc !== 1) return null;
+    const v = M.HEAP32.subarray(this.want / I32, this.want / I32 + 5);
+    return { width: v[0], height: v[1], fps: v[2], kbps: v[3], keyframe: v[4] === 1 };
+  }
+
+  /** One VP8 frame the host encoded (bytes: Uint8Array) for the frame captured at captureUs. */
+  pushEncodedVideo(bytes, key, captureUs, nowUs) {
+    this._live();
+    const M = this.e.M;
+    if (!this.encBuf || this.encCap < bytes.length) {
+      if (this.encBuf) M._free(this.encBuf);
+      this.encCap = Math.max(bytes.length, 65536);
+      this.encBuf = M._malloc(this.encCap);
+    }
+    M.HEAPU8.set(bytes, this.encBuf);
+    this.e._check(M._bbw_media_push_encoded_video(this.ptr, this.encBuf, bytes.length, key ? 1 : 0, captureUs, nowUs),
+      'media encoded video');
+  }
+
+  /**
+   * The next VP8 frame of ssrc due for the host's decoder, or null:
+   * { data: Uint8Array, key, show, captureUs }. Call again while show is false.
+   */
+  pullEncodedFrame(ssrc, nowUs) {
+    this._live();
+    const M = this.e.M;
+    if (!this.encBuf) { this.encCap = 65536; this.encBuf = M._malloc(this.encCap); }
+    let rc = M._bbw_media_pull_encoded_frame(this.ptr, ssrc, nowUs, this.encBuf, this.encCap, this.info);
+    if (rc === -3) {                      // larger than any frame so far: grow, the frame waits
+      M._free(this.encBuf);
+      this.encCap = M.HEAPF64[this.info / 8] * 2;
+      this.encBuf = M._malloc(this.encCap);
+      rc = M._bbw_media_pull_encoded_frame(this.ptr, ssrc, nowUs, this.encBuf, this.encCap, this.info);
+    }
+    if (rc === -10) return null;
+    this.e._check(rc, 'media encoded frame');
+    const f = M.HEAPF64.subarray(this.info / 8, this.info / 8 + 4);
+    return { data: M.HEAPU8.slice(this.encBuf, this.encBuf + f[0]), key: f[1] === 1, show: f[2] === 1, captureUs: f[3] };
+  }
+
+  /** The host's decoder failed (or dropped a frame) of ssrc: restart it from a keyframe. */
+  decodeFailed(ssrc) { this._live(); return this.e.M._bbw_media_decode_failed(this.ptr, ssrc) === 0; }
 
   /** The next 20 ms to play for ssrc: Int16Array(960). */
   pullAudio(ssrc, nowUs) {

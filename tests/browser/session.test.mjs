@@ -4,6 +4,9 @@
 // video and audio both ways, a third, leaving and rejoining, real-time text,
 // E2EE checked at Janus (its recording of the room's data never holds the
 // plaintext video or text), a 3 s network cut, and Janus killed mid-call.
+// Video uses the browser's own VP8 (WebCodecs) by default; a call between a
+// party on WebCodecs and one forced onto libvpx in WASM shows that each
+// decodes the other.
 import { readFileSync, readdirSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
@@ -72,6 +75,37 @@ async function framesFrom(p, from, more = 20, timeout = 20000) {
 }
 
 let officer, citizen, interpreter;
+
+test('webcodecs_party_and_forced_wasm_party_decode_each_other', async () => {
+  // A room of their own, so the calls below start as they always did.
+  const room = ROOM + 1;
+  const made = await createRoom(browser, sys, room, { pin: PIN });
+  if (!made || made.videoroom !== 'created') throw new Error(`room: ${JSON.stringify(made)}`);
+  const native = await participant('officer', { ...officerKeys(), room });   // default: the browser's codecs
+  const wasm = await participant('citizen', { room, codec: 'wasm' });
+  try {
+    await Promise.all([native, wasm].map((p) => waitFor(p, () => window.bb.session.state === 'connected')));
+    // Each direction crosses codecs: WebCodecs -> libvpx and libvpx -> WebCodecs.
+    const [atWasm, atNative] = await Promise.all([framesFrom(wasm, [native], 40), framesFrom(native, [wasm], 40)]);
+    const [n, w] = await Promise.all([state(native), state(wasm)]);
+    console.log(`  webcodecs side: ${JSON.stringify(n.media.peers[0])} ${JSON.stringify(n.media.webcodecs)} shows ${atNative[0].width}x${atNative[0].height}`);
+    console.log(`  wasm side: ${JSON.stringify(w.media.peers[0])} shows ${atWasm[0].width}x${atWasm[0].height}`);
+    assertEq(n.media.codecPath, 'webcodecs');
+    assertEq(n.media.codecFallback, null);
+    assertEq(w.media.codecPath, 'wasm');
+    for (const [s, f] of [[n, atNative[0]], [w, atWasm[0]]]) {
+      assert(s.media.peers[0].framesShown > 30, `frames shown ${s.media.peers[0].framesShown}`);
+      assertEq(s.media.rejected.decode, 0, 'every frame decoded');
+      // 16:9 at a rung of the ladder, never above the camera's 320x180.
+      assert(f.width >= 80 && f.width <= 320 && Math.abs(f.width * 9 - f.height * 16) < 32, JSON.stringify(f));
+    }
+  } finally {
+    for (const p of [native, wasm]) {
+      await p.page.evaluate(() => window.bb.session.hangUp()).catch(() => {});
+      await p.context.close();
+    }
+  }
+});
 
 test('two_party_call_video_and_audio_both_ways', async () => {
   officer = await participant('officer', { ...officerKeys(), source: 'clock', marker: MARKER, keepPlain: true });

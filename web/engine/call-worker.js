@@ -14,13 +14,16 @@
 // sealed by X's key and carry ssrc X, or it is dropped and counted.
 //
 // Protocol with the page (web/engine/call.js), postMessage:
-//   in:  call-start {config}, call-video {i420, captureMs}, call-audio {pcm, captureMs},
+//   in:  call-start {config}, call-video {i420 or frame (VideoFrame), captureMs},
+//        call-audio {pcm, captureMs},
 //        call-recv {feedId, data}, call-text {text, final, kind}, call-peer-left {feedId},
 //        call-profile {profile}, call-stop
-//   out: call-send {msgs: Uint8Array[]}, call-frame {feedId, width, height, i420, captureMs},
+//   out: call-send {msgs: Uint8Array[]},
+//        call-frame {feedId, width, height, captureMs, and i420 or frame (VideoFrame)},
 //        call-pcm {pcm}, call-text {feedId, kind, text, final}, call-status {...},
 //        call-error {code, en, nl}
 import { MediaEngine, E2eeSession, fetchPoliceTrust } from './engine.js';
+import { WebCodecsVideo, webCodecsUsable } from './webcodecs.js';
 
 export const TAG_HANDSHAKE = 1;
 export const TAG_MEDIA = 2;
@@ -29,6 +32,10 @@ const MAX_TEXT_BYTES = 900;          // a control message holds 1000 bytes, JSON
 const HANDSHAKE_REPEAT_MS = 300;
 const STATUS_EVERY_MS = 500;
 const AUDIO_FRAME_MS = 20;
+
+// Video codec: the browser's own VP8 (WebCodecs) where it has it, libvpx in
+// WASM otherwise, after any WebCodecs error, or when config.codec is 'wasm'.
+// Either way the engine decides; see webcodecs.js.
 
 // Two clocks: the media engine runs on this Worker's monotonic clock; the
 // key agreement on wall-clock time (it checks certificate validity).
@@ -64,7 +71,7 @@ export class WorkerCall {
    * @param {import('./engine.js').Engine} engine
    * @param {(msg:object, transfer?:Transferable[]) => void} post
    * @param {object} cfg { room, feedId, role, invite, cert?, key?, expectedOfficer?,
-   *   width, height, fps, profile, startKbps?, policeBase? }
+   *   width, height, fps, profile, startKbps?, policeBase?, codec?: 'auto'|'wasm' }
    */
   constructor(engine, post, cfg) {
     this.e = engine;
@@ -85,6 +92,9 @@ export class WorkerCall {
     this.trust = null;
     this.audioStart = 0;
     this.audioPulled = 0;
+    this.vc = null;            // WebCodecsVideo while the browser's codecs are in use
+    this.codecPath = 'wasm';
+    this.codecFallback = null; // why WebCodecs was given up, if it was
   }
 
   async start() {
@@ -99,6 +109,23 @@ export class WorkerCall {
       ssrc: this.feedId, width: c.width, height: c.height, fps: c.fps,
       startKbps: c.startKbps ?? 800, maxKbps: c.maxKbps ?? 1500, profile: c.profile ?? 'default',
     });
+    if (c.codec !== 'wasm' && await webCodecsUsable({ width: c.width, height: c.height, fps: c.fps,
+      kbps: c.startKbps ?? 800 })) {
+      this.vc = new WebCodecsVideo({
+        onChunk: (data, key, captureUs) => {
+          if (!this.media) return;
+          this.media.pushEncodedVideo(data, key, captureUs, nowUs());
+          this._pump();
+        },
+        onFrame: (ssrc, frame, captureUs) => {
+          if (!this.media) { frame.close(); return; }
+          this.post({ type: 'call-frame', feedId: ssrc, width: frame.displayWidth, height: frame.displayHeight,
+            frame, captureMs: toEpochMs(captureUs) }, [frame]);
+        },
+        onError: (err) => this._codecFailed(err),
+      });
+      this.codecPath = 'webcodecs';
+    }
     this.timers.push(setInterval(() => this._flushHandshakes(true), HANDSHAKE_REPEAT_MS));
     this.timers.push(setInterval(() => this._status(), STATUS_EVERY_MS));
     this.timers.push(setInterval(() => this._audioOut(), AUDIO_FRAME_MS / 2));
@@ -110,6 +137,8 @@ export class WorkerCall {
     for (const t of this.timers) clearInterval(t);
     clearTimeout(this.tickTimer);
     this.timers = [];
+    if (this.vc) this.vc.close();
+    this.vc = null;
     if (this.media) this.media.free();
     if (this.e2ee) this.e2ee.free();
     if (this.trust) this.trust.free();
@@ -119,8 +148,43 @@ export class WorkerCall {
   // ---- in from the page --------------------------------------------------
 
   video(i420, captureMs) {
+    if (this.vc) { this._encode(i420, fromEpochMs(captureMs)); return; }
     this.media.pushVideo(i420, fromEpochMs(captureMs), nowUs());
     this._pump();
+  }
+
+  // The browser's encoder: the engine says whether and how, the output comes
+  // back through onChunk. input: packed I420 of the camera size, or a
+  // VideoFrame (closed here).
+  _encode(input, captureUs) {
+    const isFrame = typeof VideoFrame !== 'undefined' && input instanceof VideoFrame;
+    let frame = null;
+    try {
+      if (this.vc.encoderBusy()) return;
+      const p = this.media.videoWant(captureUs, nowUs());
+      if (!p) return;
+      const timestamp = Math.round(captureUs);
+      frame = isFrame ? new VideoFrame(input, { timestamp })
+        : new VideoFrame(input, { format: 'I420', codedWidth: this.cfg.width, codedHeight: this.cfg.height, timestamp });
+      this.vc.encode(frame, p);
+    } finally {
+      if (frame) frame.close();
+      if (isFrame) input.close();
+    }
+  }
+
+  // WebCodecs failed: libvpx in WASM from here on, for the rest of the call.
+  // Every sender restarts from a keyframe for the WASM decoders (our own
+  // encoder starts with one by itself).
+  _codecFailed(err) {
+    if (!this.vc) return;
+    this.vc = null;
+    this.codecPath = 'wasm';
+    this.codecFallback = String(err && err.message || err).slice(0, 200);
+    if (!this.media) return;
+    for (const ssrc of this.media.peers()) this.media.decodeFailed(ssrc);
+    this._pump();
+    this._status();
   }
 
   audio(pcm, captureMs) {
@@ -149,6 +213,7 @@ export class WorkerCall {
     this.room.delete(feedId);
     try { this.e2ee.removePeer(feedId, wallUs()); } catch { /* never agreed keys with us */ }
     this.media.removePeer(feedId);
+    if (this.vc) this.vc.removePeer(feedId);
     this._flushHandshakes(true);
     this._status();
   }
@@ -252,6 +317,15 @@ export class WorkerCall {
   _framesOut() {
     const now = nowUs();
     for (const ssrc of this.media.peers()) {
+      if (this.vc) {
+        // Frames due for the browser's decoder, up to the one to show.
+        for (let e; (e = this.media.pullEncodedFrame(ssrc, now)) !== null;) {
+          if (!this.vc) break;
+          if (!this.vc.decode(ssrc, e)) this.media.decodeFailed(ssrc);
+          if (e.show) break;
+        }
+        continue;
+      }
       const f = this.media.pullFrame(ssrc, now);
       if (f) this.post({ type: 'call-frame', feedId: ssrc, width: f.width, height: f.height, i420: f.i420,
         captureMs: toEpochMs(f.captureUs) }, [f.i420.buffer]);
@@ -292,7 +366,8 @@ export class WorkerCall {
       rejected: this.e2ee.rejected(),
       counts: { ...this.counts },
       media: { targetKbps: st.targetKbps, width: st.width, height: st.height, fps: st.fps, rttUs: st.rttUs,
-        lossPct: st.lossPct, msgsSent: st.msgsSent, bytesSent: st.bytesSent, peers: st.peers, rejected: st.rejected },
+        lossPct: st.lossPct, msgsSent: st.msgsSent, bytesSent: st.bytesSent, peers: st.peers, rejected: st.rejected,
+        codecPath: this.codecPath, codecFallback: this.codecFallback, webcodecs: this.vc ? { ...this.vc.counts } : null },
     });
   }
 }

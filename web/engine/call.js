@@ -14,6 +14,7 @@
 //   localStream the MediaStream from the device check (may be null)
 //   names       { officer, citizen, interpreter, captioner } tile labels
 //   policeBase  where root.pem and crl.pem are (default: beside the engine)
+//   codec       'auto' (the browser's own VP8 where it has it) | 'wasm' (libvpx in WASM)
 import { Transport } from './transport.js';
 import { FrameSource } from './capture.js';
 import { I420Renderer } from './render.js';
@@ -132,7 +133,7 @@ export class CallSession extends EventTarget {
       invite: o.invite ? enc.encode(o.invite) : undefined, cert: o.cert, key: o.key,
       expectedOfficer: o.expectedOfficer || '', width: o.width, height: o.height, fps: o.fps,
       profile: o.role === 'interpreter' ? 'signLanguage' : 'default', policeBase: o.policeBase,
-      keepPlain: !!o.keepPlain, startKbps: o.startKbps,
+      keepPlain: !!o.keepPlain, startKbps: o.startKbps, codec: o.codec === 'wasm' ? 'wasm' : 'auto',
     } });
     const t = new Transport(this.worker, {
       janusUrl: o.janusUrl, room: o.room, token: o.token, pin: o.pin || '', feedId: this.feedId,
@@ -299,9 +300,10 @@ export class CallSession extends EventTarget {
       case 'call-video-done': this.inFlight = Math.max(0, this.inFlight - 1); break;
       case 'call-frame': {
         const r = this.remote.get(m.feedId);
-        if (!r) break;
+        if (!r) { if (m.frame) m.frame.close(); break; }
         if (!r.renderer) r.renderer = new I420Renderer(r.tile.canvas);
-        r.renderer.draw(m.i420, m.width, m.height);
+        if (m.frame) r.renderer.drawFrame(m.frame);   // decoded by the browser: straight to the GPU
+        else r.renderer.draw(m.i420, m.width, m.height);
         r.frames++;
         this._emit('frame', { feedId: m.feedId, width: m.width, height: m.height, captureMs: m.captureMs });
         break;

@@ -1,6 +1,8 @@
 // Draws decoded I420 frames on a canvas: WebGL with the YUV→RGB conversion
 // in a fragment shader (three single-channel textures, no CPU conversion),
 // or a 2D-canvas fallback that converts in JS where WebGL is unavailable.
+// Frames the browser decoded itself (VideoFrame) go to a texture as they
+// are: the browser converts them, no copy passes through JavaScript.
 
 const VERTEX = `
 attribute vec2 pos;
@@ -22,6 +24,14 @@ void main() {
   gl_FragColor = vec4(y + 1.5960 * v, y - 0.3918 * u - 0.8130 * v, y + 2.0172 * u, 1.0);
 }`;
 
+const FRAGMENT_RGB = `
+precision mediump float;
+varying vec2 uv;
+uniform sampler2D rgb;
+void main() { gl_FragColor = vec4(texture2D(rgb, uv).rgb, 1.0); }`;
+
+const RGB_UNIT = 3;   // after the Y, U and V textures
+
 export class I420Renderer {
   /** @param {HTMLCanvasElement|OffscreenCanvas} canvas @param {{prefer2d?: boolean}} [opt] */
   constructor(canvas, { prefer2d = false } = {}) {
@@ -32,7 +42,8 @@ export class I420Renderer {
     if (!this.gl) this.ctx = canvas.getContext('2d');
   }
 
-  _initGl() {
+  // Both programs share the quad at attribute 0; each draw picks its own.
+  _program(fragment) {
     const gl = this.gl;
     const shader = (type, src) => {
       const s = gl.createShader(type);
@@ -40,31 +51,71 @@ export class I420Renderer {
       gl.compileShader(s);
       return gl.getShaderParameter(s, gl.COMPILE_STATUS) ? s : null;
     };
-    const vs = shader(gl.VERTEX_SHADER, VERTEX), fs = shader(gl.FRAGMENT_SHADER, FRAGMENT);
-    if (!vs || !fs) return false;
+    const vs = shader(gl.VERTEX_SHADER, VERTEX), fs = shader(gl.FRAGMENT_SHADER, fragment);
+    if (!vs || !fs) return null;
     const prog = gl.createProgram();
     gl.attachShader(prog, vs);
     gl.attachShader(prog, fs);
+    gl.bindAttribLocation(prog, 0, 'pos');
     gl.linkProgram(prog);
-    if (!gl.getProgramParameter(prog, gl.LINK_STATUS)) return false;
+    return gl.getProgramParameter(prog, gl.LINK_STATUS) ? prog : null;
+  }
+
+  _texture(unit) {
+    const gl = this.gl, t = gl.createTexture();
+    gl.activeTexture(gl.TEXTURE0 + unit);
+    gl.bindTexture(gl.TEXTURE_2D, t);
+    for (const p of [gl.TEXTURE_MIN_FILTER, gl.TEXTURE_MAG_FILTER]) gl.texParameteri(gl.TEXTURE_2D, p, gl.LINEAR);
+    for (const p of [gl.TEXTURE_WRAP_S, gl.TEXTURE_WRAP_T]) gl.texParameteri(gl.TEXTURE_2D, p, gl.CLAMP_TO_EDGE);
+    return t;
+  }
+
+  _initGl() {
+    const gl = this.gl;
+    const prog = this._program(FRAGMENT), rgb = this._program(FRAGMENT_RGB);
+    if (!prog || !rgb) return false;
+    this.yuv = prog;
+    this.rgb = rgb;
+    gl.useProgram(rgb);
+    this.rgbTex = this._texture(RGB_UNIT);
+    gl.uniform1i(gl.getUniformLocation(rgb, 'rgb'), RGB_UNIT);
     gl.useProgram(prog);
     const buf = gl.createBuffer();
     gl.bindBuffer(gl.ARRAY_BUFFER, buf);
     gl.bufferData(gl.ARRAY_BUFFER, new Float32Array([-1, -1, 1, -1, -1, 1, 1, 1]), gl.STATIC_DRAW);
-    const loc = gl.getAttribLocation(prog, 'pos');
-    gl.enableVertexAttribArray(loc);
-    gl.vertexAttribPointer(loc, 2, gl.FLOAT, false, 0, 0);
+    gl.enableVertexAttribArray(0);
+    gl.vertexAttribPointer(0, 2, gl.FLOAT, false, 0, 0);
     this.tex = ['ty', 'tu', 'tv'].map((name, i) => {
-      const t = gl.createTexture();
-      gl.activeTexture(gl.TEXTURE0 + i);
-      gl.bindTexture(gl.TEXTURE_2D, t);
-      for (const p of [gl.TEXTURE_MIN_FILTER, gl.TEXTURE_MAG_FILTER]) gl.texParameteri(gl.TEXTURE_2D, p, gl.LINEAR);
-      for (const p of [gl.TEXTURE_WRAP_S, gl.TEXTURE_WRAP_T]) gl.texParameteri(gl.TEXTURE_2D, p, gl.CLAMP_TO_EDGE);
+      const t = this._texture(i);
       gl.uniform1i(gl.getUniformLocation(prog, name), i);
       return t;
     });
     gl.pixelStorei(gl.UNPACK_ALIGNMENT, 1);
     return true;
+  }
+
+  /** Draws a VideoFrame (resizing the canvas to its display size) and closes it. */
+  drawFrame(frame) {
+    try {
+      const w = frame.displayWidth, h = frame.displayHeight;
+      if (this.canvas.width !== w || this.canvas.height !== h) {
+        this.canvas.width = w;
+        this.canvas.height = h;
+      }
+      if (!this.gl) {
+        this.ctx.drawImage(frame, 0, 0, w, h);
+        return;
+      }
+      const gl = this.gl;
+      gl.useProgram(this.rgb);
+      gl.activeTexture(gl.TEXTURE0 + RGB_UNIT);
+      gl.bindTexture(gl.TEXTURE_2D, this.rgbTex);
+      gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA, gl.RGBA, gl.UNSIGNED_BYTE, frame);
+      gl.viewport(0, 0, w, h);
+      gl.drawArrays(gl.TRIANGLE_STRIP, 0, 4);
+    } finally {
+      frame.close();
+    }
   }
 
   /** Draws a packed I420 frame of w x h, resizing the canvas to match. */
@@ -79,6 +130,7 @@ export class I420Renderer {
 
   _drawGl(i420, w, h) {
     const gl = this.gl;
+    gl.useProgram(this.yuv);
     const planes = [[0, w, h], [w * h, w / 2, h / 2], [w * h * 5 / 4, w / 2, h / 2]];
     planes.forEach(([off, pw, ph], i) => {
       gl.activeTexture(gl.TEXTURE0 + i);

@@ -100,7 +100,7 @@ async function callMessage(msg) {
   if (!call) return;
   switch (msg.type) {
     case 'call-video':
-      try { call.video(msg.i420, msg.captureMs); } finally { post({ type: 'call-video-done' }); }
+      try { call.video(msg.frame ?? msg.i420, msg.captureMs); } finally { post({ type: 'call-video-done' }); }
       break;
     case 'call-audio': call.audio(msg.pcm, msg.captureMs); break;
     case 'call-recv': call.receive(msg.feedId, msg.data, msg.atMs); break;

@@ -1,6 +1,8 @@
 // <beeldbel-widget> — the element the politie.nl web team embeds:
 //   <script type="module" src=".../beeldbel.js" integrity="..."></script>
 //   <beeldbel-widget neighbourhood="groningen-noord" lang="nl"></beeldbel-widget>
+// codec="wasm" keeps video on the engine's own libvpx even where the
+// browser has VP8 itself (WebCodecs); the default uses the browser's.
 // Shadow DOM, no globals, styles as a constructed stylesheet (styles.js).
 // This file owns the element: attributes, display settings, the live
 // region, navigation between screens (screens/*.js) and the events the host
@@ -121,6 +123,7 @@ class BeeldbelWidget extends HTMLElement {
         worker, janusUrl: call.janusUrl, room: call.room, pin: call.pin ?? '', token: call.janusToken,
         role: 'citizen', invite: call.invitationSecret, expectedOfficer: call.officer.displayName,
         localStream, names: { officer: call.officer.displayName || (this.lang === 'en' ? 'Officer' : 'Wijkagent') },
+        codec: this.getAttribute('codec') === 'wasm' ? 'wasm' : 'auto',
       });
       if (this._screen === 'waiting') this._render();
     } catch (err) {

@@ -81,7 +81,9 @@ test('webcodecs_party_and_forced_wasm_party_decode_each_other', async () => {
   const room = ROOM + 1;
   const made = await createRoom(browser, sys, room, { pin: PIN });
   if (!made || made.videoroom !== 'created') throw new Error(`room: ${JSON.stringify(made)}`);
-  const native = await participant('officer', { ...officerKeys(), room });   // default: the browser's codecs
+  // Default codec: the browser's. It starts below the camera's size (150 kbit/s:
+  // 240x134 of 320x180), so its encoder scales the camera frames.
+  const native = await participant('officer', { ...officerKeys(), room, startKbps: 150 });
   const wasm = await participant('citizen', { room, codec: 'wasm' });
   try {
     await Promise.all([native, wasm].map((p) => waitFor(p, () => window.bb.session.state === 'connected')));
@@ -93,6 +95,7 @@ test('webcodecs_party_and_forced_wasm_party_decode_each_other', async () => {
     assertEq(n.media.codecPath, 'webcodecs');
     assertEq(n.media.codecFallback, null);
     assertEq(w.media.codecPath, 'wasm');
+    assert(n.media.width < 320 || n.media.webcodecs.reconfigures > 0, `the sender never scaled: ${JSON.stringify(n.media)}`);
     for (const [s, f] of [[n, atNative[0]], [w, atWasm[0]]]) {
       assert(s.media.peers[0].framesShown > 30, `frames shown ${s.media.peers[0].framesShown}`);
       assertEq(s.media.rejected.decode, 0, 'every frame decoded');

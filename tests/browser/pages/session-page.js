@@ -49,7 +49,7 @@ bb.setup = async (cfg) => {
     worker, janusUrl: cfg.janus, room: cfg.room, pin: cfg.pin, token: cfg.token, role: cfg.role,
     invite: cfg.invite, cert: enc(cfg.cert), key: enc(cfg.key), expectedOfficer: cfg.officer || '',
     localStream: stream, feedId: cfg.feedId, keepPlain: !!cfg.keepPlain, width: W, height: H, fps: cfg.fps ?? 30,
-    policeBase: new URL('/police/', location.href).href, codec: cfg.codec,
+    policeBase: new URL('/police/', location.href).href, codec: cfg.codec, startKbps: cfg.startKbps,
   });
   bb.session = s;
   s.addEventListener('state', (ev) => { bb.states.push(ev.detail.state); document.getElementById('status').textContent = ev.detail.state; });

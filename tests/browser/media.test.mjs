@@ -40,6 +40,12 @@ test('webgl_renderer_matches_2d_fallback', () => {
   assert(result.video.renderPsnr > 35, `render psnr ${result.video.renderPsnr}`);
 });
 
+test('webgl_renderer_draws_a_video_frame_like_its_i420_and_closes_it', () => {
+  assertEq(result.video.frameSize, '640x360');
+  assert(result.video.framePsnr > 35, `video frame psnr ${result.video.framePsnr}`);
+  assertEq(result.video.frameClosed, true);
+});
+
 test('microphone_to_speaker_through_worklets_and_opus', () => {
   const a = result.audio;
   assert(a.captured >= 80 && a.captured <= 120, `captured ${a.captured} frames in 2 s`);

@@ -51,10 +51,18 @@ async function video(engine) {
   gl.draw(last, W, H);
   plain.draw(last, W, H);
   const renderPsnr = psnr(rgbOf(gl.canvas), rgbOf(plain.canvas));
+  // ... and as a VideoFrame (what the browser's decoder gives), straight to WebGL.
+  const byFrame = new I420Renderer(Object.assign(document.createElement('canvas'), { width: 16, height: 16 }));
+  const frame = new VideoFrame(last, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0,
+    colorSpace: { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false } });
+  byFrame.drawFrame(frame);
+  const framePsnr = psnr(rgbOf(byFrame.canvas), rgbOf(plain.canvas));
+  const frameClosed = frame.format === null;
   track.stop();
   enc.free(); dec.free();
   return { frames: n, fps: n / seconds, worstLumaPsnr: worst, kbps: bytes * 8 / seconds / 1000,
-    path: source.path, renderer: gl.mode, renderPsnr };
+    path: source.path, renderer: gl.mode, renderPsnr, framePsnr, frameClosed,
+    frameSize: `${byFrame.canvas.width}x${byFrame.canvas.height}` };
 }
 
 async function audio(engine) {

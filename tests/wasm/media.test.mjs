@@ -134,6 +134,108 @@ test('media_host_coded_video_through_the_glue_shows_the_right_frames', () => {
   } finally { a.free(); b.free(); dec.free(); if (enc) enc.free(); }
 });
 
+// web/engine/webcodecs.js against stand-ins for the browser's WebCodecs
+// classes: what it asks of them, what it refuses to queue, how it fails.
+const { WebCodecsVideo, webCodecsUsable } = await import(pathToFileURL(join(dist, 'webcodecs.js')).href);
+const fakes = { encoders: [], decoders: [], supported: true };
+function installFakeWebCodecs() {
+  const codec = (list) => class {
+    constructor({ output, error }) {
+      Object.assign(this, { output, error, configs: [], inputs: [], resets: 0, state: 'unconfigured',
+        encodeQueueSize: 0, decodeQueueSize: 0 });
+      list.push(this);
+    }
+    static async isConfigSupported() { return { supported: fakes.supported }; }
+    configure(c) { this.configs.push(c); this.state = 'configured'; }
+    encode(frame, opt) { this.inputs.push({ timestamp: frame.timestamp, keyFrame: opt.keyFrame }); }
+    decode(chunk) { this.inputs.push(chunk); }
+    reset() { this.resets++; this.state = 'unconfigured'; this.decodeQueueSize = 0; }
+    close() { this.state = 'closed'; }
+  };
+  globalThis.VideoEncoder = codec(fakes.encoders);
+  globalThis.VideoDecoder = codec(fakes.decoders);
+  globalThis.VideoFrame = class { constructor(t) { this.timestamp = t; this.closed = false; } close() { this.closed = true; } };
+  globalThis.EncodedVideoChunk = class { constructor(o) { Object.assign(this, o); } };
+}
+
+test('webcodecs_is_used_only_where_the_browser_says_vp8_works', async () => {
+  const shape = { width: 640, height: 360, fps: 30, kbps: 800 };
+  assertEq(await webCodecsUsable(shape), false, 'no WebCodecs at all');
+  installFakeWebCodecs();
+  assertEq(await webCodecsUsable(shape), true);
+  fakes.supported = false;
+  assertEq(await webCodecsUsable(shape), false, 'VP8 not supported');
+  fakes.supported = true;
+});
+
+test('webcodecs_encoder_follows_the_plan_and_never_queues', () => {
+  installFakeWebCodecs();
+  const chunks = [];
+  const vc = new WebCodecsVideo({ onChunk: (d, k, t) => chunks.push({ d, k, t }), onFrame: () => {}, onError: () => {} });
+  const plan = { width: 320, height: 180, fps: 30, kbps: 300, keyframe: true };
+  vc.encode(new VideoFrame(1000), plan);
+  const enc = fakes.encoders.at(-1);
+  assertEq(enc.configs.length, 1);
+  const c = enc.configs[0];
+  assertEq(`${c.codec} ${c.width}x${c.height} ${c.bitrate} ${c.framerate} ${c.latencyMode}`, 'vp8 320x180 300000 30 realtime');
+  assertEq(enc.inputs[0].keyFrame, true);
+  vc.encode(new VideoFrame(2000), { ...plan, keyframe: false, kbps: 310 });   // a small change: not worth a flush
+  assertEq(enc.configs.length, 1);
+  vc.encode(new VideoFrame(3000), { ...plan, keyframe: false, kbps: 400 });   // a large one is
+  assertEq(enc.configs.at(-1).bitrate, 400000);
+  vc.encode(new VideoFrame(4000), { ...plan, width: 640, height: 360, kbps: 400 });
+  assertEq(`${enc.configs.at(-1).width}x${enc.configs.at(-1).height}`, '640x360');
+  assertEq(vc.counts.reconfigures, 2);
+  assertEq(vc.encoderBusy(), false);
+  enc.encodeQueueSize = 1;                 // one frame still in the encoder: the next is skipped
+  assertEq(vc.encoderBusy(), true);
+  assertEq(vc.counts.encoderBusy, 1);
+  enc.output({ type: 'key', timestamp: 1000, byteLength: 3, copyTo: (b) => b.set([1, 2, 3]) });
+  assertEq(JSON.stringify(chunks.map((x) => [[...x.d], x.k, x.t])), '[[[1,2,3],true,1000]]');
+  vc.close();
+  assertEq(enc.state, 'closed');
+});
+
+test('webcodecs_decoder_starts_at_a_keyframe_drops_backlog_and_shows_what_playout_says', () => {
+  installFakeWebCodecs();
+  const shown = [];
+  const vc = new WebCodecsVideo({ onChunk: () => {}, onFrame: (ssrc, f, t) => shown.push([ssrc, t]), onError: () => {} });
+  const frame = (key, show, captureUs) => ({ data: new Uint8Array(4), key, show, captureUs });
+  assertEq(vc.decode(7, frame(false, true, 1)), false, 'a delta frame first cannot be decoded');
+  assertEq(vc.decode(7, frame(true, false, 2)), true);
+  assertEq(vc.decode(7, frame(false, true, 3)), true);
+  const dec = fakes.decoders.at(-1);
+  assertEq(dec.inputs.map((c) => c.type).join(','), 'key,delta');
+  const out = [new VideoFrame(2), new VideoFrame(3)];
+  for (const f of out) dec.output(f);
+  assertEq(out[0].closed, true, 'decoded only for its references: closed, not shown');
+  assertEq(JSON.stringify(shown), '[[7,3]]');
+  dec.decodeQueueSize = 2;                 // backed up: a delta frame is dropped...
+  assertEq(vc.decode(7, frame(false, true, 4)), false);
+  assertEq(vc.decode(7, frame(false, true, 5)), false, '...and so is everything up to a keyframe');
+  assertEq(vc.decode(7, frame(true, true, 6)), true, 'a keyframe restarts the decoder');
+  assertEq(dec.resets, 1);
+  assertEq(vc.counts.decoderBacklog, 3, 'every frame that met the backlog');
+  vc.removePeer(7);
+  assertEq(dec.state, 'closed');
+});
+
+test('webcodecs_error_is_reported_once_and_closes_everything', () => {
+  installFakeWebCodecs();
+  const errors = [];
+  const vc = new WebCodecsVideo({ onChunk: () => {}, onFrame: () => {}, onError: (e) => errors.push(e.message) });
+  vc.encode(new VideoFrame(1), { width: 320, height: 180, fps: 30, kbps: 300, keyframe: true });
+  vc.decode(9, { data: new Uint8Array(4), key: true, show: true, captureUs: 1 });
+  const enc = fakes.encoders.at(-1), dec = fakes.decoders.at(-1);
+  dec.error(new Error('decode failed'));
+  enc.error(new Error('and then this'));
+  assertEq(JSON.stringify(errors), '["decode failed"]');
+  assertEq(`${enc.state} ${dec.state}`, 'closed closed');
+  const n = enc.inputs.length;
+  vc.encode(new VideoFrame(2), { width: 320, height: 180, fps: 30, kbps: 300, keyframe: false });
+  assertEq(enc.inputs.length, n, 'nothing more goes to a failed codec');
+});
+
 test('media_bad_config_throws_bilingual_error', async () => {
   await assertThrows(() => new MediaEngine(engine, { ssrc: 0 }), (e) => {
     assertEq(e.code, -1);

@@ -52,6 +52,7 @@ export interface BeeldbelWidgetElement extends HTMLElement {
   /** Attribute `neighbourhood`: preselected in the form, e.g. 'groningen-noord'. */
   readonly neighbourhood: string;
   // Attribute `contrast` (no property): 'auto' (default, follows prefers-contrast), 'more' or 'normal'.
+  // Attribute `codec` (no property): 'auto' (default: the browser's VP8 where it has it) or 'wasm'.
   readonly engineState: 'starting' | 'ready' | 'failed';
   readonly engineInfo: null | { versions?: Record<string, string>; selftest?: Record<string, boolean | number> };
   readonly screen: BeeldbelScreen | null;

@@ -102,6 +102,15 @@ test('webcodecs_party_and_forced_wasm_party_decode_each_other', async () => {
       // 16:9 at a rung of the ladder, never above the camera's 320x180.
       assert(f.width >= 80 && f.width <= 320 && Math.abs(f.width * 9 - f.height * 16) < 32, JSON.stringify(f));
     }
+    // WebCodecs fails mid-call: that side goes on with libvpx in WASM, and
+    // video keeps coming both ways within a few seconds.
+    const t0 = Date.now();
+    await native.page.evaluate(() => window.bb.breakCodec());
+    await Promise.all([framesFrom(wasm, [native], 20, 10000), framesFrom(native, [wasm], 20, 10000)]);
+    const after = await state(native);
+    console.log(`  after the codec failure: ${after.media.codecPath} (${after.media.codecFallback}), video both ways again within ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    assertEq(after.media.codecPath, 'wasm');
+    assert(/test/.test(after.media.codecFallback), JSON.stringify(after.media.codecFallback));
   } finally {
     for (const p of [native, wasm]) {
       await p.page.evaluate(() => window.bb.session.hangUp()).catch(() => {});

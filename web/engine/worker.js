@@ -109,6 +109,8 @@ async function callMessage(msg) {
     case 'call-peer-left': call.peerLeft(msg.feedId); break;
     case 'call-profile': call.profile(msg.profile); break;
     case 'call-plain': post({ type: 'call-plain', plain: call.sentPlain, wire: call.sentWire }); break;
+    // Test hook: the browser's codecs fail now, as on a real WebCodecs error.
+    case 'call-codec-fail': if (call.vc) call.vc._fail(new Error('codec failure (test)')); break;
     case 'call-stop': call.stop(); call = null; break;
     default: break;
   }

@@ -94,6 +94,7 @@ bb.state = () => {
       channels: [...s.transport.channels].map(([f, c]) => `${f}:${c.readyState}`) },
   };
 };
+bb.breakCodec = () => worker.postMessage({ type: 'call-codec-fail' });
 bb.plain = () => new Promise((resolve) => {
   const h = (ev) => {
     if (ev.data.type !== 'call-plain') return;

@@ -49,6 +49,7 @@ bb.setup = async (cfg) => {
     worker, janusUrl: cfg.janus, room: cfg.room, pin: cfg.pin, token: cfg.token, role: cfg.role,
     invite: cfg.invite, cert: enc(cfg.cert), key: enc(cfg.key), expectedOfficer: cfg.officer || '',
     localStream: stream, feedId: cfg.feedId, keepPlain: !!cfg.keepPlain, width: W, height: H, fps: cfg.fps ?? 30,
+    codec: cfg.codec,
     policeBase: new URL('/police/', location.href).href,
   });
   bb.session = s;

@@ -1,8 +1,11 @@
 // The call session (the interface in web/widget/call-session.js): Janus
 // through web/engine/transport.js, media and E2EE in the engine Worker
 // (call-worker.js), camera (capture.js), microphone and speaker (audio.js),
-// remote video in canvases (render.js). The page only moves bytes, frames
-// and PCM between them.
+// remote video in canvases (render.js). The page's thread only hands things
+// over: camera frames go to the Worker as they come (it converts them), the
+// data channels live in the Worker (it sends and receives there), and the
+// microphone and speaker worklets talk to the Worker over their own ports.
+// A page busy with other work then delays none of it.
 //
 // createCallSession(opts) -> CallSession. opts:
 //   worker      the engine Worker (web/engine/worker.js)
@@ -79,6 +82,7 @@ export class CallSession extends EventTarget {
   setMicrophone(on) {
     this.mic = !!on;
     for (const t of this.opt.localStream?.getAudioTracks() ?? []) t.enabled = this.mic;
+    this._gateMicrophone();
   }
 
   setCamera(on) {
@@ -136,7 +140,7 @@ export class CallSession extends EventTarget {
     } });
     const t = new Transport(this.worker, {
       janusUrl: o.janusUrl, room: o.room, token: o.token, pin: o.pin || '', feedId: this.feedId,
-      display: o.role, rtcConfig: o.rtcConfig,
+      display: o.role, rtcConfig: o.rtcConfig, channelsInWorker: true,
     });
     this.transport = t;
     // Events of a transport we replaced (feed id taken) no longer count.
@@ -147,6 +151,7 @@ export class CallSession extends EventTarget {
       // Stamped here: time spent waiting for the busy Worker is not network delay.
       this.worker.postMessage({ type: 'call-recv', feedId: ev.detail.feedId, data: d, atMs: epochMs() }, [d.buffer]);
     });
+    on('activity', () => { this.lastRecv = performance.now(); });
     on('participant-joined', (ev) => this._joined(ev.detail.feedId, ev.detail.display));
     on('participant-left', (ev) => this._left(ev.detail.feedId));
     on('state', (ev) => this._transportState(ev.detail));
@@ -185,6 +190,7 @@ export class CallSession extends EventTarget {
 
   _transportState({ state, reason }) {
     if (this.state === 'ended') return;
+    this._gateMicrophone();
     if (state === 'connected') {
       this.lastRecv = performance.now();
       this._setState(this.remote.size ? 'connected' : 'waiting');
@@ -248,14 +254,26 @@ export class CallSession extends EventTarget {
     if (v) this._startVideo(v);
     try {
       this.audio = await createAudio();
-      this.playback = createPlayback(this.audio);
-      if (a) this.micCapture = captureMicrophone(this.audio, a, (pcm) => {
-        if (this.mic && this.state !== 'ended' && this.transport.state === 'connected') this.worker.postMessage({ type: 'call-audio', pcm, captureMs: epochMs() }, [pcm.buffer]);
-      });
+      // Each worklet gets its own port to the Worker.
+      const speaker = new MessageChannel();
+      this.worker.postMessage({ type: 'call-speaker-port', port: speaker.port1 }, [speaker.port1]);
+      this.playback = createPlayback(this.audio, speaker.port2);
+      if (a) {
+        const mic = new MessageChannel();
+        this.worker.postMessage({ type: 'call-mic-port', port: mic.port1 }, [mic.port1]);
+        this.micCapture = captureMicrophone(this.audio, a, mic.port2);
+        this._gateMicrophone();
+      }
       await this.audio.resume();
     } catch (e) {
       this._emit('error', { code: 0, reason: `audio: ${clip(String(e && e.message || e), 200)}` });
     }
+  }
+
+  // Only while connected, with the microphone on: a frame sent otherwise
+  // would wait in the engine.
+  _gateMicrophone() {
+    if (this.micCapture) this.micCapture.setOn(this.mic && this.state !== 'ended' && this.transport?.state === 'connected');
   }
 
   async _startVideo(track) {
@@ -264,10 +282,22 @@ export class CallSession extends EventTarget {
     this.frames = src;
     try {
       for await (const f of src.frames()) {
-        if (this.state === 'ended' || src.stopped) break;
-        if (!this.camera || this.inFlight >= VIDEO_IN_FLIGHT || this.transport.state !== 'connected') continue;
+        const frame = f.frame;
+        if (this.state === 'ended' || src.stopped || !this.camera || this.inFlight >= VIDEO_IN_FLIGHT ||
+            this.transport.state !== 'connected') {
+          if (frame) frame.close();   // unclosed frames stall the camera
+          if (this.state === 'ended' || src.stopped) break;
+          continue;
+        }
         this.inFlight++;
-        this.worker.postMessage({ type: 'call-video', i420: f.i420, captureMs: epochMs() }, [f.i420.buffer]);
+        try {
+          if (frame) this.worker.postMessage({ type: 'call-video', frame, captureMs: epochMs() }, [frame]);
+          else this.worker.postMessage({ type: 'call-video', frame: f, captureMs: epochMs() }, [f.rgba.buffer]);
+        } catch (e) {
+          this.inFlight--;
+          if (frame) frame.close();
+          throw e;
+        }
       }
     } catch (e) {
       this._emit('error', { code: 0, reason: `camera: ${clip(String(e && e.message || e), 200)}` });

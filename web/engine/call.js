@@ -3,9 +3,10 @@
 // (call-worker.js), camera (capture.js), microphone and speaker (audio.js),
 // remote video in canvases (render.js). The page's thread only hands things
 // over: camera frames go to the Worker as they come (it converts them), the
-// data channels live in the Worker (it sends and receives there), and the
-// microphone and speaker worklets talk to the Worker over their own ports.
-// A page busy with other work then delays none of it.
+// data channels live in Workers (the engine Worker sends, the wire Worker,
+// wire-worker.js, stamps arrivals and passes them on over its own port), and
+// the microphone and speaker worklets talk to the engine Worker over their
+// own ports. A page busy with other work then delays none of it.
 //
 // createCallSession(opts) -> CallSession. opts:
 //   worker      the engine Worker (web/engine/worker.js)
@@ -70,6 +71,7 @@ export class CallSession extends EventTarget {
     this.leaving = new Map();   // feedId -> timer: a "left" waiting to be believed
     this._onWorker = (ev) => this._workerMessage(ev.data);
     this.worker.addEventListener('message', this._onWorker);
+    this.wire = this._startWire();
     // Closing the tab leaves the room at once (else Janus keeps the
     // participant until its session times out).
     this._onPageHide = () => this.hangUp();
@@ -127,6 +129,21 @@ export class CallSession extends EventTarget {
 
   // ---- start, and start again with another feed id ------------------------
 
+  // The wire Worker (receiving channels), wired to the engine Worker; null
+  // where it cannot start (the engine Worker then receives too).
+  _startWire() {
+    let wire;
+    try {
+      wire = new Worker(new URL('./wire-worker.js', import.meta.url), { type: 'module' });
+    } catch {
+      return null;
+    }
+    const { port1, port2 } = new MessageChannel();
+    this.worker.postMessage({ type: 'wire-port', port: port1 }, [port1]);
+    wire.postMessage({ type: 'wire-port', port: port2 }, [port2]);
+    return wire;
+  }
+
   _start() {
     const o = this.opt;
     this.feedId = o.feedId ?? randomFeedId();
@@ -140,7 +157,7 @@ export class CallSession extends EventTarget {
     } });
     const t = new Transport(this.worker, {
       janusUrl: o.janusUrl, room: o.room, token: o.token, pin: o.pin || '', feedId: this.feedId,
-      display: o.role, rtcConfig: o.rtcConfig, channelsInWorker: true,
+      display: o.role, rtcConfig: o.rtcConfig, channelsInWorker: true, receiver: this.wire,
     });
     this.transport = t;
     // Events of a transport we replaced (feed id taken) no longer count.
@@ -380,6 +397,7 @@ export class CallSession extends EventTarget {
       this._stopMedia();
       this._stopTimers();
       this.worker.postMessage({ type: 'call-stop' });
+      if (this.wire) this.wire.terminate();
       this.worker.removeEventListener('message', this._onWorker);
       if (typeof window !== 'undefined') window.removeEventListener('pagehide', this._onPageHide);
     }

@@ -1,9 +1,10 @@
-// The media data channels, inside the engine Worker. The page transfers each
-// channel here the moment it creates it (web/engine/transport.js; browsers
-// allow the transfer only then), so the engine sends the moment it has a
-// message and an arrival is stamped when its event runs here: neither waits
-// behind the page's own work, which the far side's rate control would
-// otherwise read as a network queue.
+// The media data channels, in a Worker. The page transfers each channel the
+// moment it creates it (web/engine/transport.js; browsers allow the transfer
+// only then): the publisher channel to the engine Worker, so a message goes
+// out the moment the engine has it, and the receiving channels to the wire
+// Worker (wire-worker.js), so an arrival is stamped the moment its event
+// runs. Neither waits behind the page's own work, which the rate control
+// would otherwise read as a network queue.
 //
 // From the page: wire-channel {id, kind: 'pub'|'sub', feedId, nudge, ch},
 // wire-close {id}. To the page: wire-state {id, state: 'open'|'closed'},
@@ -15,7 +16,8 @@ const ACTIVITY_MS = 100;
 export class ChannelHub {
   /**
    * @param {(msg:object) => void} post to the page
-   * @param {(feedId:number, data:Uint8Array) => void} deliver an arrival
+   * @param {(feedId:number, data:Uint8Array, atMs:number) => void} deliver an
+   *   arrival, atMs when its event ran (epoch ms)
    */
   constructor(post, deliver) {
     this.post = post;
@@ -47,9 +49,10 @@ export class ChannelHub {
     };
     if (kind === 'sub') {
       ch.onmessage = (m) => {
+        const atMs = performance.timeOrigin + performance.now();
         e.received++;
         this._touch(e);
-        this.deliver(feedId, new Uint8Array(m.data));
+        this.deliver(feedId, new Uint8Array(m.data), atMs);
       };
     }
     if (ch.readyState === 'open') opened();

@@ -9,11 +9,13 @@
 // message on it once it opens — that makes Janus relay that publisher's
 // data on our channel with our settings instead of its own reliable one.
 //
-// With channelsInWorker, every data channel is transferred to the engine
-// Worker the moment it is created (browsers allow the transfer only then)
-// and the Worker sends and receives on it (channels.js): no message waits
-// for the page. The page keeps a stand-in with the channel's settings and
-// state. Where the browser cannot transfer a channel it stays here.
+// With channelsInWorker, every data channel is transferred the moment it is
+// created (browsers allow the transfer only then): the publisher channel to
+// the engine Worker, which sends on it, and the receiving channels to
+// `receiver` (the wire Worker, wire-worker.js; else the engine Worker too),
+// which stamps arrivals (channels.js). No message waits for the page. The
+// page keeps a stand-in with each channel's settings and state. Where the
+// browser cannot transfer a channel it stays here.
 //
 // Events (EventTarget): joined {feedId}, participant-joined {feedId, display},
 // participant-left {feedId}, message {feedId, data: Uint8Array} (channels
@@ -27,8 +29,8 @@ let channelIds = 0;   // unique per page: several transports may share one Worke
 
 /** The page's view of a channel that lives in the engine Worker. */
 class WorkerChannel {
-  constructor(transport, ch) {
-    this.t = transport;
+  constructor(worker, ch) {
+    this.worker = worker;
     this.id = `${Date.now().toString(36)}-${++channelIds}`;
     this.label = ch.label;
     this.ordered = ch.ordered;
@@ -41,7 +43,7 @@ class WorkerChannel {
   close() {
     if (this.readyState === 'closed') return;
     this.readyState = 'closed';
-    this.t.worker.postMessage({ type: 'wire-close', id: this.id });
+    this.worker.postMessage({ type: 'wire-close', id: this.id });
   }
 }
 
@@ -53,7 +55,8 @@ export class Transport extends EventTarget {
    *   tracks: also publish these audio/video tracks as ordinary WebRTC media
    *   (only for measuring Chromium's own pipeline against ours); remote
    *   tracks then arrive as 'track' events {feedId, track, streams}.
-   *   channelsInWorker: hand the data channels to the engine Worker (above).
+   *   channelsInWorker: hand the data channels to Workers (above); receiver:
+   *   the Worker for the receiving channels (default: the engine Worker).
    */
   constructor(worker, options) {
     super();
@@ -73,6 +76,8 @@ export class Transport extends EventTarget {
     this.stats = { sent: 0, received: 0, dropped: 0, reconnects: 0 };
     this._onWorker = (ev) => this._workerMessage(ev.data);
     worker.addEventListener('message', this._onWorker);
+    this.receiver = options.channelsInWorker && options.receiver ? options.receiver : null;
+    if (this.receiver) this.receiver.addEventListener('message', this._onWorker);
   }
 
   start() {
@@ -244,9 +249,10 @@ export class Transport extends EventTarget {
   _adopt(ch, kind, feedId, nudge = false) {
     ch.binaryType = 'arraybuffer';
     if (!this.opt.channelsInWorker) return ch;
-    const w = new WorkerChannel(this, ch);
+    const to = kind === 'sub' && this.receiver ? this.receiver : this.worker;
+    const w = new WorkerChannel(to, ch);
     try {
-      this.worker.postMessage({ type: 'wire-channel', id: w.id, kind, feedId, nudge, ch }, [ch]);
+      to.postMessage({ type: 'wire-channel', id: w.id, kind, feedId, nudge, ch }, [ch]);
     } catch {
       return ch;   // not transferable in this browser: it stays on the page
     }
@@ -324,6 +330,7 @@ export class Transport extends EventTarget {
     if (this.ws) { this.ws.onclose = null; this.ws.close(); this.ws = null; }
     this.worker.postMessage({ type: 'janus-stop' });
     this.worker.removeEventListener('message', this._onWorker);
+    if (this.receiver) this.receiver.removeEventListener('message', this._onWorker);
     this._setState(state);
   }
 

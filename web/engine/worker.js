@@ -1,7 +1,8 @@
 // The engine runs in this module Worker so codec work never blocks the page.
 // Protocol (postMessage): {type:'init'} -> {type:'ready', versions, selftest}
 // or {type:'error', code, en, nl}; janus-* (signalling, below), call-*
-// (media and E2EE, call-worker.js), wire-* (the data channels, channels.js),
+// (media and E2EE, call-worker.js), wire-* (the data channels, channels.js;
+// wire-port {port}: arrivals from the wire Worker, wire-worker.js),
 // and the ports of the microphone and speaker worklets: call-mic-port
 // {port} (frames {pcm, end}) and call-speaker-port {port} (Int16Array out).
 import { loadEngine, JanusSession } from './engine.js';
@@ -89,15 +90,18 @@ function janusMessage(msg) {
 // ---- the call (media engine + E2EE), see call-worker.js ----
 let call = null;
 const toPage = (m, transfer) => self.postMessage(m, transfer || []);
-const hub = new ChannelHub(toPage, meter.wrap((feedId, data) => {
+// An arrival, from a channel here or from the wire Worker's port.
+const arrived = meter.wrap((feedId, data, atMs) => {
   if (!call) return;
   try {
-    call.receive(feedId, data);
+    call.receive(feedId, data, atMs);
   } catch (err) {
     toPage({ type: 'call-error', code: err.code ?? 0, en: err.en ?? String(err.message || err),
       nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where });
   }
-}));
+});
+const hub = new ChannelHub(toPage, arrived);
+let wire = null;      // the wire Worker's port (arrivals)
 let speaker = null;   // the speaker worklet's port (the newest call's)
 let microphone = null;
 
@@ -141,6 +145,11 @@ function wireMessage(msg) {
   switch (msg.type) {
     case 'wire-channel': hub.attach(msg); break;
     case 'wire-close': hub.close(msg.id); break;
+    case 'wire-port':
+      if (wire) wire.close();
+      wire = msg.port;
+      wire.onmessage = (ev) => { const a = ev.data || {}; arrived(a.feedId, a.data, a.atMs); };
+      break;
     case 'call-mic-port':
       if (microphone) microphone.close();
       microphone = msg.port;

@@ -228,6 +228,7 @@ async function handle(msg) {
       await ensureEngine();
       await callMessage(msg);
     } catch (err) {
+      if (msg.frame && msg.frame.close) msg.frame.close();   // an open camera frame stalls the camera
       self.postMessage({ type: 'call-error', code: err.code ?? 0, en: err.en ?? String(err.message || err),
         nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where });
     }

@@ -9,10 +9,6 @@
 //                    (Firefox, Safari)
 //   canvas           the last resort, without VideoFrame: the <video> drawn
 //                    on a canvas at the engine's size, its RGBA handed over
-import { i420Size } from './frames.js';
-
-export { i420Size };
-
 /** Opens the camera; rejects with the browser's error (NotAllowedError, ...). */
 export async function openCamera({ width = 640, height = 360, fps = 30, deviceId } = {}) {
   const video = { width: { ideal: width }, height: { ideal: height }, frameRate: { ideal: fps } };

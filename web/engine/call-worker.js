@@ -17,7 +17,7 @@
 //   in:  call-start {config}, call-video {frame: VideoFrame (transferred) | {rgba, width, height},
 //        captureMs}, call-audio {pcm, captureMs}, call-recv {feedId, data},
 //        call-text {text, final, kind}, call-peer-left {feedId}, call-profile {profile}, call-stop
-//   out: call-send {msgs: Uint8Array[]}, call-frame {feedId, width, height, i420, captureMs},
+//   out: call-send {msgs: Uint8Array[]}, call-frame {feedId, width, height, i420, captureMs, atMs},
 //        call-pcm {pcm}, call-text {feedId, kind, text, final}, call-status {...},
 //        call-error {code, en, nl}
 // worker.js routes call-send to the data channel and call-pcm to the
@@ -274,7 +274,7 @@ export class WorkerCall {
     for (const ssrc of this.media.peers()) {
       const f = this.media.pullFrame(ssrc, now);
       if (f) this.post({ type: 'call-frame', feedId: ssrc, width: f.width, height: f.height, i420: f.i420,
-        captureMs: toEpochMs(f.captureUs) }, [f.i420.buffer]);
+        captureMs: toEpochMs(f.captureUs), atMs: toEpochMs(now) }, [f.i420.buffer]);
     }
   }
 

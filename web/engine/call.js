@@ -33,6 +33,7 @@ const VIDEO_IN_FLIGHT = 1;                     // a frame waiting in the Worker 
 const LEAVE_GRACE_MS = 400;      // a "left" right before the session is lost is Janus going away, not the person
 const REJOIN_GRACE_MS = 4000;    // after reconnecting, who has not come back by then has left
 const STALL_MS = 1500;           // nothing from anyone for this long: say so
+const FRAME_MAX_AGE_MS = 100;    // a decoded frame that waited longer for this page is dropped unseen
 
 const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
 const epochMs = () => performance.timeOrigin + performance.now();
@@ -63,7 +64,7 @@ export class CallSession extends EventTarget {
     this.quality = 'good';
     this.stats = null;          // the Worker's last status (tests and the console read it)
     this.feedId = 0;
-    this.remote = new Map();    // feedId -> { role, tile, renderer, frames, stale }
+    this.remote = new Map();    // feedId -> { role, tile, renderer, frames, late, stale }
     this.mic = true;
     this.camera = true;
     this.inFlight = 0;
@@ -347,6 +348,9 @@ export class CallSession extends EventTarget {
       case 'call-frame': {
         const r = this.remote.get(m.feedId);
         if (!r) break;
+        // Drawing a frame the page was too busy to take in time would only
+        // delay the newer ones queued behind it.
+        if (Number.isFinite(m.atMs) && epochMs() - m.atMs > FRAME_MAX_AGE_MS) { r.late = (r.late || 0) + 1; break; }
         if (!r.renderer) r.renderer = new I420Renderer(r.tile.canvas);
         r.renderer.draw(m.i420, m.width, m.height);
         r.frames++;

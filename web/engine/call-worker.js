@@ -14,13 +14,17 @@
 // sealed by X's key and carry ssrc X, or it is dropped and counted.
 //
 // Protocol with the page (web/engine/call.js), postMessage:
-//   in:  call-start {config}, call-video {i420, captureMs}, call-audio {pcm, captureMs},
-//        call-recv {feedId, data}, call-text {text, final, kind}, call-peer-left {feedId},
-//        call-profile {profile}, call-stop
-//   out: call-send {msgs: Uint8Array[]}, call-frame {feedId, width, height, i420, captureMs},
+//   in:  call-start {config}, call-video {frame: VideoFrame (transferred) | {rgba, width, height},
+//        captureMs}, call-audio {pcm, captureMs}, call-recv {feedId, data},
+//        call-text {text, final, kind}, call-peer-left {feedId}, call-profile {profile}, call-stop
+//   out: call-send {msgs: Uint8Array[]}, call-frame {feedId, width, height, i420, captureMs, atMs},
 //        call-pcm {pcm}, call-text {feedId, kind, text, final}, call-status {...},
 //        call-error {code, en, nl}
+// worker.js routes call-send to the data channel and call-pcm to the
+// speaker's port when it has them, and feeds audio and arrivals in directly.
 import { MediaEngine, E2eeSession, fetchPoliceTrust } from './engine.js';
+import { toI420 } from './frames.js';
+import { LoadMeter } from './load.js';
 
 export const TAG_HANDSHAKE = 1;
 export const TAG_MEDIA = 2;
@@ -28,6 +32,7 @@ export const MAX_WIRE = 1200;
 const MAX_TEXT_BYTES = 900;          // a control message holds 1000 bytes, JSON included
 const HANDSHAKE_REPEAT_MS = 300;
 const STATUS_EVERY_MS = 500;
+const LOAD_EVERY_MS = 500;
 const AUDIO_FRAME_MS = 20;
 
 // Two clocks: the media engine runs on this Worker's monotonic clock; the
@@ -65,9 +70,12 @@ export class WorkerCall {
    * @param {(msg:object, transfer?:Transferable[]) => void} post
    * @param {object} cfg { room, feedId, role, invite, cert?, key?, expectedOfficer?,
    *   width, height, fps, profile, startKbps?, policeBase? }
+   * @param {LoadMeter} [meter] counts the Worker's busy time (timers here)
    */
-  constructor(engine, post, cfg) {
+  constructor(engine, post, cfg, meter = new LoadMeter()) {
     this.e = engine;
+    this.meter = meter;
+    this.busyPct = 0;
     this.post = post;
     this.cfg = cfg;
     this.feedId = cfg.feedId;
@@ -99,9 +107,11 @@ export class WorkerCall {
       ssrc: this.feedId, width: c.width, height: c.height, fps: c.fps,
       startKbps: c.startKbps ?? 800, maxKbps: c.maxKbps ?? 1500, profile: c.profile ?? 'default',
     });
-    this.timers.push(setInterval(() => this._flushHandshakes(true), HANDSHAKE_REPEAT_MS));
-    this.timers.push(setInterval(() => this._status(), STATUS_EVERY_MS));
-    this.timers.push(setInterval(() => this._audioOut(), AUDIO_FRAME_MS / 2));
+    const every = (ms, fn) => this.timers.push(setInterval(this.meter.wrap(fn), ms));
+    every(HANDSHAKE_REPEAT_MS, () => this._flushHandshakes(true));
+    every(STATUS_EVERY_MS, () => this._status());
+    every(AUDIO_FRAME_MS / 2, () => this._audioOut());
+    every(LOAD_EVERY_MS, () => this._load());
     this._pump();
     this._status();
   }
@@ -118,9 +128,19 @@ export class WorkerCall {
 
   // ---- in from the page --------------------------------------------------
 
-  video(i420, captureMs) {
-    this.media.pushVideo(i420, fromEpochMs(captureMs), nowUs());
-    this._pump();
+  /** A camera picture: a VideoFrame (ours: closed here, once) or {rgba, width, height}. */
+  async video(frame, captureMs) {
+    let i420;
+    try {
+      i420 = await toI420(frame, this.cfg.width, this.cfg.height, (fn) => this.meter.run(fn));
+    } finally {
+      if (typeof frame.close === 'function') frame.close();
+    }
+    if (!this.media) return;   // stopped meanwhile
+    this.meter.run(() => {
+      this.media.pushVideo(i420, fromEpochMs(captureMs), nowUs());
+      this._pump();
+    });
   }
 
   audio(pcm, captureMs) {
@@ -207,12 +227,12 @@ export class WorkerCall {
     this._send(msgs);
     clearTimeout(this.tickTimer);
     const d = this.media.nextDeadline();
-    this.tickTimer = setTimeout(() => {
+    this.tickTimer = setTimeout(this.meter.wrap(() => {
       if (!this.media) return;
       this.media.tick(nowUs());
       this._framesOut();
       this._pump();
-    }, Math.min(100, Math.max(0, (d - nowUs()) / 1000)));
+    }), Math.min(100, Math.max(0, (d - nowUs()) / 1000)));
   }
 
   _send(msgs) {
@@ -254,7 +274,7 @@ export class WorkerCall {
     for (const ssrc of this.media.peers()) {
       const f = this.media.pullFrame(ssrc, now);
       if (f) this.post({ type: 'call-frame', feedId: ssrc, width: f.width, height: f.height, i420: f.i420,
-        captureMs: toEpochMs(f.captureUs) }, [f.i420.buffer]);
+        captureMs: toEpochMs(f.captureUs), atMs: toEpochMs(now) }, [f.i420.buffer]);
     }
   }
 
@@ -281,6 +301,13 @@ export class WorkerCall {
     this._framesOut();
   }
 
+  // The Worker's busy share, for the engine's CPU adaptation and the status.
+  _load() {
+    if (!this.media) return;
+    this.busyPct = this.meter.sample();
+    if (this.media.reportLoad) this.media.reportLoad(this.busyPct, nowUs());
+  }
+
   _status() {
     if (!this.media || !this.e2ee) return;
     const st = this.media.stats();
@@ -292,7 +319,7 @@ export class WorkerCall {
       rejected: this.e2ee.rejected(),
       counts: { ...this.counts },
       media: { targetKbps: st.targetKbps, width: st.width, height: st.height, fps: st.fps, rttUs: st.rttUs,
-        lossPct: st.lossPct, msgsSent: st.msgsSent, bytesSent: st.bytesSent, peers: st.peers, rejected: st.rejected },
+        lossPct: st.lossPct, busyPct: Math.round(this.busyPct), msgsSent: st.msgsSent, bytesSent: st.bytesSent, peers: st.peers, rejected: st.rejected },
     });
   }
 }

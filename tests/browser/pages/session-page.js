@@ -91,7 +91,7 @@ bb.state = () => {
     counts: s.stats && s.stats.counts, rejected: s.stats && s.stats.rejected,
     e2ee: s.stats && s.stats.peers.map((p) => ({ id: p.id, role: p.role, hasKey: p.hasKey })),
     media: s.stats && s.stats.media, audio: s.playback ? s.playback.stats() : null, states: bb.states,
-    transport: s.transport && { ...s.transport.stats, state: s.transport.state,
+    transport: s.transport && { ...s.transport.stats, state: s.transport.state, inWorker: s.transport.inWorker ? s.transport.inWorker.size : 0,
       channels: [...s.transport.channels].map(([f, c]) => `${f}:${c.readyState}`) },
   };
 };

@@ -247,10 +247,10 @@ distclean:
 
 -include $(shell find $(B)/native $(B)/native-opt $(B)/wasm -name '*.d' 2>/dev/null)
 
-# ---- contact service (issue 6) ----------------------------------------------------------
+# Contact service
 # beeldbel-contact (libmicrohttpd + SQLite + cJSON + Mbed TLS), the officer
 # account tool, their C unit tests, and an ASan+UBSan build of the service for
-# the API tests. Owner: issue 6. See src/contact/API.md.
+# the API tests. See src/contact/API.md.
 CONTACT_PURE := src/contact/validate.c src/contact/phone.c src/contact/tokens.c src/contact/ratelimit.c
 CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c
 CONTACT_HDR  := include/beeldbel/contact.h $(wildcard src/contact/*.h)
@@ -297,13 +297,13 @@ native: contact
 test: contact
 bench: $(B)/bin/beeldbel-contact
 .PHONY: contact
-# The console is copied into the bundle by web-dist.sh (issue 6).
+# The console is copied into the bundle by web-dist.sh.
 $(DIST)/.built: $(wildcard web/console/*)
 
-# ---- media scenarios (issue 3) ------------------------------------------------------------
-# The seven simulated-network scenarios of issue 3 (tests/netsim/scenarios.c):
+# Media scenarios
+# The simulated-network scenarios (tests/netsim/scenarios.c):
 # 60 s of 640x360 video and audio each through tests/common/netsim.c. Built
-# optimised WITHOUT sanitizers so all seven stay within ~2 minutes; the engine
+# optimised WITHOUT sanitizers so all of them stay within ~2 minutes; the engine
 # runs under ASan+UBSan in tests/unit/test_media*.c and the fuzz targets.
 NETSIM_SRC := tests/netsim/scenarios.c tests/common/netsim.c tests/common/synth.c
 $(B)/native-opt/netsim_scenarios: $(NETSIM_SRC) tests/common/netsim.h $(ENGINE_HDR) $(wildcard src/media/*.h) $(OBJ_B) $(STAMPS_N)

@@ -56,7 +56,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite native-unit "$B/native/unit_tests"
 
-# Media engine (issue 3): the seven simulated-network scenarios, 60 s each,
+# Media engine: the seven simulated-network scenarios, 60 s each,
 # and the engine in WASM through its JS glue.
 run_suite netsim "$B/native-opt/netsim_scenarios"
 run_suite wasm-media $NODE tests/wasm/media.test.mjs
@@ -70,7 +70,7 @@ run_suite digests bash tests/wasm/compare-digests.sh "$OUT/native-unit.txt" "$OU
 # The WASM engine through its JS glue, compared against native output.
 BB_NATIVE_OUTPUT="$OUT/native-unit.txt" run_suite wasm-engine $NODE tests/wasm/engine.test.mjs
 
-# End-to-end encryption and officer verification through the JS glue (issue 4).
+# End-to-end encryption and officer verification through the JS glue.
 run_suite wasm-e2ee $NODE tests/wasm/e2ee.test.mjs
 
 # Fuzzing: every libFuzzer target for FUZZ_SECONDS, seeded from tests/fuzz/corpus.
@@ -79,7 +79,7 @@ run_suite fuzz bash tests/fuzz/run.sh "$FUZZ_SECONDS"
 # Browser: the demo page in Debian's Chromium, driven by playwright-core.
 run_suite browser node tests/browser/demo.test.mjs
 
-# The citizen widget (issue 7): request form against a fake contact service,
+# The citizen widget: request form against a fake contact service,
 # invitation -> device check -> waiting room -> call against a fake call
 # session; axe in both themes, keyboard only, hostile host CSS, strict CSP.
 run_suite widget node tests/browser/widget.test.mjs
@@ -87,29 +87,33 @@ run_suite widget node tests/browser/widget.test.mjs
 # The system `make run` starts (Janus + web server) on loopback, stopped by PID.
 run_suite system node tests/browser/system.test.mjs
 
-# A call through the real Janus (issue 5): 2 and 3 parties, leave/rejoin,
+# A call through the real Janus: 2 and 3 parties, leave/rejoin,
 # WebSocket loss, a wrong token; our unordered channels, never Janus's own.
 run_suite call node tests/browser/call.test.mjs
 # The same through Janus losing 10 % of its UDP: our channels stay
 # unordered and unreliable (evidence for DESIGN.md's data-channel facts).
 run_suite loss node tests/browser/loss.test.mjs
 
-# End-to-end encryption through the real Janus (issues 4 + 5): officer with a
+# End-to-end encryption through the real Janus: officer with a
 # demo-CA certificate and citizen with the invitation secret agree keys over
 # our channels; Janus's own recording never holds the protected text.
 run_suite e2ee node tests/browser/e2ee.test.mjs
 
-# The real call (issue 5): video and audio encoded, encrypted and decoded by
+# The real call: video and audio encoded, encrypted and decoded by
 # the WASM engine in each page's Worker, through Janus: 2 and 3 parties,
 # leave/rejoin, real-time text, a 3 s network cut, Janus killed mid-call, and
 # Janus's recording never holding the plaintext video or text.
 run_suite session node tests/browser/session.test.mjs
 
-# Browser media plumbing (issue 5): fake camera -> I420 -> VP8 -> WebGL,
+# The same call while another program takes one core for 20 s: it adapts to
+# the CPU it has and returns to full quality afterwards.
+run_suite load node tests/browser/load.test.mjs
+
+# Browser media plumbing: fake camera -> I420 -> VP8 -> WebGL,
 # fake microphone -> AudioWorklet -> Opus -> AudioWorklet.
 run_suite media node tests/browser/media.test.mjs
 
-# ---- contact service (issue 6): C unit tests (ASan+UBSan), the HTTP API with
+# Contact service: C unit tests (ASan+UBSan), the HTTP API with
 # hostile requests, kill -9 durability, and the browser flow on run.sh.
 run_suite contact-unit "$B/contact/unit_tests"
 run_suite contact-api node tests/contact/api.test.mjs
@@ -119,7 +123,6 @@ run_suite contact-browser node tests/contact/console.test.mjs
 # officer joins with the demo CA's certificate, the citizen through the
 # widget's invitation link; video, the same code, real-time text, axe.
 run_suite contact-call node tests/contact/console-call.test.mjs
-# ---- end contact service
 
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then echo "failed suites: ${failed_suites[*]}"; fi

@@ -9,7 +9,7 @@ set -eu
 wasm=$1 dist=$2
 rm -rf "$dist.tmp"
 mkdir -p "$dist.tmp/engine" "$dist.tmp/demo"
-# ---- widget (issue 7): web/widget/**/*.js bundled into one beeldbel.js, so
+# Widget: web/widget/**/*.js bundled into one beeldbel.js, so
 # the host's one SRI hash covers all widget code; the NL Design System
 # component CSS (web/node_modules, `make npm`) and web/widget/styles.css go
 # inside it as a constructed stylesheet (no inline styles: strict CSP).
@@ -25,7 +25,6 @@ done
 # shellcheck disable=SC2086  # word splitting of the CSS list is intended
 node src/scripts/bundle-widget.mjs web/widget/beeldbel.js "$dist.tmp/beeldbel.js" $widget_css web/widget/styles.css
 cp web/widget/beeldbel.d.ts "$dist.tmp/beeldbel.d.ts"
-# ---- end widget
 cp web/engine/*.js "$dist.tmp/engine/"
 cp "$wasm/beeldbel-engine.mjs" "$wasm/beeldbel-engine.wasm" "$dist.tmp/engine/"
 sri="sha384-$(node -e "process.stdout.write(require('crypto').createHash('sha384').update(require('fs').readFileSync(process.argv[1])).digest('base64'))" "$dist.tmp/beeldbel.js")"
@@ -36,7 +35,7 @@ for f in web/demo/*; do
     *) cp "$f" "$dist.tmp/demo/" ;;
   esac
 done
-# ---- officer console (issue 6): web/console as is, plus the NL Design
+# Officer console: web/console as is, plus the NL Design
 # System tokens and the few Utrecht components it uses in one nlds.css.
 mkdir -p "$dist.tmp/console"
 cp web/console/*.html web/console/*.js web/console/*.css "$dist.tmp/console/"
@@ -48,6 +47,5 @@ for c in design-tokens/dist/index.css document-css/dist/index.min.css heading-1-
   [ -f "$f" ] || { echo "web-dist: $f missing: run make npm (ontbreekt)" >&2; exit 1; }
   cat "$f"; echo
 done > "$dist.tmp/console/nlds.css"
-# ---- end officer console
 rm -rf "$dist"
 mv "$dist.tmp" "$dist"

@@ -10,7 +10,7 @@
 #   BB_HTTP_PORT      web server port          (default 8470)
 #   BB_JANUS_WS_PORT  Janus WebSocket port     (default 8188)
 #   BB_RTP_RANGE      Janus media UDP ports    (default 20000-20199)
-#   BB_CONTACT_PORT   contact service port     (default 8471; issue 6)
+#   BB_CONTACT_PORT   contact service port     (default 8471)
 #   BB_JANUS_HTTP_PORT Janus HTTP port, 127.0.0.1, for the contact service (default 8089)
 #   BB_RUN_DIR        generated config/secrets (default build/run)
 #   BB_JANUS_DEBUG    Janus log level 0-7      (default 4)
@@ -27,7 +27,7 @@ DEBUG_LEVEL=${BB_JANUS_DEBUG:-4}
 BUILD=${BB_BUILD:-build}
 DIST=${BB_DIST:-dist}
 SHIM=$BUILD/native/libbb_loopback.so
-# contact service (issue 6)
+# contact service
 CONTACT_PORT=${BB_CONTACT_PORT:-8471}
 JANUS_HTTP_PORT=${BB_JANUS_HTTP_PORT:-8089}
 CONTACT_BIN=$BUILD/bin/beeldbel-contact
@@ -81,7 +81,7 @@ render() { # template output
       -e "s|@JANUS_HTTP_PORT@|$JANUS_HTTP_PORT|g" \
       "$1" | awk -v g="$GENERAL_NET" -v n="$NAT_NET" '$0=="@GENERAL_NET@"{print g; next} $0=="@NAT_NET@"{print n; next} {print}' > "$2"
 }
-# (issue 6) The contact service and Janus's HTTP transport are reached only through
+# The contact service and Janus's HTTP transport are reached only through
 # this machine (serve.mjs proxies /api/): when their default port is taken
 # (say, by another test run) any free port will do; a port set explicitly
 # must be free.
@@ -136,7 +136,7 @@ start_janus() {
 : > "$RUN/janus.log"
 start_janus || { tail -n 20 "$RUN/janus.log" >&2; die "Janus did not start (Janus startte niet); log: $RUN/janus.log"; }
 
-# ---- police CA (issue 4): a demo root CA (made once, kept under the run dir,
+# Police CA: a demo root CA (made once, kept under the run dir,
 # never committed) and short-lived demo officer certificates, issued afresh
 # on every start. The widget's pinned root and the revocation list are served
 # from the bundle as $DIST/police/root.pem and crl.pem.
@@ -156,9 +156,8 @@ OFFICERS
 mkdir -p "$DIST/police"
 cp "$CA_DIR/root.pem" "$CA_DIR/crl.pem" "$DIST/police/"
 say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
-# ---- end police CA
 
-# ---- contact service (issue 6): callback requests, officer console API,
+# Contact service: callback requests, officer console API,
 # invitations; database under the run dir, loopback only, stopped by PID.
 # It creates rooms through Janus's HTTP transport (127.0.0.1) and signs
 # Janus tokens with the secrets above.
@@ -170,7 +169,6 @@ BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_TRUST_PROXY=1 BB_CONTACT_LOG_REQUESTS=1
 pids+=($!)
 for _ in $(seq 1 50); do port_open "$CONTACT_PORT" && break; sleep 0.1; done
 port_open "$CONTACT_PORT" || die "the contact service did not start (contactdienst startte niet); log: $RUN/contact.log"
-# ---- end contact service
 
 BB_CONTACT_PORT=$CONTACT_PORT BB_HTTP_PORT=$HTTP_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" node src/system/serve.mjs "$DIST" "$HTTP_PORT" > "$RUN/web.log" 2>&1 &
 pids+=($!)

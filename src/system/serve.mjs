@@ -31,7 +31,7 @@ export const CSP = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-// ---- contact service proxy (issue 6) ----------------------------------------
+// Contact service proxy
 // /api/ goes to the contact service on 127.0.0.1 (BB_CONTACT_PORT), so the
 // widget and the console call it same-origin. X-Forwarded-For is replaced
 // (never passed on) with this socket's peer: the service's per-address rate
@@ -58,7 +58,6 @@ function proxyContact(req, res) {
   });
   req.pipe(up);
 }
-// ---- end contact service proxy
 
 function send(res, status, body) {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'X-Content-Type-Options': 'nosniff' });
@@ -66,7 +65,7 @@ function send(res, status, body) {
 }
 
 const server = createServer((req, res) => {
-  if (req.url.startsWith('/api/')) return proxyContact(req, res); // issue 6
+  if (req.url.startsWith('/api/')) return proxyContact(req, res);
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed / Methode niet toegestaan\n');
   let path;
   try {

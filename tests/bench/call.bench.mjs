@@ -1,13 +1,18 @@
-// make bench, issue 5: our pipeline (WASM VP8/Opus + E2EE in a Worker, over
-// data channels, web/engine/call.js) against Chromium's own WebRTC (VP8/Opus
-// tracks), both through the same Janus (run.sh, loopback) joined by our C
-// signalling, one after the other in one run: time from join to first remote
-// frame, glass-to-glass video latency p50/p95 (the wall clock drawn as blocks
-// into the sender's canvas, read back from the receiver's picture), audio
-// latency p50 (a beep on every whole second, its onset detected in what the
-// receiver plays), decoded fps and resolution, and CPU seconds per minute
-// per participant (all Chromium processes, from /proc). One way: a sender
-// and a receiver, 640x360 at 30 fps.
+// make bench: our call pipeline (E2EE media engine in a Worker, over data
+// channels, web/engine/call.js) against Chromium's own WebRTC (VP8/Opus
+// tracks), all through the same Janus (run.sh, loopback) joined by our C
+// signalling, one after the other in one run:
+//   webrtc_native  Chromium's own pipeline
+//   ours           our default path (the browser's VP8 codec where it has one)
+//   ours_wasm      our pipeline with libvpx in WASM forced
+//   three_party    ours, three participants each sending and receiving
+// Per run: time from join to first remote frame, glass-to-glass video latency
+// p50/p95 (the wall clock drawn as blocks into the sender's canvas, read back
+// from the receiver's picture), audio latency p50 (a beep on every whole
+// second, its onset detected in what the receiver plays), decoded fps and
+// width, CPU seconds per minute per participant (all Chromium processes, from
+// /proc), and Janus's own CPU per relayed stream (one publisher to one
+// subscriber). One way runs: a sender and a receiver, 640x360 at 30 fps.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -16,22 +21,25 @@ import { launch, startTestSite } from '../browser/lib.mjs';
 import { startSystem, janusToken, createRoom } from '../browser/system-lib.mjs';
 
 const SECONDS = Number(process.env.BB_CALL_BENCH_SECONDS ?? 20);
+const TICKS_PER_S = 100;
 
+function stat(pid) {
+  try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); } catch { return null; }
+}
+const comm = (pid) => { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; } };
 function cpuTicks(pids) {
   let sum = 0;
   for (const pid of pids) {
-    try {
-      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      sum += Number(f[11]) + Number(f[12]); // utime + stime
-    } catch { /* gone */ }
+    const f = stat(pid);
+    if (f) sum += Number(f[11]) + Number(f[12]); // utime + stime
   }
   return sum;
 }
 function descendants(pid) {
-  const all = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
   const parent = new Map();
-  for (const p of all) {
-    try { parent.set(p, Number(readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1])); } catch { /* gone */ }
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
+    const f = stat(p);
+    if (f) parent.set(p, Number(f[1]));
   }
   const out = new Set([pid]);
   let grew = true;
@@ -41,31 +49,46 @@ function descendants(pid) {
   }
   return [...out];
 }
+/** Chromium's process tree: our children named chromium, and theirs. */
+const chromiumPids = () => [...new Set(descendants(process.pid)
+  .filter((pid) => stat(pid) && Number(stat(pid)[1]) === process.pid && comm(pid).startsWith('chrom'))
+  .flatMap((pid) => descendants(pid)))];
+const janusPids = (sys) => descendants(sys.child.pid).filter((pid) => comm(pid) === 'janus');
+
 const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN; };
 const line = (name, value, unit) => console.log(`bench ${name} ${Number(value).toFixed(3)} ${unit}`);
 
-/** Runs sender + receiver, waits for 30 frames, then measures for SECONDS. */
-async function measure(browser, open, receiverStats) {
-  const contexts = [];
-  const sender = await open('sender', contexts);
-  const receiver = await open('receiver', contexts);
-  await receiver.waitForFunction(() => window.bb && window.bb.firstFrameMs !== null && (window.bb.count ?? window.bb.frames) > 30, null, { timeout: 60000 })
-    .catch(async (e) => { throw new Error(`${e.message}\n${JSON.stringify(await receiver.evaluate(() => window.bb.state ? window.bb.state() : window.bb))}`); });
-  // Chromium's process tree: our children named chromium, and theirs.
-  const ppid = (pid) => { try { return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]); } catch { return -1; } };
-  const pids = [...new Set(descendants(process.pid).filter((pid) => ppid(pid) === process.pid)
-    .filter((pid) => { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('chrom'); } catch { return false; } })
-    .flatMap((pid) => descendants(pid)))];
-  const c0 = cpuTicks(pids);
-  await receiver.evaluate(() => { window.bb.latencies = []; window.bb.audioLatencies = []; window.bb.t0 = performance.now();
-    if (typeof window.bb.frames === 'number') window.bb.frames = 0;
-    window.bb.count = 0; });
+/**
+ * Opens the participants (open(i) -> page), waits until every receiver has
+ * shown 30 frames, then measures for SECONDS. streams: how many
+ * publisher -> subscriber relays Janus carries. Resolves with each
+ * receiver's readings and the CPU figures.
+ */
+async function measure(sys, n, open, receivers, streams, read) {
+  const pages = [];
+  for (let i = 0; i < n; i++) pages.push(await open(i));
+  const rx = receivers.map((i) => pages[i]);
+  for (const page of rx) {
+    await page.waitForFunction(() => window.bb && window.bb.firstFrameMs !== null && (window.bb.count ?? window.bb.frames) > 30, null, { timeout: 60000 })
+      .catch(async (e) => { throw new Error(`${e.message}\n${JSON.stringify(await page.evaluate(() => (window.bb.state ? window.bb.state() : window.bb)))}`); });
+  }
+  const pids = chromiumPids(), jpids = janusPids(sys);
+  const c0 = cpuTicks(pids), j0 = cpuTicks(jpids);
+  for (const page of rx) {
+    await page.evaluate(() => { window.bb.latencies = []; window.bb.audioLatencies = []; window.bb.t0 = performance.now();
+      if (typeof window.bb.frames === 'number') window.bb.frames = 0;
+      window.bb.count = 0; });
+  }
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  const c1 = cpuTicks(pids);
-  const s = await receiver.evaluate(receiverStats);
-  for (const c of contexts) await c.close();
-  void sender;
-  return { ...s, cpu: ((c1 - c0) / 100) * (60 / SECONDS) / 2 };
+  const c1 = cpuTicks(pids), j1 = cpuTicks(jpids);
+  const readings = [];
+  for (const page of rx) readings.push(await page.evaluate(read));
+  for (const page of pages) await page.context().close();
+  return {
+    readings,
+    cpu: ((c1 - c0) / TICKS_PER_S) * (60 / SECONDS) / n,
+    janusMsPerSPerStream: ((j1 - j0) / TICKS_PER_S) * 1000 / SECONDS / streams,
+  };
 }
 
 const sys = await startSystem('call-bench');
@@ -74,63 +97,91 @@ const browser = await launch({ args: ['--autoplay-policy=no-user-gesture-require
 let web;
 try {
   const token = janusToken(sys.secrets.BB_JANUS_TOKEN_SECRET);
-  await createRoom(browser, sys, 7001);
-  await createRoom(browser, sys, 7002);
+  for (const room of [7001, 7002, 7003, 7004]) await createRoom(browser, sys, room);
   web = await startTestSite('bench', { BB_JANUS_WS_URL: sys.wsUrl });
-  const newPage = async (contexts) => {
-    const ctx = await browser.newContext();
-    contexts.push(ctx);
-    return ctx.newPage();
-  };
+  // Each participant in a context (a window) of its own: a second tab in
+  // one window is throttled as a background tab.
+  const newPage = async () => (await browser.newContext()).newPage();
 
   // Chromium's own pipeline: VP8/Opus tracks.
-  const native = await measure(browser, async (role, contexts) => {
-    const page = await newPage(contexts);
-    const hash = new URLSearchParams({ janus: sys.wsUrl, room: '7001', token, role });
+  const native = await measure(sys, 2, async (i) => {
+    const page = await newPage();
+    const hash = new URLSearchParams({ janus: sys.wsUrl, room: '7001', token, role: i === 0 ? 'sender' : 'receiver' });
     await page.goto(`${web.url}/test/webrtc.html#${hash}`);
     return page;
-  }, () => ({ first: window.bb.firstFrameMs, lat: window.bb.latencies, alat: window.bb.audioLatencies,
+  }, [1], 1, () => ({ first: window.bb.firstFrameMs, lat: window.bb.latencies, alat: window.bb.audioLatencies,
     fps: window.bb.frames / ((performance.now() - window.bb.t0) / 1000), width: window.bb.width, height: window.bb.height }));
 
   // Ours: the call session, E2EE included (officer certificate + invitation).
   const officerDir = join(sys.runDir, 'ca', 'officers');
   const invite = randomBytes(32).toString('base64url');
-  const ours = await measure(browser, async (role, contexts) => {
-    const page = await newPage(contexts);
-    page.on('pageerror', (e) => console.error(`[${role}] ${e}`));
+  const officerKeys = { cert: [...readFileSync(join(officerDir, 'jan-de-vries.pem'))], key: [...readFileSync(join(officerDir, 'jan-de-vries.key'))] };
+  const ourPage = async (room, cfg) => {
+    const page = await newPage();
+    page.on('pageerror', (e) => console.error(`[${cfg.role}] ${e}`));
     await page.goto(`${web.url}/test/session.html`);
     // Joined once the engine is loaded, as the widget does after its device check.
     await page.waitForFunction(() => document.getElementById('status').textContent === 'ready', null, { timeout: 20000 });
-    const common = { janus: sys.wsUrl, room: 7002, token, invite, officer: 'Jan de Vries', width: 640, height: 360, fps: 30 };
-    await page.evaluate((cfg) => window.bb.setup(cfg), role === 'sender'
-      ? { ...common, role: 'officer', source: 'clock', beep: true,
-        cert: [...readFileSync(join(officerDir, 'jan-de-vries.pem'))], key: [...readFileSync(join(officerDir, 'jan-de-vries.key'))] }
-      : { ...common, role: 'citizen', source: 'none', audio: false, readClock: true, detectBeeps: true });
+    await page.evaluate((c) => window.bb.setup(c), { janus: sys.wsUrl, room, token, invite, officer: 'Jan de Vries',
+      width: 640, height: 360, fps: 30, ...cfg });
     return page;
-  }, () => {
-    const f = Object.values(window.bb.frames)[0] || {};
+  };
+  // Frames of every remote participant, per second of measuring.
+  const ourReading = () => {
+    const feeds = Object.values(window.bb.frames);
+    const s = window.bb.state();
     return { first: window.bb.firstFrameMs, lat: window.bb.latencies, alat: window.bb.audioLatencies,
-      fps: window.bb.count / ((performance.now() - window.bb.t0) / 1000), width: f.width, height: f.height };
-  });
+      fps: window.bb.count / Math.max(1, feeds.length) / ((performance.now() - window.bb.t0) / 1000),
+      width: Math.min(...feeds.map((f) => f.width)), path: s.media && s.media.codecPath };
+  };
+  const oneWay = (room, codec) => (i) => ourPage(room, i === 0
+    ? { role: 'officer', source: 'clock', beep: true, codec, ...officerKeys }
+    : { role: 'citizen', source: 'none', audio: false, readClock: true, detectBeeps: true, codec });
+  const ours = await measure(sys, 2, oneWay(7002, 'auto'), [1], 1, ourReading);
+  const oursWasm = await measure(sys, 2, oneWay(7003, 'wasm'), [1], 1, ourReading);
+  // Three participants, each sending its clock and reading the others'.
+  const roles = ['officer', 'citizen', 'interpreter'];
+  const three = await measure(sys, 3, (i) => ourPage(7004, { role: roles[i], source: 'clock', audio: false, readClock: true,
+    ...(i === 0 ? officerKeys : {}) }), [0, 1, 2], 6, ourReading);
 
-  for (const [name, r] of [['webrtc_native', native], ['ours', ours]]) {
-    line(`call.${name}.join_to_first_frame_ms`, r.first, 'ms');
-    line(`call.${name}.glass_to_glass_p50_ms`, pct(r.lat, 0.5), 'ms');
-    line(`call.${name}.glass_to_glass_p95_ms`, pct(r.lat, 0.95), 'ms');
-    line(`call.${name}.audio_latency_p50_ms`, pct(r.alat, 0.5), 'ms');
-    line(`call.${name}.decoded_fps`, r.fps, 'fps');
-    line(`call.${name}.decoded_width`, r.width, 'px');
+  const runs = [['webrtc_native', native], ['ours', ours], ['ours_wasm', oursWasm]];
+  for (const [name, r] of runs) {
+    const x = r.readings[0];
+    line(`call.${name}.join_to_first_frame_ms`, x.first, 'ms');
+    line(`call.${name}.glass_to_glass_p50_ms`, pct(x.lat, 0.5), 'ms');
+    line(`call.${name}.glass_to_glass_p95_ms`, pct(x.lat, 0.95), 'ms');
+    line(`call.${name}.audio_latency_p50_ms`, pct(x.alat, 0.5), 'ms');
+    line(`call.${name}.decoded_fps`, x.fps, 'fps');
+    line(`call.${name}.decoded_width`, x.width, 'px');
     line(`call.${name}.cpu_s_per_min_per_participant`, r.cpu, 'cpu_s/min');
-    console.error(`  ${name}: ${r.lat.length} clock readings, ${r.alat.length} beeps`);
+    console.error(`  ${name}: ${x.lat.length} clock readings, ${x.alat.length} beeps${x.path ? `, codec path ${x.path}` : ''}`);
   }
-  const ratio = (n, a, b) => line(`call.${n}.our_over_native`, a / b, 'ratio');
-  ratio('join_to_first_frame', ours.first, native.first);
-  ratio('glass_to_glass_p50', pct(ours.lat, 0.5), pct(native.lat, 0.5));
-  ratio('glass_to_glass_p95', pct(ours.lat, 0.95), pct(native.lat, 0.95));
-  ratio('audio_latency_p50', pct(ours.alat, 0.5), pct(native.alat, 0.5));
-  ratio('decoded_fps', ours.fps, native.fps);
-  ratio('decoded_width', ours.width, native.width);
-  ratio('cpu_per_participant', ours.cpu, native.cpu);
+  for (const [name, r] of [['ours', ours], ['webrtc_native', native]]) {
+    line(`janus.${name}.cpu_ms_per_s_per_stream`, r.janusMsPerSPerStream, 'cpu_ms/s');
+  }
+  three.readings.forEach((x, i) => {
+    line(`call.three_party.${roles[i]}.decoded_fps`, x.fps, 'fps');
+    line(`call.three_party.${roles[i]}.glass_to_glass_p50_ms`, pct(x.lat, 0.5), 'ms');
+  });
+  line('call.three_party.decoded_fps_min', Math.min(...three.readings.map((x) => x.fps)), 'fps');
+  line('call.three_party.glass_to_glass_p50_ms_max', Math.max(...three.readings.map((x) => pct(x.lat, 0.5))), 'ms');
+  line('call.three_party.cpu_s_per_min_per_participant', three.cpu, 'cpu_s/min');
+  line('janus.three_party.cpu_ms_per_s_per_stream', three.janusMsPerSPerStream, 'cpu_ms/s');
+
+  const metrics = [
+    ['join_to_first_frame', (r) => r.readings[0].first],
+    ['glass_to_glass_p50', (r) => pct(r.readings[0].lat, 0.5)],
+    ['glass_to_glass_p95', (r) => pct(r.readings[0].lat, 0.95)],
+    ['audio_latency_p50', (r) => pct(r.readings[0].alat, 0.5)],
+    ['decoded_fps', (r) => r.readings[0].fps],
+    ['decoded_width', (r) => r.readings[0].width],
+    ['cpu_per_participant', (r) => r.cpu],
+  ];
+  for (const [m, get] of metrics) {
+    line(`call.${m}.our_over_native`, get(ours) / get(native), 'ratio');
+    line(`call.${m}.wasm_over_native`, get(oursWasm) / get(native), 'ratio');
+  }
+  line('janus.cpu_per_stream.our_over_native', ours.janusMsPerSPerStream / native.janusMsPerSPerStream, 'ratio');
 } finally {
   if (web) web.stop();
   await browser.close();

@@ -23,21 +23,20 @@ if [ -f "$wasm_file" ]; then
   echo "bench engine_wasm.size_brotli $(awk -v b="$br" 'BEGIN{printf "%.1f", b/1024}') KiB"
 fi
 
-# ---- widget (issue 7): first-load size of everything the snippet loads (raw,
+# Widget: first-load size of everything the snippet loads (raw,
 # brotli; budget 400 KB brotli) and page load -> interactive on loopback, in
 # Chromium. Lower is better here, so no ratio line.
 if [ -f "${BB_DIST:-dist}/beeldbel.js" ]; then
   node tests/bench/widget-load.mjs | tee "$out/bench-widget.txt"
 fi
-# ---- end widget
 
-# ---- contact service (issue 6): create requests/s and p99 latency at 50
+# Contact service: create requests/s and p99 latency at 50
 # concurrent clients for 30 s on loopback (no wasm twin, so no ratio line).
 if [ -x "${BB_BUILD:-build}/bin/beeldbel-contact" ]; then
   node tests/contact/bench.mjs | tee "$out/bench-contact.txt"
 fi
 
-# ---- call (issue 5): Chromium's own WebRTC through our Janus, the baseline
-# our WASM pipeline is compared against (lower is better: no ratio line).
+# Call: our pipeline (default and forced-WASM codec paths, and three parties)
+# against Chromium's own WebRTC through our Janus, the baseline
+# they are compared against, with ratio lines of their own.
 node tests/bench/call.bench.mjs | tee "$out/bench-call.txt"
-# ---- end call

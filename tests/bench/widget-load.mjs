@@ -1,10 +1,10 @@
-// make bench, widget section (issue 7): what the snippet makes the browser
+// make bench, widget section: what the snippet makes the browser
 // download (every response after the host page's own files: JS, the WASM
 // engine, CSS inside the JS), raw and brotli -q 11, and the time from
 // navigation start to the widget being interactive (its form rendered and
 // focusable) and to the engine being ready, on loopback, median of RUNS.
 // Lower is better for all of these, so run.sh prints no ratio line for them.
-// Budget: 400 KB brotli for the first load (issue 7).
+// Budget: 400 KB brotli for the first load.
 import { brotliCompressSync, constants } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

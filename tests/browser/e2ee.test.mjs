@@ -1,4 +1,4 @@
-// End-to-end encryption through the real Janus (issue 4 + 5): an officer
+// End-to-end encryption through the real Janus: an officer
 // with a certificate from make run's demo police CA and a citizen with the
 // invitation secret agree keys over our data channels; the citizen sees the
 // verified officer and both show the same code; a protected message arrives,

@@ -137,6 +137,9 @@ test('two_party_call_video_and_audio_both_ways', async () => {
     assert(peer.audioConcealed < peer.audioFrames / 4, `concealed ${peer.audioConcealed} of ${peer.audioFrames}`);
     assert(s.audio && s.audio.frames > 50, `played ${JSON.stringify(s.audio)}`);
     assertEq(s.counts.spoofed, 0, 'no message claimed another sender');
+    // Chromium transfers data channels: sends and arrivals never wait for the page.
+    assert(s.transport.inWorker >= 2, `channels in Workers: ${JSON.stringify(s.transport)}`);
+    assert(Number.isFinite(s.media.busyPct), `engine Worker busy share ${s.media.busyPct}`);
   }
   // The citizen sees who is calling, proven by the police CA; both read the same code.
   assert(c.identity && c.identity.verified, JSON.stringify(c.identity));

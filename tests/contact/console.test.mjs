@@ -169,7 +169,7 @@ const citizenCtx = await browser.newContext();
 const citizen = await citizenCtx.newPage();
 
 test('citizen_redeems_the_invitation_and_both_join_the_same_janus_room', async () => {
-  // The widget (issue 7) reads #invite= itself on /demo/; this test
+  // The widget reads #invite= itself on /demo/; this test
   // redeems the way it does, from a same-origin page without the widget.
   await citizen.goto(`${site}/console/`);
   const r = await citizen.evaluate(async (token) => {

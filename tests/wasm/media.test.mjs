@@ -1,4 +1,4 @@
-// The media engine (issue 3) in WASM through its JS glue (MediaEngine in
+// The media engine in WASM through its JS glue (MediaEngine in
 // web/engine/engine.js): two engines in one process hold a short call, with
 // the messages passed by hand, as the JS transport will.
 import { readFileSync } from 'node:fs';

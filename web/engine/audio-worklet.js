@@ -1,9 +1,15 @@
 // AudioWorklet processors (loaded with audioContext.audioWorklet.addModule).
 // The context runs at 48 kHz, so no resampling: the engine's Opus frames are
-// 960 mono samples (20 ms).
-//   bb-capture:  microphone -> Int16Array(960) frames posted on the port
-//   bb-playback: Int16Array frames from the port -> speaker, with a small
-//                ring buffer; underruns play silence and are counted.
+// 960 mono samples (20 ms). Each processor talks to the engine Worker over a
+// MessagePort handed to it ({port}), so PCM never waits for the page.
+//   bb-capture:  microphone -> {pcm: Int16Array(960), end} frames, `end` the
+//                audio clock's sample count after the frame's last sample;
+//                on the Worker's port once given, else on the node's port.
+//                {on: false} stops sending (microphone off, not connected).
+//   bb-playback: Int16Array frames (from the Worker's port, or pushed on the
+//                node's port) -> speaker, with a small ring buffer;
+//                underruns play silence and are counted; stats once a
+//                second on the node's port.
 const FRAME = 960;
 
 class CaptureProcessor extends AudioWorkletProcessor {
@@ -11,6 +17,13 @@ class CaptureProcessor extends AudioWorkletProcessor {
     super();
     this.buf = new Int16Array(FRAME);
     this.fill = 0;
+    this.out = this.port;
+    this.on = true;
+    this.port.onmessage = (ev) => {
+      const m = ev.data || {};
+      if (m.port) this.out = m.port;
+      if (typeof m.on === 'boolean') this.on = m.on;
+    };
   }
 
   process(inputs) {
@@ -20,8 +33,10 @@ class CaptureProcessor extends AudioWorkletProcessor {
       const s = Math.max(-1, Math.min(1, ch[i]));
       this.buf[this.fill++] = s < 0 ? s * 0x8000 : s * 0x7fff;
       if (this.fill === FRAME) {
-        this.port.postMessage(this.buf, [this.buf.buffer]);
-        this.buf = new Int16Array(FRAME);
+        if (this.on) {
+          this.out.postMessage({ pcm: this.buf, end: currentFrame + i + 1 }, [this.buf.buffer]);
+          this.buf = new Int16Array(FRAME);
+        }
         this.fill = 0;
       }
     }
@@ -39,7 +54,10 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.read = 0;
     this.write = 0;
     this.stats = { frames: 0, underruns: 0, dropped: 0 };
-    this.port.onmessage = (ev) => this.push(ev.data);
+    this.port.onmessage = (ev) => {
+      if (ev.data && ev.data.port) ev.data.port.onmessage = (e) => this.push(e.data);
+      else this.push(ev.data);
+    };
   }
 
   available() { return (this.write - this.read + this.ring.length) % this.ring.length; }

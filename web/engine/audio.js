@@ -1,5 +1,7 @@
 // Microphone in and speaker out through AudioWorklets (audio-worklet.js).
-// One 48 kHz AudioContext for both; frames are Int16Array(960) (20 ms).
+// One 48 kHz AudioContext for both; frames are Int16Array(960) (20 ms). In a
+// call each worklet gets a MessagePort to the engine Worker, so PCM goes
+// between the audio thread and the Worker without waiting for the page.
 
 /** Creates the shared context and loads the worklet module. */
 export async function createAudio() {
@@ -9,21 +11,32 @@ export async function createAudio() {
 }
 
 /**
- * Captures the microphone track; onFrame(Int16Array(960)) is called every
- * 20 ms. Returns { stop }.
+ * Captures the microphone track in 20 ms frames. `sink` is a MessagePort
+ * (frames {pcm, end} go there, from the audio thread) or a function
+ * onFrame(Int16Array(960)) called on this thread. Returns { stop, setOn }:
+ * setOn(false) stops sending (the worklet keeps running).
  */
-export function captureMicrophone(ctx, track, onFrame) {
+export function captureMicrophone(ctx, track, sink) {
   const source = ctx.createMediaStreamSource(new MediaStream([track]));
   const node = new AudioWorkletNode(ctx, 'bb-capture', { numberOfInputs: 1, numberOfOutputs: 0 });
-  node.port.onmessage = (ev) => onFrame(ev.data);
+  if (typeof sink === 'function') node.port.onmessage = (ev) => sink(ev.data.pcm);
+  else node.port.postMessage({ port: sink }, [sink]);
   source.connect(node);
-  return { stop() { source.disconnect(); node.port.onmessage = null; } };
+  let on = true;
+  return {
+    setOn(v) { if (v !== on) { on = v; node.port.postMessage({ on }); } },
+    stop() { source.disconnect(); node.port.postMessage({ on: false }); node.port.onmessage = null; },
+  };
 }
 
-/** A speaker output: push(Int16Array) frames; stats() from the last report. */
-export function createPlayback(ctx) {
+/**
+ * A speaker output: frames come on `port` (from the engine Worker) when
+ * given, and from push(Int16Array); stats() from the last report.
+ */
+export function createPlayback(ctx, port) {
   const node = new AudioWorkletNode(ctx, 'bb-playback', { numberOfInputs: 0, numberOfOutputs: 1, outputChannelCount: [2] });
   node.connect(ctx.destination);
+  if (port) node.port.postMessage({ port }, [port]);
   let last = { frames: 0, underruns: 0, dropped: 0 };
   node.port.onmessage = (ev) => { if (ev.data && ev.data.stats) last = ev.data.stats; };
   return {

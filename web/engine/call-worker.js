@@ -14,16 +14,19 @@
 // sealed by X's key and carry ssrc X, or it is dropped and counted.
 //
 // Protocol with the page (web/engine/call.js), postMessage:
-//   in:  call-start {config}, call-video {i420 or frame (VideoFrame), captureMs},
-//        call-audio {pcm, captureMs},
-//        call-recv {feedId, data}, call-text {text, final, kind}, call-peer-left {feedId},
-//        call-profile {profile}, call-stop
+//   in:  call-start {config}, call-video {frame: VideoFrame (transferred) | {rgba, width, height},
+//        captureMs}, call-audio {pcm, captureMs}, call-recv {feedId, data},
+//        call-text {text, final, kind}, call-peer-left {feedId}, call-profile {profile}, call-stop
 //   out: call-send {msgs: Uint8Array[]},
-//        call-frame {feedId, width, height, captureMs, and i420 or frame (VideoFrame)},
+//        call-frame {feedId, width, height, captureMs, atMs, and i420 or frame (VideoFrame)},
 //        call-pcm {pcm}, call-text {feedId, kind, text, final}, call-status {...},
 //        call-error {code, en, nl}
+// worker.js routes call-send to the data channel and call-pcm to the
+// speaker's port when it has them, and feeds audio and arrivals in directly.
 import { MediaEngine, E2eeSession, fetchPoliceTrust } from './engine.js';
 import { WebCodecsVideo, webCodecsUsable } from './webcodecs.js';
+import { toI420 } from './frames.js';
+import { LoadMeter } from './load.js';
 
 export const TAG_HANDSHAKE = 1;
 export const TAG_MEDIA = 2;
@@ -31,6 +34,7 @@ export const MAX_WIRE = 1200;
 const MAX_TEXT_BYTES = 900;          // a control message holds 1000 bytes, JSON included
 const HANDSHAKE_REPEAT_MS = 300;
 const STATUS_EVERY_MS = 500;
+const LOAD_EVERY_MS = 500;
 const AUDIO_FRAME_MS = 20;
 
 // Video codec: the browser's own VP8 (WebCodecs) where it has it, libvpx in
@@ -72,9 +76,12 @@ export class WorkerCall {
    * @param {(msg:object, transfer?:Transferable[]) => void} post
    * @param {object} cfg { room, feedId, role, invite, cert?, key?, expectedOfficer?,
    *   width, height, fps, profile, startKbps?, policeBase?, codec?: 'auto'|'wasm' }
+   * @param {LoadMeter} [meter] counts the Worker's busy time (timers here)
    */
-  constructor(engine, post, cfg) {
+  constructor(engine, post, cfg, meter = new LoadMeter()) {
     this.e = engine;
+    this.meter = meter;
+    this.busyPct = 0;
     this.post = post;
     this.cfg = cfg;
     this.feedId = cfg.feedId;
@@ -112,23 +119,25 @@ export class WorkerCall {
     if (c.codec !== 'wasm' && await webCodecsUsable({ width: c.width, height: c.height, fps: c.fps,
       kbps: c.startKbps ?? 800 })) {
       this.vc = new WebCodecsVideo({
-        onChunk: (data, key, captureUs) => {
+        onChunk: this.meter.wrap((data, key, captureUs) => {
           if (!this.media) return;
           this.media.pushEncodedVideo(data, key, captureUs, nowUs());
           this._pump();
-        },
+        }),
         onFrame: (ssrc, frame, captureUs) => {
           if (!this.media) { frame.close(); return; }
           this.post({ type: 'call-frame', feedId: ssrc, width: frame.displayWidth, height: frame.displayHeight,
-            frame, captureMs: toEpochMs(captureUs) }, [frame]);
+            frame, captureMs: toEpochMs(captureUs), atMs: toEpochMs(nowUs()) }, [frame]);
         },
         onError: (err) => this._codecFailed(err),
       });
       this.codecPath = 'webcodecs';
     }
-    this.timers.push(setInterval(() => this._flushHandshakes(true), HANDSHAKE_REPEAT_MS));
-    this.timers.push(setInterval(() => this._status(), STATUS_EVERY_MS));
-    this.timers.push(setInterval(() => this._audioOut(), AUDIO_FRAME_MS / 2));
+    const every = (ms, fn) => this.timers.push(setInterval(this.meter.wrap(fn), ms));
+    every(HANDSHAKE_REPEAT_MS, () => this._flushHandshakes(true));
+    every(STATUS_EVERY_MS, () => this._status());
+    every(AUDIO_FRAME_MS / 2, () => this._audioOut());
+    every(LOAD_EVERY_MS, () => this._load());
     this._pump();
     this._status();
   }
@@ -147,10 +156,25 @@ export class WorkerCall {
 
   // ---- in from the page --------------------------------------------------
 
-  video(i420, captureMs) {
-    if (this.vc) { this._encode(i420, fromEpochMs(captureMs)); return; }
-    this.media.pushVideo(i420, fromEpochMs(captureMs), nowUs());
-    this._pump();
+  /** A camera picture: a VideoFrame (ours: closed here, once) or {rgba, width, height}. */
+  async video(frame, captureMs) {
+    const captureUs = fromEpochMs(captureMs);
+    if (this.vc && typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame) {
+      this.meter.run(() => this._encode(frame, captureUs));   // the browser's encoder takes it as it is
+      return;
+    }
+    let i420;
+    try {
+      i420 = await toI420(frame, this.cfg.width, this.cfg.height, (fn) => this.meter.run(fn));
+    } finally {
+      if (typeof frame.close === 'function') frame.close();
+    }
+    if (!this.media) return;   // stopped meanwhile
+    this.meter.run(() => {
+      if (this.vc) { this._encode(i420, captureUs); return; }
+      this.media.pushVideo(i420, captureUs, nowUs());
+      this._pump();
+    });
   }
 
   // The browser's encoder: the engine says whether and how, the output comes
@@ -272,12 +296,12 @@ export class WorkerCall {
     this._send(msgs);
     clearTimeout(this.tickTimer);
     const d = this.media.nextDeadline();
-    this.tickTimer = setTimeout(() => {
+    this.tickTimer = setTimeout(this.meter.wrap(() => {
       if (!this.media) return;
       this.media.tick(nowUs());
       this._framesOut();
       this._pump();
-    }, Math.min(100, Math.max(0, (d - nowUs()) / 1000)));
+    }), Math.min(100, Math.max(0, (d - nowUs()) / 1000)));
   }
 
   _send(msgs) {
@@ -328,7 +352,7 @@ export class WorkerCall {
       }
       const f = this.media.pullFrame(ssrc, now);
       if (f) this.post({ type: 'call-frame', feedId: ssrc, width: f.width, height: f.height, i420: f.i420,
-        captureMs: toEpochMs(f.captureUs) }, [f.i420.buffer]);
+        captureMs: toEpochMs(f.captureUs), atMs: toEpochMs(now) }, [f.i420.buffer]);
     }
   }
 
@@ -355,6 +379,13 @@ export class WorkerCall {
     this._framesOut();
   }
 
+  // The Worker's busy share, for the engine's CPU adaptation and the status.
+  _load() {
+    if (!this.media) return;
+    this.busyPct = this.meter.sample();
+    if (this.media.reportLoad) this.media.reportLoad(this.busyPct, nowUs());
+  }
+
   _status() {
     if (!this.media || !this.e2ee) return;
     const st = this.media.stats();
@@ -366,7 +397,7 @@ export class WorkerCall {
       rejected: this.e2ee.rejected(),
       counts: { ...this.counts },
       media: { targetKbps: st.targetKbps, width: st.width, height: st.height, fps: st.fps, rttUs: st.rttUs,
-        lossPct: st.lossPct, msgsSent: st.msgsSent, bytesSent: st.bytesSent, peers: st.peers, rejected: st.rejected,
+        lossPct: st.lossPct, busyPct: Math.round(this.busyPct), msgsSent: st.msgsSent, bytesSent: st.bytesSent, peers: st.peers, rejected: st.rejected,
         codecPath: this.codecPath, codecFallback: this.codecFallback, webcodecs: this.vc ? { ...this.vc.counts } : null },
     });
   }

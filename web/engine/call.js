@@ -1,8 +1,12 @@
 // The call session (the interface in web/widget/call-session.js): Janus
 // through web/engine/transport.js, media and E2EE in the engine Worker
 // (call-worker.js), camera (capture.js), microphone and speaker (audio.js),
-// remote video in canvases (render.js). The page only moves bytes, frames
-// and PCM between them.
+// remote video in canvases (render.js). The page's thread only hands things
+// over: camera frames go to the Worker as they come (it converts them), the
+// data channels live in Workers (the engine Worker sends, the wire Worker,
+// wire-worker.js, stamps arrivals and passes them on over its own port), and
+// the microphone and speaker worklets talk to the engine Worker over their
+// own ports. A page busy with other work then delays none of it.
 //
 // createCallSession(opts) -> CallSession. opts:
 //   worker      the engine Worker (web/engine/worker.js)
@@ -30,6 +34,7 @@ const VIDEO_IN_FLIGHT = 1;                     // a frame waiting in the Worker 
 const LEAVE_GRACE_MS = 400;      // a "left" right before the session is lost is Janus going away, not the person
 const REJOIN_GRACE_MS = 4000;    // after reconnecting, who has not come back by then has left
 const STALL_MS = 1500;           // nothing from anyone for this long: say so
+const FRAME_MAX_AGE_MS = 100;    // a decoded frame that waited longer for this page is dropped unseen
 
 const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
 const epochMs = () => performance.timeOrigin + performance.now();
@@ -60,7 +65,7 @@ export class CallSession extends EventTarget {
     this.quality = 'good';
     this.stats = null;          // the Worker's last status (tests and the console read it)
     this.feedId = 0;
-    this.remote = new Map();    // feedId -> { role, tile, renderer, frames, stale }
+    this.remote = new Map();    // feedId -> { role, tile, renderer, frames, late, stale }
     this.mic = true;
     this.camera = true;
     this.inFlight = 0;
@@ -68,6 +73,7 @@ export class CallSession extends EventTarget {
     this.leaving = new Map();   // feedId -> timer: a "left" waiting to be believed
     this._onWorker = (ev) => this._workerMessage(ev.data);
     this.worker.addEventListener('message', this._onWorker);
+    this.wire = this._startWire();
     // Closing the tab leaves the room at once (else Janus keeps the
     // participant until its session times out).
     this._onPageHide = () => this.hangUp();
@@ -80,6 +86,7 @@ export class CallSession extends EventTarget {
   setMicrophone(on) {
     this.mic = !!on;
     for (const t of this.opt.localStream?.getAudioTracks() ?? []) t.enabled = this.mic;
+    this._gateMicrophone();
   }
 
   setCamera(on) {
@@ -124,6 +131,21 @@ export class CallSession extends EventTarget {
 
   // ---- start, and start again with another feed id ------------------------
 
+  // The wire Worker (receiving channels), wired to the engine Worker; null
+  // where it cannot start (the engine Worker then receives too).
+  _startWire() {
+    let wire;
+    try {
+      wire = new Worker(new URL('./wire-worker.js', import.meta.url), { type: 'module' });
+    } catch {
+      return null;
+    }
+    const { port1, port2 } = new MessageChannel();
+    this.worker.postMessage({ type: 'wire-port', port: port1 }, [port1]);
+    wire.postMessage({ type: 'wire-port', port: port2 }, [port2]);
+    return wire;
+  }
+
   _start() {
     const o = this.opt;
     this.feedId = o.feedId ?? randomFeedId();
@@ -137,7 +159,7 @@ export class CallSession extends EventTarget {
     } });
     const t = new Transport(this.worker, {
       janusUrl: o.janusUrl, room: o.room, token: o.token, pin: o.pin || '', feedId: this.feedId,
-      display: o.role, rtcConfig: o.rtcConfig,
+      display: o.role, rtcConfig: o.rtcConfig, channelsInWorker: true, receiver: this.wire,
     });
     this.transport = t;
     // Events of a transport we replaced (feed id taken) no longer count.
@@ -148,6 +170,7 @@ export class CallSession extends EventTarget {
       // Stamped here: time spent waiting for the busy Worker is not network delay.
       this.worker.postMessage({ type: 'call-recv', feedId: ev.detail.feedId, data: d, atMs: epochMs() }, [d.buffer]);
     });
+    on('activity', () => { this.lastRecv = performance.now(); });
     on('participant-joined', (ev) => this._joined(ev.detail.feedId, ev.detail.display));
     on('participant-left', (ev) => this._left(ev.detail.feedId));
     on('state', (ev) => this._transportState(ev.detail));
@@ -186,6 +209,7 @@ export class CallSession extends EventTarget {
 
   _transportState({ state, reason }) {
     if (this.state === 'ended') return;
+    this._gateMicrophone();
     if (state === 'connected') {
       this.lastRecv = performance.now();
       this._setState(this.remote.size ? 'connected' : 'waiting');
@@ -249,14 +273,26 @@ export class CallSession extends EventTarget {
     if (v) this._startVideo(v);
     try {
       this.audio = await createAudio();
-      this.playback = createPlayback(this.audio);
-      if (a) this.micCapture = captureMicrophone(this.audio, a, (pcm) => {
-        if (this.mic && this.state !== 'ended' && this.transport.state === 'connected') this.worker.postMessage({ type: 'call-audio', pcm, captureMs: epochMs() }, [pcm.buffer]);
-      });
+      // Each worklet gets its own port to the Worker.
+      const speaker = new MessageChannel();
+      this.worker.postMessage({ type: 'call-speaker-port', port: speaker.port1 }, [speaker.port1]);
+      this.playback = createPlayback(this.audio, speaker.port2);
+      if (a) {
+        const mic = new MessageChannel();
+        this.worker.postMessage({ type: 'call-mic-port', port: mic.port1 }, [mic.port1]);
+        this.micCapture = captureMicrophone(this.audio, a, mic.port2);
+        this._gateMicrophone();
+      }
       await this.audio.resume();
     } catch (e) {
       this._emit('error', { code: 0, reason: `audio: ${clip(String(e && e.message || e), 200)}` });
     }
+  }
+
+  // Only while connected, with the microphone on: a frame sent otherwise
+  // would wait in the engine.
+  _gateMicrophone() {
+    if (this.micCapture) this.micCapture.setOn(this.mic && this.state !== 'ended' && this.transport?.state === 'connected');
   }
 
   async _startVideo(track) {
@@ -265,10 +301,22 @@ export class CallSession extends EventTarget {
     this.frames = src;
     try {
       for await (const f of src.frames()) {
-        if (this.state === 'ended' || src.stopped) break;
-        if (!this.camera || this.inFlight >= VIDEO_IN_FLIGHT || this.transport.state !== 'connected') continue;
+        const frame = f.frame;
+        if (this.state === 'ended' || src.stopped || !this.camera || this.inFlight >= VIDEO_IN_FLIGHT ||
+            this.transport.state !== 'connected') {
+          if (frame) frame.close();   // unclosed frames stall the camera
+          if (this.state === 'ended' || src.stopped) break;
+          continue;
+        }
         this.inFlight++;
-        this.worker.postMessage({ type: 'call-video', i420: f.i420, captureMs: epochMs() }, [f.i420.buffer]);
+        try {
+          if (frame) this.worker.postMessage({ type: 'call-video', frame, captureMs: epochMs() }, [frame]);
+          else this.worker.postMessage({ type: 'call-video', frame: f, captureMs: epochMs() }, [f.rgba.buffer]);
+        } catch (e) {
+          this.inFlight--;
+          if (frame) frame.close();
+          throw e;
+        }
       }
     } catch (e) {
       this._emit('error', { code: 0, reason: `camera: ${clip(String(e && e.message || e), 200)}` });
@@ -301,6 +349,13 @@ export class CallSession extends EventTarget {
       case 'call-frame': {
         const r = this.remote.get(m.feedId);
         if (!r) { if (m.frame) m.frame.close(); break; }
+        // Drawing a frame the page was too busy to take in time would only
+        // delay the newer ones queued behind it.
+        if (Number.isFinite(m.atMs) && epochMs() - m.atMs > FRAME_MAX_AGE_MS) {
+          r.late = (r.late || 0) + 1;
+          if (m.frame) m.frame.close();
+          break;
+        }
         if (!r.renderer) r.renderer = new I420Renderer(r.tile.canvas);
         if (m.frame) r.renderer.drawFrame(m.frame);   // decoded by the browser: straight to the GPU
         else r.renderer.draw(m.i420, m.width, m.height);
@@ -352,6 +407,7 @@ export class CallSession extends EventTarget {
       this._stopMedia();
       this._stopTimers();
       this.worker.postMessage({ type: 'call-stop' });
+      if (this.wire) this.wire.terminate();
       this.worker.removeEventListener('message', this._onWorker);
       if (typeof window !== 'undefined') window.removeEventListener('pagehide', this._onPageHide);
     }

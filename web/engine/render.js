@@ -12,7 +12,7 @@ void main() {
   gl_Position = vec4(pos, 0.0, 1.0);
 }`;
 
-// BT.601 limited range, the inverse of capture.js's rgbaToI420.
+// BT.601 limited range, the inverse of frames.js's rgbaToI420.
 const FRAGMENT = `
 precision mediump float;
 varying vec2 uv;

@@ -9,13 +9,43 @@
 // message on it once it opens — that makes Janus relay that publisher's
 // data on our channel with our settings instead of its own reliable one.
 //
+// With channelsInWorker, every data channel is transferred the moment it is
+// created (browsers allow the transfer only then): the publisher channel to
+// the engine Worker, which sends on it, and the receiving channels to
+// `receiver` (the wire Worker, wire-worker.js; else the engine Worker too),
+// which stamps arrivals (channels.js). No message waits for the page. The
+// page keeps a stand-in with each channel's settings and state. Where the
+// browser cannot transfer a channel it stays here.
+//
 // Events (EventTarget): joined {feedId}, participant-joined {feedId, display},
-// participant-left {feedId}, message {feedId, data: Uint8Array},
+// participant-left {feedId}, message {feedId, data: Uint8Array} (channels
+// on the page), activity {} (channels in the Worker: something moved),
 // state {state: 'connecting'|'connected'|'reconnecting'|'left', reason?},
 // error {code, reason}.
 
 const CHANNEL_OPTIONS = Object.freeze({ ordered: false, maxRetransmits: 0 });
 const RECONNECT_DELAYS_MS = [250, 500, 750, 1000];   // then every second: a restarted Janus is back within 5 s
+let channelIds = 0;   // unique per page: several transports may share one Worker
+
+/** The page's view of a channel that lives in the engine Worker. */
+class WorkerChannel {
+  constructor(worker, ch) {
+    this.worker = worker;
+    this.id = `${Date.now().toString(36)}-${++channelIds}`;
+    this.label = ch.label;
+    this.ordered = ch.ordered;
+    this.maxRetransmits = ch.maxRetransmits;
+    this.readyState = ch.readyState;
+    this.onopen = this.onclose = null;
+    this.sent = this.received = this.dropped = 0;
+  }
+
+  close() {
+    if (this.readyState === 'closed') return;
+    this.readyState = 'closed';
+    this.worker.postMessage({ type: 'wire-close', id: this.id });
+  }
+}
 
 export class Transport extends EventTarget {
   /**
@@ -25,6 +55,8 @@ export class Transport extends EventTarget {
    *   tracks: also publish these audio/video tracks as ordinary WebRTC media
    *   (only for measuring Chromium's own pipeline against ours); remote
    *   tracks then arrive as 'track' events {feedId, track, streams}.
+   *   channelsInWorker: hand the data channels to Workers (above); receiver:
+   *   the Worker for the receiving channels (default: the engine Worker).
    */
   constructor(worker, options) {
     super();
@@ -36,6 +68,7 @@ export class Transport extends EventTarget {
     this.sub = null;          // subscriber RTCPeerConnection
     this.channels = new Map(); // feed id -> RTCDataChannel (subscriber side)
     this.fallback = new Map(); // feed id -> a channel Janus opened itself (see _subscribe)
+    this.inWorker = new Map(); // id -> WorkerChannel
     this.feedId = 0;
     this.state = 'idle';
     this.attempt = 0;
@@ -43,6 +76,8 @@ export class Transport extends EventTarget {
     this.stats = { sent: 0, received: 0, dropped: 0, reconnects: 0 };
     this._onWorker = (ev) => this._workerMessage(ev.data);
     worker.addEventListener('message', this._onWorker);
+    this.receiver = options.channelsInWorker && options.receiver ? options.receiver : null;
+    if (this.receiver) this.receiver.addEventListener('message', this._onWorker);
   }
 
   start() {
@@ -52,9 +87,9 @@ export class Transport extends EventTarget {
     this._openSocket();
   }
 
-  /** Sends one message (≤ 1200 bytes) to every other participant. */
+  /** Sends one message (≤ 1200 bytes) to every other participant (channels on the page). */
   send(bytes) {
-    if (!this.pubChannel || this.pubChannel.readyState !== 'open') {
+    if (!this.pubChannel || this.pubChannel.readyState !== 'open' || this.pubChannel instanceof WorkerChannel) {
       this.stats.dropped++;
       return false;
     }
@@ -114,6 +149,7 @@ export class Transport extends EventTarget {
   // ---- events from the C state machine --------------------------------------
 
   _workerMessage(msg) {
+    if (msg.type === 'wire-state' || msg.type === 'wire-activity') { this._wire(msg); return; }
     if (msg.type === 'janus-send') {
       if (this.ws && this.ws.readyState === WebSocket.OPEN) this.ws.send(msg.text);
       return;
@@ -156,8 +192,7 @@ export class Transport extends EventTarget {
     this.pub = pc;
     this._trickle(pc, 'publisher');
     if (this.opt.tracks) for (const t of this.opt.tracks.getTracks()) pc.addTransceiver(t, { direction: 'sendonly' });
-    const ch = pc.createDataChannel('beeldbel', CHANNEL_OPTIONS);
-    ch.binaryType = 'arraybuffer';
+    const ch = this._adopt(pc.createDataChannel('beeldbel', CHANNEL_OPTIONS), 'pub', 0);
     ch.onopen = () => this._setState('connected');
     ch.onclose = () => { if (this.pubChannel === ch && !this.closing) this._setState('reconnecting', 'channel closed'); };
     this.pubChannel = ch;
@@ -180,8 +215,9 @@ export class Transport extends EventTarget {
         this.stats.unexpectedChannels = (this.stats.unexpectedChannels || 0) + 1;
         const feed = Number(ev.channel.label);
         if (!this.channels.has(feed)) { ev.channel.close(); return; }
-        this._listen(ev.channel, feed);
-        this.fallback.set(feed, ev.channel);
+        const ch = this._adopt(ev.channel, 'sub', feed, false);
+        if (!(ch instanceof WorkerChannel)) this._listen(ch, feed);
+        this.fallback.set(feed, ch);
       };
       this.sub.ontrack = (ev) => this._emit('track', { track: ev.track, streams: ev.streams, mid: ev.transceiver && ev.transceiver.mid });
     }
@@ -199,10 +235,56 @@ export class Transport extends EventTarget {
     if (!this.sub) return;
     for (const feed of feeds) {
       if (this.channels.has(feed)) continue;
-      const ch = this.sub.createDataChannel(String(feed), CHANNEL_OPTIONS);
-      ch.onopen = () => { if (this.opt.nudge) ch.send(new Uint8Array([0])); };
-      this._listen(ch, feed);
+      const ch = this._adopt(this.sub.createDataChannel(String(feed), CHANNEL_OPTIONS), 'sub', feed, this.opt.nudge);
+      if (!(ch instanceof WorkerChannel)) {
+        ch.onopen = () => { if (this.opt.nudge) ch.send(new Uint8Array([0])); };
+        this._listen(ch, feed);
+      }
       this.channels.set(feed, ch);
+    }
+  }
+
+  // Hands a channel just created (or just announced) to the Worker, which
+  // must happen in this very task; returns what stands for it here.
+  _adopt(ch, kind, feedId, nudge = false) {
+    ch.binaryType = 'arraybuffer';
+    if (!this.opt.channelsInWorker) return ch;
+    const to = kind === 'sub' && this.receiver ? this.receiver : this.worker;
+    const w = new WorkerChannel(to, ch);
+    try {
+      to.postMessage({ type: 'wire-channel', id: w.id, kind, feedId, nudge, ch }, [ch]);
+    } catch {
+      return ch;   // not transferable in this browser: it stays on the page
+    }
+    this.inWorker.set(w.id, w);
+    return w;
+  }
+
+  _wire(msg) {
+    if (msg.type === 'wire-activity') {
+      let arrived = 0;
+      for (const [id, sent, received, dropped] of msg.counts) {
+        const w = this.inWorker.get(id);
+        if (!w) continue;
+        this.stats.sent += sent - w.sent;
+        this.stats.received += received - w.received;
+        this.stats.dropped += dropped - w.dropped;
+        arrived += received - w.received;
+        Object.assign(w, { sent, received, dropped });
+      }
+      if (arrived) this._emit('activity', { received: arrived });
+      return;
+    }
+    const w = this.inWorker.get(msg.id);
+    if (!w) return;
+    if (msg.state === 'open' && w.readyState !== 'closed') {
+      w.readyState = 'open';
+      if (w.onopen) w.onopen();
+    } else if (msg.state === 'closed') {
+      this.inWorker.delete(msg.id);
+      const was = w.readyState;
+      w.readyState = 'closed';
+      if (was !== 'closed' && w.onclose) w.onclose();
     }
   }
 
@@ -233,6 +315,7 @@ export class Transport extends EventTarget {
   }
 
   _closePeers() {
+    if (this.pubChannel instanceof WorkerChannel) this.pubChannel.close();
     for (const feed of [...this.channels.keys()]) this._closeChannel(feed);
     if (this.pub) this.pub.close();
     if (this.sub) this.sub.close();
@@ -247,6 +330,7 @@ export class Transport extends EventTarget {
     if (this.ws) { this.ws.onclose = null; this.ws.close(); this.ws = null; }
     this.worker.postMessage({ type: 'janus-stop' });
     this.worker.removeEventListener('message', this._onWorker);
+    if (this.receiver) this.receiver.removeEventListener('message', this._onWorker);
     this._setState(state);
   }
 

@@ -1,11 +1,19 @@
 // The engine runs in this module Worker so codec work never blocks the page.
 // Protocol (postMessage): {type:'init'} -> {type:'ready', versions, selftest}
-// or {type:'error', code, en, nl}; janus-* (signalling, below) and call-*
-// (media and E2EE, call-worker.js).
+// or {type:'error', code, en, nl}; janus-* (signalling, below), call-*
+// (media and E2EE, call-worker.js), wire-* (the data channels, channels.js;
+// wire-port {port}: arrivals from the wire Worker, wire-worker.js),
+// and the ports of the microphone and speaker worklets: call-mic-port
+// {port} (frames {pcm, end}) and call-speaker-port {port} (Int16Array out).
 import { loadEngine, JanusSession } from './engine.js';
 import { WorkerCall } from './call-worker.js';
+import { ChannelHub } from './channels.js';
+import { LoadMeter } from './load.js';
 
 let engine = null;
+// Everything this Worker does runs under the meter: its busy share is the
+// engine's measure of a short CPU.
+const meter = new LoadMeter();
 
 // A short check that all four libraries work inside this browser: one VP8
 // frame, one 20 ms Opus frame, one AES-GCM message, one control message.
@@ -48,11 +56,11 @@ function janusPump() {
   clearTimeout(janusTimer);
   const d = janus.nextDeadline();
   if (d >= 0) {
-    janusTimer = setTimeout(() => {
+    janusTimer = setTimeout(meter.wrap(() => {
       if (!janus) return;
       janus.tick(nowUs());
       janusPump();
-    }, Math.max(0, (d - nowUs()) / 1000));
+    }), Math.max(0, (d - nowUs()) / 1000));
   }
 }
 
@@ -81,13 +89,85 @@ function janusMessage(msg) {
 
 // ---- the call (media engine + E2EE), see call-worker.js ----
 let call = null;
-const post = (m, transfer) => self.postMessage(m, transfer || []);
+const toPage = (m, transfer) => self.postMessage(m, transfer || []);
+// An arrival, from a channel here or from the wire Worker's port.
+const arrived = meter.wrap((feedId, data, atMs) => {
+  if (!call) return;
+  try {
+    call.receive(feedId, data, atMs);
+  } catch (err) {
+    toPage({ type: 'call-error', code: err.code ?? 0, en: err.en ?? String(err.message || err),
+      nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where });
+  }
+});
+const hub = new ChannelHub(toPage, arrived);
+let wire = null;      // the wire Worker's port (arrivals)
+let speaker = null;   // the speaker worklet's port (the newest call's)
+let microphone = null;
+
+// The call's output goes straight to where it is used when that is here:
+// media messages onto the data channel, PCM to the speaker's worklet.
+function post(m, transfer) {
+  if (m.type === 'call-send' && hub.hasPublisher) {
+    for (const d of m.msgs) hub.send(d);
+  } else if (m.type === 'call-pcm' && speaker) {
+    speaker.postMessage(m.pcm, [m.pcm.buffer]);
+  } else {
+    toPage(m, transfer);
+  }
+}
+
+// Microphone frames carry the audio clock's sample count: their capture
+// time is that clock mapped onto ours by the smallest offset seen (the
+// frame that waited least), over the last 2–4 s, so the time a frame waited
+// for this Worker is not taken for capture time. A frame that waited longer
+// than MIC_MAX_AGE_US is dropped: a queue here is latency.
+const MIC_MAX_AGE_US = 200000;
+const MIC_WINDOW_US = 2e6;
+function attachMicrophone(port) {
+  let mins = [Infinity, Infinity], windowStart = 0, lastAt = 0;
+  port.onmessage = meter.wrap((ev) => {
+    const { pcm, end } = ev.data || {};
+    if (!call || !call.media || !(pcm instanceof Int16Array) || !Number.isFinite(end)) return;
+    const now = nowUs(), clock = end * 1e6 / 48000;
+    // A gap (microphone off, context suspended) may have moved the clocks apart: start over.
+    if (now - lastAt > 1e6) { mins = [Infinity, Infinity]; windowStart = now; }
+    lastAt = now;
+    if (now - windowStart > MIC_WINDOW_US) { mins = [mins[1], Infinity]; windowStart = now; }
+    mins[1] = Math.min(mins[1], now - clock);
+    const captureUs = clock + Math.min(mins[0], mins[1]);
+    if (now - captureUs > MIC_MAX_AGE_US) { call.counts.micLate = (call.counts.micLate || 0) + 1; return; }
+    call.audio(pcm, performance.timeOrigin + captureUs / 1000);
+  });
+}
+
+function wireMessage(msg) {
+  switch (msg.type) {
+    case 'wire-channel': hub.attach(msg); break;
+    case 'wire-close': hub.close(msg.id); break;
+    case 'wire-port':
+      if (wire) wire.close();
+      wire = msg.port;
+      wire.onmessage = (ev) => { const a = ev.data || {}; arrived(a.feedId, a.data, a.atMs); };
+      break;
+    case 'call-mic-port':
+      if (microphone) microphone.close();
+      microphone = msg.port;
+      attachMicrophone(msg.port);
+      break;
+    case 'call-speaker-port':
+      if (speaker) speaker.close();
+      speaker = msg.port;
+      break;
+    default: break;
+  }
+}
 
 async function callMessage(msg) {
   if (msg.type === 'call-start') {
     if (call) call.stop();
     call = null;
-    const next = new WorkerCall(engine, post, msg.config);
+    const next = new WorkerCall(engine, post, msg.config, meter);
     try {
       await next.start();
     } catch (err) {
@@ -97,11 +177,24 @@ async function callMessage(msg) {
     call = next;     // only a call that started takes media
     return;
   }
-  if (!call) return;
+  if (!call) {
+    if (msg.frame && msg.frame.close) msg.frame.close();
+    if (msg.type === 'call-video') post({ type: 'call-video-done' });
+    return;
+  }
   switch (msg.type) {
-    case 'call-video':
-      try { call.video(msg.frame ?? msg.i420, msg.captureMs); } finally { post({ type: 'call-video-done' }); }
+    case 'call-video': {
+      // Not awaited: converting waits for the frame's pixels, and other
+      // messages need not wait for that. The page sends the next frame
+      // only after call-video-done.
+      const done = () => post({ type: 'call-video-done' });
+      call.video(msg.frame, msg.captureMs).then(done, (err) => {
+        done();
+        post({ type: 'call-error', code: err.code ?? 0, en: `camera frame: ${err.message || err}`,
+          nl: 'Een camerabeeld kon niet worden verwerkt.' });
+      });
       break;
+    }
     case 'call-audio': call.audio(msg.pcm, msg.captureMs); break;
     case 'call-recv': call.receive(msg.feedId, msg.data, msg.atMs); break;
     case 'call-text': call.text(msg.text, msg.final, msg.kind); break;
@@ -137,6 +230,7 @@ async function handle(msg) {
       await ensureEngine();
       await callMessage(msg);
     } catch (err) {
+      if (msg.frame && msg.frame.close) msg.frame.close();   // an open camera frame stalls the camera
       self.postMessage({ type: 'call-error', code: err.code ?? 0, en: err.en ?? String(err.message || err),
         nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where });
     }
@@ -154,9 +248,14 @@ async function handle(msg) {
   }
 }
 
-// Messages are handled strictly in order, even while the engine loads.
+// Messages are handled strictly in order, even while the engine loads;
+// channels and ports at once, so none of their events is missed.
 let chain = Promise.resolve();
 self.onmessage = (ev) => {
   const msg = ev.data || {};
-  chain = chain.then(() => handle(msg));
+  if (typeof msg.type === 'string' && (msg.type.startsWith('wire-') || msg.type.endsWith('-port'))) {
+    meter.run(() => wireMessage(msg));
+    return;
+  }
+  chain = chain.then(() => meter.run(() => handle(msg)));
 };

@@ -1,9 +1,11 @@
 // Test page for the browser media plumbing: fake camera -> FrameSource ->
-// VP8 encode/decode in the WASM engine -> I420Renderer (WebGL and 2D), and
-// fake microphone -> AudioWorklet -> Opus -> AudioWorklet playback. Results
-// in window.result for tests/browser/media.test.mjs. Not part of the product.
+// I420 (frames.js, as the engine Worker converts) -> VP8 encode/decode in
+// the WASM engine -> I420Renderer (WebGL and 2D), and fake microphone ->
+// AudioWorklet -> Opus -> AudioWorklet playback. Results in window.result
+// for tests/browser/media.test.mjs. Not part of the product.
 import { loadEngine } from '/engine/engine.js';
-import { openCamera, FrameSource, i420Size } from '/engine/capture.js';
+import { openCamera, FrameSource } from '/engine/capture.js';
+import { toI420, i420Size } from '/engine/frames.js';
 import { I420Renderer } from '/engine/render.js';
 import { createAudio, captureMicrophone, createPlayback } from '/engine/audio.js';
 
@@ -35,7 +37,9 @@ async function video(engine) {
   const plain = new I420Renderer(document.getElementById('plain'), { prefer2d: true });
   let n = 0, worst = 99, bytes = 0, last = null;
   const t0 = performance.now();
-  for await (const f of source.frames()) {
+  for await (const c of source.frames()) {
+    let f;
+    try { f = { i420: await toI420(c.frame, W, H) }; } finally { c.frame.close(); }
     if (f.i420.length !== i420Size(W, H)) throw new Error('bad frame size');
     const { data } = enc.encode(f.i420, n * 33333);
     bytes += data.length;

@@ -49,7 +49,8 @@ bb.setup = async (cfg) => {
     worker, janusUrl: cfg.janus, room: cfg.room, pin: cfg.pin, token: cfg.token, role: cfg.role,
     invite: cfg.invite, cert: enc(cfg.cert), key: enc(cfg.key), expectedOfficer: cfg.officer || '',
     localStream: stream, feedId: cfg.feedId, keepPlain: !!cfg.keepPlain, width: W, height: H, fps: cfg.fps ?? 30,
-    policeBase: new URL('/police/', location.href).href, codec: cfg.codec, startKbps: cfg.startKbps,
+    codec: cfg.codec, startKbps: cfg.startKbps,
+    policeBase: new URL('/police/', location.href).href,
   });
   bb.session = s;
   s.addEventListener('state', (ev) => { bb.states.push(ev.detail.state); document.getElementById('status').textContent = ev.detail.state; });
@@ -90,7 +91,7 @@ bb.state = () => {
     counts: s.stats && s.stats.counts, rejected: s.stats && s.stats.rejected,
     e2ee: s.stats && s.stats.peers.map((p) => ({ id: p.id, role: p.role, hasKey: p.hasKey })),
     media: s.stats && s.stats.media, audio: s.playback ? s.playback.stats() : null, states: bb.states,
-    transport: s.transport && { ...s.transport.stats, state: s.transport.state,
+    transport: s.transport && { ...s.transport.stats, state: s.transport.state, inWorker: s.transport.inWorker ? s.transport.inWorker.size : 0,
       channels: [...s.transport.channels].map(([f, c]) => `${f}:${c.readyState}`) },
   };
 };

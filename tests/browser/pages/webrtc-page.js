@@ -1,4 +1,4 @@
-// Baseline for issue 5's comparison: Chromium's own WebRTC (VP8 + Opus
+// Baseline for the call benchmark: Chromium's own WebRTC (VP8 + Opus
 // tracks) through the same Janus, joined by the same C signalling. The
 // sender draws the wall clock (ms, 32 bits) as black/white blocks into a
 // canvas and publishes captureStream(30); the receiver reads the blocks back

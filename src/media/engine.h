@@ -167,6 +167,8 @@ struct peer {
     /* what this peer reports about us */
     int remb_kbps;
     int64_t remb_at;
+    int queue_rep_ms;                  /* the queue in its last report */
+    int64_t evidence_at;               /* last sign of congestion on its path */
 };
 
 struct ctl_out {
@@ -213,6 +215,13 @@ struct bb_media {
     double sent_kbps;                  /* what we actually send, last second */
     int64_t last_loss_cut_us, next_rate_us;
     int64_t srtt_us;
+    /* RTT growth: min RTT over two 10 s windows, samples above it since */
+    int64_t rtt_min_cur, rtt_min_prev, rtt_win_start, rtt_high_since;
+    int64_t rtt_evidence_at;
+    int64_t last_rate_us;
+    /* CPU cap, separate from the network's plan (bb_media_report_load) */
+    int cpu_rung;                      /* 0 = none; the plan is at most this rung */
+    int64_t cpu_high_since, cpu_low_since;
     double rtx_budget;                 /* bytes retransmissions may use */
     int64_t rtx_at;
     /* control out */

@@ -324,7 +324,7 @@ void receiver_report(bb_media *m, struct peer *p)
     w.jitter_us = (uint32_t)p->jitter_us;
     w.echo_send_us = p->newest_send_us;
     w.hold_us = (uint32_t)(now - p->newest_arrival);
-    int64_t q = p->est.queue_us / 1000;
+    int64_t q = delay_est_queue(&p->est) / 1000;
     w.queue_ms = (uint16_t)(q > 65535 ? 65535 : q < 0 ? 0 : q);
     w.gradient = (int16_t)delay_est_gradient(&p->est);
     /* NACKs due: new ones, and old ones whose repeat had an RTT to come. */

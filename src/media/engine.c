@@ -273,7 +273,7 @@ int bb_media_receive(bb_media *m, const uint8_t *data, size_t len, uint64_t now_
 {
     if (!m || (!data && len))
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     wire_msg w;
     int rc = wire_parse(data, len, &w);
     if (rc < 0)
@@ -311,7 +311,7 @@ int bb_media_tick(bb_media *m, uint64_t now_us)
 {
     if (!m)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++) {
         struct peer *p = &m->peers[i];
         if (!p->used)
@@ -372,7 +372,8 @@ int bb_media_report_load(bb_media *m, int busy_pct, uint64_t now_us)
 {
     if (!m || busy_pct < 0)
         return BB_E_ARG;
-    int64_t now = m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
+    int64_t now = m->now;
     int rung = m->cpu_rung;
     if (busy_pct > CPU_HIGH_PCT) {
         m->cpu_low_since = 0;

@@ -28,7 +28,9 @@
 #define VSLOTS 32               /* frames in reassembly */
 #define MAX_FRAME_PARTS 128     /* 145 KB: far above a capped keyframe */
 #define ASLOTS 64               /* 1.28 s of audio */
-#define DELAY_HIST 128
+#define DELAY_HIST 256           /* delay samples: > 2.5 s of 60 fps video or of audio */
+#define DELAY_WINDOW_US 2500000  /* playout targets look this far back */
+#define HOST_GAP_US 50000        /* no call for this long: the host itself stalled */
 #define REPORT_US 100000
 #define RATE_US 100000
 #define PLI_MIN_US 300000       /* receiver: keyframe requests at most this often */
@@ -66,6 +68,13 @@ static inline int64_t unwrap(int64_t ref, uint32_t v, int bits)
 }
 
 /* ---- state ---- */
+
+/* Playout delay samples (us) and when each was taken. */
+struct delay_hist {
+    int64_t at[DELAY_HIST];
+    int d[DELAY_HIST];
+    int n, pos;
+};
 
 struct out_msg {
     uint16_t len;
@@ -147,7 +156,8 @@ struct peer {
     int64_t max_frame_id, next_id;
     int need_key;
     int64_t blocked_since;
-    int video_delays[DELAY_HIST], n_vd, pos_vd;
+    struct delay_hist vd;
+    int64_t vneed, aneed, need_at;     /* jitter needs, decaying (playout.c) */
     /* audio */
     bb_audio_decoder *adec;
     struct aframe af[ASLOTS];
@@ -156,7 +166,8 @@ struct peer {
     int audio_started;
     int64_t play_seq, anchor_seq, anchor_capture;
     int64_t audio_realized_us, last_accel_us;
-    int audio_delays[DELAY_HIST], n_ad, pos_ad;
+    struct delay_hist ad;
+    int64_t last_pull_us;              /* previous bb_media_pull_audio() */
     /* control we receive from this peer */
     int have_ctl;
     int64_t next_ctl;
@@ -190,6 +201,8 @@ struct bb_media {
     uint64_t rng;
     bb_media_stats st;
     int64_t now;
+    int64_t last_call_us;              /* the host's latest call with a time */
+    int64_t host_back_at;              /* when it came back from a stall */
     /* out queue, drained by a pacer at 2.5x the target rate */
     struct out_msg *outq;
     int out_head, out_n;
@@ -255,8 +268,27 @@ void receiver_report(bb_media *m, struct peer *p);
 int64_t receiver_nack_next_time(const struct peer *p);
 int receiver_nack_due(const struct peer *p, int64_t now);
 
+/* Every entry point that takes the time calls this: it notices when the
+ * host itself was away (a busy thread), so that what waited for it is not
+ * mistaken for path delay. */
+static inline void media_clock(bb_media *m, int64_t now)
+{
+    if (m->last_call_us && now - m->last_call_us > HOST_GAP_US)
+        m->host_back_at = now;
+    if (now > m->last_call_us)
+        m->last_call_us = now;
+    m->now = now;
+}
+
+/* Still handling what waited for the host during its stall. */
+static inline int media_host_catching_up(const bb_media *m)
+{
+    return m->host_back_at && m->now - m->host_back_at < 10000;
+}
+
 /* playout.c */
 void playout_check_video(bb_media *m, struct peer *p);
+void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d);
 
 /* control.c */
 int control_receive(bb_media *m, struct peer *p, const wire_msg *w);

@@ -16,27 +16,90 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The q-quantile of a ring of delay samples (us); 0 when empty. */
-static int quantile(const int *ring, int n, double q)
+void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d)
 {
-    int tmp[DELAY_HIST];
-    if (n <= 0)
+    h->at[h->pos] = at;
+    h->d[h->pos] = (int)(d > 2000000 ? 2000000 : d < 0 ? 0 : d);
+    h->pos = (h->pos + 1) % DELAY_HIST;
+    if (h->n < DELAY_HIST)
+        h->n++;
+}
+
+#define BIN_US 100000
+#define BINS (DELAY_WINDOW_US / BIN_US)
+#define VIDEO_Q 0.9
+#define AUDIO_Q 0.9
+
+/*
+ * What the path's jitter asks of a playout buffer, in us (0 when nothing
+ * is known): the worst delay of each 100 ms of the last 2.5 s, and of
+ * those the q-quantile (0.9: the worst two of 25 are let go). Bounded in time, so a change of path is
+ * followed within seconds whatever the frame rate. A stall spike (a sender
+ * whose thread stalled and then sent its backlog, a route hiccup) fills one
+ * to three bins and is not kept as the target: the frames it hit come late
+ * once, which costs less than holding the whole call back for the next
+ * seconds. Spikes that recur in more than a tenth of the bins are the
+ * path's jitter (retransmissions on a lossy path, say), and are followed.
+ */
+static int64_t jitter_need(const struct delay_hist *h, int64_t now, double q)
+{
+    int worst[BINS], n = 0;
+    for (int i = 0; i < BINS; i++)
+        worst[i] = -1;
+    for (int i = 0; i < h->n; i++) {
+        int64_t age = now - h->at[i];
+        if (age < 0 || age >= DELAY_WINDOW_US)
+            continue;
+        int b = (int)(age / BIN_US);
+        if (h->d[i] > worst[b])
+            worst[b] = h->d[i];
+    }
+    for (int i = 0; i < BINS; i++)
+        if (worst[i] >= 0)
+            worst[n++] = worst[i];
+    if (!n)
         return 0;
-    memcpy(tmp, ring, sizeof(int) * (size_t)n);
-    qsort(tmp, (size_t)n, sizeof(int), cmp_int);
-    int i = (int)(q * (n - 1) + 0.5);
-    return tmp[i];
+    qsort(worst, (size_t)n, sizeof(int), cmp_int);
+    return worst[(int)(q * (n - 1) + 0.5)];
+}
+
+/* A need that grew is followed at once; one that shrank is let go at
+ * 100 ms a second, so audio and video (which follow each other for lip
+ * sync) move together and a jittery path does not flap. */
+#define NEED_DECAY_PER_S 100000
+
+static int64_t follow(int64_t cur, int64_t want, int64_t dt)
+{
+    if (want >= cur)
+        return want;
+    int64_t down = cur - NEED_DECAY_PER_S * dt / 1000000;
+    return down > want ? down : want;
+}
+
+static void update_needs(struct peer *p, int64_t now)
+{
+    if (now == p->need_at)
+        return;
+    int64_t dt = p->need_at && now > p->need_at ? now - p->need_at : 0;
+    p->need_at = now;
+    int64_t v = jitter_need(&p->vd, now, VIDEO_Q) + 10000;
+    p->vneed = follow(p->vneed, v > 500000 ? 500000 : v, dt);
+    p->aneed = follow(p->aneed, jitter_need(&p->ad, now, AUDIO_Q) + 5000, dt);
 }
 
 /* ---- video playout ---- */
 
-/* Playout delay for video: its own need (98th percentile of frame
- * completion delay), but never ahead of the audio it must match. */
-static int64_t video_target(const struct peer *p)
+/* Video's own need: its frames' completion jitter, within 500 ms. */
+static int64_t video_need(const struct peer *p, int64_t now)
 {
-    int64_t need = quantile(p->video_delays, p->n_vd, 0.98) + 10000;
-    if (need > 500000)
-        need = 500000;
+    return p->vneed;
+}
+
+/* Playout delay for video: its own need, but never ahead of the audio it
+ * must match. */
+static int64_t video_target(const struct peer *p, int64_t now)
+{
+    int64_t need = video_need(p, now);
     if (p->audio_started && p->audio_realized_us > need)
         need = p->audio_realized_us;
     return need; /* audio may lag video by up to 40 ms: see audio_target() */
@@ -131,8 +194,9 @@ int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_fr
     struct peer *p = media_find_peer(m, ssrc);
     if (!p)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
-    int64_t target = video_target(p), base = receiver_base(p);
+    media_clock(m, (int64_t)now_us);
+    update_needs(p, m->now);
+    int64_t target = video_target(p, m->now), base = receiver_base(p);
     int shown = 0;
     bb_image img;
     struct vframe *f;
@@ -167,13 +231,11 @@ int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_fr
 
 /* ---- audio playout ---- */
 
-/* What jitter alone asks of the audio buffer: the largest packet delay of
- * the last 2.5 s (any lower quantile lets the rare late packet through as a
- * gap), plus one packet when loss is about (so the next packet's FEC is
- * there in time). */
+/* What jitter alone asks of the audio buffer, plus one packet when loss is
+ * about (so the next packet's FEC is there in time). */
 static int64_t audio_jitter_need(const struct peer *p, int64_t now)
 {
-    int64_t t = quantile(p->audio_delays, p->n_ad, 0.97) + 5000;
+    int64_t t = p->aneed;
     if (p->loss_seen_us && now - p->loss_seen_us < 10000000)
         t += AUDIO_US;
     return t;
@@ -184,9 +246,7 @@ static int64_t audio_jitter_need(const struct peer *p, int64_t now)
 static int64_t audio_target(const struct peer *p, int64_t now)
 {
     int64_t t = audio_jitter_need(p, now);
-    int64_t v = quantile(p->video_delays, p->n_vd, 0.98) + 10000;
-    if (v > 500000)
-        v = 500000;
+    int64_t v = video_need(p, now);
     if (t < v - 40000)
         t = v - 40000;
     return t;
@@ -223,7 +283,9 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
     struct peer *p = media_find_peer(m, ssrc);
     if (!p)
         return BB_E_ARG;
-    int64_t now = m->now = (int64_t)now_us, base = receiver_base(p);
+    media_clock(m, (int64_t)now_us);
+    int64_t now = m->now, base = receiver_base(p);
+    update_needs(p, now);
     int64_t target = audio_target(p, now);
     p->st.audio_delay_us = (int)target;
     if (!p->audio_started) {
@@ -247,12 +309,17 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
     int64_t seq = p->play_seq;
     p->audio_realized_us = now - audio_capture_of(p, seq) - base;
     p->st.audio_latency_us = now - audio_capture_of(p, seq);
+    /* Pulls in a burst: the host is catching up with the audio device
+     * after a stall of its own. The delay it sees then is not the
+     * buffer's; stretching or dropping for it would only add artefacts. */
+    int burst = p->last_pull_us && now - p->last_pull_us < AUDIO_US / 2;
+    p->last_pull_us = now;
     /* The target grew (more jitter, or video needs longer for lip sync):
      * stretch by one concealed frame, at most every 100 ms. */
     int64_t floor = target - 30000, need = audio_jitter_need(p, now);
     if (floor < need)
         floor = need; /* below what jitter needs, a gap is coming: stretch now */
-    if (p->audio_realized_us < floor && now - p->last_accel_us > 100000) {
+    if (!burst && p->audio_realized_us < floor && now - p->last_accel_us > 100000) {
         plc(p, pcm);
         p->st.audio_plc++;
         p->st.audio_stretched++;
@@ -291,9 +358,13 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
         p->st.audio_plc++;
         p->st.audio_underflow++;
     }
-    /* Too much delay queued (the jitter went down): drop one frame, at
-     * most every 200 ms so it stays inaudible in practice. */
-    if (p->audio_realized_us > target + 40000 && now - p->last_accel_us > 200000 &&
+    /* Too much delay queued (the jitter went down, or a spike passed):
+     * drop one frame, at most every 200 ms so it stays inaudible in
+     * practice; far above the target (after a stall) every 50 ms, so the
+     * call is back to its delay within a second or two. */
+    int64_t over = p->audio_realized_us - target;
+    int64_t every = over > 100000 ? 50000 : over > 60000 ? 100000 : 200000;
+    if (!burst && over > 40000 && now - p->last_accel_us > every &&
         audio_at(p, p->play_seq) && audio_at(p, p->play_seq + 1)) {
         int16_t scratch[BB_AUDIO_FRAME];
         struct aframe *d = audio_at(p, p->play_seq);

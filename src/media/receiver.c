@@ -10,14 +10,6 @@
 #include "beeldbel/error.h"
 #include "engine.h"
 
-static void ring_add(int *ring, int *n, int *pos, int v)
-{
-    ring[*pos] = v;
-    *pos = (*pos + 1) % DELAY_HIST;
-    if (*n < DELAY_HIST)
-        (*n)++;
-}
-
 static void nack_remove(struct peer *p, int64_t seq, int64_t now, int is_rtx)
 {
     for (int i = 0; i < p->n_nack; i++) {
@@ -226,10 +218,8 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         f->complete_at = m->now;
         /* A keyframe is several times larger and arrives later: counted,
          * it would hold every frame back for its sake. It is shown late once. */
-        if (!f->key) {
-            int64_t d = m->now - f->capture - receiver_base(p);
-            ring_add(p->video_delays, &p->n_vd, &p->pos_vd, (int)(d > 2000000 ? 2000000 : d));
-        }
+        if (!f->key && !media_host_catching_up(m))
+            delay_hist_add(&p->vd, m->now, m->now - f->capture - receiver_base(p));
     }
     return 0;
 }
@@ -271,8 +261,10 @@ int receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
         p->anchor_capture = a->capture;
     }
     update_base(p, a->capture, m->now);
-    int64_t d = m->now - a->capture - receiver_base(p);
-    ring_add(p->audio_delays, &p->n_ad, &p->pos_ad, (int)(d > 2000000 ? 2000000 : d));
+    /* What waited for this host while it stalled says nothing about the
+     * path, and no buffer could have hidden the host's own stall. */
+    if (!media_host_catching_up(m))
+        delay_hist_add(&p->ad, m->now, m->now - a->capture - receiver_base(p));
     return 0;
 }
 

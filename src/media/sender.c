@@ -263,7 +263,7 @@ int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
         return BB_E_ARG;
     if (img->width != m->cfg.width || img->height != m->cfg.height)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     if (!m->plan.video_kbps)
         return BB_OK; /* audio only for now (rate control) */
     if (!m->venc) {
@@ -327,7 +327,7 @@ int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
 {
     if (!m || !pcm)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     uint8_t pkt[BB_AUDIO_MAX_PACKET];
     size_t len;
     int rc = bb_audio_encoder_encode(m->aenc, pcm, pkt, sizeof(pkt), &len);

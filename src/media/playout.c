@@ -28,7 +28,7 @@ void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d)
 #define BIN_US 100000
 #define BINS (DELAY_WINDOW_US / BIN_US)
 #define VIDEO_Q 0.9
-#define AUDIO_Q 0.9
+#define AUDIO_Q 0.8
 
 /*
  * What the path's jitter asks of a playout buffer, in us (0 when nothing

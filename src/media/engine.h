@@ -32,6 +32,7 @@
 #define DELAY_WINDOW_US 2500000  /* playout targets look this far back */
 #define HOST_GAP_US 50000        /* no call for this long: the host itself stalled */
 #define REPORT_US 100000
+#define LOSS_REPORTS 8          /* loss reports the sender pools */
 #define RATE_US 100000
 #define PLI_MIN_US 300000       /* receiver: keyframe requests at most this often */
 #define KEY_MIN_US 200000       /* sender: keyframes at most this often */
@@ -143,6 +144,7 @@ struct peer {
     delay_estimator est;
     uint64_t interval_received;
     int64_t interval_base;             /* max_tseq at the last report */
+    int64_t loss_credit;               /* counted lost, then came late */
     int64_t next_report_us;
     int pli_pending;
     int64_t last_pli_us;
@@ -179,6 +181,11 @@ struct peer {
     int remb_kbps;
     int64_t remb_at;
     int queue_rep_ms;                  /* the queue in its last report */
+    /* its last loss reports: packets expected and lost in each (sender.c) */
+    uint16_t rep_tseq;
+    int have_rep_tseq, rep_pos;
+    int64_t rep_at[LOSS_REPORTS];
+    int rep_expected[LOSS_REPORTS], rep_lost[LOSS_REPORTS];
     int64_t evidence_at;               /* last sign of congestion on its path */
 };
 

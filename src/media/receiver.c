@@ -299,10 +299,22 @@ void receiver_report(bb_media *m, struct peer *p)
     int full = now >= p->next_report_us;
     if (full) {
         int64_t expected = p->max_tseq - p->interval_base;
+        int64_t lost = expected - (int64_t)p->interval_received;
+        /* A packet overtaken into the next interval was counted lost in
+         * this one and shows as one too many in the next: it is taken off
+         * a later report's loss, so that reordering (a jittery path) does
+         * not read as loss and cut the rate. */
+        if (lost < 0) {
+            p->loss_credit -= lost;
+            if (p->loss_credit > RECV_WIN)
+                p->loss_credit = RECV_WIN;
+            lost = 0;
+        } else {
+            int64_t c = p->loss_credit < lost ? p->loss_credit : lost;
+            lost -= c;
+            p->loss_credit -= c;
+        }
         if (expected > 0) {
-            int64_t lost = expected - (int64_t)p->interval_received;
-            if (lost < 0)
-                lost = 0;
             w.loss_q8 = (uint8_t)(lost * 255 / expected);
             p->st.lost += (uint64_t)lost;
         }

@@ -392,6 +392,33 @@ static void handle_nack(bb_media *m, uint16_t tseq)
     memcpy(n2->data, buf, h->len);
 }
 
+/* A report covers 100 ms: at a few hundred kbit/s that is a handful of
+ * packets, and 25 % random loss reads anywhere from 0 to 40 % in it. The
+ * loss-based bound acts on the loss of all packets the reports of the last
+ * LOSS_POOL_US cover (each report's share weighted by the packets it
+ * expected: the difference of its highest sequence number and the
+ * previous one's), so noise neither stalls a needed back-off nor grows
+ * the rate in the middle of a lossy spell. */
+#define LOSS_POOL_US 500000
+
+static double pooled_loss(bb_media *m, struct peer *p, const wire_msg *w)
+{
+    int expected = p->have_rep_tseq ? (uint16_t)(w->highest_tseq - p->rep_tseq) : 0;
+    p->rep_tseq = w->highest_tseq;
+    p->have_rep_tseq = 1;
+    p->rep_at[p->rep_pos] = m->now;
+    p->rep_expected[p->rep_pos] = expected;
+    p->rep_lost[p->rep_pos] = (w->loss_q8 * expected + 127) / 255;
+    p->rep_pos = (p->rep_pos + 1) % LOSS_REPORTS;
+    int64_t e = 0, l = 0;
+    for (int i = 0; i < LOSS_REPORTS; i++)
+        if (p->rep_at[i] && m->now - p->rep_at[i] < LOSS_POOL_US) {
+            e += p->rep_expected[i];
+            l += p->rep_lost[i];
+        }
+    return e > 0 ? (double)l / (double)e : w->loss_q8 / 256.0;
+}
+
 void sender_feedback(bb_media *m, struct peer *p, const wire_msg *w)
 {
     if (w->to != m->cfg.ssrc)
@@ -413,7 +440,7 @@ void sender_feedback(bb_media *m, struct peer *p, const wire_msg *w)
     if (!(w->flags & WIRE_FLAG_REPORT))
         return; /* sent early for NACK or PLI: its loss field is stale */
     note_report_evidence(m, p, w);
-    double loss = w->loss_q8 / 256.0;
+    double loss = pooled_loss(m, p, w);
     m->st.loss_pct = (int)(loss * 100 + 0.5);
     /* Loss-based bound (GCC): back off above 10 %, grow below 2 %. */
     if (loss > 0.10) {

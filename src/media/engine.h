@@ -30,7 +30,8 @@
 #define ASLOTS 64               /* 1.28 s of audio */
 #define DELAY_HIST 256           /* delay samples: > 2.5 s of 60 fps video or of audio */
 #define DELAY_WINDOW_US 2500000  /* playout targets look this far back */
-#define HOST_GAP_US 50000        /* no call for this long: the host itself stalled */
+#define HOST_GAP_US 30000        /* no call for this long (a working host calls at
+                                    least every 20 ms audio frame): it stalled */
 #define REPORT_US 100000
 #define LOSS_REPORTS 8          /* loss reports the sender pools */
 #define RATE_US 100000
@@ -70,10 +71,13 @@ static inline int64_t unwrap(int64_t ref, uint32_t v, int bits)
 
 /* ---- state ---- */
 
-/* Playout delay samples (us) and when each was taken. */
+/* Playout delay samples (us) and when each was taken: d is the whole
+ * delay (arrival - capture - base), hold the part of it the sender held
+ * the media before sending (send - capture, the sender's own clock). */
 struct delay_hist {
     int64_t at[DELAY_HIST];
     int d[DELAY_HIST];
+    int hold[DELAY_HIST];
     int n, pos;
 };
 
@@ -106,6 +110,7 @@ struct vframe {
     uint8_t *buf;              /* parts at part * WIRE_VIDEO_PAYLOAD */
     size_t buf_cap;
     int64_t complete_at;
+    int64_t hold;              /* send - capture of its first original part */
 };
 
 struct aframe {
@@ -159,7 +164,7 @@ struct peer {
     int need_key;
     int64_t blocked_since;
     struct delay_hist vd;
-    int64_t vneed, aneed, need_at;     /* jitter needs, decaying (playout.c) */
+    int64_t vneed, aneed, astall, need_at; /* playout needs, decaying (playout.c) */
     /* audio */
     bb_audio_decoder *adec;
     struct aframe af[ASLOTS];
@@ -295,7 +300,7 @@ static inline int media_host_catching_up(const bb_media *m)
 
 /* playout.c */
 void playout_check_video(bb_media *m, struct peer *p);
-void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d);
+void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold);
 
 /* control.c */
 int control_receive(bb_media *m, struct peer *p, const wire_msg *w);

@@ -16,10 +16,13 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d)
+void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold)
 {
+    if (hold > d)
+        hold = d; /* the base is a minimum of the whole delay */
     h->at[h->pos] = at;
     h->d[h->pos] = (int)(d > 2000000 ? 2000000 : d < 0 ? 0 : d);
+    h->hold[h->pos] = (int)(hold > 2000000 ? 2000000 : hold < 0 ? 0 : hold);
     h->pos = (h->pos + 1) % DELAY_HIST;
     if (h->n < DELAY_HIST)
         h->n++;
@@ -30,37 +33,64 @@ void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d)
 #define VIDEO_Q 0.9
 #define AUDIO_Q 0.8
 
-/*
- * What the path's jitter asks of a playout buffer, in us (0 when nothing
- * is known): the worst delay of each 100 ms of the last 2.5 s, and of
- * those the q-quantile (0.9: the worst two of 25 are let go). Bounded in time, so a change of path is
- * followed within seconds whatever the frame rate. A stall spike (a sender
- * whose thread stalled and then sent its backlog, a route hiccup) fills one
- * to three bins and is not kept as the target: the frames it hit come late
- * once, which costs less than holding the whole call back for the next
- * seconds. Spikes that recur in more than a tenth of the bins are the
- * path's jitter (retransmissions on a lossy path, say), and are followed.
- */
-static int64_t jitter_need(const struct delay_hist *h, int64_t now, double q)
+static int quantile_sorted(int *v, int n, double q)
 {
-    int worst[BINS], n = 0;
+    qsort(v, (size_t)n, sizeof(int), cmp_int);
+    return v[(int)(q * (n - 1) + 0.5)];
+}
+
+/*
+ * What a playout buffer must wait for, in us over the base (0 when
+ * nothing is known), from the samples of the last 2.5 s (bounded in time,
+ * so a change of path is followed within seconds whatever the frame rate).
+ *
+ * A sample's delay has two parts that call for different answers. The
+ * sender's hold (send - capture: its encoder and pacer, and any stall of
+ * the sender's own thread) is known per sample from its two timestamps;
+ * the rest is the path (and the receiver's stamping of arrivals). Only the
+ * path's part is jitter a buffer should follow: a frame that its sender
+ * held for 140 ms is late whatever the receiver buffers, and buffering for
+ * it would cost the same 140 ms on every frame after. So the need is the
+ * sender's typical hold (the median) plus the path's jitter: a sender stall
+ * becomes one short freeze, not lasting delay. *stall returns how far the
+ * sender's longest hold of the window went above the typical one, for
+ * audio, which may cover some of it (see audio_target()).
+ *
+ * The path's jitter is the worst (delay - hold) of each 100 ms, and of
+ * those the q-quantile (0.9: the worst two of 25 are let go). A spike (a
+ * route hiccup) fills one to three bins and is not kept as the target: the
+ * frames it hit come late once, which costs less than holding the whole
+ * call back for the next seconds. Spikes that recur in more than a tenth
+ * of the bins are the path's jitter (retransmissions on a lossy path, say)
+ * and are followed. Arrivals the receiver stamped late because its own
+ * thread stalled never get here (media_host_catching_up()).
+ */
+static int64_t playout_need(const struct delay_hist *h, int64_t now, double q, int64_t *stall)
+{
+    int net[BINS], holds[DELAY_HIST], n = 0, nh = 0, most = 0;
     for (int i = 0; i < BINS; i++)
-        worst[i] = -1;
+        net[i] = -1;
     for (int i = 0; i < h->n; i++) {
         int64_t age = now - h->at[i];
         if (age < 0 || age >= DELAY_WINDOW_US)
             continue;
         int b = (int)(age / BIN_US);
-        if (h->d[i] > worst[b])
-            worst[b] = h->d[i];
+        if (h->d[i] - h->hold[i] > net[b])
+            net[b] = h->d[i] - h->hold[i];
+        if (h->hold[i] > most)
+            most = h->hold[i];
+        holds[nh++] = h->hold[i];
+    }
+    if (!nh) {
+        *stall = 0;
+        return 0;
     }
     for (int i = 0; i < BINS; i++)
-        if (worst[i] >= 0)
-            worst[n++] = worst[i];
-    if (!n)
-        return 0;
-    qsort(worst, (size_t)n, sizeof(int), cmp_int);
-    return worst[(int)(q * (n - 1) + 0.5)];
+        if (net[i] >= 0)
+            net[n++] = net[i];
+    int typical = quantile_sorted(holds, nh, 0.5);
+    *stall = most - typical;
+    return quantile_sorted(net, n, q) + typical;
 }
 
 /* A need that grew is followed at once; one that shrank is let go at
@@ -82,27 +112,34 @@ static void update_needs(struct peer *p, int64_t now)
         return;
     int64_t dt = p->need_at && now > p->need_at ? now - p->need_at : 0;
     p->need_at = now;
-    int64_t v = jitter_need(&p->vd, now, VIDEO_Q) + 10000;
+    int64_t vstall, astall;
+    int64_t v = playout_need(&p->vd, now, VIDEO_Q, &vstall) + 10000;
     p->vneed = follow(p->vneed, v > 500000 ? 500000 : v, dt);
-    p->aneed = follow(p->aneed, jitter_need(&p->ad, now, AUDIO_Q) + 5000, dt);
+    p->aneed = follow(p->aneed, playout_need(&p->ad, now, AUDIO_Q, &astall) + 5000, dt);
+    p->astall = follow(p->astall, astall, dt);
 }
 
 /* ---- video playout ---- */
 
-/* Video's own need: its frames' completion jitter, within 500 ms. */
-static int64_t video_need(const struct peer *p, int64_t now)
-{
-    return p->vneed;
-}
+/*
+ * Lip sync: audio may play up to AV_LAG_US behind the video it belongs to,
+ * never ahead of it by more than AV_LEAD_US. People notice sound that
+ * comes early much sooner than sound that comes late (ITU-R BT.1359:
+ * about 45 ms early, 125 ms late); both stay well within the 100 ms the
+ * call promises. The lag lets audio ride out a sender's stall that video
+ * shows as a short freeze: a gap in speech costs more than a still frame.
+ */
+#define AV_LAG_US 60000
+#define AV_LEAD_US 30000
 
-/* Playout delay for video: its own need, but never ahead of the audio it
- * must match. */
+/* Playout delay for video: its own need, but no further ahead of the audio
+ * than lip sync allows. */
 static int64_t video_target(const struct peer *p, int64_t now)
 {
-    int64_t need = video_need(p, now);
-    if (p->audio_started && p->audio_realized_us > need)
-        need = p->audio_realized_us;
-    return need; /* audio may lag video by up to 40 ms: see audio_target() */
+    int64_t need = p->vneed;
+    if (p->audio_started && p->audio_realized_us - AV_LAG_US > need)
+        need = p->audio_realized_us - AV_LAG_US;
+    return need;
 }
 
 static struct vframe *decodable(struct peer *p)
@@ -149,7 +186,17 @@ void playout_check_video(bb_media *m, struct peer *p)
     int64_t wait = 3 * p->rx_rtt_us + 60000;
     if (wait < 250000)
         wait = 250000;
-    if (m->now - p->blocked_since > wait) {
+    /* While the frames behind the missing one are not yet due, the playout
+     * buffer still hides the wait for its retransmission. A keyframe asked
+     * for now would come no sooner than one more round trip and would then
+     * wait out the same target: a freeze of target + RTT at least. */
+    int64_t due = video_target(p, m->now) + receiver_base(p);
+    int hidden = 0;
+    for (int i = 0; i < VSLOTS && !hidden; i++) {
+        const struct vframe *f = &p->vf[i];
+        hidden = f->used && f->complete && f->id > p->next_id && f->capture + due > m->now;
+    }
+    if (m->now - p->blocked_since > wait && !hidden) {
         p->need_key = 1;
         p->blocked_since = 0;
         request_keyframe(m, p);
@@ -241,14 +288,18 @@ static int64_t audio_jitter_need(const struct peer *p, int64_t now)
     return t;
 }
 
-/* The audio buffer's target: the jitter need, but close enough to the
- * video delay for lip sync (A/V within 100 ms; 40 ms slack). */
+/* The audio buffer's target: the jitter need, plus as much of the
+ * sender's recent stalls as lip sync leaves room for (audio concealed for
+ * every stall would be heard; video just holds a frame), and never so far
+ * ahead of the video that sound leads the picture. */
 static int64_t audio_target(const struct peer *p, int64_t now)
 {
-    int64_t t = audio_jitter_need(p, now);
-    int64_t v = video_need(p, now);
-    if (t < v - 40000)
-        t = v - 40000;
+    int64_t t = audio_jitter_need(p, now), v = p->vneed;
+    int64_t room = v + AV_LAG_US - t;
+    if (room > 0)
+        t += p->astall < room ? p->astall : room;
+    if (t < v - AV_LEAD_US)
+        t = v - AV_LEAD_US;
     return t;
 }
 

@@ -151,6 +151,18 @@ static int too_late(struct peer *p, uint32_t capture_us, int64_t now)
     return p->base_window_start && now - capture_ext(p, capture_us) - receiver_base(p) > MAX_LATE_US;
 }
 
+/* How long the sender held this packet's media before it sent it (its
+ * encoder, pacer, and any stall of its own thread), on the sender's clock.
+ * A retransmission is stamped anew when it is sent: its wait is loss
+ * recovery, part of the path, so it has no hold of its own here. */
+static int64_t sender_hold(const wire_msg *w)
+{
+    if (w->flags & WIRE_FLAG_RTX)
+        return -1;
+    int32_t h = (int32_t)(w->send_us - w->capture_us);
+    return h < 0 ? 0 : h;
+}
+
 int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
 {
     if (too_late(p, w->capture_us, m->now))
@@ -187,6 +199,7 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         f->key = 0;
         f->rtx = 0;
         f->complete = 0;
+        f->hold = -1;
         memset(f->have, 0, sizeof(f->have));
         f->capture = capture_ext(p, w->capture_us);
     } else if (f->parts != w->parts) {
@@ -210,6 +223,9 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         f->key = 1;
     if (w->flags & WIRE_FLAG_RTX)
         f->rtx = 1;
+    int64_t hold = sender_hold(w);
+    if (f->hold < 0)
+        f->hold = hold;
     if (id > p->max_frame_id)
         p->max_frame_id = id;
     update_base(p, f->capture, m->now);
@@ -219,7 +235,8 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         /* A keyframe is several times larger and arrives later: counted,
          * it would hold every frame back for its sake. It is shown late once. */
         if (!f->key && !media_host_catching_up(m))
-            delay_hist_add(&p->vd, m->now, m->now - f->capture - receiver_base(p));
+            delay_hist_add(&p->vd, m->now, m->now - f->capture - receiver_base(p),
+                           hold >= 0 ? hold : f->hold > 0 ? f->hold : 0);
     }
     return 0;
 }
@@ -264,7 +281,8 @@ int receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
     /* What waited for this host while it stalled says nothing about the
      * path, and no buffer could have hidden the host's own stall. */
     if (!media_host_catching_up(m))
-        delay_hist_add(&p->ad, m->now, m->now - a->capture - receiver_base(p));
+        delay_hist_add(&p->ad, m->now, m->now - a->capture - receiver_base(p),
+                       sender_hold(w) > 0 ? sender_hold(w) : 0);
     return 0;
 }
 

@@ -242,10 +242,16 @@ int delay_est_update(delay_estimator *e, int64_t now)
              * capacity), but never more than 30 % under the estimate at
              * once: repeated cuts still reach the capacity within a
              * second, and one wrong cut cannot pin the call to a tiny
-             * application-limited rate. */
+             * application-limited rate. The 30 % count from the most
+             * the flow has shown the path carries (1.5 x what arrives):
+             * an estimate above that (the probe floor over a 64 kbit/s
+             * link) proves nothing, and a cut to 70 % of it would read
+             * as a rise to a sender that is below it. */
+            double shown = 1.5 * in + 10;
+            double base = e->estimate_kbps < shown ? e->estimate_kbps : shown;
             double from = 0.85 * in;
-            if (from < 0.7 * e->estimate_kbps)
-                from = 0.7 * e->estimate_kbps;
+            if (from < 0.7 * base)
+                from = 0.7 * base;
             double target = from - drain;
             if (target < DELAY_FLOOR_KBPS)
                 target = DELAY_FLOOR_KBPS;

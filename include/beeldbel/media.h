@@ -106,6 +106,9 @@ typedef struct bb_media_stats {
     int width, height, fps;  /* what the encoder is sending now (0x0 = paused) */
     int rtt_us;              /* smoothed, from receiver reports; 0 = unknown */
     int loss_pct;            /* worst reported loss of the last reports */
+    int cpu_limited;         /* 1: the CPU cap (bb_media_report_load), not
+                                the network, limits the picture now */
+    int cpu_rung;            /* rungs the CPU cap takes off (0 = none) */
     int control_pending;     /* control messages not yet acked by all peers */
     uint64_t control_given_up;
     int npeers;
@@ -279,6 +282,18 @@ int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
 int bb_media_decode_failed(bb_media *m, uint32_t ssrc);
 
 int bb_media_get_stats(const bb_media *m, bb_media_stats *st);
+
+/*
+ * Reports how busy the host's media thread was: busy_pct is the share of
+ * about the last second it spent working (encode, decode, crypto), 0..100
+ * (more when it fell behind). CPU adaptation is kept apart from network
+ * adaptation: sustained load above 85 % for 1.5 s takes the picture one
+ * rung down the profile's ladder (the sign-language profile gives up
+ * resolution and keeps >= 25 fps; the default also lowers the frame rate),
+ * load under 50 % for 5 s gives one rung back. The plan sent is the smaller
+ * of the network's and this cap. Call about once a second.
+ */
+int bb_media_report_load(bb_media *m, int busy_pct, uint64_t now_us);
 
 /* Name of a rejection reason ("truncated", ...), never NULL. */
 const char *bb_media_reject_name(int reason);

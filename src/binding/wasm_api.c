@@ -490,6 +490,10 @@ API int bbw_media_stats(bb_media *m, double *out, int n)
     }
     return BB_OK;
 }
+API int bbw_media_report_load(bb_media *m, int busy_pct, double now_us)
+{
+    return bb_media_report_load(m, busy_pct, (uint64_t)now_us);
+}
 API double bbw_media_rejected(bb_media *m, int reason)
 {
     bb_media_stats st;

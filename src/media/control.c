@@ -76,7 +76,7 @@ int bb_media_send_control(bb_media *m, const uint8_t *data, size_t len, uint64_t
 {
     if (!m || !data || !len || len > BB_MEDIA_MAX_CONTROL)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     struct ctl_out *c = NULL;
     for (int i = 0; i < CTL_PENDING && !c; i++)
         if (!m->ctl[i].used)

@@ -17,7 +17,7 @@ int bb_media_video_want(bb_media *m, uint64_t capture_us, uint64_t now_us,
     if (!m || !out)
         return BB_E_ARG;
     memset(out, 0, sizeof(*out));
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     if (!sender_take_frame(m, capture_us))
         return 0;
     out->width = m->plan.width;
@@ -39,7 +39,7 @@ int bb_media_push_encoded_video(bb_media *m, const uint8_t *vp8, size_t len,
 {
     if (!m || (!vp8 && len))
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     if (key)
         m->key_asked = 0;
     return sender_send_frame(m, vp8, len, key != 0, capture_us);
@@ -55,7 +55,7 @@ int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
     struct peer *p = media_find_peer(m, ssrc);
     if (!p)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    playout_clock(m, p, (int64_t)now_us);
     struct due_frame d;
     int rc = playout_take(m, p, cap, &d);
     if (rc == BB_E_BUFFER)

@@ -273,7 +273,7 @@ int bb_media_receive(bb_media *m, const uint8_t *data, size_t len, uint64_t now_
 {
     if (!m || (!data && len))
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     wire_msg w;
     int rc = wire_parse(data, len, &w);
     if (rc < 0)
@@ -311,7 +311,7 @@ int bb_media_tick(bb_media *m, uint64_t now_us)
 {
     if (!m)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++) {
         struct peer *p = &m->peers[i];
         if (!p->used)
@@ -357,6 +357,49 @@ uint64_t bb_media_next_deadline(const bb_media *m)
                 t = c;
         }
     return (uint64_t)(t < m->now ? m->now : t);
+}
+
+/* CPU cap thresholds: high load must last long enough that one slow frame
+ * or a garbage collection does not cost a rung; coming back waits longer,
+ * since each rung change costs a keyframe and a too-early step up would
+ * only be taken back. */
+#define CPU_HIGH_PCT 85
+#define CPU_LOW_PCT 50
+#define CPU_DOWN_US 1500000
+#define CPU_UP_US 5000000
+
+int bb_media_report_load(bb_media *m, int busy_pct, uint64_t now_us)
+{
+    if (!m || busy_pct < 0)
+        return BB_E_ARG;
+    media_clock(m, (int64_t)now_us);
+    int64_t now = m->now;
+    int rung = m->cpu_rung;
+    if (busy_pct > CPU_HIGH_PCT) {
+        m->cpu_low_since = 0;
+        if (!m->cpu_high_since)
+            m->cpu_high_since = now;
+        else if (now - m->cpu_high_since >= CPU_DOWN_US && rung < RATE_RUNGS - 1) {
+            rung++;
+            m->cpu_high_since = now; /* the next rung needs its own proof */
+        }
+    } else if (busy_pct < CPU_LOW_PCT) {
+        m->cpu_high_since = 0;
+        if (!m->cpu_low_since)
+            m->cpu_low_since = now;
+        else if (now - m->cpu_low_since >= CPU_UP_US && rung > 0) {
+            rung--;
+            m->cpu_low_since = now;
+        }
+    } else {
+        m->cpu_high_since = m->cpu_low_since = 0;
+    }
+    if (rung != m->cpu_rung) {
+        m->cpu_rung = rung;
+        m->st.cpu_rung = rung;
+        m->next_rate_us = 0; /* re-plan at the next tick */
+    }
+    return BB_OK;
 }
 
 int bb_media_get_stats(const bb_media *m, bb_media_stats *st)

@@ -30,8 +30,12 @@
 #define VSLOTS 32               /* frames in reassembly */
 #define MAX_FRAME_PARTS 128     /* 145 KB: far above a capped keyframe */
 #define ASLOTS 64               /* 1.28 s of audio */
-#define DELAY_HIST 128
+#define DELAY_HIST 256           /* delay samples: > 2.5 s of 60 fps video or of audio */
+#define DELAY_WINDOW_US 2500000  /* playout targets look this far back */
+#define HOST_GAP_US 30000        /* no call for this long (a working host calls at
+                                    least every 20 ms audio frame): it stalled */
 #define REPORT_US 100000
+#define LOSS_REPORTS 8          /* loss reports the sender pools */
 #define RATE_US 100000
 #define PLI_MIN_US 300000       /* receiver: keyframe requests at most this often */
 #define KEY_MIN_US 200000       /* sender: keyframes at most this often */
@@ -69,6 +73,16 @@ static inline int64_t unwrap(int64_t ref, uint32_t v, int bits)
 
 /* ---- state ---- */
 
+/* Playout delay samples (us) and when each was taken: d is the whole
+ * delay (arrival - capture - base), hold the part of it the sender held
+ * the media before sending (send - capture, the sender's own clock). */
+struct delay_hist {
+    int64_t at[DELAY_HIST];
+    int d[DELAY_HIST];
+    int hold[DELAY_HIST];
+    int n, pos;
+};
+
 struct out_msg {
     uint16_t len;
     uint8_t cls;
@@ -98,6 +112,7 @@ struct vframe {
     uint8_t *buf;              /* parts at part * WIRE_VIDEO_PAYLOAD */
     size_t buf_cap;
     int64_t complete_at;
+    int64_t hold;              /* send - capture of its first original part */
 };
 
 struct aframe {
@@ -136,6 +151,7 @@ struct peer {
     delay_estimator est;
     uint64_t interval_received;
     int64_t interval_base;             /* max_tseq at the last report */
+    int64_t loss_credit;               /* counted lost, then came late */
     int64_t next_report_us;
     int pli_pending;
     int64_t last_pli_us;
@@ -149,7 +165,8 @@ struct peer {
     int64_t max_frame_id, next_id;
     int need_key;
     int64_t blocked_since;
-    int video_delays[DELAY_HIST], n_vd, pos_vd;
+    struct delay_hist vd;
+    int64_t vneed, aneed, astall, need_at; /* playout needs, decaying (playout.c) */
     /* audio */
     bb_audio_decoder *adec;
     struct aframe af[ASLOTS];
@@ -158,7 +175,8 @@ struct peer {
     int audio_started;
     int64_t play_seq, anchor_seq, anchor_capture;
     int64_t audio_realized_us, last_accel_us;
-    int audio_delays[DELAY_HIST], n_ad, pos_ad;
+    struct delay_hist ad;
+    int64_t last_pull_us;              /* previous bb_media_pull_audio() */
     /* control we receive from this peer */
     int have_ctl;
     int64_t next_ctl;
@@ -169,6 +187,13 @@ struct peer {
     /* what this peer reports about us */
     int remb_kbps;
     int64_t remb_at;
+    int queue_rep_ms;                  /* the queue in its last report */
+    /* its last loss reports: packets expected and lost in each (sender.c) */
+    uint16_t rep_tseq;
+    int have_rep_tseq, rep_pos;
+    int64_t rep_at[LOSS_REPORTS];
+    int rep_expected[LOSS_REPORTS], rep_lost[LOSS_REPORTS];
+    int64_t evidence_at;               /* last sign of congestion on its path */
 };
 
 struct ctl_out {
@@ -190,6 +215,8 @@ struct bb_media {
     uint64_t rng;
     bb_media_stats st;
     int64_t now;
+    int64_t last_call_us;              /* the host's latest call with a time */
+    int64_t host_back_at;              /* when it came back from a stall */
     /* out queue, drained by a pacer at 2.5x the target rate */
     struct out_msg *outq;
     int out_head, out_n;
@@ -203,7 +230,8 @@ struct bb_media {
     bb_audio_encoder *aenc;
     media_plan plan, want;
     int64_t want_since;
-    int64_t next_frame_us;
+    int64_t last_frame_cap;            /* capture time of the last camera frame offered */
+    double frame_credit;               /* frames the plan's rate allows now */
     int have_frame_time;
     int force_key;
     int64_t last_key_us;
@@ -217,6 +245,13 @@ struct bb_media {
     double sent_kbps;                  /* what we actually send, last second */
     int64_t last_loss_cut_us, next_rate_us;
     int64_t srtt_us;
+    /* RTT growth: min RTT over two 10 s windows, samples above it since */
+    int64_t rtt_min_cur, rtt_min_prev, rtt_win_start, rtt_high_since;
+    int64_t rtt_evidence_at;
+    int64_t last_rate_us;
+    /* CPU cap, separate from the network's plan (bb_media_report_load) */
+    int cpu_rung;                      /* 0 = none; the plan is at most this rung */
+    int64_t cpu_high_since, cpu_low_since;
     double rtx_budget;                 /* bytes retransmissions may use */
     int64_t rtx_at;
     /* control out */
@@ -253,6 +288,24 @@ void receiver_report(bb_media *m, struct peer *p);
 int64_t receiver_nack_next_time(const struct peer *p);
 int receiver_nack_due(const struct peer *p, int64_t now);
 
+/* Every entry point that takes the time calls this: it notices when the
+ * host itself was away (a busy thread), so that what waited for it is not
+ * mistaken for path delay. */
+static inline void media_clock(bb_media *m, int64_t now)
+{
+    if (m->last_call_us && now - m->last_call_us > HOST_GAP_US)
+        m->host_back_at = now;
+    if (now > m->last_call_us)
+        m->last_call_us = now;
+    m->now = now;
+}
+
+/* Still handling what waited for the host during its stall. */
+static inline int media_host_catching_up(const bb_media *m)
+{
+    return m->host_back_at && m->now - m->host_back_at < 10000;
+}
+
 /* playout.c */
 struct due_frame {
     int64_t id, capture;
@@ -262,6 +315,8 @@ struct due_frame {
 void playout_check_video(bb_media *m, struct peer *p);
 int playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d);
 void playout_decode_failed(bb_media *m, struct peer *p);
+void playout_clock(bb_media *m, struct peer *p, int64_t now);
+void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold);
 
 /* control.c */
 int control_receive(bb_media *m, struct peer *p, const wire_msg *w);

@@ -16,30 +16,130 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The q-quantile of a ring of delay samples (us); 0 when empty. */
-static int quantile(const int *ring, int n, double q)
+void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold)
 {
-    int tmp[DELAY_HIST];
-    if (n <= 0)
+    if (hold > d)
+        hold = d; /* the base is a minimum of the whole delay */
+    h->at[h->pos] = at;
+    h->d[h->pos] = (int)(d > 2000000 ? 2000000 : d < 0 ? 0 : d);
+    h->hold[h->pos] = (int)(hold > 2000000 ? 2000000 : hold < 0 ? 0 : hold);
+    h->pos = (h->pos + 1) % DELAY_HIST;
+    if (h->n < DELAY_HIST)
+        h->n++;
+}
+
+#define BIN_US 100000
+#define BINS (DELAY_WINDOW_US / BIN_US)
+#define VIDEO_Q 0.9
+#define AUDIO_Q 0.8
+
+static int quantile_sorted(int *v, int n, double q)
+{
+    qsort(v, (size_t)n, sizeof(int), cmp_int);
+    return v[(int)(q * (n - 1) + 0.5)];
+}
+
+/*
+ * What a playout buffer must wait for, in us over the base (0 when
+ * nothing is known), from the samples of the last 2.5 s (bounded in time,
+ * so a change of path is followed within seconds whatever the frame rate).
+ *
+ * A sample's delay has two parts that call for different answers. The
+ * sender's hold (send - capture: its encoder and pacer, and any stall of
+ * the sender's own thread) is known per sample from its two timestamps;
+ * the rest is the path (and the receiver's stamping of arrivals). Only the
+ * path's part is jitter a buffer should follow: a frame that its sender
+ * held for 140 ms is late whatever the receiver buffers, and buffering for
+ * it would cost the same 140 ms on every frame after. So the need is the
+ * sender's typical hold (the median) plus the path's jitter: a sender stall
+ * becomes one short freeze, not lasting delay. *stall returns how far the
+ * sender's longest hold of the window went above the typical one, for
+ * audio, which may cover some of it (see audio_target()).
+ *
+ * The path's jitter is the worst (delay - hold) of each 100 ms, and of
+ * those the q-quantile (0.9: the worst two of 25 are let go). A spike (a
+ * route hiccup) fills one to three bins and is not kept as the target: the
+ * frames it hit come late once, which costs less than holding the whole
+ * call back for the next seconds. Spikes that recur in more than a tenth
+ * of the bins are the path's jitter (retransmissions on a lossy path, say)
+ * and are followed. Arrivals the receiver stamped late because its own
+ * thread stalled never get here (media_host_catching_up()).
+ */
+static int64_t playout_need(const struct delay_hist *h, int64_t now, double q, int64_t *stall)
+{
+    int net[BINS], holds[DELAY_HIST], n = 0, nh = 0, most = 0;
+    for (int i = 0; i < BINS; i++)
+        net[i] = -1;
+    for (int i = 0; i < h->n; i++) {
+        int64_t age = now - h->at[i];
+        if (age < 0 || age >= DELAY_WINDOW_US)
+            continue;
+        int b = (int)(age / BIN_US);
+        if (h->d[i] - h->hold[i] > net[b])
+            net[b] = h->d[i] - h->hold[i];
+        if (h->hold[i] > most)
+            most = h->hold[i];
+        holds[nh++] = h->hold[i];
+    }
+    if (!nh) {
+        *stall = 0;
         return 0;
-    memcpy(tmp, ring, sizeof(int) * (size_t)n);
-    qsort(tmp, (size_t)n, sizeof(int), cmp_int);
-    int i = (int)(q * (n - 1) + 0.5);
-    return tmp[i];
+    }
+    for (int i = 0; i < BINS; i++)
+        if (net[i] >= 0)
+            net[n++] = net[i];
+    int typical = quantile_sorted(holds, nh, 0.5);
+    *stall = most - typical;
+    return quantile_sorted(net, n, q) + typical;
+}
+
+/* A need that grew is followed at once; one that shrank is let go at
+ * 100 ms a second, so audio and video (which follow each other for lip
+ * sync) move together and a jittery path does not flap. */
+#define NEED_DECAY_PER_S 100000
+
+static int64_t follow(int64_t cur, int64_t want, int64_t dt)
+{
+    if (want >= cur)
+        return want;
+    int64_t down = cur - NEED_DECAY_PER_S * dt / 1000000;
+    return down > want ? down : want;
+}
+
+static void update_needs(struct peer *p, int64_t now)
+{
+    if (now == p->need_at)
+        return;
+    int64_t dt = p->need_at && now > p->need_at ? now - p->need_at : 0;
+    p->need_at = now;
+    int64_t vstall, astall;
+    int64_t v = playout_need(&p->vd, now, VIDEO_Q, &vstall) + 10000;
+    p->vneed = follow(p->vneed, v > 500000 ? 500000 : v, dt);
+    p->aneed = follow(p->aneed, playout_need(&p->ad, now, AUDIO_Q, &astall) + 5000, dt);
+    p->astall = follow(p->astall, astall, dt);
 }
 
 /* ---- video playout ---- */
 
-/* Playout delay for video: its own need (98th percentile of frame
- * completion delay), but never ahead of the audio it must match. */
-static int64_t video_target(const struct peer *p)
+/*
+ * Lip sync: audio may play up to AV_LAG_US behind the video it belongs to,
+ * never ahead of it by more than AV_LEAD_US. People notice sound that
+ * comes early much sooner than sound that comes late (ITU-R BT.1359:
+ * about 45 ms early, 125 ms late); both stay well within the 100 ms the
+ * call promises. The lag lets audio ride out a sender's stall that video
+ * shows as a short freeze: a gap in speech costs more than a still frame.
+ */
+#define AV_LAG_US 60000
+#define AV_LEAD_US 30000
+
+/* Playout delay for video: its own need, but no further ahead of the audio
+ * than lip sync allows. */
+static int64_t video_target(const struct peer *p, int64_t now)
 {
-    int64_t need = quantile(p->video_delays, p->n_vd, 0.98) + 10000;
-    if (need > 500000)
-        need = 500000;
-    if (p->audio_started && p->audio_realized_us > need)
-        need = p->audio_realized_us;
-    return need; /* audio may lag video by up to 40 ms: see audio_target() */
+    int64_t need = p->vneed;
+    if (p->audio_started && p->audio_realized_us - AV_LAG_US > need)
+        need = p->audio_realized_us - AV_LAG_US;
+    return need;
 }
 
 static struct vframe *decodable(struct peer *p)
@@ -86,11 +186,28 @@ void playout_check_video(bb_media *m, struct peer *p)
     int64_t wait = 3 * p->rx_rtt_us + 60000;
     if (wait < 250000)
         wait = 250000;
-    if (m->now - p->blocked_since > wait) {
+    /* While the frames behind the missing one are not yet due, the playout
+     * buffer still hides the wait for its retransmission. A keyframe asked
+     * for now would come no sooner than one more round trip and would then
+     * wait out the same target: a freeze of target + RTT at least. */
+    int64_t due = video_target(p, m->now) + receiver_base(p);
+    int hidden = 0;
+    for (int i = 0; i < VSLOTS && !hidden; i++) {
+        const struct vframe *f = &p->vf[i];
+        hidden = f->used && f->complete && f->id > p->next_id && f->capture + due > m->now;
+    }
+    if (m->now - p->blocked_since > wait && !hidden) {
         p->need_key = 1;
         p->blocked_since = 0;
         request_keyframe(m, p);
     }
+}
+
+/* The time of a playout call, and the delay needs as of then. */
+void playout_clock(bb_media *m, struct peer *p, int64_t now)
+{
+    media_clock(m, now);
+    update_needs(p, m->now);
 }
 
 /* A decoder could not decode (or had to drop) a frame: nothing after it can
@@ -110,7 +227,7 @@ void playout_decode_failed(bb_media *m, struct peer *p)
  * one, but show the next, to regain sync. */
 int playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d)
 {
-    int64_t target = video_target(p), base = receiver_base(p);
+    int64_t target = video_target(p, m->now), base = receiver_base(p);
     p->st.video_delay_us = (int)target;
     struct vframe *f = decodable(p);
     if (!f)
@@ -154,7 +271,7 @@ int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_fr
     struct peer *p = media_find_peer(m, ssrc);
     if (!p)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    playout_clock(m, p, (int64_t)now_us);
     int shown = 0;
     bb_image img;
     struct due_frame d;
@@ -184,28 +301,28 @@ int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_fr
 
 /* ---- audio playout ---- */
 
-/* What jitter alone asks of the audio buffer: the largest packet delay of
- * the last 2.5 s (any lower quantile lets the rare late packet through as a
- * gap), plus one packet when loss is about (so the next packet's FEC is
- * there in time). */
+/* What jitter alone asks of the audio buffer, plus one packet when loss is
+ * about (so the next packet's FEC is there in time). */
 static int64_t audio_jitter_need(const struct peer *p, int64_t now)
 {
-    int64_t t = quantile(p->audio_delays, p->n_ad, 0.97) + 5000;
+    int64_t t = p->aneed;
     if (p->loss_seen_us && now - p->loss_seen_us < 10000000)
         t += AUDIO_US;
     return t;
 }
 
-/* The audio buffer's target: the jitter need, but close enough to the
- * video delay for lip sync (A/V within 100 ms; 40 ms slack). */
+/* The audio buffer's target: the jitter need, plus as much of the
+ * sender's recent stalls as lip sync leaves room for (audio concealed for
+ * every stall would be heard; video just holds a frame), and never so far
+ * ahead of the video that sound leads the picture. */
 static int64_t audio_target(const struct peer *p, int64_t now)
 {
-    int64_t t = audio_jitter_need(p, now);
-    int64_t v = quantile(p->video_delays, p->n_vd, 0.98) + 10000;
-    if (v > 500000)
-        v = 500000;
-    if (t < v - 40000)
-        t = v - 40000;
+    int64_t t = audio_jitter_need(p, now), v = p->vneed;
+    int64_t room = v + AV_LAG_US - t;
+    if (room > 0)
+        t += p->astall < room ? p->astall : room;
+    if (t < v - AV_LEAD_US)
+        t = v - AV_LEAD_US;
     return t;
 }
 
@@ -240,7 +357,9 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
     struct peer *p = media_find_peer(m, ssrc);
     if (!p)
         return BB_E_ARG;
-    int64_t now = m->now = (int64_t)now_us, base = receiver_base(p);
+    media_clock(m, (int64_t)now_us);
+    int64_t now = m->now, base = receiver_base(p);
+    update_needs(p, now);
     int64_t target = audio_target(p, now);
     p->st.audio_delay_us = (int)target;
     if (!p->audio_started) {
@@ -264,12 +383,17 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
     int64_t seq = p->play_seq;
     p->audio_realized_us = now - audio_capture_of(p, seq) - base;
     p->st.audio_latency_us = now - audio_capture_of(p, seq);
+    /* Pulls in a burst: the host is catching up with the audio device
+     * after a stall of its own. The delay it sees then is not the
+     * buffer's; stretching or dropping for it would only add artefacts. */
+    int burst = p->last_pull_us && now - p->last_pull_us < AUDIO_US / 2;
+    p->last_pull_us = now;
     /* The target grew (more jitter, or video needs longer for lip sync):
      * stretch by one concealed frame, at most every 100 ms. */
     int64_t floor = target - 30000, need = audio_jitter_need(p, now);
     if (floor < need)
         floor = need; /* below what jitter needs, a gap is coming: stretch now */
-    if (p->audio_realized_us < floor && now - p->last_accel_us > 100000) {
+    if (!burst && p->audio_realized_us < floor && now - p->last_accel_us > 100000) {
         plc(p, pcm);
         p->st.audio_plc++;
         p->st.audio_stretched++;
@@ -308,9 +432,13 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
         p->st.audio_plc++;
         p->st.audio_underflow++;
     }
-    /* Too much delay queued (the jitter went down): drop one frame, at
-     * most every 200 ms so it stays inaudible in practice. */
-    if (p->audio_realized_us > target + 40000 && now - p->last_accel_us > 200000 &&
+    /* Too much delay queued (the jitter went down, or a spike passed):
+     * drop one frame, at most every 200 ms so it stays inaudible in
+     * practice; far above the target (after a stall) every 50 ms, so the
+     * call is back to its delay within a second or two. */
+    int64_t over = p->audio_realized_us - target;
+    int64_t every = over > 100000 ? 50000 : over > 60000 ? 100000 : 200000;
+    if (!burst && over > 40000 && now - p->last_accel_us > every &&
         audio_at(p, p->play_seq) && audio_at(p, p->play_seq + 1)) {
         int16_t scratch[BB_AUDIO_FRAME];
         struct aframe *d = audio_at(p, p->play_seq);

@@ -2,11 +2,18 @@
  * GCC-like bandwidth estimation. The receiver groups packets sent within
  * 5 ms, and tracks how the one-way delay between groups accumulates; a
  * linear trend over the last 20 groups above an adaptive threshold means a
- * queue is building (overuse): the estimate drops to 85 % of what actually
- * arrives, less what is needed to drain the measured queue within three
- * seconds. Otherwise it grows by 8 % a second, never far above what the
- * sender really sends. Constants follow the GCC draft
- * (draft-ietf-rmcat-gcc-02) where it gives them.
+ * queue may be building. That alone is not acted on: a host that stalls
+ * (a busy browser thread stamping arrivals late, a sender that posts a
+ * backlog at once) makes the same trend. An overuse is taken only when the
+ * queue also persists over real arrival time (see QUEUE_AVG_US), or a
+ * large queue stands. Then the estimate
+ * drops to 85 % of what actually arrives, less what is needed to drain the
+ * queue within three seconds, but by at most 30 % of the current estimate
+ * per cut: when the flow is application-limited, what arrives says nothing
+ * about the path, and a wrong cut from it would be the call's floor.
+ * Otherwise it grows by 8 % a second, never far above what the sender
+ * really sends. Constants follow the GCC draft (draft-ietf-rmcat-gcc-02)
+ * where it gives them.
  */
 #include <math.h>
 #include <string.h>
@@ -19,6 +26,14 @@
 #define K_UP 0.0087
 #define K_DOWN 0.039
 #define OVERUSE_TIME_US 10000
+/* A queue that corroborates the trend: its mean over ~300 ms of arrival
+ * time, each delay weighted by how long it held until the next packet came,
+ * above 25 ms. A host stall cannot fake it: what waited for the host is
+ * stamped with one arrival time (no weight), and the stall itself is held
+ * at the delay of the last packet before it. A link near its capacity
+ * whose every frame waits in a queue can. */
+#define QUEUE_AVG_US 300000.0
+#define QUEUE_PERSIST_US 25000
 
 void delay_est_init(delay_estimator *e)
 {
@@ -128,6 +143,11 @@ void delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, i
         e->min_owd = owd;
         e->min_owd_at = arrival_us;
     }
+    if (e->queue_held_at && arrival_us > e->queue_held_at) {
+        double w = 1 - exp(-(double)(arrival_us - e->queue_held_at) / QUEUE_AVG_US);
+        e->queue_avg_us += w * ((double)e->queue_us - e->queue_avg_us);
+    }
+    e->queue_held_at = arrival_us;
     e->queue_us = owd - e->min_owd;
     if (e->queue_us < 60000)
         e->queue_high_since = 0;
@@ -178,6 +198,17 @@ void delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, i
 /* No first estimate before a second of traffic, so it sees video too. */
 #define FIRST_ESTIMATE_US 1000000
 
+/* The trend says it grows; the mean says it persists. */
+static int queue_persists_and_grows(const delay_estimator *e)
+{
+    return e->state == BW_OVERUSE && e->queue_avg_us >= QUEUE_PERSIST_US;
+}
+
+int64_t delay_est_queue(const delay_estimator *e)
+{
+    return (int64_t)e->queue_avg_us;
+}
+
 int delay_est_update(delay_estimator *e, int64_t now)
 {
     double in = delay_est_incoming_kbps(e, now);
@@ -199,15 +230,29 @@ int delay_est_update(delay_estimator *e, int64_t now)
      * settles while the queue still stands. A keyframe's burst is not. */
     int standing = e->queue_high_since && now - e->queue_high_since > 300000 &&
                    e->queue_us > 100000;
-    /* Without a pacer every video frame leaves as a burst, and the trend
-     * alone reads that as congestion; a real queue also shows as delay. */
-    int overuse = (e->state == BW_OVERUSE && e->queue_us > 20000) || standing;
+    /* The trend alone is no proof (frame bursts, host stalls): a real queue
+     * also persists and grows. */
+    int overuse = queue_persists_and_grows(e) || standing;
     if (overuse) {
         if (now - e->last_decrease_us > 200000) {
             double drain = (double)e->queue_us / 1e6 * in / 3.0; /* kbps, 3 s */
             if (drain > 0.35 * in)
                 drain = 0.35 * in;
-            double target = 0.85 * in - drain;
+            /* From what arrives when the path is full (then that is its
+             * capacity), but never more than 30 % under the estimate at
+             * once: repeated cuts still reach the capacity within a
+             * second, and one wrong cut cannot pin the call to a tiny
+             * application-limited rate. The 30 % count from the most
+             * the flow has shown the path carries (1.5 x what arrives):
+             * an estimate above that (the probe floor over a 64 kbit/s
+             * link) proves nothing, and a cut to 70 % of it would read
+             * as a rise to a sender that is below it. */
+            double shown = 1.5 * in + 10;
+            double base = e->estimate_kbps < shown ? e->estimate_kbps : shown;
+            double from = 0.85 * in;
+            if (from < 0.7 * base)
+                from = 0.7 * base;
+            double target = from - drain;
             if (target < DELAY_FLOOR_KBPS)
                 target = DELAY_FLOOR_KBPS;
             e->capacity_kbps = in;
@@ -257,17 +302,17 @@ struct rung {
 };
 
 /* Default: resolution and frame rate both step down. */
-static const struct rung ladder_default[] = {
+static const struct rung ladder_default[RATE_RUNGS] = {
     { 550, 1, 1, 30 }, { 280, 3, 4, 30 }, { 140, 1, 2, 30 },
     { 70, 1, 2, 15 }, { 20, 1, 4, 10 },
 };
 /* Sign language: hands need motion, so >= 25 fps; resolution goes first. */
-static const struct rung ladder_sign[] = {
+static const struct rung ladder_sign[RATE_RUNGS] = {
     { 600, 1, 1, 30 }, { 260, 3, 4, 30 }, { 120, 1, 2, 30 },
     { 60, 3, 8, 25 }, { 20, 1, 4, 25 },
 };
 /* Low bandwidth: small pictures at a few frames a second. */
-static const struct rung ladder_low[] = {
+static const struct rung ladder_low[RATE_RUNGS] = {
     { 550, 1, 1, 30 }, { 280, 3, 4, 30 }, { 140, 1, 2, 15 },
     { 45, 1, 2, 5 }, { 20, 1, 4, 5 },
 };
@@ -280,6 +325,12 @@ static int even(int v)
 
 void rate_plan(bb_media_profile p, int total, int cap_w, int cap_h, int cap_fps,
                media_plan *out)
+{
+    rate_plan_capped(p, total, cap_w, cap_h, cap_fps, 0, out);
+}
+
+void rate_plan_capped(bb_media_profile p, int total, int cap_w, int cap_h, int cap_fps,
+                      int min_rung, media_plan *out)
 {
     /* Audio: speech stays intelligible at 16 kbit/s with FEC; it gets its
      * share first in every profile. */
@@ -295,12 +346,20 @@ void rate_plan(bb_media_profile p, int total, int cap_w, int cap_h, int cap_fps,
      * one needs proportionally fewer or more bits for the same quality. */
     double px = (double)cap_w * cap_h / (640.0 * 360.0);
     int i = 0;
-    while (i < 4 && video < l[i].min_video_kbps * px)
+    while (i < RATE_RUNGS - 1 && video < l[i].min_video_kbps * px)
         i++;
     memset(out, 0, sizeof(*out));
     out->audio_bps = audio;
-    if (video < l[4].min_video_kbps) /* not even the smallest picture fits */
+    if (video < l[RATE_RUNGS - 1].min_video_kbps) /* not even the smallest picture fits */
         return;
+    if (min_rung > RATE_RUNGS - 1)
+        min_rung = RATE_RUNGS - 1;
+    if (i < min_rung) {
+        i = min_rung;
+        int most = (int)(l[i - 1].min_video_kbps * px);
+        if (video > most)
+            video = most;
+    }
     out->video_kbps = video;
     out->width = even(cap_w * l[i].scale_num / l[i].scale_den);
     out->height = even(cap_h * l[i].scale_num / l[i].scale_den);

@@ -35,6 +35,8 @@ typedef struct delay_estimator {
     int64_t min_owd_at;
     int64_t queue_us;                        /* current (arrival - send) - min */
     int64_t queue_high_since;                /* queue above 60 ms since */
+    double queue_avg_us;                     /* time-weighted mean queue, ~300 ms */
+    int64_t queue_held_at;                   /* arrival the current queue_us holds since */
     int64_t first_arrival;
     uint64_t bin_bytes[RATE_BINS];
     int64_t bin_start;                       /* start time of bin 0 window */
@@ -54,6 +56,9 @@ int delay_est_update(delay_estimator *e, int64_t now_us);
 double delay_est_incoming_kbps(const delay_estimator *e, int64_t now_us);
 /* Delay trend in microseconds per second (for receiver reports). */
 int delay_est_gradient(const delay_estimator *e);
+/* The queue that persists: its mean over the last ~300 ms of arrival
+ * time, in microseconds (for receiver reports). */
+int64_t delay_est_queue(const delay_estimator *e);
 
 /* What the encoder should produce at a given total bitrate. */
 typedef struct media_plan {
@@ -62,8 +67,16 @@ typedef struct media_plan {
     int width, height, fps;
 } media_plan;
 
+#define RATE_RUNGS 5
+
 /* The profile ladder. cap_w/cap_h/cap_fps: the camera's format. */
 void rate_plan(bb_media_profile p, int total_kbps, int cap_w, int cap_h,
                int cap_fps, media_plan *out);
+/* The same, but never above rung min_rung (0 = the camera's full size and
+ * rate, RATE_RUNGS - 1 = the smallest): the CPU cap. The video bitrate is
+ * then held to what the next larger rung would start at, as a smaller
+ * picture does not need more. */
+void rate_plan_capped(bb_media_profile p, int total_kbps, int cap_w, int cap_h,
+                      int cap_fps, int min_rung, media_plan *out);
 
 #endif

@@ -10,14 +10,6 @@
 #include "beeldbel/error.h"
 #include "engine.h"
 
-static void ring_add(int *ring, int *n, int *pos, int v)
-{
-    ring[*pos] = v;
-    *pos = (*pos + 1) % DELAY_HIST;
-    if (*n < DELAY_HIST)
-        (*n)++;
-}
-
 static void nack_remove(struct peer *p, int64_t seq, int64_t now, int is_rtx)
 {
     for (int i = 0; i < p->n_nack; i++) {
@@ -159,6 +151,18 @@ static int too_late(struct peer *p, uint32_t capture_us, int64_t now)
     return p->base_window_start && now - capture_ext(p, capture_us) - receiver_base(p) > MAX_LATE_US;
 }
 
+/* How long the sender held this packet's media before it sent it (its
+ * encoder, pacer, and any stall of its own thread), on the sender's clock.
+ * A retransmission is stamped anew when it is sent: its wait is loss
+ * recovery, part of the path, so it has no hold of its own here. */
+static int64_t sender_hold(const wire_msg *w)
+{
+    if (w->flags & WIRE_FLAG_RTX)
+        return -1;
+    int32_t h = (int32_t)(w->send_us - w->capture_us);
+    return h < 0 ? 0 : h;
+}
+
 int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
 {
     if (too_late(p, w->capture_us, m->now))
@@ -195,6 +199,7 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         f->key = 0;
         f->rtx = 0;
         f->complete = 0;
+        f->hold = -1;
         memset(f->have, 0, sizeof(f->have));
         f->capture = capture_ext(p, w->capture_us);
     } else if (f->parts != w->parts) {
@@ -218,6 +223,9 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         f->key = 1;
     if (w->flags & WIRE_FLAG_RTX)
         f->rtx = 1;
+    int64_t hold = sender_hold(w);
+    if (f->hold < 0)
+        f->hold = hold;
     if (id > p->max_frame_id)
         p->max_frame_id = id;
     update_base(p, f->capture, m->now);
@@ -226,10 +234,9 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         f->complete_at = m->now;
         /* A keyframe is several times larger and arrives later: counted,
          * it would hold every frame back for its sake. It is shown late once. */
-        if (!f->key) {
-            int64_t d = m->now - f->capture - receiver_base(p);
-            ring_add(p->video_delays, &p->n_vd, &p->pos_vd, (int)(d > 2000000 ? 2000000 : d));
-        }
+        if (!f->key && !media_host_catching_up(m))
+            delay_hist_add(&p->vd, m->now, m->now - f->capture - receiver_base(p),
+                           hold >= 0 ? hold : f->hold > 0 ? f->hold : 0);
     }
     return 0;
 }
@@ -271,8 +278,11 @@ int receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
         p->anchor_capture = a->capture;
     }
     update_base(p, a->capture, m->now);
-    int64_t d = m->now - a->capture - receiver_base(p);
-    ring_add(p->audio_delays, &p->n_ad, &p->pos_ad, (int)(d > 2000000 ? 2000000 : d));
+    /* What waited for this host while it stalled says nothing about the
+     * path, and no buffer could have hidden the host's own stall. */
+    if (!media_host_catching_up(m))
+        delay_hist_add(&p->ad, m->now, m->now - a->capture - receiver_base(p),
+                       sender_hold(w) > 0 ? sender_hold(w) : 0);
     return 0;
 }
 
@@ -307,10 +317,22 @@ void receiver_report(bb_media *m, struct peer *p)
     int full = now >= p->next_report_us;
     if (full) {
         int64_t expected = p->max_tseq - p->interval_base;
+        int64_t lost = expected - (int64_t)p->interval_received;
+        /* A packet overtaken into the next interval was counted lost in
+         * this one and shows as one too many in the next: it is taken off
+         * a later report's loss, so that reordering (a jittery path) does
+         * not read as loss and cut the rate. */
+        if (lost < 0) {
+            p->loss_credit -= lost;
+            if (p->loss_credit > RECV_WIN)
+                p->loss_credit = RECV_WIN;
+            lost = 0;
+        } else {
+            int64_t c = p->loss_credit < lost ? p->loss_credit : lost;
+            lost -= c;
+            p->loss_credit -= c;
+        }
         if (expected > 0) {
-            int64_t lost = expected - (int64_t)p->interval_received;
-            if (lost < 0)
-                lost = 0;
             w.loss_q8 = (uint8_t)(lost * 255 / expected);
             p->st.lost += (uint64_t)lost;
         }
@@ -324,7 +346,7 @@ void receiver_report(bb_media *m, struct peer *p)
     w.jitter_us = (uint32_t)p->jitter_us;
     w.echo_send_us = p->newest_send_us;
     w.hold_us = (uint32_t)(now - p->newest_arrival);
-    int64_t q = p->est.queue_us / 1000;
+    int64_t q = delay_est_queue(&p->est) / 1000;
     w.queue_ms = (uint16_t)(q > 65535 ? 65535 : q < 0 ? 0 : q);
     w.gradient = (int16_t)delay_est_gradient(&p->est);
     /* NACKs due: new ones, and old ones whose repeat had an RTT to come. */

@@ -4,6 +4,7 @@
  * each message is kept for NACK. Feedback from receivers drives the
  * loss-based bound, retransmissions and keyframes.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,9 +60,64 @@ static int shape_rank(const media_plan *p) /* bigger = more video */
     return p->video_kbps ? p->width * p->height / 64 * 64 + p->fps : 0;
 }
 
+/* How long a sign of congestion keeps lower estimates binding. After that
+ * quiet time the target probes back up to the start rate (see below). */
+#define EVIDENCE_HOLD_US 10000000
+/* Probing back to the start rate: 8 % a second, the estimator's own growth,
+ * so a path that cannot take it shows a queue long before. */
+#define PROBE_GROWTH 1.08
+
+/* Corroboration the sender can see in a receiver's report: loss, or a
+ * queue that persisted (the receiver reports its time-weighted mean, which
+ * host stalls do not raise) in two reports running. */
+static void note_report_evidence(bb_media *m, struct peer *p, const wire_msg *w)
+{
+    if (w->loss_q8 >= 6) /* 2 % */
+        p->evidence_at = m->now;
+    if (w->queue_ms >= 25 && p->queue_rep_ms >= 25)
+        p->evidence_at = m->now;
+    p->queue_rep_ms = w->queue_ms;
+}
+
+/* Corroboration from our own RTT: every sample for half a second at least
+ * 60 ms above the lowest of the last 10-20 s. One delayed batch of reports
+ * (a stall on either host) is followed by normal samples again. */
+static void note_rtt(bb_media *m, int64_t rtt)
+{
+    if (!m->rtt_win_start || m->now - m->rtt_win_start > 10000000) {
+        m->rtt_min_prev = m->rtt_win_start ? m->rtt_min_cur : rtt;
+        m->rtt_min_cur = rtt;
+        m->rtt_win_start = m->now;
+    }
+    if (rtt < m->rtt_min_cur)
+        m->rtt_min_cur = rtt;
+    int64_t low = m->rtt_min_cur < m->rtt_min_prev ? m->rtt_min_cur : m->rtt_min_prev;
+    if (rtt < low + 60000)
+        m->rtt_high_since = 0;
+    else if (!m->rtt_high_since)
+        m->rtt_high_since = m->now;
+    else if (m->now - m->rtt_high_since >= 500000)
+        m->rtt_evidence_at = m->now;
+}
+
+static int recent(const bb_media *m, int64_t at)
+{
+    return at && m->now - at < EVIDENCE_HOLD_US;
+}
+
 /* Combines the receivers' delay-based estimates with the loss-based bound
  * and re-plans. Stepping down waits 0.5 s, stepping up 3 s: each new
- * resolution costs a keyframe, so flapping would cost more than it saves. */
+ * resolution costs a keyframe, so flapping would cost more than it saves.
+ *
+ * Where each check lives: a receiver lowers its estimate only for a queue
+ * that persists and grows in its packets' arrival times (it alone sees
+ * every packet). The sender decides whether to obey, because it alone
+ * knows whether it is application-limited and what its RTT does: a lower
+ * estimate is a cut only with corroboration on that path (loss, a queue
+ * that persisted and grew across the receiver's reports, or RTT growth),
+ * and while application-limited only when the path does not carry even
+ * what is sent. Without corroboration a lower estimate holds the target
+ * (it may also just be a receiver that has not yet seen us use more). */
 void sender_rate_update(bb_media *m, int64_t now)
 {
     /* What we actually sent over the last second or so. */
@@ -74,31 +130,69 @@ void sender_rate_update(bb_media *m, int64_t now)
         m->sent_mark_us = now;
         m->sent_mark_bytes = m->st.bytes_sent;
     }
-    /* Application-limited: a still picture leaves the encoder far under its
-     * budget. A receiver's estimate is then only "the path carries what you
-     * send" (it grows with use), which is no reason to plan a smaller
-     * picture; but neither is there proof for a larger budget. Hold the
-     * target until the sender uses it, a queue shows (an estimate at or
-     * under what is actually sent is always obeyed) or packets are lost. */
+    double dt = m->last_rate_us ? (double)(now - m->last_rate_us) / 1e6 : 0;
+    if (dt > 1)
+        dt = 1;
+    m->last_rate_us = now;
+    /* Application-limited: a still picture (or a host that cannot keep up)
+     * leaves the encoder far under its budget. A receiver's estimate is
+     * then only "the path carries what you send" (it grows with use),
+     * which is no reason to plan a smaller picture; but neither is there
+     * proof for a larger budget. Hold the target until the sender uses it,
+     * a corroborated queue shows under what is actually sent, or packets
+     * are lost. */
     int app_limited = m->sent_kbps > 0 && m->sent_kbps < 0.6 * m->st.target_kbps && m->st.loss_pct < 2;
+    int rtt_evidence = recent(m, m->rtt_evidence_at), any_evidence = rtt_evidence;
     double target = m->loss_kbps;
+    int held = 0, queue_now = 0;
     for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++) {
         struct peer *p = &m->peers[i];
-        if (!p->used || !p->remb_kbps || now - p->remb_at >= 3000000 || p->remb_kbps >= target)
+        if (!p->used)
+            continue;
+        int evidence = rtt_evidence || recent(m, p->evidence_at);
+        queue_now |= p->queue_rep_ms >= 10;
+        any_evidence |= evidence;
+        if (!p->remb_kbps || now - p->remb_at >= 3000000 || p->remb_kbps >= target)
             continue;
         if (app_limited && p->remb_kbps > 1.2 * m->sent_kbps)
             continue;
+        if (p->remb_kbps < m->st.target_kbps &&
+            (!evidence || (app_limited && p->remb_kbps >= m->sent_kbps))) {
+            held = 1; /* a delay-based cut without proof: keep what we have */
+            continue;
+        }
         target = p->remb_kbps;
     }
-    if (app_limited && m->st.target_kbps && target > m->st.target_kbps)
+    if ((app_limited || held) && m->st.target_kbps && target > m->st.target_kbps)
         target = m->st.target_kbps;
+    /* Probing back up: with no sign of congestion for a while, nothing
+     * justifies staying under the configured start rate (a wrong cut, or an
+     * application-limited hold that the receiver's growth cannot lift,
+     * would otherwise last the whole call). Not while any queue shows:
+     * near a known capacity the estimate's own slow growth probes. */
+    if (!any_evidence && !queue_now && target < m->cfg.start_kbps && target < m->loss_kbps) {
+        double up = m->st.target_kbps * pow(PROBE_GROWTH, dt);
+        if (up > m->cfg.start_kbps)
+            up = m->cfg.start_kbps;
+        if (up > m->loss_kbps)
+            up = m->loss_kbps;
+        if (up > target)
+            target = up;
+    }
     if (target > m->cfg.max_kbps)
         target = m->cfg.max_kbps;
     if (target < 30)
         target = 30;
     m->st.target_kbps = (int)target;
     media_plan p;
-    rate_plan(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps, &p);
+    rate_plan_capped(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps,
+                     m->cpu_rung, &p);
+    m->st.cpu_limited = 0;
+    if (m->cpu_rung) {
+        media_plan net;
+        rate_plan(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps, &net);
+        m->st.cpu_limited = !same_shape(&net, &p);
+    }
     if (same_shape(&p, &m->plan)) {
         m->want_since = 0;
         if (p.video_kbps != m->plan.video_kbps || p.audio_bps != m->plan.audio_bps)
@@ -169,24 +263,41 @@ int sender_take_frame(bb_media *m, uint64_t capture_us)
 {
     if (!m->plan.video_kbps)
         return 0; /* audio only for now (rate control) */
-    /* Frame-rate decimation against the plan's rate, with 2 ms slack for
-     * camera timing noise. */
-    int64_t interval = 1000000 / m->plan.fps;
     int64_t cap = (int64_t)capture_us;
-    /* More than 300 ms of data still waiting in the pacer: a new frame
-     * would only arrive late. Skip it (the encoder never sees it). */
-    if ((double)m->out_bytes > m->st.target_kbps * 1000.0 / 8 * 0.3) {
-        m->st.frames_dropped_by_rate++;
-        return 0;
+    /* Frame-rate decimation by the frames' own capture times: a credit of
+     * frames that grows at the plan's rate. A frame is taken at 0.8 of a
+     * credit, so a camera frame that comes a few ms early (a page's timer,
+     * a busy thread) is not dropped: with a fixed schedule and a few ms of
+     * slack, a 30 fps camera jittering around a 30 fps plan loses every
+     * other frame. The cap of 1.5 lets an uneven camera catch up by one
+     * frame, never more, so the rate holds on average. */
+    if (m->have_frame_time) {
+        int64_t dt = cap - m->last_frame_cap;
+        if (dt > 0)
+            m->frame_credit += (double)dt * m->plan.fps / 1e6;
+        if (m->frame_credit > 1.5)
+            m->frame_credit = 1.5;
+    } else {
+        m->frame_credit = 1;
     }
-    if (m->have_frame_time && cap + 2000 < m->next_frame_us) {
-        m->st.frames_dropped_by_rate++;
-        return 0;
-    }
-    m->next_frame_us = m->have_frame_time ? m->next_frame_us + interval : cap + interval;
-    if (m->next_frame_us < cap)
-        m->next_frame_us = cap + interval;
+    if (cap > m->last_frame_cap || !m->have_frame_time)
+        m->last_frame_cap = cap;
     m->have_frame_time = 1;
+    /* More than 300 ms of data still waiting in the pacer: a new frame
+     * would only arrive late. Skip it (the encoder never sees it), and do
+     * not make up for it afterwards with an extra frame: the skipped frame
+     * uses its credit. */
+    if ((double)m->out_bytes > m->st.target_kbps * 1000.0 / 8 * 0.3) {
+        if (m->frame_credit >= 0.8)
+            m->frame_credit -= 1;
+        m->st.frames_dropped_by_rate++;
+        return 0;
+    }
+    if (m->frame_credit < 0.8) {
+        m->st.frames_dropped_by_rate++;
+        return 0;
+    }
+    m->frame_credit -= 1;
     return 1;
 }
 
@@ -215,7 +326,7 @@ int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
         return BB_E_ARG;
     if (img->width != m->cfg.width || img->height != m->cfg.height)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     if (!m->plan.video_kbps)
         return BB_OK; /* audio only for now (rate control) */
     if (!m->venc) {
@@ -252,7 +363,7 @@ int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
 {
     if (!m || !pcm)
         return BB_E_ARG;
-    m->now = (int64_t)now_us;
+    media_clock(m, (int64_t)now_us);
     uint8_t pkt[BB_AUDIO_MAX_PACKET];
     size_t len;
     int rc = bb_audio_encoder_encode(m->aenc, pcm, pkt, sizeof(pkt), &len);
@@ -317,13 +428,42 @@ static void handle_nack(bb_media *m, uint16_t tseq)
     memcpy(n2->data, buf, h->len);
 }
 
+/* A report covers 100 ms: at a few hundred kbit/s that is a handful of
+ * packets, and 25 % random loss reads anywhere from 0 to 40 % in it. The
+ * loss-based bound acts on the loss of all packets the reports of the last
+ * LOSS_POOL_US cover (each report's share weighted by the packets it
+ * expected: the difference of its highest sequence number and the
+ * previous one's), so noise neither stalls a needed back-off nor grows
+ * the rate in the middle of a lossy spell. */
+#define LOSS_POOL_US 500000
+
+static double pooled_loss(bb_media *m, struct peer *p, const wire_msg *w)
+{
+    int expected = p->have_rep_tseq ? (uint16_t)(w->highest_tseq - p->rep_tseq) : 0;
+    p->rep_tseq = w->highest_tseq;
+    p->have_rep_tseq = 1;
+    p->rep_at[p->rep_pos] = m->now;
+    p->rep_expected[p->rep_pos] = expected;
+    p->rep_lost[p->rep_pos] = (w->loss_q8 * expected + 127) / 255;
+    p->rep_pos = (p->rep_pos + 1) % LOSS_REPORTS;
+    int64_t e = 0, l = 0;
+    for (int i = 0; i < LOSS_REPORTS; i++)
+        if (p->rep_at[i] && m->now - p->rep_at[i] < LOSS_POOL_US) {
+            e += p->rep_expected[i];
+            l += p->rep_lost[i];
+        }
+    return e > 0 ? (double)l / (double)e : w->loss_q8 / 256.0;
+}
+
 void sender_feedback(bb_media *m, struct peer *p, const wire_msg *w)
 {
     if (w->to != m->cfg.ssrc)
         return; /* a report about someone else's media */
     uint32_t rtt = (uint32_t)m->now - w->echo_send_us - w->hold_us;
-    if (w->echo_send_us && rtt < 5000000u)
+    if (w->echo_send_us && rtt < 5000000u) {
         m->srtt_us = m->srtt_us ? (m->srtt_us * 7 + rtt) / 8 : rtt;
+        note_rtt(m, rtt);
+    }
     m->st.rtt_us = (int)m->srtt_us;
     if (w->estimate_kbps) {
         p->remb_kbps = (int)w->estimate_kbps;
@@ -335,7 +475,8 @@ void sender_feedback(bb_media *m, struct peer *p, const wire_msg *w)
         m->force_key = 1;
     if (!(w->flags & WIRE_FLAG_REPORT))
         return; /* sent early for NACK or PLI: its loss field is stale */
-    double loss = w->loss_q8 / 256.0;
+    note_report_evidence(m, p, w);
+    double loss = pooled_loss(m, p, w);
     m->st.loss_pct = (int)(loss * 100 + 0.5);
     /* Loss-based bound (GCC): back off above 10 %, grow below 2 %. */
     if (loss > 0.10) {

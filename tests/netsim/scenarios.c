@@ -1,5 +1,5 @@
 /*
- * The seven network scenarios of issue 3: one engine sends a 640x360 30 fps
+ * The network scenarios: one engine sends a 640x360 30 fps
  * camera and 48 kHz speech to another through the simulated network
  * (tests/common/netsim.c, seeded), the receiver's feedback goes back through
  * a second link with the same impairments. Everything is measured on what
@@ -11,6 +11,15 @@
  *   conceal   % of audio frames played from PLC (no data) after audio start
  *   delay_ms  95th percentile capture -> display time of shown video frames
  *   kbps      everything the sender sent, averaged over the call
+ * hoststall runs a good link but stalls both hosts (a busy browser thread):
+ * 0.5-0.8 s at start, then 40-140 ms every 0.3-1.5 s, seeded. A stalled
+ * host does nothing; afterwards it handles all that waited (camera frames,
+ * microphone audio, arrived messages, audio device pulls) with the time it
+ * gets to it. Its own measures:
+ *   added_ms  the worst, over all stalls, of the median added delay
+ *             (capture -> display minus the link's delay) of the frames
+ *             shown in the third second after the stall
+ *   min_target the sender's lowest target after the first second
  * Each prints one "netsim ..." line, a "# ..." detail line, then ok/FAIL
  * lines per assertion; the last line is "N passed, N failed".
  * Usage: scenarios [name] [seconds] [seed]   (name "" = all; NETSIM_TRACE=1
@@ -55,7 +64,50 @@ struct scenario {
     double burst_from, burst_to, burst_loss;
     double cap_at;
     uint32_t cap_after;
+    int hoststall;              /* both hosts stall (see above) */
 };
+
+/* When a host is stalled: [from, to) intervals, in time order. */
+#define MAX_STALLS 512
+struct stalls {
+    int n, cur;
+    uint64_t from[MAX_STALLS], to[MAX_STALLS];
+};
+
+static uint64_t splitmix(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+static uint64_t between(uint64_t *x, uint64_t lo, uint64_t hi)
+{
+    return lo + splitmix(x) % (hi - lo + 1);
+}
+
+/* 0.5-0.8 s from `start`, then 40-140 ms every 0.3-1.5 s. */
+static void make_stalls(struct stalls *st, uint64_t seed, uint64_t start, uint64_t end)
+{
+    memset(st, 0, sizeof(*st));
+    uint64_t x = seed, t = start, len = between(&x, 500000, 800000);
+    while (t < end && st->n < MAX_STALLS) {
+        st->from[st->n] = t;
+        st->to[st->n] = t + len;
+        st->n++;
+        t += len + between(&x, 300000, 1500000);
+        len = between(&x, 40000, 140000);
+    }
+}
+
+/* Is the host stalled at t? (t only grows.) */
+static int stalled(struct stalls *st, uint64_t t)
+{
+    while (st->cur < st->n && st->to[st->cur] <= t)
+        st->cur++;
+    return st->cur < st->n && st->from[st->cur] <= t;
+}
 
 struct result {
     double fps, freeze_ms, psnr, conceal, delay_ms, kbps;
@@ -67,6 +119,8 @@ struct result {
     uint64_t underflow_late;    /* audio underflows after 5 s */
     int max_w, max_h, max_fps;  /* sender's shape after 5 s */
     double video_s;             /* seconds with video on, after 5 s */
+    double added_ms;            /* hoststall: see the top */
+    double min_target;          /* hoststall: lowest target after 1 s */
 };
 
 static int cmp_double(const void *a, const void *b)
@@ -146,6 +200,19 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
     uint64_t underflow_at_warm = 0, plc_at_start = 0, played = 0;
     int audio_started = 0;
     double video_on = 0;
+    /* Hosts: stall schedules, and what waits for a stalled sender. */
+    struct stalls *hs = calloc(2, sizeof(*hs));
+    if (sc->hoststall) {
+        make_stalls(&hs[0], seed * 7 + 1, 0, end);
+        make_stalls(&hs[1], seed * 7 + 2, 200000, end);
+    }
+    enum { PENDING = 128 };
+    int pend_v[PENDING], pend_a[PENDING], n_pv = 0, n_pa = 0;
+    uint64_t pend_vt[PENDING];
+    double *shown_at = malloc(sizeof(double) * (size_t)maxshown);
+    double *added = malloc(sizeof(double) * (size_t)maxshown);
+    int n_shown = 0;
+    r->min_target = 1e9;
 
     for (uint64_t t = 0; t <= end; t += 1000) {
         /* Link changes. */
@@ -161,38 +228,67 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
             c.rate_kbps = sc->cap_after;
             netsim_set_config(ab, &c);
         }
-        /* Capture. */
+        int a_up = !stalled(&hs[0], t), b_up = !stalled(&hs[1], t);
+        /* Capture: the camera and microphone run on; a stalled sender
+         * takes their frames (with their capture times) when it is back. */
         if (t >= next_video) {
             uint8_t *cam = ring + fsz * (size_t)(vk % SRC_RING);
             synth_video_frame(cam, W, H, vk);
             ring_k[vk % SRC_RING] = vk;
-            bb_image img;
-            bb_image_wrap_i420(&img, cam, W, H);
-            if (bb_media_push_video(a, &img, t, t))
-                printf("# push_video failed at %.3f s\n", t / 1e6);
+            if (n_pv < PENDING) {
+                pend_v[n_pv] = vk;
+                pend_vt[n_pv++] = t;
+            }
             vk++;
             next_video = (uint64_t)vk * 1000000 / FPS;
         }
         if (t >= next_audio) {
-            synth_audio_frame(pcm, ak);
-            bb_media_push_audio(a, pcm, t, t);
+            if (n_pa < PENDING)
+                pend_a[n_pa++] = ak;
             ak++;
             next_audio = (uint64_t)ak * 20000;
         }
+        for (int i = 0; a_up && i < n_pv; i++) {
+            int k = pend_v[i];
+            uint8_t *cam = ring + fsz * (size_t)(k % SRC_RING);
+            if (ring_k[k % SRC_RING] != k)
+                continue; /* overwritten: the camera's queue dropped it */
+            bb_image img;
+            bb_image_wrap_i420(&img, cam, W, H);
+            if (bb_media_push_video(a, &img, pend_vt[i], t))
+                printf("# push_video failed at %.3f s\n", t / 1e6);
+        }
+        for (int i = 0; a_up && i < n_pa; i++) {
+            synth_audio_frame(pcm, pend_a[i]);
+            bb_media_push_audio(a, pcm, (uint64_t)pend_a[i] * 20000, t);
+        }
+        if (a_up)
+            n_pv = n_pa = 0;
         /* Network and timers. */
-        pump(a, ab, t);
-        pump(b, ba, t);
-        deliver(ab, b, t);
-        deliver(ba, a, t);
-        if (bb_media_next_deadline(a) <= t)
-            bb_media_tick(a, t);
-        if (bb_media_next_deadline(b) <= t)
-            bb_media_tick(b, t);
-        pump(a, ab, t);
-        pump(b, ba, t);
+        if (a_up) {
+            pump(a, ab, t);
+            deliver(ba, a, t);
+            if (bb_media_next_deadline(a) <= t)
+                bb_media_tick(a, t);
+            pump(a, ab, t);
+        }
+        if (b_up) {
+            pump(b, ba, t);
+            deliver(ab, b, t);
+            if (bb_media_next_deadline(b) <= t)
+                bb_media_tick(b, t);
+            pump(b, ba, t);
+        }
+        if (t % 100000 == 0 && t >= 1000000) {
+            bb_media_stats st;
+            bb_media_get_stats(a, &st);
+            if (st.target_kbps < r->min_target)
+                r->min_target = st.target_kbps;
+        }
 
-        /* Playout: audio device every 20 ms, display at 60 Hz. */
-        if (t >= next_play) {
+        /* Playout: audio device every 20 ms (pulls that waited for a
+         * stalled host come at once), display at 60 Hz. */
+        while (b_up && t >= next_play) {
             bb_media_pull_audio(b, SENDER, t, pcm);
             next_play += 20000;
             bb_media_stats st;
@@ -209,10 +305,15 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
                     underflow_at_warm = ps->audio_underflow;
             }
         }
-        if (t >= next_show) {
-            next_show += 16667;
+        if (b_up && t >= next_show) {
+            while (next_show <= t)
+                next_show += 16667;
             bb_media_frame f;
             if (bb_media_pull_frame(b, SENDER, t, &f) == BB_OK) {
+                if (n_shown < maxshown) {
+                    shown_at[n_shown] = t / 1e6;
+                    added[n_shown++] = (double)(t - f.capture_us - sc->link.delay_us) / 1000.0;
+                }
                 if (t >= warm) {
                     if (t - last_shown > (uint64_t)(r->freeze_ms * 1000))
                         r->freeze_ms = (t - last_shown) / 1000.0;
@@ -250,13 +351,16 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
             bb_media_get_stats(b, &rb);
             static uint64_t last_bytes, last_rtx, last_keys;
             printf("# t=%.1f target=%d video=%d %dx%d@%d loss=%d rtt=%d est=%d q=%u sent=%.0f "
-                   "rtx=%llu keys=%llu\n", t / 1e6,
+                   "rtx=%llu keys=%llu vdelay=%d adelay=%d alat=%d\n", t / 1e6,
                    st.target_kbps, st.video_kbps, st.width, st.height, st.fps, st.loss_pct,
                    st.rtt_us / 1000, rb.npeers ? rb.peer[0].estimate_kbps : -1,
                    netsim_get_stats(ab)->queue_delay_us / 1000,
                    (st.bytes_sent - last_bytes) * 8 / 500.0,
                    (unsigned long long)(st.retransmits - last_rtx),
-                   (unsigned long long)(st.keyframes_sent - last_keys));
+                   (unsigned long long)(st.keyframes_sent - last_keys),
+                   rb.npeers ? rb.peer[0].video_delay_us / 1000 : -1,
+                   rb.npeers ? rb.peer[0].audio_delay_us / 1000 : -1,
+                   rb.npeers ? (int)(rb.peer[0].audio_latency_us / 1000) : -1);
             last_bytes = st.bytes_sent;
             last_rtx = st.retransmits;
             last_keys = st.keyframes_sent;
@@ -306,6 +410,25 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
     r->queue_max_ms = queue_max;
     r->underflow_late = ps->audio_underflow - underflow_at_warm;
     r->video_s = video_on;
+    /* hoststall: for each stall of either host, the median added delay of
+     * the frames shown in the third second after it ended. */
+    for (int h = 0; sc->hoststall && h < 2; h++) {
+        for (int i = 0; i < hs[h].n; i++) {
+            double e = hs[h].to[i] / 1e6;
+            if (e + 3 > end / 1e6)
+                break;
+            int n = 0;
+            for (int j = 0; j < n_shown; j++)
+                if (shown_at[j] > e + 2 && shown_at[j] <= e + 3)
+                    syncs[n++] = added[j]; /* syncs[] is done: reused as scratch */
+            qsort(syncs, (size_t)n, sizeof(double), cmp_double);
+            double med = n ? syncs[n / 2] : 1e9;
+            if (getenv("NETSIM_TRACE"))
+                printf("# stall %d ends %.2f s: median added %.0f ms (%d frames)\n", h, e, med, n);
+            if (med > r->added_ms)
+                r->added_ms = med;
+        }
+    }
     printf("# %s: sent %llu msgs, rtx %llu, keyframes %llu, rtt %d ms, target %d kbps, "
            "shape %dx%d@%d; recv lost %llu nack-recovered %llu, kf-req %llu, shown %llu skipped %llu, "
            "audio ok %llu fec %llu plc %llu underflow %llu dropped %llu; a/v sync p95 %.1f ms; "
@@ -324,12 +447,18 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
            (unsigned long long)netsim_get_stats(ab)->reordered);
     printf("netsim %s fps=%.1f freeze_ms=%.0f psnr=%.1f conceal=%.2f delay_ms=%.0f kbps=%.0f\n",
            sc->name, r->fps, r->freeze_ms, r->psnr, r->conceal, r->delay_ms, r->kbps);
+    if (sc->hoststall)
+        printf("# %s: added delay (worst per-stall median, 3rd s after) %.0f ms, min target %.0f kbps\n",
+               sc->name, r->added_ms, r->min_target);
     fflush(stdout);
     free(ring);
     free(src);
     free(up);
     free(delays);
     free(syncs);
+    free(shown_at);
+    free(added);
+    free(hs);
     netsim_free(ab);
     netsim_free(ba);
     bb_media_free(a);
@@ -357,6 +486,9 @@ int main(int argc, char **argv)
          * packets may overtake each other. */
         { .name = "jitter", .link = { .delay_us = 30000, .jitter_us = 80000, .reorder = 1,
                                       .rate_kbps = 2000 }, .start_kbps = 800 },
+        /* A good link between two hosts whose threads stall (see the top). */
+        { .name = "hoststall", .link = { .delay_us = 20000, .rate_kbps = 2000 }, .start_kbps = 800,
+          .hoststall = 1 },
     };
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         const struct scenario *sc = &all[i];
@@ -396,6 +528,13 @@ int main(int argc, char **argv)
             expect(n, "conceal_at_most_3pct", r.conceal <= 3, "%.2f %%", r.conceal);
             expect(n, "no_buffer_underflow_after_5s", r.underflow_late == 0, "%.0f",
                    (double)r.underflow_late);
+        } else if (!strcmp(n, "hoststall")) {
+            /* Host stalls are no network congestion: the rate holds. */
+            expect(n, "target_never_below_start", r.min_target >= sc->start_kbps, "%.0f kbps",
+                   r.min_target);
+            expect(n, "added_delay_under_150ms_within_3s", r.added_ms < 150, "%.0f ms", r.added_ms);
+            expect(n, "fps_at_least_20", r.fps >= 20, "%.1f", r.fps);
+            expect(n, "conceal_at_most_10pct", r.conceal <= 10, "%.2f %%", r.conceal);
         }
         expect(n, "av_sync_within_100ms", r.sync_p95_ms <= 100, "p95 %.1f ms", r.sync_p95_ms);
     }

@@ -576,6 +576,116 @@ TEST(media_profile_ladder_follows_each_profile)
     CHECK(p.width == 640 && p.height == 360 && p.fps == 30);
 }
 
+/* Steps an engine with no peers through `ms` of time at a given load,
+ * reporting it every second and ticking every 10 ms. */
+static uint64_t load_run(bb_media *m, uint64_t t, int ms, int busy)
+{
+    for (int i = 0; i < ms; i += 10, t += 10000) {
+        if (i % 1000 == 0)
+            bb_media_report_load(m, busy, t);
+        bb_media_tick(m, t);
+    }
+    return t;
+}
+
+TEST(media_cpu_cap_steps_down_under_load_and_back_up)
+{
+    bb_media_config c;
+    bb_media_config_default(&c, A_SSRC);
+    bb_media *m;
+    CHECK_OK(bb_media_new(&m, &c));
+    bb_media_stats st;
+    uint64_t t = load_run(m, 0, 2000, 30);
+    bb_media_get_stats(m, &st);
+    CHECK(st.width == 640 && st.fps == 30 && !st.cpu_limited);
+    /* Load in between changes nothing. */
+    t = load_run(m, t, 4000, 70);
+    bb_media_get_stats(m, &st);
+    CHECK(st.width == 640 && st.cpu_rung == 0);
+    /* Sustained high load: one rung down within ~2.5 s (1.5 s of proof,
+     * 0.5 s shape hold), the network target untouched. */
+    t = load_run(m, t, 3000, 95);
+    bb_media_get_stats(m, &st);
+    printf("  after 3 s at 95 %%: %dx%d@%d, rung %d, target %d kbps\n", st.width, st.height,
+           st.fps, st.cpu_rung, st.target_kbps);
+    CHECK(st.width < 640 && st.cpu_limited);
+    CHECK_EQ_INT(st.target_kbps, 800);
+    /* The default profile may give up frame rate too, further down. */
+    t = load_run(m, t, 8000, 95);
+    bb_media_get_stats(m, &st);
+    CHECK(st.fps < 30 && st.width <= 320);
+    /* Low load: back up one rung per 5 s, to the full picture. */
+    t = load_run(m, t, 30000, 20);
+    bb_media_get_stats(m, &st);
+    printf("  after 30 s at 20 %%: %dx%d@%d, rung %d\n", st.width, st.height, st.fps, st.cpu_rung);
+    CHECK(st.width == 640 && st.fps == 30 && !st.cpu_limited && st.cpu_rung == 0);
+    CHECK_EQ_INT(bb_media_report_load(NULL, 50, t), BB_E_ARG);
+    CHECK_EQ_INT(bb_media_report_load(m, -1, t), BB_E_ARG);
+    bb_media_free(m);
+}
+
+TEST(media_cpu_cap_keeps_sign_language_at_25_fps)
+{
+    bb_media_config c;
+    bb_media_config_default(&c, A_SSRC);
+    c.profile = BB_MEDIA_PROFILE_SIGN_LANGUAGE;
+    bb_media *m;
+    CHECK_OK(bb_media_new(&m, &c));
+    uint64_t t = 0;
+    int last_w = 1 << 30;
+    for (int s = 0; s < 12; s++) {
+        t = load_run(m, t, 1000, 120);
+        bb_media_stats st;
+        bb_media_get_stats(m, &st);
+        CHECK(st.fps >= 25);
+        CHECK(st.width <= last_w);
+        last_w = st.width;
+    }
+    CHECK(last_w <= 240); /* resolution went instead */
+    bb_media_free(m);
+}
+
+/* A packet stream into the delay estimator: 1000 bytes every 10 ms
+ * (800 kbit/s) sent at t, arriving after `owd` unless the link or the
+ * receiving host holds it. Returns the lowest estimate seen after 1.5 s. */
+static int est_run(delay_estimator *e, int link_kbps, int stall_from_ms, int stall_ms)
+{
+    int64_t link_free = 0, lowest = 1 << 30;
+    for (int64_t t = 0; t < 8000000; t += 10000) {
+        int64_t at = t + 20000;
+        if (link_kbps) { /* serialised at the cap behind what is queued */
+            int64_t start = link_free > t ? link_free : t;
+            link_free = start + 1000 * 8 * 1000 / link_kbps;
+            at = link_free + 20000;
+        }
+        int64_t from = (int64_t)stall_from_ms * 1000, to = from + (int64_t)stall_ms * 1000;
+        if (at >= from && at < to)
+            at = to; /* the host was busy: stamped when it got to it */
+        delay_est_packet(e, t, at, 1000);
+        if (t % 100000 == 0) {
+            int k = delay_est_update(e, at);
+            if (t >= 1500000 && k && k < lowest)
+                lowest = k;
+        }
+    }
+    return (int)lowest;
+}
+
+TEST(media_delay_estimate_ignores_host_stalls_but_sees_a_queue)
+{
+    delay_estimator e;
+    delay_est_init(&e);
+    /* A receiving host that stalls 700 ms: what waited is stamped at once. */
+    int low = est_run(&e, 0, 2000, 700);
+    printf("  lowest estimate with a 700 ms host stall: %d kbps\n", low);
+    CHECK(low >= 800);
+    /* A 400 kbit/s bottleneck: the queue persists and grows. */
+    delay_est_init(&e);
+    low = est_run(&e, 400, 0, 0);
+    printf("  lowest estimate through a 400 kbit/s link: %d kbps\n", low);
+    CHECK(low <= 400);
+}
+
 TEST(media_netsim_same_seed_same_fates)
 {
     netsim_config c = { .delay_us = 10000, .jitter_us = 20000, .reorder = 1, .loss = 0.1,

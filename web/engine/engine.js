@@ -595,6 +595,14 @@ export class MediaEngine {
   /** The next video frame is a keyframe (a new receiver can start from it). */
   forceKeyframe() { this._live(); this.e._check(this.e.M._bbw_media_force_keyframe(this.ptr), 'media keyframe'); }
 
+  /** How busy the media Worker was over about the last second (0..100, more
+   *  when it fell behind): the engine lowers the picture when the CPU is
+   *  short, separately from the network. Call about once a second. */
+  reportLoad(busyPct, nowUs) {
+    this._live();
+    this.e._check(this.e.M._bbw_media_report_load(this.ptr, Math.round(busyPct), nowUs), 'media load');
+  }
+
   /** Forgets a sender that left the call; false when it was not known. */
   removePeer(ssrc) { this._live(); return this.e.M._bbw_media_remove_peer(this.ptr, ssrc) === 0; }
 

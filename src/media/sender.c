@@ -264,12 +264,13 @@ int sender_take_frame(bb_media *m, uint64_t capture_us)
     if (!m->plan.video_kbps)
         return 0; /* audio only for now (rate control) */
     int64_t cap = (int64_t)capture_us;
+    double early = m->plan.fps * 8000 / 1e6, take = 1 - (early < 0.2 ? early : 0.2);
     /* Frame-rate decimation by the frames' own capture times: a credit of
-     * frames that grows at the plan's rate. A frame is taken at 0.8 of a
-     * credit, so a camera frame that comes a few ms early (a page's timer,
-     * a busy thread) is not dropped: with a fixed schedule and a few ms of
-     * slack, a 30 fps camera jittering around a 30 fps plan loses every
-     * other frame. The cap of 1.5 lets an uneven camera catch up by one
+     * frames that grows at the plan's rate. A frame is taken up to 8 ms
+     * (at most a fifth of a frame) early, so a camera frame that comes a
+     * few ms early (a page's timer, a busy thread) is not dropped: with a
+     * fixed schedule and a few ms of slack, a 30 fps camera jittering
+     * around a 30 fps plan loses every other frame. The cap of 1.5 lets an uneven camera catch up by one
      * frame, never more, so the rate holds on average. */
     if (m->have_frame_time) {
         int64_t dt = cap - m->last_frame_cap;
@@ -288,12 +289,12 @@ int sender_take_frame(bb_media *m, uint64_t capture_us)
      * not make up for it afterwards with an extra frame: the skipped frame
      * uses its credit. */
     if ((double)m->out_bytes > m->st.target_kbps * 1000.0 / 8 * 0.3) {
-        if (m->frame_credit >= 0.8)
+        if (m->frame_credit >= take)
             m->frame_credit -= 1;
         m->st.frames_dropped_by_rate++;
         return 0;
     }
-    if (m->frame_credit < 0.8) {
+    if (m->frame_credit < take) {
         m->st.frames_dropped_by_rate++;
         return 0;
     }

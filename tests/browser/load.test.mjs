@@ -73,6 +73,8 @@ test('cpu_hog_keeps_the_call_moving_and_it_recovers', async () => {
   await watch(8, before);
   const full = [0, 1].map((i) => ({ width: before.at(-1)[i].width, fps: fpsOf(before.at(-4)[i], before.at(-1)[i]) }));
   console.log(`  before: ${full.map((f) => `${f.width} px ${f.fps.toFixed(1)} fps`).join(' / ')}`);
+  const plan = (m) => (m ? `${m.width}x${m.height}@${m.fps} ${m.targetKbps} kbps, busy ${Math.round(m.busyPct)} %, ${m.codecPath}` : '?');
+  console.log(`  sending: ${before.at(-1).map((x) => plan(x.sent)).join(' / ')}`);
   // With the machine to itself a two-party call is at its best: the camera's
   // size at (nearly) its frame rate.
   for (const f of full) assert(f.width === 640 && f.fps >= 24, `before the hog: ${f.width} px, ${f.fps.toFixed(1)} fps`);

@@ -152,7 +152,7 @@ API int bbw_control_write(int type, double seq, const char *from,
     return bb_control_write(&m, out, cap, out_len);
 }
 
-/* ---- Janus signalling (issue 5) ---- */
+/* ---- Janus signalling ---- */
 #include "beeldbel/janus.h"
 
 API int bbw_janus_new(bb_janus **out, double room, const char *token,
@@ -211,7 +211,7 @@ API double bbw_janus_event_feed_at(const bb_janus_event *ev, int i)
     return (i >= 0 && i < ev->n_feeds) ? (double)ev->feeds[i] : 0;
 }
 
-/* ---- end-to-end encryption and officer identity (issue 4) ---- */
+/* ---- end-to-end encryption and officer identity ---- */
 #include "beeldbel/e2ee.h"
 #include "beeldbel/identity.h"
 
@@ -328,7 +328,7 @@ API const char *bbw_e2ee_reject_name(int which)
     return which >= 0 && which < BB_SFRAME_REJECT_COUNT ? media[which] : "unknown";
 }
 
-/* ---- media engine (issue 3) ---- */
+/* ---- media engine ---- */
 #include "beeldbel/media.h"
 
 /* Flat config: times are doubles (JS numbers) in microseconds. */

@@ -1,4 +1,4 @@
-// The real call (issue 5): browsers talk through the real Janus (run.sh,
+// The real call: browsers talk through the real Janus (run.sh,
 // loopback) with media encoded, encrypted and decoded by the WASM engine in
 // each page's Worker (web/engine/call.js + call-worker.js): two parties with
 // video and audio both ways, a third, leaving and rejoining, real-time text,

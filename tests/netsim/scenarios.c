@@ -158,6 +158,17 @@ static void deliver(netsim *link, bb_media *to, uint64_t now)
         bb_media_receive(to, buf, (size_t)n, now);
 }
 
+/* One host's turn at the network: send what waits, take in what arrived,
+ * run its timers, send what that made. */
+static void host_network(bb_media *m, netsim *out, netsim *in, uint64_t now)
+{
+    pump(m, out, now);
+    deliver(in, m, now);
+    if (bb_media_next_deadline(m) <= now)
+        bb_media_tick(m, now);
+    pump(m, out, now);
+}
+
 static int run(const struct scenario *sc, double seconds, uint64_t seed, struct result *r)
 {
     memset(r, 0, sizeof(*r));
@@ -265,20 +276,10 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
         if (a_up)
             n_pv = n_pa = 0;
         /* Network and timers. */
-        if (a_up) {
-            pump(a, ab, t);
-            deliver(ba, a, t);
-            if (bb_media_next_deadline(a) <= t)
-                bb_media_tick(a, t);
-            pump(a, ab, t);
-        }
-        if (b_up) {
-            pump(b, ba, t);
-            deliver(ab, b, t);
-            if (bb_media_next_deadline(b) <= t)
-                bb_media_tick(b, t);
-            pump(b, ba, t);
-        }
+        if (a_up)
+            host_network(a, ab, ba, t);
+        if (b_up)
+            host_network(b, ba, ab, t);
         if (t % 100000 == 0 && t >= 1000000) {
             bb_media_stats st;
             bb_media_get_stats(a, &st);

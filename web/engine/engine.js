@@ -231,7 +231,7 @@ class AudioDecoderHandle extends Handle {
   }
 }
 
-// ---- Janus signalling (issue 5) --------------------------------------------
+// ---- Janus signalling ----
 // The C state machine decides every Janus message; this wrapper only moves
 // strings in and out. Times are microseconds (performance.now() * 1000).
 
@@ -325,7 +325,7 @@ export class JanusSession {
   }
 }
 
-// ---- end-to-end encryption and officer identity (issue 4) -------------------
+// ---- end-to-end encryption and officer identity ----
 // The C engine does all cryptography (SFrame, X25519, certificate checks);
 // this wrapper moves bytes in and out. Times: trust checks take Unix seconds,
 // the session takes microseconds like the rest of the engine.
@@ -499,7 +499,7 @@ export class E2eeSession {
   }
 }
 
-// ---- media engine (issue 3) -------------------------------------------------
+// ---- media engine ----
 // The sans-I/O call engine: camera frames and microphone PCM in, messages out;
 // messages in, frames and PCM out. Times are microseconds (performance.now() *
 // 1000). Buffers are allocated once per engine and reused: this runs per frame.

@@ -40,10 +40,21 @@ test('webgl_renderer_matches_2d_fallback', () => {
   assert(result.video.renderPsnr > 35, `render psnr ${result.video.renderPsnr}`);
 });
 
-test('webgl_renderer_draws_a_video_frame_like_its_i420_and_closes_it', () => {
+test('default_renderer_draws_a_video_frame_like_its_i420_and_closes_it', () => {
+  // Where VideoFrame exists the browser draws frames itself: no WebGL
+  // (software WebGL costs a core's worth on a machine without a GPU).
+  assertEq(result.video.defaultRenderer, 'frame');
   assertEq(result.video.frameSize, '640x360');
   assert(result.video.framePsnr > 35, `video frame psnr ${result.video.framePsnr}`);
   assertEq(result.video.frameClosed, true);
+});
+
+test('webgl_renderer_draws_a_video_frame_like_its_i420', () => {
+  assert(result.video.glFramePsnr > 35, `video frame through WebGL psnr ${result.video.glFramePsnr}`);
+});
+
+test('default_renderer_draws_packed_i420_like_the_2d_fallback', () => {
+  assert(result.video.i420FramePsnr > 35, `i420 as a video frame psnr ${result.video.i420FramePsnr}`);
 });
 
 test('microphone_to_speaker_through_worklets_and_opus', () => {

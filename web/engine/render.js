@@ -1,8 +1,11 @@
-// Draws decoded I420 frames on a canvas: WebGL with the YUV→RGB conversion
-// in a fragment shader (three single-channel textures, no CPU conversion),
-// or a 2D-canvas fallback that converts in JS where WebGL is unavailable.
-// Frames the browser decoded itself (VideoFrame) go to a texture as they
-// are: the browser converts them, no copy passes through JavaScript.
+// Draws decoded frames on a canvas, in the cheapest way the browser offers:
+//   frame  a 2D canvas drawing VideoFrames: the browser converts YUV to RGB
+//          itself (on the GPU, or with its SIMD code where there is none);
+//          packed I420 from our own decoder is wrapped in a VideoFrame first
+//   webgl  where VideoFrame is missing: the YUV→RGB conversion in a fragment
+//          shader (three single-channel textures)
+//   2d     without either: a 2D canvas, converted in JS
+// Frames the browser decoded itself (VideoFrame) never pass through JavaScript.
 
 const VERTEX = `
 attribute vec2 pos;
@@ -30,16 +33,24 @@ varying vec2 uv;
 uniform sampler2D rgb;
 void main() { gl_FragColor = vec4(texture2D(rgb, uv).rgb, 1.0); }`;
 
-const RGB_UNIT = 3;   // after the Y, U and V textures
+const RGB_UNIT = 3;
+const BT601 = { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false };   // after the Y, U and V textures
 
 export class I420Renderer {
-  /** @param {HTMLCanvasElement|OffscreenCanvas} canvas @param {{prefer2d?: boolean}} [opt] */
-  constructor(canvas, { prefer2d = false } = {}) {
+  /**
+   * @param {HTMLCanvasElement|OffscreenCanvas} canvas
+   * @param {{mode?: 'auto'|'frame'|'webgl'|'2d'}} [opt] mode: forced (tests), or the best available
+   */
+  constructor(canvas, { mode = 'auto' } = {}) {
     this.canvas = canvas;
-    this.gl = prefer2d ? null : canvas.getContext('webgl', { antialias: false, preserveDrawingBuffer: true });
-    if (this.gl && !this._initGl()) this.gl = null;
-    this.mode = this.gl ? 'webgl' : '2d';
-    if (!this.gl) this.ctx = canvas.getContext('2d');
+    if (mode === 'auto') mode = typeof VideoFrame !== 'undefined' ? 'frame' : 'webgl';
+    if (mode === 'webgl') {
+      this.gl = canvas.getContext('webgl', { antialias: false, preserveDrawingBuffer: true });
+      if (this.gl && !this._initGl()) this.gl = null;
+      if (!this.gl) mode = '2d';
+    }
+    this.mode = mode;
+    if (!this.gl) this.ctx = canvas.getContext('2d', { alpha: false });
   }
 
   // Both programs share the quad at attribute 0; each draw picks its own.
@@ -125,7 +136,14 @@ export class I420Renderer {
       this.canvas.height = h;
     }
     if (this.gl) return this._drawGl(i420, w, h);
+    if (this.mode === 'frame') return this._drawI420Frame(i420, w, h);
     return this._draw2d(i420, w, h);
+  }
+
+  // Our decoder's pictures are BT.601 limited range, like the camera's.
+  _drawI420Frame(i420, w, h) {
+    const frame = new VideoFrame(i420, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0, colorSpace: BT601 });
+    this.drawFrame(frame);
   }
 
   _drawGl(i420, w, h) {

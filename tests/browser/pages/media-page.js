@@ -33,8 +33,8 @@ async function video(engine) {
   const source = new FrameSource(track, { width: W, height: H });
   const enc = engine.createVideoEncoder({ width: W, height: H, fps: 30, kbps: 1200 });
   const dec = engine.createVideoDecoder();
-  const gl = new I420Renderer(document.getElementById('webgl'));
-  const plain = new I420Renderer(document.getElementById('plain'), { prefer2d: true });
+  const gl = new I420Renderer(document.getElementById('webgl'), { mode: 'webgl' });
+  const plain = new I420Renderer(document.getElementById('plain'), { mode: '2d' });
   let n = 0, worst = 99, bytes = 0, last = null;
   const t0 = performance.now();
   for await (const c of source.frames()) {
@@ -55,17 +55,29 @@ async function video(engine) {
   gl.draw(last, W, H);
   plain.draw(last, W, H);
   const renderPsnr = psnr(rgbOf(gl.canvas), rgbOf(plain.canvas));
-  // ... and as a VideoFrame (what the browser's decoder gives), straight to WebGL.
-  const byFrame = new I420Renderer(Object.assign(document.createElement('canvas'), { width: 16, height: 16 }));
-  const frame = new VideoFrame(last, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0,
+  // ... and as a VideoFrame (what the browser's decoder gives), by each
+  // renderer that takes one as it is: the default (a 2D canvas the browser
+  // draws frames on) and WebGL.
+  const canvas16 = () => Object.assign(document.createElement('canvas'), { width: 16, height: 16 });
+  const asFrame = () => new VideoFrame(last, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0,
     colorSpace: { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false } });
+  const byFrame = new I420Renderer(canvas16());
+  const frame = asFrame();
   byFrame.drawFrame(frame);
   const framePsnr = psnr(rgbOf(byFrame.canvas), rgbOf(plain.canvas));
   const frameClosed = frame.format === null;
+  const glFrame = new I420Renderer(canvas16(), { mode: 'webgl' });
+  glFrame.drawFrame(asFrame());
+  const glFramePsnr = psnr(rgbOf(glFrame.canvas), rgbOf(plain.canvas));
+  // Packed I420 (our decoder's output) through the default renderer.
+  const byI420 = new I420Renderer(canvas16());
+  byI420.draw(last, W, H);
+  const i420FramePsnr = psnr(rgbOf(byI420.canvas), rgbOf(plain.canvas));
   track.stop();
   enc.free(); dec.free();
   return { frames: n, fps: n / seconds, worstLumaPsnr: worst, kbps: bytes * 8 / seconds / 1000,
-    path: source.path, renderer: gl.mode, renderPsnr, framePsnr, frameClosed,
+    path: source.path, renderer: gl.mode, defaultRenderer: byFrame.mode, renderPsnr, framePsnr, frameClosed,
+    glFramePsnr, i420FramePsnr,
     frameSize: `${byFrame.canvas.width}x${byFrame.canvas.height}` };
 }
 

@@ -105,6 +105,10 @@ run_suite e2ee node tests/browser/e2ee.test.mjs
 # Janus's recording never holding the plaintext video or text.
 run_suite session node tests/browser/session.test.mjs
 
+# The same call while another program takes one of the machine's cores for
+# 20 s: video keeps moving, delay stays low, and full quality returns.
+run_suite load node tests/browser/load.test.mjs
+
 # Browser media plumbing: fake camera -> I420 -> VP8 -> WebGL,
 # fake microphone -> AudioWorklet -> Opus -> AudioWorklet.
 run_suite media node tests/browser/media.test.mjs

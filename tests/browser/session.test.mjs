@@ -156,6 +156,19 @@ test('real_time_text_arrives_in_order', async () => {
   assertEq(texts.at(-1).kind, 'rtt');
 });
 
+test('camera_off_sends_no_video_and_on_again_resumes', async () => {
+  const feed = await feedOf(officer);
+  const count = () => citizen.page.evaluate((f) => (window.bb.frames[f] ? window.bb.frames[f].n : 0), feed);
+  await officer.page.evaluate(() => window.bb.session.setCamera(false));
+  await new Promise((r) => setTimeout(r, 1000));      // what was on its way still arrives
+  const off = await count();
+  await new Promise((r) => setTimeout(r, 2000));
+  const after = await count();
+  assert(after - off <= 2, `${after - off} frames shown in 2 s with the camera off`);
+  await officer.page.evaluate(() => window.bb.session.setCamera(true));
+  await framesFrom(citizen, [officer], 20, 10000);
+});
+
 test('three_parties_everyone_sees_everyone', async () => {
   // The interpreter first asks for the citizen's feed id: Janus refuses
   // (436), and the session joins with another one by itself.

@@ -2,7 +2,8 @@
 // through web/engine/transport.js, media and E2EE in the engine Worker
 // (call-worker.js), camera (capture.js), microphone and speaker (audio.js),
 // remote video in canvases (render.js). The page's thread only hands things
-// over: camera frames go to the Worker as they come (it converts them), the
+// over: the camera's frame stream goes to the Worker (which reads and
+// converts the frames; where the stream cannot move, frame by frame), the
 // data channels live in Workers (the engine Worker sends, the wire Worker,
 // wire-worker.js, stamps arrivals and passes them on over its own port), and
 // the microphone and speaker worklets talk to the engine Worker over their
@@ -92,6 +93,7 @@ export class CallSession extends EventTarget {
   setCamera(on) {
     this.camera = !!on;
     for (const t of this.opt.localStream?.getVideoTracks() ?? []) t.enabled = this.camera;
+    this._gateCamera();
   }
 
   async switchCamera() {
@@ -293,10 +295,33 @@ export class CallSession extends EventTarget {
   // would wait in the engine.
   _gateMicrophone() {
     if (this.micCapture) this.micCapture.setOn(this.mic && this.state !== 'ended' && this.transport?.state === 'connected');
+    this._gateCamera();
+  }
+
+  // Only while connected, with the camera on: the Worker reads the camera
+  // itself where it can (cameraInWorker), else the loop below drops frames.
+  _gateCamera() {
+    const on = this.camera && this.state !== 'ended' && this.transport?.state === 'connected';
+    if (this.cameraInWorker) this.worker.postMessage({ type: 'wire-camera-gate', on });
   }
 
   async _startVideo(track) {
     if (this.frames) this.frames.stop();
+    this.frames = null;
+    if (this.cameraInWorker) this.worker.postMessage({ type: 'wire-camera', stream: null });
+    this.cameraInWorker = false;
+    // Where the browser can hand the camera's frame stream to the Worker,
+    // the page never sees a frame.
+    if (typeof MediaStreamTrackProcessor !== 'undefined') {
+      try {
+        // eslint-disable-next-line no-undef
+        const { readable } = new MediaStreamTrackProcessor({ track });
+        this.worker.postMessage({ type: 'wire-camera', stream: readable }, [readable]);
+        this.cameraInWorker = true;
+        this._gateCamera();
+        return;
+      } catch { /* not transferable here: frame by frame below */ }
+    }
     const src = new FrameSource(track, { width: this.opt.width, height: this.opt.height });
     this.frames = src;
     try {
@@ -332,6 +357,8 @@ export class CallSession extends EventTarget {
 
   _stopMedia() {
     if (this.frames) this.frames.stop();
+    if (this.cameraInWorker) this.worker.postMessage({ type: 'wire-camera', stream: null });
+    this.cameraInWorker = false;
     if (this.micCapture) this.micCapture.stop();
     if (this.playback) this.playback.stop();
     if (this.audio) this.audio.close().catch(() => {});

@@ -141,8 +141,37 @@ function attachMicrophone(port) {
   });
 }
 
+// The camera's frames, read here from the page's MediaStreamTrackProcessor
+// (its stream transferred): the page's thread is not in the way. While a
+// frame is being taken the next is not read, and the processor keeps only
+// the newest: no queue. The page gates the camera (off, not connected).
+let camera = null;    // { reader, on }
+async function readCamera(stream) {
+  if (camera) camera.reader.cancel().catch(() => {});
+  const cam = { reader: stream.getReader(), on: false };
+  camera = cam;
+  for (;;) {
+    let r;
+    try { r = await cam.reader.read(); } catch { return; }
+    if (r.done) return;
+    const frame = r.value;
+    if (!call || !cam.on || camera !== cam) { frame.close(); continue; }
+    try {
+      await call.video(frame, performance.timeOrigin + performance.now());
+    } catch (err) {
+      toPage({ type: 'call-error', code: err.code ?? 0, en: `camera frame: ${err.message || err}`,
+        nl: 'Een camerabeeld kon niet worden verwerkt.' });
+    }
+  }
+}
+
 function wireMessage(msg) {
   switch (msg.type) {
+    case 'wire-camera':
+      if (msg.stream) readCamera(msg.stream);
+      else if (camera) { camera.reader.cancel().catch(() => {}); camera = null; }
+      break;
+    case 'wire-camera-gate': if (camera) camera.on = !!msg.on; break;
     case 'wire-channel': hub.attach(msg); break;
     case 'wire-close': hub.close(msg.id); break;
     case 'wire-port':

@@ -16,6 +16,28 @@ export function drawClock(ctx, w, h) {
   }
 }
 
+/**
+ * A video track of the clock drawn on `canvas` (w x h) at every animation
+ * frame, captured at 30 fps; `marker`, if given, is written across it.
+ * Every benchmarked pipeline uses this one source, so they pay the same for it.
+ */
+export function clockTrack(canvas, w, h, marker) {
+  canvas.width = w;
+  canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  const draw = () => {
+    drawClock(ctx, w, h);
+    if (marker) {
+      ctx.fillStyle = '#ff0';
+      ctx.font = 'bold 48px sans-serif';
+      ctx.fillText(marker, 40, 200);
+    }
+    requestAnimationFrame(draw);
+  };
+  draw();
+  return canvas.captureStream(30).getVideoTracks()[0];
+}
+
 /** The time drawn into `source` (a canvas or video), scaled to w x h on `probe`. */
 export function readClock(probe, source, w, h) {
   probe.drawImage(source, 0, 0, w, h);

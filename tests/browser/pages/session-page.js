@@ -7,26 +7,12 @@
 // read the clock back (glass-to-glass latency). Not part of the product.
 import { createCallSession } from '/engine/call.js';
 import { beepTrack, detectBeeps } from '/test/beep.js';
-import { drawClock, readClock, latencyOf, nowMs } from '/test/clock.js';
+import { clockTrack, readClock, latencyOf, nowMs } from '/test/clock.js';
 
 let W = 640, H = 360;
 const worker = new Worker('/engine/worker.js', { type: 'module' });
 const bb = { audioLatencies: [], states: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
 window.bb = bb;
-
-function clockTrack(marker) {
-  const canvas = document.getElementById('source');
-  const ctx = canvas.getContext('2d');
-  const draw = () => {
-    drawClock(ctx, W, H);
-    ctx.fillStyle = '#ff0';
-    ctx.font = 'bold 48px sans-serif';
-    ctx.fillText(marker || 'BEELDBEL', 40, 200);
-  };
-  draw();
-  setInterval(draw, 10);
-  return canvas.captureStream(30).getVideoTracks()[0];
-}
 
 bb.setup = async (cfg) => {
   W = cfg.width ?? 640; H = cfg.height ?? 360;
@@ -38,7 +24,7 @@ bb.setup = async (cfg) => {
   if (cfg.source === 'none') {
     stream = audio;
   } else if (cfg.source === 'clock') {
-    stream = new MediaStream([clockTrack(cfg.marker)]);
+    stream = new MediaStream([clockTrack(canvas, W, H, cfg.marker || 'BEELDBEL')]);
   } else {
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: W, height: H } });
   }

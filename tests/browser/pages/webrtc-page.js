@@ -6,7 +6,7 @@
 // Not part of the product.
 import { Transport } from '/engine/transport.js';
 import { beepTrack, detectBeeps } from '/test/beep.js';
-import { drawClock, readClock, latencyOf, nowMs } from '/test/clock.js';
+import { clockTrack, readClock, latencyOf, nowMs } from '/test/clock.js';
 
 const params = new URLSearchParams(location.hash.slice(1));
 const role = params.get('role');
@@ -17,14 +17,7 @@ window.bb = bb;
 
 let tracks;
 if (role === 'sender') {
-  const canvas = document.getElementById('clock');
-  const ctx = canvas.getContext('2d');
-  const draw = () => {
-    drawClock(ctx, W, H);
-    requestAnimationFrame(draw);
-  };
-  draw();
-  tracks = canvas.captureStream(30);
+  tracks = new MediaStream([clockTrack(document.getElementById('clock'), W, H, 'BEELDBEL')]);
   tracks.addTrack(await beepTrack());
 }
 

@@ -129,9 +129,14 @@ void bb_media_free(bb_media *m);
 /* Changes the profile while running. */
 int bb_media_set_profile(bb_media *m, bb_media_profile profile);
 
+/* The largest camera picture bb_media_push_video() takes (4K UHD). */
+#define BB_MEDIA_MAX_CAMERA_PIXELS (3840 * 2160)
+
 /*
- * Offers one camera frame of the configured size. Rate control may skip it
- * (frame rate) or scale it down (resolution) before encoding.
+ * Offers one camera frame, of any even size up to BB_MEDIA_MAX_CAMERA_PIXELS:
+ * it is scaled to the size rate control plans (at most the configured size;
+ * a camera that gives another size than asked is scaled here, not by the
+ * host). Rate control may also skip it (frame rate).
  */
 int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
                         uint64_t now_us);

@@ -325,7 +325,8 @@ int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
 {
     if (!m || !img || !img->plane[0] || !img->plane[1] || !img->plane[2])
         return BB_E_ARG;
-    if (img->width != m->cfg.width || img->height != m->cfg.height)
+    if (img->width < 2 || img->height < 2 || (img->width | img->height) & 1 ||
+        (int64_t)img->width * img->height > BB_MEDIA_MAX_CAMERA_PIXELS)
         return BB_E_ARG;
     media_clock(m, (int64_t)now_us);
     if (!m->plan.video_kbps)

@@ -161,6 +161,44 @@ TEST(media_clean_call_shows_video_and_plays_audio)
     pair_free(&p);
 }
 
+/* A camera that gives another size than asked (larger, or smaller) is
+ * scaled by the engine to the planned size: the receiver decodes that size. */
+TEST(media_camera_of_another_size_is_scaled_to_the_plan)
+{
+    static const int sizes[2][2] = { { VW * 2, VH * 2 }, { VW / 2, VH / 2 } };
+    for (int k = 0; k < 2; k++) {
+        struct pair p;
+        CHECK_OK(pair_init(&p, NULL, 300));
+        int cw = sizes[k][0], ch = sizes[k][1], shown = 0, right = 0;
+        uint8_t *cam = malloc(bb_i420_size(cw, ch));
+        uint64_t t = 1000000;
+        for (int i = 0; i < 2000; i++, t += 1000) {
+            if (i % 33 == 0) {
+                bb_image img;
+                synth_video_frame(cam, cw, ch, i / 33);
+                CHECK_OK(bb_image_wrap_i420(&img, cam, cw, ch));
+                CHECK_OK(bb_media_push_video(p.a, &img, t, t));
+            }
+            pump(&p, t);
+            if (bb_media_next_deadline(p.a) <= t)
+                bb_media_tick(p.a, t);
+            if (bb_media_next_deadline(p.b) <= t)
+                bb_media_tick(p.b, t);
+            pump(&p, t);
+            bb_media_frame f;
+            if (bb_media_pull_frame(p.b, A_SSRC, t, &f) == BB_OK) {
+                shown++;
+                right += f.image.width == VW && f.image.height == VH;
+            }
+        }
+        printf("  camera %dx%d: %d frames shown, %d at %dx%d\n", cw, ch, shown, right, VW, VH);
+        CHECK(shown >= 30);
+        CHECK_EQ_INT(right, shown);
+        free(cam);
+        pair_free(&p);
+    }
+}
+
 TEST(media_every_message_fits_1160_bytes)
 {
     /* 640x360 at a high rate: keyframes span many messages. */
@@ -780,10 +818,14 @@ TEST(media_config_and_arguments_are_validated)
     CHECK_EQ_INT(bb_media_new(&m, &c), BB_E_ARG);
     bb_media_config_default(&c, 9);
     CHECK_OK(bb_media_new(&m, &c));
-    uint8_t f[160 * 96 * 3 / 2] = { 0 };
+    uint8_t *f = calloc(1, bb_i420_size(3842, 2160));
     bb_image img;
-    bb_image_wrap_i420(&img, f, 160, 96);
-    CHECK_EQ_INT(bb_media_push_video(m, &img, 0, 0), BB_E_ARG); /* not the camera size */
+    CHECK_OK(bb_image_wrap_i420(&img, f, 3842, 2160));
+    CHECK_EQ_INT(bb_media_push_video(m, &img, 0, 0), BB_E_ARG); /* larger than 4K */
+    CHECK_OK(bb_image_wrap_i420(&img, f, 16, 16));
+    img.width = 15;
+    CHECK_EQ_INT(bb_media_push_video(m, &img, 0, 0), BB_E_ARG); /* odd */
+    free(f);
     int16_t pcm[BB_AUDIO_FRAME];
     CHECK_EQ_INT(bb_media_pull_audio(m, 12345, 0, pcm), BB_E_ARG); /* unknown sender */
     uint8_t big[BB_MEDIA_MAX_CONTROL + 1] = { 0 };

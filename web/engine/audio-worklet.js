@@ -92,7 +92,14 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       }
     }
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
-    if (currentFrame % 48000 < out.length) this.port.postMessage({ stats: { ...this.stats } });
+    // How much is queued here on average (ms): latency this ring adds.
+    this.levelSum = (this.levelSum || 0) + this.available();
+    this.levelN = (this.levelN || 0) + 1;
+    if (currentFrame % 48000 < out.length) {
+      this.stats.queuedMs = Math.round(this.levelSum / this.levelN / 48);
+      this.levelSum = this.levelN = 0;
+      this.port.postMessage({ stats: { ...this.stats } });
+    }
     return true;
   }
 }

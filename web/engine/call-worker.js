@@ -163,23 +163,23 @@ export class WorkerCall {
       this.meter.run(() => this._encode(frame, captureUs));   // the browser's encoder takes it as it is
       return;
     }
-    let i420;
+    let pic;
     try {
-      i420 = await toI420(frame, this.cfg.width, this.cfg.height, (fn) => this.meter.run(fn));
+      pic = await toI420(frame, (fn) => this.meter.run(fn));
     } finally {
       if (typeof frame.close === 'function') frame.close();
     }
     if (!this.media) return;   // stopped meanwhile
     this.meter.run(() => {
-      if (this.vc) { this._encode(i420, captureUs); return; }
-      this.media.pushVideo(i420, captureUs, nowUs());
+      if (this.vc) { this._encode(pic, captureUs); return; }
+      this.media.pushVideo(pic.i420, captureUs, nowUs(), pic.width, pic.height);
       this._pump();
     });
   }
 
   // The browser's encoder: the engine says whether and how, the output comes
-  // back through onChunk. input: packed I420 of the camera size, or a
-  // VideoFrame (closed here).
+  // back through onChunk. input: { i420, width, height } (packed I420), or
+  // a VideoFrame (closed here).
   _encode(input, captureUs) {
     const isFrame = typeof VideoFrame !== 'undefined' && input instanceof VideoFrame;
     let frame = null;
@@ -189,7 +189,7 @@ export class WorkerCall {
       if (!p) return;
       const timestamp = Math.round(captureUs);
       frame = isFrame ? new VideoFrame(input, { timestamp })
-        : new VideoFrame(input, { format: 'I420', codedWidth: this.cfg.width, codedHeight: this.cfg.height, timestamp });
+        : new VideoFrame(input.i420, { format: 'I420', codedWidth: input.width, codedHeight: input.height, timestamp });
       this.vc.encode(frame, p);
     } finally {
       if (frame) frame.close();

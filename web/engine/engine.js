@@ -524,7 +524,8 @@ export class MediaEngine {
     this.ptr = engine._newHandle('_bbw_media_new', [ssrc, seed, width, height, fps, startKbps, maxKbps, p], 'media config');
     this.width = width;
     this.height = height;
-    this.cam = M._malloc(width * height * 3 / 2);
+    this.camSize = width * height * 3 / 2;
+    this.cam = M._malloc(this.camSize);
     this.pcm = M._malloc(960 * 2);
     this.msg = M._malloc(2048);
     this.len = M._malloc(8);
@@ -544,12 +545,26 @@ export class MediaEngine {
 
   _live() { if (!this.ptr) throw new EngineError(-11, 'not allowed in this state', 'niet toegestaan in deze toestand', 'freed media engine'); }
 
-  /** i420: Uint8Array of width*height*3/2 (the configured camera size). */
-  pushVideo(i420, captureUs, nowUs) {
+  /**
+   * i420: packed Uint8Array of w*h*3/2, the camera's own size (even); the
+   * engine scales it to the size it plans. w, h default to the configured size.
+   */
+  pushVideo(i420, captureUs, nowUs, w = this.width, h = this.height) {
     this._live();
-    if (i420.length !== this.width * this.height * 3 / 2) throw new EngineError(-1, 'invalid argument', 'ongeldig argument', 'media video');
-    this.e.M.HEAPU8.set(i420, this.cam);
-    this.e._check(this.e.M._bbw_media_push_video(this.ptr, this.cam, this.width, this.height, captureUs, nowUs), 'media video');
+    const size = w * h * 3 / 2;
+    if (!Number.isInteger(size) || w < 2 || h < 2 || i420.length !== size) {
+      throw new EngineError(-1, 'invalid argument', 'ongeldig argument', 'media video');
+    }
+    const M = this.e.M;
+    if (size > this.camSize) {   // a camera larger than asked: room for its pictures
+      const p = M._malloc(size);
+      if (!p) throw new EngineError(-3, 'out of memory', 'geen geheugen meer', 'media video');
+      M._free(this.cam);
+      this.cam = p;
+      this.camSize = size;
+    }
+    M.HEAPU8.set(i420, this.cam);
+    this.e._check(M._bbw_media_push_video(this.ptr, this.cam, w, h, captureUs, nowUs), 'media video');
   }
 
   /** pcm: Int16Array of 960 samples (20 ms, 48 kHz mono). */

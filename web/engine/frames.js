@@ -1,9 +1,9 @@
-// Camera frames to packed I420 (what the VP8 encoder takes) at the size the
-// engine asks for. Runs in the engine Worker, so the page only hands frames
-// over. A VideoFrame that is already YUV is copied out plane by plane (and
-// box-scaled if its size differs); an RGB one is copied out and converted
-// (BT.601, limited range, like libvpx expects); one the browser keeps
-// opaque (a GPU texture) is drawn on an OffscreenCanvas first.
+// Camera frames to packed I420 (what the VP8 encoder takes) at the camera's
+// own size; the engine scales them (C, media_scale_i420) to the size it
+// plans. Runs in the engine Worker, so the page only hands frames over. A
+// VideoFrame that is already YUV is copied out plane by plane; an RGB one is
+// copied out and converted (BT.601, limited range, like libvpx expects); one
+// the browser keeps opaque (a GPU texture) is drawn on an OffscreenCanvas.
 
 /** Packed I420 size for w x h (both even). */
 export const i420Size = (w, h) => w * h * 3 / 2;
@@ -34,101 +34,58 @@ export function rgbaToI420(px, w, h, out = new Uint8Array(i420Size(w, h)), { bgr
   return out;
 }
 
-/** Box-filter scale of one plane (nearest when enlarging). */
-export function scalePlane(src, sw, sh, sstride, dst, off, dw, dh) {
-  const x0s = new Int32Array(dw), x1s = new Int32Array(dw);
-  for (let x = 0; x < dw; x++) {
-    x0s[x] = Math.floor(x * sw / dw);
-    x1s[x] = Math.max(x0s[x] + 1, Math.floor((x + 1) * sw / dw));
-  }
-  for (let y = 0, o = off; y < dh; y++) {
-    const y0 = Math.floor(y * sh / dh), y1 = Math.max(y0 + 1, Math.floor((y + 1) * sh / dh));
-    for (let x = 0; x < dw; x++, o++) {
-      const x0 = x0s[x], x1 = x1s[x];
-      let sum = 0;
-      for (let row = y0 * sstride; row < y1 * sstride; row += sstride) {
-        for (let i = row + x0; i < row + x1; i++) sum += src[i];
-      }
-      const n = (y1 - y0) * (x1 - x0);
-      dst[o] = ((sum + (n >> 1)) / n) | 0;
-    }
-  }
-}
-
 const YUV = new Set(['I420', 'I420A', 'NV12']);
 const RGB = { RGBA: false, RGBX: false, BGRA: true, BGRX: true };
 
 /**
- * A camera picture as packed I420 of w x h. `src` is a VideoFrame (not
- * closed here: the caller owns it) or { rgba, width, height } from a canvas.
+ * A camera picture as packed I420 at its own size (cropped to even): the
+ * engine scales it to the size it plans. `src` is a VideoFrame (not closed
+ * here: the caller owns it) or { rgba, width, height } from a canvas.
  * `run` runs the synchronous pixel work (the Worker counts it as busy).
+ * Resolves with { i420, width, height }.
  */
-export async function toI420(src, w, h, run = (fn) => fn()) {
+export async function toI420(src, run = (fn) => fn()) {
   if (src.rgba) {
-    if (src.width !== w || src.height !== h) throw new Error(`canvas frame ${src.width}x${src.height}, want ${w}x${h}`);
-    return run(() => rgbaToI420(src.rgba, w, h));
+    const w = src.width & ~1, h = src.height & ~1;
+    return { i420: run(() => rgbaToI420(src.rgba, w, h, undefined, { stride: src.width * 4 })), width: w, height: h };
   }
-  const fw = src.visibleRect.width, fh = src.visibleRect.height;
+  const fw = src.visibleRect.width, fh = src.visibleRect.height, w = fw & ~1, h = fh & ~1;
   try {
-    if (YUV.has(src.format)) return await yuvToI420(src, fw, fh, w, h, run);
-    if (src.format in RGB && (fw === w && fh === h || typeof OffscreenCanvas === 'undefined')) {
+    if (YUV.has(src.format) && fw === w && fh === h) return { i420: await yuvToI420(src, w, h, run), width: w, height: h };
+    if (src.format in RGB) {
       const px = new Uint8Array(fw * fh * 4);
       await src.copyTo(px, { layout: [{ offset: 0, stride: fw * 4 }] });
-      return run(() => {
-        const i420 = rgbaToI420(px, fw & ~1, fh & ~1, undefined, { bgr: RGB[src.format], stride: fw * 4 });
-        return fw === w && fh === h ? i420 : scaleI420(i420, fw & ~1, fh & ~1, w, h);
-      });
+      return { i420: run(() => rgbaToI420(px, w, h, undefined, { bgr: RGB[src.format], stride: fw * 4 })), width: w, height: h };
     }
   } catch (e) {
     if (typeof OffscreenCanvas === 'undefined') throw e;
   }
-  return run(() => viaCanvas(src, w, h));
+  return { i420: run(() => viaCanvas(src, w, h)), width: w, height: h };
 }
 
-/** Packed I420 sw x sh to packed I420 w x h. */
-export function scaleI420(src, sw, sh, w, h) {
+// A YUV frame of even size w x h, plane by plane (NV12's chroma split).
+async function yuvToI420(frame, w, h, run) {
+  const cw = w >> 1, ch = h >> 1, ySize = w * h;
   const out = new Uint8Array(i420Size(w, h));
-  const sy = sw * sh, sc = (sw >> 1) * (sh >> 1), dy = w * h, dc = (w >> 1) * (h >> 1);
-  scalePlane(src, sw, sh, sw, out, 0, w, h);
-  scalePlane(src.subarray(sy), sw >> 1, sh >> 1, sw >> 1, out, dy, w >> 1, h >> 1);
-  scalePlane(src.subarray(sy + sc), sw >> 1, sh >> 1, sw >> 1, out, dy + dc, w >> 1, h >> 1);
-  return out;
-}
-
-async function yuvToI420(frame, fw, fh, w, h, run) {
-  const cw = (fw + 1) >> 1, ch = (fh + 1) >> 1, ySize = fw * fh;
-  const out = new Uint8Array(i420Size(w, h));
-  if (frame.format !== 'NV12' && fw === w && fh === h) {
-    // The common case: the camera already gives I420 at our size.
-    const layout = [{ offset: 0, stride: w }, { offset: ySize, stride: cw }, { offset: ySize + cw * ch, stride: cw }];
-    if (frame.format === 'I420A') {
-      const buf = new Uint8Array(ySize * 2 + cw * ch * 2);
-      await frame.copyTo(buf, { layout: [...layout, { offset: ySize + 2 * cw * ch, stride: fw }] });
-      out.set(buf.subarray(0, out.length));
-    } else {
-      await frame.copyTo(out, { layout });
-    }
+  const planar = [{ offset: 0, stride: w }, { offset: ySize, stride: cw }, { offset: ySize + cw * ch, stride: cw }];
+  if (frame.format === 'I420') {
+    await frame.copyTo(out, { layout: planar });
     return out;
   }
-  const buf = new Uint8Array(ySize + 2 * cw * ch + (frame.format === 'I420A' ? ySize : 0));
-  const nv12 = frame.format === 'NV12';
-  if (nv12) {
-    await frame.copyTo(buf, { layout: [{ offset: 0, stride: fw }, { offset: ySize, stride: cw * 2 }] });
-  } else {
-    const layout = [{ offset: 0, stride: fw }, { offset: ySize, stride: cw }, { offset: ySize + cw * ch, stride: cw }];
-    if (frame.format === 'I420A') layout.push({ offset: ySize + 2 * cw * ch, stride: fw });
-    await frame.copyTo(buf, { layout });
+  if (frame.format === 'I420A') {
+    const buf = new Uint8Array(ySize * 2 + cw * ch * 2);
+    await frame.copyTo(buf, { layout: [...planar, { offset: ySize + 2 * cw * ch, stride: w }] });
+    out.set(buf.subarray(0, out.length));
+    return out;
   }
+  const buf = new Uint8Array(ySize + 2 * cw * ch);   // NV12
+  await frame.copyTo(buf, { layout: [{ offset: 0, stride: w }, { offset: ySize, stride: w }] });
   return run(() => {
-    let u = buf.subarray(ySize, ySize + cw * ch), v = buf.subarray(ySize + cw * ch, ySize + 2 * cw * ch);
-    if (nv12) {
-      u = new Uint8Array(cw * ch); v = new Uint8Array(cw * ch);
-      for (let i = 0, j = ySize; i < cw * ch; i++, j += 2) { u[i] = buf[j]; v[i] = buf[j + 1]; }
+    out.set(buf.subarray(0, ySize));
+    for (let i = 0, j = ySize, u = ySize, v = ySize + cw * ch; i < cw * ch; i++, j += 2) {
+      out[u + i] = buf[j];
+      out[v + i] = buf[j + 1];
     }
-    const yOut = w * h, cOut = (w >> 1) * (h >> 1);
-    scalePlane(buf, fw, fh, fw, out, 0, w, h);
-    scalePlane(u, cw, ch, cw, out, yOut, w >> 1, h >> 1);
-    scalePlane(v, cw, ch, cw, out, yOut + cOut, w >> 1, h >> 1);
     return out;
   });
 }

@@ -39,8 +39,8 @@ async function video(engine) {
   const t0 = performance.now();
   for await (const c of source.frames()) {
     let f;
-    try { f = { i420: await toI420(c.frame, W, H) }; } finally { c.frame.close(); }
-    if (f.i420.length !== i420Size(W, H)) throw new Error('bad frame size');
+    try { f = await toI420(c.frame); } finally { c.frame.close(); }
+    if (f.width !== W || f.height !== H || f.i420.length !== i420Size(W, H)) throw new Error(`bad frame ${f.width}x${f.height}`);
     const { data } = enc.encode(f.i420, n * 33333);
     bytes += data.length;
     const out = dec.decode(data);

@@ -461,16 +461,22 @@ API int bbw_media_poll_control(bb_media *m, double *from, uint8_t *out, size_t c
  * A few numbers for the UI and diagnostics, as doubles:
  * [0] target kbps [1] width [2] height [3] fps [4] rtt us [5] loss %
  * [6] messages sent [7] bytes sent [8] retransmissions [9] peers,
- * then per peer (10 + 8 i): ssrc, frames shown, frames decoded, audio
- * concealed, audio frames, lost, jitter us, keyframe requests.
+ * then per peer (10 + BBW_PEER_STATS i): ssrc, frames shown, frames
+ * decoded, audio concealed, audio frames, lost, jitter us, keyframe
+ * requests, audio and video playout targets (us), audio latency (us: now -
+ * capture of the audio played last).
  */
+#define BBW_PEER_STATS 11
+/* How many doubles bbw_media_stats() writes at most. */
+API int bbw_media_stats_size(void) { return 10 + BBW_PEER_STATS * BB_MEDIA_MAX_PEERS; }
+API int bbw_media_peer_stats_count(void) { return BBW_PEER_STATS; }
 API int bbw_media_stats(bb_media *m, double *out, int n)
 {
     bb_media_stats st;
     int rc = bb_media_get_stats(m, &st);
     if (rc)
         return rc;
-    if (n < 10 + 8 * BB_MEDIA_MAX_PEERS)
+    if (n < 10 + BBW_PEER_STATS * BB_MEDIA_MAX_PEERS)
         return BB_E_BUFFER;
     double head[10] = { st.target_kbps, st.width, st.height, st.fps, st.rtt_us, st.loss_pct,
                         (double)st.msgs_sent, (double)st.bytes_sent, (double)st.retransmits,
@@ -478,7 +484,7 @@ API int bbw_media_stats(bb_media *m, double *out, int n)
     memcpy(out, head, sizeof(head));
     for (int i = 0; i < st.npeers; i++) {
         const bb_media_peer_stats *p = &st.peer[i];
-        double *o = out + 10 + 8 * i;
+        double *o = out + 10 + BBW_PEER_STATS * i;
         o[0] = p->ssrc;
         o[1] = (double)p->frames_shown;
         o[2] = (double)p->frames_decoded;
@@ -487,6 +493,9 @@ API int bbw_media_stats(bb_media *m, double *out, int n)
         o[5] = (double)p->lost;
         o[6] = p->jitter_us;
         o[7] = (double)p->keyframe_requests;
+        o[8] = p->audio_delay_us;
+        o[9] = p->video_delay_us;
+        o[10] = (double)p->audio_latency_us;
     }
     return BB_OK;
 }

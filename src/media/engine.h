@@ -226,6 +226,7 @@ struct bb_media {
     /* sender */
     struct sent_pkt *hist;
     uint16_t tseq, frame_id, audio_seq;
+    int64_t audio_last_capture; /* capture time of the last audio frame sent, 0 before */
     bb_video_encoder *venc;
     bb_audio_encoder *aenc;
     media_plan plan, want;

@@ -373,6 +373,16 @@ int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
         return rc;
     /* DTX frames (1-2 bytes) are still sent: they keep the receiver's
      * playout clock running at 23 bytes per 20 ms. */
+    /* Frames the host lost before they reached us (a microphone that
+     * stalled, or was off) are a gap in the numbering too: receivers map
+     * numbers to capture times (20 ms apart) and conceal what is missing.
+     * A gap longer than their buffer restarts their playout. */
+    int64_t gap = (int64_t)capture_us - m->audio_last_capture;
+    if (m->audio_last_capture && gap > AUDIO_US * 3 / 2) {
+        int64_t skip = (gap + AUDIO_US / 2) / AUDIO_US - 1;
+        m->audio_seq = (uint16_t)(m->audio_seq + (skip > 4 * ASLOTS ? 4 * ASLOTS : skip));
+    }
+    m->audio_last_capture = (int64_t)capture_us;
     wire_msg w = { 0 };
     w.type = WIRE_AUDIO;
     w.ssrc = m->cfg.ssrc;

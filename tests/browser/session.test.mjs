@@ -84,7 +84,9 @@ test('webcodecs_party_and_forced_wasm_party_decode_each_other', async () => {
   // Default codec: the browser's. It starts below the camera's size (150 kbit/s:
   // 240x134 of 320x180), so its encoder scales the camera frames.
   const native = await participant('officer', { ...officerKeys(), room, startKbps: 150 });
-  const wasm = await participant('citizen', { room, codec: 'wasm' });
+  // ... and, as in browsers that cannot hand a track's stream to a Worker,
+  // camera frames through the page and the microphone through a worklet.
+  const wasm = await participant('citizen', { room, codec: 'wasm', capture: 'page' });
   try {
     await Promise.all([native, wasm].map((p) => waitFor(p, () => window.bb.session.state === 'connected')));
     // Each direction crosses codecs: WebCodecs -> libvpx and libvpx -> WebCodecs.
@@ -95,9 +97,12 @@ test('webcodecs_party_and_forced_wasm_party_decode_each_other', async () => {
     assertEq(n.media.codecPath, 'webcodecs');
     assertEq(n.media.codecFallback, null);
     assertEq(w.media.codecPath, 'wasm');
+    assertEq(JSON.stringify(n.capture), JSON.stringify({ camera: 'worker', mic: 'worker' }));
+    assertEq(JSON.stringify(w.capture), JSON.stringify({ camera: 'page', mic: 'page' }));
     assert(n.media.width < 320 || n.media.webcodecs.reconfigures > 0, `the sender never scaled: ${JSON.stringify(n.media)}`);
     for (const [s, f] of [[n, atNative[0]], [w, atWasm[0]]]) {
       assert(s.media.peers[0].framesShown > 30, `frames shown ${s.media.peers[0].framesShown}`);
+      assert(s.media.peers[0].audioFrames > 30, `audio frames ${s.media.peers[0].audioFrames}`);
       assertEq(s.media.rejected.decode, 0, 'every frame decoded');
       // 16:9 at a rung of the ladder, never above the camera's 320x180.
       assert(f.width >= 80 && f.width <= 320 && Math.abs(f.width * 9 - f.height * 16) < 32, JSON.stringify(f));

@@ -32,6 +32,7 @@ struct pair {
     int shown, audio_plc, audio_total;
     double psnr_min;
     int fk, ak;
+    int mute_from, mute_to; /* audio frames [from, to) never reach A (a stalled microphone) */
     int started;
     uint64_t origin; /* time of the first frame */
 };
@@ -103,7 +104,8 @@ static uint64_t pair_run(struct pair *p, uint64_t t0, int ms)
         }
         if (t >= p->origin + (uint64_t)p->ak * 20000) {
             synth_audio_frame(pcm, p->ak);
-            bb_media_push_audio(p->a, pcm, t, t);
+            if (p->ak < p->mute_from || p->ak >= p->mute_to)
+                bb_media_push_audio(p->a, pcm, t, t);
             p->ak++;
             bb_media_pull_audio(p->b, A_SSRC, t, pcm);
         }
@@ -292,6 +294,26 @@ TEST(media_unrecoverable_loss_asks_for_keyframe_rate_limited)
     CHECK(ps.keyframe_requests <= 3);     /* not one per report */
     CHECK(sa.keyframes_sent >= 2);        /* the first, and the requested one */
     CHECK(ps.frames_decoded >= 100);      /* the picture came back */
+    pair_free(&p);
+}
+
+/* Audio frames lost before the sender got them (the microphone stalled for
+ * 300 ms) must not make the receiver think later audio is 300 ms older
+ * than it is: lip sync would then hold the video back by as much. */
+TEST(media_microphone_gap_adds_no_delay)
+{
+    struct pair p;
+    CHECK_OK(pair_init(&p, NULL, 300));
+    p.mute_from = 100;
+    p.mute_to = 115;
+    pair_run(&p, 1000000, 4000);
+    bb_media_peer_stats ps = peer_stats(p.b);
+    printf("  audio latency %.1f ms (target %.1f), video target %.1f ms, concealed %llu of %llu\n",
+           ps.audio_latency_us / 1000.0, ps.audio_delay_us / 1000.0, ps.video_delay_us / 1000.0,
+           (unsigned long long)ps.audio_plc, (unsigned long long)(ps.audio_frames + ps.audio_plc));
+    CHECK(ps.audio_latency_us < ps.audio_delay_us + 40000);
+    CHECK(ps.video_delay_us < 100000);
+    CHECK(ps.audio_plc >= 10);    /* the gap was concealed, not skipped over */
     pair_free(&p);
 }
 

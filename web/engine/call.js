@@ -5,9 +5,10 @@
 // over: the camera's frame stream goes to the Worker (which reads and
 // converts the frames; where the stream cannot move, frame by frame), the
 // data channels live in Workers (the engine Worker sends, the wire Worker,
-// wire-worker.js, stamps arrivals and passes them on over its own port), and
-// the microphone and speaker worklets talk to the engine Worker over their
-// own ports. A page busy with other work then delays none of it.
+// wire-worker.js, stamps arrivals and passes them on over its own port), the
+// microphone's stream goes to the engine Worker too (or, where it cannot, its
+// worklet talks to the Worker over its own port), and so does the speaker
+// worklet. A page busy with other work then delays none of it.
 //
 // createCallSession(opts) -> CallSession. opts:
 //   worker      the engine Worker (web/engine/worker.js)
@@ -20,6 +21,9 @@
 //   names       { officer, citizen, interpreter, captioner } tile labels
 //   policeBase  where root.pem and crl.pem are (default: beside the engine)
 //   codec       'auto' (the browser's own VP8 where it has it) | 'wasm' (libvpx in WASM)
+//   capture     'auto' (the tracks' streams read by the Worker where the browser
+//               can hand them over) | 'page' (frames from the page, the
+//               microphone through a worklet, as where it cannot)
 import { Transport } from './transport.js';
 import { FrameSource } from './capture.js';
 import { I420Renderer } from './render.js';
@@ -280,15 +284,44 @@ export class CallSession extends EventTarget {
       this.worker.postMessage({ type: 'call-speaker-port', port: speaker.port1 }, [speaker.port1]);
       this.playback = createPlayback(this.audio, speaker.port2);
       if (a) {
-        const mic = new MessageChannel();
-        this.worker.postMessage({ type: 'call-mic-port', port: mic.port1 }, [mic.port1]);
-        this.micCapture = captureMicrophone(this.audio, a, mic.port2);
+        this.micCapture = this._captureMicrophone(a);
         this._gateMicrophone();
       }
       await this.audio.resume();
     } catch (e) {
       this._emit('error', { code: 0, reason: `audio: ${clip(String(e && e.message || e), 200)}` });
     }
+  }
+
+  // The microphone: its stream to the Worker where the browser can (no
+  // audio thread and no resampling buffer in the way), else an AudioWorklet
+  // that talks to the Worker over its own port.
+  _streamsToWorker() {
+    return this.opt.capture !== 'page' && typeof MediaStreamTrackProcessor !== 'undefined';
+  }
+
+  _captureMicrophone(track) {
+    if (this._streamsToWorker()) {
+      try {
+        // eslint-disable-next-line no-undef
+        // 10 ms pieces: room for 200 ms, as much as the Worker keeps (older is late).
+        const { readable } = new MediaStreamTrackProcessor({ track, maxBufferSize: 20 });
+        this.worker.postMessage({ type: 'wire-mic', stream: readable }, [readable]);
+        let on = null;
+        return {
+          inWorker: true,
+          setOn: (v) => { if (v !== on) { on = v; this.worker.postMessage({ type: 'wire-mic-gate', on: v }); } },
+          stop: () => this.worker.postMessage({ type: 'wire-mic', stream: null }),
+        };
+      } catch { /* not transferable here */ }
+    }
+    return this._microphoneWorklet(track);
+  }
+
+  _microphoneWorklet(track) {
+    const mic = new MessageChannel();
+    this.worker.postMessage({ type: 'call-mic-port', port: mic.port1 }, [mic.port1]);
+    return captureMicrophone(this.audio, track, mic.port2);
   }
 
   // Only while connected, with the microphone on: a frame sent otherwise
@@ -312,7 +345,7 @@ export class CallSession extends EventTarget {
     this.cameraInWorker = false;
     // Where the browser can hand the camera's frame stream to the Worker,
     // the page never sees a frame.
-    if (typeof MediaStreamTrackProcessor !== 'undefined') {
+    if (this._streamsToWorker()) {
       try {
         // eslint-disable-next-line no-undef
         const { readable } = new MediaStreamTrackProcessor({ track });
@@ -391,6 +424,15 @@ export class CallSession extends EventTarget {
         break;
       }
       case 'call-pcm': if (this.playback) this.playback.push(m.pcm); break;
+      case 'call-mic-rate': {
+        // Not 48 kHz: the worklet's context resamples.
+        const a = this.opt.localStream?.getAudioTracks()[0];
+        if (!this.micCapture?.inWorker || !this.audio || !a) break;
+        this.micCapture.stop();
+        this.micCapture = this._microphoneWorklet(a);
+        this._gateMicrophone();
+        break;
+      }
       case 'call-text': {
         const r = this.remote.get(m.feedId);
         const kind = m.kind === 'caption' && r && (r.role === 'captioner' || r.role === 'interpreter') ? 'caption' : 'rtt';

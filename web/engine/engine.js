@@ -529,7 +529,9 @@ export class MediaEngine {
     this.pcm = M._malloc(960 * 2);
     this.msg = M._malloc(2048);
     this.len = M._malloc(8);
-    this.info = M._malloc(8 * (10 + 8 * 4));
+    this.peerStats = M._bbw_media_peer_stats_count();
+    this.statsSize = M._bbw_media_stats_size();
+    this.info = M._malloc(8 * this.statsSize);
     this.frameBuf = 0;
     this.want = this.encBuf = 0;     // for video the browser codes (allocated on first use)
     this.encCap = 0;
@@ -725,13 +727,14 @@ export class MediaEngine {
   stats() {
     this._live();
     const M = this.e.M;
-    this.e._check(M._bbw_media_stats(this.ptr, this.info, 10 + 8 * 4), 'media stats');
-    const v = M.HEAPF64.subarray(this.info / 8, this.info / 8 + 10 + 8 * 4);
+    this.e._check(M._bbw_media_stats(this.ptr, this.info, this.statsSize), 'media stats');
+    const v = M.HEAPF64.subarray(this.info / 8, this.info / 8 + this.statsSize);
     const peers = [];
     for (let i = 0; i < v[9]; i++) {
-      const o = 10 + 8 * i;
+      const o = 10 + this.peerStats * i;
       peers.push({ ssrc: v[o], framesShown: v[o + 1], framesDecoded: v[o + 2], audioConcealed: v[o + 3],
-        audioFrames: v[o + 4], lost: v[o + 5], jitterUs: v[o + 6], keyframeRequests: v[o + 7] });
+        audioFrames: v[o + 4], lost: v[o + 5], jitterUs: v[o + 6], keyframeRequests: v[o + 7],
+        audioDelayUs: v[o + 8], videoDelayUs: v[o + 9], audioLatencyUs: v[o + 10] });
     }
     const rejected = {};
     for (let r = 0; r < 10; r++) rejected[M.UTF8ToString(M._bbw_media_reject_name(r))] = M._bbw_media_rejected(this.ptr, r);

@@ -9,6 +9,7 @@ import { loadEngine, JanusSession } from './engine.js';
 import { WorkerCall } from './call-worker.js';
 import { ChannelHub } from './channels.js';
 import { LoadMeter } from './load.js';
+import { micClock, readCamera, readMicrophone } from './worker-capture.js';
 
 let engine = null;
 // Everything this Worker does runs under the meter: its busy share is the
@@ -117,61 +118,50 @@ function post(m, transfer) {
   }
 }
 
-// Microphone frames carry the audio clock's sample count: their capture
-// time is that clock mapped onto ours by the smallest offset seen (the
-// frame that waited least), over the last 2–4 s, so the time a frame waited
-// for this Worker is not taken for capture time. A frame that waited longer
-// than MIC_MAX_AGE_US is dropped: a queue here is latency.
-const MIC_MAX_AGE_US = 200000;
-const MIC_WINDOW_US = 2e6;
+// A microphone frame, from the worklet's port or the track's stream: its
+// capture time from the audio clock (micClock), late ones dropped.
+function microphoneFrame(clock, pcm, clockUs) {
+  if (!call || !call.media) return;
+  const captureUs = clock(clockUs, nowUs());
+  if (captureUs === null) { call.counts.micLate = (call.counts.micLate || 0) + 1; return; }
+  call.audio(pcm, performance.timeOrigin + captureUs / 1000);
+}
+
 function attachMicrophone(port) {
-  let mins = [Infinity, Infinity], windowStart = 0, lastAt = 0;
+  const clock = micClock();
   port.onmessage = meter.wrap((ev) => {
     const { pcm, end } = ev.data || {};
-    if (!call || !call.media || !(pcm instanceof Int16Array) || !Number.isFinite(end)) return;
-    const now = nowUs(), clock = end * 1e6 / 48000;
-    // A gap (microphone off, context suspended) may have moved the clocks apart: start over.
-    if (now - lastAt > 1e6) { mins = [Infinity, Infinity]; windowStart = now; }
-    lastAt = now;
-    if (now - windowStart > MIC_WINDOW_US) { mins = [mins[1], Infinity]; windowStart = now; }
-    mins[1] = Math.min(mins[1], now - clock);
-    const captureUs = clock + Math.min(mins[0], mins[1]);
-    if (now - captureUs > MIC_MAX_AGE_US) { call.counts.micLate = (call.counts.micLate || 0) + 1; return; }
-    call.audio(pcm, performance.timeOrigin + captureUs / 1000);
+    if (pcm instanceof Int16Array && Number.isFinite(end)) microphoneFrame(clock, pcm, end * 1e6 / 48000);
   });
 }
 
-// The camera's frames, read here from the page's MediaStreamTrackProcessor
-// (its stream transferred): the page's thread is not in the way. While a
-// frame is being taken the next is not read, and the processor keeps only
-// the newest: no queue. The page gates the camera (off, not connected).
-let camera = null;    // { reader, on }
-async function readCamera(stream) {
-  if (camera) camera.reader.cancel().catch(() => {});
-  const cam = { reader: stream.getReader(), on: false };
-  camera = cam;
-  for (;;) {
-    let r;
-    try { r = await cam.reader.read(); } catch { return; }
-    if (r.done) return;
-    const frame = r.value;
-    if (!call || !cam.on || camera !== cam) { frame.close(); continue; }
+// The tracks' streams, while the page hands them over (see worker-capture.js).
+let camera = null, mic = null;
+function cameraStream(stream) {
+  if (camera) camera.stop();
+  camera = stream && readCamera(stream, async (frame, captureMs) => {
+    if (!call) return;
     try {
-      await call.video(frame, performance.timeOrigin + performance.now());
+      await call.video(frame, captureMs);
     } catch (err) {
       toPage({ type: 'call-error', code: err.code ?? 0, en: `camera frame: ${err.message || err}`,
         nl: 'Een camerabeeld kon niet worden verwerkt.' });
     }
-  }
+  });
+}
+function micStream(stream) {
+  if (mic) mic.stop();
+  const clock = micClock();
+  mic = stream && readMicrophone(stream, meter.wrap((pcm, clockUs) => microphoneFrame(clock, pcm, clockUs)),
+    (rate) => { mic = null; toPage({ type: 'call-mic-rate', rate }); });
 }
 
 function wireMessage(msg) {
   switch (msg.type) {
-    case 'wire-camera':
-      if (msg.stream) readCamera(msg.stream);
-      else if (camera) { camera.reader.cancel().catch(() => {}); camera = null; }
-      break;
+    case 'wire-camera': cameraStream(msg.stream); break;
     case 'wire-camera-gate': if (camera) camera.on = !!msg.on; break;
+    case 'wire-mic': micStream(msg.stream); break;
+    case 'wire-mic-gate': if (mic) mic.on = !!msg.on; break;
     case 'wire-channel': hub.attach(msg); break;
     case 'wire-close': hub.close(msg.id); break;
     case 'wire-port':

@@ -35,7 +35,7 @@ bb.setup = async (cfg) => {
     worker, janusUrl: cfg.janus, room: cfg.room, pin: cfg.pin, token: cfg.token, role: cfg.role,
     invite: cfg.invite, cert: enc(cfg.cert), key: enc(cfg.key), expectedOfficer: cfg.officer || '',
     localStream: stream, feedId: cfg.feedId, keepPlain: !!cfg.keepPlain, width: W, height: H, fps: cfg.fps ?? 30,
-    codec: cfg.codec, startKbps: cfg.startKbps,
+    codec: cfg.codec, startKbps: cfg.startKbps, capture: cfg.capture,
     policeBase: new URL('/police/', location.href).href,
   });
   bb.session = s;
@@ -77,6 +77,7 @@ bb.state = () => {
     counts: s.stats && s.stats.counts, rejected: s.stats && s.stats.rejected,
     e2ee: s.stats && s.stats.peers.map((p) => ({ id: p.id, role: p.role, hasKey: p.hasKey })),
     media: s.stats && s.stats.media, audio: s.playback ? s.playback.stats() : null, states: bb.states,
+    capture: { camera: s.cameraInWorker ? 'worker' : 'page', mic: s.micCapture && s.micCapture.inWorker ? 'worker' : 'page' },
     transport: s.transport && { ...s.transport.stats, state: s.transport.state, inWorker: s.transport.inWorker ? s.transport.inWorker.size : 0,
       channels: [...s.transport.channels].map(([f, c]) => `${f}:${c.readyState}`) },
   };

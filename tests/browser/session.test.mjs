@@ -141,6 +141,9 @@ test('two_party_call_video_and_audio_both_ways', async () => {
     assert(peer.audioFrames > 50, `audio frames ${peer.audioFrames}`);
     assert(peer.audioConcealed < peer.audioFrames / 4, `concealed ${peer.audioConcealed} of ${peer.audioFrames}`);
     assert(s.audio && s.audio.frames > 50, `played ${JSON.stringify(s.audio)}`);
+    // The speaker asks for each frame as it needs one: its buffer holds a
+    // frame and a little, not whatever the Worker's timer left there.
+    assert(s.audio.queuedMs <= 40, `speaker buffer ${s.audio.queuedMs} ms`);
     assertEq(s.counts.spoofed, 0, 'no message claimed another sender');
     // Chromium transfers data channels: sends and arrivals never wait for the page.
     assert(s.transport.inWorker >= 2, `channels in Workers: ${JSON.stringify(s.transport)}`);

@@ -6,10 +6,13 @@
 //                audio clock's sample count after the frame's last sample;
 //                on the Worker's port once given, else on the node's port.
 //                {on: false} stops sending (microphone off, not connected).
-//   bb-playback: Int16Array frames (from the Worker's port, or pushed on the
-//                node's port) -> speaker, with a small ring buffer;
+//   bb-playback: Int16Array frames -> speaker, with a small ring buffer;
 //                underruns play silence and are counted; stats once a
-//                second on the node's port.
+//                second on the node's port. With the Worker's port the
+//                worklet asks for each frame (a 1 on the port) when the
+//                ring runs low, so the audio device's clock paces the
+//                engine's playout and the ring holds no more than needed;
+//                without it frames are pushed on the node's port.
 const FRAME = 960;
 
 class CaptureProcessor extends AudioWorkletProcessor {
@@ -46,6 +49,8 @@ class CaptureProcessor extends AudioWorkletProcessor {
 
 const MAX_QUEUED = 48 * 80;   // samples: 80 ms
 const TRIM_TO = 48 * 40;
+const ASK_BELOW = 48 * 12;    // ask for the next frame when less than 12 ms is left
+const ASK_AGAIN = 2 * FRAME;  // an answer that did not come in 40 ms is not coming
 
 class PlaybackProcessor extends AudioWorkletProcessor {
   constructor() {
@@ -54,9 +59,14 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.read = 0;
     this.write = 0;
     this.stats = { frames: 0, underruns: 0, dropped: 0 };
+    this.src = null;       // the Worker's port, when frames are asked for
+    this.asked = 0;        // frames asked for and not yet here
+    this.askedAt = 0;
     this.port.onmessage = (ev) => {
-      if (ev.data && ev.data.port) ev.data.port.onmessage = (e) => this.push(e.data);
-      else this.push(ev.data);
+      if (ev.data && ev.data.port) {
+        this.src = ev.data.port;
+        this.src.onmessage = (e) => { this.asked = Math.max(0, this.asked - 1); this.push(e.data); };
+      } else this.push(ev.data);
     };
   }
 
@@ -92,6 +102,11 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       }
     }
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
+    if (this.src && this.available() < ASK_BELOW && (!this.asked || currentFrame - this.askedAt > ASK_AGAIN)) {
+      this.src.postMessage(1);
+      this.asked = 1;
+      this.askedAt = currentFrame;
+    }
     // How much is queued here on average (ms): latency this ring adds.
     this.levelSum = (this.levelSum || 0) + this.available();
     this.levelN = (this.levelN || 0) + 1;

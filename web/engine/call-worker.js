@@ -98,6 +98,7 @@ export class WorkerCall {
     this.e2ee = null;
     this.trust = null;
     this.audioStart = 0;
+    this.speakerPulls = false; // the speaker worklet asks for each frame (worker.js)
     this.audioPulled = 0;
     this.vc = null;            // WebCodecsVideo while the browser's codecs are in use
     this.codecPath = 'wasm';
@@ -356,27 +357,40 @@ export class WorkerCall {
     }
   }
 
-  // 20 ms of every peer's audio, mixed, at the audio clock's pace (catching
-  // up after a late timer, at most 100 ms at once).
+  // 20 ms of every peer's audio, mixed: asked for by the speaker worklet as
+  // it plays (speakerPulls), else pushed at this Worker's clock's pace
+  // (catching up after a late timer, at most 100 ms at once).
   _audioOut() {
     if (!this.media) return;
-    const peers = this.media.peers();
-    const now = nowUs();
-    if (!peers.length) { this.audioStart = 0; return; }
-    if (!this.audioStart) { this.audioStart = now; this.audioPulled = 0; }
-    let due = Math.floor((now - this.audioStart) / (AUDIO_FRAME_MS * 1000)) - this.audioPulled;
-    if (due > 5) { this.audioPulled += due - 5; due = 5; }
-    for (; due > 0; due--, this.audioPulled++) {
-      const mix = new Int32Array(960);
-      for (const ssrc of peers) {
-        const pcm = this.media.pullAudio(ssrc, now);
-        for (let i = 0; i < 960; i++) mix[i] += pcm[i];
+    if (!this.speakerPulls) {
+      const now = nowUs();
+      if (!this.media.peers().length) this.audioStart = 0;
+      else {
+        if (!this.audioStart) { this.audioStart = now; this.audioPulled = 0; }
+        let due = Math.floor((now - this.audioStart) / (AUDIO_FRAME_MS * 1000)) - this.audioPulled;
+        if (due > 5) { this.audioPulled += due - 5; due = 5; }
+        for (; due > 0; due--, this.audioPulled++) {
+          const pcm = this.audioFrame();
+          this.post({ type: 'call-pcm', pcm }, [pcm.buffer]);
+        }
       }
-      const out = new Int16Array(960);
-      for (let i = 0; i < 960; i++) out[i] = Math.max(-32768, Math.min(32767, mix[i]));
-      this.post({ type: 'call-pcm', pcm: out }, [out.buffer]);
     }
     this._framesOut();
+  }
+
+  /** The next 20 ms to play: every peer's audio mixed (Int16Array(960)), or null with nobody to hear. */
+  audioFrame() {
+    const peers = this.media ? this.media.peers() : [];
+    if (!peers.length) return null;
+    const now = nowUs();
+    const mix = new Int32Array(960);
+    for (const ssrc of peers) {
+      const pcm = this.media.pullAudio(ssrc, now);
+      for (let i = 0; i < 960; i++) mix[i] += pcm[i];
+    }
+    const out = new Int16Array(960);
+    for (let i = 0; i < 960; i++) out[i] = Math.max(-32768, Math.min(32767, mix[i]));
+    return out;
   }
 
   // The Worker's busy share, for the engine's CPU adaptation and the status.

@@ -4,7 +4,8 @@
 // (media and E2EE, call-worker.js), wire-* (the data channels, channels.js;
 // wire-port {port}: arrivals from the wire Worker, wire-worker.js),
 // and the ports of the microphone and speaker worklets: call-mic-port
-// {port} (frames {pcm, end}) and call-speaker-port {port} (Int16Array out).
+// {port} (frames {pcm, end}) and call-speaker-port {port} (asks with any
+// message for the next Int16Array frame, which it is sent).
 import { loadEngine, JanusSession } from './engine.js';
 import { WorkerCall } from './call-worker.js';
 import { ChannelHub } from './channels.js';
@@ -177,6 +178,13 @@ function wireMessage(msg) {
     case 'call-speaker-port':
       if (speaker) speaker.close();
       speaker = msg.port;
+      // The speaker asks for each 20 ms frame as it needs it.
+      speaker.onmessage = meter.wrap(() => {
+        if (!call || !call.media) return;
+        const pcm = call.audioFrame();
+        if (pcm) speaker.postMessage(pcm, [pcm.buffer]);
+      });
+      if (call) call.speakerPulls = true;
       break;
     default: break;
   }
@@ -194,6 +202,7 @@ async function callMessage(msg) {
       throw err;
     }
     call = next;     // only a call that started takes media
+    call.speakerPulls = !!speaker;
     return;
   }
   if (!call) {

@@ -88,6 +88,7 @@ typedef struct bb_media_peer_stats {
     /* audio frames played: decoded, rebuilt from FEC, concealed (PLC: lost,
      * buffer ran dry, or stretched to follow a longer target delay) */
     uint64_t audio_frames, audio_fec, audio_plc;
+    uint64_t audio_received;  /* audio frames that arrived (played or not yet) */
     uint64_t audio_underflow, audio_stretched, audio_dropped; /* subsets / extra */
     int jitter_us;           /* interarrival jitter (RFC 3550 style) */
     int audio_delay_us;      /* current audio jitter-buffer target */

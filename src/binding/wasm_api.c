@@ -464,9 +464,9 @@ API int bbw_media_poll_control(bb_media *m, double *from, uint8_t *out, size_t c
  * then per peer (10 + BBW_PEER_STATS i): ssrc, frames shown, frames
  * decoded, audio concealed, audio frames, lost, jitter us, keyframe
  * requests, audio and video playout targets (us), audio latency (us: now -
- * capture of the audio played last).
+ * capture of the audio played last), audio frames received.
  */
-#define BBW_PEER_STATS 11
+#define BBW_PEER_STATS 12
 /* How many doubles bbw_media_stats() writes at most. */
 API int bbw_media_stats_size(void) { return 10 + BBW_PEER_STATS * BB_MEDIA_MAX_PEERS; }
 API int bbw_media_peer_stats_count(void) { return BBW_PEER_STATS; }
@@ -496,6 +496,7 @@ API int bbw_media_stats(bb_media *m, double *out, int n)
         o[8] = p->audio_delay_us;
         o[9] = p->video_delay_us;
         o[10] = (double)p->audio_latency_us;
+        o[11] = (double)p->audio_received;
     }
     return BB_OK;
 }

@@ -268,6 +268,7 @@ int receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
         return 1 + BB_MEDIA_REJECT_DUPLICATE;
     a->used = 1;
     a->seq = seq;
+    p->st.audio_received++;
     a->capture = capture_ext(p, w->capture_us);
     a->len = (uint16_t)w->payload_len;
     memcpy(a->data, w->payload, w->payload_len);

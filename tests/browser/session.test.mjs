@@ -177,6 +177,19 @@ test('camera_off_sends_no_video_and_on_again_resumes', async () => {
   await framesFrom(citizen, [officer], 20, 10000);
 });
 
+test('speaker_sleeps_while_no_sound_comes_and_wakes_when_it_does', async () => {
+  const speaker = () => citizen.page.evaluate(() => ({ state: window.bb.session.audio.state, played: window.bb.state().audio.frames }));
+  assertEq((await speaker()).state, 'running');
+  await officer.page.evaluate(() => window.bb.session.setMicrophone(false));
+  await waitFor(citizen, () => window.bb.session.audio.state === 'suspended', undefined, 8000);
+  await officer.page.evaluate(() => window.bb.session.setMicrophone(true));
+  await waitFor(citizen, () => window.bb.session.audio.state === 'running', undefined, 3000);
+  const before = (await speaker()).played;
+  await new Promise((r) => setTimeout(r, 2000));       // stats come once a second
+  const after = (await speaker()).played;
+  assert(after - before > 40, `${after - before} frames played in 2 s after waking`);
+});
+
 test('three_parties_everyone_sees_everyone', async () => {
   // The interpreter first asks for the citizen's feed id: Janus refuses
   // (436), and the session joins with another one by itself.

@@ -40,6 +40,7 @@ const LEAVE_GRACE_MS = 400;      // a "left" right before the session is lost is
 const REJOIN_GRACE_MS = 4000;    // after reconnecting, who has not come back by then has left
 const STALL_MS = 1500;           // nothing from anyone for this long: say so
 const FRAME_MAX_AGE_MS = 100;    // a decoded frame that waited longer for this page is dropped unseen
+const SPEAKER_IDLE_MS = 3000;    // no sound from anyone for this long: the speaker's audio thread sleeps
 
 const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
 const epochMs = () => performance.timeOrigin + performance.now();
@@ -465,6 +466,20 @@ export class CallSession extends EventTarget {
     }
     const q = m.media.peers.length ? qualityOf(m.media) : null;
     if (q && q !== this.quality) { this.quality = q; this._emit('quality'); }
+    const heard = m.media.peers.reduce((n, p) => n + (p.audioReceived || 0), 0);
+    if (heard !== this.heard) { this.heard = heard; this.heardAt = performance.now(); }
+    this._gateSpeaker(this.heardAt !== undefined && performance.now() - this.heardAt < SPEAKER_IDLE_MS);
+  }
+
+  // The speaker's audio thread runs only while sound arrives (a
+  // sign-language call may have none): suspended after SPEAKER_IDLE_MS
+  // without any, resumed as soon as some comes (the engine holds it
+  // meanwhile). Not where the microphone's worklet needs the same context.
+  _gateSpeaker(hearing) {
+    if (!this.audio || this.state === 'ended' || hearing === this.hearing) return;
+    if (this.micCapture && !this.micCapture.inWorker) return;
+    this.hearing = hearing;
+    (hearing ? this.audio.resume() : this.audio.suspend()).catch(() => {});
   }
 
   _setState(state, reason) {

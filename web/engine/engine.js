@@ -734,7 +734,7 @@ export class MediaEngine {
       const o = 10 + this.peerStats * i;
       peers.push({ ssrc: v[o], framesShown: v[o + 1], framesDecoded: v[o + 2], audioConcealed: v[o + 3],
         audioFrames: v[o + 4], lost: v[o + 5], jitterUs: v[o + 6], keyframeRequests: v[o + 7],
-        audioDelayUs: v[o + 8], videoDelayUs: v[o + 9], audioLatencyUs: v[o + 10] });
+        audioDelayUs: v[o + 8], videoDelayUs: v[o + 9], audioLatencyUs: v[o + 10], audioReceived: v[o + 11] });
     }
     const rejected = {};
     for (let r = 0; r < 10; r++) rejected[M.UTF8ToString(M._bbw_media_reject_name(r))] = M._bbw_media_rejected(this.ptr, r);

@@ -121,6 +121,7 @@ typedef enum bb_hs_reject {
     BB_HS_REJECT_UNKNOWN_SENDER, /* KEYS from ourselves, or too large to keep for later */
     BB_HS_REJECT_NOT_FOR_US,  /* KEYS without an entry for this participant */
     BB_HS_REJECT_KEYS_AUTH,   /* wrapped key does not decrypt: tampered or substituted */
+    BB_HS_REJECT_WRONG_FEED,  /* sender is not the feed it arrived on (bb_e2ee_receive_on) */
     BB_HS_REJECT_COUNT
 } bb_hs_reject;
 
@@ -151,6 +152,15 @@ void bb_e2ee_free(bb_e2ee *e);
  * and handled when the HELLO arrives); other negative codes: refused, counted.
  */
 int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us);
+
+/*
+ * bb_e2ee_receive() for a message that arrived on the SFU feed `feed`: a
+ * handshake whose sender is another participant is refused (BB_E_PROTO,
+ * counted as BB_HS_REJECT_WRONG_FEED) before anything else is looked at,
+ * so the SFU cannot hand one participant's messages to us as another's.
+ */
+int bb_e2ee_receive_on(bb_e2ee *e, uint16_t feed, const uint8_t *msg, size_t len,
+                       uint64_t now_us);
 
 /* Next message to broadcast; BB_E_AGAIN when there is none. */
 int bb_e2ee_poll(bb_e2ee *e, uint8_t *out, size_t cap, size_t *out_len);

@@ -261,9 +261,11 @@ API int bbw_e2ee_new(bb_e2ee **out, const char *room, int self_id, int role,
     return bb_e2ee_new(out, &c);
 }
 API void bbw_e2ee_free(bb_e2ee *e) { bb_e2ee_free(e); }
-API int bbw_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, double now_us)
+API int bbw_e2ee_receive(bb_e2ee *e, int feed, const uint8_t *msg, size_t len, double now_us)
 {
-    return bb_e2ee_receive(e, msg, len, (uint64_t)now_us);
+    if (feed < 1 || feed > 0xffff)
+        return BB_E_ARG;
+    return bb_e2ee_receive_on(e, (uint16_t)feed, msg, len, (uint64_t)now_us);
 }
 API int bbw_e2ee_poll(bb_e2ee *e, uint8_t *out, size_t cap, size_t *len) { return bb_e2ee_poll(e, out, cap, len); }
 API int bbw_e2ee_remove_peer(bb_e2ee *e, int id, double now_us)

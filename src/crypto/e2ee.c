@@ -657,6 +657,20 @@ int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us)
     return rc;
 }
 
+int bb_e2ee_receive_on(bb_e2ee *e, uint16_t feed, const uint8_t *msg, size_t len,
+                       uint64_t now_us)
+{
+    if (!e || (!msg && len))
+        return BB_E_ARG;
+    bb_hs_msg m;
+    int rc = bb_hs_parse(msg, len, &m);
+    if (rc)
+        return reject(e, BB_HS_REJECT_FORMAT, rc);
+    if (m.from != feed)
+        return reject(e, BB_HS_REJECT_WRONG_FEED, BB_E_PROTO);
+    return bb_e2ee_receive(e, msg, len, now_us);
+}
+
 /* KEYS: our current sender key wrapped for every member. */
 static int send_keys(bb_e2ee *e)
 {
@@ -870,6 +884,6 @@ const char *bb_hs_reject_name(bb_hs_reject r)
 {
     static const char *n[BB_HS_REJECT_COUNT] = {
         "format", "role", "invite", "certificate", "signature", "bad_key", "conflict",
-        "replay", "full", "unknown_sender", "not_for_us", "keys_auth"};
+        "replay", "full", "unknown_sender", "not_for_us", "keys_auth", "wrong_feed"};
     return (unsigned)r < BB_HS_REJECT_COUNT ? n[r] : "unknown";
 }

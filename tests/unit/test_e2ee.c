@@ -276,6 +276,26 @@ TEST(e2ee_sfu_cannot_bring_back_a_removed_participant)
     reset();
 }
 
+/* The SFU hands us a participant's HELLO as if another feed had sent it:
+ * refused before anything else, and counted. */
+TEST(e2ee_handshake_on_another_feed_is_refused)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    uint8_t msg[BB_E2EE_MAX_MSG];
+    size_t n;
+    CHECK_OK(bb_e2ee_poll(P[1].e, msg, sizeof(msg), &n)); /* the citizen's HELLO */
+    uint16_t from = (uint16_t)(msg[5] << 8 | msg[6]);
+    CHECK_EQ_INT(bb_e2ee_receive_on(P[0].e, (uint16_t)(from + 1), msg, n, NOW_US), BB_E_PROTO);
+    CHECK_EQ_INT(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_WRONG_FEED], 1);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 0);
+    CHECK_OK(bb_e2ee_receive_on(P[0].e, from, msg, n, NOW_US)); /* on its own feed: fine */
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 1);
+    reset();
+}
+
 TEST(e2ee_knowing_the_room_is_not_enough_to_join)
 {
     CHECK_OK(fixture());

@@ -59,8 +59,8 @@ function pair() {
     expectedOfficer: 'Jan de Vries' });
   for (let moved = true; moved;) {
     moved = false;
-    for (const [a, b] of [[officer, citizen], [citizen, officer]]) {
-      for (let m; (m = a.pollHandshake());) { moved = true; b.receiveHandshake(m, nowUs()); }
+    for (const [a, b, from] of [[officer, citizen, 1], [citizen, officer, 2]]) {
+      for (let m; (m = a.pollHandshake());) { moved = true; b.receiveHandshake(from, m, nowUs()); }
     }
   }
   return { officer, citizen };
@@ -87,11 +87,22 @@ test('handshake_through_glue_gives_same_sas_and_verified_officer', () => {
   officer.free(); citizen.free();
 });
 
+test('handshake_on_another_feed_than_its_sender_is_refused_and_counted', () => {
+  const officer = new E2eeSession(engine, { room: 'wijk-3', selfId: 1, role: 'officer', invite, trust,
+    cert: jan.cert, key: jan.key });
+  const citizen = new E2eeSession(engine, { room: 'wijk-3', selfId: 2, role: 'citizen', invite, trust });
+  // The SFU hands the officer's HELLO to the citizen as if feed 7 sent it.
+  for (let m; (m = officer.pollHandshake());) assert(citizen.receiveHandshake(7, m, nowUs()) < 0, 'must refuse');
+  assertEq(citizen.peers().length, 0);
+  assert(citizen.rejected().wrong_feed >= 1, JSON.stringify(citizen.rejected()));
+  officer.free(); citizen.free();
+});
+
 test('citizen_sees_why_a_revoked_officer_is_refused', () => {
   const officer = new E2eeSession(engine, { room: 'wijk-2', selfId: 1, role: 'officer', invite, trust,
     cert: kees.cert, key: kees.key });
   const citizen = new E2eeSession(engine, { room: 'wijk-2', selfId: 2, role: 'citizen', invite, trust });
-  for (let m; (m = officer.pollHandshake());) assert(citizen.receiveHandshake(m, nowUs()) < 0, 'must refuse');
+  for (let m; (m = officer.pollHandshake());) assert(citizen.receiveHandshake(1, m, nowUs()) < 0, 'must refuse');
   assertEq(citizen.peers().length, 0);
   assertEq(citizen.officerFailure().status, 'revoked');
   officer.free(); citizen.free();

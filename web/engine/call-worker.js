@@ -250,7 +250,7 @@ export class WorkerCall {
     const body = data.subarray(1);
     if (data[0] === TAG_HANDSHAKE) {
       this.counts.handshakesIn++;
-      const rc = this.e2ee.receiveHandshake(body, wallUs());
+      const rc = this.e2ee.receiveHandshake(feedId, body, wallUs());
       if (rc < 0 && rc !== -10) this.counts.handshakeRefused++;
       // Someone new can read us from now on: give them a picture to start
       // from instead of waiting for them to ask.

@@ -423,10 +423,11 @@ export class E2eeSession {
     M._free(this.res);
     this.ptr = 0;
   }
-  /** Returns the engine's code: 0; -10 when a KEYS came before its sender's HELLO (kept, used
-   *  when the HELLO arrives); other negative values: refused and counted (see rejected()). */
-  receiveHandshake(bytes, nowUs) {
-    return this.e._with((s) => this.e.M._bbw_e2ee_receive(this.ptr, s.bytes(bytes), bytes.length, nowUs));
+  /** A handshake that arrived on SFU feed `feed` (its sender must be that feed). Returns the
+   *  engine's code: 0; -10 when a KEYS came before its sender's HELLO (kept, used when the
+   *  HELLO arrives); other negative values: refused and counted (see rejected()). */
+  receiveHandshake(feed, bytes, nowUs) {
+    return this.e._with((s) => this.e.M._bbw_e2ee_receive(this.ptr, feed, s.bytes(bytes), bytes.length, nowUs));
   }
   /** Next handshake message to send (Uint8Array), or null. */
   pollHandshake() {

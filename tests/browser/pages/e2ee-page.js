@@ -45,7 +45,7 @@ bb.setup = ({ role, cert, key, invite }) => {
   };
   transport.addEventListener('message', (ev) => {
     const d = ev.detail.data;
-    if (d[0] === 1) { e2ee.receiveHandshake(d.subarray(1), nowUs()); flush(false); }
+    if (d[0] === 1) { e2ee.receiveHandshake(ev.detail.feedId, d.subarray(1), nowUs()); flush(false); }
     if (d[0] === 2) {
       const r = e2ee.unprotect(d.subarray(1));
       if (r) bb.received.push({ from: r.from, text: new TextDecoder().decode(r.bytes) });

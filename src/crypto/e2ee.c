@@ -633,7 +633,8 @@ static int on_keys(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg *
     return BB_OK;
 }
 
-int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us)
+/* One received handshake message; feed < 0: where it came from is not known. */
+static int receive(bb_e2ee *e, long feed, const uint8_t *msg, size_t len, uint64_t now_us)
 {
     if (!e || (!msg && len))
         return BB_E_ARG;
@@ -641,6 +642,8 @@ int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us)
     int rc = bb_hs_parse(msg, len, &m);
     if (rc)
         return reject(e, BB_HS_REJECT_FORMAT, rc);
+    if (feed >= 0 && m.from != feed)
+        return reject(e, BB_HS_REJECT_WRONG_FEED, BB_E_PROTO);
     if (m.type == BB_HS_KEYS)
         return on_keys(e, msg, len, &m);
     rc = on_hello(e, msg, len, &m, now_us);
@@ -657,18 +660,15 @@ int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us)
     return rc;
 }
 
+int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us)
+{
+    return receive(e, -1, msg, len, now_us);
+}
+
 int bb_e2ee_receive_on(bb_e2ee *e, uint16_t feed, const uint8_t *msg, size_t len,
                        uint64_t now_us)
 {
-    if (!e || (!msg && len))
-        return BB_E_ARG;
-    bb_hs_msg m;
-    int rc = bb_hs_parse(msg, len, &m);
-    if (rc)
-        return reject(e, BB_HS_REJECT_FORMAT, rc);
-    if (m.from != feed)
-        return reject(e, BB_HS_REJECT_WRONG_FEED, BB_E_PROTO);
-    return bb_e2ee_receive(e, msg, len, now_us);
+    return receive(e, feed, msg, len, now_us);
 }
 
 /* KEYS: our current sender key wrapped for every member. */

@@ -276,17 +276,27 @@ TEST(e2ee_sfu_cannot_bring_back_a_removed_participant)
     reset();
 }
 
+/* A fresh room with the officer (0) and a citizen (1) who have not met yet;
+ * msg gets the first handshake message participant `who` sends. */
+static int officer_and_citizen(int who, uint8_t msg[BB_E2EE_MAX_MSG], size_t *n)
+{
+    int rc = fixture();
+    if (rc)
+        return rc;
+    reset();
+    if ((rc = join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL)) ||
+        (rc = join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL)))
+        return rc;
+    return bb_e2ee_poll(P[who].e, msg, BB_E2EE_MAX_MSG, n);
+}
+
 /* The SFU hands us a participant's HELLO as if another feed had sent it:
  * refused before anything else, and counted. */
 TEST(e2ee_handshake_on_another_feed_is_refused)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
     uint8_t msg[BB_E2EE_MAX_MSG];
     size_t n;
-    CHECK_OK(bb_e2ee_poll(P[1].e, msg, sizeof(msg), &n)); /* the citizen's HELLO */
+    CHECK_OK(officer_and_citizen(1, msg, &n)); /* the citizen's HELLO */
     uint16_t from = (uint16_t)(msg[5] << 8 | msg[6]);
     CHECK_EQ_INT(bb_e2ee_receive_on(P[0].e, (uint16_t)(from + 1), msg, n, NOW_US), BB_E_PROTO);
     CHECK_EQ_INT(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_WRONG_FEED], 1);
@@ -497,13 +507,9 @@ TEST(e2ee_five_participants_and_no_sixth)
 
 TEST(e2ee_malformed_handshake_bytes_are_counted_not_crashed_on)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
     uint8_t msg[BB_E2EE_MAX_MSG];
     size_t n;
-    CHECK_OK(bb_e2ee_poll(P[0].e, msg, sizeof(msg), &n));
+    CHECK_OK(officer_and_citizen(0, msg, &n));
     uint64_t before = bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_FORMAT];
     for (size_t cut = 0; cut < n; cut++)
         CHECK(bb_e2ee_receive(P[1].e, msg, cut, NOW_US) < 0);

@@ -87,25 +87,25 @@ test('handshake_through_glue_gives_same_sas_and_verified_officer', () => {
   officer.free(); citizen.free();
 });
 
-test('handshake_on_another_feed_than_its_sender_is_refused_and_counted', () => {
-  const officer = new E2eeSession(engine, { room: 'wijk-3', selfId: 1, role: 'officer', invite, trust,
-    cert: jan.cert, key: jan.key });
-  const citizen = new E2eeSession(engine, { room: 'wijk-3', selfId: 2, role: 'citizen', invite, trust });
-  // The SFU hands the officer's HELLO to the citizen as if feed 7 sent it.
-  for (let m; (m = officer.pollHandshake());) assert(citizen.receiveHandshake(7, m, nowUs()) < 0, 'must refuse');
+/** An officer (feed 1) with `officerKeys`, whose handshakes a citizen (feed 2) gets as from feed `feed`: all refused. */
+function refusedByCitizen(room, officerKeys, feed) {
+  const officer = new E2eeSession(engine, { room, selfId: 1, role: 'officer', invite, trust, ...officerKeys });
+  const citizen = new E2eeSession(engine, { room, selfId: 2, role: 'citizen', invite, trust });
+  for (let m; (m = officer.pollHandshake());) assert(citizen.receiveHandshake(feed, m, nowUs()) < 0, 'must refuse');
   assertEq(citizen.peers().length, 0);
-  assert(citizen.rejected().wrong_feed >= 1, JSON.stringify(citizen.rejected()));
+  const seen = { rejected: citizen.rejected(), failure: citizen.officerFailure() };
   officer.free(); citizen.free();
+  return seen;
+}
+
+test('handshake_on_another_feed_than_its_sender_is_refused_and_counted', () => {
+  // The SFU hands the officer's HELLO to the citizen as if feed 7 sent it.
+  const { rejected } = refusedByCitizen('wijk-3', { cert: jan.cert, key: jan.key }, 7);
+  assert(rejected.wrong_feed >= 1, JSON.stringify(rejected));
 });
 
 test('citizen_sees_why_a_revoked_officer_is_refused', () => {
-  const officer = new E2eeSession(engine, { room: 'wijk-2', selfId: 1, role: 'officer', invite, trust,
-    cert: kees.cert, key: kees.key });
-  const citizen = new E2eeSession(engine, { room: 'wijk-2', selfId: 2, role: 'citizen', invite, trust });
-  for (let m; (m = officer.pollHandshake());) assert(citizen.receiveHandshake(1, m, nowUs()) < 0, 'must refuse');
-  assertEq(citizen.peers().length, 0);
-  assertEq(citizen.officerFailure().status, 'revoked');
-  officer.free(); citizen.free();
+  assertEq(refusedByCitizen('wijk-2', { cert: kees.cert, key: kees.key }, 1).failure.status, 'revoked');
 });
 
 test('bad_config_is_an_engine_error_in_both_languages', async () => {

@@ -60,12 +60,14 @@ class PlaybackProcessor extends AudioWorkletProcessor {
     this.write = 0;
     this.stats = { frames: 0, underruns: 0, dropped: 0 };
     this.src = null;       // the Worker's port, when frames are asked for
-    this.asked = 0;        // frames asked for and not yet here
+    this.waiting = false;  // a frame asked for and not yet here
     this.askedAt = 0;
+    this.levelSum = 0;     // ring level summed over the quanta since the last stats
+    this.levelN = 0;
     this.port.onmessage = (ev) => {
       if (ev.data && ev.data.port) {
         this.src = ev.data.port;
-        this.src.onmessage = (e) => { this.asked = Math.max(0, this.asked - 1); this.push(e.data); };
+        this.src.onmessage = (e) => { this.waiting = false; this.push(e.data); };
       } else this.push(ev.data);
     };
   }
@@ -102,14 +104,14 @@ class PlaybackProcessor extends AudioWorkletProcessor {
       }
     }
     for (let c = 1; c < outputs[0].length; c++) outputs[0][c].set(out);
-    if (this.src && this.available() < ASK_BELOW && (!this.asked || currentFrame - this.askedAt > ASK_AGAIN)) {
+    if (this.src && this.available() < ASK_BELOW && (!this.waiting || currentFrame - this.askedAt > ASK_AGAIN)) {
       this.src.postMessage(1);
-      this.asked = 1;
+      this.waiting = true;
       this.askedAt = currentFrame;
     }
     // How much is queued here on average (ms): latency this ring adds.
-    this.levelSum = (this.levelSum || 0) + this.available();
-    this.levelN = (this.levelN || 0) + 1;
+    this.levelSum += this.available();
+    this.levelN++;
     if (currentFrame % 48000 < out.length) {
       this.stats.queuedMs = Math.round(this.levelSum / this.levelN / 48);
       this.levelSum = this.levelN = 0;

@@ -92,13 +92,13 @@ export class CallSession extends EventTarget {
   setMicrophone(on) {
     this.mic = !!on;
     for (const t of this.opt.localStream?.getAudioTracks() ?? []) t.enabled = this.mic;
-    this._gateMicrophone();
+    this._gateCapture();
   }
 
   setCamera(on) {
     this.camera = !!on;
     for (const t of this.opt.localStream?.getVideoTracks() ?? []) t.enabled = this.camera;
-    this._gateCamera();
+    this._gateCapture();
   }
 
   async switchCamera() {
@@ -216,7 +216,7 @@ export class CallSession extends EventTarget {
 
   _transportState({ state, reason }) {
     if (this.state === 'ended') return;
-    this._gateMicrophone();
+    this._gateCapture();
     if (state === 'connected') {
       this.lastRecv = performance.now();
       this._setState(this.remote.size ? 'connected' : 'waiting');
@@ -286,7 +286,7 @@ export class CallSession extends EventTarget {
       this.playback = createPlayback(this.audio, speaker.port2);
       if (a) {
         this.micCapture = this._captureMicrophone(a);
-        this._gateMicrophone();
+        this._gateCapture();
       }
       await this.audio.resume();
     } catch (e) {
@@ -294,29 +294,33 @@ export class CallSession extends EventTarget {
     }
   }
 
+  // Hands the track's stream (MediaStreamTrackProcessor, with `options`) to
+  // the Worker as message `type`; false where the browser cannot (or the
+  // page is asked to capture itself).
+  _trackToWorker(type, track, options) {
+    if (this.opt.capture === 'page' || typeof MediaStreamTrackProcessor === 'undefined') return false;
+    try {
+      // eslint-disable-next-line no-undef
+      const { readable } = new MediaStreamTrackProcessor({ track, ...options });
+      this.worker.postMessage({ type, stream: readable }, [readable]);
+      return true;
+    } catch {
+      return false;   // not transferable here
+    }
+  }
+
   // The microphone: its stream to the Worker where the browser can (no
   // audio thread and no resampling buffer in the way), else an AudioWorklet
   // that talks to the Worker over its own port.
-  _streamsToWorker() {
-    return this.opt.capture !== 'page' && typeof MediaStreamTrackProcessor !== 'undefined';
-  }
-
   _captureMicrophone(track) {
-    if (this._streamsToWorker()) {
-      try {
-        // eslint-disable-next-line no-undef
-        // 10 ms pieces: room for 200 ms, as much as the Worker keeps (older is late).
-        const { readable } = new MediaStreamTrackProcessor({ track, maxBufferSize: 20 });
-        this.worker.postMessage({ type: 'wire-mic', stream: readable }, [readable]);
-        let on = null;
-        return {
-          inWorker: true,
-          setOn: (v) => { if (v !== on) { on = v; this.worker.postMessage({ type: 'wire-mic-gate', on: v }); } },
-          stop: () => this.worker.postMessage({ type: 'wire-mic', stream: null }),
-        };
-      } catch { /* not transferable here */ }
-    }
-    return this._microphoneWorklet(track);
+    // 10 ms pieces: room for 200 ms, as much as the Worker keeps (older is late).
+    if (!this._trackToWorker('wire-mic', track, { maxBufferSize: 20 })) return this._microphoneWorklet(track);
+    let on = null;
+    return {
+      inWorker: true,
+      setOn: (v) => { if (v !== on) { on = v; this.worker.postMessage({ type: 'wire-mic-gate', on: v }); } },
+      stop: () => this.worker.postMessage({ type: 'wire-mic', stream: null }),
+    };
   }
 
   _microphoneWorklet(track) {
@@ -325,36 +329,32 @@ export class CallSession extends EventTarget {
     return captureMicrophone(this.audio, track, mic.port2);
   }
 
-  // Only while connected, with the microphone on: a frame sent otherwise
-  // would wait in the engine.
-  _gateMicrophone() {
-    if (this.micCapture) this.micCapture.setOn(this.mic && this.state !== 'ended' && this.transport?.state === 'connected');
-    this._gateCamera();
+  // Microphone and camera send only while connected and switched on: a
+  // frame sent otherwise would wait in the engine. Where the Worker reads
+  // the camera itself (cameraInWorker) it is told; else the loop below
+  // drops frames.
+  _gateCapture() {
+    const live = this.state !== 'ended' && this.transport?.state === 'connected';
+    if (this.micCapture) this.micCapture.setOn(this.mic && live);
+    if (this.cameraInWorker) this.worker.postMessage({ type: 'wire-camera-gate', on: this.camera && live });
   }
 
-  // Only while connected, with the camera on: the Worker reads the camera
-  // itself where it can (cameraInWorker), else the loop below drops frames.
-  _gateCamera() {
-    const on = this.camera && this.state !== 'ended' && this.transport?.state === 'connected';
-    if (this.cameraInWorker) this.worker.postMessage({ type: 'wire-camera-gate', on });
-  }
-
-  async _startVideo(track) {
+  // Stops reading the camera, wherever it is read.
+  _stopCamera() {
     if (this.frames) this.frames.stop();
     this.frames = null;
     if (this.cameraInWorker) this.worker.postMessage({ type: 'wire-camera', stream: null });
     this.cameraInWorker = false;
+  }
+
+  async _startVideo(track) {
+    this._stopCamera();
     // Where the browser can hand the camera's frame stream to the Worker,
     // the page never sees a frame.
-    if (this._streamsToWorker()) {
-      try {
-        // eslint-disable-next-line no-undef
-        const { readable } = new MediaStreamTrackProcessor({ track });
-        this.worker.postMessage({ type: 'wire-camera', stream: readable }, [readable]);
-        this.cameraInWorker = true;
-        this._gateCamera();
-        return;
-      } catch { /* not transferable here: frame by frame below */ }
+    if (this._trackToWorker('wire-camera', track, {})) {
+      this.cameraInWorker = true;
+      this._gateCapture();
+      return;
     }
     const src = new FrameSource(track, { width: this.opt.width, height: this.opt.height });
     this.frames = src;
@@ -390,9 +390,7 @@ export class CallSession extends EventTarget {
   }
 
   _stopMedia() {
-    if (this.frames) this.frames.stop();
-    if (this.cameraInWorker) this.worker.postMessage({ type: 'wire-camera', stream: null });
-    this.cameraInWorker = false;
+    this._stopCamera();
     if (this.micCapture) this.micCapture.stop();
     if (this.playback) this.playback.stop();
     if (this.audio) this.audio.close().catch(() => {});
@@ -431,7 +429,7 @@ export class CallSession extends EventTarget {
         if (!this.micCapture?.inWorker || !this.audio || !a) break;
         this.micCapture.stop();
         this.micCapture = this._microphoneWorklet(a);
-        this._gateMicrophone();
+        this._gateCapture();
         break;
       }
       case 'call-text': {

@@ -33,8 +33,9 @@ varying vec2 uv;
 uniform sampler2D rgb;
 void main() { gl_FragColor = vec4(texture2D(rgb, uv).rgb, 1.0); }`;
 
-const RGB_UNIT = 3;
-const BT601 = { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false };   // after the Y, U and V textures
+const RGB_UNIT = 3;   // after the Y, U and V textures
+/** The colour space of our pictures (camera and decoder): BT.601, limited range. */
+export const BT601 = { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false };
 
 export class I420Renderer {
   /**
@@ -140,7 +141,6 @@ export class I420Renderer {
     return this._draw2d(i420, w, h);
   }
 
-  // Our decoder's pictures are BT.601 limited range, like the camera's.
   _drawI420Frame(i420, w, h) {
     const frame = new VideoFrame(i420, { format: 'I420', codedWidth: w, codedHeight: h, timestamp: 0, colorSpace: BT601 });
     this.drawFrame(frame);

@@ -108,12 +108,11 @@ let speaker = null;   // the speaker worklet's port (the newest call's)
 let microphone = null;
 
 // The call's output goes straight to where it is used when that is here:
-// media messages onto the data channel, PCM to the speaker's worklet.
+// media messages onto the data channel. (With a speaker port the speaker
+// asks for its frames, below; without one PCM goes to the page.)
 function post(m, transfer) {
   if (m.type === 'call-send' && hub.hasPublisher) {
     for (const d of m.msgs) hub.send(d);
-  } else if (m.type === 'call-pcm' && speaker) {
-    speaker.postMessage(m.pcm, [m.pcm.buffer]);
   } else {
     toPage(m, transfer);
   }

@@ -6,7 +6,7 @@
 import { loadEngine } from '/engine/engine.js';
 import { openCamera, FrameSource } from '/engine/capture.js';
 import { toI420, i420Size } from '/engine/frames.js';
-import { I420Renderer } from '/engine/render.js';
+import { I420Renderer, BT601 } from '/engine/render.js';
 import { createAudio, captureMicrophone, createPlayback } from '/engine/audio.js';
 
 const W = 640, H = 360;
@@ -59,8 +59,7 @@ async function video(engine) {
   // renderer that takes one as it is: the default (a 2D canvas the browser
   // draws frames on) and WebGL.
   const canvas16 = () => Object.assign(document.createElement('canvas'), { width: 16, height: 16 });
-  const asFrame = () => new VideoFrame(last, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0,
-    colorSpace: { primaries: 'smpte170m', transfer: 'smpte170m', matrix: 'smpte170m', fullRange: false } });
+  const asFrame = () => new VideoFrame(last, { format: 'I420', codedWidth: W, codedHeight: H, timestamp: 0, colorSpace: BT601 });
   const byFrame = new I420Renderer(canvas16());
   const frame = asFrame();
   byFrame.drawFrame(frame);

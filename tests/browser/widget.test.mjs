@@ -235,11 +235,21 @@ test('call_screen_shows_identity_text_captions_quality_and_controls_work', async
   assertEq(opts, '1234,4711,true,true,nl');
   const badge = await w.locator('.bb-identity').textContent();
   assert(badge.includes('Geverifieerde politiemedewerker') && badge.includes('J. Jansen') && badge.includes('4821 7390'), badge);
-  // The other side's text appears while it is typed (well within 500 ms) ...
-  const t0 = Date.now();
-  await page.evaluate(() => window.bbCall.remote('Goedemiddag, hoe ka', false));
-  await w.locator('.bb-rtt-typing', { hasText: 'Goedemiddag, hoe ka' }).waitFor({ timeout: 500 });
-  assert(Date.now() - t0 < 500, `received text took ${Date.now() - t0} ms`);
+  // The other side's text appears while it is typed: on screen in the next painted frame, well
+  // within 500 ms. Timed inside the page, from the text's arrival to that frame, so the test's
+  // own round trips to the browser (slow on a loaded machine) are not counted as the widget's.
+  const shownAfter = await page.evaluate(() => new Promise((resolve) => {
+    const t0 = performance.now();
+    window.bbCall.remote('Goedemiddag, hoe ka', false);
+    requestAnimationFrame(() => {
+      const el = document.querySelector('beeldbel-widget').shadowRoot.querySelector('.bb-rtt-typing');
+      const shown = el && el.checkVisibility() && el.textContent.includes('Goedemiddag, hoe ka');
+      resolve(shown ? performance.now() - t0 : -1);
+    });
+  }));
+  assert(shownAfter >= 0, 'received text was not on screen in the next frame');
+  assert(shownAfter < 500, `received text took ${shownAfter.toFixed(0)} ms to reach the screen`);
+  await w.locator('.bb-rtt-typing', { hasText: 'Goedemiddag, hoe ka' }).waitFor();
   // ... and the finished line lands in the log that screen readers follow.
   await page.evaluate(() => window.bbCall.remote('Goedemiddag, hoe kan ik helpen?', true));
   const log = w.getByRole('log');

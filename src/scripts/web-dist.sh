@@ -1,9 +1,15 @@
 #!/bin/sh
 # Assembles the widget bundle in DIST from web/ and the built engine:
-#   DIST/beeldbel.js            the snippet's entry module (the whole widget, bundled)
-#   DIST/engine/*               engine glue, worker, WASM module
+#   DIST/beeldbel.js            the snippet's entry module (the whole widget and
+#                               the page side of the call, bundled), carrying the
+#                               SHA-384 of each engine file it loads
+#   DIST/engine/*.bundle.js     the engine Worker and the wire Worker, each one file
+#   DIST/engine/*               the engine's modules as they are (for the officer's
+#                               console and the test pages), the WASM module
 #   DIST/demo/*                 the demo host page, with the snippet's SRI hash
 #   DIST/beeldbel.js.sri        the integrity value for the host page's <script>
+# The police root is pinned into the bundle afterwards (seal-bundle.mjs, at
+# start-up with the root in use), which updates the SRI hash and the demo page.
 # Usage: web-dist.sh WASM_BUILD_DIR DIST
 set -eu
 wasm=$1 dist=$2
@@ -22,12 +28,28 @@ for c in button textbox textarea select form-field form-label form-fieldset \
   [ -f "$f" ] || { echo "web-dist: $f missing: run make npm (ontbreekt)" >&2; exit 1; }
   widget_css="$widget_css $f"
 done
-# shellcheck disable=SC2086  # word splitting of the CSS list is intended
-node src/scripts/bundle-widget.mjs web/widget/beeldbel.js "$dist.tmp/beeldbel.js" $widget_css web/widget/styles.css
-cp web/widget/beeldbel.d.ts "$dist.tmp/beeldbel.d.ts"
 cp web/engine/*.js "$dist.tmp/engine/"
 cp "$wasm/beeldbel-engine.mjs" "$wasm/beeldbel-engine.wasm" "$dist.tmp/engine/"
-sri="sha384-$(node -e "process.stdout.write(require('crypto').createHash('sha384').update(require('fs').readFileSync(process.argv[1])).digest('base64'))" "$dist.tmp/beeldbel.js")"
+node src/scripts/bundle.mjs "$dist.tmp/engine/worker.js" "$dist.tmp/engine/worker.bundle.js"
+node src/scripts/bundle.mjs "$dist.tmp/engine/wire-worker.js" "$dist.tmp/engine/wire-worker.bundle.js"
+sha384() { node -e "process.stdout.write('sha384-' + require('crypto').createHash('sha384').update(require('fs').readFileSync(process.argv[1])).digest('base64'))" "$1"; }
+{
+  printf '{'
+  sep=''
+  for f in worker.bundle.js wire-worker.bundle.js audio-worklet.js beeldbel-engine.wasm; do
+    printf '%s"%s":"%s"' "$sep" "$f" "$(sha384 "$dist.tmp/engine/$f")"
+    sep=','
+  done
+  printf '}'
+} > "$dist.tmp/engine-hashes.json"
+css_args=""
+for f in $widget_css web/widget/styles.css; do css_args="$css_args --css $f"; done
+# shellcheck disable=SC2086  # word splitting of the CSS list is intended
+node src/scripts/bundle.mjs web/widget/beeldbel.js "$dist.tmp/beeldbel.js" $css_args \
+  --define "BEELDBEL_ENGINE_HASHES=$dist.tmp/engine-hashes.json"
+rm "$dist.tmp/engine-hashes.json"
+cp web/widget/beeldbel.d.ts "$dist.tmp/beeldbel.d.ts"
+sri=$(sha384 "$dist.tmp/beeldbel.js")
 printf '%s\n' "$sri" > "$dist.tmp/beeldbel.js.sri"
 for f in web/demo/*; do
   case $f in

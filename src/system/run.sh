@@ -138,8 +138,9 @@ start_janus || { tail -n 20 "$RUN/janus.log" >&2; die "Janus did not start (Janu
 
 # Police CA: a demo root CA (made once, kept under the run dir,
 # never committed) and short-lived demo officer certificates, issued afresh
-# on every start. The widget's pinned root and the revocation list are served
-# from the bundle as $DIST/police/root.pem and crl.pem.
+# on every start. The widget's root and the revocation list are served
+# from the bundle as $DIST/police/root.pem and crl.pem; the root's hash is
+# pinned into the bundle (seal-bundle.mjs), so the widget trusts no other.
 CA_BIN=$BUILD/bin/beeldbel-ca
 CA_DIR=$RUN/ca
 [ -x "$CA_BIN" ] || die "$CA_BIN missing; run 'make native' (ontbreekt)"
@@ -154,7 +155,9 @@ sanne-bakker|Sanne Bakker|Basisteam Groningen-Zuid|Groningen-Zuid
 ahmed-el-amrani|Ahmed El Amrani|Basisteam Groningen-Noord|Groningen-Noord
 OFFICERS
 mkdir -p "$DIST/police"
-cp "$CA_DIR/root.pem" "$CA_DIR/crl.pem" "$DIST/police/"
+cp "$CA_DIR/crl.pem" "$DIST/police/"
+node src/scripts/seal-bundle.mjs "$DIST" "$CA_DIR/root.pem" > /dev/null ||
+  die "could not pin the police root into $DIST (kon de politie-root niet vastzetten)"
 say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
 
 # Contact service: callback requests, officer console API,

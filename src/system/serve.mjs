@@ -20,8 +20,11 @@ const TYPES = {
 
 export const CSP = [
   "default-src 'none'",
-  "script-src 'self' 'wasm-unsafe-eval'",
-  "worker-src 'self'",
+  // blob:: the widget runs its Workers and its audio worklet from bytes it
+  // checked against its own hashes (web/widget/engine-files.js); 'self' for
+  // the officer's console, which loads them by URL.
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "media-src 'self' blob:",

@@ -1,23 +1,31 @@
 // The demo host page in Debian's Chromium: the snippet loads (with its SRI
 // hash, under the strict CSP the server sends), the WASM engine starts in
-// its Worker, and the widget says so in a way a screen reader announces.
+// its Worker from files checked against the bundle's own hashes, the police
+// root is the one the bundle pins, and the widget says so in a way a screen
+// reader announces.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { startServer, launch, shotDir, axeSource } from './lib.mjs';
+import { startSealedSite, launch, shotDir, axeSource, buildDir } from './lib.mjs';
+import { fakeService, waitScreen, GOOD_TOKEN } from './widget-lib.mjs';
 
-const server = await startServer();
+const server = await startSealedSite('demo');
 const browser = await launch();
 
-async function openDemo({ width = 1280, height = 800, contrast = 'no-preference', route } = {}) {
+async function openDemo({ width = 1280, height = 800, contrast = 'no-preference', route, hash = '', service = false } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
   const page = await context.newPage();
   await page.emulateMedia({ contrast });
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
+  const requests = [];
+  context.on('request', (r) => requests.push(new URL(r.url()).pathname));
+  if (service) await fakeService(page);
   if (route) await page.route(route.pattern, route.handler);
-  await page.goto(`${server.url}/demo/`);
-  return { context, page, problems };
+  await page.goto(`${server.url}/demo/${hash}`);
+  return { context, page, problems, requests };
 }
 
 function widgetState(page) {
@@ -81,6 +89,71 @@ test('tampered_snippet_is_refused_by_integrity_check', async () => {
   const defined = await page.evaluate(() => !!customElements.get('beeldbel-widget'));
   assert(!defined, 'a modified beeldbel.js must not run');
   await context.close();
+});
+
+async function waitFor(cond, what, ms = 10000) {
+  for (const end = Date.now() + ms; !cond(); await new Promise((r) => setTimeout(r, 50))) {
+    if (Date.now() > end) throw new Error(what);
+  }
+}
+
+// The engine's files as a compromised widget host would serve them: one byte added.
+const changed = (file) => ({
+  pattern: `**/engine/${file}`,
+  handler: async (r) => {
+    const resp = await r.fetch();
+    await r.fulfill({ response: resp, body: Buffer.concat([await resp.body(), Buffer.from(file.endsWith('.wasm') ? [0] : '\n;')]) });
+  },
+});
+
+test('the_widget_runs_only_engine_files_its_bundle_pins', async () => {
+  // Untouched: exactly the four pinned files are fetched, nothing by its plain module URL.
+  const { context, page, problems, requests } = await openDemo();
+  assertEq(await widgetState(page), 'ready');
+  const fetched = requests.filter((p) => p.startsWith('/engine/')).map((p) => p.slice(8));
+  assertEq(fetched.sort().join(), 'audio-worklet.js,beeldbel-engine.wasm,wire-worker.bundle.js,worker.bundle.js');
+  assertEq(problems.join('\n'), '');
+  await context.close();
+  // Any of them changed: the engine does not start, and says why.
+  for (const file of ['worker.bundle.js', 'wire-worker.bundle.js', 'audio-worklet.js', 'beeldbel-engine.wasm']) {
+    const o = await openDemo({ route: changed(file) });
+    assertEq(await widgetState(o.page), 'failed', file);
+    const info = await o.page.evaluate(() => document.querySelector('beeldbel-widget').engineInfo);
+    assertEq(`${info.code} ${info.file}`, `integrity ${file}`);
+    // The citizen can still ask for a callback.
+    assert(await o.page.locator('beeldbel-widget').getByRole('button', { name: 'Verstuur verzoek' }).isVisible(), 'form gone');
+    await o.context.close();
+  }
+});
+
+test('a_swapped_police_root_stops_the_call_with_a_clear_message', async () => {
+  const other = join(buildDir, 'test-output', 'demo-other-ca');
+  rmSync(other, { recursive: true, force: true });
+  execFileSync(join(buildDir, 'bin', 'beeldbel-ca'), ['init', other], { stdio: 'ignore' });
+  const otherRoot = readFileSync(join(other, 'root.pem'));
+  const toWaitingRoom = async (route) => {
+    const o = await openDemo({ hash: `#invite=${GOOD_TOKEN}`, service: true, route });
+    const w = o.page.locator('beeldbel-widget');
+    await waitScreen(o.page, 'device');
+    await w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
+    await w.getByRole('button', { name: 'Naar de wachtkamer' }).click();
+    await waitScreen(o.page, 'waiting');
+    return { ...o, w };
+  };
+  const alert = (w) => w.locator('.utrecht-alert', { hasText: 'niet de versie die de politie heeft vrijgegeven' });
+  // The pinned root: the call starts (its Worker fetches the revocation list next; the
+  // fake Janus then does not answer).
+  const good = await toWaitingRoom();
+  await good.page.waitForFunction(() => document.querySelector('beeldbel-widget').engineState === 'ready');
+  await waitFor(() => good.requests.includes('/police/crl.pem'), 'the call did not start');
+  assertEq(await alert(good.w).count(), 0);
+  await good.context.close();
+  // Another root on the widget's host (a valid CA, just not the police's): no call, and why.
+  const bad = await toWaitingRoom({ pattern: '**/police/root.pem', handler: (r) => r.fulfill({ status: 200, contentType: 'application/x-pem-file', body: otherRoot }) });
+  await alert(bad.w).waitFor();
+  assert((await alert(bad.w).textContent()).includes('0900-8844'), 'no way on');
+  await bad.page.screenshot({ path: join(shotDir, 'demo-police-root-swapped.png'), fullPage: true });
+  await bad.context.close();
 });
 
 test('strict_csp_is_sent_and_holds', async () => {

@@ -1,7 +1,7 @@
 // Shared set-up for browser tests: the static server on a free loopback
 // port, and Debian's Chromium driven by playwright-core (never a downloaded
 // browser). Screenshots go to build/test-output/screenshots/.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
@@ -65,6 +65,21 @@ export function startTestSite(name, env = {}) {
   cpSync(distDir, site, { recursive: true });
   cpSync(join(root, 'tests', 'browser', 'pages'), join(site, 'test'), { recursive: true });
   return startServer(site, env);
+}
+
+/**
+ * startTestSite, with the bundle sealed to a police root of its own (a demo
+ * CA made for the site, as run.sh does for the running system). Also
+ * resolves rootPem, the pinned root's path.
+ */
+export async function startSealedSite(name, env = {}) {
+  const server = await startTestSite(name, env);
+  const site = join(buildDir, 'test-output', `${name}-site`), ca = join(buildDir, 'test-output', `${name}-ca`);
+  rmSync(ca, { recursive: true, force: true });
+  execFileSync(join(buildDir, 'bin', 'beeldbel-ca'), ['init', ca], { stdio: 'ignore' });
+  execFileSync(process.execPath, [join(root, 'src', 'scripts', 'seal-bundle.mjs'), site, join(ca, 'root.pem')], { stdio: 'ignore' });
+  cpSync(join(ca, 'crl.pem'), join(site, 'police', 'crl.pem'));
+  return { ...server, rootPem: join(ca, 'root.pem'), site };
 }
 
 export async function launch({ args = [] } = {}) {

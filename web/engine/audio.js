@@ -3,10 +3,10 @@
 // call each worklet gets a MessagePort to the engine Worker, so PCM goes
 // between the audio thread and the Worker without waiting for the page.
 
-/** Creates the shared context and loads the worklet module. */
-export async function createAudio() {
+/** Creates the shared context and loads the worklet module (from url: by default beside this file). */
+export async function createAudio(url = new URL('./audio-worklet.js', import.meta.url)) {
   const ctx = new AudioContext({ sampleRate: 48000, latencyHint: 'interactive' });
-  await ctx.audioWorklet.addModule(new URL('./audio-worklet.js', import.meta.url));
+  await ctx.audioWorklet.addModule(url);
   return ctx;
 }
 

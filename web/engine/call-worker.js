@@ -75,7 +75,8 @@ export class WorkerCall {
    * @param {import('./engine.js').Engine} engine
    * @param {(msg:object, transfer?:Transferable[]) => void} post
    * @param {object} cfg { room, feedId, role, invite, cert?, key?, expectedOfficer?,
-   *   width, height, fps, profile, startKbps?, policeBase?, codec?: 'auto'|'wasm' }
+   *   width, height, fps, profile, startKbps?, policeBase?, policeRoot?, codec?: 'auto'|'wasm' }
+   *   (policeRoot: root.pem's bytes, already checked; otherwise fetched from policeBase)
    * @param {LoadMeter} [meter] counts the Worker's busy time (timers here)
    */
   constructor(engine, post, cfg, meter = new LoadMeter()) {
@@ -108,7 +109,7 @@ export class WorkerCall {
   async start() {
     const c = this.cfg;
     // Everyone checks officers' certificates against the pinned police root.
-    this.trust = await fetchPoliceTrust(this.e, c.policeBase ? new URL(c.policeBase) : undefined);
+    this.trust = await fetchPoliceTrust(this.e, c.policeBase ? new URL(c.policeBase) : undefined, c.policeRoot ?? null);
     this.e2ee = new E2eeSession(this.e, {
       room: String(c.room), selfId: this.feedId, role: c.role, trust: this.trust ?? undefined,
       invite: c.invite, cert: c.cert, key: c.key, expectedOfficer: c.expectedOfficer || '',

@@ -20,6 +20,10 @@
 //   localStream the MediaStream from the device check (may be null)
 //   names       { officer, citizen, interpreter, captioner } tile labels
 //   policeBase  where root.pem and crl.pem are (default: beside the engine)
+//   policeRoot  root.pem's bytes, already checked (then only crl.pem is fetched)
+//   files       { wireWorkerUrl, workletUrl }: where the wire Worker and the
+//               audio worklet are loaded from (the widget: blob URLs of bytes
+//               it checked); default: beside this file
 //   codec       'auto' (the browser's own VP8 where it has it) | 'wasm' (libvpx in WASM)
 //   capture     'auto' (the tracks' streams read by the Worker where the browser
 //               can hand them over) | 'page' (frames from the page, the
@@ -143,7 +147,7 @@ export class CallSession extends EventTarget {
   _startWire() {
     let wire;
     try {
-      wire = new Worker(new URL('./wire-worker.js', import.meta.url), { type: 'module' });
+      wire = new Worker(this.opt.files?.wireWorkerUrl ?? new URL('./wire-worker.js', import.meta.url), { type: 'module' });
     } catch {
       return null;
     }
@@ -161,7 +165,7 @@ export class CallSession extends EventTarget {
       room: o.room, feedId: this.feedId, role: o.role === 'captioner' ? 'interpreter' : o.role,
       invite: o.invite ? enc.encode(o.invite) : undefined, cert: o.cert, key: o.key,
       expectedOfficer: o.expectedOfficer || '', width: o.width, height: o.height, fps: o.fps,
-      profile: o.role === 'interpreter' ? 'signLanguage' : 'default', policeBase: o.policeBase,
+      profile: o.role === 'interpreter' ? 'signLanguage' : 'default', policeBase: o.policeBase, policeRoot: o.policeRoot,
       keepPlain: !!o.keepPlain, startKbps: o.startKbps, codec: o.codec === 'wasm' ? 'wasm' : 'auto',
     } });
     const t = new Transport(this.worker, {
@@ -279,7 +283,7 @@ export class CallSession extends EventTarget {
     const v = s?.getVideoTracks()[0], a = s?.getAudioTracks()[0];
     if (v) this._startVideo(v);
     try {
-      this.audio = await createAudio();
+      this.audio = await createAudio(this.opt.files?.workletUrl);
       // Each worklet gets its own port to the Worker.
       const speaker = new MessageChannel();
       this.worker.postMessage({ type: 'call-speaker-port', port: speaker.port1 }, [speaker.port1]);

@@ -2,6 +2,9 @@
 // memory layout. It turns JS values into pointers and back, frees what it
 // allocates, and turns negative C error codes into EngineError (English and
 // Dutch text from the engine's own bb_strerror tables).
+// The Emscripten module (beeldbel-engine.mjs) sits beside this file where it
+// is served (dist/engine/); the Worker bundles carry it inside.
+import createBeeldbelEngine from './beeldbel-engine.mjs';
 
 const I32 = 4;
 
@@ -16,13 +19,14 @@ export class EngineError extends Error {
 }
 
 /**
- * Loads the engine. In a browser the .wasm next to the module is fetched; in
- * node pass `wasmBinary` (a Uint8Array) so nothing is fetched.
+ * Loads the engine. wasmBinary (a Uint8Array): the module's bytes, already
+ * in hand (checked against the bundle's hash, or read from disk in node);
+ * without it the .wasm beside beeldbel-engine.mjs is fetched.
  */
-export async function loadEngine({ moduleUrl, wasmBinary } = {}) {
-  const url = moduleUrl ?? new URL('./beeldbel-engine.mjs', import.meta.url).href;
-  const { default: create } = await import(url);
-  const M = await create(wasmBinary ? { wasmBinary } : {});
+export async function loadEngine({ wasmBinary } = {}) {
+  // With the bytes in hand nothing is located (the module's default, a URL
+  // beside itself, cannot even be formed in a Worker started from a blob).
+  const M = await createBeeldbelEngine(wasmBinary ? { wasmBinary, locateFile: (name) => name } : {});
   return new Engine(M);
 }
 
@@ -375,18 +379,22 @@ export class PoliceTrust {
 }
 
 /**
- * The pinned police root and its revocation list as the bundle serves them
- * (DIST/police/root.pem and crl.pem, next to DIST/engine/). Fails closed: no
- * CRL, no trust (a revoked officer would otherwise look genuine).
+ * The police root and its revocation list. root: the root's bytes when the
+ * caller already has them checked (the widget fetches root.pem only with the
+ * SHA-384 its bundle pins); otherwise root.pem is fetched from base too
+ * (pages served with the engine, such as the officer's console). The CRL is
+ * always fetched: it changes daily and carries the root's signature, which
+ * setCrl checks. Fails closed: no CRL, no trust (a revoked officer would
+ * otherwise look genuine).
  */
-export async function fetchPoliceTrust(engine, base = new URL('../police/', import.meta.url)) {
+export async function fetchPoliceTrust(engine, base = new URL('../police/', import.meta.url), root = null) {
   const get = async (name) => {
     const r = await fetch(new URL(name, base), { credentials: 'omit' });
     if (!r.ok) throw new EngineError(-7, `cannot load ${name} (${r.status})`, `kan ${name} niet laden (${r.status})`, 'police trust');
     return new Uint8Array(await r.arrayBuffer());
   };
-  const [root, crl] = await Promise.all([get('root.pem'), get('crl.pem')]);
-  const trust = new PoliceTrust(engine, root);
+  const [rootPem, crl] = await Promise.all([root ?? get('root.pem'), get('crl.pem')]);
+  const trust = new PoliceTrust(engine, rootPem);
   try { trust.setCrl(crl); } catch (e) { trust.free(); throw e; }
   return trust;
 }

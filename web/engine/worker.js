@@ -1,5 +1,7 @@
 // The engine runs in this module Worker so codec work never blocks the page.
-// Protocol (postMessage): {type:'init'} -> {type:'ready', versions, selftest}
+// Protocol (postMessage): {type:'init', wasm?} -> {type:'ready', versions, selftest}
+// (wasm: the module's bytes, checked by the page; without them the .wasm
+// beside the engine is fetched)
 // or {type:'error', code, en, nl}; janus-* (signalling, below), call-*
 // (media and E2EE, call-worker.js), wire-* (the data channels, channels.js;
 // wire-port {port}: arrivals from the wire Worker, wire-worker.js),
@@ -237,8 +239,8 @@ async function callMessage(msg) {
 }
 
 let loading = null;
-function ensureEngine() {
-  loading = loading || loadEngine().then((e) => { engine = e; return e; });
+function ensureEngine(wasmBinary) {
+  loading = loading || loadEngine({ wasmBinary }).then((e) => { engine = e; return e; });
   return loading;
 }
 
@@ -265,7 +267,7 @@ async function handle(msg) {
   }
   if (msg.type !== 'init') return;
   try {
-    await ensureEngine();
+    await ensureEngine(msg.wasm instanceof ArrayBuffer ? new Uint8Array(msg.wasm) : undefined);
     self.postMessage({ type: 'ready', versions: engine.versions(), selftest: selfTest(engine) });
   } catch (err) {
     self.postMessage({

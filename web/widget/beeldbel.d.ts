@@ -54,7 +54,10 @@ export interface BeeldbelWidgetElement extends HTMLElement {
   // Attribute `contrast` (no property): 'auto' (default, follows prefers-contrast), 'more' or 'normal'.
   // Attribute `codec` (no property): 'auto' (default: the browser's VP8 where it has it) or 'wasm'.
   readonly engineState: 'starting' | 'ready' | 'failed';
-  readonly engineInfo: null | { versions?: Record<string, string>; selftest?: Record<string, boolean | number> };
+  /** After 'ready': versions and self-test; after 'failed': why (code 'integrity' and the file's name when an
+   *  engine file did not match the hash the bundle carries). */
+  readonly engineInfo: null | { versions?: Record<string, string>; selftest?: Record<string, boolean | number>;
+    code?: number | 'integrity'; file?: string; en?: string; nl?: string };
   readonly screen: BeeldbelScreen | null;
   /** Installed by the call module (or a test) before the waiting room is reached. */
   callSessionFactory: BeeldbelCallSessionFactory | null;
@@ -62,7 +65,7 @@ export interface BeeldbelWidgetElement extends HTMLElement {
 
 export interface BeeldbelEventMap {
   'beeldbel:engine-ready': CustomEvent<{ versions: Record<string, string>; selftest: Record<string, boolean | number> }>;
-  'beeldbel:engine-failed': CustomEvent<{ code?: number; en?: string; nl?: string }>;
+  'beeldbel:engine-failed': CustomEvent<{ code?: number | 'integrity'; file?: string; en?: string; nl?: string }>;
   'beeldbel:request-sent': CustomEvent<{ reference: string; preference: 'video' | 'phone'; neighbourhood: string | null }>;
   'beeldbel:call-started': CustomEvent<{ callId: string | null }>;
   'beeldbel:call-ended': CustomEvent<{ callId: string | null; durationS: number }>;

@@ -7,7 +7,8 @@
 // This file owns the element: attributes, display settings, the live
 // region, navigation between screens (screens/*.js) and the events the host
 // hears. The WASM engine starts in its Worker at once, so a call can start
-// without waiting; the request form does not need it.
+// without waiting; the request form does not need it. Every file it loads
+// is checked against the hashes inside this bundle (engine-files.js).
 import { h } from './dom.js';
 import { t, normLang } from './i18n.js';
 import { widgetSheet } from './styles.js';
@@ -19,6 +20,8 @@ import { deviceScreen } from './screens/device.js';
 import { waitingScreen } from './screens/waiting.js';
 import { callScreen } from './screens/call.js';
 import { endedScreen } from './screens/ended.js';
+import { loadEngineFiles, loadPoliceRoot } from './engine-files.js';
+import { createCallSession } from '../engine/call.js';
 
 const SCREENS = {
   request: requestScreen, confirm: confirmScreen, redeem: redeemScreen, inviteFailed: inviteFailedScreen,
@@ -92,43 +95,55 @@ class BeeldbelWidget extends HTMLElement {
 
   // ---- engine ----
   _startEngine() {
-    if (this._worker) return;
-    try {
-      this._worker = new Worker(new URL('./engine/worker.js', import.meta.url), { type: 'module' });
-    } catch (err) {
-      this._engineDone(false, { en: String(err.message || err) });
-      return;
+    if (this._worker || this._engineLoading) return;
+    const base = new URL('./', import.meta.url);
+    // The police root is needed only once a call starts; a bundle that
+    // cannot check it still takes callback requests.
+    if (!this._police) {
+      this._police = { pending: true };
+      loadPoliceRoot(base).then((p) => { this._police = p; }, (err) => { this._police = { error: err }; })
+        .then(() => { if (this._screen === 'waiting' && !this._store.session) this._render(); });
     }
-    this._worker.onmessage = (ev) => {
-      const msg = ev.data || {};
-      if (msg.type === 'ready') {
-        const ok = Object.entries(msg.selftest || {}).every(([k, v]) => k === 'ms' || v === true);
-        this._engineDone(ok, { versions: msg.versions, selftest: msg.selftest });
-      } else if (msg.type === 'error') {
-        this._engineDone(false, { code: msg.code, en: msg.en, nl: msg.nl });
-      }
-    };
-    this._worker.onerror = (ev) => this._engineDone(false, { en: ev.message || 'worker error' });
-    this._worker.postMessage({ type: 'init' });
-    this._loadCall();
+    this._engineLoading = loadEngineFiles(base).then(({ worker, wasm, files }) => {
+      this._engineLoading = null;
+      if (!this.isConnected) { worker.terminate(); return; }
+      this._worker = worker;
+      this._engineFiles = files;
+      worker.onmessage = (ev) => {
+        const msg = ev.data || {};
+        if (msg.type === 'ready') {
+          const ok = Object.entries(msg.selftest || {}).every(([k, v]) => k === 'ms' || v === true);
+          this._engineDone(ok, { versions: msg.versions, selftest: msg.selftest });
+        } else if (msg.type === 'error') {
+          this._engineDone(false, { code: msg.code, en: msg.en, nl: msg.nl });
+        }
+      };
+      worker.onerror = (ev) => this._engineDone(false, { en: ev.message || 'worker error' });
+      worker.postMessage({ type: 'init', wasm }, [wasm]);
+      this._installCall();
+    }, (err) => {
+      this._engineLoading = null;
+      this._engineDone(false, { code: err.code ?? 0, en: String(err.message || err), file: err.file });
+    });
   }
 
-  // The real call (engine/call.js beside the bundle), unless the host
-  // installed its own factory. Loaded while the citizen checks devices.
-  async _loadCall() {
-    try {
-      const mod = await import(new URL('./engine/call.js', import.meta.url).href);
-      if (this.callSessionFactory) return;
-      this.callSessionFactory = ({ call, localStream, worker }) => mod.createCallSession({
+  // The real call, unless the host installed its own factory.
+  _installCall() {
+    if (this.callSessionFactory) return;
+    this.callSessionFactory = ({ call, localStream, worker }) => {
+      const police = this._police;
+      // Still loading: the waiting room renders again once it is here.
+      if (police?.pending) throw Object.assign(new Error('police root still loading'), { code: 'pending' });
+      if (!police?.policeRoot) throw police?.error ?? new Error('no police root');
+      return createCallSession({
         worker, janusUrl: call.janusUrl, room: call.room, pin: call.pin ?? '', token: call.janusToken,
         role: 'citizen', invite: call.invitationSecret, expectedOfficer: call.officer.displayName,
         localStream, names: { officer: call.officer.displayName || (this.lang === 'en' ? 'Officer' : 'Wijkagent') },
         codec: this.getAttribute('codec') === 'wasm' ? 'wasm' : 'auto',
+        files: this._engineFiles, policeRoot: police.policeRoot, policeBase: police.policeBase,
       });
-      if (this._screen === 'waiting') this._render();
-    } catch (err) {
-      this._emit('call-unavailable', { en: String(err && err.message || err) });
-    }
+    };
+    if (this._screen === 'waiting') this._render();
   }
 
   _engineDone(ok, detail) {
@@ -232,7 +247,7 @@ class BeeldbelWidget extends HTMLElement {
       go: (n, d) => { if (alive && nav === this._nav) this._show(n, d); },
       isCurrent: () => alive && nav === this._nav,
       announce: (m) => this.announce(m), emit: (n, d) => this._emit(n, d),
-      engineState: () => this._engine, callSessionFactory: this.callSessionFactory, worker: () => this._worker,
+      engineState: () => this._engine, engineInfo: () => this._engineInfo ?? null, callSessionFactory: this.callSessionFactory, worker: () => this._worker,
     };
     const screen = SCREENS[this._screen](ctx, this._data);
     const destroy = screen.destroy;

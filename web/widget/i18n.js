@@ -76,6 +76,7 @@ const nl = {
     text: 'Je wijkagent {officer} ({team}) komt zo in het gesprek. Je hoeft niets te doen.',
     connecting: 'Verbinding maken…', leave: 'Wachtkamer verlaten',
     engineFailed: 'Beeldbellen werkt niet in deze browser. Je wijkagent kan je ook gewoon bellen; of bel 0900-8844.',
+    engineChanged: 'Beeldbellen is uitgezet: de software op deze website is niet de versie die de politie heeft vrijgegeven, dus we kunnen niet garanderen dat het gesprek veilig is. Je wijkagent kan je ook gewoon bellen; of bel 0900-8844.',
   },
   call: {
     heading: 'Gesprek met {officer}', region: 'Videobeelden',
@@ -175,6 +176,7 @@ const en = {
     text: 'Your neighbourhood officer {officer} ({team}) will join shortly. You do not need to do anything.',
     connecting: 'Connecting…', leave: 'Leave the waiting room',
     engineFailed: 'Video calling does not work in this browser. Your officer can phone you instead; or call 0900-8844.',
+    engineChanged: 'Video calling is switched off: the software on this website is not the version the police released, so we cannot promise the call is private. Your officer can phone you instead; or call 0900-8844.',
   },
   call: {
     heading: 'Call with {officer}', region: 'Video',

@@ -7,17 +7,24 @@ export function waitingScreen(ctx, data) {
   const { t } = ctx;
   const o = data.call.officer;
   const status = h('p', { class: 'utrecht-paragraph bb-busy' }, t('waiting.connecting'));
-  const problem = h('div', { class: 'utrecht-alert utrecht-alert--error', hidden: true },
-    h('div', { class: 'utrecht-alert__content' }, h('p', { class: 'utrecht-paragraph' }, t('waiting.engineFailed'))));
-  let session = ctx.store.session;
+  const problemText = h('p', { class: 'utrecht-paragraph' }, t('waiting.engineFailed'));
+  const problem = h('div', { class: 'utrecht-alert utrecht-alert--error', role: 'alert', hidden: true },
+    h('div', { class: 'utrecht-alert__content' }, problemText));
+  let session = ctx.store.session, failure = ctx.engineInfo();
   if (!session && ctx.callSessionFactory) {
     try {
       const s = ctx.callSessionFactory({ call: data.call, localStream: ctx.store.localStream ?? null, lang: ctx.lang, worker: ctx.worker() });
       if (isCallSession(s)) session = ctx.store.session = s;
-    } catch { session = null; }
+    } catch (err) { session = null; failure = err; }
   }
   // No call implementation installed (or it failed): say so plainly instead of waiting forever.
-  if (!session && (ctx.callSessionFactory || ctx.engineState() === 'failed')) problem.hidden = false;
+  // A file of the engine or the police root that is not what this widget was built with is
+  // named as such: that is the website's fault, not the browser's.
+  if (!session && (ctx.callSessionFactory || ctx.engineState() === 'failed') && failure?.code !== 'pending') {
+    problem.hidden = false;
+    status.hidden = true;   // no call is being set up
+    if (failure?.code === 'integrity') problemText.textContent = t('waiting.engineChanged');
+  }
 
   const onState = () => {
     if (session.state === 'connected') ctx.go('call', data);

@@ -1,0 +1,40 @@
+// Pins the police root into a built widget bundle: copies root.pem to
+// DIST/police/, writes its SHA-384 into DIST/beeldbel.js (the widget then
+// trusts no other root), and brings DIST/beeldbel.js.sri and the demo
+// pages' integrity attribute up to date. Run once per deployment with the
+// police's root (run.sh does it at start-up with the demo CA's root); the
+// SRI value the host page needs changes with it.
+//   node seal-bundle.mjs DIST ROOT_PEM
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync, readdirSync, mkdirSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+
+const [dist, rootPem] = process.argv.slice(2);
+if (!dist || !rootPem) {
+  console.error('usage: seal-bundle.mjs DIST ROOT_PEM');
+  process.exit(2);
+}
+const fail = (en, nl) => { console.error(`seal-bundle: ${en} (${nl})`); process.exit(1); };
+const sha384 = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
+// Written beside and renamed: a page loading meanwhile sees the old file or the new one.
+const put = (file, data) => { writeFileSync(`${file}.tmp`, data); renameSync(`${file}.tmp`, file); };
+
+const root = readFileSync(rootPem);
+if (!root.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) fail(`${rootPem} is not a PEM certificate`, 'geen PEM-certificaat');
+const bundleFile = join(dist, 'beeldbel.js');
+const bundle = readFileSync(bundleFile, 'utf8');
+const PIN = /const POLICE_ROOT_SHA384 = '[^']*';/g;
+if ((bundle.match(PIN) || []).length !== 1) fail(`${bundleFile} has no single police root pin`, 'geen plek voor de politie-root');
+const sealed = bundle.replace(PIN, `const POLICE_ROOT_SHA384 = '${sha384(root)}';`);
+const oldSri = readFileSync(join(dist, 'beeldbel.js.sri'), 'utf8').trim();
+const sri = sha384(Buffer.from(sealed));
+
+mkdirSync(join(dist, 'police'), { recursive: true });
+put(join(dist, 'police', 'root.pem'), root);
+put(bundleFile, sealed);
+put(join(dist, 'beeldbel.js.sri'), `${sri}\n`);
+for (const f of readdirSync(join(dist, 'demo')).filter((n) => n.endsWith('.html'))) {
+  const page = readFileSync(join(dist, 'demo', f), 'utf8');
+  if (page.includes(oldSri)) put(join(dist, 'demo', f), page.split(oldSri).join(sri));
+}
+console.log(sri);

@@ -31,6 +31,17 @@
  *
  * Every rejected message is counted by reason; nothing is trusted before its
  * authenticator verified.
+ *
+ * Verifying a HELLO is the costly step (an X.509 chain and an ECDSA check,
+ * or an HMAC), so it is rationed: each sender may have
+ * BB_E2EE_VERIFY_BURST verifications at once, refilled one per
+ * BB_E2EE_VERIFY_REFILL_US; all senders together BB_E2EE_VERIFY_ALL_BURST,
+ * one per BB_E2EE_VERIFY_ALL_REFILL_US. More is refused unread
+ * (BB_HS_REJECT_RATE); a sender's HELLO is repeated until it is keyed, so a
+ * genuine one gets through on a later copy. A HELLO that failed its check is
+ * remembered (by hash, the last BB_E2EE_FAILED_KEPT) and refused again for
+ * the same reason without being verified; one that passed is its sender's
+ * until it leaves (copies are duplicates, not verified again).
  */
 #ifndef BEELDBEL_E2EE_H
 #define BEELDBEL_E2EE_H
@@ -49,6 +60,11 @@ extern "C" {
 #define BB_E2EE_MAX_PARTICIPANTS 5
 #define BB_E2EE_MAX_MSG 4096 /* largest handshake message */
 #define BB_E2EE_ROOM_MAX 128
+#define BB_E2EE_VERIFY_BURST 4
+#define BB_E2EE_VERIFY_REFILL_US 1000000ull
+#define BB_E2EE_VERIFY_ALL_BURST 12
+#define BB_E2EE_VERIFY_ALL_REFILL_US 250000ull
+#define BB_E2EE_FAILED_KEPT 8
 
 typedef enum bb_role {
     BB_ROLE_CITIZEN = 1,
@@ -122,6 +138,7 @@ typedef enum bb_hs_reject {
     BB_HS_REJECT_NOT_FOR_US,  /* KEYS without an entry for this participant */
     BB_HS_REJECT_KEYS_AUTH,   /* wrapped key does not decrypt: tampered or substituted */
     BB_HS_REJECT_WRONG_FEED,  /* sender is not the feed it arrived on (bb_e2ee_receive_on) */
+    BB_HS_REJECT_RATE,        /* HELLO not verified: its sender (or everyone) used up the ration */
     BB_HS_REJECT_COUNT
 } bb_hs_reject;
 
@@ -129,6 +146,8 @@ typedef struct bb_e2ee_stats {
     uint64_t hellos_accepted, keys_accepted, duplicates, rekeys;
     uint64_t reflected; /* our own media message came back (dropped) */
     uint64_t deferred;  /* KEYS kept until its sender's HELLO arrives */
+    uint64_t verified;  /* HELLO authenticators checked (the costly step), pass or fail */
+    uint64_t remembered; /* HELLOs refused again from the failed ones kept, unverified */
     uint64_t rejected[BB_HS_REJECT_COUNT];
 } bb_e2ee_stats;
 
@@ -149,7 +168,11 @@ void bb_e2ee_free(bb_e2ee *e);
 /*
  * Handles one received handshake message. BB_OK also for harmless
  * duplicates; BB_E_AGAIN for a KEYS that came before its sender's HELLO (kept
- * and handled when the HELLO arrives); other negative codes: refused, counted.
+ * and handled when the HELLO arrives); BB_E_STATE for a HELLO over the
+ * verification ration (BB_HS_REJECT_RATE: not read; a later copy may pass);
+ * other negative codes: refused, counted by reason (bb_e2ee_get_stats).
+ * now_us: Unix time in microseconds (certificates are checked against it;
+ * the ration also runs on it and ignores steps back).
  */
 int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us);
 

@@ -179,6 +179,12 @@ struct bb_e2ee {
 
     bb_officer_result officer_failure;
     int has_officer_failure;
+
+    /* The verification ration (see e2ee.h): credit in µs of refill time. */
+    struct ration { int used; uint16_t id; uint64_t last_us, credit_us; } senders[8], all;
+    /* HELLOs that failed their check: hash and how they were refused. */
+    struct { uint8_t hash[32]; bb_hs_reject why; int rc; } failed[BB_E2EE_FAILED_KEPT];
+    int n_failed, failed_next;
     uint8_t scratch[BB_E2EE_MAX_MSG + 200]; /* what an authenticator covers */
     bb_e2ee_stats stats;
 };
@@ -461,20 +467,25 @@ static int x25519(bb_e2ee *e, const uint8_t pub[32], uint8_t shared[32])
     return rc;
 }
 
-/* Checks the HELLO's authenticator; fills officer for certificate holders. */
+/* Checks the HELLO's authenticator; fills officer for certificate holders.
+ * On failure returns the error and sets *why (not counted here). */
 static int authenticate_hello(bb_e2ee *e, const uint8_t *msg, const bb_hs_msg *m,
-                              uint64_t now_us, bb_officer_result *officer)
+                              uint64_t now_us, bb_officer_result *officer, bb_hs_reject *why)
 {
     uint8_t *buf = e->scratch;
     int staff = m->role == BB_ROLE_OFFICER || m->role == BB_ROLE_COLLEAGUE;
-    if (staff != (m->auth == BB_HS_AUTH_CERT))
-        return reject(e, BB_HS_REJECT_ROLE, BB_E_PROTO);
+    if (staff != (m->auth == BB_HS_AUTH_CERT)) {
+        *why = BB_HS_REJECT_ROLE;
+        return BB_E_PROTO;
+    }
     size_t n = auth_input(e, msg, m->signed_len, buf);
     if (!staff) {
         uint8_t mac[32];
         if (!e->has_invite || hmac32(e->invite_key, buf, n, mac) ||
-            !ct_equal(mac, m->authenticator, 32))
-            return reject(e, BB_HS_REJECT_INVITE, BB_E_AUTH);
+            !ct_equal(mac, m->authenticator, 32)) {
+            *why = BB_HS_REJECT_INVITE;
+            return BB_E_AUTH;
+        }
         return BB_OK;
     }
     memset(officer, 0, sizeof(*officer));
@@ -485,17 +496,58 @@ static int authenticate_hello(bb_e2ee *e, const uint8_t *msg, const bb_hs_msg *m
                                                 (int64_t)(now_us / 1000000), officer)
                       : BB_E_AUTH;
     if (rc) {
-        e->officer_failure = *officer;
-        e->has_officer_failure = 1;
-        return reject(e, BB_HS_REJECT_CERTIFICATE, BB_E_AUTH);
-    }
-    if (bb_identity_verify_signature(m->cert, m->cert_len, buf, n, m->authenticator, m->auth_len)) {
+        *why = BB_HS_REJECT_CERTIFICATE;
+    } else if (bb_identity_verify_signature(m->cert, m->cert_len, buf, n, m->authenticator,
+                                            m->auth_len)) {
         officer->status = BB_OFFICER_BAD_SIGNATURE;
-        e->officer_failure = *officer;
-        e->has_officer_failure = 1;
-        return reject(e, BB_HS_REJECT_SIGNATURE, BB_E_AUTH);
+        *why = BB_HS_REJECT_SIGNATURE;
+    } else {
+        return BB_OK;
     }
-    return BB_OK;
+    e->officer_failure = *officer;
+    e->has_officer_failure = 1;
+    return BB_E_AUTH;
+}
+
+/* Adds the time since the last use to r's credit (at most burst refills). */
+static void ration_refill(struct ration *r, uint64_t burst, uint64_t refill_us, uint64_t now_us)
+{
+    if (now_us > r->last_us) /* a clock that steps back adds nothing */
+        r->credit_us += now_us - r->last_us;
+    if (r->credit_us > burst * refill_us)
+        r->credit_us = burst * refill_us;
+    r->last_us = now_us;
+}
+
+/* The sender's ration; a newcomer takes the least recently used slot, full. */
+static struct ration *sender_ration(bb_e2ee *e, uint16_t id, uint64_t now_us)
+{
+    struct ration *lru = &e->senders[0];
+    for (size_t i = 0; i < sizeof(e->senders) / sizeof(e->senders[0]); i++) {
+        struct ration *r = &e->senders[i];
+        if (r->used && r->id == id)
+            return r;
+        if (!r->used || (lru->used && r->last_us < lru->last_us))
+            lru = r;
+    }
+    lru->used = 1;
+    lru->id = id;
+    lru->last_us = now_us;
+    lru->credit_us = BB_E2EE_VERIFY_BURST * BB_E2EE_VERIFY_REFILL_US;
+    return lru;
+}
+
+/* 1 when one more verification for sender id fits the rations (and takes it). */
+static int ration_take(bb_e2ee *e, uint16_t id, uint64_t now_us)
+{
+    struct ration *s = sender_ration(e, id, now_us);
+    ration_refill(s, BB_E2EE_VERIFY_BURST, BB_E2EE_VERIFY_REFILL_US, now_us);
+    ration_refill(&e->all, BB_E2EE_VERIFY_ALL_BURST, BB_E2EE_VERIFY_ALL_REFILL_US, now_us);
+    if (s->credit_us < BB_E2EE_VERIFY_REFILL_US || e->all.credit_us < BB_E2EE_VERIFY_ALL_REFILL_US)
+        return 0;
+    s->credit_us -= BB_E2EE_VERIFY_REFILL_US;
+    e->all.credit_us -= BB_E2EE_VERIFY_ALL_REFILL_US;
+    return 1;
 }
 
 static int is_gone(const bb_e2ee *e, const uint8_t hash[32])
@@ -523,11 +575,28 @@ static int on_hello(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg 
         return reject(e, BB_HS_REJECT_CONFLICT, BB_E_PROTO);
     if (is_gone(e, hash))
         return reject(e, BB_HS_REJECT_REPLAY, BB_E_PROTO);
+    for (int i = 0; i < e->n_failed; i++)
+        if (memcmp(e->failed[i].hash, hash, 32) == 0) {
+            e->stats.remembered++;
+            return reject(e, e->failed[i].why, e->failed[i].rc);
+        }
+    if (!ration_take(e, m->from, now_us))
+        return reject(e, BB_HS_REJECT_RATE, BB_E_STATE);
     bb_officer_result officer;
     memset(&officer, 0, sizeof(officer));
-    int rc = authenticate_hello(e, msg, m, now_us, &officer);
-    if (rc)
-        return rc;
+    bb_hs_reject why = BB_HS_REJECT_FORMAT;
+    e->stats.verified++;
+    int rc = authenticate_hello(e, msg, m, now_us, &officer, &why);
+    if (rc) {
+        int k = e->failed_next;
+        e->failed_next = (k + 1) % BB_E2EE_FAILED_KEPT;
+        if (e->n_failed < BB_E2EE_FAILED_KEPT)
+            e->n_failed++;
+        memcpy(e->failed[k].hash, hash, 32);
+        e->failed[k].why = why;
+        e->failed[k].rc = rc;
+        return reject(e, why, rc);
+    }
     struct peer *p = NULL;
     for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1 && !p; i++)
         if (!e->peers[i].used)
@@ -884,6 +953,6 @@ const char *bb_hs_reject_name(bb_hs_reject r)
 {
     static const char *n[BB_HS_REJECT_COUNT] = {
         "format", "role", "invite", "certificate", "signature", "bad_key", "conflict",
-        "replay", "full", "unknown_sender", "not_for_us", "keys_auth", "wrong_feed"};
+        "replay", "full", "unknown_sender", "not_for_us", "keys_auth", "wrong_feed", "rate"};
     return (unsigned)r < BB_HS_REJECT_COUNT ? n[r] : "unknown";
 }

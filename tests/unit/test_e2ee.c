@@ -306,6 +306,82 @@ TEST(e2ee_handshake_on_another_feed_is_refused)
     reset();
 }
 
+/* The citizen's HELLO made into another sender's (feed), variant v: its MAC no longer fits. */
+static size_t forged_hello(const uint8_t *hello, size_t n, uint16_t feed, uint8_t v, uint8_t *out)
+{
+    memcpy(out, hello, n);
+    out[5] = (uint8_t)(feed >> 8);
+    out[6] = (uint8_t)feed;
+    out[n - 1] ^= (uint8_t)(v + 1);
+    return n;
+}
+
+/* A feed sending HELLO after HELLO cannot make us verify more than its ration, nor can many
+ * feeds together; genuine senders on other feeds still get through, and one more fits once
+ * the ration refills. */
+TEST(e2ee_hello_verification_is_rationed_per_sender_and_in_all)
+{
+    uint8_t hello[BB_E2EE_MAX_MSG], bad[BB_E2EE_MAX_MSG];
+    size_t n;
+    CHECK_OK(officer_and_citizen(1, hello, &n));
+    const bb_e2ee_stats *st = bb_e2ee_get_stats(P[0].e);
+    for (int v = 0; v < 100; v++)
+        CHECK(bb_e2ee_receive_on(P[0].e, 9, bad, forged_hello(hello, n, 9, (uint8_t)v, bad), NOW_US) < 0);
+    CHECK_EQ_INT(st->verified, BB_E2EE_VERIFY_BURST);
+    CHECK_EQ_INT(st->rejected[BB_HS_REJECT_INVITE], BB_E2EE_VERIFY_BURST);
+    CHECK_EQ_INT(st->rejected[BB_HS_REJECT_RATE], 100 - BB_E2EE_VERIFY_BURST);
+    CHECK_EQ_INT(bb_e2ee_receive_on(P[0].e, 9, bad, forged_hello(hello, n, 9, 200, bad), NOW_US), BB_E_STATE);
+    /* The genuine citizen on its own feed, at the same moment. */
+    CHECK_OK(bb_e2ee_receive_on(P[0].e, 2, hello, n, NOW_US));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 1);
+    /* One refill later, one more is verified, and only one. */
+    uint64_t later = NOW_US + BB_E2EE_VERIFY_REFILL_US;
+    CHECK_EQ_INT(bb_e2ee_receive_on(P[0].e, 9, bad, forged_hello(hello, n, 9, 201, bad), later), BB_E_AUTH);
+    CHECK_EQ_INT(bb_e2ee_receive_on(P[0].e, 9, bad, forged_hello(hello, n, 9, 202, bad), later), BB_E_STATE);
+    CHECK_EQ_INT(st->verified, BB_E2EE_VERIFY_BURST + 2);
+
+    /* Many feeds at once: all of them together get BB_E2EE_VERIFY_ALL_BURST. */
+    CHECK_OK(officer_and_citizen(1, hello, &n));
+    st = bb_e2ee_get_stats(P[0].e);
+    for (uint16_t feed = 10; feed < 20; feed++)
+        for (int v = 0; v < BB_E2EE_VERIFY_BURST; v++)
+            bb_e2ee_receive_on(P[0].e, feed, bad, forged_hello(hello, n, feed, (uint8_t)v, bad), NOW_US);
+    CHECK_EQ_INT(st->verified, BB_E2EE_VERIFY_ALL_BURST);
+    CHECK_EQ_INT(st->rejected[BB_HS_REJECT_RATE], 10 * BB_E2EE_VERIFY_BURST - BB_E2EE_VERIFY_ALL_BURST);
+    /* The genuine citizen waits for its HELLO's next copy. */
+    CHECK_EQ_INT(bb_e2ee_receive_on(P[0].e, 2, hello, n, NOW_US), BB_E_STATE);
+    CHECK_OK(bb_e2ee_receive_on(P[0].e, 2, hello, n, NOW_US + BB_E2EE_VERIFY_ALL_REFILL_US));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 1);
+    reset();
+}
+
+/* The same failing HELLO again and again is verified once; it keeps its reason. */
+TEST(e2ee_failed_hello_is_refused_again_without_verifying)
+{
+    uint8_t hello[BB_E2EE_MAX_MSG], bad[BB_E2EE_MAX_MSG];
+    size_t n;
+    CHECK_OK(officer_and_citizen(1, hello, &n));
+    const bb_e2ee_stats *st = bb_e2ee_get_stats(P[0].e);
+    size_t m = forged_hello(hello, n, 9, 0, bad);
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ_INT(bb_e2ee_receive_on(P[0].e, 9, bad, m, NOW_US + (uint64_t)i), BB_E_AUTH);
+    CHECK_EQ_INT(st->verified, 1);
+    CHECK_EQ_INT(st->remembered, 9);
+    CHECK_EQ_INT(st->rejected[BB_HS_REJECT_INVITE], 10);
+    /* An officer with a certificate from another CA, over and over: one chain check. */
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &rogue, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(bb_e2ee_poll(P[0].e, hello, sizeof(hello), &n));
+    st = bb_e2ee_get_stats(P[1].e);
+    for (int i = 0; i < 10; i++)
+        CHECK_EQ_INT(bb_e2ee_receive_on(P[1].e, 1, hello, n, NOW_US), BB_E_AUTH);
+    CHECK_EQ_INT(st->verified, 1);
+    CHECK_EQ_INT(st->rejected[BB_HS_REJECT_CERTIFICATE], 10);
+    CHECK_EQ_INT((int)bb_e2ee_officer_failure(P[1].e)->status, BB_OFFICER_UNKNOWN_CA);
+    reset();
+}
+
 TEST(e2ee_knowing_the_room_is_not_enough_to_join)
 {
     CHECK_OK(fixture());

@@ -114,7 +114,10 @@ typedef struct bb_e2ee_config {
     const uint8_t *invite_secret; /* citizen/interpreter: required; officer: to admit them */
     size_t invite_len;
     bb_trust *trust;             /* pinned police root (+ CRL); borrowed; required to admit officers */
-    const char *expected_officer;/* optional: the officer name the invitation announced */
+    const char *expected_officer;/* the officer's name the invitation announced: an officer-role
+                                  * HELLO is admitted only with this name; NULL or "" admits
+                                  * none (fail closed; colleagues use BB_ROLE_COLLEAGUE, whose
+                                  * certificate is checked but never shown as the officer) */
     const uint8_t *cert;         /* officer/colleague: own certificate, DER or PEM */
     size_t cert_len;
     const uint8_t *key;          /* officer/colleague: own private key, DER or PEM */

@@ -368,7 +368,7 @@ int bb_e2ee_new(bb_e2ee **out, const bb_e2ee_config *cfg)
     e->rng = cfg->rng;
     e->rng_ctx = cfg->rng_ctx;
     e->trust = cfg->trust;
-    if (cfg->expected_officer) {
+    if (cfg->expected_officer && cfg->expected_officer[0]) {
         strcpy(e->expected_officer, cfg->expected_officer);
         e->has_expected = 1;
     }
@@ -490,11 +490,18 @@ static int authenticate_hello(bb_e2ee *e, const uint8_t *msg, const bb_hs_msg *m
     }
     memset(officer, 0, sizeof(*officer));
     officer->status = BB_OFFICER_UNKNOWN_CA;
+    int officer_role = m->role == BB_ROLE_OFFICER;
     int rc = e->trust ? bb_trust_verify_officer(e->trust, m->cert, m->cert_len,
-                                                m->role == BB_ROLE_OFFICER && e->has_expected
+                                                officer_role && e->has_expected
                                                     ? e->expected_officer : NULL,
                                                 (int64_t)(now_us / 1000000), officer)
                       : BB_E_AUTH;
+    /* "The officer" is only ever the one the invitation named: without a
+     * name to expect, no certificate holder is admitted in that role. */
+    if (rc == BB_OK && officer_role && !e->has_expected) {
+        officer->status = BB_OFFICER_WRONG_NAME;
+        rc = BB_E_AUTH;
+    }
     if (rc) {
         *why = BB_HS_REJECT_CERTIFICATE;
     } else if (bb_identity_verify_signature(m->cert, m->cert_len, buf, n, m->authenticator,

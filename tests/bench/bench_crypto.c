@@ -156,6 +156,7 @@ static int handshake_once(void *p)
         return -1;
     c.self_id = 2;
     c.role = BB_ROLE_CITIZEN;
+    c.expected_officer = "Jan de Vries";
     c.cert = c.key = NULL;
     c.cert_len = c.key_len = 0;
     if (bb_e2ee_new(&e[1], &c))

@@ -12,6 +12,7 @@
 #include "../common/police_ca.h"
 
 #define NOW_US ((uint64_t)PCA_NOW * 1000000u)
+#define JAN "Jan de Vries" /* the officer the invitation names */
 #define ROOM "groningen-noord-4711"
 
 static police_ca ca, rogue_ca;
@@ -171,7 +172,7 @@ TEST(e2ee_replayed_or_tampered_media_is_rejected)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(honest));
     uint8_t ct[64], pt[64];
     size_t n, m;
@@ -194,13 +195,13 @@ TEST(e2ee_join_rekeys_old_key_rejected_and_newcomer_cannot_read_the_past)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(honest));
     uint8_t before[64], pt[64];
     size_t bn, m;
     CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"vooraf", 6, before, sizeof(before), &bn));
     /* A sign-language interpreter joins (same invitation). */
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(honest));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 2);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[2].e), 2);
@@ -223,8 +224,8 @@ TEST(e2ee_removed_participant_cannot_read_what_follows)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(honest));
     CHECK_OK(say(0, 2, "nog even"));
     char sas3[8];
@@ -266,7 +267,7 @@ TEST(e2ee_sfu_cannot_bring_back_a_removed_participant)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(record_interpreter_hello));
     CHECK(saved_len > 0);
     CHECK_OK(bb_e2ee_remove_peer(P[0].e, 3, NOW_US));
@@ -285,7 +286,7 @@ static int officer_and_citizen(int who, uint8_t msg[BB_E2EE_MAX_MSG], size_t *n)
         return rc;
     reset();
     if ((rc = join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL)) ||
-        (rc = join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL)))
+        (rc = join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN)))
         return rc;
     return bb_e2ee_poll(P[who].e, msg, BB_E2EE_MAX_MSG, n);
 }
@@ -371,7 +372,7 @@ TEST(e2ee_failed_hello_is_refused_again_without_verifying)
     /* An officer with a certificate from another CA, over and over: one chain check. */
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &rogue, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(bb_e2ee_poll(P[0].e, hello, sizeof(hello), &n));
     st = bb_e2ee_get_stats(P[1].e);
     for (int i = 0; i < 10; i++)
@@ -397,7 +398,7 @@ TEST(e2ee_knowing_the_room_is_not_enough_to_join)
     /* A citizen who claims to be an officer without a certificate. */
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     uint8_t msg[BB_E2EE_MAX_MSG];
     size_t n;
     CHECK_OK(bb_e2ee_poll(P[1].e, msg, sizeof(msg), &n));
@@ -424,6 +425,43 @@ static int officer_status(const police_officer *o, const char *expect, int *peer
         st = -3;
     reset();
     return st;
+}
+
+/* "Verified officer" fails closed: without the name the invitation gave (missing or empty),
+ * no certificate holder is admitted as the officer, however good the certificate; a
+ * colleague's certificate is admitted in its own role, never as the officer. */
+TEST(e2ee_officer_needs_the_invited_name_and_a_colleague_is_not_the_officer)
+{
+    CHECK_OK(fixture());
+    int peers = -1;
+    CHECK_EQ_INT(officer_status(&jan, NULL, &peers), BB_OFFICER_WRONG_NAME);
+    CHECK_EQ_INT(peers, 0);
+    CHECK_EQ_INT(officer_status(&jan, "", &peers), BB_OFFICER_WRONG_NAME);
+    CHECK_EQ_INT(peers, 0);
+    /* Piet as a colleague: admitted with his own name and role, the call's officer is Jan. */
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(2, BB_ROLE_COLLEAGUE, &piet, invite, NULL, JAN));
+    CHECK_OK(run_sfu(honest));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 2);
+    int officers = 0, colleagues = 0;
+    for (size_t i = 0; i < 2; i++) {
+        bb_e2ee_peer p;
+        CHECK_OK(bb_e2ee_peer_info(P[1].e, i, &p));
+        officers += p.role == BB_ROLE_OFFICER && strcmp(p.officer.name, JAN) == 0;
+        colleagues += p.role == BB_ROLE_COLLEAGUE && strcmp(p.officer.name, "Piet Jansen") == 0;
+    }
+    CHECK_EQ_INT(officers, 1);
+    CHECK_EQ_INT(colleagues, 1);
+    /* Piet claiming the officer's role is refused (he is not the invited officer). */
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &piet, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(run_sfu(honest));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);
+    CHECK_EQ_INT((int)bb_e2ee_officer_failure(P[1].e)->status, BB_OFFICER_WRONG_NAME);
+    reset();
 }
 
 TEST(e2ee_officer_key_that_is_not_the_certificates_is_refused_at_once)
@@ -473,14 +511,14 @@ TEST(e2ee_sfu_substituting_keys_is_detected_by_signature_or_mac)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(swap_officer_key));
     CHECK(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_SIGNATURE] >= 1);
     CHECK_EQ_INT(bb_e2ee_officer_failure(P[1].e)->status, BB_OFFICER_BAD_SIGNATURE);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(swap_citizen_key));
     CHECK(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_INVITE] >= 1);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 0);
@@ -513,7 +551,7 @@ TEST(e2ee_sfu_with_stolen_invitation_is_exposed_by_sas_mismatch)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     /* Mallory: slot 5 but claims id 2, the citizen's. */
     bb_e2ee_config c;
     memset(&c, 0, sizeof(c));
@@ -549,7 +587,7 @@ TEST(e2ee_tampered_keys_message_is_rejected)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(bend_keys));
     CHECK(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_KEYS_AUTH] >= 1);
     CHECK(say(0, 1, "kan niet") != BB_OK);
@@ -562,10 +600,10 @@ TEST(e2ee_five_participants_and_no_sixth)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
-    CHECK_OK(join(3, BB_ROLE_COLLEAGUE, &piet, invite, NULL, NULL));
-    CHECK_OK(join(4, BB_ROLE_INTERPRETER, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(join(3, BB_ROLE_COLLEAGUE, &piet, invite, NULL, JAN));
+    CHECK_OK(join(4, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(honest));
     for (int a = 0; a < 5; a++) {
         CHECK_EQ_INT(bb_e2ee_peer_count(P[a].e), 4);
@@ -574,7 +612,7 @@ TEST(e2ee_five_participants_and_no_sixth)
                 CHECK_OK(say(a, b, "vijf"));
     }
     CHECK(sas_equal(0, 4) && sas_equal(1, 3));
-    CHECK_OK(join(5, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(5, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(honest));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 4);
     CHECK_EQ_INT(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_FULL], 1);
@@ -622,7 +660,7 @@ TEST(e2ee_keys_before_hello_are_kept_until_the_hello_arrives)
     reset();
     saved_len = 0;
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(run_sfu(hold_officer_hello));
     CHECK(saved_len > 0);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);

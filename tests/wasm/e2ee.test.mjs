@@ -13,6 +13,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const build = resolve(root, process.env.BB_BUILD ?? 'build');
 const dist = join(resolve(root, process.env.BB_DIST ?? 'dist'), 'engine');
 const { loadEngine, PoliceTrust, E2eeSession } = await import(pathToFileURL(join(dist, 'engine.js')).href);
+const { identityOf } = await import(pathToFileURL(join(dist, 'call.js')).href);
 const engine = await loadEngine({ wasmBinary: readFileSync(join(dist, 'beeldbel-engine.wasm')) });
 
 const caTool = join(build, 'bin', 'beeldbel-ca');
@@ -23,12 +24,15 @@ ca('issue', join(dir, 'ca'), '--name', 'Jan de Vries', '--team', 'Basisteam Gron
   '--neighbourhood', 'Groningen-Noord', '--out', join(dir, 'jan'));
 ca('issue', join(dir, 'ca'), '--name', 'Kees Weg', '--team', 'Basisteam Groningen-Zuid',
   '--neighbourhood', 'Groningen-Zuid', '--out', join(dir, 'kees'));
+ca('issue', join(dir, 'ca'), '--name', 'Piet Jansen', '--team', 'Basisteam Groningen-Noord',
+  '--neighbourhood', 'Groningen-Noord', '--out', join(dir, 'piet'));
 ca('revoke', join(dir, 'ca'), '1001');
 const file = (name) => readFileSync(join(dir, name));
 const trust = new PoliceTrust(engine, file('ca/root.pem'));
 trust.setCrl(file('ca/crl.pem'));
 const jan = { cert: file('jan.pem'), key: file('jan.key') };
 const kees = { cert: file('kees.pem'), key: file('kees.key') }; // serial 1001: revoked
+const piet = { cert: file('piet.pem'), key: file('piet.key') };
 rmSync(dir, { recursive: true, force: true });
 const invite = new TextEncoder().encode('een-eenmalige-uitnodiging');
 const nowUs = () => Date.now() * 1000;
@@ -102,6 +106,47 @@ test('handshake_on_another_feed_than_its_sender_is_refused_and_counted', () => {
   // The SFU hands the officer's HELLO to the citizen as if feed 7 sent it.
   const { rejected } = refusedByCitizen('wijk-3', { cert: jan.cert, key: jan.key }, 7);
   assert(rejected.wrong_feed >= 1, JSON.stringify(rejected));
+});
+
+/** Carries every handshake message between the sessions (feed = selfId) until none is left. */
+function exchange(...sessions) {
+  for (let moved = true; moved;) {
+    moved = false;
+    for (const a of sessions) {
+      for (let m; (m = a.s.pollHandshake());) {
+        moved = true;
+        for (const b of sessions) if (b !== a) b.s.receiveHandshake(a.id, m, nowUs());
+      }
+    }
+  }
+}
+const statusOf = (s) => ({ peers: s.peers(), officerFailure: s.officerFailure(), sas: s.sas() });
+
+test('the_badge_waits_for_the_invited_officers_key_and_is_never_a_colleagues', () => {
+  const officer = { id: 1, s: new E2eeSession(engine, { room: 'wijk-4', selfId: 1, role: 'officer', invite, trust, ...jan }) };
+  const citizen = { id: 2, s: new E2eeSession(engine, { room: 'wijk-4', selfId: 2, role: 'citizen', invite, trust, expectedOfficer: 'Jan de Vries' }) };
+  // The officer's HELLO alone (as an SFU replaying it would deliver): a good certificate, no key.
+  citizen.s.receiveHandshake(1, officer.s.pollHandshake(), nowUs());
+  assertEq(citizen.s.peers()[0].officer.ok, true);
+  assertEq(identityOf('citizen', statusOf(citizen.s)), null);
+  exchange(officer, citizen);
+  const id = identityOf('citizen', statusOf(citizen.s));
+  assert(id && id.verified && id.name === 'Jan de Vries' && id.sas === officer.s.sas(), JSON.stringify(id));
+  // A colleague with a good certificate of their own is shown by name, never as the officer.
+  const colleague = { id: 3, s: new E2eeSession(engine, { room: 'wijk-5', selfId: 3, role: 'colleague', invite, trust, ...piet, expectedOfficer: 'Jan de Vries' }) };
+  const citizen2 = { id: 2, s: new E2eeSession(engine, { room: 'wijk-5', selfId: 2, role: 'citizen', invite, trust, expectedOfficer: 'Jan de Vries' }) };
+  exchange(colleague, citizen2);
+  const [p] = citizen2.s.peers();
+  assert(p.role === 'colleague' && p.hasKey && p.officer.ok && p.officer.name === 'Piet Jansen', JSON.stringify(p));
+  assertEq(identityOf('citizen', statusOf(citizen2.s)), null);
+  // Without the name the invitation gave, Jan is refused as the officer, and the badge says so.
+  const citizen3 = { id: 2, s: new E2eeSession(engine, { room: 'wijk-6', selfId: 2, role: 'citizen', invite, trust }) };
+  const officer3 = { id: 1, s: new E2eeSession(engine, { room: 'wijk-6', selfId: 1, role: 'officer', invite, trust, ...jan }) };
+  exchange(officer3, citizen3);
+  assertEq(citizen3.s.peers().length, 0);
+  const id3 = identityOf('citizen', statusOf(citizen3.s));
+  assert(id3 && !id3.verified && id3.reason === 'wrong_name', JSON.stringify(id3));
+  for (const x of [officer, citizen, colleague, citizen2, officer3, citizen3]) x.s.free();
 });
 
 test('citizen_sees_why_a_revoked_officer_is_refused', () => {

@@ -64,6 +64,26 @@ export function qualityOf({ lossPct, rttUs }) {
   return 'good';
 }
 
+/**
+ * What the badge shows, from the Worker's status m ({peers, officerFailure, sas}): for the
+ * citizen, the officer as their certificate proves it, or why it does not; for the others,
+ * that the citizen proved the invitation. Only the participant in the officer's role (the
+ * engine admits in it only the officer the invitation named), and only once that officer's
+ * own key has arrived: a certificate alone, or a colleague's, is no "verified officer".
+ * null while there is nothing to say yet.
+ */
+export function identityOf(role, m) {
+  const officer = m.peers.find((p) => p.role === 'officer' && p.officer);
+  const f = officer ? officer.officer : m.officerFailure;
+  if (role === 'citizen') {
+    if (!f || (officer && f.ok && !officer.hasKey)) return null;
+    return f.ok
+      ? { verified: true, name: f.name, team: f.team, neighbourhood: f.neighbourhood || undefined, sas: m.sas }
+      : { verified: false, name: f.name, team: f.team, sas: m.sas, reason: identityReason(f.status) };
+  }
+  return m.peers.some((p) => p.hasKey) ? { verified: true, name: '', team: '', sas: m.sas } : null;
+}
+
 export class CallSession extends EventTarget {
   constructor(opts) {
     super();
@@ -450,18 +470,7 @@ export class CallSession extends EventTarget {
 
   _status(m) {
     this.stats = m;
-    const officer = m.peers.find((p) => p.officer);
-    const f = officer ? officer.officer : m.officerFailure;
-    let identity = null;
-    if (this.opt.role === 'citizen' && f) {
-      // Who the officer is, as their certificate proves (or why it does not).
-      identity = f.ok
-        ? { verified: true, name: f.name, team: f.team, neighbourhood: f.neighbourhood || undefined, sas: m.sas }
-        : { verified: false, name: f.name, team: f.team, sas: m.sas, reason: identityReason(f.status) };
-    } else if (this.opt.role !== 'citizen' && m.peers.some((p) => p.hasKey)) {
-      // The citizen proved the invitation secret in the handshake.
-      identity = { verified: true, name: '', team: '', sas: m.sas };
-    }
+    const identity = identityOf(this.opt.role, m);
     if (JSON.stringify(identity) !== JSON.stringify(this.identity)) {
       this.identity = identity;
       this._emit('identity');

@@ -27,7 +27,7 @@
     }
     connect() {
       this.tile('officer-1', 'Wijkagent Jansen', 'officer', '#35546f');
-      this.identity = { verified: true, name: 'J. Jansen', team: 'Basisteam Groningen-Noord', sas: '4821 7390' };
+      this.identity = { verified: true, name: 'J. Jansen', team: 'Basisteam Groningen-Noord', sas: '4821 7390', people: 2 };
       this._emit('identity');
       this.setState('connected');
     }

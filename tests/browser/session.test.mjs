@@ -227,6 +227,36 @@ test('four_parties_with_a_speech_to_text_interpreter_whose_lines_are_captions', 
   await waitFor(officer, () => window.bb.session.tiles.length === 2);
 });
 
+test('tiles_show_what_the_handshake_proved_and_everyone_in_it_is_counted', async () => {
+  // With the invitation secret, telling Janus it is the officer: everyone sees it as what it
+  // proved (a citizen), and counts it beside the code.
+  const liar = await participant('citizen', { display: 'officer', source: 'none', audio: false });
+  // Another officer's certificate in the officer's role: not the officer the invitation named.
+  const sanne = join(officerDir, 'sanne-bakker');
+  const impostor = await participant('officer', { display: 'officer', source: 'none', audio: false,
+    cert: [...readFileSync(`${sanne}.pem`)], key: [...readFileSync(`${sanne}.key`)] });
+  try {
+    const [liarFeed, impostorFeed] = [await feedOf(liar), await feedOf(impostor)];
+    for (const p of [officer, citizen, interpreter]) {
+      await waitFor(p, (f) => window.bb.session.tiles.some((t) => t.id === String(f)) && window.bb.session.identity?.people === 4, liarFeed);
+      const { tiles } = await state(p);
+      const liarTile = tiles.find((t) => t.id === String(liarFeed));
+      assertEq(`${liarTile.role} ${liarTile.name}`, 'citizen Burger', `${p.role}: `);
+      assert(!tiles.some((t) => t.id === String(impostorFeed)), `${p.role} shows the impostor`);
+      assertEq(tiles.filter((t) => t.role === 'officer').map((t) => t.name).join(), p.role === 'officer' ? '' : 'Jan de Vries');
+    }
+    // The impostor's handshake was refused, for its certificate (Sanne is not the invited officer).
+    await waitFor(citizen, () => window.bb.session.stats.rejected.certificate >= 1);
+    const { identity } = await state(citizen);
+    assert(identity.verified && identity.name === 'Jan de Vries', JSON.stringify(identity));
+    // Gone again: the count follows.
+    for (const p of [liar, impostor]) await p.page.evaluate(() => window.bb.session.hangUp());
+    await waitFor(citizen, () => window.bb.session.identity?.people === 3 && window.bb.session.tiles.length === 2);
+  } finally {
+    for (const p of [liar, impostor]) await p.context.close();
+  }
+});
+
 test('participant_leaves_and_rejoins', async () => {
   const old = await feedOf(interpreter);
   await interpreter.page.evaluate(() => window.bb.session.hangUp());
@@ -235,7 +265,8 @@ test('participant_leaves_and_rejoins', async () => {
   interpreter = await participant('interpreter', {});
   await waitFor(interpreter, () => window.bb.session.state === 'connected');
   await Promise.all([framesFrom(interpreter, [officer, citizen], 15), framesFrom(citizen, [interpreter], 15)]);
-  assertEq((await state(citizen)).tiles.length, 2);
+  const seen = await state(citizen);
+  assertEq(seen.tiles.length, 2, JSON.stringify([seen.tiles, seen.e2ee]));
   await interpreter.page.evaluate(() => window.bb.session.hangUp());
   await waitFor(officer, () => window.bb.session.tiles.length === 1);
   await interpreter.context.close();

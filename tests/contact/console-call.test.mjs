@@ -237,6 +237,9 @@ test('citizen_joins_through_the_widget_both_connected_with_video_and_the_same_co
   const officerCode = await p.locator('#call-view [data-sas]').textContent();
   assert(/^\d{3} \d{3}$/.test(officerCode), officerCode);
   assertEq(citizenCode, officerCode, 'the same code on both sides');
+  // Beside the code, both see how many are in the key agreement: the two of them.
+  assert((await badge.locator('[data-people]').textContent()).startsWith('2 mensen in dit gesprek'), 'citizen: count');
+  assertEq(await p.locator('#call-view [data-people]').getAttribute('data-people'), '2');
   // And the citizen's screen shows the officer's video too.
   await citizen.page.waitForFunction(() => {
     const c = document.querySelector('beeldbel-widget').shadowRoot.querySelector('.bb-tile[data-role="officer"] canvas');

@@ -31,6 +31,7 @@ const TEXT = {
     no_camera: 'Geen camera gevonden: u neemt deel met alleen geluid.',
     sas: 'Code om voor te lezen', sas_wait: 'De code verschijnt zodra de burger verbonden is.',
     sas_hint: 'Lees deze code voor. De burger ziet dezelfde code; is die anders, hang dan op.',
+    people: (n) => `${n} mensen in dit gesprek, u meegerekend. Ziet u er minder? Hang dan op.`,
     stage: 'Videobeelden', you: 'U (eigen camera)', cam_is_off: 'Camera staat uit', no_video: 'Nog geen beeld',
     controls: 'Bediening van het gesprek', mic: 'Microfoon uit', cam: 'Camera uit', hangup: 'Ophangen',
     quality: (q) => `Verbinding: ${{ good: 'goed', fair: 'matig', poor: 'slecht' }[q] ?? q}`,
@@ -65,6 +66,7 @@ const TEXT = {
     no_camera: 'No camera found: you join with sound only.',
     sas: 'Code to read aloud', sas_wait: 'The code appears once the citizen is connected.',
     sas_hint: 'Read this code aloud. The citizen sees the same code; if it differs, hang up.',
+    people: (n) => `${n} people in this call, you included. Do you see fewer? Then hang up.`,
     stage: 'Video', you: 'You (own camera)', cam_is_off: 'Camera is off', no_video: 'No video yet',
     controls: 'Call controls', mic: 'Microphone off', cam: 'Camera off', hangup: 'Hang up',
     quality: (q) => `Connection: ${q}`,
@@ -274,7 +276,10 @@ function renderIdentity() {
   e.sas.replaceChildren(code
     ? el('p', { class: 'utrecht-paragraph' }, `${T().sas}: `, el('strong', { class: 'call-sas-code', 'data-sas': '' }, code))
     : el('p', { class: 'utrecht-paragraph' }, T().sas_wait),
-  code ? el('p', { class: 'utrecht-paragraph call-small' }, T().sas_hint) : null);
+  code ? el('p', { class: 'utrecht-paragraph call-small' }, T().sas_hint) : null,
+  // Everyone the code covers: a participant nobody sees would show up in this number.
+  code && Number.isInteger(id.people) && id.people > 0 && id.people < 100
+    ? el('p', { class: 'utrecht-paragraph call-small call-people', 'data-people': String(id.people) }, T().people(id.people)) : null);
 }
 
 function renderQuality() {

@@ -25,6 +25,9 @@
 //               audio worklet are loaded from (the widget: blob URLs of bytes
 //               it checked); default: beside this file
 //   codec       'auto' (the browser's own VP8 where it has it) | 'wasm' (libvpx in WASM)
+//   display     what Janus is told this participant is (default: the role); it
+//               labels nothing: tiles show what the handshake proved (tests
+//               use it to lie)
 //   capture     'auto' (the tracks' streams read by the Worker where the browser
 //               can hand them over) | 'page' (frames from the page, the
 //               microphone through a worklet, as where it cannot)
@@ -75,13 +78,15 @@ export function qualityOf({ lossPct, rttUs }) {
 export function identityOf(role, m) {
   const officer = m.peers.find((p) => p.role === 'officer' && p.officer);
   const f = officer ? officer.officer : m.officerFailure;
+  // The code covers everyone in the key agreement; how many that are is shown beside it.
+  const people = 1 + m.peers.length;
   if (role === 'citizen') {
     if (!f || (officer && f.ok && !officer.hasKey)) return null;
     return f.ok
-      ? { verified: true, name: f.name, team: f.team, neighbourhood: f.neighbourhood || undefined, sas: m.sas }
-      : { verified: false, name: f.name, team: f.team, sas: m.sas, reason: identityReason(f.status) };
+      ? { verified: true, name: f.name, team: f.team, neighbourhood: f.neighbourhood || undefined, sas: m.sas, people }
+      : { verified: false, name: f.name, team: f.team, sas: m.sas, people, reason: identityReason(f.status) };
   }
-  return m.peers.some((p) => p.hasKey) ? { verified: true, name: '', team: '', sas: m.sas } : null;
+  return m.peers.some((p) => p.hasKey) ? { verified: true, name: '', team: '', sas: m.sas, people } : null;
 }
 
 export class CallSession extends EventTarget {
@@ -95,12 +100,13 @@ export class CallSession extends EventTarget {
     this.quality = 'good';
     this.stats = null;          // the Worker's last status (tests and the console read it)
     this.feedId = 0;
-    this.remote = new Map();    // feedId -> { role, tile, renderer, frames, late, stale }
+    this.remote = new Map();    // feedId -> { display, canvas, tile (once authenticated), renderer, frames, late, stale }
     this.mic = true;
     this.camera = true;
     this.inFlight = 0;
     this.attempts = 0;
     this.leaving = new Map();   // feedId -> timer: a "left" waiting to be believed
+    this.departed = new Set();  // feedIds that left, until the Worker no longer lists them
     this._onWorker = (ev) => this._workerMessage(ev.data);
     this.worker.addEventListener('message', this._onWorker);
     this.wire = this._startWire();
@@ -190,7 +196,7 @@ export class CallSession extends EventTarget {
     } });
     const t = new Transport(this.worker, {
       janusUrl: o.janusUrl, room: o.room, token: o.token, pin: o.pin || '', feedId: this.feedId,
-      display: o.role, rtcConfig: o.rtcConfig, channelsInWorker: true, receiver: this.wire,
+      display: o.display ?? o.role, rtcConfig: o.rtcConfig, channelsInWorker: true, receiver: this.wire,
     });
     this.transport = t;
     // Events of a transport we replaced (feed id taken) no longer count.
@@ -262,15 +268,47 @@ export class CallSession extends EventTarget {
     this.lastRecv = performance.now();   // give the newcomer's media time to arrive
     const known = this.remote.get(feedId);
     if (known) { known.stale = false; clearTimeout(this.leaving.get(feedId)); this.leaving.delete(feedId); return; }
-    const role = ['officer', 'citizen', 'interpreter', 'captioner'].includes(display) ? display : 'citizen';
-    const canvas = document.createElement('canvas');
-    canvas.width = this.opt.width; canvas.height = this.opt.height;
-    const entry = { role, frames: 0, renderer: null, tile: { id: String(feedId), name: this._name(role), role, canvas } };
-    this.remote.set(feedId, entry);
-    this.tiles = [...this.tiles, entry.tile];
+    // Janus says someone is connected; who they are only the handshake proves. Their tile
+    // appears once it has (_roster), with the role and name it proved.
+    this.departed.delete(feedId);
+    this.remote.set(feedId, { display: clip(display, 32), frames: 0, renderer: null, tile: null, canvas: this._canvas() });
     this.worker.postMessage({ type: 'call-peer-joined', feedId });
-    this._emit('tiles');
     if (this.transport.state === 'connected') this._setState('connected');
+  }
+
+  // The tiles are exactly the participants the handshake authenticated — everyone who holds
+  // our key — with the role and name they proved (an officer's or a colleague's from the
+  // certificate), never the name they gave Janus. Someone Janus announced who has not
+  // authenticated has no tile (and no key: nothing of ours to see or hear).
+  _roster(peers) {
+    let changed = false;
+    const proven = new Set();
+    for (const p of peers) {
+      let r = this.remote.get(p.id);
+      if (!r) {
+        if (this.departed.has(p.id)) continue;   // left the room; the Worker forgets it now
+        // Holding keys without Janus ever announcing them: shown all the same.
+        r = { display: '', frames: 0, renderer: null, tile: null, canvas: this._canvas(), unannounced: true };
+        this.remote.set(p.id, r);
+      }
+      proven.add(p.id);
+      // A speech-to-text interpreter proves the interpreter's role; what they do is theirs to say.
+      const role = p.role === 'interpreter' && r.display === 'captioner' ? 'captioner' : p.role;
+      const certified = (p.role === 'officer' || p.role === 'colleague') && p.officer && p.officer.ok;
+      const name = certified ? clip(p.officer.name, MAX_NAME) : this._name(role);
+      if (r.tile && r.tile.role === role && r.tile.name === name) continue;
+      const tile = { id: String(p.id), name, role, canvas: r.canvas };
+      this.tiles = r.tile ? this.tiles.map((t) => (t === r.tile ? tile : t)) : [...this.tiles, tile];
+      r.tile = tile;
+      changed = true;
+    }
+    for (const [id, r] of this.remote) {
+      if (proven.has(id)) continue;
+      if (r.tile) { this.tiles = this.tiles.filter((t) => t !== r.tile); r.tile = null; changed = true; }
+      if (r.unannounced) this.remote.delete(id);
+    }
+    for (const id of this.departed) if (!peers.some((p) => p.id === id)) this.departed.delete(id);
+    if (changed) this._emit('tiles');
   }
 
   _left(feedId, now = false) {
@@ -284,15 +322,22 @@ export class CallSession extends EventTarget {
       return;
     }
     this.remote.delete(feedId);
-    this.tiles = this.tiles.filter((t) => t !== r.tile);
+    this.departed.add(feedId);
     this.worker.postMessage({ type: 'call-peer-left', feedId });
-    this._emit('tiles');
+    if (r.tile) { this.tiles = this.tiles.filter((t) => t !== r.tile); this._emit('tiles'); }
     if (this.state === 'connected' && !this.remote.size) this._setState('waiting');
+  }
+
+  _canvas() {
+    const canvas = document.createElement('canvas');
+    canvas.width = this.opt.width; canvas.height = this.opt.height;
+    return canvas;
   }
 
   _name(role) {
     const n = this.opt.names || {};
-    return clip(n[role] || { officer: 'Wijkagent', citizen: 'Burger', interpreter: 'Tolk', captioner: 'Schrijftolk' }[role], MAX_NAME);
+    return clip(n[role] || { officer: 'Wijkagent', citizen: 'Burger', interpreter: 'Tolk', captioner: 'Schrijftolk',
+      colleague: 'Collega' }[role], MAX_NAME);
   }
 
   // ---- local media --------------------------------------------------------
@@ -439,7 +484,7 @@ export class CallSession extends EventTarget {
           if (m.frame) m.frame.close();
           break;
         }
-        if (!r.renderer) r.renderer = new I420Renderer(r.tile.canvas);
+        if (!r.renderer) r.renderer = new I420Renderer(r.canvas);
         if (m.frame) r.renderer.drawFrame(m.frame);   // decoded by the browser: straight to the GPU
         else r.renderer.draw(m.i420, m.width, m.height);
         r.frames++;
@@ -457,9 +502,10 @@ export class CallSession extends EventTarget {
         break;
       }
       case 'call-text': {
-        const r = this.remote.get(m.feedId);
-        const kind = m.kind === 'caption' && r && (r.role === 'captioner' || r.role === 'interpreter') ? 'caption' : 'rtt';
-        this._emit(kind, { from: String(m.feedId), name: r ? r.tile.name : '', text: clip(m.text, MAX_TEXT), final: !!m.final });
+        const tile = this.remote.get(m.feedId)?.tile;
+        if (!tile) break;   // only from someone in the roster
+        const kind = m.kind === 'caption' && (tile.role === 'captioner' || tile.role === 'interpreter') ? 'caption' : 'rtt';
+        this._emit(kind, { from: String(m.feedId), name: tile.name, text: clip(m.text, MAX_TEXT), final: !!m.final });
         break;
       }
       case 'call-status': this._status(m); break;
@@ -470,6 +516,7 @@ export class CallSession extends EventTarget {
 
   _status(m) {
     this.stats = m;
+    this._roster(m.peers);
     const identity = identityOf(this.opt.role, m);
     if (JSON.stringify(identity) !== JSON.stringify(this.identity)) {
       this.identity = identity;

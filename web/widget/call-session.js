@@ -1,5 +1,5 @@
 // The interface between the widget's waiting-room and in-call screens and a
-// call. The real implementation (Janus + the WASM engine, the lead's issue)
+// call. The real implementation (web/engine/call.js: Janus + the WASM engine)
 // and the test fake (tests/browser/fake-call.js) both provide this shape; the
 // screens use nothing else. The host (or the call module) installs a factory:
 //
@@ -14,13 +14,16 @@
 //
 // A session is an EventTarget. Properties (read by the screens at any time):
 //   state     'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'ended'
-//   tiles     [{ id, name, role: 'officer'|'interpreter'|'captioner', canvas: HTMLCanvasElement }]
-//             remote video, already rendered into canvases by the call
+//   tiles     [{ id, name, role: 'officer'|'citizen'|'interpreter'|'captioner'|'colleague', canvas: HTMLCanvasElement }]
+//             everyone the end-to-end handshake authenticated (who holds the
+//             call's keys), with the role and name they proved; their remote
+//             video, already rendered into canvases by the call
 //   identity  null | { verified: boolean, name, team, neighbourhood?, sas,
 //             reason?: 'expired'|'unknown_ca'|'revoked'|'wrong_name'|'bad_signature' } — from the E2EE
 //             handshake: verified = the officer's certificate chains to the
 //             pinned police root; sas = the short authentication string both
-//             sides read aloud
+//             sides read aloud; people = how many are in the key agreement,
+//             this participant included (shown beside the code)
 //   quality   'good' | 'fair' | 'poor'
 // Events (CustomEvent, detail as shown):
 //   'state'    { state, reason? }     after state changed

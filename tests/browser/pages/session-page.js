@@ -35,7 +35,7 @@ bb.setup = async (cfg) => {
     worker, janusUrl: cfg.janus, room: cfg.room, pin: cfg.pin, token: cfg.token, role: cfg.role,
     invite: cfg.invite, cert: enc(cfg.cert), key: enc(cfg.key), expectedOfficer: cfg.officer || '',
     localStream: stream, feedId: cfg.feedId, keepPlain: !!cfg.keepPlain, width: W, height: H, fps: cfg.fps ?? 30,
-    codec: cfg.codec, startKbps: cfg.startKbps, capture: cfg.capture,
+    codec: cfg.codec, startKbps: cfg.startKbps, capture: cfg.capture, display: cfg.display,
     policeBase: new URL('/police/', location.href).href,
   });
   bb.session = s;

@@ -36,6 +36,10 @@ export function callScreen(ctx, data) {
     if (id.sas) {
       badge.append(h('p', { class: 'bb-sas' }, `${t('call.sas')}: `, h('strong', { class: 'bb-sas__code', 'data-sas': '' }, safeText(id.sas))),
         h('p', { class: 'bb-small' }, t('call.sasHint')));
+      // Everyone the code covers: a participant nobody sees would show up in this number.
+      if (Number.isInteger(id.people) && id.people > 0 && id.people < 100) {
+        badge.append(h('p', { class: 'bb-small bb-people', 'data-people': String(id.people) }, t('call.people', { n: id.people })));
+      }
     }
   }
   function renderQuality() {

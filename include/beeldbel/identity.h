@@ -33,12 +33,25 @@ typedef enum bb_officer_status {
     BB_OFFICER_NOT_YET_VALID,  /* now is before notBefore */
     BB_OFFICER_REVOKED,        /* serial is on the police revocation list */
     BB_OFFICER_WRONG_NAME,     /* valid, but not the officer the call was set up with */
-    BB_OFFICER_NOT_OFFICER,    /* a CA certificate, a wrong key type or missing name fields */
+    BB_OFFICER_NOT_OFFICER,    /* a CA certificate, a wrong key type, missing name fields or
+                                * no beeldbel officer key usage (BB_OFFICER_EKU_OID) */
     BB_OFFICER_CRL_STALE,      /* the revocation list is past its nextUpdate */
     BB_OFFICER_STATUS_COUNT
 } bb_officer_status;
 
 #define BB_OFFICER_FIELD_MAX 64 /* bytes of UTF-8 per name field */
+
+/*
+ * The extended key usage that makes a certificate a beeldbel officer
+ * certificate: the police CA writes it into every officer certificate it
+ * issues for beeldbel (bb_ca_issue_officer), and verification requires it
+ * (anyExtendedKeyUsage does not do), so another certificate the police root
+ * signs — for some other use — is never "a verified officer" here
+ * (BB_OFFICER_NOT_OFFICER). A self-assigned UUID OID (ITU-T X.667, arc 2.25):
+ * 2.25.108279400126614396932566657458384466911, DER content octets below.
+ */
+#define BB_OFFICER_EKU_OID "\x69\x81\xa2\xf5\xed\xa6\xb3\xc5\xba\x9d\xf7\xb1\xf1\xb4\x95\xae\x8f\x93\xe7\x5f"
+#define BB_OFFICER_EKU_OID_LEN 20
 
 typedef struct bb_officer_result {
     bb_officer_status status;

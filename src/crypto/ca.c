@@ -17,6 +17,7 @@
 #include <mbedtls/x509_crt.h>
 
 #include "beeldbel/ca.h"
+#include "beeldbel/identity.h"
 #include "beeldbel/error.h"
 #include "civil_time.h"
 
@@ -152,6 +153,15 @@ static int write_cert(mbedtls_pk_context *subject_key, mbedtls_pk_context *issue
     if (!r) r = mbedtls_x509write_crt_set_key_usage(&w, is_ca
                     ? (MBEDTLS_X509_KU_KEY_CERT_SIGN | MBEDTLS_X509_KU_CRL_SIGN)
                     : MBEDTLS_X509_KU_DIGITAL_SIGNATURE);
+    if (!r && !is_ca) {
+        /* extKeyUsage: SEQUENCE { the beeldbel officer OID } (identity.h). */
+        unsigned char eku[4 + BB_OFFICER_EKU_OID_LEN] = {0x30, BB_OFFICER_EKU_OID_LEN + 2, 0x06,
+                                                         BB_OFFICER_EKU_OID_LEN};
+        memcpy(eku + 4, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN);
+        r = mbedtls_x509write_crt_set_extension(&w, MBEDTLS_OID_EXTENDED_KEY_USAGE,
+                                                MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE),
+                                                0, eku, sizeof(eku));
+    }
     int rc = r ? BB_E_CRYPTO : BB_OK;
     if (!rc && mbedtls_x509write_crt_pem(&w, (unsigned char *)cert_pem, cap, rng, rng_ctx))
         rc = BB_E_BUFFER;

@@ -197,6 +197,18 @@ static void read_subject(const mbedtls_x509_crt *c, bb_officer_result *res)
     res->not_after = x509_unix(&c->valid_to);
 }
 
+/* Carries the beeldbel officer key usage (identity.h); anyExtendedKeyUsage is not enough. */
+static int has_officer_eku(const mbedtls_x509_crt *c)
+{
+    if (!(c->ext_types & MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE))
+        return 0;
+    for (const mbedtls_x509_sequence *s = &c->ext_key_usage; s && s->buf.p; s = s->next)
+        if (s->buf.len == BB_OFFICER_EKU_OID_LEN &&
+            memcmp(s->buf.p, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN) == 0)
+            return 1;
+    return 0;
+}
+
 static bb_officer_status chain_status(bb_trust *t, mbedtls_x509_crt *c, int64_t now)
 {
     if (c->ca_istrue || !is_p256(&c->pk) || !c->subject.oid.p)
@@ -225,6 +237,8 @@ static bb_officer_status chain_status(bb_trust *t, mbedtls_x509_crt *c, int64_t 
      * something else is not an officer's. */
     if ((c->ext_types & MBEDTLS_X509_EXT_KEY_USAGE) &&
         !(c->key_usage & MBEDTLS_X509_KU_DIGITAL_SIGNATURE))
+        return BB_OFFICER_NOT_OFFICER;
+    if (!has_officer_eku(c))
         return BB_OFFICER_NOT_OFFICER;
     return BB_OFFICER_OK;
 }

@@ -3,6 +3,13 @@
  * neighbourhood; every failure has its own precise reason and is counted.
  * The CA is made on the fly (tests/common/police_ca.h).
  */
+#include <time.h>
+
+#include <mbedtls/bignum.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pk.h>
+#include <mbedtls/x509_crt.h>
+
 #include "beeldbel/ca.h"
 #include "beeldbel/error.h"
 #include "beeldbel/identity.h"
@@ -125,6 +132,70 @@ TEST(identity_root_or_garbage_is_not_an_officer)
     CHECK(c == BB_E_AUTH && sc != BB_OFFICER_OK);
     CHECK(d == BB_E_AUTH && sd == BB_OFFICER_MALFORMED);
     CHECK(e == BB_OK && re == 0);
+}
+
+/* What the police root might sign for another purpose: a well-formed officer-looking
+ * certificate (name, team, neighbourhood, digital signature) with extKeyUsage eku (NULL: none). */
+static int issue_for_other_use(police_officer *o, const char *eku_oid, size_t eku_len)
+{
+    mbedtls_pk_context ck, ok;
+    mbedtls_pk_init(&ck);
+    mbedtls_pk_init(&ok);
+    mbedtls_x509write_cert w;
+    mbedtls_x509write_crt_init(&w);
+    mbedtls_mpi serial;
+    mbedtls_mpi_init(&serial);
+    int r = bb_ca_make_key(o->key, sizeof(o->key), bb_rng_seeded, &ca.rng);
+    if (!r) r = mbedtls_pk_parse_key(&ck, (const uint8_t *)ca.root_key, strlen(ca.root_key) + 1, NULL, 0);
+    if (!r) r = mbedtls_pk_parse_key(&ok, (const uint8_t *)o->key, strlen(o->key) + 1, NULL, 0);
+    mbedtls_x509write_crt_set_version(&w, MBEDTLS_X509_CRT_VERSION_3);
+    mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
+    mbedtls_x509write_crt_set_subject_key(&w, &ok);
+    mbedtls_x509write_crt_set_issuer_key(&w, &ck);
+    if (!r) r = mbedtls_x509write_crt_set_subject_name(
+                    &w, "CN=Jan de Vries,OU=Basisteam Groningen-Noord,L=Groningen-Noord,O=Politie (demo),C=NL");
+    if (!r) r = mbedtls_x509write_crt_set_issuer_name(&w, "CN=Politie Demo Root CA,O=Politie (demo),C=NL");
+    if (!r) r = mbedtls_mpi_lset(&serial, 4242);
+    if (!r) r = mbedtls_x509write_crt_set_serial(&w, &serial);
+    char from[16], to[16];
+    time_t a = (time_t)(PCA_NOW - 24 * PCA_HOUR), b = (time_t)(PCA_NOW + 24 * PCA_HOUR);
+    struct tm ta, tb;
+    strftime(from, sizeof(from), "%Y%m%d%H%M%S", gmtime_r(&a, &ta));
+    strftime(to, sizeof(to), "%Y%m%d%H%M%S", gmtime_r(&b, &tb));
+    if (!r) r = mbedtls_x509write_crt_set_validity(&w, from, to);
+    if (!r) r = mbedtls_x509write_crt_set_basic_constraints(&w, 0, -1);
+    if (!r) r = mbedtls_x509write_crt_set_key_usage(&w, MBEDTLS_X509_KU_DIGITAL_SIGNATURE);
+    if (!r && eku_oid) {
+        unsigned char v[64] = {0x30, (unsigned char)(eku_len + 2), 0x06, (unsigned char)eku_len};
+        memcpy(v + 4, eku_oid, eku_len);
+        r = mbedtls_x509write_crt_set_extension(&w, MBEDTLS_OID_EXTENDED_KEY_USAGE,
+                                                MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), 0, v,
+                                                eku_len + 4);
+    }
+    if (!r) r = mbedtls_x509write_crt_pem(&w, (unsigned char *)o->cert, sizeof(o->cert), bb_rng_seeded, &ca.rng);
+    mbedtls_x509write_crt_free(&w);
+    mbedtls_pk_free(&ck);
+    mbedtls_pk_free(&ok);
+    mbedtls_mpi_free(&serial);
+    if (!r) r = bb_ca_pem_to_der(o->cert, o->der, sizeof(o->der), &o->der_len);
+    return r ? BB_E_CRYPTO : BB_OK;
+}
+
+/* Only a certificate the CA issued as a beeldbel officer certificate is one. */
+TEST(identity_police_certificate_for_another_use_is_not_an_officer)
+{
+    CHECK_OK(fixture());
+    static police_officer none, tls, any, ours;
+    CHECK_OK(issue_for_other_use(&none, NULL, 0));
+    CHECK_OK(issue_for_other_use(&tls, MBEDTLS_OID_CLIENT_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH)));
+    CHECK_OK(issue_for_other_use(&any, MBEDTLS_OID_ANY_EXTENDED_KEY_USAGE,
+                                 MBEDTLS_OID_SIZE(MBEDTLS_OID_ANY_EXTENDED_KEY_USAGE)));
+    CHECK_OK(issue_for_other_use(&ours, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN));
+    CHECK_EQ_INT(status_of(&none, NULL, PCA_NOW, 24), BB_OFFICER_NOT_OFFICER);
+    CHECK_EQ_INT(status_of(&tls, NULL, PCA_NOW, 24), BB_OFFICER_NOT_OFFICER);
+    CHECK_EQ_INT(status_of(&any, NULL, PCA_NOW, 24), BB_OFFICER_NOT_OFFICER);
+    /* The same certificate with the beeldbel key usage is an officer's: the helper is sound. */
+    CHECK_EQ_INT(status_of(&ours, NULL, PCA_NOW, 24), BB_OFFICER_OK);
 }
 
 TEST(identity_crl_from_another_ca_is_refused)

@@ -6,7 +6,7 @@
  * the ones to send (bb_e2ee_poll) and carries them through the SFU as
  * control messages; time is an argument and randomness is injected.
  *
- * The protocol (version 1; all integers big-endian):
+ * The protocol (version 2; all integers big-endian):
  *  - Every participant makes an ephemeral X25519 key and broadcasts a HELLO:
  *    its participant id, role, X25519 public key and a fresh nonce,
  *    authenticated over the room name and every byte before the
@@ -25,9 +25,24 @@
  *    cannot read what follows, a joiner cannot read what came before.
  *    A sender's older keys are dropped when its new one arrives.
  *  - SFrame KID = participant id << 8 | (epoch & 0xff).
- *  - The short authentication string (SAS) is a hash of the room and every
- *    member's id, role, key and HELLO: people compare it aloud; an SFU that
- *    substituted a key makes the two sides see different codes.
+ *  - The short authentication string (SAS, six digits) people compare aloud
+ *    is committed to before it is revealed (a hash commitment, as in ZRTP):
+ *    with each epoch a participant draws a fresh 16-byte code value and
+ *    puts its commitment, SHA-256("beeldbel sas commit v2" | id | epoch |
+ *    value), in its KEYS message (authenticated with the wrapped keys). It
+ *    REVEALs the value only once it holds, from every peer, a KEYS whose
+ *    recipients are exactly the participants it sees itself, and pins those
+ *    commitments; a revealed value that does not open the pinned commitment
+ *    is refused (BB_HS_REJECT_REVEAL). The code is SHA-256("beeldbel sas
+ *    v2" | room | for every member by id: id, role, HELLO hash, value),
+ *    first 32 bits mod 10^6, and exists (bb_e2ee_sas) only once every
+ *    member's value is in. So it covers the whole roster, and nobody can
+ *    choose their part after seeing another's: whoever the SFU shows to one
+ *    side only, or with another HELLO to each side, makes the codes agree
+ *    with probability 10^-6 per try, and every try is a change of the roster
+ *    that both sides see (a new code, a new count of people); where the two
+ *    sides do not see the same participants (by id) neither gets a code.
+ *    An SFU that substituted a key makes the two sides see different codes.
  *
  * Every rejected message is counted by reason; nothing is trusted before its
  * authenticator verified.
@@ -75,7 +90,9 @@ typedef enum bb_role {
 
 /* ---- wire format: one parser ---- */
 
-typedef enum bb_hs_type { BB_HS_HELLO = 1, BB_HS_KEYS = 2 } bb_hs_type;
+typedef enum bb_hs_type { BB_HS_HELLO = 1, BB_HS_KEYS = 2, BB_HS_REVEAL = 3 } bb_hs_type;
+#define BB_HS_COMMIT_LEN 32 /* code commitment in KEYS */
+#define BB_HS_REVEAL_LEN 16 /* code value in REVEAL */
 enum { BB_HS_AUTH_CERT = 1, BB_HS_AUTH_INVITE = 2 };
 
 typedef struct bb_hs_msg {
@@ -90,8 +107,10 @@ typedef struct bb_hs_msg {
     const uint8_t *authenticator; /* signature (DER) or 32-byte MAC */
     size_t auth_len;
     size_t signed_len;     /* bytes at the start of the message it covers */
-    /* KEYS */
+    /* KEYS and REVEAL */
     uint32_t epoch;
+    const uint8_t *commit; /* KEYS: BB_HS_COMMIT_LEN bytes */
+    const uint8_t *reveal; /* REVEAL: BB_HS_REVEAL_LEN bytes */
     uint8_t n_keys;
     struct { uint16_t to; const uint8_t *wrapped; } keys[BB_E2EE_MAX_PARTICIPANTS - 1];
 } bb_hs_msg;
@@ -142,6 +161,7 @@ typedef enum bb_hs_reject {
     BB_HS_REJECT_KEYS_AUTH,   /* wrapped key does not decrypt: tampered or substituted */
     BB_HS_REJECT_WRONG_FEED,  /* sender is not the feed it arrived on (bb_e2ee_receive_on) */
     BB_HS_REJECT_RATE,        /* HELLO not verified: its sender (or everyone) used up the ration */
+    BB_HS_REJECT_REVEAL,      /* code value that does not open its sender's commitment */
     BB_HS_REJECT_COUNT
 } bb_hs_reject;
 
@@ -202,7 +222,11 @@ int bb_e2ee_unprotect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
                       const uint8_t *msg, size_t msg_len,
                       uint8_t *out, size_t cap, size_t *out_len, uint16_t *from);
 
-/* Six digits and a space ("123 456") for people to compare; NUL-terminated. */
+/*
+ * Six digits and a space ("123 456") for people to compare; NUL-terminated.
+ * BB_E_AGAIN (out empty) until every member's code value is in (see above),
+ * and while alone.
+ */
 int bb_e2ee_sas(const bb_e2ee *e, char out[8]);
 
 size_t bb_e2ee_peer_count(const bb_e2ee *e);

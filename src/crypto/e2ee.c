@@ -20,10 +20,11 @@
 #include "beeldbel/error.h"
 #include "beeldbel/identity.h"
 
-static const uint8_t MAGIC[4] = {'B', 'B', 'H', 1}; /* "beeldbel handshake", v1 */
+static const uint8_t MAGIC[4] = {'B', 'B', 'H', 2}; /* "beeldbel handshake", v2 */
 #define HDR_LEN 7      /* magic, type, from */
 #define HELLO_FIXED (HDR_LEN + 1 + 32 + 16 + 1)
-#define KEYS_FIXED (HDR_LEN + 4 + 1)
+#define KEYS_FIXED (HDR_LEN + 4 + BB_HS_COMMIT_LEN + 1)
+#define REVEAL_LEN (HDR_LEN + 4 + BB_HS_REVEAL_LEN)
 #define KEY_LEN 32
 #define OUTBOX 32
 #define KEYS_MAX (KEYS_FIXED + (BB_E2EE_MAX_PARTICIPANTS - 1) * (2 + BB_HS_WRAPPED_LEN))
@@ -86,7 +87,8 @@ static int parse_keys(const uint8_t *d, size_t len, bb_hs_msg *m)
     if (len < KEYS_FIXED)
         return BB_E_PARSE;
     m->epoch = be32(d + HDR_LEN);
-    m->n_keys = d[HDR_LEN + 4];
+    m->commit = d + HDR_LEN + 4;
+    m->n_keys = d[KEYS_FIXED - 1];
     if (m->n_keys == 0 || m->n_keys > BB_E2EE_MAX_PARTICIPANTS - 1)
         return BB_E_PROTO;
     if (len - KEYS_FIXED != (size_t)m->n_keys * (2 + BB_HS_WRAPPED_LEN))
@@ -99,6 +101,15 @@ static int parse_keys(const uint8_t *d, size_t len, bb_hs_msg *m)
             if (m->keys[j].to == m->keys[i].to)
                 return BB_E_PROTO; /* two keys for one recipient: ambiguous */
     }
+    return BB_OK;
+}
+
+static int parse_reveal(const uint8_t *d, size_t len, bb_hs_msg *m)
+{
+    if (len != REVEAL_LEN)
+        return BB_E_PARSE;
+    m->epoch = be32(d + HDR_LEN);
+    m->reveal = d + HDR_LEN + 4;
     return BB_OK;
 }
 
@@ -119,6 +130,8 @@ int bb_hs_parse(const uint8_t *data, size_t len, bb_hs_msg *m)
         return parse_hello(data, len, m);
     if (m->type == BB_HS_KEYS)
         return parse_keys(data, len, m);
+    if (m->type == BB_HS_REVEAL)
+        return parse_reveal(data, len, m);
     return BB_E_PROTO;
 }
 
@@ -132,6 +145,18 @@ struct peer {
     uint8_t k_in[KEY_LEN], k_out[KEY_LEN]; /* wrap keys peer->us, us->peer */
     int has_key;
     uint32_t epoch;
+    uint8_t commit[32];        /* its code commitment for epoch (from its KEYS) */
+    uint16_t keys_to[BB_E2EE_MAX_PARTICIPANTS - 1]; /* whom that KEYS was for */
+    int n_keys_to;
+    /* The commitment pinned when we revealed ours (the code uses its value), and that value. */
+    uint32_t pin_epoch;
+    uint8_t pin_commit[32];
+    int pinned, pin_revealed;
+    uint8_t pin_value[BB_HS_REVEAL_LEN];
+    /* A REVEAL that came before the KEYS it opens. */
+    int has_early;
+    uint32_t early_epoch;
+    uint8_t early_value[BB_HS_REVEAL_LEN];
     bb_officer_result officer;
 };
 
@@ -168,6 +193,10 @@ struct bb_e2ee {
     uint32_t epoch;
     uint8_t send_key[KEY_LEN];
     int need_rekey, need_hello;
+    /* The code's contribution for our epoch: a fresh value, committed to in
+     * our KEYS, revealed only once every peer's commitment is pinned. */
+    uint8_t sas_value[BB_HS_REVEAL_LEN], sas_commit[32];
+    int revealed;
 
     struct outmsg *out;
     int out_head, out_n;
@@ -332,14 +361,29 @@ static int check_config(const bb_e2ee_config *c)
     return BB_OK;
 }
 
-/* A fresh sender key for a new epoch, installed as ours; peers get it in
- * the next KEYS message. */
+/* The commitment to a code value: SHA-256 over a label, the sender and its epoch. */
+static void commit_to(const uint8_t value[BB_HS_REVEAL_LEN], uint16_t from, uint32_t epoch,
+                      uint8_t out[32])
+{
+    uint8_t buf[22 + 6 + BB_HS_REVEAL_LEN];
+    memcpy(buf, "beeldbel sas commit v2", 22);
+    put16(buf + 22, from);
+    put32(buf + 24, epoch);
+    memcpy(buf + 28, value, BB_HS_REVEAL_LEN);
+    mbedtls_sha256_ret(buf, sizeof(buf), out, 0);
+}
+
+/* A fresh sender key and code value for a new epoch, installed as ours;
+ * peers get the key and the value's commitment in the next KEYS message. */
 static int new_sender_key(bb_e2ee *e)
 {
     uint64_t old = kid_of(e->self, e->epoch);
-    if (e->rng(e->rng_ctx, e->send_key, KEY_LEN))
+    if (e->rng(e->rng_ctx, e->send_key, KEY_LEN) ||
+        e->rng(e->rng_ctx, e->sas_value, BB_HS_REVEAL_LEN))
         return BB_E_CRYPTO;
     e->epoch++;
+    commit_to(e->sas_value, e->self, e->epoch, e->sas_commit);
+    e->revealed = 0;
     int rc = bb_sframe_ctx_add_key(e->sframe, kid_of(e->self, e->epoch), e->send_key, KEY_LEN);
     if (!rc)
         rc = bb_sframe_ctx_set_sender(e->sframe, kid_of(e->self, e->epoch));
@@ -633,13 +677,18 @@ static int on_hello(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg 
     return BB_OK;
 }
 
-static void wrap_aad(uint8_t aad[HDR_LEN + 6], uint16_t from, uint32_t epoch, uint16_t to)
+#define WRAP_AAD_LEN (HDR_LEN + 6 + BB_HS_COMMIT_LEN)
+/* Binds a wrapped key to its sender, epoch, recipient and the code
+ * commitment beside it: the commitment is as authentic as the key. */
+static void wrap_aad(uint8_t aad[WRAP_AAD_LEN], uint16_t from, uint32_t epoch, uint16_t to,
+                     const uint8_t commit[BB_HS_COMMIT_LEN])
 {
     memcpy(aad, MAGIC, 4);
     aad[4] = BB_HS_KEYS;
     put16(aad + 5, from);
     put32(aad + 7, epoch);
     put16(aad + 11, to);
+    memcpy(aad + 13, commit, BB_HS_COMMIT_LEN);
 }
 
 static int wrap_nonce(uint8_t nonce[12], uint32_t epoch)
@@ -687,9 +736,9 @@ static int on_keys(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg *
         }
         return reject(e, BB_HS_REJECT_REPLAY, BB_E_PROTO);
     }
-    uint8_t aad[HDR_LEN + 6], nonce[12], key[KEY_LEN];
+    uint8_t aad[WRAP_AAD_LEN], nonce[12], key[KEY_LEN];
     size_t n;
-    wrap_aad(aad, m->from, m->epoch, e->self);
+    wrap_aad(aad, m->from, m->epoch, e->self, m->commit);
     wrap_nonce(nonce, m->epoch);
     if (bb_aead_open(p->k_in, KEY_LEN, nonce, aad, sizeof(aad), m->keys[mine].wrapped,
                      BB_HS_WRAPPED_LEN, key, sizeof(key), &n) || n != KEY_LEN)
@@ -705,8 +754,102 @@ static int on_keys(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg *
         bb_sframe_ctx_remove_key(e->sframe, old);
     p->epoch = m->epoch;
     p->has_key = 1;
+    memcpy(p->commit, m->commit, BB_HS_COMMIT_LEN);
+    p->n_keys_to = m->n_keys;
+    for (int i = 0; i < m->n_keys; i++)
+        p->keys_to[i] = m->keys[i].to;
     e->stats.keys_accepted++;
     return BB_OK;
+}
+
+/* A peer's code value: it must open the commitment we pinned for it (or,
+ * before we pinned one, its current one, then kept for the pinning). */
+static int on_reveal(bb_e2ee *e, const bb_hs_msg *m)
+{
+    struct peer *p = find_peer(e, m->from);
+    if (!p)
+        return reject(e, BB_HS_REJECT_UNKNOWN_SENDER, BB_E_PROTO);
+    uint8_t c[32];
+    commit_to(m->reveal, m->from, m->epoch, c);
+    if (p->pinned && m->epoch == p->pin_epoch) {
+        if (!ct_equal(c, p->pin_commit, 32))
+            return reject(e, BB_HS_REJECT_REVEAL, BB_E_AUTH);
+        if (p->pin_revealed)
+            e->stats.duplicates++;
+        memcpy(p->pin_value, m->reveal, BB_HS_REVEAL_LEN);
+        p->pin_revealed = 1;
+        return BB_OK;
+    }
+    if (p->has_key && m->epoch == p->epoch && !ct_equal(c, p->commit, 32))
+        return reject(e, BB_HS_REJECT_REVEAL, BB_E_AUTH);
+    if (p->has_key && m->epoch < p->epoch)
+        return reject(e, BB_HS_REJECT_REPLAY, BB_E_PROTO);
+    /* Ahead of what we pinned: kept until it is the one we pin (checked then). */
+    p->has_early = 1;
+    p->early_epoch = m->epoch;
+    memcpy(p->early_value, m->reveal, BB_HS_REVEAL_LEN);
+    return BB_OK;
+}
+
+/* p's current KEYS went to exactly the others we have in the call: p and we
+ * see the same participants (by id). */
+static int same_roster(const bb_e2ee *e, const struct peer *p)
+{
+    int expect = 1; /* us */
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++)
+        expect += e->peers[i].used && &e->peers[i] != p;
+    if (p->n_keys_to != expect)
+        return 0;
+    for (int k = 0; k < p->n_keys_to; k++) {
+        uint16_t to = p->keys_to[k];
+        const struct peer *q = find_peer((bb_e2ee *)e, to);
+        if (to != e->self && (!q || q == p))
+            return 0;
+    }
+    return 1;
+}
+
+/* Once every peer's commitment for the participants we see is in hand, pins
+ * them and reveals our value: nobody can choose their contribution to the
+ * code after seeing ours. A peer that sees someone we do not (or the other
+ * way round) has no such commitment: then neither side gets a code. */
+static int try_reveal(bb_e2ee *e)
+{
+    if (e->revealed || e->need_rekey)
+        return BB_OK;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++)
+        if (e->peers[i].used && (!e->peers[i].has_key || !same_roster(e, &e->peers[i])))
+            return BB_OK;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++) {
+        struct peer *p = &e->peers[i];
+        if (!p->used || (p->pinned && p->pin_epoch == p->epoch))
+            continue;
+        p->pinned = 1;
+        p->pin_epoch = p->epoch;
+        memcpy(p->pin_commit, p->commit, 32);
+        p->pin_revealed = 0;
+        uint8_t c[32];
+        if (p->has_early && p->early_epoch == p->epoch) {
+            commit_to(p->early_value, p->id, p->epoch, c);
+            if (ct_equal(c, p->commit, 32)) {
+                memcpy(p->pin_value, p->early_value, BB_HS_REVEAL_LEN);
+                p->pin_revealed = 1;
+            } else {
+                reject(e, BB_HS_REJECT_REVEAL, BB_E_AUTH);
+            }
+        }
+        p->has_early = 0;
+    }
+    e->revealed = 1;
+    if (bb_e2ee_peer_count(e) == 0)
+        return BB_OK; /* nobody to tell */
+    uint8_t msg[REVEAL_LEN];
+    memcpy(msg, MAGIC, 4);
+    msg[4] = BB_HS_REVEAL;
+    put16(msg + 5, e->self);
+    put32(msg + 7, e->epoch);
+    memcpy(msg + 11, e->sas_value, BB_HS_REVEAL_LEN);
+    return queue(e, msg, sizeof(msg));
 }
 
 /* One received handshake message; feed < 0: where it came from is not known. */
@@ -720,8 +863,12 @@ static int receive(bb_e2ee *e, long feed, const uint8_t *msg, size_t len, uint64
         return reject(e, BB_HS_REJECT_FORMAT, rc);
     if (feed >= 0 && m.from != feed)
         return reject(e, BB_HS_REJECT_WRONG_FEED, BB_E_PROTO);
-    if (m.type == BB_HS_KEYS)
-        return on_keys(e, msg, len, &m);
+    if (m.type == BB_HS_KEYS) {
+        rc = on_keys(e, msg, len, &m);
+        return rc ? rc : try_reveal(e);
+    }
+    if (m.type == BB_HS_REVEAL)
+        return on_reveal(e, &m);
     rc = on_hello(e, msg, len, &m, now_us);
     if (rc == BB_OK)
         for (int i = 0; i < PENDING; i++) {
@@ -755,15 +902,16 @@ static int send_keys(bb_e2ee *e)
     msg[4] = BB_HS_KEYS;
     put16(msg + 5, e->self);
     put32(msg + 7, e->epoch);
+    memcpy(msg + 11, e->sas_commit, BB_HS_COMMIT_LEN);
     size_t p = KEYS_FIXED;
     uint8_t n = 0;
     for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++) {
         struct peer *pe = &e->peers[i];
         if (!pe->used)
             continue;
-        uint8_t aad[HDR_LEN + 6], nonce[12];
+        uint8_t aad[WRAP_AAD_LEN], nonce[12];
         size_t wl;
-        wrap_aad(aad, e->self, e->epoch, pe->id);
+        wrap_aad(aad, e->self, e->epoch, pe->id, e->sas_commit);
         wrap_nonce(nonce, e->epoch);
         put16(msg + p, pe->id);
         int rc = bb_aead_seal(pe->k_out, KEY_LEN, nonce, aad, sizeof(aad), e->send_key,
@@ -775,7 +923,7 @@ static int send_keys(bb_e2ee *e)
     }
     if (!n)
         return BB_OK; /* alone: nobody to tell */
-    msg[11] = n;
+    msg[KEYS_FIXED - 1] = n;
     return queue(e, msg, p);
 }
 
@@ -797,6 +945,7 @@ static int flush(bb_e2ee *e)
             return rc;
         e->need_rekey = 0;
         e->stats.rekeys++;
+        rc = try_reveal(e);
     }
     return rc;
 }
@@ -879,27 +1028,37 @@ int bb_e2ee_sas(const bb_e2ee *e, char out[8])
 {
     if (!e || !out)
         return BB_E_ARG;
+    out[0] = '\0';
+    /* Ready when we revealed ours and every peer opened the commitment we
+     * pinned for its current epoch (so it is the value it uses itself). */
+    if (!e->revealed || e->need_rekey || bb_e2ee_peer_count(e) == 0)
+        return BB_E_AGAIN;
     /* Everyone sorted by id, so every member hashes the same sequence. */
-    const uint8_t *hashes[BB_E2EE_MAX_PARTICIPANTS];
+    const uint8_t *hashes[BB_E2EE_MAX_PARTICIPANTS], *values[BB_E2EE_MAX_PARTICIPANTS];
     uint16_t ids[BB_E2EE_MAX_PARTICIPANTS];
     uint8_t roles[BB_E2EE_MAX_PARTICIPANTS];
     int n = 0;
-    ids[n] = e->self, roles[n] = (uint8_t)e->role, hashes[n++] = e->hello_hash;
-    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++)
-        if (e->peers[i].used)
-            ids[n] = e->peers[i].id, roles[n] = (uint8_t)e->peers[i].role,
-            hashes[n++] = e->peers[i].hello_hash;
+    ids[n] = e->self, roles[n] = (uint8_t)e->role, hashes[n] = e->hello_hash, values[n++] = e->sas_value;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++) {
+        const struct peer *p = &e->peers[i];
+        if (!p->used)
+            continue;
+        if (!p->pinned || !p->pin_revealed || p->pin_epoch != p->epoch)
+            return BB_E_AGAIN;
+        ids[n] = p->id, roles[n] = (uint8_t)p->role, hashes[n] = p->hello_hash, values[n++] = p->pin_value;
+    }
     for (int i = 1; i < n; i++)
         for (int j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
             uint16_t t = ids[j]; ids[j] = ids[j - 1]; ids[j - 1] = t;
             uint8_t r = roles[j]; roles[j] = roles[j - 1]; roles[j - 1] = r;
             const uint8_t *h = hashes[j]; hashes[j] = hashes[j - 1]; hashes[j - 1] = h;
+            const uint8_t *v = values[j]; values[j] = values[j - 1]; values[j - 1] = v;
         }
     mbedtls_sha256_context s;
     uint8_t digest[32], rl = (uint8_t)strlen(e->room), rec[3];
     mbedtls_sha256_init(&s);
     mbedtls_sha256_starts_ret(&s, 0);
-    mbedtls_sha256_update_ret(&s, (const uint8_t *)"beeldbel sas v1", 15);
+    mbedtls_sha256_update_ret(&s, (const uint8_t *)"beeldbel sas v2", 15);
     mbedtls_sha256_update_ret(&s, &rl, 1);
     mbedtls_sha256_update_ret(&s, (const uint8_t *)e->room, rl);
     for (int i = 0; i < n; i++) {
@@ -907,6 +1066,7 @@ int bb_e2ee_sas(const bb_e2ee *e, char out[8])
         rec[2] = roles[i];
         mbedtls_sha256_update_ret(&s, rec, 3);
         mbedtls_sha256_update_ret(&s, hashes[i], 32);
+        mbedtls_sha256_update_ret(&s, values[i], BB_HS_REVEAL_LEN);
     }
     mbedtls_sha256_finish_ret(&s, digest);
     mbedtls_sha256_free(&s);
@@ -960,6 +1120,7 @@ const char *bb_hs_reject_name(bb_hs_reject r)
 {
     static const char *n[BB_HS_REJECT_COUNT] = {
         "format", "role", "invite", "certificate", "signature", "bad_key", "conflict",
-        "replay", "full", "unknown_sender", "not_for_us", "keys_auth", "wrong_feed", "rate"};
+        "replay", "full", "unknown_sender", "not_for_us", "keys_auth", "wrong_feed", "rate",
+        "reveal"};
     return (unsigned)r < BB_HS_REJECT_COUNT ? n[r] : "unknown";
 }

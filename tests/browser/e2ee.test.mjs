@@ -45,7 +45,7 @@ test('officer_and_citizen_agree_keys_through_janus', async () => {
   citizen = await participant('citizen', 202, {});
   const both = async (p) => (await p.page.waitForFunction(() => {
     const s = window.bb.state();
-    return s.peers.length === 1 && s.peers[0].hasKey ? s : null;
+    return s.peers.length === 1 && s.peers[0].hasKey && s.sas !== null ? s : null;
   }, null, { timeout: 20000 })).jsonValue();
   const [o, c] = await Promise.all([both(officer), both(citizen)]);
   console.log(`  SAS officer ${o.sas}, citizen ${c.sas}; citizen sees ${JSON.stringify(c.peers[0].officer)}`);

@@ -245,6 +245,12 @@ test('tiles_show_what_the_handshake_proved_and_everyone_in_it_is_counted', async
       assert(!tiles.some((t) => t.id === String(impostorFeed)), `${p.role} shows the impostor`);
       assertEq(tiles.filter((t) => t.role === 'officer').map((t) => t.name).join(), p.role === 'officer' ? '' : 'Jan de Vries');
     }
+    // One roster, one code: everyone it covers reads the same six digits.
+    const codes = [];
+    for (const p of [officer, citizen, interpreter, liar]) {
+      codes.push(await waitFor(p, () => window.bb.session.identity?.people === 4 && window.bb.session.identity.sas));
+    }
+    assert(/^\d{3} \d{3}$/.test(codes[0]) && codes.every((c) => c === codes[0]), codes.join(' / '));
     // The impostor's handshake was refused, for its certificate (Sanne is not the invited officer).
     await waitFor(citizen, () => window.bb.session.stats.rejected.certificate >= 1);
     const { identity } = await state(citizen);

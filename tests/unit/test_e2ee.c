@@ -135,12 +135,11 @@ static int say(int a, int b, const char *text)
     return m == strlen(text) && memcmp(pt, text, m) == 0 && from == a + 1 ? BB_OK : -100;
 }
 
+/* Both have a code, and it is the same. */
 static int sas_equal(int a, int b)
 {
     char x[8], y[8];
-    bb_e2ee_sas(P[a].e, x);
-    bb_e2ee_sas(P[b].e, y);
-    return strcmp(x, y) == 0;
+    return bb_e2ee_sas(P[a].e, x) == BB_OK && bb_e2ee_sas(P[b].e, y) == BB_OK && strcmp(x, y) == 0;
 }
 
 TEST(e2ee_officer_and_citizen_agree_and_citizen_sees_verified_officer)
@@ -569,6 +568,110 @@ TEST(e2ee_sfu_with_stolen_invitation_is_exposed_by_sas_mismatch)
     CHECK_OK(run_sfu(impersonate_citizen));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 1);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 1); /* the citizen does see the real officer */
+    CHECK(!sas_equal(0, 1));
+    reset();
+}
+
+/* Changes the code value in the officer's REVEAL to the citizen. */
+static int bend_reveal(int from, int to, uint8_t *msg, size_t *len)
+{
+    bb_hs_msg m;
+    if (from == 0 && to == 1 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == BB_HS_REVEAL)
+        msg[*len - 1] ^= 1;
+    return 1;
+}
+
+/* A code value must open the commitment its sender made before it saw ours: a changed one is
+ * refused, and there is no code. */
+TEST(e2ee_code_value_that_does_not_open_its_commitment_is_refused)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(run_sfu(bend_reveal));
+    CHECK(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_REVEAL] >= 1);
+    char code[8];
+    CHECK_EQ_INT(bb_e2ee_sas(P[1].e, code), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_e2ee_sas(P[0].e, code), BB_OK); /* the officer got the citizen's */
+    CHECK_OK(say(0, 1, "media still flows")); /* keys are not the code's business */
+    reset();
+}
+
+/* Nobody reveals a code value before holding the others' commitments. */
+TEST(e2ee_code_value_is_revealed_only_after_the_others_commit)
+{
+    uint8_t msg[BB_E2EE_MAX_MSG];
+    size_t n;
+    CHECK_OK(officer_and_citizen(0, msg, &n)); /* the officer's HELLO */
+    CHECK_OK(bb_e2ee_receive(P[1].e, msg, n, NOW_US));
+    /* The citizen answers with its HELLO and KEYS, but no REVEAL: no commitment of the officer yet. */
+    int reveals = 0;
+    bb_hs_msg m;
+    while (bb_e2ee_poll(P[1].e, msg, sizeof(msg), &n) == BB_OK)
+        reveals += bb_hs_parse(msg, n, &m) == BB_OK && m.type == BB_HS_REVEAL;
+    CHECK_EQ_INT(reveals, 0);
+    char code[8];
+    CHECK_EQ_INT(bb_e2ee_sas(P[1].e, code), BB_E_AGAIN);
+    reset();
+}
+
+/* The SFU shows a third participant to the citizen only (the officer never hears of it). */
+static int ghost_for_citizen_only(int from, int to, uint8_t *msg, size_t *len)
+{
+    (void)msg; (void)len;
+    return !((from == 2 && to == 0) || (from == 0 && to == 2));
+}
+
+/* ... or one participant with one id and another HELLO to each side (both ghosts hear all). */
+static int a_ghost_each(int from, int to, uint8_t *msg, size_t *len)
+{
+    (void)msg; (void)len;
+    if (from == 2) return to == 1;    /* ghost A: shown to the citizen only */
+    if (from == 3) return to == 0;    /* ghost B (same id): shown to the officer only */
+    return 1;
+}
+
+TEST(e2ee_participant_shown_to_one_side_gets_no_matching_code)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(run_sfu(ghost_for_citizen_only));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 1);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 2);
+    /* They do not see the same participants: neither gets a code. */
+    char code[8];
+    CHECK_EQ_INT(bb_e2ee_sas(P[0].e, code), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_e2ee_sas(P[1].e, code), BB_E_AGAIN);
+
+    /* Same ids on both sides (a ghost with id 3 to each, different HELLOs): no matching code
+     * (the ghost the officer sees cannot open the citizen's keys, so it has no commitment of
+     * the citizen's to reveal against; one that revealed anyway would have committed before
+     * the officer's value was out). */
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(join(3, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    bb_e2ee_free(P[3].e); /* again, with id 3 like ghost A */
+    bb_e2ee_config c;
+    memset(&c, 0, sizeof(c));
+    c.room = ROOM;
+    c.self_id = 3;
+    c.role = BB_ROLE_INTERPRETER;
+    c.invite_secret = invite;
+    c.invite_len = sizeof(invite);
+    c.trust = trust;
+    c.expected_officer = JAN;
+    c.rng = bb_rng_seeded;
+    c.rng_ctx = &P[3].rng;
+    CHECK_OK(bb_e2ee_new(&P[3].e, &c));
+    CHECK_OK(run_sfu(a_ghost_each));
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 2);
+    CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 2);
     CHECK(!sas_equal(0, 1));
     reset();
 }

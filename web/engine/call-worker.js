@@ -322,9 +322,10 @@ export class WorkerCall {
     }
     while (this.outbox.length > 8) this.outbox.shift();
     // Done when everyone in the room (not just those we heard from) sent
-    // us their key: a newcomer may have missed our HELLO.
+    // us their key, and the code is complete (everyone's part revealed): a
+    // newcomer may have missed our HELLO, anyone our REVEAL.
     const keyed = new Set(this.e2ee.peers().filter((p) => p.hasKey).map((p) => p.id));
-    const done = this.room.size > 0 && [...this.room].every((id) => keyed.has(id));
+    const done = this.room.size > 0 && [...this.room].every((id) => keyed.has(id)) && this.e2ee.sas() !== null;
     const list = repeat && !done ? this.outbox : fresh;
     this.counts.handshakesOut += list.length;
     this._send(list.map((m) => m.slice()));

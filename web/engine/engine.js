@@ -470,11 +470,13 @@ export class E2eeSession {
       return { rc, bytes: rc < 0 ? null : M.HEAPU8.slice(out, out + this.e._u32(len)), from: this.e._i32(from) };
     });
   }
-  /** Six digits, "123 456", to compare aloud. */
+  /** Six digits, "123 456", to compare aloud; null until every member's part of it is in. */
   sas() {
     return this.e._with((s) => {
       const out = s.alloc(8);
-      this.e._check(this.e.M._bbw_e2ee_sas(this.ptr, out), 'sas');
+      const rc = this.e.M._bbw_e2ee_sas(this.ptr, out);
+      if (rc === E2EE_AGAIN) return null;   // not every member's part of the code is in yet
+      this.e._check(rc, 'sas');
       return this.e.M.UTF8ToString(out);
     });
   }

@@ -31,7 +31,7 @@ bb.setup = ({ role, cert, key, invite }) => {
   // Handshake messages are repeated every 300 ms (the channel is unordered
   // and unreliable, and the first ones go out before anyone listens).
   // Answers go out at once; the outbox is repeated only by the timer and
-  // only until every peer's key has arrived (repeating on every receive
+  // only until every peer's key and code value has arrived (repeating on every receive
   // would echo between the two sides).
   const outbox = [];
   const flush = (repeat) => {
@@ -40,7 +40,7 @@ bb.setup = ({ role, cert, key, invite }) => {
     while (outbox.length > 8) outbox.shift();
     if (transport.state !== 'connected') return;
     const peers = e2ee.peers();
-    const done = peers.length > 0 && peers.every((p) => p.hasKey);
+    const done = peers.length > 0 && peers.every((p) => p.hasKey) && e2ee.sas() !== null;
     for (const m of (repeat && !done) ? outbox : fresh) transport.send(m);
   };
   transport.addEventListener('message', (ev) => {
@@ -52,7 +52,7 @@ bb.setup = ({ role, cert, key, invite }) => {
       else bb.refused++;
     }
   });
-  // HELLOs go out until everyone has everyone's key: the channel is unreliable.
+  // Handshakes go out until everyone has everyone's key and code value: the channel is unreliable.
   setInterval(() => flush(true), 300);
   transport.addEventListener('participant-joined', () => flush(true));
   transport.start();

@@ -302,7 +302,6 @@ static cJSON *call_object(bb_contact_service *svc, const bb_invitation *inv, con
     cJSON_AddStringToObject(call, "janus_url", svc->cfg.janus_ws_url);
     cJSON_AddStringToObject(call, "janus_token", token);
     cJSON_AddStringToObject(call, "participant_id", participant);
-    cJSON_AddStringToObject(call, "invitation_secret", inv->invitation_secret);
     return call;
 }
 
@@ -485,7 +484,7 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
     char room_secret[44], token[44], token_hash[65], admin_token[128];
     uint8_t rnd[8];
     if (random_b64url(svc, 16, inv.pin) || random_b64url(svc, 24, room_secret) ||
-        random_b64url(svc, 32, token) || random_b64url(svc, 32, inv.invitation_secret) ||
+        random_b64url(svc, 32, token) ||
         svc->cfg.random(rnd, sizeof(rnd)) ||
         bb_janus_token(svc->cfg.janus_token_secret, now + 60, admin_token, sizeof(admin_token)))
         return send_error(c, 500, "internal", NULL, 0);

@@ -42,7 +42,6 @@ typedef struct {
     int64_t request_id, officer_id, room, expires_at, used_at;
     char pin[24];
     char participant_id[40];
-    char invitation_secret[48];
 } bb_invitation;
 
 /* Opens (creating if needed) the database at path; ":memory:" for tests. */

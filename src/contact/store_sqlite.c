@@ -44,12 +44,30 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS invitations ("
     " token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL, officer_id INTEGER NOT NULL,"
     " room INTEGER NOT NULL, pin TEXT NOT NULL, participant_id TEXT NOT NULL,"
-    " invitation_secret TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);"
+    " expires_at INTEGER NOT NULL, used_at INTEGER);"
     "CREATE INDEX IF NOT EXISTS invitations_request ON invitations(request_id);"
     "CREATE TABLE IF NOT EXISTS rooms ("
     " room INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, secret TEXT NOT NULL,"
     " created_at INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS rooms_request ON rooms(request_id);";
+
+/* Databases from before the call's end-to-end secret moved into the link's
+ * fragment kept it with the invitation: the column goes (its values are
+ * overwritten, secure_delete), so the service holds nothing that lets it
+ * join a call's key agreement. */
+static int forget_call_secrets(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 0;
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM pragma_table_info('invitations')"
+                           " WHERE name = 'invitation_secret'", -1, &st, NULL) != SQLITE_OK)
+        return 1;
+    if (sqlite3_step(st) == SQLITE_ROW)
+        has = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    return has && sqlite3_exec(db, "ALTER TABLE invitations DROP COLUMN invitation_secret", NULL,
+                               NULL, NULL) != SQLITE_OK;
+}
 
 int bb_store_open(const char *path, bb_store **out)
 {
@@ -70,7 +88,7 @@ int bb_store_open(const char *path, bb_store **out)
                         NULL) != SQLITE_OK ||
         sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
         sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || forget_call_secrets(s->db)) {
         fprintf(stderr, "contact: database %s: %s\n", path, s->db ? sqlite3_errmsg(s->db) : "?");
         bb_store_close(s);
         return BB_E_STATE;
@@ -425,10 +443,10 @@ int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_inv
     if (rc == BB_OK)
         rc = run(prep(s,
                       "INSERT INTO invitations (token_hash, request_id, officer_id, room, pin,"
-                      " participant_id, invitation_secret, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      "tiiittti", token_hash, inv->request_id,
+                      " participant_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      "tiiitti", token_hash, inv->request_id,
                       inv->officer_id, inv->room, inv->pin, inv->participant_id,
-                      inv->invitation_secret, inv->expires_at));
+                      inv->expires_at));
     sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     pthread_mutex_unlock(&s->lock);
     return rc;
@@ -442,7 +460,7 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
     sqlite3_stmt *st = rc ? NULL
                           : prep(s,
                                  "SELECT request_id, officer_id, room, pin, participant_id,"
-                                 " invitation_secret, expires_at, IFNULL(used_at, 0)"
+                                 " expires_at, IFNULL(used_at, 0)"
                                  " FROM invitations WHERE token_hash = ?",
                                  "t", token_hash);
     if (rc == BB_OK && !st)
@@ -456,9 +474,8 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
             out->room = sqlite3_column_int64(st, 2);
             copy_col(st, 3, out->pin, sizeof(out->pin));
             copy_col(st, 4, out->participant_id, sizeof(out->participant_id));
-            copy_col(st, 5, out->invitation_secret, sizeof(out->invitation_secret));
-            out->expires_at = sqlite3_column_int64(st, 6);
-            out->used_at = sqlite3_column_int64(st, 7);
+            out->expires_at = sqlite3_column_int64(st, 5);
+            out->used_at = sqlite3_column_int64(st, 6);
             if (out->used_at || out->expires_at <= now)
                 rc = BB_E_STATE;
         }

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { startSealedSite, launch, shotDir, axeSource, buildDir } from './lib.mjs';
-import { fakeService, waitScreen, GOOD_TOKEN } from './widget-lib.mjs';
+import { fakeService, waitScreen, GOOD_TOKEN, inviteHash } from './widget-lib.mjs';
 
 const server = await startSealedSite('demo');
 const browser = await launch();
@@ -132,7 +132,7 @@ test('a_swapped_police_root_stops_the_call_with_a_clear_message', async () => {
   execFileSync(join(buildDir, 'bin', 'beeldbel-ca'), ['init', other], { stdio: 'ignore' });
   const otherRoot = readFileSync(join(other, 'root.pem'));
   const toWaitingRoom = async (route) => {
-    const o = await openDemo({ hash: `#invite=${GOOD_TOKEN}`, service: true, route });
+    const o = await openDemo({ hash: inviteHash(GOOD_TOKEN), service: true, route });
     const w = o.page.locator('beeldbel-widget');
     await waitScreen(o.page, 'device');
     await w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();

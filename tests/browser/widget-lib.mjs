@@ -9,6 +9,10 @@ export const fakeCallSource = readFileSync(join(root, 'tests', 'browser', 'fake-
 export const GOOD_TOKEN = 'inv_9fQ2xLk3Rb7TwZ0pYv4m';
 export const USED_TOKEN = 'inv_usedusedusedusedused';
 export const REFERENCE = 'BB-7K3M-Q9XZ';
+/** The call's end-to-end secret the officer's console puts beside the token in the link. */
+export const INVITE_KEY = 'YmVlbGRiZWwtdGVzdC1pbnZpdGF0aW9uLWtleS0zMmI';
+/** An invitation link's fragment, as the console makes it. */
+export const inviteHash = (token) => `#invite=${token}&key=${INVITE_KEY}`;
 
 const REQUEST_FIELDS = ['name', 'phone', 'email', 'neighbourhood', 'postcode', 'topic', 'preference', 'window', 'date', 'needs', 'lang'];
 const err = (status, code, field, nl, en) => ({ status, body: { error: { code, field, message: { nl, en } } } });
@@ -53,7 +57,7 @@ export async function fakeService(page, { answer } = {}) {
       if (body?.token === GOOD_TOKEN) {
         return reply({ status: 200, body: {
           call_id: 'call-42', room: 1234, pin: '4711', janus_url: 'ws://127.0.0.1:8188', janus_token: 'tok', participant_id: 'citizen-1',
-          invitation_secret: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ', officer: { display_name: 'J. Jansen', team: 'Basisteam Groningen-Noord' },
+          officer: { display_name: 'J. Jansen', team: 'Basisteam Groningen-Noord' },
           expires_at: '2026-12-01T12:00:00Z',
         } });
       }

@@ -10,10 +10,10 @@ import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { startServer, launch, shotDir, axeSource, distDir } from './lib.mjs';
 import {
   fakeService, fakeCallSource, focused, tabTo, waitScreen, useFakeCall,
-  GOOD_TOKEN, USED_TOKEN, REFERENCE,
+  GOOD_TOKEN, USED_TOKEN, REFERENCE, INVITE_KEY, inviteHash,
 } from './widget-lib.mjs';
 import { THEMES, CONTRAST_PAIRS, contrastRatio } from '../../web/widget/theme.js';
-import { postJson, redeemInvitation, sendRequest, inviteTokenFrom } from '../../web/widget/api.js';
+import { postJson, redeemInvitation, sendRequest, inviteFrom } from '../../web/widget/api.js';
 import { validate } from '../../web/widget/screens/request.js';
 
 const server = await startServer();
@@ -167,8 +167,8 @@ test('language_switch_keeps_what_was_typed', async () => {
 // ---- invitation → device check → waiting room → call → end -----------------
 
 test('used_unknown_and_malformed_invitations_explain_what_to_do', async () => {
-  for (const [hash, expect] of [[`#invite=${USED_TOKEN}`, 'Deze uitnodiging is al gebruikt.'],
-    ['#invite=inv_unknownunknownunknown', 'Deze uitnodiging kennen we niet.'], ['#invite=short', 'niet compleet']]) {
+  for (const [hash, expect] of [[inviteHash(USED_TOKEN), 'Deze uitnodiging is al gebruikt.'],
+    [inviteHash('inv_unknownunknownunknown'), 'Deze uitnodiging kennen we niet.'], ['#invite=short', 'niet compleet']]) {
     const { context, page, w } = await open({ hash });
     await waitScreen(page, 'inviteFailed');
     const text = await w.locator('.bb-screen').textContent();
@@ -180,7 +180,7 @@ test('used_unknown_and_malformed_invitations_explain_what_to_do', async () => {
 });
 
 test('invitation_redeems_once_and_device_check_shows_camera_and_microphone', async () => {
-  const { context, page, svc, w, problems } = await open({ hash: `#invite=${GOOD_TOKEN}` });
+  const { context, page, svc, w, problems } = await open({ hash: inviteHash(GOOD_TOKEN) });
   await waitScreen(page, 'device');
   assertEq(JSON.stringify(svc.redeems), JSON.stringify([{ token: GOOD_TOKEN }]));
   await w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
@@ -202,7 +202,7 @@ test('invitation_redeems_once_and_device_check_shows_camera_and_microphone', asy
 });
 
 test('denied_camera_gives_steps_and_a_way_on', async () => {
-  const { context, page, w } = await open({ hash: `#invite=${GOOD_TOKEN}`, deny: true });
+  const { context, page, w } = await open({ hash: inviteHash(GOOD_TOKEN), deny: true });
   await waitScreen(page, 'device');
   const alert = w.locator('[data-problem="denied"]');
   await alert.waitFor();
@@ -215,7 +215,7 @@ test('denied_camera_gives_steps_and_a_way_on', async () => {
 });
 
 async function toCall(opts = {}) {
-  const o = await open({ hash: `#invite=${GOOD_TOKEN}`, ...opts });
+  const o = await open({ hash: inviteHash(GOOD_TOKEN), ...opts });
   await waitScreen(o.page, 'device');
   await o.w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
   await o.w.getByRole('button', { name: 'Naar de wachtkamer' }).click();
@@ -230,9 +230,10 @@ test('call_screen_shows_identity_text_captions_quality_and_controls_work', async
   // The factory got the redeemed call, the device-check stream and the engine's Worker.
   const opts = await page.evaluate(() => {
     const o = window.bbCall.opts;
-    return [o.call.room, o.call.pin, o.localStream instanceof MediaStream, o.worker instanceof Worker, o.lang].join();
+    return [o.call.room, o.call.pin, o.invite, o.localStream instanceof MediaStream, o.worker instanceof Worker, o.lang].join();
   });
-  assertEq(opts, '1234,4711,true,true,nl');
+  // The key from the link's fragment, which no server saw (the fake service never had it).
+  assertEq(opts, `1234,4711,${INVITE_KEY},true,true,nl`);
   const badge = await w.locator('.bb-identity').textContent();
   assert(badge.includes('Geverifieerde politiemedewerker') && badge.includes('J. Jansen') && badge.includes('4821 7390'), badge);
   // The other side's text appears while it is typed: on screen in the next painted frame, well
@@ -331,7 +332,7 @@ test('keyboard_only_through_the_whole_flow', async () => {
   assertEq(svc.requests[0].preference, 'video');
 
   // The officer's invitation link opens the widget again.
-  await page.goto(`${server.url}/demo/#invite=${GOOD_TOKEN}`);
+  await page.goto(`${server.url}/demo/${inviteHash(GOOD_TOKEN)}`);
   await useFakeCall(page);
   await waitScreen(page, 'device');
   await page.locator('beeldbel-widget').locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
@@ -389,23 +390,23 @@ const SCREENS = {
     return o;
   },
   'invite-failed': async () => {
-    const o = await open({ bypassCSP: true, hash: `#invite=${USED_TOKEN}` });
+    const o = await open({ bypassCSP: true, hash: inviteHash(USED_TOKEN) });
     await waitScreen(o.page, 'inviteFailed');
     return o;
   },
   device: async () => {
-    const o = await open({ bypassCSP: true, hash: `#invite=${GOOD_TOKEN}` });
+    const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN) });
     await waitScreen(o.page, 'device');
     await o.w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
     return o;
   },
   'device-denied': async () => {
-    const o = await open({ bypassCSP: true, hash: `#invite=${GOOD_TOKEN}`, deny: true });
+    const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN), deny: true });
     await o.w.locator('[data-problem="denied"]').waitFor();
     return o;
   },
   waiting: async () => {
-    const o = await open({ bypassCSP: true, hash: `#invite=${GOOD_TOKEN}` });
+    const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN) });
     await waitScreen(o.page, 'device');
     await o.w.getByRole('button', { name: 'Naar de wachtkamer' }).click();
     await waitScreen(o.page, 'waiting');
@@ -533,7 +534,7 @@ test('strict_csp_holds_through_request_and_device_check', async () => {
   await fillRequest(w);
   await w.getByRole('button', { name: 'Verstuur verzoek' }).click();
   await waitScreen(page, 'confirm');
-  await page.goto(`${server.url}/demo/#invite=${GOOD_TOKEN}`);
+  await page.goto(`${server.url}/demo/${inviteHash(GOOD_TOKEN)}`);
   await watch();
   await waitScreen(page, 'device');
   await w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
@@ -559,7 +560,7 @@ test('reflows_at_320_px_and_at_200_percent_zoom', async () => {
     const page = await context.newPage();
     await page.addInitScript(fakeCallSource);
     await fakeService(page);
-    await page.goto(`${server.url}/demo/#invite=${GOOD_TOKEN}`);
+    await page.goto(`${server.url}/demo/${inviteHash(GOOD_TOKEN)}`);
     await useFakeCall(page);
     const w = page.locator('beeldbel-widget');
     await waitScreen(page, 'device');
@@ -694,17 +695,22 @@ test('service_answers_of_any_shape_never_throw_and_are_reduced', async () => {
   const net = await postJson('/x', {}, { fetchImpl: async () => { throw new TypeError('offline'); } });
   assertEq(JSON.stringify([net.ok, net.status, net.error.code]), '[false,0,"network"]');
   const ok = await redeemInvitation('t', { fetchImpl: fakeFetch(200, JSON.stringify({
-    room: 5, pin: '1234', janus_url: 'ws://127.0.0.1:8188', invitation_secret: 's', officer: { display_name: 7 } })) });
+    room: 5, pin: '1234', janus_url: 'ws://127.0.0.1:8188', officer: { display_name: 7 } })) });
   assertEq(JSON.stringify([ok.ok, ok.data.room, ok.data.pin, ok.data.officer.displayName]), '[true,5,"1234",""]');
 });
 
-test('invite_token_is_read_only_from_a_well_formed_fragment', () => {
-  assertEq(inviteTokenFrom(''), null);
-  assertEq(inviteTokenFrom('#top'), null);
-  assertEq(inviteTokenFrom(`#invite=${GOOD_TOKEN}`), GOOD_TOKEN);
-  assertEq(inviteTokenFrom(`#invite=${GOOD_TOKEN}&x=1`), GOOD_TOKEN);
-  for (const bad of ['#invite=', '#invite=short', '#invite=abc%20defghijklmnopqrs', `#invite=${'a'.repeat(513)}`, '#invite=<script>alert(1)</script>xx']) {
-    assertEq(inviteTokenFrom(bad), '', bad);
+test('invitation_is_read_only_from_a_well_formed_fragment_with_its_key', () => {
+  assertEq(inviteFrom(''), null);
+  assertEq(inviteFrom('#top'), null);
+  const good = inviteFrom(inviteHash(GOOD_TOKEN));
+  assertEq(`${good.token} ${good.key}`, `${GOOD_TOKEN} ${INVITE_KEY}`);
+  assertEq(inviteFrom(`${inviteHash(GOOD_TOKEN)}&x=1`).key, INVITE_KEY);
+  // Malformed, or without the call's key (a link the service alone could have made): not redeemed.
+  for (const bad of ['#invite=', '#invite=short', '#invite=abc%20defghijklmnopqrs', `#invite=${'a'.repeat(513)}`,
+    '#invite=<script>alert(1)</script>xx', `#invite=${GOOD_TOKEN}`, `#invite=${GOOD_TOKEN}&key=short`,
+    `#invite=${GOOD_TOKEN}&key=${INVITE_KEY}x`, `#invite=${GOOD_TOKEN}&x=1&key=${INVITE_KEY}`]) {
+    const r = inviteFrom(bad);
+    assertEq(`${r.token}|${r.key}`, '|', bad);
   }
 });
 

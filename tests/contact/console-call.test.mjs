@@ -124,7 +124,7 @@ test('officer_calls_back_by_video_and_the_call_panel_opens', async () => {
   await card.getByRole('button', { name: 'Oppakken' }).click({ timeout: 10000 });
   await card.getByRole('button', { name: 'Terugbellen met beeld' }).click({ timeout: 10000 });
   invitationUrl = await p.getByLabel('Uitnodigingslink').inputValue({ timeout: 15000 });
-  assert(/#invite=[A-Za-z0-9_-]{43}$/.test(invitationUrl), invitationUrl);
+  assert(/#invite=[A-Za-z0-9_-]{43}&key=[A-Za-z0-9_-]{43}$/.test(invitationUrl), invitationUrl);
   // The panel opened on the console's event, for this request and citizen.
   const panel = p.locator('#call-view');
   await panel.waitFor({ timeout: 5000 });

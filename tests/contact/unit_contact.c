@@ -4,8 +4,12 @@
  * independent reference values, rate limits, and the SQLite store
  * (retention, single-use invitations, claims).
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
 
 #include "bb_test.h"
 #include "beeldbel/contact.h"
@@ -364,6 +368,52 @@ TEST(store_claim_is_exclusive_and_queue_is_per_neighbourhood)
     bb_store_close(s);
 }
 
+/* A database from before the call's secret left the service: the column and its values go. */
+TEST(old_database_forgets_the_call_secrets_it_kept)
+{
+    char path[] = "/tmp/bb-contact-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    sqlite3 *db;
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+        "CREATE TABLE invitations (token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL,"
+        " officer_id INTEGER NOT NULL, room INTEGER NOT NULL, pin TEXT NOT NULL,"
+        " participant_id TEXT NOT NULL, invitation_secret TEXT NOT NULL, expires_at INTEGER NOT NULL,"
+        " used_at INTEGER);"
+        "INSERT INTO invitations VALUES ('hash-old', 1, 1, 77, 'pin', 'citizen-1', 'the-old-secret', 1000, NULL);",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    bb_store *s;
+    CHECK_OK(bb_store_open(path, &s));
+    bb_invitation out;
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-old", 500, &out)); /* the link itself still works */
+    CHECK_EQ_INT(out.room, 77);
+    bb_store_close(s);
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    sqlite3_stmt *st;
+    CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM pragma_table_info('invitations')"
+                                        " WHERE name = 'invitation_secret'", -1, &st, NULL), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_EQ_INT(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    /* Nor is the value anywhere in the file (secure_delete overwrote it). */
+    FILE *f = fopen(path, "rb");
+    CHECK(f != NULL);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof(buf), f);
+    fclose(f);
+    CHECK(memmem(buf, n, "the-old-secret", 14) == NULL);
+    unlink(path);
+    char wal[64];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof(wal), "%s-shm", path);
+    unlink(wal);
+}
+
 TEST(invitation_is_single_use_and_expires)
 {
     bb_store *s;
@@ -372,7 +422,6 @@ TEST(invitation_is_single_use_and_expires)
     bb_invitation inv = {.request_id = id, .officer_id = 1, .room = 1234, .expires_at = 1000};
     strcpy(inv.pin, "pin");
     strcpy(inv.participant_id, "citizen-1");
-    strcpy(inv.invitation_secret, "secret");
     CHECK_OK(bb_store_invitation_create(s, "hash-a", &inv));
     bb_invitation out;
     CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-unknown", 500, &out), BB_E_AGAIN);

@@ -381,7 +381,7 @@ async function join() {
   S.mic = S.cam = true;
   const s = createCallSession({
     worker, janusUrl: c.janus_url, room: c.room, pin: c.pin, token: c.janus_token, role: 'officer',
-    invite: c.invitation_secret, cert: S.identity.cert, key: S.identity.key, localStream: S.stream,
+    invite: c.invitation_key, cert: S.identity.cert, key: S.identity.key, localStream: S.stream,
     names: { citizen: citizenName() },
     // ?codec=wasm in the console's address: libvpx in WASM instead of the browser's VP8.
     codec: new URLSearchParams(location.search).get('codec') === 'wasm' ? 'wasm' : 'auto',

@@ -190,18 +190,30 @@ async function act(r, action, body) {
   return true;
 }
 
+/** 32 random bytes, base64url (43 characters). */
+function randomKey() {
+  const b = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...b)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 async function video(r) {
   showError(null);
   const res = await api('POST', `officer/requests/${r.id}/video`);
   if (!res.ok) { showError(res.error); return; }
+  // The call's end-to-end secret is made here and travels only in the
+  // link's fragment, which no server sees: the contact service admits the
+  // citizen to the room but cannot join the call's key agreement.
+  const key = randomKey();
+  const invitation = { ...res.json, invitation_url: `${res.json.invitation_url}&key=${key}`,
+    call: { ...res.json.call, invitation_key: key } };
   // The officer's own call credentials stay in this page's memory; the
   // call itself is joined with them once the call screen exists.
-  state.calls.set(r.id, res.json);
+  state.calls.set(r.id, invitation);
   // The call panel (call-panel.js) opens on this event.
-  window.dispatchEvent(new CustomEvent('beeldbel:officer-call', { detail: callDetail(r, res.json) }));
+  window.dispatchEvent(new CustomEvent('beeldbel:officer-call', { detail: callDetail(r, invitation) }));
   await loadQueue(true);
-  showInvitation(r, res.json);   // now, not after the re-render's timer: focus goes there
-  announce(t().call_ready(res.json.call.room));
+  showInvitation(r, invitation);   // now, not after the re-render's timer: focus goes there
+  announce(t().call_ready(invitation.call.room));
   document.querySelector(`[data-key="${r.id}-invite"]`)?.focus();
 }
 

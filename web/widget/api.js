@@ -64,17 +64,22 @@ export async function redeemInvitation(token, opts) {
   const data = {
     callId: str(d.call_id, 100), room: Number.isSafeInteger(d.room) ? d.room : null, pin: str(d.pin, 64),
     janusUrl: str(d.janus_url, 300), janusToken: str(d.janus_token, 2000),
-    participantId: str(d.participant_id, 100), invitationSecret: str(d.invitation_secret, 200),
+    participantId: str(d.participant_id, 100),
     officer: { displayName: str(o.display_name, 100) ?? '', team: str(o.team, 100) ?? '' },
     expiresAt: str(d.expires_at, 40),
   };
-  if (data.room == null || !data.janusUrl || !data.invitationSecret) return { ok: false, status: 502, error: parseError(502, null) };
+  if (data.room == null || !data.janusUrl) return { ok: false, status: 502, error: parseError(502, null) };
   return { ok: true, status: r.status, data };
 }
 
-/** The token from "#invite=<token>": base64url, bounded; null if absent or malformed. */
-export function inviteTokenFrom(hash) {
-  const m = /^#invite=([^&]*)/.exec(hash || '');
-  if (!m) return null;
-  return /^[A-Za-z0-9_-]{16,512}$/.test(m[1]) ? m[1] : '';
+/**
+ * The invitation in "#invite=<token>&key=<key>": the one-time token the contact service
+ * redeems, and the call's end-to-end secret (32 bytes, base64url), which the officer's console
+ * made and put here, in the fragment, so that no server ever sees it. null when there is no
+ * invitation; { token: '', key: '' } when it is malformed or incomplete.
+ */
+export function inviteFrom(hash) {
+  if (!/^#invite=/.test(hash || '')) return null;
+  const m = /^#invite=([A-Za-z0-9_-]{16,512})&key=([A-Za-z0-9_-]{43})(?:&|$)/.exec(hash);
+  return m ? { token: m[1], key: m[2] } : { token: '', key: '' };
 }

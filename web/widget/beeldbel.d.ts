@@ -10,7 +10,6 @@ export interface BeeldbelCallInfo {
   janusUrl: string;
   janusToken: string | null;
   participantId: string | null;
-  invitationSecret: string;
   officer: { displayName: string; team: string };
   expiresAt: string | null;
 }
@@ -20,7 +19,8 @@ export type BeeldbelCallState = 'connecting' | 'waiting' | 'connected' | 'reconn
 export interface BeeldbelTile {
   id: string;
   name: string;
-  role: 'officer' | 'interpreter' | 'captioner';
+  /** As the end-to-end handshake proved it (an officer's or a colleague's name from the certificate). */
+  role: 'officer' | 'citizen' | 'interpreter' | 'captioner' | 'colleague';
   canvas: HTMLCanvasElement;
 }
 
@@ -28,8 +28,9 @@ export interface BeeldbelTile {
 export interface BeeldbelCallSession extends EventTarget {
   readonly state: BeeldbelCallState;
   readonly tiles: BeeldbelTile[];
-  readonly identity: null | { verified: boolean; name: string; team: string; neighbourhood?: string; sas: string;
-    reason?: 'expired' | 'unknown_ca' | 'revoked' | 'wrong_name' | 'bad_signature' };
+  /** sas: null until every participant's part of the code is in; people: how many the code covers, you included. */
+  readonly identity: null | { verified: boolean; name: string; team: string; neighbourhood?: string; sas: string | null;
+    people?: number; reason?: 'expired' | 'unknown_ca' | 'revoked' | 'wrong_name' | 'bad_signature' };
   readonly quality: 'good' | 'fair' | 'poor';
   setMicrophone(on: boolean): void;
   setCamera(on: boolean): void;
@@ -41,7 +42,8 @@ export interface BeeldbelCallSession extends EventTarget {
 }
 
 export type BeeldbelCallSessionFactory =
-  (opts: { call: BeeldbelCallInfo; localStream: MediaStream | null; lang: 'nl' | 'en'; worker: Worker | null }) => BeeldbelCallSession;
+  (opts: { call: BeeldbelCallInfo; /** the call's end-to-end secret from the link's fragment */ invite: string | null;
+    localStream: MediaStream | null; lang: 'nl' | 'en'; worker: Worker | null }) => BeeldbelCallSession;
 
 export type BeeldbelScreen =
   'request' | 'confirm' | 'redeem' | 'inviteFailed' | 'device' | 'waiting' | 'call' | 'ended';

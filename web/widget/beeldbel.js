@@ -12,7 +12,7 @@
 import { h } from './dom.js';
 import { t, normLang } from './i18n.js';
 import { widgetSheet } from './styles.js';
-import { inviteTokenFrom } from './api.js';
+import { inviteFrom } from './api.js';
 import { requestScreen } from './screens/request.js';
 import { confirmScreen } from './screens/confirm.js';
 import { redeemScreen, inviteFailedScreen } from './screens/invite.js';
@@ -46,7 +46,7 @@ class BeeldbelWidget extends HTMLElement {
     this._live = null;
     this._scale = 0;
     this._contrast = CONTRASTS.includes(this.getAttribute('contrast')) ? this.getAttribute('contrast') : 'auto';
-    /** Installed by the call module or a test: ({call, localStream, lang}) => session (call-session.js). */
+    /** Installed by the call module or a test: ({call, invite, localStream, lang, worker}) => session (call-session.js). */
     this.callSessionFactory = null;
   }
 
@@ -69,15 +69,17 @@ class BeeldbelWidget extends HTMLElement {
     this._startEngine();
   }
 
-  /** Reads "#invite=<token>" and starts redeeming it; false when there is none. */
+  /** Reads "#invite=<token>&key=<key>" and starts redeeming it; false when there is none. */
   _takeInvite() {
-    const token = inviteTokenFrom(location.hash);
-    if (token == null) return false;
-    // The token is a single-use secret: take it out of the address bar
-    // (and so out of history and bookmarks) once read.
+    const invite = inviteFrom(location.hash);
+    if (invite == null) return false;
+    // Both are secrets: take them out of the address bar (and so out of
+    // history and bookmarks) once read. The key stays in this page's memory
+    // only, for the call's key agreement.
     history.replaceState(history.state, '', location.pathname + location.search);
     this._store.redeem = null;
-    this._show(token ? 'redeem' : 'inviteFailed', token ? { token } : { message: t(this.lang, 'invite.badLink') });
+    this._store.inviteKey = invite.key || null;
+    this._show(invite.token ? 'redeem' : 'inviteFailed', invite.token ? { token: invite.token } : { message: t(this.lang, 'invite.badLink') });
     return true;
   }
 
@@ -130,14 +132,14 @@ class BeeldbelWidget extends HTMLElement {
   // The real call, unless the host installed its own factory.
   _installCall() {
     if (this.callSessionFactory) return;
-    this.callSessionFactory = ({ call, localStream, worker }) => {
+    this.callSessionFactory = ({ call, invite, localStream, worker }) => {
       const police = this._police;
       // Still loading: the waiting room renders again once it is here.
       if (police?.pending) throw Object.assign(new Error('police root still loading'), { code: 'pending' });
       if (!police?.policeRoot) throw police?.error ?? new Error('no police root');
       return createCallSession({
         worker, janusUrl: call.janusUrl, room: call.room, pin: call.pin ?? '', token: call.janusToken,
-        role: 'citizen', invite: call.invitationSecret, expectedOfficer: call.officer.displayName,
+        role: 'citizen', invite, expectedOfficer: call.officer.displayName,
         localStream, names: { officer: call.officer.displayName || (this.lang === 'en' ? 'Officer' : 'Wijkagent') },
         codec: this.getAttribute('codec') === 'wasm' ? 'wasm' : 'auto',
         files: this._engineFiles, policeRoot: police.policeRoot, policeBase: police.policeBase,

@@ -3,10 +3,11 @@
 // and the test fake (tests/browser/fake-call.js) both provide this shape; the
 // screens use nothing else. The host (or the call module) installs a factory:
 //
-//   widget.callSessionFactory = ({ call, localStream, lang, worker }) => session
+//   widget.callSessionFactory = ({ call, invite, localStream, lang, worker }) => session
 //
 // `call` is the redeemed invitation (api.js redeemInvitation: room, janusUrl,
-// janusToken, participantId, invitationSecret, officer), `localStream` the
+// janusToken, participantId, officer), `invite` the call's end-to-end secret
+// from the link's fragment (never sent to a server), `localStream` the
 // MediaStream from the device check (may be null when access was refused),
 // `worker` the engine Worker the widget already started (web/engine/worker.js;
 // its self-test passed when widget.engineState is 'ready'), so the call can

@@ -13,7 +13,8 @@ export function waitingScreen(ctx, data) {
   let session = ctx.store.session, failure = ctx.engineInfo();
   if (!session && ctx.callSessionFactory) {
     try {
-      const s = ctx.callSessionFactory({ call: data.call, localStream: ctx.store.localStream ?? null, lang: ctx.lang, worker: ctx.worker() });
+      const s = ctx.callSessionFactory({ call: data.call, invite: ctx.store.inviteKey ?? null,
+        localStream: ctx.store.localStream ?? null, lang: ctx.lang, worker: ctx.worker() });
       if (isCallSession(s)) session = ctx.store.session = s;
     } catch (err) { session = null; failure = err; }
   }

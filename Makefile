@@ -89,7 +89,7 @@ $(SRCROOT)/.fetched: src/scripts/deps.sh | apt
 	@if ! grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/; then \
 	  [ "$$(id -u)" = 0 ] || { echo "make: root is needed to add a deb-src entry (root nodig)" >&2; exit 1; }; \
 	  sh src/scripts/apt-deb-src.sh /etc/apt/sources.list.d/beeldbel-deb-src.sources; \
-	  apt-get update -q; \
+	  sh src/scripts/apt-get.sh update -q; \
 	fi
 	sh src/scripts/deps.sh fetch $(SRCROOT)
 	touch $@

@@ -21,7 +21,7 @@ static void inbox_put(bb_media *m, uint32_t from, const uint8_t *d, size_t len)
     m->in_n++;
 }
 
-int control_receive(bb_media *m, struct peer *p, const wire_msg *w)
+int bbm_control_receive(bb_media *m, struct peer *p, const wire_msg *w)
 {
     /* A peer new to this sender starts at the oldest message the sender
      * still repeats, so nothing sent since it became known is skipped. */
@@ -60,7 +60,7 @@ int control_receive(bb_media *m, struct peer *p, const wire_msg *w)
     return 0;
 }
 
-void control_receive_ack(bb_media *m, struct peer *p, const wire_msg *w)
+void bbm_control_receive_ack(bb_media *m, struct peer *p, const wire_msg *w)
 {
     if (w->to != m->cfg.ssrc)
         return;
@@ -93,14 +93,14 @@ int bb_media_send_control(bb_media *m, const uint8_t *data, size_t len, uint64_t
             w.ctl_base = (uint32_t)m->ctl[i].seq;
     w.payload = data;
     w.payload_len = len;
-    size_t n = wire_write(&w, c->data, sizeof(c->data));
+    size_t n = bbm_wire_write(&w, c->data, sizeof(c->data));
     if (!n)
         return BB_E_ARG;
     c->used = 1;
     c->seq = w.ctl_seq;
     c->len = (uint16_t)n;
     c->first_us = c->last_us = m->now;
-    return media_enqueue(m, c->data, n, BB_MEDIA_MSG_CONTROL);
+    return bbm_media_enqueue(m, c->data, n, BB_MEDIA_MSG_CONTROL);
 }
 
 int bb_media_poll_control(bb_media *m, uint32_t *from, uint8_t *out, size_t cap, size_t *len)
@@ -123,7 +123,7 @@ int bb_media_poll_control(bb_media *m, uint32_t *from, uint8_t *out, size_t cap,
 
 /* Retransmits control messages some peer has not acknowledged; drops those
  * all peers have, or that are 10 s old. */
-void control_timers(bb_media *m)
+void bbm_control_timers(bb_media *m)
 {
     int64_t every = m->srtt_us ? m->srtt_us * 2 : 200000;
     if (every < 50000)
@@ -154,20 +154,20 @@ void control_timers(bb_media *m)
             continue;
         }
         pending++;
-        if (m->now - c->last_us >= every && !media_enqueue(m, c->data, c->len, BB_MEDIA_MSG_CONTROL))
+        if (m->now - c->last_us >= every && !bbm_media_enqueue(m, c->data, c->len, BB_MEDIA_MSG_CONTROL))
             c->last_us = m->now;
     }
     m->st.control_pending = pending;
 }
 
 
-void control_send_ack(bb_media *m, struct peer *p)
+void bbm_control_send_ack(bb_media *m, struct peer *p)
 {
     wire_msg w = { 0 };
     w.type = WIRE_CONTROL_ACK;
     w.ssrc = m->cfg.ssrc;
     w.to = p->ssrc;
     w.ctl_seq = (uint32_t)p->next_ctl;
-    if (!media_send_wire(m, &w, BB_MEDIA_MSG_CONTROL))
+    if (!bbm_media_send_wire(m, &w, BB_MEDIA_MSG_CONTROL))
         p->ack_pending = 0;
 }

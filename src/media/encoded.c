@@ -18,7 +18,7 @@ int bb_media_video_want(bb_media *m, uint64_t capture_us, uint64_t now_us,
         return BB_E_ARG;
     memset(out, 0, sizeof(*out));
     media_clock(m, (int64_t)now_us);
-    if (!sender_take_frame(m, capture_us))
+    if (!bbm_sender_take_frame(m, capture_us))
         return 0;
     out->width = m->plan.width;
     out->height = m->plan.height;
@@ -42,7 +42,7 @@ int bb_media_push_encoded_video(bb_media *m, const uint8_t *vp8, size_t len,
     media_clock(m, (int64_t)now_us);
     if (key)
         m->key_asked = 0;
-    return sender_send_frame(m, vp8, len, key != 0, capture_us);
+    return bbm_sender_send_frame(m, vp8, len, key != 0, capture_us);
 }
 
 int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
@@ -52,16 +52,16 @@ int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
     if (!m || !out || (!buf && cap))
         return BB_E_ARG;
     memset(out, 0, sizeof(*out));
-    struct peer *p = media_find_peer(m, ssrc);
+    struct peer *p = bbm_media_find_peer(m, ssrc);
     if (!p)
         return BB_E_ARG;
-    playout_clock(m, p, (int64_t)now_us);
+    bbm_playout_clock(m, p, (int64_t)now_us);
     struct due_frame d;
-    int rc = playout_take(m, p, cap, &d);
+    int rc = bbm_playout_take(m, p, cap, &d);
     if (rc == BB_E_BUFFER)
         out->len = d.len;
     if (rc != 1) {
-        playout_check_video(m, p);
+        bbm_playout_check_video(m, p);
         return rc ? rc : BB_E_AGAIN;
     }
     if (d.len)
@@ -77,15 +77,15 @@ int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
         p->st.frames_shown++;
     else
         p->st.frames_skipped++;
-    playout_check_video(m, p);
+    bbm_playout_check_video(m, p);
     return BB_OK;
 }
 
 int bb_media_decode_failed(bb_media *m, uint32_t ssrc)
 {
-    struct peer *p = m ? media_find_peer(m, ssrc) : NULL;
+    struct peer *p = m ? bbm_media_find_peer(m, ssrc) : NULL;
     if (!p)
         return BB_E_ARG;
-    playout_decode_failed(m, p);
+    bbm_playout_decode_failed(m, p);
     return BB_OK;
 }

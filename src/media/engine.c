@@ -11,7 +11,7 @@
 
 /* ---- out queue ---- */
 
-int media_enqueue(bb_media *m, const uint8_t *data, size_t len, int cls)
+int bbm_media_enqueue(bb_media *m, const uint8_t *data, size_t len, int cls)
 {
     if (m->out_n == OUTQ || len > BB_MEDIA_MAX_MSG)
         return BB_E_BUFFER;
@@ -24,13 +24,13 @@ int media_enqueue(bb_media *m, const uint8_t *data, size_t len, int cls)
     return BB_OK;
 }
 
-int media_send_wire(bb_media *m, const wire_msg *w, int cls)
+int bbm_media_send_wire(bb_media *m, const wire_msg *w, int cls)
 {
     uint8_t buf[BB_MEDIA_MAX_MSG];
-    size_t n = wire_write(w, buf, sizeof(buf));
+    size_t n = bbm_wire_write(w, buf, sizeof(buf));
     if (!n)
         return BB_E_ARG;
-    return media_enqueue(m, buf, n, cls);
+    return bbm_media_enqueue(m, buf, n, cls);
 }
 
 /*
@@ -78,7 +78,7 @@ int bb_media_poll_send(bb_media *m, uint8_t *out, size_t cap, size_t *len,
     memcpy(out, o->data, o->len);
     /* Send time is when it leaves the pacer, not when it was made: the
      * receiver's delay estimate must see the network, not our queue. */
-    wire_set_send_time(out, o->len, (uint32_t)m->now);
+    bbm_wire_set_send_time(out, o->len, (uint32_t)m->now);
     *len = o->len;
     if (cls)
         *cls = (bb_media_msg_class)o->cls;
@@ -170,8 +170,8 @@ int bb_media_new(bb_media **out, const bb_media_config *cfg)
     m->ctl_seq = (uint32_t)rng_next(&m->rng) & 0xffff;
     m->loss_kbps = cfg->start_kbps;
     media_plan p;
-    rate_plan(cfg->profile, cfg->start_kbps, cfg->width, cfg->height, cfg->fps, &p);
-    int rc = sender_apply_plan(m, &p);
+    bbm_rate_plan(cfg->profile, cfg->start_kbps, cfg->width, cfg->height, cfg->fps, &p);
+    int rc = bbm_sender_apply_plan(m, &p);
     if (rc) {
         bb_media_free(m);
         return rc;
@@ -195,7 +195,7 @@ int bb_media_set_profile(bb_media *m, bb_media_profile profile)
 
 /* ---- peers ---- */
 
-struct peer *media_find_peer(bb_media *m, uint32_t ssrc)
+struct peer *bbm_media_find_peer(bb_media *m, uint32_t ssrc)
 {
     for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++)
         if (m->peers[i].used && m->peers[i].ssrc == ssrc)
@@ -222,7 +222,7 @@ static struct peer *add_peer(bb_media *m, uint32_t ssrc)
         p->next_ctl = -1;
         for (int j = 0; j < RECV_WIN; j++)
             p->rx_seq[j] = -1;
-        delay_est_init(&p->est);
+        bbm_delay_est_init(&p->est);
         return p;
     }
     return NULL;
@@ -250,7 +250,7 @@ int bb_media_force_keyframe(bb_media *m)
 
 int bb_media_remove_peer(bb_media *m, uint32_t ssrc)
 {
-    struct peer *p = m ? media_find_peer(m, ssrc) : NULL;
+    struct peer *p = m ? bbm_media_find_peer(m, ssrc) : NULL;
     if (!p)
         return BB_E_ARG;
     peer_release(p);
@@ -275,32 +275,32 @@ int bb_media_receive(bb_media *m, const uint8_t *data, size_t len, uint64_t now_
         return BB_E_ARG;
     media_clock(m, (int64_t)now_us);
     wire_msg w;
-    int rc = wire_parse(data, len, &w);
+    int rc = bbm_wire_parse(data, len, &w);
     if (rc < 0)
         return count_reject(m, -rc - 1);
     if (w.ssrc == m->cfg.ssrc)
         return count_reject(m, BB_MEDIA_REJECT_OWN);
-    struct peer *p = media_find_peer(m, w.ssrc);
+    struct peer *p = bbm_media_find_peer(m, w.ssrc);
     if (!p && !(p = add_peer(m, w.ssrc)))
         return count_reject(m, BB_MEDIA_REJECT_PEERS);
     int r = 0;
     switch (w.type) {
     case WIRE_VIDEO:
     case WIRE_AUDIO:
-        r = receiver_track_packet(m, p, &w, len);
+        r = bbm_receiver_track_packet(m, p, &w, len);
         if (!r) {
             p->has_media = 1;
-            r = w.type == WIRE_VIDEO ? receiver_video(m, p, &w) : receiver_audio(m, p, &w);
+            r = w.type == WIRE_VIDEO ? bbm_receiver_video(m, p, &w) : bbm_receiver_audio(m, p, &w);
         }
         break;
     case WIRE_FEEDBACK:
-        sender_feedback(m, p, &w);
+        bbm_sender_feedback(m, p, &w);
         break;
     case WIRE_CONTROL:
-        r = control_receive(m, p, &w);
+        r = bbm_control_receive(m, p, &w);
         break;
     case WIRE_CONTROL_ACK:
-        control_receive_ack(m, p, &w);
+        bbm_control_receive_ack(m, p, &w);
         break;
     }
     return r ? count_reject(m, r - 1) : BB_OK;
@@ -317,16 +317,16 @@ int bb_media_tick(bb_media *m, uint64_t now_us)
         if (!p->used)
             continue;
         if (p->ack_pending)
-            control_send_ack(m, p);
+            bbm_control_send_ack(m, p);
         if (!p->has_media)
             continue;
-        playout_check_video(m, p);
-        if (m->now >= p->next_report_us || p->pli_pending || receiver_nack_due(p, m->now))
-            receiver_report(m, p);
+        bbm_playout_check_video(m, p);
+        if (m->now >= p->next_report_us || p->pli_pending || bbm_receiver_nack_due(p, m->now))
+            bbm_receiver_report(m, p);
     }
-    control_timers(m);
+    bbm_control_timers(m);
     if (m->now >= m->next_rate_us) {
-        sender_rate_update(m, m->now);
+        bbm_sender_rate_update(m, m->now);
         m->next_rate_us = m->now + RATE_US;
     }
     return BB_OK;
@@ -347,8 +347,8 @@ uint64_t bb_media_next_deadline(const bb_media *m)
             return (uint64_t)m->now;
         if (p->has_media && p->next_report_us < t)
             t = p->next_report_us;
-        if (p->has_media && receiver_nack_next_time(p) < t)
-            t = receiver_nack_next_time(p);
+        if (p->has_media && bbm_receiver_nack_next_time(p) < t)
+            t = bbm_receiver_nack_next_time(p);
     }
     for (int i = 0; i < CTL_PENDING; i++)
         if (m->ctl[i].used) {

@@ -10,7 +10,8 @@
  *              (the browser's own codecs): the engine plans and schedules
  *   control.c  the reliable, ordered control channel
  * Sender and receiver share the struct so that feedback about what we sent
- * meets what we sent.
+ * meets what we sent. Functions shared between these files (not API) carry
+ * the prefix bbm_; everything else in them is static.
  */
 #ifndef BB_MEDIA_ENGINE_H
 #define BB_MEDIA_ENGINE_H
@@ -268,26 +269,26 @@ struct bb_media {
 };
 
 /* engine.c */
-int media_enqueue(bb_media *m, const uint8_t *data, size_t len, int cls);
-int media_send_wire(bb_media *m, const wire_msg *w, int cls);
-struct peer *media_find_peer(bb_media *m, uint32_t ssrc);
+int bbm_media_enqueue(bb_media *m, const uint8_t *data, size_t len, int cls);
+int bbm_media_send_wire(bb_media *m, const wire_msg *w, int cls);
+struct peer *bbm_media_find_peer(bb_media *m, uint32_t ssrc);
 
 /* sender.c */
-int sender_apply_plan(bb_media *m, const media_plan *p);
-void sender_rate_update(bb_media *m, int64_t now);
-void sender_feedback(bb_media *m, struct peer *p, const wire_msg *w);
-int sender_take_frame(bb_media *m, uint64_t capture_us);
-int sender_send_frame(bb_media *m, const uint8_t *bits, size_t len, int key,
+int bbm_sender_apply_plan(bb_media *m, const media_plan *p);
+void bbm_sender_rate_update(bb_media *m, int64_t now);
+void bbm_sender_feedback(bb_media *m, struct peer *p, const wire_msg *w);
+int bbm_sender_take_frame(bb_media *m, uint64_t capture_us);
+int bbm_sender_send_frame(bb_media *m, const uint8_t *bits, size_t len, int key,
                       uint64_t capture_us);
 
 /* receiver.c: these return 0 or 1 + a bb_media_reject reason */
-int receiver_track_packet(bb_media *m, struct peer *p, const wire_msg *w, size_t len);
-int receiver_video(bb_media *m, struct peer *p, const wire_msg *w);
-int receiver_audio(bb_media *m, struct peer *p, const wire_msg *w);
-int64_t receiver_base(const struct peer *p);
-void receiver_report(bb_media *m, struct peer *p);
-int64_t receiver_nack_next_time(const struct peer *p);
-int receiver_nack_due(const struct peer *p, int64_t now);
+int bbm_receiver_track_packet(bb_media *m, struct peer *p, const wire_msg *w, size_t len);
+int bbm_receiver_video(bb_media *m, struct peer *p, const wire_msg *w);
+int bbm_receiver_audio(bb_media *m, struct peer *p, const wire_msg *w);
+int64_t bbm_receiver_base(const struct peer *p);
+void bbm_receiver_report(bb_media *m, struct peer *p);
+int64_t bbm_receiver_nack_next_time(const struct peer *p);
+int bbm_receiver_nack_due(const struct peer *p, int64_t now);
 
 /* Every entry point that takes the time calls this: it notices when the
  * host itself was away (a busy thread), so that what waited for it is not
@@ -313,16 +314,16 @@ struct due_frame {
     size_t len;                        /* bytes in m->frame_buf */
     int key, show;
 };
-void playout_check_video(bb_media *m, struct peer *p);
-int playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d);
-void playout_decode_failed(bb_media *m, struct peer *p);
-void playout_clock(bb_media *m, struct peer *p, int64_t now);
-void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold);
+void bbm_playout_check_video(bb_media *m, struct peer *p);
+int bbm_playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d);
+void bbm_playout_decode_failed(bb_media *m, struct peer *p);
+void bbm_playout_clock(bb_media *m, struct peer *p, int64_t now);
+void bbm_delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold);
 
 /* control.c */
-int control_receive(bb_media *m, struct peer *p, const wire_msg *w);
-void control_receive_ack(bb_media *m, struct peer *p, const wire_msg *w);
-void control_timers(bb_media *m);
-void control_send_ack(bb_media *m, struct peer *p);
+int bbm_control_receive(bb_media *m, struct peer *p, const wire_msg *w);
+void bbm_control_receive_ack(bb_media *m, struct peer *p, const wire_msg *w);
+void bbm_control_timers(bb_media *m);
+void bbm_control_send_ack(bb_media *m, struct peer *p);
 
 #endif

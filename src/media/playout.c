@@ -16,7 +16,7 @@ static int cmp_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-void delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold)
+void bbm_delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold)
 {
     if (hold > d)
         hold = d; /* the base is a minimum of the whole delay */
@@ -167,7 +167,7 @@ static void request_keyframe(bb_media *m, struct peer *p)
 
 /* Gives up on a frame that retransmission did not bring in time and asks
  * for a keyframe instead. */
-void playout_check_video(bb_media *m, struct peer *p)
+void bbm_playout_check_video(bb_media *m, struct peer *p)
 {
     if (!p->have_frame_id)
         return;
@@ -190,7 +190,7 @@ void playout_check_video(bb_media *m, struct peer *p)
      * buffer still hides the wait for its retransmission. A keyframe asked
      * for now would come no sooner than one more round trip and would then
      * wait out the same target: a freeze of target + RTT at least. */
-    int64_t due = video_target(p, m->now) + receiver_base(p);
+    int64_t due = video_target(p, m->now) + bbm_receiver_base(p);
     int hidden = 0;
     for (int i = 0; i < VSLOTS && !hidden; i++) {
         const struct vframe *f = &p->vf[i];
@@ -204,7 +204,7 @@ void playout_check_video(bb_media *m, struct peer *p)
 }
 
 /* The time of a playout call, and the delay needs as of then. */
-void playout_clock(bb_media *m, struct peer *p, int64_t now)
+void bbm_playout_clock(bb_media *m, struct peer *p, int64_t now)
 {
     media_clock(m, now);
     update_needs(p, m->now);
@@ -212,7 +212,7 @@ void playout_clock(bb_media *m, struct peer *p, int64_t now)
 
 /* A decoder could not decode (or had to drop) a frame: nothing after it can
  * be decoded until a keyframe comes. */
-void playout_decode_failed(bb_media *m, struct peer *p)
+void bbm_playout_decode_failed(bb_media *m, struct peer *p)
 {
     m->st.rejected[BB_MEDIA_REJECT_DECODE]++;
     p->need_key = 1;
@@ -225,9 +225,9 @@ void playout_decode_failed(bb_media *m, struct peer *p)
  * than max_len. d->show is 0 when playout is far behind (a late
  * retransmission held the queue) and the next frame is due too: decode this
  * one, but show the next, to regain sync. */
-int playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d)
+int bbm_playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d)
 {
-    int64_t target = video_target(p, m->now), base = receiver_base(p);
+    int64_t target = video_target(p, m->now), base = bbm_receiver_base(p);
     p->st.video_delay_us = (int)target;
     struct vframe *f = decodable(p);
     if (!f)
@@ -268,16 +268,16 @@ int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_fr
 {
     if (!m || !out)
         return BB_E_ARG;
-    struct peer *p = media_find_peer(m, ssrc);
+    struct peer *p = bbm_media_find_peer(m, ssrc);
     if (!p)
         return BB_E_ARG;
-    playout_clock(m, p, (int64_t)now_us);
+    bbm_playout_clock(m, p, (int64_t)now_us);
     int shown = 0;
     bb_image img;
     struct due_frame d;
-    while (playout_take(m, p, SIZE_MAX, &d) == 1) {
+    while (bbm_playout_take(m, p, SIZE_MAX, &d) == 1) {
         if (bb_video_decoder_decode(p->dec, m->frame_buf, d.len, &img)) {
-            playout_decode_failed(m, p);
+            bbm_playout_decode_failed(m, p);
             continue;
         }
         p->st.frames_decoded++;
@@ -292,7 +292,7 @@ int bb_media_pull_frame(bb_media *m, uint32_t ssrc, uint64_t now_us, bb_media_fr
         shown = 1;
         break;
     }
-    playout_check_video(m, p);
+    bbm_playout_check_video(m, p);
     if (!shown)
         return BB_E_AGAIN;
     p->st.frames_shown++;
@@ -354,11 +354,11 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
     if (!m || !pcm)
         return BB_E_ARG;
     memset(pcm, 0, BB_AUDIO_FRAME * sizeof(*pcm));
-    struct peer *p = media_find_peer(m, ssrc);
+    struct peer *p = bbm_media_find_peer(m, ssrc);
     if (!p)
         return BB_E_ARG;
     media_clock(m, (int64_t)now_us);
-    int64_t now = m->now, base = receiver_base(p);
+    int64_t now = m->now, base = bbm_receiver_base(p);
     update_needs(p, now);
     int64_t target = audio_target(p, now);
     p->st.audio_delay_us = (int)target;

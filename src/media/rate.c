@@ -35,7 +35,7 @@
 #define QUEUE_AVG_US 300000.0
 #define QUEUE_PERSIST_US 25000
 
-void delay_est_init(delay_estimator *e)
+void bbm_delay_est_init(delay_estimator *e)
 {
     memset(e, 0, sizeof(*e));
     e->threshold = 12.5;
@@ -59,7 +59,7 @@ static void add_bytes(delay_estimator *e, int64_t t, int bytes)
     e->bin_bytes[e->bin_cur] += (uint64_t)bytes;
 }
 
-double delay_est_incoming_kbps(const delay_estimator *e, int64_t now_us)
+double bbm_delay_est_incoming_kbps(const delay_estimator *e, int64_t now_us)
 {
     if (!e->bin_start || now_us - e->bin_start > (int64_t)BIN_US * RATE_BINS)
         return 0;
@@ -131,7 +131,7 @@ static void detect(delay_estimator *e, int64_t now)
     e->last_threshold_us = now;
 }
 
-void delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, int bytes)
+void bbm_delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, int bytes)
 {
     if (!e->first_arrival)
         e->first_arrival = arrival_us;
@@ -204,14 +204,14 @@ static int queue_persists_and_grows(const delay_estimator *e)
     return e->state == BW_OVERUSE && e->queue_avg_us >= QUEUE_PERSIST_US;
 }
 
-int64_t delay_est_queue(const delay_estimator *e)
+int64_t bbm_delay_est_queue(const delay_estimator *e)
 {
     return (int64_t)e->queue_avg_us;
 }
 
-int delay_est_update(delay_estimator *e, int64_t now)
+int bbm_delay_est_update(delay_estimator *e, int64_t now)
 {
-    double in = delay_est_incoming_kbps(e, now);
+    double in = bbm_delay_est_incoming_kbps(e, now);
     if (in <= 0)
         return (int)e->estimate_kbps;
     if (e->estimate_kbps <= 0) {
@@ -283,7 +283,7 @@ int delay_est_update(delay_estimator *e, int64_t now)
     return (int)e->estimate_kbps;
 }
 
-int delay_est_gradient(const delay_estimator *e)
+int bbm_delay_est_gradient(const delay_estimator *e)
 {
     double g = e->trend * 1e6; /* ms per ms -> us per s */
     if (g > 32767)
@@ -323,13 +323,13 @@ static int even(int v)
     return v < 16 ? 16 : v;
 }
 
-void rate_plan(bb_media_profile p, int total, int cap_w, int cap_h, int cap_fps,
+void bbm_rate_plan(bb_media_profile p, int total, int cap_w, int cap_h, int cap_fps,
                media_plan *out)
 {
-    rate_plan_capped(p, total, cap_w, cap_h, cap_fps, 0, out);
+    bbm_rate_plan_capped(p, total, cap_w, cap_h, cap_fps, 0, out);
 }
 
-void rate_plan_capped(bb_media_profile p, int total, int cap_w, int cap_h, int cap_fps,
+void bbm_rate_plan_capped(bb_media_profile p, int total, int cap_w, int cap_h, int cap_fps,
                       int min_rung, media_plan *out)
 {
     /* Audio: speech stays intelligible at 16 kbit/s with FEC; it gets its

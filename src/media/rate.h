@@ -47,18 +47,18 @@ typedef struct delay_estimator {
     int64_t last_update_us, last_decrease_us;
 } delay_estimator;
 
-void delay_est_init(delay_estimator *e);
+void bbm_delay_est_init(delay_estimator *e);
 /* One received media packet: sender clock (unwrapped), local arrival. */
-void delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, int bytes);
+void bbm_delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, int bytes);
 /* Runs the AIMD; returns the current estimate in kbps (0 = none yet). */
-int delay_est_update(delay_estimator *e, int64_t now_us);
+int bbm_delay_est_update(delay_estimator *e, int64_t now_us);
 /* Bits per second arriving over the last half second. */
-double delay_est_incoming_kbps(const delay_estimator *e, int64_t now_us);
+double bbm_delay_est_incoming_kbps(const delay_estimator *e, int64_t now_us);
 /* Delay trend in microseconds per second (for receiver reports). */
-int delay_est_gradient(const delay_estimator *e);
+int bbm_delay_est_gradient(const delay_estimator *e);
 /* The queue that persists: its mean over the last ~300 ms of arrival
  * time, in microseconds (for receiver reports). */
-int64_t delay_est_queue(const delay_estimator *e);
+int64_t bbm_delay_est_queue(const delay_estimator *e);
 
 /* What the encoder should produce at a given total bitrate. */
 typedef struct media_plan {
@@ -70,13 +70,13 @@ typedef struct media_plan {
 #define RATE_RUNGS 5
 
 /* The profile ladder. cap_w/cap_h/cap_fps: the camera's format. */
-void rate_plan(bb_media_profile p, int total_kbps, int cap_w, int cap_h,
+void bbm_rate_plan(bb_media_profile p, int total_kbps, int cap_w, int cap_h,
                int cap_fps, media_plan *out);
 /* The same, but never above rung min_rung (0 = the camera's full size and
  * rate, RATE_RUNGS - 1 = the smallest): the CPU cap. The video bitrate is
  * then held to what the next larger rung would start at, as a smaller
  * picture does not need more. */
-void rate_plan_capped(bb_media_profile p, int total_kbps, int cap_w, int cap_h,
+void bbm_rate_plan_capped(bb_media_profile p, int total_kbps, int cap_w, int cap_h,
                       int cap_fps, int min_rung, media_plan *out);
 
 #endif

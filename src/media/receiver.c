@@ -40,7 +40,7 @@ static void nack_remove(struct peer *p, int64_t seq, int64_t now, int is_rtx)
  * loss detection (new NACK entries), jitter, delay estimation. Returns 0,
  * or a rejection reason + 1.
  */
-int receiver_track_packet(bb_media *m, struct peer *p, const wire_msg *w, size_t len)
+int bbm_receiver_track_packet(bb_media *m, struct peer *p, const wire_msg *w, size_t len)
 {
     int64_t now = m->now;
     int64_t seq = p->have_tseq ? unwrap(p->max_tseq, w->tseq, 16) : EXT_BASE + w->tseq;
@@ -97,7 +97,7 @@ int receiver_track_packet(bb_media *m, struct peer *p, const wire_msg *w, size_t
     p->prev_transit = transit;
     p->have_transit = 1;
     p->st.jitter_us = (int)p->jitter_us;
-    delay_est_packet(&p->est, send, now, (int)len);
+    bbm_delay_est_packet(&p->est, send, now, (int)len);
     if (w->flags & WIRE_FLAG_RTX) {
         int64_t orig = unwrap(p->max_tseq, w->orig_tseq, 16);
         nack_remove(p, orig, now, 1);
@@ -127,7 +127,7 @@ static void update_base(struct peer *p, int64_t capture, int64_t now)
         p->base_cur = d;
 }
 
-int64_t receiver_base(const struct peer *p)
+int64_t bbm_receiver_base(const struct peer *p)
 {
     return p->base_cur < p->base_prev ? p->base_cur : p->base_prev;
 }
@@ -148,7 +148,7 @@ static int64_t capture_ext(struct peer *p, uint32_t cap)
 
 static int too_late(struct peer *p, uint32_t capture_us, int64_t now)
 {
-    return p->base_window_start && now - capture_ext(p, capture_us) - receiver_base(p) > MAX_LATE_US;
+    return p->base_window_start && now - capture_ext(p, capture_us) - bbm_receiver_base(p) > MAX_LATE_US;
 }
 
 /* How long the sender held this packet's media before it sent it (its
@@ -163,7 +163,7 @@ static int64_t sender_hold(const wire_msg *w)
     return h < 0 ? 0 : h;
 }
 
-int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
+int bbm_receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
 {
     if (too_late(p, w->capture_us, m->now))
         return 1 + BB_MEDIA_REJECT_STALE;
@@ -235,13 +235,13 @@ int receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         /* A keyframe is several times larger and arrives later: counted,
          * it would hold every frame back for its sake. It is shown late once. */
         if (!f->key && !media_host_catching_up(m))
-            delay_hist_add(&p->vd, m->now, m->now - f->capture - receiver_base(p),
+            bbm_delay_hist_add(&p->vd, m->now, m->now - f->capture - bbm_receiver_base(p),
                            hold >= 0 ? hold : f->hold > 0 ? f->hold : 0);
     }
     return 0;
 }
 
-int receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
+int bbm_receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
 {
     if (too_late(p, w->capture_us, m->now))
         return 1 + BB_MEDIA_REJECT_STALE;
@@ -282,7 +282,7 @@ int receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
     /* What waited for this host while it stalled says nothing about the
      * path, and no buffer could have hidden the host's own stall. */
     if (!media_host_catching_up(m))
-        delay_hist_add(&p->ad, m->now, m->now - a->capture - receiver_base(p),
+        bbm_delay_hist_add(&p->ad, m->now, m->now - a->capture - bbm_receiver_base(p),
                        sender_hold(w) > 0 ? sender_hold(w) : 0);
     return 0;
 }
@@ -304,7 +304,7 @@ static int nack_entry_due(const struct peer *p, const struct nack_entry *e, int6
     return now - e->last_sent_us >= again;
 }
 
-void receiver_report(bb_media *m, struct peer *p)
+void bbm_receiver_report(bb_media *m, struct peer *p)
 {
     int64_t now = m->now;
     wire_msg w = { 0 };
@@ -340,16 +340,16 @@ void receiver_report(bb_media *m, struct peer *p)
         p->interval_base = p->max_tseq;
         p->interval_received = 0;
         w.flags |= WIRE_FLAG_REPORT;
-        w.estimate_kbps = (uint32_t)delay_est_update(&p->est, now);
+        w.estimate_kbps = (uint32_t)bbm_delay_est_update(&p->est, now);
         p->st.estimate_kbps = (int)w.estimate_kbps;
         p->next_report_us = now + REPORT_US;
     }
     w.jitter_us = (uint32_t)p->jitter_us;
     w.echo_send_us = p->newest_send_us;
     w.hold_us = (uint32_t)(now - p->newest_arrival);
-    int64_t q = delay_est_queue(&p->est) / 1000;
+    int64_t q = bbm_delay_est_queue(&p->est) / 1000;
     w.queue_ms = (uint16_t)(q > 65535 ? 65535 : q < 0 ? 0 : q);
-    w.gradient = (int16_t)delay_est_gradient(&p->est);
+    w.gradient = (int16_t)bbm_delay_est_gradient(&p->est);
     /* NACKs due: new ones, and old ones whose repeat had an RTT to come. */
     int64_t again = p->rx_rtt_us * 5 / 4;
     if (again < 20000)
@@ -374,11 +374,11 @@ void receiver_report(bb_media *m, struct peer *p)
         p->last_pli_us = now;
         p->st.keyframe_requests++;
     }
-    media_send_wire(m, &w, BB_MEDIA_MSG_FEEDBACK);
+    bbm_media_send_wire(m, &w, BB_MEDIA_MSG_FEEDBACK);
 }
 
 /* When the earliest NACK becomes due (INT64_MAX: none). */
-int64_t receiver_nack_next_time(const struct peer *p)
+int64_t bbm_receiver_nack_next_time(const struct peer *p)
 {
     int64_t again = p->rx_rtt_us * 5 / 4, t = INT64_MAX;
     if (again < 20000)
@@ -397,7 +397,7 @@ int64_t receiver_nack_next_time(const struct peer *p)
     return t;
 }
 
-int receiver_nack_due(const struct peer *p, int64_t now)
+int bbm_receiver_nack_due(const struct peer *p, int64_t now)
 {
     int64_t again = p->rx_rtt_us * 5 / 4;
     if (again < 20000)

@@ -29,7 +29,7 @@ static void scale_plane(const uint8_t *src, int sw, int sh, int sstride,
     }
 }
 
-void media_scale_i420(const bb_image *src, uint8_t *dst, int dw, int dh)
+void bbm_media_scale_i420(const bb_image *src, uint8_t *dst, int dw, int dh)
 {
     uint8_t *d = dst;
     for (int p = 0; p < 3; p++) {

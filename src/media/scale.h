@@ -7,6 +7,6 @@
 #include "beeldbel/codec.h"
 
 /* Scales src into a packed I420 buffer dst of dw x dh (both even). */
-void media_scale_i420(const bb_image *src, uint8_t *dst, int dw, int dh);
+void bbm_media_scale_i420(const bb_image *src, uint8_t *dst, int dw, int dh);
 
 #endif

@@ -13,7 +13,7 @@
 #include "engine.h"
 
 /* Makes the encoders match plan p (creating them on first use). */
-int sender_apply_plan(bb_media *m, const media_plan *p)
+int bbm_sender_apply_plan(bb_media *m, const media_plan *p)
 {
     int rc;
     if (!m->aenc) {
@@ -118,7 +118,7 @@ static int recent(const bb_media *m, int64_t at)
  * and while application-limited only when the path does not carry even
  * what is sent. Without corroboration a lower estimate holds the target
  * (it may also just be a receiver that has not yet seen us use more). */
-void sender_rate_update(bb_media *m, int64_t now)
+void bbm_sender_rate_update(bb_media *m, int64_t now)
 {
     /* What we actually sent over the last second or so. */
     if (!m->sent_mark_us) {
@@ -185,18 +185,18 @@ void sender_rate_update(bb_media *m, int64_t now)
         target = 30;
     m->st.target_kbps = (int)target;
     media_plan p;
-    rate_plan_capped(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps,
+    bbm_rate_plan_capped(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps,
                      m->cpu_rung, &p);
     m->st.cpu_limited = 0;
     if (m->cpu_rung) {
         media_plan net;
-        rate_plan(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps, &net);
+        bbm_rate_plan(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps, &net);
         m->st.cpu_limited = !same_shape(&net, &p);
     }
     if (same_shape(&p, &m->plan)) {
         m->want_since = 0;
         if (p.video_kbps != m->plan.video_kbps || p.audio_bps != m->plan.audio_bps)
-            sender_apply_plan(m, &p);
+            bbm_sender_apply_plan(m, &p);
         return;
     }
     if (!m->want_since || !same_shape(&p, &m->want))
@@ -204,7 +204,7 @@ void sender_rate_update(bb_media *m, int64_t now)
     m->want = p; /* keep the bitrate fresh while the shape waits */
     int64_t hold = shape_rank(&p) < shape_rank(&m->plan) ? 500000 : 3000000;
     if (now - m->want_since >= hold) {
-        sender_apply_plan(m, &p);
+        bbm_sender_apply_plan(m, &p);
         m->want_since = 0;
     } else if (p.video_kbps && m->plan.video_kbps) {
         int kbps = p.video_kbps < 20 ? 20 : p.video_kbps;
@@ -248,8 +248,8 @@ static int packetize_video(bb_media *m, const uint8_t *bits, size_t len, int key
         w.payload = bits + off;
         w.payload_len = off + chunk > len ? len - off : chunk;
         uint8_t buf[BB_MEDIA_MAX_MSG];
-        size_t n = wire_write(&w, buf, sizeof(buf));
-        if (!n || media_enqueue(m, buf, n, BB_MEDIA_MSG_MEDIA))
+        size_t n = bbm_wire_write(&w, buf, sizeof(buf));
+        if (!n || bbm_media_enqueue(m, buf, n, BB_MEDIA_MSG_MEDIA))
             return BB_E_BUFFER;
         remember(m, buf, n, w.tseq);
     }
@@ -259,7 +259,7 @@ static int packetize_video(bb_media *m, const uint8_t *bits, size_t len, int key
 /* Whether the frame captured at capture_us is to be encoded at all: frame-rate
  * decimation against the plan's rate, and nothing new while the pacer is
  * backed up. 1 to encode, 0 to skip (counted). */
-int sender_take_frame(bb_media *m, uint64_t capture_us)
+int bbm_sender_take_frame(bb_media *m, uint64_t capture_us)
 {
     if (!m->plan.video_kbps)
         return 0; /* audio only for now (rate control) */
@@ -303,7 +303,7 @@ int sender_take_frame(bb_media *m, uint64_t capture_us)
 }
 
 /* One encoded frame, whichever encoder made it, onto the wire. */
-int sender_send_frame(bb_media *m, const uint8_t *bits, size_t len, int key,
+int bbm_sender_send_frame(bb_media *m, const uint8_t *bits, size_t len, int key,
                       uint64_t capture_us)
 {
     m->st.frames_encoded++;
@@ -341,12 +341,12 @@ int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
             return rc;
         m->force_key = 1;
     }
-    if (!sender_take_frame(m, capture_us))
+    if (!bbm_sender_take_frame(m, capture_us))
         return BB_OK;
 
     bb_image src = *img, scaled;
     if (m->plan.width != img->width || m->plan.height != img->height) {
-        media_scale_i420(img, m->scaled, m->plan.width, m->plan.height);
+        bbm_media_scale_i420(img, m->scaled, m->plan.width, m->plan.height);
         bb_image_wrap_i420(&scaled, m->scaled, m->plan.width, m->plan.height);
         src = scaled;
     }
@@ -357,7 +357,7 @@ int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
                                      m->bits_cap, &len, &key);
     if (rc)
         return rc;
-    return sender_send_frame(m, m->bits, len, key, capture_us);
+    return bbm_sender_send_frame(m, m->bits, len, key, capture_us);
 }
 
 int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
@@ -394,10 +394,10 @@ int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
     w.payload = pkt;
     w.payload_len = len;
     uint8_t buf[BB_MEDIA_MAX_MSG];
-    size_t n = wire_write(&w, buf, sizeof(buf));
+    size_t n = bbm_wire_write(&w, buf, sizeof(buf));
     if (!n)
         return BB_E_ARG;
-    return media_enqueue(m, buf, n, BB_MEDIA_MSG_MEDIA);
+    return bbm_media_enqueue(m, buf, n, BB_MEDIA_MSG_MEDIA);
 }
 
 /* A retransmission is sent at most once per RTT per packet: an earlier
@@ -426,8 +426,8 @@ static void handle_nack(bb_media *m, uint16_t tseq)
     uint8_t buf[BB_MEDIA_MAX_MSG];
     memcpy(buf, h->data, h->len);
     uint16_t nt = m->tseq++;
-    wire_mark_rtx(buf, h->len, nt, (uint32_t)m->now);
-    if (media_enqueue(m, buf, h->len, BB_MEDIA_MSG_MEDIA))
+    bbm_wire_mark_rtx(buf, h->len, nt, (uint32_t)m->now);
+    if (bbm_media_enqueue(m, buf, h->len, BB_MEDIA_MSG_MEDIA))
         return;
     h->last_rtx_us = m->now;
     m->st.retransmits++;
@@ -467,7 +467,7 @@ static double pooled_loss(bb_media *m, struct peer *p, const wire_msg *w)
     return e > 0 ? (double)l / (double)e : w->loss_q8 / 256.0;
 }
 
-void sender_feedback(bb_media *m, struct peer *p, const wire_msg *w)
+void bbm_sender_feedback(bb_media *m, struct peer *p, const wire_msg *w)
 {
     if (w->to != m->cfg.ssrc)
         return; /* a report about someone else's media */

@@ -102,7 +102,7 @@ static int parse_control(const uint8_t *d, size_t len, wire_msg *m)
     return 0;
 }
 
-int wire_parse(const uint8_t *d, size_t len, wire_msg *m)
+int bbm_wire_parse(const uint8_t *d, size_t len, wire_msg *m)
 {
     memset(m, 0, sizeof(*m));
     if (!d || len < 6)
@@ -137,7 +137,7 @@ int wire_parse(const uint8_t *d, size_t len, wire_msg *m)
     }
 }
 
-size_t wire_write(const wire_msg *m, uint8_t *out, size_t cap)
+size_t bbm_wire_write(const wire_msg *m, uint8_t *out, size_t cap)
 {
     size_t need;
     switch (m->type) {
@@ -204,7 +204,7 @@ size_t wire_write(const wire_msg *m, uint8_t *out, size_t cap)
     return need;
 }
 
-void wire_mark_rtx(uint8_t *msg, size_t len, uint16_t new_tseq, uint32_t send_us)
+void bbm_wire_mark_rtx(uint8_t *msg, size_t len, uint16_t new_tseq, uint32_t send_us)
 {
     if (len < WIRE_MEDIA_HDR)
         return;
@@ -216,12 +216,12 @@ void wire_mark_rtx(uint8_t *msg, size_t len, uint16_t new_tseq, uint32_t send_us
     wr32(msg + 10, send_us);
 }
 
-uint16_t wire_media_tseq(const uint8_t *msg)
+uint16_t bbm_wire_media_tseq(const uint8_t *msg)
 {
     return rd16(msg + 6);
 }
 
-void wire_set_send_time(uint8_t *msg, size_t len, uint32_t send_us)
+void bbm_wire_set_send_time(uint8_t *msg, size_t len, uint32_t send_us)
 {
     if (len >= WIRE_MEDIA_HDR && ((msg[0] & 0x0f) == WIRE_VIDEO || (msg[0] & 0x0f) == WIRE_AUDIO))
         wr32(msg + 10, send_us);

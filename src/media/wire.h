@@ -63,19 +63,19 @@ typedef struct wire_msg {
 } wire_msg;
 
 /* Parses untrusted bytes. Returns 0 or -(1 + bb_media_reject reason). */
-int wire_parse(const uint8_t *data, size_t len, wire_msg *m);
+int bbm_wire_parse(const uint8_t *data, size_t len, wire_msg *m);
 
 /* Turns a stored media message into its retransmission: sets the RTX flag,
  * orig_tseq (the old tseq), a new tseq and send time. */
-void wire_mark_rtx(uint8_t *msg, size_t len, uint16_t new_tseq, uint32_t send_us);
+void bbm_wire_mark_rtx(uint8_t *msg, size_t len, uint16_t new_tseq, uint32_t send_us);
 
 /* Stamps the send time into a media message at the moment it leaves. */
-void wire_set_send_time(uint8_t *msg, size_t len, uint32_t send_us);
+void bbm_wire_set_send_time(uint8_t *msg, size_t len, uint32_t send_us);
 
 /* The tseq of a media message this engine wrote (no checks: our own bytes). */
-uint16_t wire_media_tseq(const uint8_t *msg);
+uint16_t bbm_wire_media_tseq(const uint8_t *msg);
 
 /* Writes m; returns bytes written, or 0 if cap is too small / m invalid. */
-size_t wire_write(const wire_msg *m, uint8_t *out, size_t cap);
+size_t bbm_wire_write(const wire_msg *m, uint8_t *out, size_t cap);
 
 #endif

@@ -22,6 +22,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+here=$(dirname "$0")
+sh "$here/apt-get.sh" update -q
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $missing
+sh "$here/apt-get.sh" install -y -q --no-install-recommends $missing

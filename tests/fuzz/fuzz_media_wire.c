@@ -9,17 +9,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     wire_msg m, again;
-    int rc = wire_parse(data, size, &m);
+    int rc = bbm_wire_parse(data, size, &m);
     if (rc < 0) {
         if (rc < -BB_MEDIA_REJECT_COUNT)
             abort(); /* every rejection names a counted reason */
         return 0;
     }
     uint8_t buf[BB_MEDIA_MAX_MSG];
-    size_t n = wire_write(&m, buf, sizeof(buf));
+    size_t n = bbm_wire_write(&m, buf, sizeof(buf));
     if (n != size || memcmp(buf, data, size))
         abort();
-    if (wire_parse(buf, n, &again) != 0 || again.type != m.type || again.ssrc != m.ssrc)
+    if (bbm_wire_parse(buf, n, &again) != 0 || again.type != m.type || again.ssrc != m.ssrc)
         abort();
     return 0;
 }

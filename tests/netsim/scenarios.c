@@ -330,7 +330,7 @@ static int run(const struct scenario *sc, double seconds, uint64_t seed, struct 
                         synth_video_frame(src, W, H, k);
                     const bb_image *im = &f.image;
                     if (im->width != W || im->height != H) {
-                        media_scale_i420(im, up, W, H);
+                        bbm_media_scale_i420(im, up, W, H);
                     } else {
                         bb_image_pack_i420(im, up, fsz);
                     }

@@ -497,17 +497,17 @@ TEST(media_bad_input_is_rejected_and_counted_by_reason)
     w.parts = 1;
     w.payload = opus_silence;
     w.payload_len = sizeof(opus_silence);
-    size_t n = wire_write(&w, pkt, sizeof(pkt));
+    size_t n = bbm_wire_write(&w, pkt, sizeof(pkt));
     CHECK(n > 0);
     CHECK_OK(bb_media_receive(m, pkt, n, 1000));
     CHECK_EQ_INT(bb_media_receive(m, pkt, n, 1000), BB_E_PROTO);
     w.ssrc = B_SSRC;
-    n = wire_write(&w, pkt, sizeof(pkt));
+    n = bbm_wire_write(&w, pkt, sizeof(pkt));
     CHECK_EQ_INT(bb_media_receive(m, pkt, n, 1000), BB_E_PROTO);
     /* Five senders: the fifth is one too many. */
     for (uint32_t s = 100; s < 104; s++) { /* with A, the fourth is 102 */
         w.ssrc = s;
-        n = wire_write(&w, pkt, sizeof(pkt));
+        n = bbm_wire_write(&w, pkt, sizeof(pkt));
         bb_media_receive(m, pkt, n, 1000);
     }
     /* A replay from long ago: 2000 packets later, tseq 5 is stale. */
@@ -515,12 +515,12 @@ TEST(media_bad_input_is_rejected_and_counted_by_reason)
     for (int i = 0; i < 3; i++) {
         w.tseq = (uint16_t)(5 + 700 * (i + 1));
         w.stream_seq = (uint16_t)(i + 1);
-        n = wire_write(&w, pkt, sizeof(pkt));
+        n = bbm_wire_write(&w, pkt, sizeof(pkt));
         CHECK_OK(bb_media_receive(m, pkt, n, 2000 + (uint64_t)i));
     }
     w.tseq = 5;
     w.stream_seq = 0;
-    n = wire_write(&w, pkt, sizeof(pkt));
+    n = bbm_wire_write(&w, pkt, sizeof(pkt));
     CHECK_EQ_INT(bb_media_receive(m, pkt, n, 3000), BB_E_PROTO);
 
     bb_media_stats st;
@@ -561,9 +561,9 @@ TEST(media_wire_roundtrip_of_each_type)
     in.n_nack = WIRE_MAX_NACK;
     for (int i = 0; i < WIRE_MAX_NACK; i++)
         in.nack[i] = (uint16_t)(65400 + i);
-    size_t n = wire_write(&in, buf, sizeof(buf));
+    size_t n = bbm_wire_write(&in, buf, sizeof(buf));
     CHECK_EQ_INT(n, 34 + 2 * WIRE_MAX_NACK);
-    CHECK_OK(wire_parse(buf, n, &out));
+    CHECK_OK(bbm_wire_parse(buf, n, &out));
     CHECK_EQ_INT(out.flags, WIRE_FLAG_PLI);
     CHECK_EQ_INT(out.to, 2);
     CHECK_EQ_INT(out.echo_send_us, 0xdeadbeef);
@@ -571,7 +571,7 @@ TEST(media_wire_roundtrip_of_each_type)
     CHECK_EQ_INT(out.nack[WIRE_MAX_NACK - 1], 65400 + WIRE_MAX_NACK - 1);
     /* Every prefix of a valid message is refused as truncated or bad. */
     for (size_t k = 0; k < n; k++)
-        CHECK(wire_parse(buf, k, &out) < 0);
+        CHECK(bbm_wire_parse(buf, k, &out) < 0);
 
     memset(&in, 0, sizeof(in));
     in.type = WIRE_CONTROL;
@@ -580,25 +580,25 @@ TEST(media_wire_roundtrip_of_each_type)
     in.ctl_base = 4; /* a base after the message itself: refused */
     in.payload = payload;
     in.payload_len = BB_MEDIA_MAX_CONTROL;
-    n = wire_write(&in, buf, sizeof(buf));
-    CHECK(wire_parse(buf, n, &out) < 0);
+    n = bbm_wire_write(&in, buf, sizeof(buf));
+    CHECK(bbm_wire_parse(buf, n, &out) < 0);
     in.ctl_base = 0xfffffffe; /* across the wrap: 5 back */
-    n = wire_write(&in, buf, sizeof(buf));
-    CHECK_OK(wire_parse(buf, n, &out));
+    n = bbm_wire_write(&in, buf, sizeof(buf));
+    CHECK_OK(bbm_wire_parse(buf, n, &out));
     CHECK_EQ_INT(out.ctl_seq, 3);
     CHECK_EQ_INT(out.ctl_base, 0xfffffffe);
     CHECK_EQ_INT(out.payload_len, BB_MEDIA_MAX_CONTROL);
     CHECK(!memcmp(out.payload, payload, BB_MEDIA_MAX_CONTROL));
     buf[n - 1] ^= 1; /* a payload byte: still well formed */
-    CHECK_OK(wire_parse(buf, n, &out));
-    CHECK(wire_parse(buf, n - 1, &out) < 0);
+    CHECK_OK(bbm_wire_parse(buf, n, &out));
+    CHECK(bbm_wire_parse(buf, n - 1, &out) < 0);
 
     memset(&in, 0, sizeof(in));
     in.type = WIRE_VIDEO;
     in.ssrc = 4;
     in.payload = payload;
     in.payload_len = WIRE_VIDEO_PAYLOAD + 1; /* one byte too many */
-    CHECK_EQ_INT(wire_write(&in, buf, sizeof(buf)), 0);
+    CHECK_EQ_INT(bbm_wire_write(&in, buf, sizeof(buf)), 0);
 }
 
 TEST(media_profile_ladder_follows_each_profile)
@@ -608,31 +608,31 @@ TEST(media_profile_ladder_follows_each_profile)
      * resolution falls first. */
     int last_w = 1 << 30;
     for (int kbps = 2000; kbps >= 50; kbps -= 10) {
-        rate_plan(BB_MEDIA_PROFILE_SIGN_LANGUAGE, kbps, 640, 360, 30, &p);
+        bbm_rate_plan(BB_MEDIA_PROFILE_SIGN_LANGUAGE, kbps, 640, 360, 30, &p);
         if (!p.video_kbps)
             continue;
         CHECK(p.fps >= 25);
         CHECK(p.width <= last_w);
         last_w = p.width;
     }
-    rate_plan(BB_MEDIA_PROFILE_SIGN_LANGUAGE, 400, 640, 360, 30, &p);
+    bbm_rate_plan(BB_MEDIA_PROFILE_SIGN_LANGUAGE, 400, 640, 360, 30, &p);
     CHECK(p.fps >= 25 && p.width < 640);
     /* Default trades frame rate too at low rates. */
-    rate_plan(BB_MEDIA_PROFILE_DEFAULT, 120, 640, 360, 30, &p);
+    bbm_rate_plan(BB_MEDIA_PROFILE_DEFAULT, 120, 640, 360, 30, &p);
     CHECK(p.fps < 25);
     /* Low bandwidth: below 100 kbit/s audio keeps its share, video runs at
      * a few fps small, and the lowest rates are audio only. */
-    rate_plan(BB_MEDIA_PROFILE_LOW_BANDWIDTH, 64, 640, 360, 30, &p);
+    bbm_rate_plan(BB_MEDIA_PROFILE_LOW_BANDWIDTH, 64, 640, 360, 30, &p);
     CHECK(p.audio_bps >= 16000);
     CHECK(p.video_kbps > 0 && p.fps <= 5 && p.width <= 320);
-    rate_plan(BB_MEDIA_PROFILE_LOW_BANDWIDTH, 30, 640, 360, 30, &p);
+    bbm_rate_plan(BB_MEDIA_PROFILE_LOW_BANDWIDTH, 30, 640, 360, 30, &p);
     CHECK_EQ_INT(p.video_kbps, 0);
     CHECK(p.audio_bps >= 12000);
     /* A smaller camera needs fewer bits for its full size. */
-    rate_plan(BB_MEDIA_PROFILE_DEFAULT, 400, 320, 180, 30, &p);
+    bbm_rate_plan(BB_MEDIA_PROFILE_DEFAULT, 400, 320, 180, 30, &p);
     CHECK(p.width == 320 && p.height == 180 && p.fps == 30);
     /* Full rate: full camera size. */
-    rate_plan(BB_MEDIA_PROFILE_DEFAULT, 2000, 640, 360, 30, &p);
+    bbm_rate_plan(BB_MEDIA_PROFILE_DEFAULT, 2000, 640, 360, 30, &p);
     CHECK(p.width == 640 && p.height == 360 && p.fps == 30);
 }
 
@@ -721,9 +721,9 @@ static int est_run(delay_estimator *e, int link_kbps, int stall_from_ms, int sta
         int64_t from = (int64_t)stall_from_ms * 1000, to = from + (int64_t)stall_ms * 1000;
         if (at >= from && at < to)
             at = to; /* the host was busy: stamped when it got to it */
-        delay_est_packet(e, t, at, 1000);
+        bbm_delay_est_packet(e, t, at, 1000);
         if (t % 100000 == 0) {
-            int k = delay_est_update(e, at);
+            int k = bbm_delay_est_update(e, at);
             if (t >= 1500000 && k && k < lowest)
                 lowest = k;
         }
@@ -734,13 +734,13 @@ static int est_run(delay_estimator *e, int link_kbps, int stall_from_ms, int sta
 TEST(media_delay_estimate_ignores_host_stalls_but_sees_a_queue)
 {
     delay_estimator e;
-    delay_est_init(&e);
+    bbm_delay_est_init(&e);
     /* A receiving host that stalls 700 ms: what waited is stamped at once. */
     int low = est_run(&e, 0, 2000, 700);
     printf("  lowest estimate with a 700 ms host stall: %d kbps\n", low);
     CHECK(low >= 800);
     /* A 400 kbit/s bottleneck: the queue persists and grows. */
-    delay_est_init(&e);
+    bbm_delay_est_init(&e);
     low = est_run(&e, 400, 0, 0);
     printf("  lowest estimate through a 400 kbit/s link: %d kbps\n", low);
     CHECK(low <= 400);
@@ -878,13 +878,13 @@ TEST(media_sequence_numbers_before_the_first_stay_in_bounds)
         w.stream_seq = seqs[i];
         w.payload = opus_silence;
         w.payload_len = sizeof(opus_silence);
-        size_t n = wire_write(&w, pkt, sizeof(pkt));
+        size_t n = bbm_wire_write(&w, pkt, sizeof(pkt));
         bb_media_receive(m, pkt, n, 1000 + (uint64_t)i);
         w.type = WIRE_VIDEO;
         w.tseq = (uint16_t)(seqs[i] + 9);
         w.payload = vp8;
         w.payload_len = sizeof(vp8);
-        n = wire_write(&w, pkt, sizeof(pkt));
+        n = bbm_wire_write(&w, pkt, sizeof(pkt));
         bb_media_receive(m, pkt, n, 1000 + (uint64_t)i);
     }
     const char *txt = "x";
@@ -893,11 +893,11 @@ TEST(media_sequence_numbers_before_the_first_stay_in_bounds)
     w.ctl_base = 0;
     w.payload = (const uint8_t *)txt;
     w.payload_len = 1;
-    size_t n = wire_write(&w, pkt, sizeof(pkt));
+    size_t n = bbm_wire_write(&w, pkt, sizeof(pkt));
     CHECK_OK(bb_media_receive(m, pkt, n, 2000));
     w.ctl_seq = 0xffffffff; /* one before the first */
     w.ctl_base = 0xffffffff;
-    n = wire_write(&w, pkt, sizeof(pkt));
+    n = bbm_wire_write(&w, pkt, sizeof(pkt));
     CHECK_EQ_INT(bb_media_receive(m, pkt, n, 2001), BB_E_PROTO); /* a duplicate by now */
     int16_t pcm[BB_AUDIO_FRAME];
     bb_media_frame f;

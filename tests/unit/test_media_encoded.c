@@ -65,7 +65,7 @@ static int host_encode(struct host_enc *h, bb_media *m, const uint8_t *cam,
     bb_image img;
     bb_image_wrap_i420(&img, cam, VW, VH);
     if (p.width != VW || p.height != VH) {
-        media_scale_i420(&img, h->scaled, p.width, p.height);
+        bbm_media_scale_i420(&img, h->scaled, p.width, p.height);
         bb_image_wrap_i420(&img, h->scaled, p.width, p.height);
     }
     size_t len = 0;
@@ -196,7 +196,7 @@ TEST(media_host_decoder_shows_exactly_what_the_engine_decoder_shows)
         int n;
         while (bb_media_poll_send(a, m1, sizeof(m1), &l1, NULL) == BB_OK) {
             wire_msg w;
-            if (is_video(m1, l1) && wire_parse(m1, l1, &w) == 0) {
+            if (is_video(m1, l1) && bbm_wire_parse(m1, l1, &w) == 0) {
                 if (!(w.flags & WIRE_FLAG_RTX) && ++video == 150)
                     lost_tseq = w.tseq;
                 if (video >= 150 && (w.tseq == lost_tseq ||

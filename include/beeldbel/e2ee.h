@@ -44,6 +44,9 @@
  *    sides do not see the same participants (by id) neither gets a code.
  *    An SFU that substituted a key makes the two sides see different codes.
  *
+ * A call has one citizen (an invitation admits one) and one officer: a HELLO
+ * in either role while someone holds it is refused (BB_HS_REJECT_ROLE_TAKEN;
+ * not remembered, so the same person's HELLO passes once the other left).
  * Every rejected message is counted by reason; nothing is trusted before its
  * authenticator verified.
  *
@@ -162,6 +165,7 @@ typedef enum bb_hs_reject {
     BB_HS_REJECT_WRONG_FEED,  /* sender is not the feed it arrived on (bb_e2ee_receive_on) */
     BB_HS_REJECT_RATE,        /* HELLO not verified: its sender (or everyone) used up the ration */
     BB_HS_REJECT_REVEAL,      /* code value that does not open its sender's commitment */
+    BB_HS_REJECT_ROLE_TAKEN,  /* a second citizen or officer: a call has one of each */
     BB_HS_REJECT_COUNT
 } bb_hs_reject;
 

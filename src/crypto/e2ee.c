@@ -601,6 +601,19 @@ static int ration_take(bb_e2ee *e, uint16_t id, uint64_t now_us)
     return 1;
 }
 
+/* One citizen and one officer per call: is the role already held? */
+static int role_taken(const bb_e2ee *e, bb_role role)
+{
+    if (role != BB_ROLE_CITIZEN && role != BB_ROLE_OFFICER)
+        return 0;
+    if (e->role == role)
+        return 1;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++)
+        if (e->peers[i].used && e->peers[i].role == role)
+            return 1;
+    return 0;
+}
+
 static int is_gone(const bb_e2ee *e, const uint8_t hash[32])
 {
     for (int i = 0; i < e->n_gone; i++)
@@ -626,6 +639,8 @@ static int on_hello(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg 
         return reject(e, BB_HS_REJECT_CONFLICT, BB_E_PROTO);
     if (is_gone(e, hash))
         return reject(e, BB_HS_REJECT_REPLAY, BB_E_PROTO);
+    if (role_taken(e, (bb_role)m->role))
+        return reject(e, BB_HS_REJECT_ROLE_TAKEN, BB_E_PROTO);
     for (int i = 0; i < e->n_failed; i++)
         if (memcmp(e->failed[i].hash, hash, 32) == 0) {
             e->stats.remembered++;
@@ -1121,6 +1136,6 @@ const char *bb_hs_reject_name(bb_hs_reject r)
     static const char *n[BB_HS_REJECT_COUNT] = {
         "format", "role", "invite", "certificate", "signature", "bad_key", "conflict",
         "replay", "full", "unknown_sender", "not_for_us", "keys_auth", "wrong_feed", "rate",
-        "reveal"};
+        "reveal", "role_taken"};
     return (unsigned)r < BB_HS_REJECT_COUNT ? n[r] : "unknown";
 }

@@ -188,8 +188,19 @@ typedef struct bb_e2ee_peer {
 
 typedef struct bb_e2ee bb_e2ee;
 
-/* Creates the participant and queues its HELLO. */
+/*
+ * Creates the participant and queues its HELLO.
+ * Returns BB_OK and *out (the caller's, freed with bb_e2ee_free);
+ * BB_E_ARG for an incomplete or inconsistent cfg (no room, id 0, no rng,
+ * staff without certificate and key, non-staff without an invitation secret
+ * or one shorter than 16 bytes, an expected name over BB_OFFICER_FIELD_MAX);
+ * BB_E_AUTH when key is not the private key of cert; BB_E_NOMEM; BB_E_CRYPTO.
+ * Ownership: room, expected_officer, the invitation (as a derived key), cert
+ * and key are copied; trust is borrowed and must outlive the participant; the
+ * rng is called for keys, nonces and code values.
+ */
 int bb_e2ee_new(bb_e2ee **out, const bb_e2ee_config *cfg);
+/* Frees e (NULL is fine); its keys are wiped. */
 void bb_e2ee_free(bb_e2ee *e);
 
 /*
@@ -212,16 +223,40 @@ int bb_e2ee_receive(bb_e2ee *e, const uint8_t *msg, size_t len, uint64_t now_us)
 int bb_e2ee_receive_on(bb_e2ee *e, uint16_t feed, const uint8_t *msg, size_t len,
                        uint64_t now_us);
 
-/* Next message to broadcast; BB_E_AGAIN when there is none. */
+/*
+ * The next handshake message to broadcast to everyone in the room, copied to
+ * out (at most BB_E2EE_MAX_MSG bytes; *out_len its length). BB_OK;
+ * BB_E_AGAIN when there is none; BB_E_BUFFER when cap is too small (the
+ * message stays queued); BB_E_ARG for NULL arguments. Pending membership
+ * changes (a new epoch) take effect first.
+ */
 int bb_e2ee_poll(bb_e2ee *e, uint8_t *out, size_t cap, size_t *out_len);
 
-/* The host saw a participant leave (SFU event): forget it and rekey. */
+/*
+ * The host saw participant id leave (SFU event): its key is dropped, its
+ * HELLO remembered (a replay is refused), and a new epoch starts at once.
+ * BB_OK; BB_E_ARG for an id that is not a member. now_us: as for receive.
+ */
 int bb_e2ee_remove_peer(bb_e2ee *e, uint16_t id, uint64_t now_us);
 
-/* SFrame with this participant's current key / any member's key. */
+/*
+ * SFrame (sframe.h) with this participant's current key: out gets the header,
+ * the ciphertext and the tag (cap >= pt_len + 17 + the suite's tag length).
+ * BB_OK; BB_E_BUFFER; BB_E_TOO_LARGE; BB_E_STATE when the key's counter is
+ * used up (a new epoch must come first); BB_E_ARG; BB_E_CRYPTO.
+ */
 int bb_e2ee_protect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
                     const uint8_t *pt, size_t pt_len,
                     uint8_t *out, size_t cap, size_t *out_len);
+/*
+ * Opens a message under any member's current key; *from is its sender's id.
+ * BB_OK; BB_E_PROTO for our own message reflected back (counted in
+ * stats.reflected); otherwise bb_sframe_unprotect's, each counted by reason
+ * (bb_e2ee_sframe_stats): BB_E_PARSE (header, size), BB_E_PROTO (unknown
+ * KID: no key from that sender, or an old epoch; a replayed counter),
+ * BB_E_AUTH (tag wrong), BB_E_TOO_LARGE; BB_E_BUFFER and BB_E_ARG for the
+ * caller's buffer or arguments (not counted).
+ */
 int bb_e2ee_unprotect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
                       const uint8_t *msg, size_t msg_len,
                       uint8_t *out, size_t cap, size_t *out_len, uint16_t *from);
@@ -233,14 +268,18 @@ int bb_e2ee_unprotect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
  */
 int bb_e2ee_sas(const bb_e2ee *e, char out[8]);
 
+/* Members other than this participant (authenticated HELLOs; keyed or not). 0 for NULL. */
 size_t bb_e2ee_peer_count(const bb_e2ee *e);
+/* The i-th of them (0 <= i < bb_e2ee_peer_count), copied to out. BB_OK; BB_E_ARG. */
 int bb_e2ee_peer_info(const bb_e2ee *e, size_t i, bb_e2ee_peer *out);
 
 /* The most recent officer certificate that failed, or NULL: the UI says why. */
 const bb_officer_result *bb_e2ee_officer_failure(const bb_e2ee *e);
 
+/* Counters, owned by e and valid while it lives; NULL for NULL. */
 const bb_e2ee_stats *bb_e2ee_get_stats(const bb_e2ee *e);
 const bb_sframe_stats *bb_e2ee_sframe_stats(const bb_e2ee *e);
+/* A rejection reason's stable name ("rate", "reveal", ...), "unknown" out of range. */
 const char *bb_hs_reject_name(bb_hs_reject r);
 
 #ifdef __cplusplus

@@ -22,6 +22,8 @@ try {
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
     page.on('request', (r) => {
+      // From the server only: the Workers and the worklet then start from blob: URLs of those bytes.
+      if (!r.url().startsWith(`${server.url}/`)) return;
       const p = new URL(r.url()).pathname;
       if (!p.startsWith('/demo/')) files.add(p);
     });

@@ -67,14 +67,15 @@ static void reset(void)
     }
 }
 
-static int join(int i, bb_role role, const police_officer *o, const uint8_t *secret,
-                const char *room, const char *expect)
+/* Participant in slot i with participant id `id` (an attacker may claim any). */
+static int join_as(int i, uint16_t id, bb_role role, const police_officer *o, const uint8_t *secret,
+                   const char *room, const char *expect)
 {
     bb_e2ee_config c;
     memset(&c, 0, sizeof(c));
     bb_seeded_rng_init(&P[i].rng, 100 + (uint64_t)i);
     c.room = room ? room : ROOM;
-    c.self_id = (uint16_t)(i + 1);
+    c.self_id = id;
     c.role = role;
     c.trust = trust;
     c.expected_officer = expect;
@@ -92,6 +93,13 @@ static int join(int i, bb_role role, const police_officer *o, const uint8_t *sec
     c.rng_ctx = &P[i].rng;
     P[i].present = 1;
     return bb_e2ee_new(&P[i].e, &c);
+}
+
+/* Participant in slot i, id i + 1. */
+static int join(int i, bb_role role, const police_officer *o, const uint8_t *secret,
+                const char *room, const char *expect)
+{
+    return join_as(i, (uint16_t)(i + 1), role, o, secret, room, expect);
 }
 
 /* Carries messages until nobody has anything to send. */
@@ -142,6 +150,25 @@ static int sas_equal(int a, int b)
     return bb_e2ee_sas(P[a].e, x) == BB_OK && bb_e2ee_sas(P[b].e, y) == BB_OK && strcmp(x, y) == 0;
 }
 
+/* A fresh room with officer Jan (0) and a citizen who expects him (1), not met yet. */
+static int pair(void)
+{
+    int rc = fixture();
+    if (rc)
+        return rc;
+    reset();
+    if ((rc = join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL)))
+        return rc;
+    return join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN);
+}
+
+/* The two meet through sfu. */
+static int meet(sfu_fn sfu)
+{
+    int rc = pair();
+    return rc ? rc : run_sfu(sfu);
+}
+
 TEST(e2ee_officer_and_citizen_agree_and_citizen_sees_verified_officer)
 {
     CHECK_OK(fixture());
@@ -168,11 +195,7 @@ TEST(e2ee_officer_and_citizen_agree_and_citizen_sees_verified_officer)
 
 TEST(e2ee_replayed_or_tampered_media_is_rejected)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(run_sfu(honest));
+    CHECK_OK(meet(honest));
     uint8_t ct[64], pt[64];
     size_t n, m;
     CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"frame", 5, ct, sizeof(ct), &n));
@@ -191,11 +214,7 @@ TEST(e2ee_replayed_or_tampered_media_is_rejected)
 
 TEST(e2ee_join_rekeys_old_key_rejected_and_newcomer_cannot_read_the_past)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(run_sfu(honest));
+    CHECK_OK(meet(honest));
     uint8_t before[64], pt[64];
     size_t bn, m;
     CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"vooraf", 6, before, sizeof(before), &bn));
@@ -280,14 +299,8 @@ TEST(e2ee_sfu_cannot_bring_back_a_removed_participant)
  * msg gets the first handshake message participant `who` sends. */
 static int officer_and_citizen(int who, uint8_t msg[BB_E2EE_MAX_MSG], size_t *n)
 {
-    int rc = fixture();
-    if (rc)
-        return rc;
-    reset();
-    if ((rc = join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL)) ||
-        (rc = join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN)))
-        return rc;
-    return bb_e2ee_poll(P[who].e, msg, BB_E2EE_MAX_MSG, n);
+    int rc = pair();
+    return rc ? rc : bb_e2ee_poll(P[who].e, msg, BB_E2EE_MAX_MSG, n);
 }
 
 /* The SFU hands us a participant's HELLO as if another feed had sent it:
@@ -426,18 +439,11 @@ static int officer_status(const police_officer *o, const char *expect, int *peer
     return st;
 }
 
-/* "Verified officer" fails closed: without the name the invitation gave (missing or empty),
- * no certificate holder is admitted as the officer, however good the certificate; a
- * colleague's certificate is admitted in its own role, never as the officer. */
 /* An invitation admits one citizen: a second one with the same secret is refused (and not
  * remembered: the same HELLO passes once the first citizen has left). */
 TEST(e2ee_a_call_has_one_citizen)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(run_sfu(honest));
+    CHECK_OK(meet(honest));
     CHECK_OK(join(2, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     uint8_t hello[BB_E2EE_MAX_MSG];
     size_t n;
@@ -453,14 +459,18 @@ TEST(e2ee_a_call_has_one_citizen)
     reset();
 }
 
+/* "Verified officer" fails closed: without the name the invitation gave (missing or empty),
+ * no certificate holder is admitted as the officer, however good the certificate; a
+ * colleague's certificate is admitted in its own role, never as the officer. */
 TEST(e2ee_officer_needs_the_invited_name_and_a_colleague_is_not_the_officer)
 {
     CHECK_OK(fixture());
-    int peers = -1;
-    CHECK_EQ_INT(officer_status(&jan, NULL, &peers), BB_OFFICER_WRONG_NAME);
-    CHECK_EQ_INT(peers, 0);
-    CHECK_EQ_INT(officer_status(&jan, "", &peers), BB_OFFICER_WRONG_NAME);
-    CHECK_EQ_INT(peers, 0);
+    const char *no_name[] = {NULL, ""};
+    for (int i = 0; i < 2; i++) {
+        int peers = -1;
+        CHECK_EQ_INT(officer_status(&jan, no_name[i], &peers), BB_OFFICER_WRONG_NAME);
+        CHECK_EQ_INT(peers, 0);
+    }
     /* Piet as a colleague: admitted with his own name and role, the call's officer is Jan. */
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
@@ -576,19 +586,7 @@ TEST(e2ee_sfu_with_stolen_invitation_is_exposed_by_sas_mismatch)
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
     CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     /* Mallory: slot 5 but claims id 2, the citizen's. */
-    bb_e2ee_config c;
-    memset(&c, 0, sizeof(c));
-    bb_seeded_rng_init(&P[5].rng, 999);
-    c.room = ROOM;
-    c.self_id = 2;
-    c.role = BB_ROLE_CITIZEN;
-    c.invite_secret = invite;
-    c.invite_len = sizeof(invite);
-    c.trust = trust;
-    c.rng = bb_rng_seeded;
-    c.rng_ctx = &P[5].rng;
-    CHECK_OK(bb_e2ee_new(&P[5].e, &c));
-    P[5].present = 1;
+    CHECK_OK(join_as(5, 2, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
     CHECK_OK(run_sfu(impersonate_citizen));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 1);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 1); /* the citizen does see the real officer */
@@ -596,24 +594,29 @@ TEST(e2ee_sfu_with_stolen_invitation_is_exposed_by_sas_mismatch)
     reset();
 }
 
-/* Changes the code value in the officer's REVEAL to the citizen. */
-static int bend_reveal(int from, int to, uint8_t *msg, size_t *len)
+/* The SFU flips the last bit of every message of one type on its way to the citizen. */
+static bb_hs_type bent_type;
+static int bend_to_citizen(int from, int to, uint8_t *msg, size_t *len)
 {
     bb_hs_msg m;
-    if (from == 0 && to == 1 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == BB_HS_REVEAL)
+    (void)from;
+    if (to == 1 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == bent_type)
         msg[*len - 1] ^= 1;
     return 1;
+}
+
+/* Officer and citizen meet through that SFU. */
+static int meet_bending(bb_hs_type type)
+{
+    bent_type = type;
+    return meet(bend_to_citizen);
 }
 
 /* A code value must open the commitment its sender made before it saw ours: a changed one is
  * refused, and there is no code. */
 TEST(e2ee_code_value_that_does_not_open_its_commitment_is_refused)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(run_sfu(bend_reveal));
+    CHECK_OK(meet_bending(BB_HS_REVEAL));
     CHECK(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_REVEAL] >= 1);
     char code[8];
     CHECK_EQ_INT(bb_e2ee_sas(P[1].e, code), BB_E_AGAIN);
@@ -679,20 +682,7 @@ TEST(e2ee_participant_shown_to_one_side_gets_no_matching_code)
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
     CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
     CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
-    CHECK_OK(join(3, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
-    bb_e2ee_free(P[3].e); /* again, with id 3 like ghost A */
-    bb_e2ee_config c;
-    memset(&c, 0, sizeof(c));
-    c.room = ROOM;
-    c.self_id = 3;
-    c.role = BB_ROLE_INTERPRETER;
-    c.invite_secret = invite;
-    c.invite_len = sizeof(invite);
-    c.trust = trust;
-    c.expected_officer = JAN;
-    c.rng = bb_rng_seeded;
-    c.rng_ctx = &P[3].rng;
-    CHECK_OK(bb_e2ee_new(&P[3].e, &c));
+    CHECK_OK(join_as(3, 3, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN)); /* id 3 like ghost A */
     CHECK_OK(run_sfu(a_ghost_each));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 2);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 2);
@@ -700,22 +690,10 @@ TEST(e2ee_participant_shown_to_one_side_gets_no_matching_code)
     reset();
 }
 
-/* Flips one bit of the wrapped key in KEYS messages to the citizen. */
-static int bend_keys(int from, int to, uint8_t *msg, size_t *len)
-{
-    bb_hs_msg m;
-    if (to == 1 && bb_hs_parse(msg, *len, &m) == BB_OK && m.type == BB_HS_KEYS)
-        msg[*len - 1] ^= 0x01;
-    return 1;
-}
-
+/* One bit of the wrapped key in KEYS messages to the citizen flipped. */
 TEST(e2ee_tampered_keys_message_is_rejected)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(run_sfu(bend_keys));
+    CHECK_OK(meet_bending(BB_HS_KEYS));
     CHECK(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_KEYS_AUTH] >= 1);
     CHECK(say(0, 1, "kan niet") != BB_OK);
     CHECK_OK(say(1, 0, "wel andersom"));

@@ -779,22 +779,33 @@ static int on_keys(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg *
 
 /* A peer's code value: it must open the commitment we pinned for it (or,
  * before we pinned one, its current one, then kept for the pinning). */
+/* Takes value as p's part of the code if it opens the commitment pinned for it. */
+static int open_pinned(struct peer *p, const uint8_t value[BB_HS_REVEAL_LEN])
+{
+    uint8_t c[32];
+    commit_to(value, p->id, p->pin_epoch, c);
+    if (!ct_equal(c, p->pin_commit, 32))
+        return 0;
+    memcpy(p->pin_value, value, BB_HS_REVEAL_LEN);
+    p->pin_revealed = 1;
+    return 1;
+}
+
 static int on_reveal(bb_e2ee *e, const bb_hs_msg *m)
 {
     struct peer *p = find_peer(e, m->from);
     if (!p)
         return reject(e, BB_HS_REJECT_UNKNOWN_SENDER, BB_E_PROTO);
-    uint8_t c[32];
-    commit_to(m->reveal, m->from, m->epoch, c);
     if (p->pinned && m->epoch == p->pin_epoch) {
-        if (!ct_equal(c, p->pin_commit, 32))
+        int again = p->pin_revealed;
+        if (!open_pinned(p, m->reveal))
             return reject(e, BB_HS_REJECT_REVEAL, BB_E_AUTH);
-        if (p->pin_revealed)
+        if (again)
             e->stats.duplicates++;
-        memcpy(p->pin_value, m->reveal, BB_HS_REVEAL_LEN);
-        p->pin_revealed = 1;
         return BB_OK;
     }
+    uint8_t c[32];
+    commit_to(m->reveal, m->from, m->epoch, c);
     if (p->has_key && m->epoch == p->epoch && !ct_equal(c, p->commit, 32))
         return reject(e, BB_HS_REJECT_REVEAL, BB_E_AUTH);
     if (p->has_key && m->epoch < p->epoch)
@@ -843,16 +854,8 @@ static int try_reveal(bb_e2ee *e)
         p->pin_epoch = p->epoch;
         memcpy(p->pin_commit, p->commit, 32);
         p->pin_revealed = 0;
-        uint8_t c[32];
-        if (p->has_early && p->early_epoch == p->epoch) {
-            commit_to(p->early_value, p->id, p->epoch, c);
-            if (ct_equal(c, p->commit, 32)) {
-                memcpy(p->pin_value, p->early_value, BB_HS_REVEAL_LEN);
-                p->pin_revealed = 1;
-            } else {
-                reject(e, BB_HS_REJECT_REVEAL, BB_E_AUTH);
-            }
-        }
+        if (p->has_early && p->early_epoch == p->epoch && !open_pinned(p, p->early_value))
+            reject(e, BB_HS_REJECT_REVEAL, BB_E_AUTH);
         p->has_early = 0;
     }
     e->revealed = 1;

@@ -41,7 +41,7 @@ APT_COMMANDS := node:nodejs npm:npm
 # ---- sources -------------------------------------------------------------------
 
 # Engine modules: plain C, no I/O, built natively and for WASM alike.
-ENGINE_MODULES := core codec crypto signal media text
+ENGINE_MODULES := core codec crypto signal media call
 ENGINE_SRC  := $(foreach m,$(ENGINE_MODULES),$(wildcard src/$(m)/*.c))
 BINDING_SRC := $(wildcard src/binding/*.c)
 TEST_SRC    := $(wildcard tests/unit/*.c) $(wildcard tests/common/*.c)

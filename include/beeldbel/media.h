@@ -102,6 +102,7 @@ typedef struct bb_media_stats {
     uint64_t rejected[BB_MEDIA_REJECT_COUNT];
     uint64_t msgs_sent, bytes_sent, retransmits, retransmits_skipped, keyframes_sent;
     uint64_t frames_encoded, frames_dropped_by_rate;
+    uint64_t audio_dropped_queue; /* audio frames dropped: the send queue was full */
     int target_kbps;         /* rate control's total send target */
     int video_kbps, audio_bps;
     int width, height, fps;  /* what the encoder is sending now (0x0 = paused) */
@@ -142,7 +143,12 @@ int bb_media_set_profile(bb_media *m, bb_media_profile profile);
 int bb_media_push_video(bb_media *m, const bb_image *img, uint64_t capture_us,
                         uint64_t now_us);
 
-/* Offers 20 ms of microphone audio (BB_AUDIO_FRAME samples). */
+/*
+ * Offers 20 ms of microphone audio (BB_AUDIO_FRAME samples). BB_OK, also
+ * when the send queue is full: then the frame is dropped and counted
+ * (stats.audio_dropped_queue) and receivers conceal it; BB_E_ARG; the
+ * encoder's BB_E_CODEC.
+ */
 int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
                         uint64_t now_us);
 
@@ -300,6 +306,13 @@ int bb_media_get_stats(const bb_media *m, bb_media_stats *st);
  * of the network's and this cap. Call about once a second.
  */
 int bb_media_report_load(bb_media *m, int busy_pct, uint64_t now_us);
+
+/*
+ * The sender a message claims (its ssrc), read without checking the rest;
+ * 0 for a message too short to say. A host that knows who really sent it
+ * (e.g. by its key) compares the two before bb_media_receive().
+ */
+uint32_t bb_media_msg_sender(const uint8_t *msg, size_t len);
 
 /* Name of a rejection reason ("truncated", ...), never NULL. */
 const char *bb_media_reject_name(int reason);

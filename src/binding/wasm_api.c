@@ -514,3 +514,115 @@ API double bbw_media_rejected(bb_media *m, int reason)
     return (double)st.rejected[reason];
 }
 API const char *bbw_media_reject_name(int reason) { return bb_media_reject_name(reason); }
+API int bbw_media_max_msg(void) { return BB_MEDIA_MAX_MSG; }
+API int bbw_video_max_dim(void) { return BB_VIDEO_MAX_DIM; }
+
+/* ---- the call core ---- */
+#include "beeldbel/call.h"
+
+/* Keys from the browser's crypto.getRandomValues; media as bbw_media_new. */
+API int bbw_call_new(bb_call **out, const char *room, int self_id, int role,
+                     const uint8_t *invite, size_t invite_len, bb_trust *trust,
+                     const char *expected_officer, const uint8_t *cert, size_t cert_len,
+                     const uint8_t *key, size_t key_len, double seed, int w, int h, int fps,
+                     int start_kbps, int max_kbps, int profile)
+{
+    if (self_id < 1 || self_id > 65535 || seed < 0)
+        return BB_E_ARG;
+    bb_call_config c;
+    memset(&c, 0, sizeof(c));
+    c.e2ee.room = room;
+    c.e2ee.self_id = (uint16_t)self_id;
+    c.e2ee.role = (bb_role)role;
+    c.e2ee.invite_secret = invite_len ? invite : NULL;
+    c.e2ee.invite_len = invite_len;
+    c.e2ee.trust = trust;
+    c.e2ee.expected_officer = (expected_officer && expected_officer[0]) ? expected_officer : NULL;
+    c.e2ee.cert = cert_len ? cert : NULL;
+    c.e2ee.cert_len = cert_len;
+    c.e2ee.key = key_len ? key : NULL;
+    c.e2ee.key_len = key_len;
+    c.e2ee.rng = bb_rng_os;
+    bb_media_config_default(&c.media, (uint32_t)self_id);
+    c.media.seed = (uint64_t)seed;
+    c.media.width = w;
+    c.media.height = h;
+    c.media.fps = fps;
+    c.media.start_kbps = start_kbps;
+    c.media.max_kbps = max_kbps;
+    c.media.profile = (bb_media_profile)profile;
+    return bb_call_new(out, &c);
+}
+API void bbw_call_free(bb_call *c) { bb_call_free(c); }
+API bb_media *bbw_call_media(bb_call *c) { return bb_call_media(c); }
+/* The key agreement for reading (roster, code, counters) through bbw_e2ee_*. */
+API bb_e2ee *bbw_call_e2ee(bb_call *c) { return (bb_e2ee *)bb_call_e2ee(c); }
+API int bbw_call_peer_joined(bb_call *c, double feed, double now_us)
+{
+    return feed < 0 || feed > 4294967295.0 ? BB_E_ARG
+                                           : bb_call_peer_joined(c, (uint32_t)feed, (uint64_t)now_us);
+}
+API int bbw_call_peer_left(bb_call *c, double feed, double now_us, double wall_us)
+{
+    return feed < 0 || feed > 4294967295.0
+               ? BB_E_ARG
+               : bb_call_peer_left(c, (uint32_t)feed, (uint64_t)now_us, (uint64_t)wall_us);
+}
+API int bbw_call_receive(bb_call *c, double feed, const uint8_t *data, size_t len, double now_us,
+                         double wall_us)
+{
+    /* A feed id that is no participant's (0) still counts, as spoofed. */
+    uint32_t f = feed < 0 || feed > 4294967295.0 ? 0 : (uint32_t)feed;
+    return bb_call_receive(c, f, data, len, (uint64_t)now_us, (uint64_t)wall_us);
+}
+API int bbw_call_send_text(bb_call *c, int kind, int final, const char *text, double now_us)
+{
+    return bb_call_send_text(c, (bb_call_text_kind)kind, final, text, strlen(text), (uint64_t)now_us);
+}
+/* Returns the class (1..4) or a negative code; *len its size; plain2: the
+ * media message before SFrame (pointer, length), or 0, 0 for handshakes. */
+API int bbw_call_poll_send(bb_call *c, uint8_t *out, size_t cap, size_t *len, size_t *plain2)
+{
+    bb_call_sent s;
+    int rc = bb_call_poll_send(c, out, cap, len, &s);
+    if (rc)
+        return rc;
+    plain2[0] = (size_t)s.plain;
+    plain2[1] = s.plain_len;
+    return (int)s.cls;
+}
+API int bbw_call_tick(bb_call *c, double now_us) { return bb_call_tick(c, (uint64_t)now_us); }
+API double bbw_call_next_deadline(bb_call *c) { return (double)bb_call_next_deadline(c); }
+API int bbw_call_settled(bb_call *c) { return bb_call_settled(c); }
+API size_t bbw_call_event_size(void) { return sizeof(bb_call_event); }
+/* Returns the event's type (1 roster, 2 text) or BB_E_AGAIN; text events
+ * fill from, kind, final through the accessors below. */
+API int bbw_call_poll_event(bb_call *c, bb_call_event *ev)
+{
+    int rc = bb_call_poll_event(c, ev);
+    return rc ? rc : (int)ev->type;
+}
+API double bbw_call_event_from(const bb_call_event *ev) { return ev->from; }
+API int bbw_call_event_kind(const bb_call_event *ev) { return (int)ev->kind; }
+API int bbw_call_event_final(const bb_call_event *ev) { return ev->final; }
+API const char *bbw_call_event_text(const bb_call_event *ev) { return ev->text; }
+/* Counters by index, named by bbw_call_stat_name; -1 past the last. */
+API double bbw_call_stat(bb_call *c, int i)
+{
+    const bb_call_stats *s = bb_call_get_stats(c);
+    const uint64_t v[] = { s->spoofed, s->undecryptable, s->unknown_tag, s->oversize,
+                           s->handshakes_refused, s->handshakes_in, s->handshakes_out,
+                           s->handshakes_too_large, s->texts_in, s->controls_refused,
+                           s->events_dropped };
+    return i >= 0 && i < (int)(sizeof(v) / sizeof(v[0])) ? (double)v[i] : -1;
+}
+API const char *bbw_call_stat_name(int i)
+{
+    static const char *names[] = { "spoofed", "undecryptable", "unknownTag", "oversize",
+                                   "handshakeRefused", "handshakesIn", "handshakesOut",
+                                   "handshakeTooLarge", "textsIn", "controlRefused",
+                                   "eventsDropped" };
+    return i >= 0 && i < (int)(sizeof(names) / sizeof(names[0])) ? names[i] : "";
+}
+API int bbw_call_max_wire(void) { return BB_CALL_MAX_WIRE; }
+API int bbw_call_text_caption(void) { return BB_CALL_TEXT_CAPTION; }

@@ -397,7 +397,11 @@ int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
     size_t n = bbm_wire_write(&w, buf, sizeof(buf));
     if (!n)
         return BB_E_ARG;
-    return bbm_media_enqueue(m, buf, n, BB_MEDIA_MSG_MEDIA);
+    /* A full send queue is congestion here: the frame is lost as on the
+     * network (receivers conceal the gap in the numbering). */
+    if (bbm_media_enqueue(m, buf, n, BB_MEDIA_MSG_MEDIA))
+        m->st.audio_dropped_queue++;
+    return BB_OK;
 }
 
 /* A retransmission is sent at most once per RTT per packet: an earlier

@@ -102,6 +102,11 @@ static int parse_control(const uint8_t *d, size_t len, wire_msg *m)
     return 0;
 }
 
+uint32_t bb_media_msg_sender(const uint8_t *msg, size_t len)
+{
+    return msg && len >= 6 ? rd32(msg + 2) : 0;
+}
+
 int bbm_wire_parse(const uint8_t *d, size_t len, wire_msg *m)
 {
     memset(m, 0, sizeof(*m));

@@ -1,6 +1,6 @@
 // The call session (the interface in web/widget/call-session.js): Janus
-// through web/engine/transport.js, media and E2EE in the engine Worker
-// (call-worker.js), camera (capture.js), microphone and speaker (audio.js),
+// through web/engine/transport.js, the call core (media and E2EE, in C) in
+// the engine Worker (call-worker.js), camera (capture.js), microphone and speaker (audio.js),
 // remote video in canvases (render.js). The page's thread only hands things
 // over: the camera's frame stream goes to the Worker (which reads and
 // converts the frames; where the stream cannot move, frame by frame), the
@@ -32,6 +32,7 @@
 //               can hand them over) | 'page' (frames from the page, the
 //               microphone through a worklet, as where it cannot)
 import { Transport } from './transport.js';
+import { Msg } from './messages.js';
 import { FrameSource } from './capture.js';
 import { I420Renderer } from './render.js';
 import { createAudio, captureMicrophone, createPlayback } from './audio.js';
@@ -149,7 +150,7 @@ export class CallSession extends EventTarget {
 
   sendText(text, final) {
     if (this.state === 'ended') return;
-    this.worker.postMessage({ type: 'call-text', text: clip(String(text ?? ''), MAX_TEXT), final: !!final,
+    this.worker.postMessage({ type: Msg.text, text: clip(String(text ?? ''), MAX_TEXT), final: !!final,
       kind: this.opt.role === 'captioner' ? 'caption' : 'rtt' });
   }
 
@@ -187,7 +188,7 @@ export class CallSession extends EventTarget {
     const o = this.opt;
     this.feedId = o.feedId ?? randomFeedId();
     const enc = new TextEncoder();
-    this.worker.postMessage({ type: 'call-start', config: {
+    this.worker.postMessage({ type: Msg.start, config: {
       room: o.room, feedId: this.feedId, role: o.role === 'captioner' ? 'interpreter' : o.role,
       invite: o.invite ? enc.encode(o.invite) : undefined, cert: o.cert, key: o.key,
       expectedOfficer: o.expectedOfficer || '', width: o.width, height: o.height, fps: o.fps,
@@ -205,7 +206,7 @@ export class CallSession extends EventTarget {
       const d = ev.detail.data;
       this.lastRecv = performance.now();
       // Stamped here: time spent waiting for the busy Worker is not network delay.
-      this.worker.postMessage({ type: 'call-recv', feedId: ev.detail.feedId, data: d, atMs: epochMs() }, [d.buffer]);
+      this.worker.postMessage({ type: Msg.recv, feedId: ev.detail.feedId, data: d, atMs: epochMs() }, [d.buffer]);
     });
     on('activity', () => { this.lastRecv = performance.now(); });
     on('participant-joined', (ev) => this._joined(ev.detail.feedId, ev.detail.display));
@@ -272,7 +273,7 @@ export class CallSession extends EventTarget {
     // appears once it has (_roster), with the role and name it proved.
     this.departed.delete(feedId);
     this.remote.set(feedId, { display: clip(display, 32), frames: 0, renderer: null, tile: null, canvas: this._canvas() });
-    this.worker.postMessage({ type: 'call-peer-joined', feedId });
+    this.worker.postMessage({ type: Msg.peerJoined, feedId });
     if (this.transport.state === 'connected') this._setState('connected');
   }
 
@@ -323,7 +324,7 @@ export class CallSession extends EventTarget {
     }
     this.remote.delete(feedId);
     this.departed.add(feedId);
-    this.worker.postMessage({ type: 'call-peer-left', feedId });
+    this.worker.postMessage({ type: Msg.peerLeft, feedId });
     if (r.tile) { this.tiles = this.tiles.filter((t) => t !== r.tile); this._emit('tiles'); }
     if (this.state === 'connected' && !this.remote.size) this._setState('waiting');
   }
@@ -351,7 +352,7 @@ export class CallSession extends EventTarget {
       this.audio = await createAudio(this.opt.files?.workletUrl);
       // Each worklet gets its own port to the Worker.
       const speaker = new MessageChannel();
-      this.worker.postMessage({ type: 'call-speaker-port', port: speaker.port1 }, [speaker.port1]);
+      this.worker.postMessage({ type: Msg.speakerPort, port: speaker.port1 }, [speaker.port1]);
       this.playback = createPlayback(this.audio, speaker.port2);
       if (a) {
         this.micCapture = this._captureMicrophone(a);
@@ -394,7 +395,7 @@ export class CallSession extends EventTarget {
 
   _microphoneWorklet(track) {
     const mic = new MessageChannel();
-    this.worker.postMessage({ type: 'call-mic-port', port: mic.port1 }, [mic.port1]);
+    this.worker.postMessage({ type: Msg.micPort, port: mic.port1 }, [mic.port1]);
     return captureMicrophone(this.audio, track, mic.port2);
   }
 
@@ -438,8 +439,8 @@ export class CallSession extends EventTarget {
         }
         this.inFlight++;
         try {
-          if (frame) this.worker.postMessage({ type: 'call-video', frame, captureMs: epochMs() }, [frame]);
-          else this.worker.postMessage({ type: 'call-video', frame: f, captureMs: epochMs() }, [f.rgba.buffer]);
+          if (frame) this.worker.postMessage({ type: Msg.video, frame, captureMs: epochMs() }, [frame]);
+          else this.worker.postMessage({ type: Msg.video, frame: f, captureMs: epochMs() }, [f.rgba.buffer]);
         } catch (e) {
           this.inFlight--;
           if (frame) frame.close();
@@ -470,11 +471,11 @@ export class CallSession extends EventTarget {
 
   _workerMessage(m) {
     switch (m.type) {
-      case 'call-send':
+      case Msg.send:
         for (const d of m.msgs) this.transport.send(d);
         break;
-      case 'call-video-done': this.inFlight = Math.max(0, this.inFlight - 1); break;
-      case 'call-frame': {
+      case Msg.videoDone: this.inFlight = Math.max(0, this.inFlight - 1); break;
+      case Msg.frame: {
         const r = this.remote.get(m.feedId);
         if (!r) { if (m.frame) m.frame.close(); break; }
         // Drawing a frame the page was too busy to take in time would only
@@ -491,8 +492,8 @@ export class CallSession extends EventTarget {
         this._emit('frame', { feedId: m.feedId, width: m.width, height: m.height, captureMs: m.captureMs });
         break;
       }
-      case 'call-pcm': if (this.playback) this.playback.push(m.pcm); break;
-      case 'call-mic-rate': {
+      case Msg.pcm: if (this.playback) this.playback.push(m.pcm); break;
+      case Msg.micRate: {
         // Not 48 kHz: the worklet's context resamples.
         const a = this.opt.localStream?.getAudioTracks()[0];
         if (!this.micCapture?.inWorker || !this.audio || !a) break;
@@ -501,15 +502,15 @@ export class CallSession extends EventTarget {
         this._gateCapture();
         break;
       }
-      case 'call-text': {
+      case Msg.text: {
         const tile = this.remote.get(m.feedId)?.tile;
         if (!tile) break;   // only from someone in the roster
         const kind = m.kind === 'caption' && (tile.role === 'captioner' || tile.role === 'interpreter') ? 'caption' : 'rtt';
         this._emit(kind, { from: String(m.feedId), name: tile.name, text: clip(m.text, MAX_TEXT), final: !!m.final });
         break;
       }
-      case 'call-status': this._status(m); break;
-      case 'call-error': this._emit('error', { code: m.code, reason: clip(m.en, 200), nl: clip(m.nl, 200) }); break;
+      case Msg.status: this._status(m); break;
+      case Msg.error: this._emit('error', { code: m.code, reason: clip(m.en, 200), nl: clip(m.nl, 200) }); break;
       default: break;
     }
   }
@@ -548,7 +549,7 @@ export class CallSession extends EventTarget {
       // the Worker (a next call on the same Worker is someone else's).
       this._stopMedia();
       this._stopTimers();
-      this.worker.postMessage({ type: 'call-stop' });
+      this.worker.postMessage({ type: Msg.stop });
       if (this.wire) this.wire.terminate();
       this.worker.removeEventListener('message', this._onWorker);
       if (typeof window !== 'undefined') window.removeEventListener('pagehide', this._onPageHide);

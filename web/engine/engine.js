@@ -408,11 +408,12 @@ export async function fetchPoliceTrust(engine, base = new URL('../police/', impo
 export class E2eeSession {
   /** @param {{room:string, selfId:number, role:string, invite?:Uint8Array, trust?:PoliceTrust,
    *  expectedOfficer?:string, cert?:Uint8Array, key?:Uint8Array, suite?:number}} cfg */
-  constructor(engine, { room, selfId, role, invite, trust, expectedOfficer = '', cert, key, suite = 0 }) {
+  constructor(engine, { room, selfId, role, invite, trust, expectedOfficer = '', cert, key, suite = 0 }, borrowed = 0) {
     this.e = engine;
     const M = engine.M;
     const none = new Uint8Array(0);
-    this.ptr = engine._with((s) => {
+    this.owned = !borrowed;
+    this.ptr = borrowed || engine._with((s) => {
       const out = s.alloc(I32);
       const inv = invite ?? none, c = cert ?? none, k = key ?? none;
       engine._check(M._bbw_e2ee_new(out, s.str(room), selfId, Role[role] ?? 0, s.bytes(inv), inv.length,
@@ -423,10 +424,12 @@ export class E2eeSession {
     this.buf = M._malloc(this.cap);
     this.res = M._malloc(M._bbw_officer_result_size());
   }
+  /** The key agreement a CallCore owns, for reading (roster, code, counters). */
+  static of(engine, ptr) { return new E2eeSession(engine, {}, ptr); }
   free() {
     if (!this.ptr) return;
     const M = this.e.M;
-    M._bbw_e2ee_free(this.ptr);
+    if (this.owned) M._bbw_e2ee_free(this.ptr);
     M._free(this.buf);
     M._free(this.res);
     this.ptr = 0;
@@ -517,8 +520,6 @@ export class E2eeSession {
 
 export const MediaProfile = Object.freeze({ default: 0, signLanguage: 1, lowBandwidth: 2 });
 const MEDIA_CLASSES = ['', 'media', 'feedback', 'control'];
-const MEDIA_MAX_MSG = 1160;
-const MEDIA_MAX_DIM = 2048;
 
 export class MediaEngine {
   /**
@@ -527,12 +528,13 @@ export class MediaEngine {
    *   startKbps?:number, maxKbps?:number, profile?:string}} cfg
    */
   constructor(engine, { ssrc, seed = ssrc, width = 640, height = 360, fps = 30, startKbps = 800,
-    maxKbps = 2500, profile = 'default' }) {
+    maxKbps = 2500, profile = 'default' }, borrowed = 0) {
     const p = MediaProfile[profile];
     if (p === undefined) throw new EngineError(-1, 'invalid argument', 'ongeldig argument', 'media profile');
     this.e = engine;
     const M = engine.M;
-    this.ptr = engine._newHandle('_bbw_media_new', [ssrc, seed, width, height, fps, startKbps, maxKbps, p], 'media config');
+    this.owned = !borrowed;
+    this.ptr = borrowed || engine._newHandle('_bbw_media_new', [ssrc, seed, width, height, fps, startKbps, maxKbps, p], 'media config');
     this.width = width;
     this.height = height;
     this.camSize = width * height * 3 / 2;
@@ -551,7 +553,7 @@ export class MediaEngine {
   free() {
     if (!this.ptr) return;
     const M = this.e.M;
-    M._bbw_media_free(this.ptr);
+    if (this.owned) M._bbw_media_free(this.ptr);
     for (const p of [this.cam, this.pcm, this.msg, this.len, this.info, this.frameBuf, this.want, this.encBuf]) if (p) M._free(p);
     this.ptr = 0;
   }
@@ -612,7 +614,7 @@ export class MediaEngine {
     this._live();
     // Anything longer than a message is refused (and counted) as oversize:
     // one byte past the limit says so without copying the rest.
-    const M = this.e.M, n = Math.min(bytes.length, MEDIA_MAX_MSG + 1);
+    const M = this.e.M, n = Math.min(bytes.length, M._bbw_media_max_msg() + 1);
     M.HEAPU8.set(bytes.subarray(0, n), this.msg);
     return M._bbw_media_receive(this.ptr, this.msg, n, nowUs);
   }
@@ -652,7 +654,7 @@ export class MediaEngine {
   /** The picture to show now for ssrc, or null: { width, height, captureUs, i420 }. */
   pullFrame(ssrc, nowUs) {
     this._live();
-    const M = this.e.M, cap = MEDIA_MAX_DIM * MEDIA_MAX_DIM * 3 / 2;
+    const M = this.e.M, cap = M._bbw_video_max_dim() ** 2 * 3 / 2;
     if (!this.frameBuf) this.frameBuf = M._malloc(cap);
     const rc = M._bbw_media_pull_frame(this.ptr, ssrc, nowUs, this.frameBuf, cap, this.info);
     if (rc === -10) return null;
@@ -753,3 +755,127 @@ export class MediaEngine {
       msgsSent: v[6], bytesSent: v[7], retransmits: v[8], peers, rejected };
   }
 }
+
+/**
+ * One participant's side of one call (include/beeldbel/call.h): the key
+ * agreement and the media engine on one wire, in C. The host moves bytes and
+ * time; `media` takes camera frames and PCM and gives pictures and sound,
+ * `e2ee` tells the roster and the code.
+ */
+export class CallCore {
+  /**
+   * @param {Engine} engine
+   * @param {{room:string, feedId:number, role:string, invite?:Uint8Array, trust?:PoliceTrust,
+   *   expectedOfficer?:string, cert?:Uint8Array, key?:Uint8Array, width?:number, height?:number,
+   *   fps?:number, startKbps?:number, maxKbps?:number, profile?:string, seed?:number}} cfg
+   */
+  constructor(engine, { room, feedId, role, invite, trust, expectedOfficer = '', cert, key, width = 640,
+    height = 360, fps = 30, startKbps = 800, maxKbps = 1500, profile = 'default', seed = feedId }) {
+    const p = MediaProfile[profile];
+    if (p === undefined) throw new EngineError(-1, 'invalid argument', 'ongeldig argument', 'media profile');
+    this.e = engine;
+    const M = engine.M;
+    const none = new Uint8Array(0);
+    this.ptr = engine._with((s) => {
+      const out = s.alloc(I32);
+      const inv = invite ?? none, c = cert ?? none, k = key ?? none;
+      engine._check(M._bbw_call_new(out, s.str(String(room)), feedId, Role[role] ?? 0, s.bytes(inv), inv.length,
+        trust ? trust.ptr : 0, s.str(expectedOfficer), s.bytes(c), c.length, s.bytes(k), k.length,
+        seed, width, height, fps, startKbps, maxKbps, p), 'call config');
+      return engine._u32(out);
+    });
+    this.maxWire = M._bbw_call_max_wire();
+    this.wire = M._malloc(this.maxWire);
+    this.len = M._malloc(3 * I32);   // length, then the plaintext's pointer and length
+    this.ev = M._malloc(M._bbw_call_event_size());
+    this.media = new MediaEngine(engine, { ssrc: feedId, width, height, fps, profile }, M._bbw_call_media(this.ptr));
+    this.e2ee = E2eeSession.of(engine, M._bbw_call_e2ee(this.ptr));
+  }
+
+  free() {
+    if (!this.ptr) return;
+    const M = this.e.M;
+    this.media.free();
+    this.e2ee.free();
+    M._bbw_call_free(this.ptr);
+    for (const p of [this.wire, this.len, this.ev]) M._free(p);
+    this.ptr = 0;
+  }
+
+  _live() { if (!this.ptr) throw new EngineError(-11, 'not allowed in this state', 'niet toegestaan in deze toestand', 'freed call'); }
+
+  /** The SFU announced a participant's feed. */
+  peerJoined(feed, nowUs) { this._live(); return this.e.M._bbw_call_peer_joined(this.ptr, feed, nowUs); }
+  /** The SFU says a feed left: it is forgotten and everyone rekeys. */
+  peerLeft(feed, nowUs, wallUs) { this._live(); return this.e.M._bbw_call_peer_left(this.ptr, feed, nowUs, wallUs); }
+
+  /** A data-channel message that arrived on `feed`. Returns 0, or the negative code of a refusal (counted). */
+  receive(feed, bytes, nowUs, wallUs) {
+    this._live();
+    // Anything longer than the wire allows is refused (and counted) from its
+    // first byte past the limit, without copying the rest.
+    const M = this.e.M, n = Math.min(bytes.length, this.maxWire + 1);
+    if (n > this.maxWire) {
+      return this.e._with((s) => M._bbw_call_receive(this.ptr, feed, s.bytes(bytes.subarray(0, n)), n, nowUs, wallUs));
+    }
+    M.HEAPU8.set(bytes, this.wire);
+    return M._bbw_call_receive(this.ptr, feed, this.wire, n, nowUs, wallUs);
+  }
+
+  /** A line of real-time text ('rtt') or a caption to everyone; a long line keeps its end. */
+  sendText(kind, final, text, nowUs) {
+    this._live();
+    const k = kind === 'caption' ? this.e.M._bbw_call_text_caption() : 0;
+    this.e._with((s) => this.e._check(this.e.M._bbw_call_send_text(this.ptr, k, final ? 1 : 0, s.str(String(text)), nowUs), 'call text'));
+  }
+
+  /**
+   * Everything to send now: [{ data: Uint8Array, cls: 'media'|'feedback'|'control'|'handshake',
+   * plain?: Uint8Array }] (plain, the message before SFrame, only when keepPlain).
+   */
+  pollSend(keepPlain = false) {
+    this._live();
+    const M = this.e.M, out = [];
+    for (;;) {
+      const rc = M._bbw_call_poll_send(this.ptr, this.wire, this.maxWire, this.len, this.len + I32);
+      if (rc === -10) return out;
+      this.e._check(rc, 'call send');
+      const msg = { data: M.HEAPU8.slice(this.wire, this.wire + this.e._u32(this.len)), cls: CALL_CLASSES[rc] };
+      if (keepPlain && rc !== 4) {
+        const p = this.e._u32(this.len + I32), n = this.e._u32(this.len + I32 + I32);
+        msg.plain = M.HEAPU8.slice(p, p + n);
+      }
+      out.push(msg);
+    }
+  }
+
+  tick(nowUs) { this._live(); this.e._check(this.e.M._bbw_call_tick(this.ptr, nowUs), 'call tick'); }
+  nextDeadline() { this._live(); return this.e.M._bbw_call_next_deadline(this.ptr); }
+  /** Every announced feed sent us its key and the code is complete. */
+  settled() { this._live(); return this.e.M._bbw_call_settled(this.ptr) === 1; }
+
+  /** What happened since the last poll: [{ type: 'roster' } | { type: 'text', from, kind, final, text }]. */
+  pollEvents() {
+    this._live();
+    const M = this.e.M, out = [];
+    for (let t; (t = M._bbw_call_poll_event(this.ptr, this.ev)) > 0;) {
+      if (t === 1) { out.push({ type: 'roster' }); continue; }
+      out.push({ type: 'text', from: M._bbw_call_event_from(this.ev),
+        kind: M._bbw_call_event_kind(this.ev) === M._bbw_call_text_caption() ? 'caption' : 'rtt',
+        final: M._bbw_call_event_final(this.ev) === 1, text: M.UTF8ToString(M._bbw_call_event_text(this.ev)) });
+    }
+    return out;
+  }
+
+  /** The call's own counters: { spoofed, undecryptable, unknownTag, oversize, handshakeRefused, ... }. */
+  counts() {
+    this._live();
+    const M = this.e.M, out = {};
+    for (let i = 0; ; i++) {
+      const v = M._bbw_call_stat(this.ptr, i);
+      if (v < 0) return out;
+      out[M.UTF8ToString(M._bbw_call_stat_name(i))] = v;
+    }
+  }
+}
+const CALL_CLASSES = ['', 'media', 'feedback', 'control', 'handshake'];

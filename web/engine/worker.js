@@ -12,6 +12,7 @@ import { loadEngine, JanusSession } from './engine.js';
 import { WorkerCall } from './call-worker.js';
 import { ChannelHub } from './channels.js';
 import { LoadMeter } from './load.js';
+import { Msg, isCallMessage } from './messages.js';
 import { micClock, readCamera, readMicrophone } from './worker-capture.js';
 
 let engine = null;
@@ -100,7 +101,7 @@ const arrived = meter.wrap((feedId, data, atMs) => {
   try {
     call.receive(feedId, data, atMs);
   } catch (err) {
-    toPage({ type: 'call-error', code: err.code ?? 0, en: err.en ?? String(err.message || err),
+    toPage({ type: Msg.error, code: err.code ?? 0, en: err.en ?? String(err.message || err),
       nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where });
   }
 });
@@ -113,7 +114,7 @@ let microphone = null;
 // media messages onto the data channel. (With a speaker port the speaker
 // asks for its frames, below; without one PCM goes to the page.)
 function post(m, transfer) {
-  if (m.type === 'call-send' && hub.hasPublisher) {
+  if (m.type === Msg.send && hub.hasPublisher) {
     for (const d of m.msgs) hub.send(d);
   } else {
     toPage(m, transfer);
@@ -125,7 +126,7 @@ function post(m, transfer) {
 function microphoneFrame(clock, pcm, clockUs) {
   if (!call || !call.media) return;
   const captureUs = clock(clockUs, nowUs());
-  if (captureUs === null) { call.counts.micLate = (call.counts.micLate || 0) + 1; return; }
+  if (captureUs === null) { call.micLate++; return; }
   call.audio(pcm, performance.timeOrigin + captureUs / 1000);
 }
 
@@ -146,7 +147,7 @@ function cameraStream(stream) {
     try {
       await call.video(frame, captureMs);
     } catch (err) {
-      toPage({ type: 'call-error', code: err.code ?? 0, en: `camera frame: ${err.message || err}`,
+      toPage({ type: Msg.error, code: err.code ?? 0, en: `camera frame: ${err.message || err}`,
         nl: 'Een camerabeeld kon niet worden verwerkt.' });
     }
   });
@@ -155,7 +156,7 @@ function micStream(stream) {
   if (mic) mic.stop();
   const clock = micClock();
   mic = stream && readMicrophone(stream, meter.wrap((pcm, clockUs) => microphoneFrame(clock, pcm, clockUs)),
-    (rate) => { mic = null; toPage({ type: 'call-mic-rate', rate }); });
+    (rate) => { mic = null; toPage({ type: Msg.micRate, rate }); });
 }
 
 function wireMessage(msg) {
@@ -171,12 +172,12 @@ function wireMessage(msg) {
       wire = msg.port;
       wire.onmessage = (ev) => { const a = ev.data || {}; arrived(a.feedId, a.data, a.atMs); };
       break;
-    case 'call-mic-port':
+    case Msg.micPort:
       if (microphone) microphone.close();
       microphone = msg.port;
       attachMicrophone(msg.port);
       break;
-    case 'call-speaker-port':
+    case Msg.speakerPort:
       if (speaker) speaker.close();
       speaker = msg.port;
       // The speaker asks for each 20 ms frame as it needs it.
@@ -192,7 +193,7 @@ function wireMessage(msg) {
 }
 
 async function callMessage(msg) {
-  if (msg.type === 'call-start') {
+  if (msg.type === Msg.start) {
     if (call) call.stop();
     call = null;
     const next = new WorkerCall(engine, post, msg.config, meter);
@@ -208,32 +209,32 @@ async function callMessage(msg) {
   }
   if (!call) {
     if (msg.frame && msg.frame.close) msg.frame.close();
-    if (msg.type === 'call-video') post({ type: 'call-video-done' });
+    if (msg.type === Msg.video) post({ type: Msg.videoDone });
     return;
   }
   switch (msg.type) {
-    case 'call-video': {
+    case Msg.video: {
       // Not awaited: converting waits for the frame's pixels, and other
       // messages need not wait for that. The page sends the next frame
       // only after call-video-done.
-      const done = () => post({ type: 'call-video-done' });
+      const done = () => post({ type: Msg.videoDone });
       call.video(msg.frame, msg.captureMs).then(done, (err) => {
         done();
-        post({ type: 'call-error', code: err.code ?? 0, en: `camera frame: ${err.message || err}`,
+        post({ type: Msg.error, code: err.code ?? 0, en: `camera frame: ${err.message || err}`,
           nl: 'Een camerabeeld kon niet worden verwerkt.' });
       });
       break;
     }
-    case 'call-audio': call.audio(msg.pcm, msg.captureMs); break;
-    case 'call-recv': call.receive(msg.feedId, msg.data, msg.atMs); break;
-    case 'call-text': call.text(msg.text, msg.final, msg.kind); break;
-    case 'call-peer-joined': call.peerJoined(msg.feedId); break;
-    case 'call-peer-left': call.peerLeft(msg.feedId); break;
-    case 'call-profile': call.profile(msg.profile); break;
-    case 'call-plain': post({ type: 'call-plain', plain: call.sentPlain, wire: call.sentWire }); break;
+    case Msg.audio: call.audio(msg.pcm, msg.captureMs); break;
+    case Msg.recv: call.receive(msg.feedId, msg.data, msg.atMs); break;
+    case Msg.text: call.text(msg.text, msg.final, msg.kind); break;
+    case Msg.peerJoined: call.peerJoined(msg.feedId); break;
+    case Msg.peerLeft: call.peerLeft(msg.feedId); break;
+    case Msg.profile: call.profile(msg.profile); break;
+    case Msg.plain: post({ type: Msg.plain, plain: call.sentPlain, wire: call.sentWire }); break;
     // Test hook: the browser's codecs fail now, as on a real WebCodecs error.
-    case 'call-codec-fail': if (call.vc) call.vc._fail(new Error('codec failure (test)')); break;
-    case 'call-stop': call.stop(); call = null; break;
+    case Msg.codecFail: if (call.vc) call.vc._fail(new Error('codec failure (test)')); break;
+    case Msg.stop: call.stop(); call = null; break;
     default: break;
   }
 }
@@ -254,13 +255,13 @@ async function handle(msg) {
     }
     return;
   }
-  if (typeof msg.type === 'string' && msg.type.startsWith('call-')) {
+  if (isCallMessage(msg.type)) {
     try {
       await ensureEngine();
       await callMessage(msg);
     } catch (err) {
       if (msg.frame && msg.frame.close) msg.frame.close();   // an open camera frame stalls the camera
-      self.postMessage({ type: 'call-error', code: err.code ?? 0, en: err.en ?? String(err.message || err),
+      self.postMessage({ type: Msg.error, code: err.code ?? 0, en: err.en ?? String(err.message || err),
         nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where });
     }
     return;

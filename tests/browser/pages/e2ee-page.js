@@ -1,65 +1,58 @@
-// Test page: the E2EE key agreement and SFrame through the real Janus, over
-// the transport's data channels. One tag byte per message: 1 handshake,
-// 2 SFrame-protected, 3 plaintext (only to prove the recording at Janus
-// captures what passes). The officer's certificate and key, and the shared
-// invitation secret, are handed in by the test with bb.setup(). Not part of
-// the product: the call session will do this with the media engine.
-import { loadEngine, E2eeSession, fetchPoliceTrust } from '/engine/engine.js';
+// Test page: the call core (key agreement, sender binding, handshake
+// delivery, SFrame) through the real Janus, over the transport's data
+// channels, with no camera or microphone: a line of text is the protected
+// message. A message tagged 9 goes out in the clear, only to prove that the
+// recording at Janus captures what passes. The officer's certificate and
+// key, and the shared invitation secret, are handed in by the test with
+// bb.setup().
+import { loadEngine, CallCore, fetchPoliceTrust } from '/engine/engine.js';
 import { Transport } from '/engine/transport.js';
 
 const params = new URLSearchParams(location.hash.slice(1));
 const worker = new Worker('/engine/worker.js', { type: 'module' });
 const engine = await loadEngine();
 const trust = await fetchPoliceTrust(engine, new URL('/police/', location.href));
-// Wall-clock time: the key agreement checks certificate validity with it.
-const nowUs = () => Date.now() * 1000;
-const bb = { received: [], refused: 0, ready: false };
+const nowUs = () => performance.now() * 1000;
+const wallUs = () => Date.now() * 1000;
+const bb = { received: [], ready: false };
 window.bb = bb;
 
 bb.setup = ({ role, cert, key, invite }) => {
   const feedId = Number(params.get('feed'));
-  const e2ee = new E2eeSession(engine, {
-    room: params.get('room'), selfId: feedId, role, trust,
+  const core = new CallCore(engine, {
+    room: params.get('room'), feedId, role, trust,
     invite: new Uint8Array(invite), cert: cert && new Uint8Array(cert), key: key && new Uint8Array(key),
-    expectedOfficer: params.get('officer') || '',
+    expectedOfficer: params.get('officer') || '', width: 64, height: 48, fps: 5,
   });
   const transport = new Transport(worker, {
     janusUrl: params.get('janus'), room: Number(params.get('room')), token: params.get('token'),
     display: role, feedId,
   });
-  const tagged = (tag, bytes) => { const m = new Uint8Array(bytes.length + 1); m[0] = tag; m.set(bytes, 1); return m; };
-  // Handshake messages are repeated every 300 ms (the channel is unordered
-  // and unreliable, and the first ones go out before anyone listens).
-  // Answers go out at once; the outbox is repeated only by the timer and
-  // only until every peer's key and code value has arrived (repeating on every receive
-  // would echo between the two sides).
-  const outbox = [];
-  const flush = (repeat) => {
-    const fresh = [];
-    for (let h; (h = e2ee.pollHandshake()) !== null;) { fresh.push(tagged(1, h)); outbox.push(fresh.at(-1)); }
-    while (outbox.length > 8) outbox.shift();
-    if (transport.state !== 'connected') return;
-    const peers = e2ee.peers();
-    const done = peers.length > 0 && peers.every((p) => p.hasKey) && e2ee.sas() !== null;
-    for (const m of (repeat && !done) ? outbox : fresh) transport.send(m);
+  let timer = 0;
+  const pump = () => {
+    for (const m of core.pollSend()) if (transport.state === 'connected') transport.send(m.data);
+    for (const ev of core.pollEvents()) if (ev.type === 'text') bb.received.push({ from: ev.from, text: ev.text });
+    clearTimeout(timer);
+    timer = setTimeout(() => { core.tick(nowUs()); pump(); }, Math.min(100, Math.max(0, (core.nextDeadline() - nowUs()) / 1000)));
   };
   transport.addEventListener('message', (ev) => {
-    const d = ev.detail.data;
-    if (d[0] === 1) { e2ee.receiveHandshake(ev.detail.feedId, d.subarray(1), nowUs()); flush(false); }
-    if (d[0] === 2) {
-      const r = e2ee.unprotect(d.subarray(1));
-      if (r) bb.received.push({ from: r.from, text: new TextDecoder().decode(r.bytes) });
-      else bb.refused++;
-    }
+    core.receive(ev.detail.feedId, ev.detail.data, nowUs(), wallUs());
+    pump();
   });
-  // Handshakes go out until everyone has everyone's key and code value: the channel is unreliable.
-  setInterval(() => flush(true), 300);
-  transport.addEventListener('participant-joined', () => flush(true));
+  transport.addEventListener('participant-joined', (ev) => { core.peerJoined(ev.detail.feedId, nowUs()); pump(); });
+  transport.addEventListener('participant-left', (ev) => { core.peerLeft(ev.detail.feedId, nowUs(), wallUs()); pump(); });
   transport.start();
-  bb.e2ee = e2ee;
+  pump();
+  bb.core = core;
   bb.transport = transport;
-  bb.sendSecret = (text) => transport.send(tagged(2, e2ee.protect(new TextEncoder().encode(text))));
-  bb.sendPlain = (text) => transport.send(tagged(3, new TextEncoder().encode(text)));
-  bb.state = () => ({ sas: e2ee.sas(), peers: e2ee.peers(), failure: e2ee.officerFailure(), state: transport.state });
+  bb.sendSecret = (text) => { core.sendText('rtt', true, text, nowUs()); pump(); };
+  bb.sendPlain = (text) => {
+    const b = new TextEncoder().encode(text), m = new Uint8Array(b.length + 1);
+    m[0] = 9;   // no tag of the call core: refused and counted by the receiver
+    m.set(b, 1);
+    transport.send(m);
+  };
+  bb.state = () => ({ sas: core.e2ee.sas(), peers: core.e2ee.peers(), failure: core.e2ee.officerFailure(),
+    state: transport.state, counts: core.counts() });
 };
 document.getElementById('status').textContent = 'ready';

@@ -214,6 +214,15 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(ENGINE_SRC) $(ENGINE_HDR) $(STAMPS_N)
 
 fuzz: $(FUZZ_TARGETS)
 
+# The committed seeds that hold certificates and handshakes, made afresh
+# after a change to either format (tests/fuzz/make_seeds.c).
+$(B)/native-opt/make_seeds: tests/fuzz/make_seeds.c tests/common/police_ca.h $(OBJ_B) $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_B) -o $@ $< $(OBJ_B) $(LIBS_N) -lm
+fuzz-seeds: $(B)/native-opt/make_seeds
+	$< tests/fuzz/corpus
+.PHONY: fuzz-seeds
+
 test: deps native wasm web fuzz
 	@mkdir -p $(OUT)
 	BB_BUILD=$(B) BB_DIST=$(DIST) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh

@@ -27,6 +27,9 @@ typedef struct bb_officer_subject {
     const char *name;          /* CN, e.g. "Jan de Vries" */
     const char *team;          /* OU, e.g. "Basisteam Groningen-Noord" */
     const char *neighbourhood; /* L,  e.g. "Groningen-Noord" */
+    const char *officer_id;    /* serialNumber (2.5.4.5): the police's own number for the
+                                * officer, unique and the same in each of their
+                                * certificates; BB_OFFICER_ID_CHARS, 1..BB_OFFICER_ID_MAX */
 } bb_officer_subject;
 
 /* A new P-256 key pair as PEM (private key). */

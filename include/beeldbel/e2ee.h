@@ -136,9 +136,10 @@ typedef struct bb_e2ee_config {
     const uint8_t *invite_secret; /* citizen/interpreter: required; officer: to admit them */
     size_t invite_len;
     bb_trust *trust;             /* pinned police root (+ CRL); borrowed; required to admit officers */
-    const char *expected_officer;/* the officer's name the invitation announced: an officer-role
-                                  * HELLO is admitted only with this name; NULL or "" admits
-                                  * none (fail closed; colleagues use BB_ROLE_COLLEAGUE, whose
+    const char *expected_officer;/* the officer number (identity.h) the invitation gave: an
+                                  * officer-role HELLO is admitted only with a certificate of
+                                  * this number, whatever its name; NULL or "" admits none
+                                  * (fail closed; colleagues use BB_ROLE_COLLEAGUE, whose
                                   * certificate is checked but never shown as the officer) */
     const uint8_t *cert;         /* officer/colleague: own certificate, DER or PEM */
     size_t cert_len;
@@ -193,7 +194,7 @@ typedef struct bb_e2ee bb_e2ee;
  * Returns BB_OK and *out (the caller's, freed with bb_e2ee_free);
  * BB_E_ARG for an incomplete or inconsistent cfg (no room, id 0, no rng,
  * staff without certificate and key, non-staff without an invitation secret
- * or one shorter than 16 bytes, an expected name over BB_OFFICER_FIELD_MAX);
+ * or one shorter than 16 bytes, an expected officer number that is not one);
  * BB_E_AUTH when key is not the private key of cert; BB_E_NOMEM; BB_E_CRYPTO.
  * Ownership: room, expected_officer, the invitation (as a derived key), cert
  * and key are copied; trust is borrowed and must outlive the participant; the

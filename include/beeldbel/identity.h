@@ -4,7 +4,10 @@
  *
  * The widget pins the police root CA. An officer presents an X.509
  * certificate (ECDSA P-256) issued by that root, with the officer's name
- * (CN), team (OU) and neighbourhood (L) in the subject. The police publish a
+ * (CN), team (OU), neighbourhood (L) and officer number (serialNumber,
+ * 2.5.4.5) in the subject. Names are what people see; the officer number is
+ * what identifies: two officers may share a name, never a number, and an
+ * invitation names the officer it was made for by number. The police publish a
  * revocation list (CRL) signed by the same root.
  *
  * bb_trust holds the pinned root and, optionally, the current CRL.
@@ -32,14 +35,33 @@ typedef enum bb_officer_status {
     BB_OFFICER_EXPIRED,        /* now is after notAfter */
     BB_OFFICER_NOT_YET_VALID,  /* now is before notBefore */
     BB_OFFICER_REVOKED,        /* serial is on the police revocation list */
-    BB_OFFICER_WRONG_NAME,     /* valid, but not the officer the call was set up with */
+    BB_OFFICER_WRONG_OFFICER,  /* valid, but another officer number than the call was set up with */
     BB_OFFICER_NOT_OFFICER,    /* a CA certificate, a wrong key type, missing name fields or
-                                * no beeldbel officer key usage (BB_OFFICER_EKU_OID) */
+                                * officer number, or no beeldbel officer key usage
+                                * (BB_OFFICER_EKU_OID) */
     BB_OFFICER_CRL_STALE,      /* the revocation list is past its nextUpdate */
     BB_OFFICER_STATUS_COUNT
 } bb_officer_status;
 
 #define BB_OFFICER_FIELD_MAX 64 /* bytes of UTF-8 per name field */
+#define BB_OFFICER_ID_MAX 32    /* bytes of an officer number */
+#define BB_OFFICER_ID_CHARS "0-9, A-Z, a-z and '-'"
+
+/* 1 when id is a well-formed officer number (BB_OFFICER_ID_CHARS,
+ * 1..BB_OFFICER_ID_MAX bytes), else 0 (also for NULL). Inline, so that the
+ * contact service's tools check numbers by the same rule without the engine. */
+static inline int bb_officer_id_valid(const char *id)
+{
+    if (!id || !id[0])
+        return 0;
+    for (int n = 0; id[n]; n++) {
+        char ch = id[n];
+        if (n >= BB_OFFICER_ID_MAX || !((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') ||
+                                        (ch >= 'a' && ch <= 'z') || ch == '-'))
+            return 0;
+    }
+    return 1;
+}
 
 /*
  * The extended key usage that makes a certificate a beeldbel officer
@@ -58,6 +80,7 @@ typedef struct bb_officer_result {
     char name[BB_OFFICER_FIELD_MAX + 1];          /* CN */
     char team[BB_OFFICER_FIELD_MAX + 1];          /* OU */
     char neighbourhood[BB_OFFICER_FIELD_MAX + 1]; /* L */
+    char officer_id[BB_OFFICER_ID_MAX + 1];       /* serialNumber: the officer number */
     int64_t not_after;   /* Unix seconds */
     int revocation_checked; /* 1 if a CRL was set and consulted */
     char serial[41];     /* hex, for the audit log */
@@ -82,13 +105,15 @@ void bb_trust_free(bb_trust *t);
 int bb_trust_set_crl(bb_trust *t, const uint8_t *crl, size_t crl_len);
 
 /*
- * Verifies an officer certificate at now_s. expected_name (may be NULL) is
- * the name the invitation announced; a different CN fails as WRONG_NAME.
- * Returns BB_OK with res->status == BB_OFFICER_OK, or BB_E_AUTH with the
- * reason in res->status (name fields are filled when they could be read).
+ * Verifies an officer certificate at now_s (Unix seconds). expected_id (may
+ * be NULL: any officer) is the officer number the invitation gave; another
+ * number fails as WRONG_OFFICER, whatever the name. Returns BB_OK with
+ * res->status == BB_OFFICER_OK; BB_E_AUTH with the reason in res->status
+ * (the name fields are filled when they could be read); BB_E_ARG for NULL t
+ * or res. res is the caller's; cert is only read.
  */
 int bb_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t cert_len,
-                            const char *expected_name, int64_t now_s,
+                            const char *expected_id, int64_t now_s,
                             bb_officer_result *res);
 
 const bb_trust_stats *bb_trust_get_stats(const bb_trust *t);

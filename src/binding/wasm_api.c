@@ -230,6 +230,7 @@ API int bbw_officer_status(const bb_officer_result *r) { return (int)r->status; 
 API const char *bbw_officer_name(const bb_officer_result *r) { return r->name; }
 API const char *bbw_officer_team(const bb_officer_result *r) { return r->team; }
 API const char *bbw_officer_neighbourhood(const bb_officer_result *r) { return r->neighbourhood; }
+API const char *bbw_officer_number(const bb_officer_result *r) { return r->officer_id; }
 API double bbw_officer_not_after(const bb_officer_result *r) { return (double)r->not_after; }
 API int bbw_officer_revocation_checked(const bb_officer_result *r) { return r->revocation_checked; }
 API const char *bbw_officer_status_name(int s) { return bb_officer_status_name((bb_officer_status)s); }

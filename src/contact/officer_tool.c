@@ -1,7 +1,11 @@
 /*
  * beeldbel-officer: officer accounts for the contact service.
  *   beeldbel-officer --db FILE add USER --name NAME --team TEAM --neighbourhoods a,b
- *                    [--iterations N]      (password: first line of stdin)
+ *                    --number NUMBER [--iterations N]   (password: first line of stdin)
+ *   beeldbel-officer --db FILE number USER NUMBER
+ * NUMBER is the officer number in the officer's police certificate
+ * (identity.h): the citizen's widget shows the officer as verified only for
+ * a certificate with the number of the account that invited them.
  * Passwords are stored as PBKDF2-HMAC-SHA256 with a random 16-byte salt.
  */
 #include <errno.h>
@@ -12,6 +16,7 @@
 
 #include "beeldbel/contact.h"
 #include "beeldbel/error.h"
+#include "beeldbel/identity.h"
 #include "store.h"
 
 #define DEFAULT_ITERATIONS 600000 /* OWASP's 2023 figure for PBKDF2-HMAC-SHA256 */
@@ -37,9 +42,9 @@ static int neighbourhoods_ok(const char *list)
 
 int main(int argc, char **argv)
 {
-    const char *db = NULL, *user = NULL, *name = NULL, *team = NULL, *nbs = NULL;
+    const char *db = NULL, *user = NULL, *name = NULL, *team = NULL, *nbs = NULL, *number = NULL;
     long iterations = DEFAULT_ITERATIONS;
-    int add = 0;
+    int add = 0, set_number = 0;
     for (int i = 1; i < argc; i++) {
         int more = i + 1 < argc;
         if (!strcmp(argv[i], "--db") && more) db = argv[++i];
@@ -47,17 +52,37 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--team") && more) team = argv[++i];
         else if (!strcmp(argv[i], "--neighbourhoods") && more) nbs = argv[++i];
         else if (!strcmp(argv[i], "--iterations") && more) iterations = strtol(argv[++i], NULL, 10);
+        else if (!strcmp(argv[i], "--number") && more) number = argv[++i];
         else if (!strcmp(argv[i], "add") && more) { add = 1; user = argv[++i]; }
+        else if (!strcmp(argv[i], "number") && i + 2 < argc) { set_number = 1; user = argv[++i]; number = argv[++i]; }
         else {
             fprintf(stderr, "usage: beeldbel-officer --db FILE add USER --name NAME --team TEAM"
-                            " --neighbourhoods groningen-noord[,groningen-zuid] [--iterations N]\n"
-                            "  (password on stdin / wachtwoord via stdin)\n");
+                            " --neighbourhoods groningen-noord[,groningen-zuid] --number NUMBER"
+                            " [--iterations N]\n"
+                            "  (password on stdin / wachtwoord via stdin)\n"
+                            "       beeldbel-officer --db FILE number USER NUMBER\n");
             return 2;
         }
     }
-    if (!db || !add || !name || !team || !nbs)
-        return fail("--db, add USER, --name, --team and --neighbourhoods are required",
-                    "--db, add USER, --name, --team en --neighbourhoods zijn verplicht");
+    if (number && !bb_officer_id_valid(number))
+        return fail("an officer number is 1 to 32 of 0-9, A-Z, a-z and -",
+                    "een agentnummer is 1 tot 32 tekens uit 0-9, A-Z, a-z en -");
+    if (set_number && db) {
+        bb_store *s;
+        if (bb_store_open(db, &s) != BB_OK)
+            return fail("cannot open the database", "kan de database niet openen");
+        int rc = bb_store_set_officer_number(s, user, number);
+        bb_store_close(s);
+        if (rc == BB_E_AGAIN)
+            return fail("no such user", "die gebruiker bestaat niet");
+        if (rc != BB_OK)
+            return fail("cannot store the number", "kan het nummer niet opslaan");
+        printf("officer: %s has number %s (heeft nummer)\n", user, number);
+        return 0;
+    }
+    if (!db || !add || !name || !team || !nbs || !number)
+        return fail("--db, add USER, --name, --team, --neighbourhoods and --number are required",
+                    "--db, add USER, --name, --team, --neighbourhoods en --number zijn verplicht");
     if (iterations < MIN_ITERATIONS || iterations > 10000000)
         return fail("--iterations must be 10000..10000000", "--iterations moet 10000..10000000 zijn");
     bb_officer o = {0};
@@ -78,6 +103,7 @@ int main(int argc, char **argv)
     snprintf(o.display_name, sizeof(o.display_name), "%s", name);
     snprintf(o.team, sizeof(o.team), "%s", team);
     snprintf(o.neighbourhoods, sizeof(o.neighbourhoods), "%s", nbs);
+    snprintf(o.number, sizeof(o.number), "%s", number);
     o.iterations = (uint32_t)iterations;
     if (getrandom(o.salt, sizeof(o.salt), 0) != (ssize_t)sizeof(o.salt))
         return fail("no randomness", "geen willekeur beschikbaar");

@@ -336,6 +336,7 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
     cJSON *officer = cJSON_AddObjectToObject(o, "officer");
     cJSON_AddStringToObject(officer, "display_name", off.display_name);
     cJSON_AddStringToObject(officer, "team", off.team);
+    cJSON_AddStringToObject(officer, "number", off.number);
     char exp[32];
     iso_time(now + CALL_TOKEN_TTL_S, exp);
     cJSON_AddStringToObject(o, "expires_at", exp);

@@ -33,6 +33,7 @@ typedef struct {
     char display_name[101];
     char team[101];
     char neighbourhoods[256];  /* comma separated ids */
+    char number[33];           /* officer number, as in their police certificate (identity.h) */
     uint8_t salt[16];
     uint8_t hash[32];
     uint32_t iterations;
@@ -71,6 +72,8 @@ int bb_store_add_note(bb_store *s, int64_t id, const char *note);
 int bb_store_add_officer(bb_store *s, const bb_officer *o);
 int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out);
 int bb_store_officer_by_id(bb_store *s, int64_t id, bb_officer *out);
+/* Gives an account its officer number. BB_E_AGAIN: no such user. */
+int bb_store_set_officer_number(bb_store *s, const char *username, const char *number);
 
 /* Sessions, keyed by the SHA-256 (hex) of the cookie value. */
 int bb_store_session_create(bb_store *s, const char *key_hash, int64_t officer_id,

@@ -37,7 +37,7 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS officers ("
     " id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,"
     " team TEXT NOT NULL, neighbourhoods TEXT NOT NULL, salt BLOB NOT NULL, hash BLOB NOT NULL,"
-    " iterations INTEGER NOT NULL);"
+    " iterations INTEGER NOT NULL, number TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE IF NOT EXISTS sessions ("
     " key_hash TEXT PRIMARY KEY, officer_id INTEGER NOT NULL, csrf TEXT NOT NULL,"
     " expires_at INTEGER NOT NULL);"
@@ -51,22 +51,40 @@ static const char SCHEMA[] =
     " created_at INTEGER NOT NULL);"
     "CREATE INDEX IF NOT EXISTS rooms_request ON rooms(request_id);";
 
+static int has_column(sqlite3 *db, const char *table, const char *column)
+{
+    sqlite3_stmt *st = NULL;
+    int has = 0;
+    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?", -1, &st,
+                           NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, table, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, column, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW)
+        has = sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    return has;
+}
+
 /* Databases from before the call's end-to-end secret moved into the link's
  * fragment kept it with the invitation: the column goes (its values are
  * overwritten, secure_delete), so the service holds nothing that lets it
  * join a call's key agreement. */
 static int forget_call_secrets(sqlite3 *db)
 {
-    sqlite3_stmt *st = NULL;
-    int has = 0;
-    if (sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM pragma_table_info('invitations')"
-                           " WHERE name = 'invitation_secret'", -1, &st, NULL) != SQLITE_OK)
-        return 1;
-    if (sqlite3_step(st) == SQLITE_ROW)
-        has = sqlite3_column_int(st, 0) > 0;
-    sqlite3_finalize(st);
-    return has && sqlite3_exec(db, "ALTER TABLE invitations DROP COLUMN invitation_secret", NULL,
-                               NULL, NULL) != SQLITE_OK;
+    int has = has_column(db, "invitations", "invitation_secret");
+    return has < 0 || (has && sqlite3_exec(db, "ALTER TABLE invitations DROP COLUMN invitation_secret",
+                                           NULL, NULL, NULL) != SQLITE_OK);
+}
+
+/* Accounts from before officers were named by their officer number get the
+ * column, empty: their invitations show no verified officer until the
+ * account is given its number (beeldbel-officer number). */
+static int add_officer_numbers(sqlite3 *db)
+{
+    int has = has_column(db, "officers", "number");
+    return has < 0 || (!has && sqlite3_exec(db, "ALTER TABLE officers ADD COLUMN number TEXT NOT NULL"
+                                                " DEFAULT ''", NULL, NULL, NULL) != SQLITE_OK);
 }
 
 int bb_store_open(const char *path, bb_store **out)
@@ -88,7 +106,8 @@ int bb_store_open(const char *path, bb_store **out)
                         NULL) != SQLITE_OK ||
         sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
         sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || forget_call_secrets(s->db)) {
+        sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || forget_call_secrets(s->db) ||
+        add_officer_numbers(s->db)) {
         fprintf(stderr, "contact: database %s: %s\n", path, s->db ? sqlite3_errmsg(s->db) : "?");
         bb_store_close(s);
         return BB_E_STATE;
@@ -344,9 +363,9 @@ int bb_store_add_officer(bb_store *s, const bb_officer *o)
 {
     pthread_mutex_lock(&s->lock);
     int rc = run(prep(s,
-                      "INSERT INTO officers (username, display_name, team, neighbourhoods, salt,"
-                      " hash, iterations) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      "ttttbbi", o->username, o->display_name, o->team, o->neighbourhoods,
+                      "INSERT INTO officers (username, display_name, team, neighbourhoods, number,"
+                      " salt, hash, iterations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      "tttttbbi", o->username, o->display_name, o->team, o->neighbourhoods, o->number,
                       (const void *)o->salt, (int)sizeof(o->salt), (const void *)o->hash,
                       (int)sizeof(o->hash), (int64_t)o->iterations));
     pthread_mutex_unlock(&s->lock);
@@ -370,12 +389,13 @@ static int one_officer(sqlite3_stmt *st, bb_officer *o)
         if (sqlite3_column_bytes(st, 6) == sizeof(o->hash))
             memcpy(o->hash, sqlite3_column_blob(st, 6), sizeof(o->hash));
         o->iterations = (uint32_t)sqlite3_column_int64(st, 7);
+        copy_col(st, 8, o->number, sizeof(o->number));
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? BB_OK : rc == SQLITE_DONE ? BB_E_AGAIN : BB_E_STATE;
 }
 
-#define OFFICER_COLS "id, username, display_name, team, neighbourhoods, salt, hash, iterations"
+#define OFFICER_COLS "id, username, display_name, team, neighbourhoods, salt, hash, iterations, number"
 
 int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
 {
@@ -383,6 +403,16 @@ int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
     int rc = one_officer(prep(s, "SELECT " OFFICER_COLS " FROM officers WHERE username = ?", "t",
                               username),
                          out);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_set_officer_number(bb_store *s, const char *username, const char *number)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "UPDATE officers SET number = ? WHERE username = ?", "tt", number, username));
+    if (rc == BB_OK && sqlite3_changes(s->db) == 0)
+        rc = BB_E_AGAIN;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

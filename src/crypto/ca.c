@@ -192,7 +192,8 @@ int bb_ca_issue_officer(const char *ca_key_pem, const char *ca_cert_pem,
                         char *cert_pem, size_t cap, bb_rng_fn rng, void *rng_ctx)
 {
     if (!s || !cert_pem || !rng || !field_ok(s->name) || !field_ok(s->team) ||
-        !field_ok(s->neighbourhood) || not_after <= not_before)
+        !field_ok(s->neighbourhood) || !bb_officer_id_valid(s->officer_id) ||
+        not_after <= not_before)
         return BB_E_ARG;
     mbedtls_pk_context ca_key, off_key;
     mbedtls_x509_crt ca;
@@ -205,8 +206,8 @@ int bb_ca_issue_officer(const char *ca_key_pem, const char *ca_cert_pem,
     if (!rc)
         rc = dn_string(&ca.subject, issuer, sizeof(issuer));
     if (!rc) {
-        snprintf(subject, sizeof(subject), "CN=%s,OU=%s,L=%s" ORG, s->name, s->team,
-                 s->neighbourhood);
+        snprintf(subject, sizeof(subject), "CN=%s,OU=%s,L=%s,serialNumber=%s" ORG, s->name,
+                 s->team, s->neighbourhood, s->officer_id);
         rc = write_cert(&off_key, &ca_key, subject, issuer, 0, serial, not_before,
                         not_after, cert_pem, cap, rng, rng_ctx);
     }

@@ -172,7 +172,7 @@ struct bb_e2ee {
     bb_rng_fn rng;
     void *rng_ctx;
     bb_trust *trust;
-    char expected_officer[BB_OFFICER_FIELD_MAX + 1];
+    char expected_officer[BB_OFFICER_ID_MAX + 1];
     int has_expected;
     uint8_t invite_key[32];
     int has_invite;
@@ -356,7 +356,7 @@ static int check_config(const bb_e2ee_config *c)
         return BB_E_ARG;
     if (!staff && !c->invite_secret)
         return BB_E_ARG;
-    if (c->expected_officer && strlen(c->expected_officer) > BB_OFFICER_FIELD_MAX)
+    if (c->expected_officer && c->expected_officer[0] && !bb_officer_id_valid(c->expected_officer))
         return BB_E_ARG;
     return BB_OK;
 }
@@ -541,9 +541,9 @@ static int authenticate_hello(bb_e2ee *e, const uint8_t *msg, const bb_hs_msg *m
                                                 (int64_t)(now_us / 1000000), officer)
                       : BB_E_AUTH;
     /* "The officer" is only ever the one the invitation named: without a
-     * name to expect, no certificate holder is admitted in that role. */
+     * number to expect, no certificate holder is admitted in that role. */
     if (rc == BB_OK && officer_role && !e->has_expected) {
-        officer->status = BB_OFFICER_WRONG_NAME;
+        officer->status = BB_OFFICER_WRONG_OFFICER;
         rc = BB_E_AUTH;
     }
     if (rc) {

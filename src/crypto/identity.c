@@ -190,6 +190,13 @@ static void read_subject(const mbedtls_x509_crt *c, bb_officer_result *res)
             copy_field(res->team, &n->val);
         else if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_LOCALITY, &n->oid) == 0)
             copy_field(res->neighbourhood, &n->val);
+        else if (MBEDTLS_OID_CMP(MBEDTLS_OID_AT_SERIAL_NUMBER, &n->oid) == 0 &&
+                 n->val.len <= BB_OFFICER_ID_MAX) {
+            memcpy(res->officer_id, n->val.p, n->val.len);
+            res->officer_id[n->val.len] = 0;
+            if (!bb_officer_id_valid(res->officer_id))
+                res->officer_id[0] = 0; /* not a number: as if there were none */
+        }
     }
     size_t sl = c->serial.len > 20 ? 20 : c->serial.len;
     for (size_t i = 0; i < sl; i++)
@@ -244,7 +251,7 @@ static bb_officer_status chain_status(bb_trust *t, mbedtls_x509_crt *c, int64_t 
 }
 
 int bb_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t cert_len,
-                            const char *expected_name, int64_t now_s,
+                            const char *expected_id, int64_t now_s,
                             bb_officer_result *res)
 {
     if (!t || !res)
@@ -259,10 +266,11 @@ int bb_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t cert_len,
     } else {
         read_subject(&c, res);
         st = chain_status(t, &c, now_s);
-        if (st == BB_OFFICER_OK && (!res->name[0] || !res->team[0] || !res->neighbourhood[0]))
+        if (st == BB_OFFICER_OK && (!res->name[0] || !res->team[0] || !res->neighbourhood[0] ||
+                                    !res->officer_id[0]))
             st = BB_OFFICER_NOT_OFFICER;
-        if (st == BB_OFFICER_OK && expected_name && strcmp(expected_name, res->name) != 0)
-            st = BB_OFFICER_WRONG_NAME;
+        if (st == BB_OFFICER_OK && expected_id && strcmp(expected_id, res->officer_id) != 0)
+            st = BB_OFFICER_WRONG_OFFICER;
     }
     mbedtls_x509_crt_free(&c);
     res->status = st;
@@ -283,7 +291,7 @@ const char *bb_officer_status_name(bb_officer_status s)
 {
     static const char *n[BB_OFFICER_STATUS_COUNT] = {
         "ok", "malformed", "unknown_ca", "bad_signature", "expired", "not_yet_valid",
-        "revoked", "wrong_name", "not_officer", "crl_stale"};
+        "revoked", "wrong_officer", "not_officer", "crl_stale"};
     return (unsigned)s < BB_OFFICER_STATUS_COUNT ? n[s] : "unknown";
 }
 

@@ -146,13 +146,13 @@ CA_DIR=$RUN/ca
 [ -x "$CA_BIN" ] || die "$CA_BIN missing; run 'make native' (ontbreekt)"
 [ -s "$CA_DIR/root.pem" ] || "$CA_BIN" init "$CA_DIR" > /dev/null
 mkdir -p "$CA_DIR/officers"
-while IFS='|' read -r file name team hood; do
-  "$CA_BIN" issue "$CA_DIR" --name "$name" --team "$team" --neighbourhood "$hood" \
+while IFS='|' read -r file name team hood number; do
+  "$CA_BIN" issue "$CA_DIR" --name "$name" --team "$team" --neighbourhood "$hood" --id "$number" \
     --out "$CA_DIR/officers/$file" > /dev/null
 done <<'OFFICERS'
-jan-de-vries|Jan de Vries|Basisteam Groningen-Noord|Groningen-Noord
-sanne-bakker|Sanne Bakker|Basisteam Groningen-Zuid|Groningen-Zuid
-ahmed-el-amrani|Ahmed El Amrani|Basisteam Groningen-Noord|Groningen-Noord
+jan-de-vries|Jan de Vries|Basisteam Groningen-Noord|Groningen-Noord|100001
+sanne-bakker|Sanne Bakker|Basisteam Groningen-Zuid|Groningen-Zuid|100002
+ahmed-el-amrani|Ahmed El Amrani|Basisteam Groningen-Noord|Groningen-Noord|100003
 OFFICERS
 mkdir -p "$DIST/police"
 cp "$CA_DIR/crl.pem" "$DIST/police/"

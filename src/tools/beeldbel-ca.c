@@ -2,12 +2,14 @@
  * beeldbel-ca — the demo police certificate authority, on the command line.
  *
  *   beeldbel-ca init   DIR [--cn NAME] [--years N]
- *   beeldbel-ca issue  DIR --name NAME --team TEAM --neighbourhood WIJK
+ *   beeldbel-ca issue  DIR --name NAME --team TEAM --neighbourhood WIJK --id NUMBER
  *                          [--hours N] [--out PREFIX]
  *   beeldbel-ca revoke DIR SERIAL
  *   beeldbel-ca crl    DIR [--hours N]
- *   beeldbel-ca verify DIR CERT [--name NAME]
+ *   beeldbel-ca verify DIR CERT [--id NUMBER]
  * Every command also takes --now UNIX_SECONDS (default: the clock).
+ * NUMBER is the officer number (identity.h): the same in every certificate
+ * of one officer, never shared by two; invitations name the officer by it.
  *
  * DIR holds root.key (mode 600), root.pem, serial (the next serial number),
  * revoked (one serial a line), crl.pem, and officers/<serial>.{pem,key}.
@@ -31,7 +33,7 @@
 #define DEFAULT_CRL_HOURS 168
 
 struct opts {
-    const char *cn, *name, *team, *hood, *out;
+    const char *cn, *name, *team, *hood, *out, *id;
     int64_t now, hours, years;
 };
 
@@ -39,10 +41,11 @@ static void usage(void)
 {
     fputs("usage / gebruik:\n"
           "  beeldbel-ca init   DIR [--cn NAME] [--years N]\n"
-          "  beeldbel-ca issue  DIR --name NAME --team TEAM --neighbourhood WIJK [--hours N] [--out PREFIX]\n"
+          "  beeldbel-ca issue  DIR --name NAME --team TEAM --neighbourhood WIJK --id NUMBER\n"
+          "                         [--hours N] [--out PREFIX]\n"
           "  beeldbel-ca revoke DIR SERIAL\n"
           "  beeldbel-ca crl    DIR [--hours N]\n"
-          "  beeldbel-ca verify DIR CERT [--name NAME]\n"
+          "  beeldbel-ca verify DIR CERT [--id NUMBER]\n"
           "  (every command: [--now UNIX_SECONDS])\n", stderr);
 }
 
@@ -175,11 +178,14 @@ static int cmd_init(const char *dir, const struct opts *o)
 
 static int cmd_issue(const char *dir, const struct opts *o)
 {
-    if (!o->name || !o->team || !o->hood) {
+    if (!o->name || !o->team || !o->hood || !o->id) {
         usage();
-        return fail("--name, --team and --neighbourhood are required",
-                    "--name, --team en --neighbourhood zijn verplicht", NULL);
+        return fail("--name, --team, --neighbourhood and --id are required",
+                    "--name, --team, --neighbourhood en --id zijn verplicht", NULL);
     }
+    if (!bb_officer_id_valid(o->id))
+        return fail("an officer number is 1 to 32 of 0-9, A-Z, a-z and -",
+                    "een agentnummer is 1 tot 32 tekens uit 0-9, A-Z, a-z en -", o->id);
     char pk[4096], pc[4096], ps[4096], out[4096], pem[4200], kp[4200];
     static char key[BB_CA_PEM_MAX], cert[BB_CA_PEM_MAX];
     path_in(pk, sizeof(pk), dir, "root.key");
@@ -192,7 +198,7 @@ static int cmd_issue(const char *dir, const struct opts *o)
         return fail("no CA in this directory (run init)", "geen CA in deze map (voer init uit)", dir);
     }
     free(ser);
-    bb_officer_subject s = {o->name, o->team, o->hood};
+    bb_officer_subject s = {o->name, o->team, o->hood, o->id};
     int rc = bb_ca_make_key(key, sizeof(key), bb_rng_os, NULL);
     if (!rc)
         rc = bb_ca_issue_officer(ca_key, ca_cert, key, &s, (uint64_t)serial, o->now - 300,
@@ -252,7 +258,7 @@ static int cmd_verify(const char *dir, const char *cert_path, const struct opts 
         rc = bb_trust_set_crl(t, (uint8_t *)crl, ll);
     bb_officer_result r;
     if (!rc)
-        rc = bb_trust_verify_officer(t, (uint8_t *)cert, cl, o->name, o->now, &r);
+        rc = bb_trust_verify_officer(t, (uint8_t *)cert, cl, o->id, o->now, &r);
     bb_trust_free(t);
     free(root), free(cert), free(crl);
     if (rc && rc != BB_E_AUTH)
@@ -260,8 +266,8 @@ static int cmd_verify(const char *dir, const char *cert_path, const struct opts 
     printf("status %s\n%s\n%s\n", bb_officer_status_name(r.status), bb_officer_status_text(r.status, 0),
            bb_officer_status_text(r.status, 1));
     if (r.name[0])
-        printf("name %s\nteam %s\nneighbourhood %s\nnot_after %" PRId64 "\nserial %s\n", r.name,
-               r.team, r.neighbourhood, r.not_after, r.serial);
+        printf("name %s\nteam %s\nneighbourhood %s\nofficer_id %s\nnot_after %" PRId64
+               "\nserial %s\n", r.name, r.team, r.neighbourhood, r.officer_id, r.not_after, r.serial);
     return r.status == BB_OFFICER_OK ? 0 : 2;
 }
 
@@ -271,7 +277,7 @@ int main(int argc, char **argv)
         usage();
         return 1;
     }
-    struct opts o = {"Politie Demo Root CA", NULL, NULL, NULL, NULL, (int64_t)time(NULL), 0, 10};
+    struct opts o = {"Politie Demo Root CA", NULL, NULL, NULL, NULL, NULL, (int64_t)time(NULL), 0, 10};
     const char *cmd = argv[1], *dir = argv[2], *arg = NULL;
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -288,6 +294,7 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--team")) o.team = v;
         else if (!strcmp(a, "--neighbourhood")) o.hood = v;
         else if (!strcmp(a, "--out")) o.out = v;
+        else if (!strcmp(a, "--id")) o.id = v;
         else if (!parse_i64(v, &num) && !strcmp(a, "--now")) o.now = num;
         else if (!parse_i64(v, &num) && num > 0 && num < 100000 && !strcmp(a, "--hours")) o.hours = num;
         else if (!parse_i64(v, &num) && num > 0 && num < 50 && !strcmp(a, "--years")) o.years = num;

@@ -122,7 +122,7 @@ try {
     await page.goto(`${web.url}/test/session.html`);
     // Joined once the engine is loaded, as the widget does after its device check.
     await page.waitForFunction(() => document.getElementById('status').textContent === 'ready', null, { timeout: 20000 });
-    await page.evaluate((c) => window.bb.setup(c), { janus: sys.wsUrl, room, token, invite, officer: 'Jan de Vries',
+    await page.evaluate((c) => window.bb.setup(c), { janus: sys.wsUrl, room, token, invite, officer: '100001',
       width: 640, height: 360, fps: 30, ...cfg });
     return page;
   };

@@ -29,7 +29,7 @@ async function participant(role, feed, extra) {
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (e) => console.log(`  [${role}] ${e}`));
-  const hash = new URLSearchParams({ janus: sys.wsUrl, room: String(ROOM), token, feed: String(feed), officer: 'Jan de Vries' });
+  const hash = new URLSearchParams({ janus: sys.wsUrl, room: String(ROOM), token, feed: String(feed), officer: '100001' });
   await page.goto(`${web.url}/test/e2ee.html#${hash}`);
   await page.waitForFunction(() => window.bb && window.bb.setup, null, { timeout: 20000 });
   await page.evaluate((cfg) => window.bb.setup(cfg), { role, invite, ...extra });

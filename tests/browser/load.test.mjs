@@ -34,7 +34,7 @@ async function participant(role, extra) {
   await page.goto(`${web.url}/test/session.html`);
   await page.waitForFunction(() => document.getElementById('status').textContent === 'ready', null, { timeout: 20000 });
   await page.evaluate((cfg) => window.bb.setup(cfg), {
-    janus: sys.wsUrl, room: ROOM, pin: PIN, token, role, invite, officer: 'Jan de Vries',
+    janus: sys.wsUrl, room: ROOM, pin: PIN, token, role, invite, officer: '100001',
     width: 640, height: 360, fps: 30, source: 'clock', readClock: true, ...extra,
   });
   return page;

@@ -57,7 +57,7 @@ export async function fakeService(page, { answer } = {}) {
       if (body?.token === GOOD_TOKEN) {
         return reply({ status: 200, body: {
           call_id: 'call-42', room: 1234, pin: '4711', janus_url: 'ws://127.0.0.1:8188', janus_token: 'tok', participant_id: 'citizen-1',
-          officer: { display_name: 'J. Jansen', team: 'Basisteam Groningen-Noord' },
+          officer: { display_name: 'J. Jansen', team: 'Basisteam Groningen-Noord', number: '100001' },
           expires_at: '2026-12-01T12:00:00Z',
         } });
       }

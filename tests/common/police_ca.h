@@ -38,11 +38,12 @@ static inline int pca_init(police_ca *ca, uint64_t seed, const char *root_cn)
     return rc;
 }
 
-/* An officer certificate valid from now+from_h to now+to_h hours. */
+/* An officer certificate for officer number `number`, valid from now+from_h
+ * to now+to_h hours. */
 static inline int pca_officer(police_ca *ca, police_officer *o, const char *name,
-                              uint64_t serial, int64_t from_h, int64_t to_h)
+                              const char *number, uint64_t serial, int64_t from_h, int64_t to_h)
 {
-    bb_officer_subject s = {name, "Basisteam Groningen-Noord", "Groningen-Noord"};
+    bb_officer_subject s = {name, "Basisteam Groningen-Noord", "Groningen-Noord", number};
     int rc = bb_ca_make_key(o->key, sizeof(o->key), bb_rng_seeded, &ca->rng);
     if (!rc)
         rc = bb_ca_issue_officer(ca->root_key, ca->root_cert, o->key, &s, serial,

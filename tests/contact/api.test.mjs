@@ -2,19 +2,20 @@
 // build: the citizen flow, the officer flow up to both sides holding
 // credentials for the same Janus room, and 40+ malformed or hostile requests.
 // Every refusal must be a JSON error with Dutch and English text.
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { startContact, addOfficer, api, fakeJanus, janusTokenValid } from './lib.mjs';
+import { startContact, addOfficer, api, fakeJanus, janusTokenValid, officerBin } from './lib.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'bb-contact-api-'));
 const db = join(dir, 'contact.db');
 const SECRET = 'token-secret-for-tests', ADMIN_KEY = 'admin-key-for-tests';
 const PASSWORD = 'correct horse battery staple';
-addOfficer(db, 'noord', { name: 'Wijkagent Noord', neighbourhoods: 'groningen-noord', password: PASSWORD });
-addOfficer(db, 'noord2', { name: 'Collega Noord', neighbourhoods: 'groningen-noord', password: PASSWORD });
-addOfficer(db, 'zuid', { name: 'Wijkagent Zuid', neighbourhoods: 'groningen-zuid', password: PASSWORD });
+addOfficer(db, 'noord', { name: 'Wijkagent Noord', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200001' });
+addOfficer(db, 'noord2', { name: 'Collega Noord', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200002' });
+addOfficer(db, 'zuid', { name: 'Wijkagent Zuid', neighbourhoods: 'groningen-zuid', password: PASSWORD, number: '200003' });
 const janus = await fakeJanus(SECRET, ADMIN_KEY);
 const svc = await startContact({ db, env: {
   BB_CONTACT_TRUST_PROXY: '1', BB_CONTACT_CREATE_PER_HOUR: '3', BB_CONTACT_CALLS_PER_MINUTE: '1000',
@@ -310,6 +311,8 @@ test('video_creates_room_and_invitation_both_sides_get_credentials_for_the_same_
   assert(janusTokenValid(r.json.janus_token, SECRET), 'citizen token valid');
   assert(r.json.participant_id.startsWith('citizen-'));
   assertEq(r.json.officer.display_name, 'Wijkagent Noord');
+  // The officer number the citizen's widget checks the certificate against.
+  assertEq(r.json.officer.number, '200001');
   assertEq(r.json.janus_url, 'ws://127.0.0.1:8188');
   const s = await call('POST', '/api/v1/requests/status', { body: { reference: flow.claimed.reference, phone: flow.claimed.phone } });
   assertEq(s.json.status, 'in_call');
@@ -348,6 +351,20 @@ test('phone_callback_notes_and_close', async () => {
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   assert(!q.json.requests.some((x) => x.id === id), 'closed requests leave the queue');
   assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/close`, { cookie: o.cookie, csrf: o.csrf, body: {} }), 409, 'wrong_state');
+});
+
+test('officer_tool_needs_a_valid_officer_number', () => {
+  const tdb = join(dir, 'numbers.db');
+  const tool = (args) => spawnSync(officerBin, ['--db', tdb, ...args], { input: `${PASSWORD}\n`, encoding: 'utf8' });
+  const base = ['add', 'kees', '--name', 'Kees Weg', '--team', 'Team', '--neighbourhoods', 'groningen-noord', '--iterations', '10000'];
+  const none = tool(base);
+  assert(none.status !== 0 && /--number/.test(none.stderr), none.stderr);
+  const bad = tool([...base, '--number', '12 34']);
+  assert(bad.status !== 0 && /agentnummer/.test(bad.stderr), bad.stderr);
+  assertEq(tool([...base, '--number', '300001']).status, 0);
+  assertEq(tool(['number', 'kees', '300002']).status, 0);
+  const unknown = tool(['number', 'nobody', '300003']);
+  assert(unknown.status !== 0 && /no such user/.test(unknown.stderr), unknown.stderr);
 });
 
 test('logout_ends_the_session', async () => {

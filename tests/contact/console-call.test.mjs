@@ -23,10 +23,12 @@ const t0 = Date.now();
 const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
 const sys = await startSystem('console-call');
-// The account's name is the one on the demo CA's certificate: the citizen's
-// widget checks the certificate against the name the invitation gives.
+// The account's officer number is the one on the demo CA's certificate for
+// Jan de Vries (run.sh): the citizen's widget checks the certificate against
+// the number the invitation gives.
 execFileSync(officerBin, ['--db', join(sys.runDir, 'contact.db'), 'add', 'jan', '--name', 'Jan de Vries',
-  '--team', 'Basisteam Groningen-Noord', '--neighbourhoods', 'groningen-noord', '--iterations', '10000'],
+  '--team', 'Basisteam Groningen-Noord', '--neighbourhoods', 'groningen-noord', '--number', '100001',
+  '--iterations', '10000'],
 { input: `${PASSWORD}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
 const site = sys.httpUrl;
 const officerFiles = join(sys.runDir, 'ca', 'officers');

@@ -22,7 +22,7 @@ rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
 for (const [user, name] of [['noord', 'Wijkagent Jansen'], ['noord-axe', 'Wijkagent Axe']]) {
   execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', user, '--name', name, '--team', 'Basisteam Groningen',
-    '--neighbourhoods', 'groningen-noord', '--iterations', '10000'], { input: `${PASSWORD}\n` });
+    '--neighbourhoods', 'groningen-noord', '--number', '900001', '--iterations', '10000'], { input: `${PASSWORD}\n` });
 }
 const [httpPort, wsPort, contactPort, janusHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
 const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;

@@ -42,9 +42,10 @@ export function startContact({ db, env = {}, bin = asanBin }) {
   });
 }
 
-export function addOfficer(db, user, { name, team = 'Team Groningen', neighbourhoods, password }) {
+export function addOfficer(db, user, { name, team = 'Team Groningen', neighbourhoods, password, number = '900001' }) {
   execFileSync(officerBin, ['--db', db, 'add', user, '--name', name, '--team', team,
-    '--neighbourhoods', neighbourhoods, '--iterations', '10000'], { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+    '--neighbourhoods', neighbourhoods, '--number', number, '--iterations', '10000'],
+  { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
 /** One API call. body: object (sent as JSON) or string/Buffer (sent raw). */

@@ -414,6 +414,41 @@ TEST(old_database_forgets_the_call_secrets_it_kept)
     unlink(wal);
 }
 
+/* Accounts from before officer numbers get an empty one (their invitations verify nobody)
+ * until they are given theirs. */
+TEST(old_database_gets_officer_numbers)
+{
+    char path[] = "/tmp/bb-contact-XXXXXX";
+    int fd = mkstemp(path);
+    CHECK(fd >= 0);
+    close(fd);
+    sqlite3 *db;
+    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_exec(db,
+        "CREATE TABLE officers (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
+        " display_name TEXT NOT NULL, team TEXT NOT NULL, neighbourhoods TEXT NOT NULL,"
+        " salt BLOB NOT NULL, hash BLOB NOT NULL, iterations INTEGER NOT NULL);"
+        "INSERT INTO officers VALUES (1, 'jan', 'Jan de Vries', 'Team', 'groningen-noord', x'00', x'00', 10000);",
+        NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    bb_store *s;
+    CHECK_OK(bb_store_open(path, &s));
+    bb_officer o;
+    CHECK_OK(bb_store_officer_by_name(s, "jan", &o));
+    CHECK_EQ_INT(strlen(o.number), 0);
+    CHECK_OK(bb_store_set_officer_number(s, "jan", "100001"));
+    CHECK_EQ_INT(bb_store_set_officer_number(s, "piet", "100002"), BB_E_AGAIN);
+    CHECK_OK(bb_store_officer_by_id(s, 1, &o));
+    CHECK(strcmp(o.number, "100001") == 0);
+    bb_store_close(s);
+    unlink(path);
+    char wal[64];
+    snprintf(wal, sizeof(wal), "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof(wal), "%s-shm", path);
+    unlink(wal);
+}
+
 TEST(invitation_is_single_use_and_expires)
 {
     bb_store *s;

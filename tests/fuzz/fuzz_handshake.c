@@ -19,7 +19,7 @@ static bb_e2ee *make_citizen(bb_trust *trust, bb_seeded_rng *rng)
     c.room = "groningen-noord-4711";
     c.self_id = 2;
     c.role = BB_ROLE_CITIZEN;
-    c.expected_officer = "Jan de Vries";
+    c.expected_officer = "100001";
     c.invite_secret = invite;
     c.invite_len = sizeof(invite);
     c.trust = trust;

@@ -16,6 +16,7 @@
 
 #define ROOM "groningen-noord-4711"
 #define JAN "Jan de Vries"
+#define JAN_NO "100001" /* his officer number: what the invitation names */
 #define W 160
 #define H 120
 #define FPS 15
@@ -33,7 +34,7 @@ static int fixture(void)
     if (fixture_rc != -1)
         return fixture_rc;
     int rc = pca_init(&ca, 11, "Politie Demo Root CA");
-    if (!rc) rc = pca_officer(&ca, &jan, JAN, 3001, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &jan, JAN, JAN_NO, 3001, -1, 12);
     if (!rc) rc = bb_trust_new(&trust, (const uint8_t *)ca.root_cert, strlen(ca.root_cert));
     fixture_rc = rc;
     return rc;
@@ -81,7 +82,7 @@ static int join(int i, bb_role role, double loss)
         c.e2ee.key = (const uint8_t *)jan.key;
         c.e2ee.key_len = strlen(jan.key);
     } else {
-        c.e2ee.expected_officer = JAN;
+        c.e2ee.expected_officer = JAN_NO;
     }
     bb_media_config_default(&c.media, 0);
     c.media.seed = 77 + (uint64_t)i;

@@ -12,11 +12,12 @@
 #include "../common/police_ca.h"
 
 #define NOW_US ((uint64_t)PCA_NOW * 1000000u)
-#define JAN "Jan de Vries" /* the officer the invitation names */
+#define JAN "Jan de Vries"
+#define JAN_NO "100001" /* his officer number: what the invitation names */
 #define ROOM "groningen-noord-4711"
 
 static police_ca ca, rogue_ca;
-static police_officer jan, piet, expired, revoked, rogue;
+static police_officer jan, piet, expired, revoked, rogue, namesake;
 static bb_trust *trust;
 static int fixture_rc = -1;
 static const uint8_t invite[24] = "one-time-invite-secret!";
@@ -28,12 +29,13 @@ static int fixture(void)
     static char crl[BB_CA_PEM_MAX];
     uint64_t revoked_serials[] = {3004};
     int rc = pca_init(&ca, 11, "Politie Demo Root CA");
-    if (!rc) rc = pca_officer(&ca, &jan, "Jan de Vries", 3001, -1, 12);
-    if (!rc) rc = pca_officer(&ca, &piet, "Piet Jansen", 3002, -1, 12);
-    if (!rc) rc = pca_officer(&ca, &expired, "Jan de Vries", 3003, -30, -2);
-    if (!rc) rc = pca_officer(&ca, &revoked, "Jan de Vries", 3004, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &jan, "Jan de Vries", "100001", 3001, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &piet, "Piet Jansen", "100002", 3002, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &expired, "Jan de Vries", "100001", 3003, -30, -2);
+    if (!rc) rc = pca_officer(&ca, &revoked, "Jan de Vries", "100001", 3004, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &namesake, "Jan de Vries", "100007", 3005, -1, 12);
     if (!rc) rc = pca_init(&rogue_ca, 12, "Politie Root CA");
-    if (!rc) rc = pca_officer(&rogue_ca, &rogue, "Jan de Vries", 3001, -1, 12);
+    if (!rc) rc = pca_officer(&rogue_ca, &rogue, "Jan de Vries", "100001", 3001, -1, 12);
     if (!rc) rc = bb_trust_new(&trust, (const uint8_t *)ca.root_cert, strlen(ca.root_cert));
     if (!rc) rc = bb_ca_make_crl(ca.root_key, ca.root_cert, revoked_serials, 1, PCA_NOW - 60,
                                  PCA_NOW + 86400, crl, sizeof(crl), bb_rng_seeded, &ca.rng);
@@ -159,7 +161,7 @@ static int pair(void)
     reset();
     if ((rc = join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL)))
         return rc;
-    return join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN);
+    return join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO);
 }
 
 /* The two meet through sfu. */
@@ -174,7 +176,7 @@ TEST(e2ee_officer_and_citizen_agree_and_citizen_sees_verified_officer)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, "Jan de Vries"));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(honest));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 1);
     bb_e2ee_peer info;
@@ -219,7 +221,7 @@ TEST(e2ee_join_rekeys_old_key_rejected_and_newcomer_cannot_read_the_past)
     size_t bn, m;
     CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"vooraf", 6, before, sizeof(before), &bn));
     /* A sign-language interpreter joins (same invitation). */
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(honest));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 2);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[2].e), 2);
@@ -242,8 +244,8 @@ TEST(e2ee_removed_participant_cannot_read_what_follows)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(honest));
     CHECK_OK(say(0, 2, "nog even"));
     char sas3[8];
@@ -285,7 +287,7 @@ TEST(e2ee_sfu_cannot_bring_back_a_removed_participant)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(record_interpreter_hello));
     CHECK(saved_len > 0);
     CHECK_OK(bb_e2ee_remove_peer(P[0].e, 3, NOW_US));
@@ -384,7 +386,7 @@ TEST(e2ee_failed_hello_is_refused_again_without_verifying)
     /* An officer with a certificate from another CA, over and over: one chain check. */
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &rogue, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     CHECK_OK(bb_e2ee_poll(P[0].e, hello, sizeof(hello), &n));
     st = bb_e2ee_get_stats(P[1].e);
     for (int i = 0; i < 10; i++)
@@ -409,8 +411,8 @@ TEST(e2ee_knowing_the_room_is_not_enough_to_join)
     CHECK(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_INVITE] >= 2);
     /* A citizen who claims to be an officer without a certificate (to an interpreter). */
     reset();
-    CHECK_OK(join(0, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(0, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     uint8_t msg[BB_E2EE_MAX_MSG];
     size_t n;
     CHECK_OK(bb_e2ee_poll(P[1].e, msg, sizeof(msg), &n));
@@ -444,7 +446,7 @@ static int officer_status(const police_officer *o, const char *expect, int *peer
 TEST(e2ee_a_call_has_one_citizen)
 {
     CHECK_OK(meet(honest));
-    CHECK_OK(join(2, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(2, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     uint8_t hello[BB_E2EE_MAX_MSG];
     size_t n;
     CHECK_OK(bb_e2ee_poll(P[2].e, hello, sizeof(hello), &n));
@@ -459,23 +461,23 @@ TEST(e2ee_a_call_has_one_citizen)
     reset();
 }
 
-/* "Verified officer" fails closed: without the name the invitation gave (missing or empty),
+/* "Verified officer" fails closed: without the officer number the invitation gave (missing or empty),
  * no certificate holder is admitted as the officer, however good the certificate; a
  * colleague's certificate is admitted in its own role, never as the officer. */
-TEST(e2ee_officer_needs_the_invited_name_and_a_colleague_is_not_the_officer)
+TEST(e2ee_officer_needs_the_invited_number_and_a_colleague_is_not_the_officer)
 {
     CHECK_OK(fixture());
     const char *no_name[] = {NULL, ""};
     for (int i = 0; i < 2; i++) {
         int peers = -1;
-        CHECK_EQ_INT(officer_status(&jan, no_name[i], &peers), BB_OFFICER_WRONG_NAME);
+        CHECK_EQ_INT(officer_status(&jan, no_name[i], &peers), BB_OFFICER_WRONG_OFFICER);
         CHECK_EQ_INT(peers, 0);
     }
     /* Piet as a colleague: admitted with his own name and role, the call's officer is Jan. */
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(join(2, BB_ROLE_COLLEAGUE, &piet, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join(2, BB_ROLE_COLLEAGUE, &piet, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(honest));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 2);
     int officers = 0, colleagues = 0;
@@ -490,10 +492,10 @@ TEST(e2ee_officer_needs_the_invited_name_and_a_colleague_is_not_the_officer)
     /* Piet claiming the officer's role is refused (he is not the invited officer). */
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &piet, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(honest));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);
-    CHECK_EQ_INT((int)bb_e2ee_officer_failure(P[1].e)->status, BB_OFFICER_WRONG_NAME);
+    CHECK_EQ_INT((int)bb_e2ee_officer_failure(P[1].e)->status, BB_OFFICER_WRONG_OFFICER);
     reset();
 }
 
@@ -517,7 +519,10 @@ TEST(e2ee_bad_officer_certificate_gives_its_reason_and_no_key)
     CHECK_EQ_INT(peers, 0);
     CHECK_EQ_INT(officer_status(&revoked, NULL, &peers), BB_OFFICER_REVOKED);
     CHECK_EQ_INT(officer_status(&rogue, NULL, &peers), BB_OFFICER_UNKNOWN_CA);
-    CHECK_EQ_INT(officer_status(&piet, "Jan de Vries", &peers), BB_OFFICER_WRONG_NAME);
+    CHECK_EQ_INT(officer_status(&piet, JAN_NO, &peers), BB_OFFICER_WRONG_OFFICER);
+    CHECK_EQ_INT(peers, 0);
+    /* Another officer of the same name: the number decides, not the name. */
+    CHECK_EQ_INT(officer_status(&namesake, JAN_NO, &peers), BB_OFFICER_WRONG_OFFICER);
     CHECK_EQ_INT(peers, 0);
 }
 
@@ -544,14 +549,14 @@ TEST(e2ee_sfu_substituting_keys_is_detected_by_signature_or_mac)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(swap_officer_key));
     CHECK(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_SIGNATURE] >= 1);
     CHECK_EQ_INT(bb_e2ee_officer_failure(P[1].e)->status, BB_OFFICER_BAD_SIGNATURE);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(swap_citizen_key));
     CHECK(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_INVITE] >= 1);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 0);
@@ -584,7 +589,7 @@ TEST(e2ee_sfu_with_stolen_invitation_is_exposed_by_sas_mismatch)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     /* Mallory: slot 5 but claims id 2, the citizen's. */
     CHECK_OK(join_as(5, 2, BB_ROLE_CITIZEN, NULL, invite, NULL, NULL));
     CHECK_OK(run_sfu(impersonate_citizen));
@@ -664,8 +669,8 @@ TEST(e2ee_participant_shown_to_one_side_gets_no_matching_code)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(ghost_for_citizen_only));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 1);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 2);
@@ -680,9 +685,9 @@ TEST(e2ee_participant_shown_to_one_side_gets_no_matching_code)
      * the officer's value was out). */
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
-    CHECK_OK(join_as(3, 3, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN)); /* id 3 like ghost A */
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join_as(3, 3, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO)); /* id 3 like ghost A */
     CHECK_OK(run_sfu(a_ghost_each));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 2);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 2);
@@ -705,10 +710,10 @@ TEST(e2ee_five_participants_and_no_sixth)
     CHECK_OK(fixture());
     reset();
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
-    CHECK_OK(join(3, BB_ROLE_COLLEAGUE, &piet, invite, NULL, JAN));
-    CHECK_OK(join(4, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join(3, BB_ROLE_COLLEAGUE, &piet, invite, NULL, JAN_NO));
+    CHECK_OK(join(4, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(honest));
     for (int a = 0; a < 5; a++) {
         CHECK_EQ_INT(bb_e2ee_peer_count(P[a].e), 4);
@@ -717,7 +722,7 @@ TEST(e2ee_five_participants_and_no_sixth)
                 CHECK_OK(say(a, b, "vijf"));
     }
     CHECK(sas_equal(0, 4) && sas_equal(1, 3));
-    CHECK_OK(join(5, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN));
+    CHECK_OK(join(5, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(honest));
     CHECK_EQ_INT(bb_e2ee_peer_count(P[0].e), 4);
     CHECK_EQ_INT(bb_e2ee_get_stats(P[0].e)->rejected[BB_HS_REJECT_FULL], 1);
@@ -765,7 +770,7 @@ TEST(e2ee_keys_before_hello_are_kept_until_the_hello_arrives)
     reset();
     saved_len = 0;
     CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
     CHECK_OK(run_sfu(hold_officer_hello));
     CHECK(saved_len > 0);
     CHECK_EQ_INT(bb_e2ee_peer_count(P[1].e), 0);

@@ -26,13 +26,13 @@ static int fixture(void)
     if (fixture_rc != -1)
         return fixture_rc;
     int rc = pca_init(&ca, 1, "Politie Demo Root CA");
-    if (!rc) rc = pca_officer(&ca, &jan, "Jan de Vries", 1001, -1, 12);
-    if (!rc) rc = pca_officer(&ca, &old, "Jan de Vries", 1002, -48, -24);
-    if (!rc) rc = pca_officer(&ca, &revoked, "Jan de Vries", 1003, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &jan, "Jan de Vries", "100001", 1001, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &old, "Jan de Vries", "100001", 1002, -48, -24);
+    if (!rc) rc = pca_officer(&ca, &revoked, "Jan de Vries", "100001", 1003, -1, 12);
     if (!rc) rc = pca_init(&other_ca, 2, "Andere CA");
-    if (!rc) rc = pca_officer(&other_ca, &stranger, "Jan de Vries", 1001, -1, 12);
+    if (!rc) rc = pca_officer(&other_ca, &stranger, "Jan de Vries", "100001", 1001, -1, 12);
     if (!rc) rc = pca_init(&fake_ca, 3, "Politie Demo Root CA");
-    if (!rc) rc = pca_officer(&fake_ca, &forged, "Jan de Vries", 1001, -1, 12);
+    if (!rc) rc = pca_officer(&fake_ca, &forged, "Jan de Vries", "100001", 1001, -1, 12);
     fixture_rc = rc;
     return rc;
 }
@@ -60,13 +60,14 @@ TEST(identity_genuine_officer_is_verified_with_name_team_neighbourhood)
     bb_trust *t = trust_with_crl(24);
     CHECK(t != NULL);
     bb_officer_result r;
-    int rc = bb_trust_verify_officer(t, jan.der, jan.der_len, "Jan de Vries", PCA_NOW, &r);
+    int rc = bb_trust_verify_officer(t, jan.der, jan.der_len, "100001", PCA_NOW, &r);
     bb_trust_free(t);
     CHECK_OK(rc);
     CHECK_EQ_INT(r.status, BB_OFFICER_OK);
     CHECK(strcmp(r.name, "Jan de Vries") == 0);
     CHECK(strcmp(r.team, "Basisteam Groningen-Noord") == 0);
     CHECK(strcmp(r.neighbourhood, "Groningen-Noord") == 0);
+    CHECK(strcmp(r.officer_id, "100001") == 0);
     CHECK_EQ_INT(r.not_after, PCA_NOW + 12 * PCA_HOUR);
     CHECK_EQ_INT(r.revocation_checked, 1);
     CHECK(strcmp(r.serial, "03e9") == 0); /* 1001 */
@@ -97,7 +98,7 @@ TEST(identity_each_failure_has_its_own_reason)
     CHECK_EQ_INT(status_of(&stranger, NULL, PCA_NOW, 24), BB_OFFICER_UNKNOWN_CA);
     CHECK_EQ_INT(status_of(&forged, NULL, PCA_NOW, 24), BB_OFFICER_BAD_SIGNATURE);
     CHECK_EQ_INT(status_of(&revoked, NULL, PCA_NOW, 24), BB_OFFICER_REVOKED);
-    CHECK_EQ_INT(status_of(&jan, "Piet Jansen", PCA_NOW, 24), BB_OFFICER_WRONG_NAME);
+    CHECK_EQ_INT(status_of(&jan, "100002", PCA_NOW, 24), BB_OFFICER_WRONG_OFFICER);
     CHECK_EQ_INT(status_of(&jan, NULL, PCA_NOW, 0), BB_OFFICER_OK);
     CHECK_EQ_INT(status_of(&jan, NULL, PCA_NOW + 2 * PCA_HOUR, 1), BB_OFFICER_CRL_STALE);
 }
@@ -134,8 +135,13 @@ TEST(identity_root_or_garbage_is_not_an_officer)
     CHECK(e == BB_OK && re == 0);
 }
 
+#define SUBJECT_OF(number) \
+    "CN=Jan de Vries,OU=Basisteam Groningen-Noord,L=Groningen-Noord," number "O=Politie (demo),C=NL"
+static const char *other_subject = SUBJECT_OF("serialNumber=100001,");
+
 /* What the police root might sign for another purpose: a well-formed officer-looking
- * certificate (name, team, neighbourhood, digital signature) with extKeyUsage eku (NULL: none). */
+ * certificate (name, team, neighbourhood, officer number, digital signature; the subject
+ * other_subject) with extKeyUsage eku (NULL: none). */
 static int issue_for_other_use(police_officer *o, const char *eku_oid, size_t eku_len)
 {
     mbedtls_pk_context ck, ok;
@@ -152,8 +158,7 @@ static int issue_for_other_use(police_officer *o, const char *eku_oid, size_t ek
     mbedtls_x509write_crt_set_md_alg(&w, MBEDTLS_MD_SHA256);
     mbedtls_x509write_crt_set_subject_key(&w, &ok);
     mbedtls_x509write_crt_set_issuer_key(&w, &ck);
-    if (!r) r = mbedtls_x509write_crt_set_subject_name(
-                    &w, "CN=Jan de Vries,OU=Basisteam Groningen-Noord,L=Groningen-Noord,O=Politie (demo),C=NL");
+    if (!r) r = mbedtls_x509write_crt_set_subject_name(&w, other_subject);
     if (!r) r = mbedtls_x509write_crt_set_issuer_name(&w, "CN=Politie Demo Root CA,O=Politie (demo),C=NL");
     if (!r) r = mbedtls_mpi_lset(&serial, 4242);
     if (!r) r = mbedtls_x509write_crt_set_serial(&w, &serial);
@@ -198,6 +203,29 @@ TEST(identity_police_certificate_for_another_use_is_not_an_officer)
     CHECK_EQ_INT(status_of(&ours, NULL, PCA_NOW, 24), BB_OFFICER_OK);
 }
 
+/* An officer is named by number: a certificate without one, or with one that is not a
+ * number, is no officer's; the number, not the name, is what an invitation's check compares. */
+TEST(identity_officer_certificate_needs_an_officer_number)
+{
+    CHECK_OK(fixture());
+    static police_officer none, bad, ours;
+    other_subject = SUBJECT_OF("");
+    int r1 = issue_for_other_use(&none, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN);
+    other_subject = SUBJECT_OF("serialNumber=10 01,");
+    int r2 = issue_for_other_use(&bad, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN);
+    other_subject = SUBJECT_OF("serialNumber=100001,");
+    CHECK_OK(r1);
+    CHECK_OK(r2);
+    CHECK_OK(issue_for_other_use(&ours, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN));
+    CHECK_EQ_INT(status_of(&none, NULL, PCA_NOW, 24), BB_OFFICER_NOT_OFFICER);
+    CHECK_EQ_INT(status_of(&bad, NULL, PCA_NOW, 24), BB_OFFICER_NOT_OFFICER);
+    CHECK_EQ_INT(status_of(&ours, "100001", PCA_NOW, 24), BB_OFFICER_OK);
+    CHECK_EQ_INT(status_of(&ours, "100002", PCA_NOW, 24), BB_OFFICER_WRONG_OFFICER);
+    CHECK_EQ_INT(status_of(&ours, "Jan de Vries", PCA_NOW, 24), BB_OFFICER_WRONG_OFFICER);
+    CHECK(bb_officer_id_valid("PN-00a9") && !bb_officer_id_valid("") && !bb_officer_id_valid(NULL) &&
+          !bb_officer_id_valid("10 01") && !bb_officer_id_valid("123456789012345678901234567890123"));
+}
+
 TEST(identity_crl_from_another_ca_is_refused)
 {
     CHECK_OK(fixture());
@@ -237,7 +265,7 @@ TEST(ca_refuses_subject_fields_that_change_the_dn)
 {
     CHECK_OK(fixture());
     char out[BB_CA_PEM_MAX];
-    bb_officer_subject s = {"Jan, de Vries", "Team", "Wijk"};
+    bb_officer_subject s = {"Jan, de Vries", "Team", "Wijk", "100001"};
     CHECK_EQ_INT(bb_ca_issue_officer(ca.root_key, ca.root_cert, jan.key, &s, 5, PCA_NOW, PCA_NOW + 60,
                                      out, sizeof(out), bb_rng_seeded, &ca.rng), BB_E_ARG);
     s.name = "Jan=de Vries";
@@ -246,6 +274,12 @@ TEST(ca_refuses_subject_fields_that_change_the_dn)
     s.name = "Jan de Vries";
     CHECK_EQ_INT(bb_ca_issue_officer(ca.root_key, ca.root_cert, jan.key, &s, 5, PCA_NOW + 60, PCA_NOW,
                                      out, sizeof(out), bb_rng_seeded, &ca.rng), BB_E_ARG);
+    const char *bad_numbers[] = {NULL, "", "1,O=x", "10 01"};
+    for (int i = 0; i < 4; i++) {
+        s.officer_id = bad_numbers[i];
+        CHECK_EQ_INT(bb_ca_issue_officer(ca.root_key, ca.root_cert, jan.key, &s, 5, PCA_NOW, PCA_NOW + 60,
+                                         out, sizeof(out), bb_rng_seeded, &ca.rng), BB_E_ARG);
+    }
     CHECK(strcmp(bb_officer_status_name(BB_OFFICER_REVOKED), "revoked") == 0);
     CHECK(strstr(bb_officer_status_text(BB_OFFICER_REVOKED, 1), "ingetrokken") != NULL);
 }

@@ -21,11 +21,11 @@ const dir = mkdtempSync(join(tmpdir(), 'bb-ca-'));
 const ca = (...args) => execFileSync(caTool, args, { encoding: 'utf8' });
 ca('init', join(dir, 'ca'));
 ca('issue', join(dir, 'ca'), '--name', 'Jan de Vries', '--team', 'Basisteam Groningen-Noord',
-  '--neighbourhood', 'Groningen-Noord', '--out', join(dir, 'jan'));
+  '--neighbourhood', 'Groningen-Noord', '--id', '100001', '--out', join(dir, 'jan'));
 ca('issue', join(dir, 'ca'), '--name', 'Kees Weg', '--team', 'Basisteam Groningen-Zuid',
-  '--neighbourhood', 'Groningen-Zuid', '--out', join(dir, 'kees'));
+  '--neighbourhood', 'Groningen-Zuid', '--id', '100004', '--out', join(dir, 'kees'));
 ca('issue', join(dir, 'ca'), '--name', 'Piet Jansen', '--team', 'Basisteam Groningen-Noord',
-  '--neighbourhood', 'Groningen-Noord', '--out', join(dir, 'piet'));
+  '--neighbourhood', 'Groningen-Noord', '--id', '100002', '--out', join(dir, 'piet'));
 ca('revoke', join(dir, 'ca'), '1001');
 const file = (name) => readFileSync(join(dir, name));
 const trust = new PoliceTrust(engine, file('ca/root.pem'));
@@ -38,11 +38,12 @@ const invite = new TextEncoder().encode('een-eenmalige-uitnodiging');
 const nowUs = () => Date.now() * 1000;
 
 test('officer_is_verified_with_name_team_neighbourhood', () => {
-  const r = trust.verifyOfficer(jan.cert, { expectedName: 'Jan de Vries' });
+  const r = trust.verifyOfficer(jan.cert, { expectedOfficer: '100001' });
   assert(r.ok, JSON.stringify(r));
   assertEq(r.name, 'Jan de Vries');
   assertEq(r.team, 'Basisteam Groningen-Noord');
   assertEq(r.neighbourhood, 'Groningen-Noord');
+  assertEq(r.number, '100001');
   assert(r.notAfter > new Date() && r.revocationChecked);
 });
 
@@ -51,7 +52,7 @@ test('revoked_officer_fails_with_reason_in_dutch_and_english', () => {
   assertEq(r.ok, false);
   assertEq(r.status, 'revoked');
   assert(r.text.nl.includes('ingetrokken') && r.text.en.includes('revoked'), JSON.stringify(r.text));
-  assertEq(trust.verifyOfficer(jan.cert, { expectedName: 'Piet' }).status, 'wrong_name');
+  assertEq(trust.verifyOfficer(jan.cert, { expectedOfficer: '100002' }).status, 'wrong_officer');
   assertEq(trust.verifyOfficer(jan.cert, { nowS: Date.now() / 1000 + 2 * 86400 }).status, 'expired');
   assertEq(trust.verifyOfficer(new Uint8Array([48, 3, 1, 2, 3])).status, 'malformed');
 });
@@ -60,7 +61,7 @@ function pair() {
   const officer = new E2eeSession(engine, { room: 'wijk-1', selfId: 1, role: 'officer', invite, trust,
     cert: jan.cert, key: jan.key });
   const citizen = new E2eeSession(engine, { room: 'wijk-1', selfId: 2, role: 'citizen', invite, trust,
-    expectedOfficer: 'Jan de Vries' });
+    expectedOfficer: '100001' });
   for (let moved = true; moved;) {
     moved = false;
     for (const [a, b, from] of [[officer, citizen, 1], [citizen, officer, 2]]) {
@@ -124,7 +125,7 @@ const statusOf = (s) => ({ peers: s.peers(), officerFailure: s.officerFailure(),
 
 test('the_badge_waits_for_the_invited_officers_key_and_is_never_a_colleagues', () => {
   const officer = { id: 1, s: new E2eeSession(engine, { room: 'wijk-4', selfId: 1, role: 'officer', invite, trust, ...jan }) };
-  const citizen = { id: 2, s: new E2eeSession(engine, { room: 'wijk-4', selfId: 2, role: 'citizen', invite, trust, expectedOfficer: 'Jan de Vries' }) };
+  const citizen = { id: 2, s: new E2eeSession(engine, { room: 'wijk-4', selfId: 2, role: 'citizen', invite, trust, expectedOfficer: '100001' }) };
   // The officer's HELLO alone (as an SFU replaying it would deliver): a good certificate, no key.
   citizen.s.receiveHandshake(1, officer.s.pollHandshake(), nowUs());
   assertEq(citizen.s.peers()[0].officer.ok, true);
@@ -133,19 +134,19 @@ test('the_badge_waits_for_the_invited_officers_key_and_is_never_a_colleagues', (
   const id = identityOf('citizen', statusOf(citizen.s));
   assert(id && id.verified && id.name === 'Jan de Vries' && id.sas === officer.s.sas(), JSON.stringify(id));
   // A colleague with a good certificate of their own is shown by name, never as the officer.
-  const colleague = { id: 3, s: new E2eeSession(engine, { room: 'wijk-5', selfId: 3, role: 'colleague', invite, trust, ...piet, expectedOfficer: 'Jan de Vries' }) };
-  const citizen2 = { id: 2, s: new E2eeSession(engine, { room: 'wijk-5', selfId: 2, role: 'citizen', invite, trust, expectedOfficer: 'Jan de Vries' }) };
+  const colleague = { id: 3, s: new E2eeSession(engine, { room: 'wijk-5', selfId: 3, role: 'colleague', invite, trust, ...piet, expectedOfficer: '100001' }) };
+  const citizen2 = { id: 2, s: new E2eeSession(engine, { room: 'wijk-5', selfId: 2, role: 'citizen', invite, trust, expectedOfficer: '100001' }) };
   exchange(colleague, citizen2);
   const [p] = citizen2.s.peers();
   assert(p.role === 'colleague' && p.hasKey && p.officer.ok && p.officer.name === 'Piet Jansen', JSON.stringify(p));
   assertEq(identityOf('citizen', statusOf(citizen2.s)), null);
-  // Without the name the invitation gave, Jan is refused as the officer, and the badge says so.
+  // Without the officer number the invitation gave, Jan is refused as the officer, and the badge says so.
   const citizen3 = { id: 2, s: new E2eeSession(engine, { room: 'wijk-6', selfId: 2, role: 'citizen', invite, trust }) };
   const officer3 = { id: 1, s: new E2eeSession(engine, { room: 'wijk-6', selfId: 1, role: 'officer', invite, trust, ...jan }) };
   exchange(officer3, citizen3);
   assertEq(citizen3.s.peers().length, 0);
   const id3 = identityOf('citizen', statusOf(citizen3.s));
-  assert(id3 && !id3.verified && id3.reason === 'wrong_name', JSON.stringify(id3));
+  assert(id3 && !id3.verified && id3.reason === 'wrong_officer', JSON.stringify(id3));
   for (const x of [officer, citizen, colleague, citizen2, officer3, citizen3]) x.s.free();
 });
 

@@ -16,7 +16,7 @@
 //   role        'citizen' | 'officer' | 'interpreter'
 //   invite      the invitation secret (string) binding the citizen's handshake
 //   cert, key   the officer's certificate and key (PEM bytes), officer only
-//   expectedOfficer  the officer's name the citizen expects (from the invitation)
+//   expectedOfficer  the officer number the citizen expects (from the invitation)
 //   localStream the MediaStream from the device check (may be null)
 //   names       { officer, citizen, interpreter, captioner } tile labels
 //   policeBase  where root.pem and crl.pem are (default: beside the engine)
@@ -57,7 +57,7 @@ const clip = (s, n) => (typeof s === 'string' ? s.slice(0, n) : '');
 /** Maps the engine's certificate status to the session interface's reasons. */
 export function identityReason(status) {
   return { expired: 'expired', not_yet_valid: 'expired', unknown_ca: 'unknown_ca', revoked: 'revoked',
-    wrong_name: 'wrong_name', bad_signature: 'bad_signature' }[status] ?? 'bad_signature';
+    wrong_officer: 'wrong_officer', bad_signature: 'bad_signature' }[status] ?? 'bad_signature';
 }
 
 /** good / fair / poor from loss (%) and round-trip time (µs); null when unknown. */

@@ -348,6 +348,7 @@ function readOfficer(M, r) {
     name: M.UTF8ToString(M._bbw_officer_name(r)),
     team: M.UTF8ToString(M._bbw_officer_team(r)),
     neighbourhood: M.UTF8ToString(M._bbw_officer_neighbourhood(r)),
+    number: M.UTF8ToString(M._bbw_officer_number(r)),
     notAfter: M._bbw_officer_not_after(r) ? new Date(M._bbw_officer_not_after(r) * 1000) : null,
     revocationChecked: M._bbw_officer_revocation_checked(r) === 1,
   };
@@ -367,11 +368,11 @@ export class PoliceTrust {
     this.e._with((s) => this.e._check(this.e.M._bbw_trust_set_crl(this.ptr, s.bytes(crlBytes), crlBytes.length), 'revocation list'));
   }
   /** Returns { ok, status, text:{en,nl}, name, team, neighbourhood, notAfter, revocationChecked }. */
-  verifyOfficer(certBytes, { expectedName = '', nowS = Date.now() / 1000 } = {}) {
+  verifyOfficer(certBytes, { expectedOfficer = '', nowS = Date.now() / 1000 } = {}) {
     const M = this.e.M;
     return this.e._with((s) => {
       const res = s.alloc(M._bbw_officer_result_size());
-      M._bbw_trust_verify_officer(this.ptr, s.bytes(certBytes), certBytes.length, s.str(expectedName), nowS, res);
+      M._bbw_trust_verify_officer(this.ptr, s.bytes(certBytes), certBytes.length, s.str(expectedOfficer), nowS, res);
       return readOfficer(M, res);
     });
   }

@@ -65,7 +65,10 @@ export async function redeemInvitation(token, opts) {
     callId: str(d.call_id, 100), room: Number.isSafeInteger(d.room) ? d.room : null, pin: str(d.pin, 64),
     janusUrl: str(d.janus_url, 300), janusToken: str(d.janus_token, 2000),
     participantId: str(d.participant_id, 100),
-    officer: { displayName: str(o.display_name, 100) ?? '', team: str(o.team, 100) ?? '' },
+    // number: the officer number in the officer's certificate; only that
+    // officer is shown as verified. A malformed one counts as none (fail closed).
+    officer: { displayName: str(o.display_name, 100) ?? '', team: str(o.team, 100) ?? '',
+      number: typeof o.number === 'string' && /^[0-9A-Za-z-]{1,32}$/.test(o.number) ? o.number : '' },
     expiresAt: str(d.expires_at, 40),
   };
   if (data.room == null || !data.janusUrl) return { ok: false, status: 502, error: parseError(502, null) };

@@ -139,7 +139,7 @@ class BeeldbelWidget extends HTMLElement {
       if (!police?.policeRoot) throw police?.error ?? new Error('no police root');
       return createCallSession({
         worker, janusUrl: call.janusUrl, room: call.room, pin: call.pin ?? '', token: call.janusToken,
-        role: 'citizen', invite, expectedOfficer: call.officer.displayName,
+        role: 'citizen', invite, expectedOfficer: call.officer.number ?? '',
         localStream, names: { officer: call.officer.displayName || (this.lang === 'en' ? 'Officer' : 'Wijkagent') },
         codec: this.getAttribute('codec') === 'wasm' ? 'wasm' : 'auto',
         files: this._engineFiles, policeRoot: police.policeRoot, policeBase: police.policeBase,

@@ -20,7 +20,7 @@
 //             call's keys), with the role and name they proved; their remote
 //             video, already rendered into canvases by the call
 //   identity  null | { verified: boolean, name, team, neighbourhood?, sas,
-//             reason?: 'expired'|'unknown_ca'|'revoked'|'wrong_name'|'bad_signature' } — from the E2EE
+//             reason?: 'expired'|'unknown_ca'|'revoked'|'wrong_officer'|'bad_signature' } — from the E2EE
 //             handshake: verified = the officer's certificate chains to the
 //             pinned police root; sas = the short authentication string both
 //             sides read aloud; people = how many are in the key agreement,

@@ -194,7 +194,7 @@ wasm: $(ENGINE_MJS) $(B)/wasm/unit_tests.js
 
 # ---- web: the widget bundle in dist/ ------------------------------------------------
 
-WEB_JS := $(wildcard web/widget/*.js web/widget/*.css web/widget/screens/*.js web/engine/*.js) src/scripts/bundle.mjs
+WEB_JS := $(wildcard web/widget/*.js web/widget/*.css web/widget/screens/*.js web/engine/*.js web/ui/*.js web/ui/*.css) src/scripts/bundle.mjs
 WEB_DEMO := $(wildcard web/demo/*)
 
 web: $(DIST)/.built

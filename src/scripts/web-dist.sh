@@ -43,7 +43,7 @@ sha384() { node -e "process.stdout.write('sha384-' + require('crypto').createHas
   printf '}'
 } > "$dist.tmp/engine-hashes.json"
 css_args=""
-for f in $widget_css web/widget/styles.css; do css_args="$css_args --css $f"; done
+for f in $widget_css web/ui/nlds-tokens.css web/widget/styles.css web/ui/call.css; do css_args="$css_args --css $f"; done
 # shellcheck disable=SC2086  # word splitting of the CSS list is intended
 node src/scripts/bundle.mjs web/widget/beeldbel.js "$dist.tmp/beeldbel.js" $css_args \
   --define "BEELDBEL_ENGINE_HASHES=$dist.tmp/engine-hashes.json"
@@ -57,6 +57,10 @@ for f in web/demo/*; do
     *) cp "$f" "$dist.tmp/demo/" ;;
   esac
 done
+# The in-call view and the helpers the widget and the console share, as they
+# are (the console loads them as modules; the widget has them in its bundle).
+mkdir -p "$dist.tmp/ui"
+cp web/ui/*.js web/ui/*.css "$dist.tmp/ui/"
 # Officer console: web/console as is, plus the NL Design
 # System tokens and the few Utrecht components it uses in one nlds.css.
 mkdir -p "$dist.tmp/console"

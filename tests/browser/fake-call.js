@@ -1,5 +1,5 @@
 // A fake call session for the widget's browser tests: the interface of
-// web/widget/call-session.js, driven by the test instead of by Janus and the
+// web/ui/call-session.js, driven by the test instead of by Janus and the
 // engine. Injected with page.addInitScript (test pages only), so it is a
 // page global here on purpose: window.BbFakeCall.
 (() => {
@@ -22,8 +22,9 @@
       const g = c.getContext('2d');
       g.fillStyle = colour; g.fillRect(0, 0, 320, 180);
       g.fillStyle = '#fff'; g.font = '24px sans-serif'; g.fillText(name, 16, 100);
-      this.tiles = [...this.tiles, { id, name, role, canvas: c }];
+      this.tiles = [...this.tiles, { id, name, role, canvas: c, playing: true }];
       this._emit('tiles');
+      this._emit('frame', { feedId: id });
     }
     connect() {
       this.tile('officer-1', 'Wijkagent Jansen', 'officer', '#35546f');

@@ -1,18 +1,22 @@
 // The citizen widget in Debian's Chromium: the request form against a fake
 // contact service that follows src/contact/API.md, the invitation flow
 // (device check → waiting room → call → end) against a fake call session
-// (web/widget/call-session.js), and WCAG 2.2 AA: axe on every screen in both
+// (web/ui/call-session.js), and WCAG 2.2 AA: axe on every screen in both
 // themes, keyboard only, contrast of the theme tokens, hostile host CSS, the
 // strict CSP, 320 px and 200 % zoom. Screenshots of every screen go to
 // $BB_BUILD/test-output/screenshots/widget-*.png.
-import { join } from 'node:path';
+import { join, dirname } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { startServer, launch, shotDir, axeSource, distDir } from './lib.mjs';
 import {
   fakeService, fakeCallSource, focused, tabTo, waitScreen, useFakeCall,
   GOOD_TOKEN, USED_TOKEN, REFERENCE, INVITE_KEY, inviteHash,
 } from './widget-lib.mjs';
-import { THEMES, CONTRAST_PAIRS, contrastRatio } from '../../web/widget/theme.js';
+import { THEMES, CONTRAST_PAIRS, contrastRatio } from '../../web/ui/theme.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 import { postJson, redeemInvitation, sendRequest, inviteFrom } from '../../web/widget/api.js';
 import { validate } from '../../web/widget/screens/request.js';
 
@@ -481,7 +485,6 @@ test('screenshots_of_every_screen_at_phone_and_desktop_size_in_both_themes', asy
 // ---- robustness of the embedding and the display settings ------------------
 
 test('hostile_host_css_cannot_break_the_widget', async () => {
-  const { readFileSync } = await import('node:fs');
   const sri = readFileSync(join(distDir, 'beeldbel.js.sri'), 'utf8').trim();
   const html = `<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Vijandige host</title>
 <style>
@@ -656,6 +659,18 @@ test('theme_tokens_meet_wcag_contrast_in_both_themes', () => {
   assert(contrastRatio('#777777', '#ffffff') < 4.5);
   // Every token the CSS uses is in both themes.
   assertEq(Object.keys(THEMES.normal).join(), Object.keys(THEMES.contrast).join());
+  // The widget, the shared call view and the officer console take every
+  // colour from these tokens (so this test covers them all): no colour
+  // literals, and no token that the themes do not define.
+  const defined = new Set(Object.keys(THEMES.normal).map((k) => `--bb-${k.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase())}`));
+  defined.add('--bb-scale');   // the text size, not a colour
+  const stray = [];
+  for (const f of ['web/widget/styles.css', 'web/ui/nlds-tokens.css', 'web/ui/call.css', 'web/console/console.css']) {
+    const css = readFileSync(join(root, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/url\("data:[^)]*\)/g, '');
+    for (const m of css.matchAll(/#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?)\((?!0 0 0 \/)/g)) stray.push(`${f}: ${m[0]}`);
+    for (const m of css.matchAll(/var\((--bb-[\w-]+)/g)) if (!defined.has(m[1])) stray.push(`${f}: ${m[1]} undefined`);
+  }
+  assertEq(stray.join('\n'), '', 'colours outside the tested tokens: ');
 });
 
 // ---- the widget's readers of untrusted input, in node ----------------------

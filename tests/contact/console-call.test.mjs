@@ -196,7 +196,7 @@ test('officer_joins_and_waits_for_the_citizen', async () => {
   assertEq(await p.locator('#call-view .call-error').isHidden(), true, 'no error');
   assertEq(await p.locator('#call-view .call-notice').isHidden(), true, 'camera and microphone open');
   // Own camera preview, muted; toggles are real toggle buttons.
-  assertEq(await p.locator('#call-view video.call-self').evaluate((v) => v.muted && !!v.srcObject), true);
+  assertEq(await p.locator('#call-view video.bb-self').evaluate((v) => v.muted && !!v.srcObject), true);
   for (const name of ['Microfoon uit', 'Camera uit']) {
     assertEq(await p.getByRole('button', { name }).getAttribute('aria-pressed'), 'false', name);
   }
@@ -214,15 +214,15 @@ test('citizen_joins_through_the_widget_both_connected_with_video_and_the_same_co
   console.log(`  both connected after ${since()}`);
   const p = officer.page;
   // The citizen's tile, labelled with the request's name, shows decoded video.
-  const tile = p.locator('#call-view figure.call-tile[data-role="citizen"]');
+  const tile = p.locator('#call-view figure.bb-tile[data-role="citizen"]');
   await tile.waitFor({ timeout: 10000 });
   assertEq(await tile.locator('figcaption').textContent(), CITIZEN);
   assertEq(await tile.locator('canvas').getAttribute('aria-label'), CITIZEN);
-  await p.locator('#call-view figure.call-tile[data-role="citizen"][data-video="playing"]').waitFor({ timeout: 20000 });
+  await p.locator('#call-view figure.bb-tile[data-role="citizen"][data-video="playing"]').waitFor({ timeout: 20000 });
   await waitOfficerState('connected', 10000);
   assertEq(await p.locator('#call-view .call-state').textContent(), `Verbonden met ${CITIZEN}.`);
   console.log(`  officer's states: ${(await p.evaluate(() => window.__states)).join(' → ')}`);
-  const sel = '#call-view figure.call-tile[data-role="citizen"] canvas';
+  const sel = '#call-view figure.bb-tile[data-role="citizen"] canvas';
   const a = await canvasStats(sel);
   await new Promise((r) => setTimeout(r, 1000));
   const b = await canvasStats(sel);
@@ -242,6 +242,13 @@ test('citizen_joins_through_the_widget_both_connected_with_video_and_the_same_co
   // Beside the code, both see how many are in the key agreement: the two of them.
   assert((await badge.locator('[data-people]').textContent()).startsWith('2 mensen in dit gesprek'), 'citizen: count');
   assertEq(await p.locator('#call-view [data-people]').getAttribute('data-people'), '2');
+  // One call view on both sides: the same components, in the same order.
+  const parts = (view) => [...view.querySelectorAll(':scope > *, :scope > .bb-callbar > *')]
+    .map((n) => [...n.classList].find((c) => c.startsWith('bb-')) ?? n.tagName.toLowerCase());
+  const officerParts = await p.evaluate(`(${parts})(document.querySelector('#call-view .bb-call'))`);
+  const citizenParts = await citizen.page.evaluate(`(${parts})(document.querySelector('beeldbel-widget').shadowRoot.querySelector('.bb-call'))`);
+  assertEq(officerParts.join(' '), 'bb-callbar bb-identity bb-quality bb-stage bb-controls bb-rtt bb-dialog');
+  assertEq(citizenParts.join(' '), officerParts.join(' '), 'the citizen sees the same components');
   // And the citizen's screen shows the officer's video too.
   await citizen.page.waitForFunction(() => {
     const c = document.querySelector('beeldbel-widget').shadowRoot.querySelector('.bb-tile[data-role="officer"] canvas');
@@ -264,14 +271,14 @@ test('real_time_text_both_ways', async () => {
   await p.keyboard.press('Enter');
   await citizen.page.waitForFunction(() => [...document.querySelector('beeldbel-widget').shadowRoot
     .querySelectorAll('.bb-rtt-log .bb-rtt-line--theirs')].some((l) => l.textContent.includes('Goedemiddag Anna')), null, { timeout: 5000 });
-  assertEq(await p.locator('#call-view [role="log"] .call-rtt-line--mine').textContent(), 'U: Goedemiddag Anna');
+  assertEq(await p.locator('#call-view [role="log"] .bb-rtt-line--mine').textContent(), 'U: Goedemiddag Anna');
   assertEq(await p.getByLabel(/^Uw tekst/).inputValue(), '');
   // The citizen answers; the officer sees it as the other side's line, as text.
   const input = widget().getByLabel('Jouw tekst (de ander ziet het terwijl je typt)');
   await input.focus();
   await citizen.page.keyboard.type('Dag <b>agent</b>', { delay: 20 });
   await citizen.page.keyboard.press('Enter');
-  const theirs = p.locator('#call-view [role="log"] .call-rtt-line--theirs');
+  const theirs = p.locator('#call-view [role="log"] .bb-rtt-line--theirs');
   await theirs.waitFor({ timeout: 5000 });
   assertEq(await theirs.textContent(), `${CITIZEN}: Dag <b>agent</b>`);
   assertEq(await p.locator('#call-view [role="log"] b').count(), 0, 'text never becomes markup');
@@ -289,7 +296,7 @@ test('controls_toggle_and_language_switches_in_the_call', async () => {
   await cam.focus();
   await p.keyboard.press('Space');
   assertEq(await cam.getAttribute('aria-pressed'), 'true');
-  assertEq(await p.locator('#call-view .call-self-off').isVisible(), true);
+  assertEq(await p.locator('#call-view .bb-self-off').isVisible(), true);
   await p.keyboard.press('Space');
   // Every control is at least 24 x 24 px.
   const small = await p.evaluate(() => [...document.querySelectorAll('#call-view button, #call-view textarea')]
@@ -300,7 +307,7 @@ test('controls_toggle_and_language_switches_in_the_call', async () => {
   assertEq(await p.locator('#call-title').textContent(), `Video call with ${CITIZEN}`);
   assertEq(await p.locator('#call-view .call-state').textContent(), `Connected with ${CITIZEN}.`);
   assert(await p.getByRole('button', { name: 'Hang up' }).isVisible(), 'hang up in English');
-  assertEq(await p.locator('#call-view .call-rtt-line--mine .call-rtt-who').textContent(), 'You');
+  assertEq(await p.locator('#call-view .bb-rtt-line--mine .bb-rtt-who').textContent(), 'You: ');
   await p.screenshot({ path: join(shotDir, 'console-call-en.png'), fullPage: true });
   await p.click('#lang');
   assertEq(await p.locator('#call-title').textContent(), `Videogesprek met ${CITIZEN}`);
@@ -324,19 +331,25 @@ test('officer_hangs_up_and_can_join_again', async () => {
   const p = officer.page;
   await p.getByRole('button', { name: 'Ophangen' }).focus();
   await p.keyboard.press('Enter');
+  // Hanging up asks first, as in the widget; "No" is the default.
+  const dialog = p.getByRole('dialog', { name: 'Wilt u het gesprek beëindigen?' });
+  await dialog.waitFor({ timeout: 5000 });
+  assertEq(await p.evaluate(() => document.activeElement?.textContent), 'Nee, doorgaan');
+  await p.keyboard.press('Shift+Tab');
+  await p.keyboard.press('Enter');
   await waitOfficerState('ended', 10000);
   assertEq(await p.locator('#call-view .call-state').textContent(), 'Het gesprek is beëindigd.');
   const again = p.locator('#call-view').getByRole('button', { name: 'Opnieuw deelnemen' });
   assert(await again.isVisible(), 'join again offered');
   assertEq(await p.evaluate(() => document.activeElement?.textContent), 'Opnieuw deelnemen', 'focus kept in the panel');
-  assertEq(await p.locator('#call-view video.call-self').evaluate((v) => v.srcObject), null, 'camera released');
+  assertEq(await p.locator('#call-view video.bb-self').count(), 0, 'the in-call view and its camera preview are gone');
   // The citizen's widget no longer has the officer's tile.
   await citizen.page.waitForFunction(() => !document.querySelector('beeldbel-widget').shadowRoot
     .querySelector('.bb-tile[data-role="officer"]'), null, { timeout: 10000 });
   // Joining again (the same Worker, a new session) brings the call back.
   await p.keyboard.press('Enter');
   await waitOfficerState('connected', 30000);
-  await p.locator('#call-view figure.call-tile[data-role="citizen"][data-video="playing"]').waitFor({ timeout: 20000 });
+  await p.locator('#call-view figure.bb-tile[data-role="citizen"][data-video="playing"]').waitFor({ timeout: 20000 });
   await citizen.page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot
     .querySelector('.bb-tile[data-role="officer"]'), null, { timeout: 10000 });
 });
@@ -373,8 +386,9 @@ test('officer_without_camera_or_microphone_joins_and_is_told', async () => {
   assert(notice.startsWith('No access to camera or microphone'), notice);
   assertEq(await p.getByRole('button', { name: 'Microphone off' }).isDisabled(), true);
   assertEq(await p.getByRole('button', { name: 'Camera off' }).isDisabled(), true);
-  assertEq(await p.locator('#call-view .call-self-off').textContent(), 'Camera is off');
+  assertEq(await p.locator('#call-view .bb-self-off').textContent(), 'Your camera is off');
   await p.getByRole('button', { name: 'Hang up' }).click();
+  await p.getByRole('button', { name: 'Yes, hang up' }).click();
   await p.waitForFunction(() => document.querySelector('#call-view .call-state')?.dataset.state === 'ended', null, { timeout: 10000 });
   await denied.context.close();
 });

@@ -5,87 +5,15 @@
 // page's memory only, never uploaded), joins the room with the real call
 // session (web/engine/call.js: Janus, the WASM media engine and E2EE in the
 // engine Worker), and sees the citizen's video, the six-digit code to read
-// aloud, the call state, and real-time text both ways. Everything that
+// aloud, the call state, and real-time text both ways: the in-call view is
+// the one the citizen's widget shows (../ui/call-view.js). Everything that
 // comes from the network or the citizen is shown with textContent only.
-import { createCallSession } from '/engine/call.js';
-import { el } from './dom.js';
+import { createCallSession } from '../engine/call.js';
+import { h } from '../ui/dom.js';
+import { callView, newViewState } from '../ui/call-view.js';
+import { t as text } from './texts.js';
 
 const MAX_FILE = 16 * 1024;       // a PEM certificate or key is a few hundred bytes
-const MAX_TEXT = 2000;            // as in the call session
-const MAX_LINE = 500;             // one RTT line as typed here
-
-const TEXT = {
-  nl: {
-    title: (n) => `Videogesprek met ${n}`, citizen: 'Burger',
-    ref: (r, room) => `Kenmerk ${r} — kamer ${room}`,
-    files: 'Uw politiecertificaat (.pem) en sleutel (.key)',
-    files_hint: 'Kies beide bestanden, samen of na elkaar. Ze blijven alleen in dit venster en worden nooit verstuurd. (In gebruik staat de sleutel op uw smartcard.)',
-    files_none: 'Nog geen certificaat of sleutel gekozen.',
-    files_have: (c, k) => `Certificaat: ${c ?? 'ontbreekt nog'}. Sleutel: ${k ?? 'ontbreekt nog'}.`,
-    files_ok: 'Certificaat en sleutel staan klaar.',
-    join: 'Deelnemen aan het gesprek', rejoin: 'Opnieuw deelnemen', close_panel: 'Gesprekspaneel sluiten',
-    st: { idle: 'Nog niet in het gesprek.', media: 'Camera en microfoon openen…', connecting: 'Verbinden…',
-      waiting: 'Wachten op de burger…', connected: (n) => `Verbonden met ${n}.`,
-      reconnecting: 'Verbinding herstellen…', ended: 'Het gesprek is beëindigd.' },
-    no_media: 'Geen toegang tot camera of microfoon: u neemt deel zonder beeld en geluid. Tekst werkt wel. Sta camera en microfoon toe in de browser en neem opnieuw deel.',
-    no_camera: 'Geen camera gevonden: u neemt deel met alleen geluid.',
-    sas: 'Code om voor te lezen', sas_wait: 'De code verschijnt zodra de burger verbonden is.',
-    sas_hint: 'Lees deze code voor. De burger ziet dezelfde code; is die anders, hang dan op.',
-    people: (n) => `${n} mensen in dit gesprek, u meegerekend. Ziet u er minder? Hang dan op.`,
-    stage: 'Videobeelden', you: 'U (eigen camera)', cam_is_off: 'Camera staat uit', no_video: 'Nog geen beeld',
-    controls: 'Bediening van het gesprek', mic: 'Microfoon uit', cam: 'Camera uit', hangup: 'Ophangen',
-    quality: (q) => `Verbinding: ${{ good: 'goed', fair: 'matig', poor: 'slecht' }[q] ?? q}`,
-    rtt: 'Tekstgesprek', rtt_in: 'Uw tekst (de burger ziet het terwijl u typt; Enter = regel klaar)',
-    rtt_send: 'Regel versturen', rtt_me: 'U', typing: 'typt…', caption: 'ondertiteling',
-    err: {
-      no_files: 'Kies eerst uw politiecertificaat (.pem) en sleutel (.key).',
-      too_big: (f) => `${f} is te groot voor een certificaat of sleutel (meer dan 16 KiB).`,
-      unknown_file: (f) => `${f} is geen certificaat (.pem) of sleutel (.key) in PEM-vorm.`,
-      read: (f) => `${f} kon niet worden gelezen.`,
-      busy: 'U bent nog in een ander gesprek. Hang eerst op.',
-      engine: 'De video-engine startte niet. Herlaad de pagina.',
-      identity: 'Met dit certificaat en deze sleutel kunt u niet deelnemen. Kies ze opnieuw.',
-      session: (m) => `Probleem in het gesprek: ${m}`,
-      unauthorized: 'Uw toegang tot dit gesprek is verlopen of ongeldig. Bel opnieuw terug met beeld.',
-      no_room: 'Dit gesprek bestaat niet meer. Bel opnieuw terug met beeld.',
-    },
-  },
-  en: {
-    title: (n) => `Video call with ${n}`, citizen: 'Citizen',
-    ref: (r, room) => `Reference ${r} — room ${room}`,
-    files: 'Your police certificate (.pem) and key (.key)',
-    files_hint: 'Choose both files, together or one after the other. They stay in this window only and are never uploaded. (In service, the key sits on your smart card.)',
-    files_none: 'No certificate or key chosen yet.',
-    files_have: (c, k) => `Certificate: ${c ?? 'still missing'}. Key: ${k ?? 'still missing'}.`,
-    files_ok: 'Certificate and key are ready.',
-    join: 'Join the call', rejoin: 'Join again', close_panel: 'Close call panel',
-    st: { idle: 'Not in the call yet.', media: 'Opening camera and microphone…', connecting: 'Connecting…',
-      waiting: 'Waiting for the citizen…', connected: (n) => `Connected with ${n}.`,
-      reconnecting: 'Reconnecting…', ended: 'The call has ended.' },
-    no_media: 'No access to camera or microphone: you join without video and sound. Text still works. Allow camera and microphone in the browser and join again.',
-    no_camera: 'No camera found: you join with sound only.',
-    sas: 'Code to read aloud', sas_wait: 'The code appears once the citizen is connected.',
-    sas_hint: 'Read this code aloud. The citizen sees the same code; if it differs, hang up.',
-    people: (n) => `${n} people in this call, you included. Do you see fewer? Then hang up.`,
-    stage: 'Video', you: 'You (own camera)', cam_is_off: 'Camera is off', no_video: 'No video yet',
-    controls: 'Call controls', mic: 'Microphone off', cam: 'Camera off', hangup: 'Hang up',
-    quality: (q) => `Connection: ${q}`,
-    rtt: 'Text chat', rtt_in: 'Your text (the citizen sees it as you type; Enter = line done)',
-    rtt_send: 'Send line', rtt_me: 'You', typing: 'typing…', caption: 'captions',
-    err: {
-      no_files: 'First choose your police certificate (.pem) and key (.key).',
-      too_big: (f) => `${f} is too large for a certificate or key (over 16 KiB).`,
-      unknown_file: (f) => `${f} is not a certificate (.pem) or key (.key) in PEM form.`,
-      read: (f) => `${f} could not be read.`,
-      busy: 'You are still in another call. Hang up first.',
-      engine: 'The video engine did not start. Reload the page.',
-      identity: 'You cannot join with this certificate and key. Choose them again.',
-      session: (m) => `Problem in the call: ${m}`,
-      unauthorized: 'Your access to this call has expired or is not valid. Call back by video again.',
-      no_room: 'This call no longer exists. Call back by video again.',
-    },
-  },
-};
 
 // ---- module state -----------------------------------------------------------
 
@@ -99,16 +27,16 @@ const S = {
   current: null,        // { requestId, call, name, reference }
   session: null,
   stream: null,
-  mic: true,
-  cam: true,
+  viewState: null,      // what the in-call view keeps across a language switch
+  view: null,           // the in-call view (../ui/call-view.js)
   e: null,              // the panel's elements
-  figures: new Map(),   // tile id -> figure
 };
-const T = () => TEXT[S.lang];
+const t = (key, vars) => text(S.lang, key, vars);
 const active = () => !!S.session && S.session.state !== 'ended';
 
-const button = (cls, key, onclick, extra = {}) =>
-  el('button', { type: 'button', class: `utrecht-button ${cls}`, 'data-cp': key, onclick, ...extra }, T()[key]);
+/** A button whose label is the text under `key` (relabelled on a language switch). */
+const button = (cls, key, onclick) =>
+  h('button', { type: 'button', class: `utrecht-button ${cls}`, 'data-cp': key, onclick }, t(key));
 const clip = (v, n) => (typeof v === 'string' ? v.slice(0, n) : '');
 
 // ---- the engine Worker: one per console page ---------------------------------
@@ -117,9 +45,9 @@ function ensureWorker() {
   if (S.worker) return S.worker;
   S.worker = new Worker('/engine/worker.js', { type: 'module' });
   S.worker.addEventListener('message', (ev) => {
-    if (ev.data?.type === 'error') { S.engineFailed = true; showError(T().err.engine); }
+    if (ev.data?.type === 'error') { S.engineFailed = true; showError(t('panel.err.engine')); }
   });
-  S.worker.addEventListener('error', () => { S.engineFailed = true; showError(T().err.engine); });
+  S.worker.addEventListener('error', () => { S.engineFailed = true; showError(t('panel.err.engine')); });
   S.worker.postMessage({ type: 'init' });   // loads the engine while the officer gets ready
   return S.worker;
 }
@@ -127,23 +55,23 @@ function ensureWorker() {
 // ---- the officer's certificate and key ---------------------------------------
 
 /** What a chosen file is, from its content: 'cert', 'key' or null. */
-export function pemKind(text) {
-  if (/-----BEGIN CERTIFICATE-----/.test(text)) return 'cert';
-  if (/-----BEGIN (EC |ENCRYPTED )?PRIVATE KEY-----/.test(text)) return 'key';
+export function pemKind(pem) {
+  if (/-----BEGIN CERTIFICATE-----/.test(pem)) return 'cert';
+  if (/-----BEGIN (EC |ENCRYPTED )?PRIVATE KEY-----/.test(pem)) return 'key';
   return null;
 }
 
 async function readIdentityFiles(files) {
   const errors = [];
   for (const f of files) {
-    const name = clip(f.name, 100);
-    if (f.size === 0 || f.size >= MAX_FILE) { errors.push(f.size ? T().err.too_big(name) : T().err.unknown_file(name)); continue; }
+    const file = clip(f.name, 100);
+    if (f.size === 0 || f.size >= MAX_FILE) { errors.push(t(f.size ? 'panel.err.too_big' : 'panel.err.unknown_file', { file })); continue; }
     let bytes;
-    try { bytes = new Uint8Array(await f.arrayBuffer()); } catch { errors.push(T().err.read(name)); continue; }
+    try { bytes = new Uint8Array(await f.arrayBuffer()); } catch { errors.push(t('panel.err.read', { file })); continue; }
     const kind = pemKind(new TextDecoder().decode(bytes));
-    if (!kind) { errors.push(T().err.unknown_file(name)); continue; }
+    if (!kind) { errors.push(t('panel.err.unknown_file', { file })); continue; }
     S.identity[kind] = bytes;
-    S.identity[`${kind}Name`] = name;
+    S.identity[`${kind}Name`] = file;
   }
   return errors;
 }
@@ -162,15 +90,16 @@ async function onFiles(ev) {
   input.value = '';     // the bytes are in memory; the input holds nothing
   renderFiles();
   if (errors.length) showError(errors.join(' '));
-  else if (haveIdentity()) S.announce(T().files_ok);
+  else if (haveIdentity()) S.announce(t('panel.files_ok'));
 }
 
 function renderFiles() {
   const e = S.e;
   if (!e) return;
   const id = S.identity;
-  e.filesStatus.textContent = !id.certName && !id.keyName ? T().files_none
-    : haveIdentity() ? `${T().files_ok} ${T().files_have(id.certName, id.keyName)}` : T().files_have(id.certName, id.keyName);
+  const have = t('panel.files_have', { cert: id.certName ?? t('panel.missing'), key: id.keyName ?? t('panel.missing') });
+  e.filesStatus.textContent = !id.certName && !id.keyName ? t('panel.files_none')
+    : haveIdentity() ? `${t('panel.files_ok')} ${have}` : have;
   e.filesStatus.dataset.ready = String(haveIdentity());
 }
 
@@ -178,140 +107,66 @@ function renderFiles() {
 
 function buildPanel() {
   const e = {};
-  e.heading = el('h2', { id: 'call-title', class: 'utrecht-heading-2', tabindex: '-1' });
-  e.ref = el('p', { class: 'utrecht-paragraph call-ref' });
-  e.state = el('p', { class: 'utrecht-paragraph call-state', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-state': 'idle' });
-  e.error = el('div', { class: 'utrecht-alert utrecht-alert--error call-error', role: 'alert', hidden: true });
-  e.notice = el('div', { class: 'utrecht-alert utrecht-alert--warning call-notice', hidden: true });
+  e.heading = h('h2', { id: 'call-title', class: 'utrecht-heading-2', tabindex: '-1' });
+  e.ref = h('p', { class: 'utrecht-paragraph call-ref' });
+  e.state = h('p', { class: 'utrecht-paragraph call-state', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true', 'data-state': 'idle' });
+  e.error = h('div', { class: 'utrecht-alert utrecht-alert--error call-error', role: 'alert', hidden: true });
+  e.notice = h('div', { class: 'utrecht-alert utrecht-alert--warning call-notice', hidden: true });
 
   // identity + join
-  e.filesInput = el('input', { id: 'call-files', type: 'file', multiple: true, accept: '.pem,.key,.crt',
+  e.filesInput = h('input', { id: 'call-files', type: 'file', multiple: true, accept: '.pem,.key,.crt',
     class: 'call-files', 'aria-describedby': 'call-files-hint call-files-status', onchange: onFiles });
-  e.filesStatus = el('p', { id: 'call-files-status', class: 'utrecht-paragraph call-files-status' });
-  e.join = button('utrecht-button--primary-action', 'join', () => join());
-  e.closePanel = button('utrecht-button--secondary-action', 'close_panel', () => closePanel());
-  e.setup = el('div', { class: 'call-setup' },
-    el('div', { class: 'utrecht-form-field' },
-      el('label', { class: 'utrecht-form-label', for: 'call-files', 'data-cp': 'files' }, T().files),
-      el('p', { id: 'call-files-hint', class: 'utrecht-form-field-description', 'data-cp': 'files_hint' }, T().files_hint),
+  e.filesStatus = h('p', { id: 'call-files-status', class: 'utrecht-paragraph call-files-status' });
+  e.join = button('utrecht-button--primary-action', 'panel.join', () => join());
+  e.setup = h('div', { class: 'call-setup' },
+    h('div', { class: 'utrecht-form-field' },
+      h('label', { class: 'utrecht-form-label', for: 'call-files', 'data-cp': 'panel.files' }, t('panel.files')),
+      h('p', { id: 'call-files-hint', class: 'utrecht-form-field-description', 'data-cp': 'panel.files_hint' }, t('panel.files_hint')),
       e.filesInput, e.filesStatus),
-    el('div', { class: 'actions' }, e.join, e.closePanel));
+    h('div', { class: 'actions' }, e.join, button('utrecht-button--secondary-action', 'panel.close_panel', () => closePanel())));
 
-  // in the call
-  e.sas = el('div', { class: 'call-sas' });
-  e.quality = el('p', { class: 'utrecht-paragraph call-quality' });
-  e.stage = el('div', { class: 'call-stage', role: 'region', 'aria-label': T().stage, 'data-cp-label': 'stage' });
-  e.self = el('video', { class: 'call-self', muted: true, autoplay: true, playsinline: true });
-  e.self.muted = true;
-  e.selfOff = el('p', { class: 'call-self-off', hidden: true, 'data-cp': 'cam_is_off' }, T().cam_is_off);
-  e.selfFig = el('figure', { class: 'call-tile call-tile--self' }, e.self, e.selfOff,
-    el('figcaption', { 'data-cp': 'you' }, T().you));
-  e.mic = button('utrecht-button--secondary-action call-ctl', 'mic', () => setMic(!S.mic), { 'aria-pressed': 'false' });
-  e.cam = button('utrecht-button--secondary-action call-ctl', 'cam', () => setCam(!S.cam), { 'aria-pressed': 'false' });
-  e.hangup = button('utrecht-button--primary-action utrecht-button--danger call-ctl call-hangup', 'hangup', () => hangUp());
-  e.controls = el('div', { class: 'call-controls', role: 'group', 'aria-label': T().controls, 'data-cp-label': 'controls' },
-    e.mic, e.cam, e.hangup);
-  e.rtt = buildRtt(e);
-  e.incall = el('div', { class: 'call-incall', hidden: true }, el('div', { class: 'call-bar' }, e.sas, e.quality),
-    e.stage, e.controls, e.rtt);
-
-  e.root = el('section', { id: 'call-view', class: 'call-panel', 'aria-labelledby': 'call-title' },
+  // in the call: the view shared with the widget, built on joining
+  e.incall = h('div', { class: 'call-incall', hidden: true });
+  e.root = h('section', { id: 'call-view', class: 'call-panel', 'aria-labelledby': 'call-title' },
     e.heading, e.ref, e.state, e.error, e.notice, e.setup, e.incall);
   return e;
 }
 
-function buildRtt(e) {
-  e.log = el('div', { id: 'call-rtt-log', class: 'call-rtt-log', role: 'log', 'aria-live': 'polite', 'aria-labelledby': 'call-rtt-title' });
-  e.typing = el('p', { class: 'call-rtt-line call-rtt-line--theirs call-rtt-typing', hidden: true });
-  e.input = el('textarea', { id: 'call-rtt-in', class: 'utrecht-textarea utrecht-textarea--html-textarea call-rtt-input',
-    rows: '2', maxlength: String(MAX_LINE) });
-  e.input.addEventListener('input', () => S.session?.sendText(e.input.value, false));
-  e.input.addEventListener('keydown', (ev) => {
-    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); sendLine(); }
-  });
-  return el('section', { class: 'call-rtt', 'aria-labelledby': 'call-rtt-title' },
-    el('h3', { id: 'call-rtt-title', class: 'call-h3', 'data-cp': 'rtt' }, T().rtt),
-    e.log, e.typing,
-    el('label', { class: 'utrecht-form-label', for: 'call-rtt-in', 'data-cp': 'rtt_in' }, T().rtt_in),
-    e.input,
-    el('div', { class: 'actions' }, button('utrecht-button--secondary-action', 'rtt_send', () => sendLine())));
-}
-
-/** Static texts by key (data-cp / data-cp-label), then everything computed. */
+/** Static texts by key (data-cp), then everything computed. */
 function relabel() {
   const e = S.e;
   if (!e) return;
-  for (const n of e.root.querySelectorAll('[data-cp]')) n.textContent = T()[n.dataset.cp];
-  for (const n of e.root.querySelectorAll('[data-cp-label]')) n.setAttribute('aria-label', T()[n.dataset.cpLabel]);
+  for (const n of e.root.querySelectorAll('[data-cp]')) n.textContent = t(n.dataset.cp);
   const c = S.current;
-  e.heading.textContent = T().title(citizenName());
-  e.ref.textContent = T().ref(c.reference ?? '—', c.call.room);
+  e.heading.textContent = t('panel.title', { name: citizenName() });
+  e.ref.textContent = t('panel.ref', { reference: c.reference ?? '—', room: c.call.room });
   renderState();
-  if (active()) mediaNotice();
+  if (active()) { mediaNotice(); buildView(); }
   renderFiles();
-  renderIdentity();
-  renderQuality();
-  renderTiles();
 }
 
-function citizenName() { return clip(S.current?.name, 100) || T().citizen; }
+function citizenName() { return clip(S.current?.name, 100) || t('panel.citizen'); }
 
-// ---- state, identity, quality, tiles ------------------------------------------
+/** (Re)builds the in-call view with the kept view state (joining, a language switch). */
+function buildView() {
+  const focusInside = S.e.incall.contains(document.activeElement);
+  S.view?.destroy();
+  S.view = callView({ t, session: S.session, state: S.viewState, localStream: S.stream, otherName: citizenName(), level: 3,
+    onLocalStream: (stream) => { S.stream = stream; } });
+  S.e.incall.replaceChildren(S.view.node);
+  if (focusInside) S.view.focus();
+}
+
+// ---- state -----------------------------------------------------------------------
 
 function renderState() {
   const e = S.e;
-  const st = e.state.dataset.state;
-  const m = T().st[st];
-  e.state.textContent = typeof m === 'function' ? m(citizenName()) : m;
+  e.state.textContent = t(`panel.st.${e.state.dataset.state}`, { name: citizenName() });
 }
 
 function setState(st) {
   S.e.state.dataset.state = st;
   renderState();
-}
-
-function renderIdentity() {
-  const e = S.e, id = S.session?.identity;
-  const code = id && typeof id.sas === 'string' ? clip(id.sas, 16) : '';
-  e.sas.replaceChildren(code
-    ? el('p', { class: 'utrecht-paragraph' }, `${T().sas}: `, el('strong', { class: 'call-sas-code', 'data-sas': '' }, code))
-    : el('p', { class: 'utrecht-paragraph' }, T().sas_wait),
-  code ? el('p', { class: 'utrecht-paragraph call-small' }, T().sas_hint) : null,
-  // Everyone the code covers: a participant nobody sees would show up in this number.
-  code && Number.isInteger(id.people) && id.people > 0 && id.people < 100
-    ? el('p', { class: 'utrecht-paragraph call-small call-people', 'data-people': String(id.people) }, T().people(id.people)) : null);
-}
-
-function renderQuality() {
-  const q = S.session?.quality;
-  S.e.quality.textContent = q && S.session.state === 'connected' ? T().quality(q) : '';
-}
-
-function tileFigure(tile) {
-  let fig = S.figures.get(tile.id);
-  if (!fig) {
-    fig = el('figure', { class: 'call-tile', 'data-tile': tile.id, 'data-role': clip(tile.role, 20), 'data-video': 'waiting' },
-      el('p', { class: 'call-novideo' }), el('figcaption'));
-    S.figures.set(tile.id, fig);
-  }
-  const name = clip(tile.name, 100);
-  if (tile.canvas instanceof HTMLCanvasElement && tile.canvas.parentNode !== fig) fig.prepend(tile.canvas);
-  if (tile.canvas) { tile.canvas.setAttribute('role', 'img'); tile.canvas.setAttribute('aria-label', name); }
-  fig.querySelector('figcaption').textContent = name;
-  fig.querySelector('.call-novideo').textContent = T().no_video;
-  return fig;
-}
-
-function renderTiles() {
-  const e = S.e, tiles = Array.isArray(S.session?.tiles) ? S.session.tiles : [];
-  const ids = new Set(tiles.map((t) => t.id));
-  for (const id of [...S.figures.keys()]) if (!ids.has(id)) S.figures.delete(id);
-  e.stage.replaceChildren(...tiles.map(tileFigure), e.selfFig);
-}
-
-function onFrame(ev) {
-  const fig = S.figures.get(String(ev.detail?.feedId));
-  if (fig && fig.dataset.video !== 'playing') fig.dataset.video = 'playing';
 }
 
 // ---- errors ----------------------------------------------------------------------
@@ -328,24 +183,23 @@ function showError(msg) {
 function onSessionError(ev) {
   const d = ev.detail || {};
   const s = S.session;
+  const why = clip(S.lang === 'nl' && d.nl ? d.nl : d.reason, 200);
   // An engine error before the citizen's key arrived is the E2EE set-up:
   // almost always the certificate or key. Leave, and let them choose again.
   if (typeof d.code === 'number' && d.code < 0 && !s?.identity) {
     forgetIdentity();
     hangUp(true);
     setState('idle');
-    S.e.join.dataset.cp = 'join';
-    S.e.join.textContent = T().join;
-    const why = S.lang === 'nl' && d.nl ? d.nl : d.reason;
-    showError(`${T().err.identity}${why ? ` (${clip(why, 200)})` : ''}`);
+    S.e.join.dataset.cp = 'panel.join';
+    S.e.join.textContent = t('panel.join');
+    showError(`${t('panel.err.identity')}${why ? ` (${why})` : ''}`);
     S.e.filesInput.focus();
     return;
   }
-  const msg = S.lang === 'nl' && d.nl ? d.nl : d.reason;
-  if (msg) showError(T().err.session(clip(msg, 200)));
+  if (why) showError(t('panel.err.session', { message: why }));
 }
 
-// ---- joining, the controls, leaving -------------------------------------------------
+// ---- joining and leaving ---------------------------------------------------------
 
 /** Camera and microphone; without a camera the microphone alone; null when refused. */
 async function openMedia() {
@@ -361,24 +215,23 @@ async function openMedia() {
 
 function mediaNotice() {
   const e = S.e, video = !!S.stream?.getVideoTracks().length;
-  e.notice.textContent = !S.stream ? T().no_media : video ? '' : T().no_camera;
+  e.notice.textContent = !S.stream ? t('panel.no_media') : video ? '' : t('panel.no_camera');
   e.notice.hidden = !e.notice.textContent;
 }
 
 async function join() {
   showError(null);
   if (active()) return;
-  if (!haveIdentity()) { showError(T().err.no_files); S.e.filesInput.focus(); return; }
-  if (S.engineFailed) { showError(T().err.engine); return; }
+  if (!haveIdentity()) { showError(t('panel.err.no_files')); S.e.filesInput.focus(); return; }
+  if (S.engineFailed) { showError(t('panel.err.engine')); return; }
   const worker = ensureWorker();
   S.e.join.disabled = true;
   setState('media');
   const stream = await openMedia();
-  if (!S.current || active()) { for (const t of stream?.getTracks() ?? []) t.stop(); return; }  // closed meanwhile
+  if (!S.current || active()) { for (const tr of stream?.getTracks() ?? []) tr.stop(); return; }  // closed meanwhile
   S.stream = stream;
   mediaNotice();
   const c = S.current.call;
-  S.mic = S.cam = true;
   const s = createCallSession({
     worker, janusUrl: c.janus_url, room: c.room, pin: c.pin, token: c.janus_token, role: 'officer',
     invite: c.invitation_key, cert: S.identity.cert, key: S.identity.key, localStream: S.stream,
@@ -387,59 +240,24 @@ async function join() {
     codec: new URLSearchParams(location.search).get('codec') === 'wasm' ? 'wasm' : 'auto',
   });
   S.session = s;
-  wireSession(s);
-  showInCall(true);
-  setState(s.state);
-  S.e.join.disabled = false;
-  S.e.mic.focus();
-}
-
-function wireSession(s) {
+  S.viewState = newViewState();
   s.addEventListener('state', (ev) => {
     if (s !== S.session) return;
     setState(s.state);
-    renderQuality();
     if (s.state === 'ended') callEnded(ev.detail?.reason);
   });
-  s.addEventListener('tiles', () => { if (s === S.session) renderTiles(); });
-  s.addEventListener('identity', () => { if (s === S.session) renderIdentity(); });
-  s.addEventListener('quality', () => { if (s === S.session) renderQuality(); });
-  s.addEventListener('frame', onFrame);
-  s.addEventListener('rtt', (ev) => { if (s === S.session) received(ev.detail, false); });
-  s.addEventListener('caption', (ev) => { if (s === S.session) received(ev.detail, true); });
   // After the end (or a refused start) the Worker may still report; that is no news.
   s.addEventListener('error', (ev) => { if (s === S.session && s.state !== 'ended') onSessionError(ev); });
+  buildView();
+  showInCall(true);
+  setState(s.state);
+  S.e.join.disabled = false;
+  S.view.focus();
 }
 
 function showInCall(on) {
-  const e = S.e;
-  e.incall.hidden = !on;
-  e.setup.hidden = on;
-  e.self.srcObject = on ? S.stream : null;
-  e.mic.disabled = !S.stream?.getAudioTracks().length;
-  e.cam.disabled = !S.stream?.getVideoTracks().length;
-  setPressed(e.mic, false);
-  setPressed(e.cam, false);
-  e.self.classList.toggle('call-self--off', e.cam.disabled);
-  e.selfOff.hidden = !e.cam.disabled;
-  renderIdentity();
-  renderTiles();
-}
-
-function setPressed(btn, on) { btn.setAttribute('aria-pressed', String(on)); }
-
-function setMic(on) {
-  S.mic = on;
-  S.session?.setMicrophone(on);
-  setPressed(S.e.mic, !on);
-}
-
-function setCam(on) {
-  S.cam = on;
-  S.session?.setCamera(on);
-  setPressed(S.e.cam, !on);
-  S.e.self.classList.toggle('call-self--off', !on);
-  S.e.selfOff.hidden = on;
+  S.e.incall.hidden = !on;
+  S.e.setup.hidden = on;
 }
 
 function hangUp(quiet) {
@@ -450,50 +268,19 @@ function hangUp(quiet) {
 
 function callEnded(reason) {
   const e = S.e;
-  if (reason === 'unauthorized' || reason === 'no_room') showError(T().err[reason]);
-  for (const t of S.stream?.getTracks() ?? []) t.stop();
+  if (reason === 'unauthorized' || reason === 'no_room') showError(t(`panel.err.${reason}`));
+  for (const tr of S.stream?.getTracks() ?? []) tr.stop();
   S.stream = null;
-  e.typing.hidden = true;
-  e.join.textContent = T().rejoin;
-  e.join.dataset.cp = 'rejoin';
+  const focusInside = e.incall.contains(document.activeElement) || document.activeElement === document.body;
+  S.view?.destroy();
+  S.view = null;
+  e.incall.replaceChildren();
+  e.join.textContent = t('panel.rejoin');
+  e.join.dataset.cp = 'panel.rejoin';
   showInCall(false);
   setState('ended');
   // Focus was on a control that is gone now: keep it in the panel.
-  if (document.activeElement === document.body || e.incall.contains(document.activeElement)) e.join.focus();
-}
-
-// ---- real-time text --------------------------------------------------------------
-
-function logLine(mine, who, text, caption) {
-  const whoNode = el('span', { class: 'call-rtt-who', 'data-cp': mine ? 'rtt_me' : undefined }, mine ? T().rtt_me : who);
-  const line = el('p', { class: `call-rtt-line call-rtt-line--${mine ? 'mine' : 'theirs'}${caption ? ' call-rtt-line--caption' : ''}` });
-  line.append(whoNode, ': ', text);
-  S.e.log.append(line);
-  S.e.log.scrollTop = S.e.log.scrollHeight;
-}
-
-function sendLine() {
-  const e = S.e, s = S.session;
-  if (!s || s.state === 'ended') return;
-  const text = e.input.value;
-  s.sendText(text, true);
-  if (text.trim()) logLine(true, '', text.trim().slice(0, MAX_LINE));
-  e.input.value = '';
-}
-
-function received(d = {}, caption) {
-  const e = S.e;
-  const text = clip(d.text, MAX_TEXT);
-  const who = clip(d.name, 100) || citizenName();
-  const label = caption ? `${who} (${T().caption})` : who;
-  if (d.final) {
-    e.typing.hidden = true;
-    e.typing.textContent = '';
-    if (text.trim()) logLine(false, label, text, caption);
-    return;
-  }
-  e.typing.hidden = !text;
-  e.typing.replaceChildren(el('span', { class: 'call-rtt-who' }, `${label} (${T().typing}): `), text);
+  if (focusInside) e.join.focus();
 }
 
 // ---- opening and closing the panel ------------------------------------------------
@@ -506,16 +293,20 @@ function received(d = {}, caption) {
 export function openCallPanel(detail, { focus = false } = {}) {
   if (!detail?.call || typeof detail.call.room !== 'number') return;
   if (!S.e) { S.e = buildPanel(); S.mount(S.e.root); }
-  if (active() && S.current?.requestId !== detail.requestId) { showError(T().err.busy); S.e.hangup.focus(); return; }
+  if (active() && S.current?.requestId !== detail.requestId) {
+    showError(t('panel.err.busy'));
+    S.e.incall.querySelector('.bb-danger')?.focus();
+    return;
+  }
   if (!active()) {
     S.current = { requestId: detail.requestId, call: detail.call, name: detail.name, reference: detail.reference };
-    S.e.log.replaceChildren();
-    S.e.input.value = '';
-    S.e.join.dataset.cp = 'join';
+    S.e.join.dataset.cp = 'panel.join';
     showError(null);
     S.e.notice.hidden = true;
     S.session = null;
-    S.figures.clear();
+    S.view?.destroy();
+    S.view = null;
+    S.e.incall.replaceChildren();
     showInCall(false);
     setState('idle');
   } else {

@@ -6,58 +6,9 @@
 // as HTML: citizens' input cannot become markup here. The video call
 // itself is the call panel (call-panel.js).
 import { initCallPanel, setCallPanelLanguage, openCallPanel, endCallFor } from './call-panel.js';
-import { el } from './dom.js';
-
-const TEXT = {
-  nl: {
-    title: 'Beeldbel — console wijkagent', skip: 'Naar de inhoud', logout: 'Uitloggen',
-    login_title: 'Inloggen', username: 'Gebruikersnaam', password: 'Wachtwoord', login: 'Inloggen',
-    queue_title: 'Terugbelverzoeken', refresh: 'Vernieuwen', empty: 'Er zijn geen open verzoeken in uw wijken.',
-    logged_in_as: (o) => `Ingelogd als ${o.name} (${o.team}) — wijken: ${o.neighbourhoods.join(', ')}`,
-    queue_updated: (n) => `Wachtrij bijgewerkt: ${n} ${n === 1 ? 'verzoek' : 'verzoeken'}.`,
-    logged_out: 'U bent uitgelogd.', ref: 'Kenmerk', phone: 'Telefoon', email: 'E-mail',
-    neighbourhood: 'Wijk', topic: 'Onderwerp', preference: 'Voorkeur', window: 'Moment', date: 'Datum',
-    needs: 'Ondersteuning', status: 'Status', created: 'Aangevraagd', claimed_by: 'Opgepakt door',
-    notes: 'Notities', none: 'geen',
-    pref: { video: 'beeldbellen', phone: 'gewoon bellen' },
-    win: { morning: 'ochtend', afternoon: 'middag', evening: 'avond', any: 'maakt niet uit' },
-    need: { captions: 'ondertiteling / tekst', sign_language: 'gebarentolk', speech_to_text: 'schrijftolk', high_contrast: 'hoog contrast' },
-    st: { queued: 'in de wachtrij', claimed: 'opgepakt', inviting: 'uitnodiging verstuurd', in_call: 'in gesprek', done: 'afgerond' },
-    claim: 'Oppakken', video: 'Terugbellen met beeld', phone_cb: 'Terugbellen met telefoon', add_note: 'Notitie toevoegen',
-    close: 'Afronden', note_label: 'Notitie', save_note: 'Notitie opslaan', outcome: 'Uitkomst', record: 'Uitkomst vastleggen',
-    call_number: (p) => `Bel ${p}`, out: { reached: 'bereikt', no_answer: 'geen gehoor', wrong_number: 'verkeerd nummer' },
-    invite_ready: 'Uitnodiging klaar. Stuur deze link naar de burger (eenmalig te gebruiken, verloopt om',
-    invite_link: 'Uitnodigingslink', copy: 'Link kopiëren', copied: 'Link gekopieerd.', to_call: 'Naar het gesprek',
-    call_ready: (room) => `Gesprek klaargezet in kamer ${room}. Uw toegang is klaar; de burger komt binnen via de link.`,
-    claimed_ok: 'Verzoek opgepakt.', note_ok: 'Notitie opgeslagen.', closed_ok: 'Verzoek afgerond.',
-    outcome_ok: 'Uitkomst vastgelegd.', network: 'De dienst is niet bereikbaar. Probeer het opnieuw.',
-    other_lang: 'English', other_lang_code: 'en',
-  },
-  en: {
-    title: 'Beeldbel — officer console', skip: 'Skip to content', logout: 'Log out',
-    login_title: 'Log in', username: 'User name', password: 'Password', login: 'Log in',
-    queue_title: 'Callback requests', refresh: 'Refresh', empty: 'There are no open requests in your neighbourhoods.',
-    logged_in_as: (o) => `Logged in as ${o.name} (${o.team}) — neighbourhoods: ${o.neighbourhoods.join(', ')}`,
-    queue_updated: (n) => `Queue updated: ${n} ${n === 1 ? 'request' : 'requests'}.`,
-    logged_out: 'You are logged out.', ref: 'Reference', phone: 'Phone', email: 'E-mail',
-    neighbourhood: 'Neighbourhood', topic: 'Topic', preference: 'Preference', window: 'Time', date: 'Date',
-    needs: 'Support', status: 'Status', created: 'Requested', claimed_by: 'Claimed by',
-    notes: 'Notes', none: 'none',
-    pref: { video: 'video call', phone: 'phone call' },
-    win: { morning: 'morning', afternoon: 'afternoon', evening: 'evening', any: 'any time' },
-    need: { captions: 'captions / text', sign_language: 'sign-language interpreter', speech_to_text: 'speech-to-text interpreter', high_contrast: 'high contrast' },
-    st: { queued: 'queued', claimed: 'claimed', inviting: 'invitation sent', in_call: 'in call', done: 'closed' },
-    claim: 'Claim', video: 'Call back by video', phone_cb: 'Call back by phone', add_note: 'Add note',
-    close: 'Close', note_label: 'Note', save_note: 'Save note', outcome: 'Outcome', record: 'Record outcome',
-    call_number: (p) => `Call ${p}`, out: { reached: 'reached', no_answer: 'no answer', wrong_number: 'wrong number' },
-    invite_ready: 'Invitation ready. Send this link to the citizen (single use, expires at',
-    invite_link: 'Invitation link', copy: 'Copy link', copied: 'Link copied.', to_call: 'Go to the call',
-    call_ready: (room) => `Call prepared in room ${room}. Your access is ready; the citizen joins through the link.`,
-    claimed_ok: 'Request claimed.', note_ok: 'Note saved.', closed_ok: 'Request closed.',
-    outcome_ok: 'Outcome recorded.', network: 'The service cannot be reached. Please try again.',
-    other_lang: 'Nederlands', other_lang_code: 'nl',
-  },
-};
+import { h } from '../ui/dom.js';
+import { t as text, label } from './texts.js';
+import { themeSheet } from '../ui/theme.js';
 
 const state = {
   lang: sessionStorage.getItem('bb_console_lang') === 'en' ? 'en' : 'nl',
@@ -67,7 +18,7 @@ const state = {
   calls: new Map(), // request id -> the officer's call credentials (kept in memory only)
 };
 const $ = (id) => document.getElementById(id);
-const t = () => TEXT[state.lang];
+const t = (key, vars) => text(state.lang, key, vars);
 
 function announce(msg) {
   // Clear first so repeating the same message is announced again.
@@ -78,7 +29,7 @@ function announce(msg) {
 function showError(err) {
   const box = $('error');
   if (!err) { box.hidden = true; box.textContent = ''; return; }
-  box.textContent = typeof err === 'string' ? err : (err.message?.[state.lang] ?? err.code ?? t().network);
+  box.textContent = typeof err === 'string' ? err : (err.message?.[state.lang] ?? err.code ?? t('network'));
   box.hidden = false;
 }
 
@@ -91,22 +42,26 @@ async function api(method, path, body) {
     res = await fetch(`/api/v1/${path}`, { method, headers, credentials: 'same-origin',
       body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
-    return { ok: false, error: t().network };
+    return { ok: false, error: t('network') };
   }
   const json = await res.json().catch(() => null);
   if (res.status === 401 && path !== 'officer/login') setLoggedOut();
-  if (!res.ok) return { ok: false, status: res.status, error: json?.error ?? t().network };
+  if (!res.ok) return { ok: false, status: res.status, error: json?.error ?? t('network') };
   return { ok: true, json };
+}
+
+function loggedInAs(o) {
+  return t('logged_in_as', { name: o.name, team: o.team, neighbourhoods: o.neighbourhoods.join(', ') });
 }
 
 function applyLanguage() {
   document.documentElement.lang = state.lang;
-  document.title = t().title;
-  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t()[node.dataset.i18n];
+  document.title = t('title');
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
   const b = $('lang');
-  b.textContent = t().other_lang;
-  b.lang = t().other_lang_code;
-  if (state.officer) $('officer').textContent = t().logged_in_as(state.officer);
+  b.textContent = t('other_lang');
+  b.lang = t('other_lang_code');
+  if (state.officer) $('officer').textContent = loggedInAs(state.officer);
   setCallPanelLanguage(state.lang);
   renderQueue();
 }
@@ -127,7 +82,7 @@ async function loadQueue(quiet) {
   if (!r.ok) { if (r.status !== 401) showError(r.error); return; }
   state.requests = r.json.requests;
   renderQueue();
-  if (!quiet) announce(t().queue_updated(state.requests.length));
+  if (!quiet) announce(t('queue_updated', { n: state.requests.length }));
 }
 
 function fmtTime(iso) {
@@ -146,35 +101,35 @@ function renderQueue() {
 }
 
 function renderRequest(r) {
-  const T = t();
+  const L = state.lang;
   const mine = r.claimed_by && state.officer && r.claimed_by === state.officer.name;
-  const needs = r.needs.length ? r.needs.map((n) => T.need[n] ?? n).join(', ') : T.none;
+  const needs = r.needs.length ? r.needs.map((n) => label(L, 'need', n)).join(', ') : t('none');
   const headingId = `req-${r.id}`;
   const rows = [
-    [T.ref, r.reference], [T.phone, r.phone], [T.email, r.email ?? '—'], [T.neighbourhood, r.neighbourhood],
-    [T.topic, r.topic], [T.preference, T.pref[r.preference] ?? r.preference],
-    [T.window, T.win[r.window] ?? r.window], [T.date, r.date ?? '—'],
-    [T.needs, needs, r.needs.length ? 'needs' : ''], [T.status, T.st[r.status] ?? r.status],
-    [T.created, fmtTime(r.created_at)], [T.claimed_by, r.claimed_by ?? '—'],
+    [t('ref'), r.reference], [t('phone'), r.phone], [t('email'), r.email ?? '—'], [t('neighbourhood'), r.neighbourhood],
+    [t('topic'), r.topic], [t('preference'), label(L, 'pref', r.preference)],
+    [t('window'), label(L, 'win', r.window)], [t('date'), r.date ?? '—'],
+    [t('needs'), needs, r.needs.length ? 'needs' : ''], [t('status'), label(L, 'st', r.status)],
+    [t('created'), fmtTime(r.created_at)], [t('claimed_by'), r.claimed_by ?? '—'],
   ];
-  if (r.notes) rows.push([T.notes, r.notes]);
-  const dl = el('dl', {});
-  for (const [k, v, cls] of rows) dl.append(el('dt', {}, k), el('dd', { class: cls || undefined }, v));
-  const btn = (key, label, onclick, primary) => el('button', {
+  if (r.notes) rows.push([t('notes'), r.notes]);
+  const dl = h('dl', {});
+  for (const [k, v, cls] of rows) dl.append(h('dt', {}, k), h('dd', { class: cls || undefined }, v));
+  const btn = (key, label, onclick, primary) => h('button', {
     type: 'button', class: `utrecht-button utrecht-button--${primary ? 'primary' : 'secondary'}-action`,
     'data-key': `${r.id}-${key}`, 'aria-describedby': headingId, onclick }, label);
-  const actions = el('div', { class: 'actions' });
-  if (r.status === 'queued') actions.append(btn('claim', T.claim, () => act(r, 'claim'), true));
+  const actions = h('div', { class: 'actions' });
+  if (r.status === 'queued') actions.append(btn('claim', t('claim'), () => act(r, 'claim'), true));
   if (mine) {
-    actions.append(btn('video', T.video, () => video(r), r.preference === 'video'),
-      btn('phone', T.phone_cb, () => togglePanel(r, 'phone'), r.preference === 'phone'),
-      btn('note', T.add_note, () => togglePanel(r, 'note')),
-      btn('close', T.close, () => act(r, 'close', {})));
+    actions.append(btn('video', t('video'), () => video(r), r.preference === 'video'),
+      btn('phone', t('phone_cb'), () => togglePanel(r, 'phone'), r.preference === 'phone'),
+      btn('note', t('add_note'), () => togglePanel(r, 'note')),
+      btn('close', t('close'), () => act(r, 'close', {})));
   }
-  const item = el('li', { class: 'request' },
-    el('article', { 'aria-labelledby': headingId },
-      el('h3', { id: headingId }, `${r.reference} — ${r.name}`), dl, actions,
-      el('div', { id: `panel-${r.id}`, class: 'panel' })));
+  const item = h('li', { class: 'request' },
+    h('article', { 'aria-labelledby': headingId },
+      h('h3', { id: headingId }, `${r.reference} — ${r.name}`), dl, actions,
+      h('div', { id: `panel-${r.id}`, class: 'panel' })));
   const call = state.calls.get(r.id);
   if (call) setTimeout(() => showInvitation(r, call), 0);
   return item;
@@ -184,7 +139,7 @@ async function act(r, action, body) {
   showError(null);
   const res = await api('POST', `officer/requests/${r.id}/${action}`, body);
   if (!res.ok) { showError(res.error); return false; }
-  announce({ claim: t().claimed_ok, close: t().closed_ok, notes: t().note_ok, phone: t().outcome_ok }[action] ?? '');
+  announce({ claim: t('claimed_ok'), close: t('closed_ok'), notes: t('note_ok'), phone: t('outcome_ok') }[action] ?? '');
   if (action === 'close') { state.calls.delete(r.id); endCallFor(r.id); }
   await loadQueue(true);
   return true;
@@ -213,7 +168,7 @@ async function video(r) {
   window.dispatchEvent(new CustomEvent('beeldbel:officer-call', { detail: callDetail(r, invitation) }));
   await loadQueue(true);
   showInvitation(r, invitation);   // now, not after the re-render's timer: focus goes there
-  announce(t().call_ready(invitation.call.room));
+  announce(t('call_ready', { room: invitation.call.room }));
   document.querySelector(`[data-key="${r.id}-invite"]`)?.focus();
 }
 
@@ -222,45 +177,43 @@ const callDetail = (r, invitation) => ({ requestId: r.id, call: invitation.call,
 function showInvitation(r, call) {
   const panel = $(`panel-${r.id}`);
   if (!panel || panel.querySelector('.invite')) return;
-  const T = t();
   const inputId = `invite-${r.id}`;
-  const input = el('input', { id: inputId, class: 'utrecht-textbox', readonly: true, value: call.invitation_url,
+  const input = h('input', { id: inputId, class: 'utrecht-textbox', readonly: true, value: call.invitation_url,
     'data-key': `${r.id}-invite` });
-  const copy = el('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
+  const copy = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
     'data-key': `${r.id}-copy`, onclick: async () => {
-      try { await navigator.clipboard.writeText(call.invitation_url); announce(T.copied); } catch { input.select(); }
-    } }, T.copy);
-  const toCall = el('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action',
-    'data-key': `${r.id}-to-call`, onclick: () => openCallPanel(callDetail(r, call), { focus: true }) }, T.to_call);
-  panel.append(el('div', { class: 'invite utrecht-alert utrecht-alert--ok' },
-    el('p', { class: 'utrecht-paragraph' }, `${T.invite_ready} ${fmtTime(call.expires_at)}).`),
-    el('label', { class: 'utrecht-form-label', for: inputId }, T.invite_link), input,
-    el('div', { class: 'actions' }, copy, toCall),
-    el('p', { class: 'utrecht-paragraph', 'data-room': call.call.room }, T.call_ready(call.call.room))));
+      try { await navigator.clipboard.writeText(call.invitation_url); announce(t('copied')); } catch { input.select(); }
+    } }, t('copy'));
+  const toCall = h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action',
+    'data-key': `${r.id}-to-call`, onclick: () => openCallPanel(callDetail(r, call), { focus: true }) }, t('to_call'));
+  panel.append(h('div', { class: 'invite utrecht-alert utrecht-alert--ok' },
+    h('p', { class: 'utrecht-paragraph' }, t('invite_ready', { at: fmtTime(call.expires_at) })),
+    h('label', { class: 'utrecht-form-label', for: inputId }, t('invite_link')), input,
+    h('div', { class: 'actions' }, copy, toCall),
+    h('p', { class: 'utrecht-paragraph', 'data-room': call.call.room }, t('call_ready', { room: call.call.room }))));
 }
 
 function togglePanel(r, kind) {
   const panel = $(`panel-${r.id}`);
-  const T = t();
   if (panel.dataset.open === kind) { panel.replaceChildren(); delete panel.dataset.open; return; }
   panel.dataset.open = kind;
   const noteId = `note-${r.id}-${kind}`;
-  const note = el('textarea', { id: noteId, class: 'utrecht-textarea', maxlength: '2000', rows: '3' });
+  const note = h('textarea', { id: noteId, class: 'utrecht-textarea', maxlength: '2000', rows: '3' });
   if (kind === 'note') {
-    panel.replaceChildren(el('label', { class: 'utrecht-form-label', for: noteId }, T.note_label), note,
-      el('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action', onclick: async () => {
+    panel.replaceChildren(h('label', { class: 'utrecht-form-label', for: noteId }, t('note_label')), note,
+      h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action', onclick: async () => {
         if (await act(r, 'notes', { note: note.value })) note.value = '';
-      } }, T.save_note));
+      } }, t('save_note')));
   } else {
     const selId = `outcome-${r.id}`;
-    const sel = el('select', { id: selId, class: 'utrecht-select' },
-      ...Object.entries(T.out).map(([v, label]) => el('option', { value: v }, label)));
+    const sel = h('select', { id: selId, class: 'utrecht-select' },
+      ...['reached', 'no_answer', 'wrong_number'].map((v) => h('option', { value: v }, t(`out.${v}`))));
     panel.replaceChildren(
-      el('p', { class: 'utrecht-paragraph' }, el('a', { href: `tel:${r.phone}` }, T.call_number(r.phone))),
-      el('label', { class: 'utrecht-form-label', for: selId }, T.outcome), sel,
-      el('label', { class: 'utrecht-form-label', for: noteId }, T.note_label), note,
-      el('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action', onclick: () =>
-        act(r, 'phone', note.value.trim() ? { outcome: sel.value, note: note.value } : { outcome: sel.value }) }, T.record));
+      h('p', { class: 'utrecht-paragraph' }, h('a', { href: `tel:${r.phone}` }, t('call_number', { phone: r.phone }))),
+      h('label', { class: 'utrecht-form-label', for: selId }, t('outcome')), sel,
+      h('label', { class: 'utrecht-form-label', for: noteId }, t('note_label')), note,
+      h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action', onclick: () =>
+        act(r, 'phone', note.value.trim() ? { outcome: sel.value, note: note.value } : { outcome: sel.value }) }, t('record')));
   }
   panel.querySelector('select, textarea')?.focus();
 }
@@ -284,7 +237,7 @@ async function showQueue() {
   $('login-view').hidden = true;
   $('queue-view').hidden = false;
   $('logout').hidden = false;
-  $('officer').textContent = t().logged_in_as(state.officer);
+  $('officer').textContent = loggedInAs(state.officer);
   await loadQueue();
   $('queue-title').setAttribute('tabindex', '-1');
   $('queue-title').focus();
@@ -295,7 +248,7 @@ $('refresh').addEventListener('click', () => loadQueue());
 $('logout').addEventListener('click', async () => {
   await api('POST', 'officer/logout');
   setLoggedOut();
-  announce(t().logged_out);
+  announce(t('logged_out'));
   $('username').focus();
 });
 $('lang').addEventListener('click', () => {
@@ -303,6 +256,9 @@ $('lang').addEventListener('click', () => {
   sessionStorage.setItem('bb_console_lang', state.lang);
   applyLanguage();
 });
+// The colour tokens and their high-contrast twins, the same as the widget's
+// (ui/theme.js, contrast-tested), for the console and the shared call view.
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, themeSheet()];
 initCallPanel({
   lang: state.lang, announce,
   mount: (node) => $('error').after(node),

@@ -1,4 +1,4 @@
-// The call session (the interface in web/widget/call-session.js): Janus
+// The call session (the interface in web/ui/call-session.js): Janus
 // through web/engine/transport.js, the call core (media and E2EE, in C) in
 // the engine Worker (call-worker.js), camera (capture.js), microphone and speaker (audio.js),
 // remote video in canvases (render.js). The page's thread only hands things
@@ -36,8 +36,8 @@ import { Msg } from './messages.js';
 import { FrameSource } from './capture.js';
 import { I420Renderer } from './render.js';
 import { createAudio, captureMicrophone, createPlayback } from './audio.js';
+import { MAX_TEXT } from '../ui/call-session.js';
 
-const MAX_TEXT = 2000;
 const MAX_NAME = 100;
 const REJOIN_CODES = new Set([436]);           // feed id taken: pick another
 const FATAL_CODES = new Map([                  // Janus errors nobody can fix by waiting
@@ -298,7 +298,7 @@ export class CallSession extends EventTarget {
       const certified = (p.role === 'officer' || p.role === 'colleague') && p.officer && p.officer.ok;
       const name = certified ? clip(p.officer.name, MAX_NAME) : this._name(role);
       if (r.tile && r.tile.role === role && r.tile.name === name) continue;
-      const tile = { id: String(p.id), name, role, canvas: r.canvas };
+      const tile = { id: String(p.id), name, role, canvas: r.canvas, playing: r.frames > 0 };
       this.tiles = r.tile ? this.tiles.map((t) => (t === r.tile ? tile : t)) : [...this.tiles, tile];
       r.tile = tile;
       changed = true;
@@ -489,6 +489,7 @@ export class CallSession extends EventTarget {
         if (m.frame) r.renderer.drawFrame(m.frame);   // decoded by the browser: straight to the GPU
         else r.renderer.draw(m.i420, m.width, m.height);
         r.frames++;
+        if (r.tile) r.tile.playing = true;
         this._emit('frame', { feedId: m.feedId, width: m.width, height: m.height, captureMs: m.captureMs });
         break;
       }

@@ -24,7 +24,7 @@ export interface BeeldbelTile {
   canvas: HTMLCanvasElement;
 }
 
-/** The call object the widget's waiting-room and call screens use (web/widget/call-session.js). */
+/** The call object the widget's waiting-room and call screens use (web/ui/call-session.js). */
 export interface BeeldbelCallSession extends EventTarget {
   readonly state: BeeldbelCallState;
   readonly tiles: BeeldbelTile[];

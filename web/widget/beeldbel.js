@@ -9,8 +9,9 @@
 // hears. The WASM engine starts in its Worker at once, so a call can start
 // without waiting; the request form does not need it. Every file it loads
 // is checked against the hashes inside this bundle (engine-files.js).
-import { h } from './dom.js';
-import { t, normLang } from './i18n.js';
+import { h } from '../ui/dom.js';
+import { t } from './i18n.js';
+import { normLang } from '../ui/i18n.js';
 import { widgetSheet } from './styles.js';
 import { inviteFrom } from './api.js';
 import { requestScreen } from './screens/request.js';

@@ -1,6 +1,7 @@
-// Every text a person sees, in Dutch (default) and English. Screens call
-// t(lang, 'key.path', {vars}); a missing key shows the key itself so a gap
-// is visible in tests instead of an empty label.
+// Every text a citizen sees in the widget, in Dutch (default) and English,
+// looked up the one way (ui/i18n.js): t(lang, 'key.path', {vars}). The
+// in-call view (ui/call-view.js) reads the 'call.*' texts.
+import { translator, normLang } from '../ui/i18n.js';
 
 const nl = {
   title: 'Beeldbellen met je wijkagent',
@@ -80,15 +81,16 @@ const nl = {
   },
   call: {
     heading: 'Gesprek met {officer}', region: 'Videobeelden',
-    you: 'Jij (eigen beeld)', mute: 'Microfoon dempen', cameraOff: 'Camera uit', switchCamera: 'Wissel camera', signMode: 'Gebarentaal-modus',
-    signHint: 'Vergroot het beeld van {name}.', pin: 'Vergroot {name}',
-    controls: 'Bediening van het gesprek', hangUp: 'Ophangen', rtt: 'Tekstgesprek', rttInput: 'Jouw tekst (de ander ziet het terwijl je typt)',
-    rttSend: 'Verstuur regel', rttLog: 'Tekstgesprek met {officer}', rttMine: 'Jij', rttTheirs: '{name}',
-    rttTyping: 'typt…',
-    captions: 'Ondertiteling', verified: 'Geverifieerde politiemedewerker', notVerified: 'Niet geverifieerd: dit is mogelijk geen echte politiemedewerker. Hang op en bel 0900-8844.',
+    you: 'Jij (eigen beeld)', camIsOff: 'Je camera staat uit', noVideo: 'Nog geen beeld',
+    mute: 'Microfoon dempen', cameraOff: 'Camera uit', switchCamera: 'Wissel camera', signMode: 'Gebarentaal-modus',
+    pin: 'Vergroot {name}',
+    controls: 'Bediening van het gesprek', hangUp: 'Ophangen', rttInput: 'Jouw tekst (de ander ziet het terwijl je typt)',
+    rttSend: 'Verstuur regel', rttLog: 'Tekstgesprek met {name}', rttMine: 'Jij',
+    rttTyping: 'typt…', caption: 'ondertiteling',
+    verified: 'Geverifieerde politiemedewerker', notVerified: 'Niet geverifieerd: dit is mogelijk geen echte politiemedewerker. Hang op en bel 0900-8844.',
     why: { expired: 'Het certificaat is verlopen.', unknown_ca: 'Het certificaat is niet van de politie.', revoked: 'Het certificaat is ingetrokken.',
       wrong_officer: 'Dit is niet de agent met wie het gesprek is afgesproken.', bad_signature: 'De handtekening klopt niet.' },
-    sas: 'Veiligheidscode', sasHint: 'Je wijkagent noemt dezelfde code. Is die anders? Hang dan op.',
+    sas: 'Veiligheidscode', sasWait: 'De veiligheidscode verschijnt zodra je wijkagent in het gesprek is.', sasHint: 'Je wijkagent noemt dezelfde code. Is die anders? Hang dan op.',
     people: '{n} mensen in dit gesprek, jij meegerekend. Zie je er minder? Hang dan op.',
     quality: 'Verbinding: {q}', good: 'goed', fair: 'matig', poor: 'slecht',
     reconnecting: 'De verbinding is even weg. We proberen opnieuw te verbinden…',
@@ -181,15 +183,16 @@ const en = {
   },
   call: {
     heading: 'Call with {officer}', region: 'Video',
-    you: 'You (self view)', mute: 'Mute microphone', cameraOff: 'Camera off', switchCamera: 'Switch camera', signMode: 'Sign-language mode',
-    signHint: 'Enlarge the video of {name}.', pin: 'Enlarge {name}',
-    controls: 'Call controls', hangUp: 'Hang up', rtt: 'Text chat', rttInput: 'Your text (the other side sees it as you type)',
-    rttSend: 'Send line', rttLog: 'Text chat with {officer}', rttMine: 'You', rttTheirs: '{name}',
-    rttTyping: 'typing…',
-    captions: 'Captions', verified: 'Verified police officer', notVerified: 'Not verified: this may not be a real police officer. Hang up and call 0900-8844.',
+    you: 'You (self view)', camIsOff: 'Your camera is off', noVideo: 'No video yet',
+    mute: 'Mute microphone', cameraOff: 'Camera off', switchCamera: 'Switch camera', signMode: 'Sign-language mode',
+    pin: 'Enlarge {name}',
+    controls: 'Call controls', hangUp: 'Hang up', rttInput: 'Your text (the other side sees it as you type)',
+    rttSend: 'Send line', rttLog: 'Text chat with {name}', rttMine: 'You',
+    rttTyping: 'typing…', caption: 'captions',
+    verified: 'Verified police officer', notVerified: 'Not verified: this may not be a real police officer. Hang up and call 0900-8844.',
     why: { expired: 'The certificate has expired.', unknown_ca: 'The certificate is not from the police.', revoked: 'The certificate has been revoked.',
       wrong_officer: 'This is not the officer the call was arranged with.', bad_signature: 'The signature is not valid.' },
-    sas: 'Security code', sasHint: 'Your officer reads out the same code. Is it different? Then hang up.',
+    sas: 'Security code', sasWait: 'The security code appears once your officer is in the call.', sasHint: 'Your officer reads out the same code. Is it different? Then hang up.',
     people: '{n} people in this call, you included. Do you see fewer? Then hang up.',
     quality: 'Connection: {q}', good: 'good', fair: 'fair', poor: 'poor',
     reconnecting: 'The connection dropped. Trying to reconnect…',
@@ -205,16 +208,7 @@ const en = {
 };
 
 export const STRINGS = { nl, en };
-export const LANGS = ['nl', 'en'];
-
-export function normLang(v) { return v === 'en' ? 'en' : 'nl'; }
-
-export function t(lang, key, vars) {
-  let v = key.split('.').reduce((o, k) => (o == null ? o : o[k]), STRINGS[normLang(lang)]);
-  if (v == null) return key;
-  if (typeof v === 'string' && vars) v = v.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-  return v;
-}
+export const t = translator(STRINGS);
 
 /** The service's bilingual error message, or a fallback in our own words. */
 export function serviceMessage(lang, message, fallbackKey) {

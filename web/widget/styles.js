@@ -3,7 +3,7 @@
 // CSS_TEXT when it builds dist/beeldbel.js. It is applied as a constructed
 // stylesheet inside the shadow root: no <style> element, no inline style
 // attribute, so the host's CSP needs no 'unsafe-inline'.
-import { themeCss } from './theme.js';
+import { themeCss } from '../ui/theme.js';
 
 export const CSS_TEXT = '/*@BEELDBEL_CSS@*/';
 

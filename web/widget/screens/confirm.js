@@ -1,5 +1,5 @@
 // Screen: the request was accepted; the reference is the one thing to keep.
-import { h } from '../dom.js';
+import { h } from '../../ui/dom.js';
 
 export function confirmScreen(ctx, data) {
   const { t } = ctx;

@@ -1,7 +1,7 @@
 // Screen: device check before the waiting room — camera preview, a live
 // microphone level, a speaker test tone, and plain help when the browser
 // refuses access. The stream is kept (ctx.store.localStream) for the call.
-import { h, uid } from '../dom.js';
+import { h, uid } from '../../ui/dom.js';
 
 export async function openLocalMedia(store) {
   if (store.localStream) return store.localStream;

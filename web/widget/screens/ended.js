@@ -1,5 +1,5 @@
 // Screen: the call is over (or the citizen left the waiting room).
-import { h } from '../dom.js';
+import { h } from '../../ui/dom.js';
 
 export function endedScreen(ctx, data) {
   const { t } = ctx;

@@ -1,6 +1,6 @@
 // Screens around an invitation link: redeeming the one-time token, and the
 // page shown when a link is used, expired, unknown or malformed.
-import { h } from '../dom.js';
+import { h } from '../../ui/dom.js';
 import { redeemInvitation } from '../api.js';
 import { serviceMessage } from '../i18n.js';
 

@@ -2,7 +2,7 @@
 // Built on NL Design System (Utrecht) form components. Checked here first
 // so a person hears what to fix without a round trip; the service checks
 // again and its field errors land on the same fields.
-import { h, uid } from '../dom.js';
+import { h, uid } from '../../ui/dom.js';
 import { sendRequest } from '../api.js';
 import { serviceMessage } from '../i18n.js';
 

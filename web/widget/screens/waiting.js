@@ -1,7 +1,7 @@
 // Screen: the waiting room. The call session is created here (once) and
 // lives in ctx.store.session; the screen moves on when the session does.
-import { h } from '../dom.js';
-import { isCallSession } from '../call-session.js';
+import { h } from '../../ui/dom.js';
+import { isCallSession } from '../../ui/call-session.js';
 
 export function waitingScreen(ctx, data) {
   const { t } = ctx;

@@ -1,7 +1,9 @@
-// The interface between the widget's waiting-room and in-call screens and a
-// call. The real implementation (web/engine/call.js: Janus + the WASM engine)
-// and the test fake (tests/browser/fake-call.js) both provide this shape; the
-// screens use nothing else. The host (or the call module) installs a factory:
+// The interface between a call and what people see of it: the widget's
+// waiting-room and in-call screens and the officer console's call panel (both
+// through call-view.js). The real implementation (web/engine/call.js: Janus +
+// the WASM engine) and the test fake (tests/browser/fake-call.js) both provide
+// this shape; the views use nothing else. In the widget, the host (or the call
+// module) installs a factory:
 //
 //   widget.callSessionFactory = ({ call, invite, localStream, lang, worker }) => session
 //
@@ -15,7 +17,8 @@
 //
 // A session is an EventTarget. Properties (read by the screens at any time):
 //   state     'connecting' | 'waiting' | 'connected' | 'reconnecting' | 'ended'
-//   tiles     [{ id, name, role: 'officer'|'citizen'|'interpreter'|'captioner'|'colleague', canvas: HTMLCanvasElement }]
+//   tiles     [{ id, name, role: 'officer'|'citizen'|'interpreter'|'captioner'|'colleague', canvas: HTMLCanvasElement,
+//               playing: boolean (a frame has been drawn) }]
 //             everyone the end-to-end handshake authenticated (who holds the
 //             call's keys), with the role and name they proved; their remote
 //             video, already rendered into canvases by the call
@@ -31,6 +34,7 @@
 //   'tiles'    {}                     tiles added, removed or renamed
 //   'identity' {}                     identity set or changed
 //   'quality'  {}                     quality changed
+//   'frame'    { feedId }             a tile's video shows a (new) frame
 //   'rtt'      { from, name, text, final }  the other side's current line,
 //              as typed (sent at least every 500 ms); final = line done
 //   'caption'  { from, name, text, final }  a speech-to-text interpreter's line

@@ -9,6 +9,7 @@
 
 #include <curl/curl.h>
 
+#include "beeldbel/e2ee.h"
 #include "beeldbel/error.h"
 #include "cjson/cJSON.h"
 #include "janus_admin.h"
@@ -139,7 +140,8 @@ int bb_janus_create_room(const char *http_url, const char *token, const char *ad
     cJSON_AddStringToObject(body, "admin_key", admin_key);
     cJSON_AddStringToObject(body, "description", "beeldbel call");
     cJSON_AddBoolToObject(body, "is_private", 1);
-    cJSON_AddNumberToObject(body, "publishers", 4);
+    /* Everyone a call's key agreement can hold publishes. */
+    cJSON_AddNumberToObject(body, "publishers", BB_E2EE_MAX_PARTICIPANTS);
     return videoroom_request(http_url, token, body, "created");
 }
 

@@ -16,6 +16,7 @@
 #include <microhttpd.h>
 
 #include "beeldbel/contact.h"
+#include "beeldbel/e2ee.h"
 #include "beeldbel/error.h"
 #include "cjson/cJSON.h"
 #include "janus_admin.h"
@@ -24,6 +25,9 @@
 
 #define SESSION_TTL_S (8 * 3600)  /* one shift */
 #define CALL_TOKEN_TTL_S (2 * 3600)
+/* A call holds at most BB_E2EE_MAX_PARTICIPANTS: the officer, the citizen,
+ * and interpreters, each with a link of their own. */
+#define MAX_INTERPRETERS (BB_E2EE_MAX_PARTICIPANTS - 2)
 
 struct bb_contact_service {
     bb_contact_config cfg;
@@ -329,10 +333,13 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
     bb_officer off;
     if (bb_store_officer_by_id(svc->store, inv.officer_id, &off) != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
-    bb_store_set_status(svc->store, inv.request_id, "in_call", NULL, now);
+    int interpreter = !strcmp(inv.role, "interpreter");
+    if (!interpreter)
+        bb_store_set_status(svc->store, inv.request_id, "in_call", NULL, now);
     cJSON *o = call_object(svc, &inv, inv.participant_id, now);
     if (!o)
         return send_error(c, 500, "internal", NULL, 0);
+    cJSON_AddStringToObject(o, "role", interpreter ? "interpreter" : "citizen");
     cJSON *officer = cJSON_AddObjectToObject(o, "officer");
     cJSON_AddStringToObject(officer, "display_name", off.display_name);
     cJSON_AddStringToObject(officer, "team", off.team);
@@ -521,6 +528,45 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
     return send_json(c, 200, o, NULL, 0);
 }
 
+/* An interpreter's own one-time link into the request's current call (the
+ * room of its latest citizen link). The console adds the call's end-to-end
+ * secret to it, as to the citizen's; every participant is shown on every
+ * screen by the role their handshake proves. */
+static enum MHD_Result invite_interpreter(bb_contact_service *svc, struct MHD_Connection *c,
+                                          const session *s, const bb_stored_request *r, int64_t now)
+{
+    if (!svc->cfg.janus_token_secret)
+        return send_error(c, 503, "call_unavailable", NULL, 60);
+    bb_invitation inv;
+    int interpreters = 0;
+    int rc = bb_store_current_call(svc->store, r->id, &inv, &interpreters);
+    if (rc == BB_E_AGAIN)
+        return send_error(c, 409, "no_call", NULL, 0);
+    if (rc != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    if (interpreters >= MAX_INTERPRETERS)
+        return send_error(c, 409, "too_many_participants", NULL, 0);
+    char token[44], token_hash[65], url[600], exp[32];
+    uint8_t rnd[4];
+    if (random_b64url(svc, 32, token) || svc->cfg.random(rnd, sizeof(rnd)))
+        return send_error(c, 500, "internal", NULL, 0);
+    inv.officer_id = s->officer_id;
+    snprintf(inv.role, sizeof(inv.role), "interpreter");
+    snprintf(inv.participant_id, sizeof(inv.participant_id), "interpreter-%02x%02x%02x%02x", rnd[0],
+             rnd[1], rnd[2], rnd[3]);
+    inv.expires_at = now + svc->cfg.invite_ttl_s;
+    sha256_hex(token, token_hash);
+    if (bb_store_invitation_create(svc->store, token_hash, &inv) != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    snprintf(url, sizeof(url), "%s/demo/#invite=%s", svc->cfg.site_url, token);
+    iso_time(inv.expires_at, exp);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "invitation_url", url);
+    cJSON_AddStringToObject(o, "expires_at", exp);
+    cJSON_AddStringToObject(o, "role", "interpreter");
+    return send_json(c, 200, o, NULL, 0);
+}
+
 static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connection *c,
                                       const conn_ctx *ctx, const session *s, int64_t id,
                                       const char *action, int64_t now)
@@ -528,7 +574,9 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
     int kind = !strcmp(action, "phone")   ? BB_ACTION_PHONE
                : !strcmp(action, "notes") ? BB_ACTION_NOTES
                : !strcmp(action, "close") ? BB_ACTION_CLOSE
-               : (!strcmp(action, "claim") || !strcmp(action, "video")) ? BB_ACTION_EMPTY
+               : (!strcmp(action, "claim") || !strcmp(action, "video") ||
+                  !strcmp(action, "interpreter"))
+                   ? BB_ACTION_EMPTY
                                                                         : 0;
     if (!kind)
         return send_error(c, 404, "not_found", NULL, 0);
@@ -584,8 +632,9 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
         ret = send_error(c, 409, "wrong_state", NULL, 0);
         goto out;
     }
-    if (kind == BB_ACTION_EMPTY) { /* video */
-        ret = start_video(svc, c, s, r, now);
+    if (kind == BB_ACTION_EMPTY) { /* video, interpreter */
+        ret = !strcmp(action, "video") ? start_video(svc, c, s, r, now)
+                                       : invite_interpreter(svc, c, s, r, now);
         goto out;
     }
     const char *status = r->status;

@@ -43,6 +43,7 @@ typedef struct {
     int64_t request_id, officer_id, room, expires_at, used_at;
     char pin[24];
     char participant_id[40];
+    char role[16];             /* "citizen" (one per call) or "interpreter"; "" = citizen */
 } bb_invitation;
 
 /* Opens (creating if needed) the database at path; ":memory:" for tests. */
@@ -82,9 +83,14 @@ int bb_store_session_get(bb_store *s, const char *key_hash, int64_t now, int64_t
                          char csrf[64]);
 int bb_store_session_delete(bb_store *s, const char *key_hash);
 
-/* Invitations, keyed by the SHA-256 (hex) of the link's token. Creating
- * one retires the request's earlier unused invitations. */
+/* Invitations, keyed by the SHA-256 (hex) of the link's token. Creating a
+ * citizen's one (a new call) retires the request's earlier unused
+ * invitations; an interpreter's retires nothing. */
 int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_invitation *inv);
+/* The request's current call: room, PIN and officer of its latest citizen
+ * invitation (used or not), and how many interpreter invitations that room
+ * has had. BB_E_AGAIN: no call yet. */
+int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, int *interpreters);
 /* Marks the invitation used if it is unused and unexpired, atomically
  * (the first redeem wins). Returns 0 and fills out; BB_E_AGAIN unknown;
  * BB_E_STATE used (out->used_at set) or expired. */

@@ -44,7 +44,7 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS invitations ("
     " token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL, officer_id INTEGER NOT NULL,"
     " room INTEGER NOT NULL, pin TEXT NOT NULL, participant_id TEXT NOT NULL,"
-    " expires_at INTEGER NOT NULL, used_at INTEGER);"
+    " expires_at INTEGER NOT NULL, used_at INTEGER, role TEXT NOT NULL DEFAULT 'citizen');"
     "CREATE INDEX IF NOT EXISTS invitations_request ON invitations(request_id);"
     "CREATE TABLE IF NOT EXISTS rooms ("
     " room INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, secret TEXT NOT NULL,"
@@ -87,6 +87,15 @@ static int add_officer_numbers(sqlite3 *db)
                                                 " DEFAULT ''", NULL, NULL, NULL) != SQLITE_OK);
 }
 
+/* Invitations from before interpreters had links of their own were all
+ * the citizen's. */
+static int add_invitation_roles(sqlite3 *db)
+{
+    int has = has_column(db, "invitations", "role");
+    return has < 0 || (!has && sqlite3_exec(db, "ALTER TABLE invitations ADD COLUMN role TEXT NOT NULL"
+                                                " DEFAULT 'citizen'", NULL, NULL, NULL) != SQLITE_OK);
+}
+
 int bb_store_open(const char *path, bb_store **out)
 {
     *out = NULL;
@@ -107,7 +116,7 @@ int bb_store_open(const char *path, bb_store **out)
         sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
         sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || forget_call_secrets(s->db) ||
-        add_officer_numbers(s->db)) {
+        add_officer_numbers(s->db) || add_invitation_roles(s->db)) {
         fprintf(stderr, "contact: database %s: %s\n", path, s->db ? sqlite3_errmsg(s->db) : "?");
         bb_store_close(s);
         return BB_E_STATE;
@@ -464,20 +473,55 @@ int bb_store_session_delete(bb_store *s, const char *key_hash)
 
 int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_invitation *inv)
 {
+    const char *role = inv->role[0] ? inv->role : "citizen";
     pthread_mutex_lock(&s->lock);
     int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? BB_OK : BB_E_STATE;
-    /* A new link makes the request's earlier unused links invalid. */
-    if (rc == BB_OK)
+    /* A new call's link makes the request's earlier unused links invalid,
+     * the interpreters' included (they were for the earlier room). */
+    if (rc == BB_OK && !strcmp(role, "citizen"))
         rc = run(prep(s, "DELETE FROM invitations WHERE request_id = ? AND used_at IS NULL", "i",
                       inv->request_id));
     if (rc == BB_OK)
         rc = run(prep(s,
                       "INSERT INTO invitations (token_hash, request_id, officer_id, room, pin,"
-                      " participant_id, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                      "tiiitti", token_hash, inv->request_id,
+                      " participant_id, expires_at, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      "tiiittit", token_hash, inv->request_id,
                       inv->officer_id, inv->room, inv->pin, inv->participant_id,
-                      inv->expires_at));
+                      inv->expires_at, role));
     sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, int *interpreters)
+{
+    memset(out, 0, sizeof(*out));
+    *interpreters = 0;
+    pthread_mutex_lock(&s->lock);
+    int rc = BB_E_AGAIN;
+    sqlite3_stmt *st = prep(s,
+                            "SELECT room, pin, officer_id FROM invitations WHERE request_id = ?"
+                            " AND role = 'citizen' ORDER BY rowid DESC LIMIT 1",
+                            "i", request_id);
+    if (!st)
+        rc = BB_E_STATE;
+    else if (sqlite3_step(st) == SQLITE_ROW) {
+        out->request_id = request_id;
+        out->room = sqlite3_column_int64(st, 0);
+        copy_col(st, 1, out->pin, sizeof(out->pin));
+        out->officer_id = sqlite3_column_int64(st, 2);
+        rc = BB_OK;
+    }
+    sqlite3_finalize(st);
+    if (rc == BB_OK) {
+        st = prep(s, "SELECT COUNT(*) FROM invitations WHERE room = ? AND role = 'interpreter'", "i",
+                  out->room);
+        if (st && sqlite3_step(st) == SQLITE_ROW)
+            *interpreters = sqlite3_column_int(st, 0);
+        else
+            rc = BB_E_STATE;
+        sqlite3_finalize(st);
+    }
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -490,7 +534,7 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
     sqlite3_stmt *st = rc ? NULL
                           : prep(s,
                                  "SELECT request_id, officer_id, room, pin, participant_id,"
-                                 " expires_at, IFNULL(used_at, 0)"
+                                 " expires_at, IFNULL(used_at, 0), role"
                                  " FROM invitations WHERE token_hash = ?",
                                  "t", token_hash);
     if (rc == BB_OK && !st)
@@ -506,6 +550,7 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
             copy_col(st, 4, out->participant_id, sizeof(out->participant_id));
             out->expires_at = sqlite3_column_int64(st, 5);
             out->used_at = sqlite3_column_int64(st, 6);
+            copy_col(st, 7, out->role, sizeof(out->role));
             if (out->used_at || out->expires_at <= now)
                 rc = BB_E_STATE;
         }

@@ -712,6 +712,11 @@ test('service_answers_of_any_shape_never_throw_and_are_reduced', async () => {
   const ok = await redeemInvitation('t', { fetchImpl: fakeFetch(200, JSON.stringify({
     room: 5, pin: '1234', janus_url: 'ws://127.0.0.1:8188', officer: { display_name: 7 } })) });
   assertEq(JSON.stringify([ok.ok, ok.data.room, ok.data.pin, ok.data.officer.displayName]), '[true,5,"1234",""]');
+  // The role the link admits: an interpreter's link says so; anything else is the citizen's (never the officer's).
+  const roleOf = async (role) => (await redeemInvitation('t', { fetchImpl: fakeFetch(200, JSON.stringify({
+    room: 5, janus_url: 'ws://127.0.0.1:8188', role })) })).data.role;
+  assertEq([await roleOf('interpreter'), await roleOf('citizen'), await roleOf('officer'), await roleOf(undefined), await roleOf(['interpreter'])].join(),
+    'interpreter,citizen,citizen,citizen,citizen');
 });
 
 test('invitation_is_read_only_from_a_well_formed_fragment_with_its_key', () => {

@@ -288,6 +288,12 @@ test('hostile_officer_actions', async () => {
   assertRefusal(await call('POST', `/api/v1/officer/requests/-1/claim`, { cookie: o.cookie, csrf: o.csrf }), 404, 'not_found');
 });
 
+test('interpreter_needs_a_video_call_first', async () => {
+  const o = flow.o, id = flow.claimed.id;
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/interpreter`, { cookie: o.cookie, csrf: o.csrf }), 409, 'no_call');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/interpreter`, { cookie: o.cookie }), 403, 'csrf');
+});
+
 let invite;
 test('video_creates_room_and_invitation_both_sides_get_credentials_for_the_same_room', async () => {
   const o = flow.o, id = flow.claimed.id;
@@ -310,6 +316,7 @@ test('video_creates_room_and_invitation_both_sides_get_credentials_for_the_same_
   assert(!('invitation_secret' in r.json) && !('invitation_secret' in v.json.call), r.text);
   assert(janusTokenValid(r.json.janus_token, SECRET), 'citizen token valid');
   assert(r.json.participant_id.startsWith('citizen-'));
+  assertEq(r.json.role, 'citizen');
   assertEq(r.json.officer.display_name, 'Wijkagent Noord');
   // The officer number the citizen's widget checks the certificate against.
   assertEq(r.json.officer.number, '200001');
@@ -317,6 +324,45 @@ test('video_creates_room_and_invitation_both_sides_get_credentials_for_the_same_
   const s = await call('POST', '/api/v1/requests/status', { body: { reference: flow.claimed.reference, phone: flow.claimed.phone } });
   assertEq(s.json.status, 'in_call');
   invite = m[1];
+});
+
+test('interpreters_get_links_of_their_own_into_the_same_call', async () => {
+  const o = flow.o, id = flow.claimed.id;
+  const auth = { cookie: o.cookie, csrf: o.csrf };
+  const tokenOf = (v) => /^http:\/\/127\.0\.0\.1:8470\/demo\/#invite=([A-Za-z0-9_-]{43})$/.exec(v.json.invitation_url)?.[1];
+  const links = [];
+  for (let i = 0; i < 3; i++) {
+    const v = await call('POST', `/api/v1/officer/requests/${id}/interpreter`, auth);
+    assertEq(v.status, 200, v.text);
+    assertEq(v.json.role, 'interpreter');
+    assert(tokenOf(v), v.json.invitation_url);
+    links.push(tokenOf(v));
+  }
+  assertEq(new Set(links).size, 3, 'three different links');
+  // A call holds five: officer, citizen and three interpreters.
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/interpreter`, auth), 409, 'too_many_participants');
+  // Each link admits one interpreter to the citizen's room, once.
+  const first = await call('POST', '/api/v1/invitations/redeem', { body: { token: links[0] } });
+  assertEq(first.status, 200, first.text);
+  assertEq(first.json.role, 'interpreter');
+  assert(first.json.participant_id.startsWith('interpreter-'), first.json.participant_id);
+  assertEq(first.json.officer.number, '200001');
+  const room = first.json.room;
+  assert(janus.rooms.get(room), 'the citizen\'s room');
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: links[0] } }), 410, 'invitation_used');
+  const second = await call('POST', '/api/v1/invitations/redeem', { body: { token: links[1] } });
+  assertEq(second.json.room, room);
+  assert(second.json.participant_id !== first.json.participant_id, 'an own participant id each');
+  // An interpreter's link does not retire the citizen's (used) one or another interpreter's.
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: invite } }), 410, 'invitation_used');
+  // A new call makes the old call's unused interpreter links unknown, and has room for three again.
+  const v = await call('POST', `/api/v1/officer/requests/${id}/video`, auth);
+  assertEq(v.status, 200, v.text);
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: links[2] } }), 404, 'invitation_unknown');
+  const again = await call('POST', `/api/v1/officer/requests/${id}/interpreter`, auth);
+  assertEq(again.status, 200, again.text);
+  const r = await call('POST', '/api/v1/invitations/redeem', { body: { token: tokenOf(again) } });
+  assertEq(r.json.room, v.json.call.room, 'into the new room');
 });
 
 test('hostile_reused_forged_and_malformed_invitations', async () => {
@@ -345,8 +391,8 @@ test('phone_callback_notes_and_close', async () => {
   const c = await call('POST', `/api/v1/officer/requests/${id}/close`, { cookie: o.cookie, csrf: o.csrf, body: { outcome: 'reached' } });
   assertEq(c.status, 200, c.text);
   assertEq(c.json.status, 'done');
-  // Both rooms made for this request (two video call-backs) are destroyed.
-  assertEq(janus.destroyed.length, 2, JSON.stringify(janus.destroyed));
+  // Every room made for this request (three video call-backs) is destroyed.
+  assertEq(janus.destroyed.length, 3, JSON.stringify(janus.destroyed));
   assertEq(janus.rooms.size, 0);
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   assert(!q.json.requests.some((x) => x.id === id), 'closed requests leave the queue');

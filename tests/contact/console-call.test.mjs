@@ -327,6 +327,49 @@ test('screenshots_and_axe_in_both_themes_with_the_call_open', async () => {
   assertEq(violations.join('\n'), '', 'axe: ');
 });
 
+test('an_interpreter_with_a_link_of_their_own_is_on_every_screen', async () => {
+  const p = officer.page;
+  const card = p.locator('article', { hasText: reference });
+  await card.getByRole('button', { name: 'Tolk uitnodigen' }).click({ timeout: 10000 });
+  const link = await p.getByLabel('Link voor tolk 1').inputValue({ timeout: 10000 });
+  assert(/#invite=[A-Za-z0-9_-]{43}&key=[A-Za-z0-9_-]{43}$/.test(link) && link !== invitationUrl, link);
+  assertEq(link.split('&key=')[1], invitationUrl.split('&key=')[1], 'the call\'s own secret, made by the console');
+  const tolk = await openPage('interpreter', { viewport: { width: 1000, height: 900 } });
+  const tw = () => tolk.page.locator('beeldbel-widget');
+  await tolk.page.goto(link);
+  await tw().getByText('Je camera en microfoon werken.').waitFor({ timeout: 30000 });
+  await tw().getByRole('button', { name: 'Naar de wachtkamer' }).click();
+  await tolk.page.waitForFunction(() => document.querySelector('beeldbel-widget')?.screen === 'call', null, { timeout: 45000 });
+  // Everyone holding the call's keys is on every screen, with the role the handshake proved,
+  // and the count beside the code says three.
+  const inShadow = (page, sel) => page.waitForFunction((q) => document.querySelector('beeldbel-widget').shadowRoot.querySelector(q),
+    sel, { timeout: 30000, polling: 100 });
+  await p.locator('#call-view [data-people="3"]').waitFor({ timeout: 30000 });
+  await p.locator('#call-view figure.bb-tile[data-role="interpreter"]').waitFor({ timeout: 10000 });
+  await inShadow(citizen.page, '[data-people="3"]');
+  await inShadow(citizen.page, '.bb-tile[data-role="interpreter"]');
+  await inShadow(tolk.page, '[data-people="3"]');
+  await inShadow(tolk.page, '.bb-tile[data-role="citizen"]');
+  // The interpreter, like the citizen, sees the officer verified; all three read the same code.
+  const badge = tw().locator('.bb-identity');
+  assert((await badge.textContent()).includes('Geverifieerde politiemedewerker'), await badge.textContent());
+  await p.waitForFunction(() => document.querySelector('#call-view [data-people="3"]'), null, { timeout: 10000 });
+  const codes = [await p.locator('#call-view [data-sas]').textContent(), await widget().locator('[data-sas]').textContent(),
+    await badge.locator('[data-sas]').textContent()];
+  assert(/^\d{3} \d{3}$/.test(codes[0]) && codes.every((c) => c === codes[0]), codes.join(' / '));
+  assertEq(await p.locator('#call-view figure.bb-tile[data-role="interpreter"] figcaption').textContent(), 'Tolk');
+  await p.screenshot({ path: join(shotDir, 'console-call-interpreter.png'), fullPage: true });
+  await tolk.page.screenshot({ path: join(shotDir, 'console-call-interpreter-widget.png'), fullPage: true });
+  assertEq((await axe(p, 'with an interpreter')).join('\n'), '', 'axe: ');
+  // The interpreter hangs up: everyone is back to two, with a new code.
+  await tw().getByRole('button', { name: 'Ophangen' }).click();
+  await tw().getByRole('button', { name: 'Ja, ophangen' }).click();
+  await p.locator('#call-view [data-people="2"]').waitFor({ timeout: 30000 });
+  await inShadow(citizen.page, '[data-people="2"]');
+  assertEq(await p.locator('#call-view figure.bb-tile[data-role="interpreter"]').count(), 0);
+  await tolk.context.close();
+});
+
 test('officer_hangs_up_and_can_join_again', async () => {
   const p = officer.page;
   await p.getByRole('button', { name: 'Ophangen' }).focus();

@@ -428,11 +428,23 @@ TEST(old_database_gets_officer_numbers)
         "CREATE TABLE officers (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
         " display_name TEXT NOT NULL, team TEXT NOT NULL, neighbourhoods TEXT NOT NULL,"
         " salt BLOB NOT NULL, hash BLOB NOT NULL, iterations INTEGER NOT NULL);"
-        "INSERT INTO officers VALUES (1, 'jan', 'Jan de Vries', 'Team', 'groningen-noord', x'00', x'00', 10000);",
+        "INSERT INTO officers VALUES (1, 'jan', 'Jan de Vries', 'Team', 'groningen-noord', x'00', x'00', 10000);"
+        "CREATE TABLE invitations (token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL,"
+        " officer_id INTEGER NOT NULL, room INTEGER NOT NULL, pin TEXT NOT NULL,"
+        " participant_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);"
+        "INSERT INTO invitations VALUES ('h1', 7, 1, 4321, 'pin', 'citizen-1', 9000, NULL);",
         NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     bb_store *s;
     CHECK_OK(bb_store_open(path, &s));
+    /* Invitations from before interpreters had their own are the citizen's. */
+    bb_invitation old;
+    CHECK_OK(bb_store_invitation_redeem(s, "h1", 100, &old));
+    CHECK(strcmp(old.role, "citizen") == 0);
+    int interpreters = -1;
+    CHECK_OK(bb_store_current_call(s, 7, &old, &interpreters));
+    CHECK_EQ_INT(old.room, 4321);
+    CHECK_EQ_INT(interpreters, 0);
     bb_officer o;
     CHECK_OK(bb_store_officer_by_name(s, "jan", &o));
     CHECK_EQ_INT(strlen(o.number), 0);

@@ -10,7 +10,7 @@
 // comes from the network or the citizen is shown with textContent only.
 import { createCallSession } from '../engine/call.js';
 import { h } from '../ui/dom.js';
-import { callView, newViewState } from '../ui/call-view.js';
+import { callView, newViewState, roleNames } from '../ui/call-view.js';
 import { t as text } from './texts.js';
 
 const MAX_FILE = 16 * 1024;       // a PEM certificate or key is a few hundred bytes
@@ -235,7 +235,7 @@ async function join() {
   const s = createCallSession({
     worker, janusUrl: c.janus_url, room: c.room, pin: c.pin, token: c.janus_token, role: 'officer',
     invite: c.invitation_key, cert: S.identity.cert, key: S.identity.key, localStream: S.stream,
-    names: { citizen: citizenName() },
+    names: { ...roleNames(t), citizen: citizenName() },
     // ?codec=wasm in the console's address: libvpx in WASM instead of the browser's VP8.
     codec: new URLSearchParams(location.search).get('codec') === 'wasm' ? 'wasm' : 'auto',
   });

@@ -174,23 +174,52 @@ async function video(r) {
 
 const callDetail = (r, invitation) => ({ requestId: r.id, call: invitation.call, name: r.name, reference: r.reference });
 
+/** A read-only link with its label and a copy button. */
+function linkField(id, label, url, key) {
+  const input = h('input', { id, class: 'utrecht-textbox', readonly: true, value: url, 'data-key': key });
+  const copy = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
+    'data-key': `${key}-copy`, onclick: async () => {
+      try { await navigator.clipboard.writeText(url); announce(t('copied')); } catch { input.select(); }
+    } }, t('copy'));
+  return [h('label', { class: 'utrecht-form-label', for: id }, label), input, copy];
+}
+
 function showInvitation(r, call) {
   const panel = $(`panel-${r.id}`);
   if (!panel || panel.querySelector('.invite')) return;
-  const inputId = `invite-${r.id}`;
-  const input = h('input', { id: inputId, class: 'utrecht-textbox', readonly: true, value: call.invitation_url,
-    'data-key': `${r.id}-invite` });
-  const copy = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
-    'data-key': `${r.id}-copy`, onclick: async () => {
-      try { await navigator.clipboard.writeText(call.invitation_url); announce(t('copied')); } catch { input.select(); }
-    } }, t('copy'));
+  const [label, input, copy] = linkField(`invite-${r.id}`, t('invite_link'), call.invitation_url, `${r.id}-invite`);
   const toCall = h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action',
     'data-key': `${r.id}-to-call`, onclick: () => openCallPanel(callDetail(r, call), { focus: true }) }, t('to_call'));
+  const interpreters = h('div', { class: 'interpreters' });
+  const addLink = (link, n) => interpreters.append(h('div', { class: 'interpreter', 'data-interpreter': String(n) },
+    ...linkField(`interpreter-${r.id}-${n}`, t('interpreter_link', { n }), link, `${r.id}-interpreter-${n}`)));
+  (call.interpreters ?? []).forEach((link, i) => addLink(link, i + 1));
+  const invite = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
+    'data-key': `${r.id}-invite-interpreter`, onclick: () => inviteInterpreter(r, call, addLink) }, t('invite_interpreter'));
   panel.append(h('div', { class: 'invite utrecht-alert utrecht-alert--ok' },
     h('p', { class: 'utrecht-paragraph' }, t('invite_ready', { at: fmtTime(call.expires_at) })),
-    h('label', { class: 'utrecht-form-label', for: inputId }, t('invite_link')), input,
+    label, input,
     h('div', { class: 'actions' }, copy, toCall),
-    h('p', { class: 'utrecht-paragraph', 'data-room': call.call.room }, t('call_ready', { room: call.call.room }))));
+    h('p', { class: 'utrecht-paragraph', 'data-room': call.call.room }, t('call_ready', { room: call.call.room })),
+    interpreters,
+    h('div', { class: 'actions' }, invite)));
+}
+
+/**
+ * A link of their own for an interpreter, into the same call: the service
+ * admits them to the room once; the call's end-to-end secret goes into the
+ * fragment here, as for the citizen, and the interpreter is shown on every
+ * screen by the role their handshake proves.
+ */
+async function inviteInterpreter(r, call, addLink) {
+  showError(null);
+  const res = await api('POST', `officer/requests/${r.id}/interpreter`);
+  if (!res.ok) { showError(res.error); return; }
+  call.interpreters = [...(call.interpreters ?? []), `${res.json.invitation_url}&key=${call.call.invitation_key}`];
+  const n = call.interpreters.length;
+  addLink(call.interpreters[n - 1], n);
+  announce(t('interpreter_ready', { n }));
+  document.querySelector(`[data-key="${r.id}-interpreter-${n}"]`)?.focus();
 }
 
 function togglePanel(r, kind) {

@@ -30,6 +30,13 @@ import { safeText, QUALITIES } from './call-session.js';
 export const MAX_LINE = 500;           // longest line typed here
 const REASON = /^[a-z_]{1,32}$/;
 
+export const ROLES = ['officer', 'citizen', 'interpreter', 'captioner', 'colleague'];
+
+/** The tile labels for participants the call knows only by their proven role ('call.roles.*'). */
+export function roleNames(t) {
+  return Object.fromEntries(ROLES.map((r) => [r, t(`call.roles.${r}`)]));
+}
+
 /** What the host keeps of a call's view between rebuilds. */
 export function newViewState() {
   return { mic: true, cam: true, sign: false, pinned: null, lines: [], draft: '' };

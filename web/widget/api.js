@@ -65,6 +65,8 @@ export async function redeemInvitation(token, opts) {
     callId: str(d.call_id, 100), room: Number.isSafeInteger(d.room) ? d.room : null, pin: str(d.pin, 64),
     janusUrl: str(d.janus_url, 300), janusToken: str(d.janus_token, 2000),
     participantId: str(d.participant_id, 100),
+    // Whom the link admits: the citizen, or an interpreter with a link of their own.
+    role: d.role === 'interpreter' ? 'interpreter' : 'citizen',
     // number: the officer number in the officer's certificate; only that
     // officer is shown as verified. A malformed one counts as none (fail closed).
     officer: { displayName: str(o.display_name, 100) ?? '', team: str(o.team, 100) ?? '',

@@ -12,6 +12,7 @@
 import { h } from '../ui/dom.js';
 import { t } from './i18n.js';
 import { normLang } from '../ui/i18n.js';
+import { roleNames } from '../ui/call-view.js';
 import { widgetSheet } from './styles.js';
 import { inviteFrom } from './api.js';
 import { requestScreen } from './screens/request.js';
@@ -140,8 +141,8 @@ class BeeldbelWidget extends HTMLElement {
       if (!police?.policeRoot) throw police?.error ?? new Error('no police root');
       return createCallSession({
         worker, janusUrl: call.janusUrl, room: call.room, pin: call.pin ?? '', token: call.janusToken,
-        role: 'citizen', invite, expectedOfficer: call.officer.number ?? '',
-        localStream, names: { officer: call.officer.displayName || (this.lang === 'en' ? 'Officer' : 'Wijkagent') },
+        role: call.role === 'interpreter' ? 'interpreter' : 'citizen', invite, expectedOfficer: call.officer.number ?? '',
+        localStream, names: { ...roleNames((k) => t(this.lang, k)), officer: call.officer.displayName || t(this.lang, 'call.roles.officer') },
         codec: this.getAttribute('codec') === 'wasm' ? 'wasm' : 'auto',
         files: this._engineFiles, policeRoot: police.policeRoot, policeBase: police.policeBase,
       });

@@ -26,8 +26,8 @@
 #define SESSION_TTL_S (8 * 3600)  /* one shift */
 #define CALL_TOKEN_TTL_S (2 * 3600)
 /* A call holds at most BB_E2EE_MAX_PARTICIPANTS: the officer, the citizen,
- * and interpreters, each with a link of their own. */
-#define MAX_INTERPRETERS (BB_E2EE_MAX_PARTICIPANTS - 2)
+ * and interpreters and colleagues, each with a link of their own. */
+#define MAX_OTHERS (BB_E2EE_MAX_PARTICIPANTS - 2)
 
 struct bb_contact_service {
     bb_contact_config cfg;
@@ -309,8 +309,10 @@ static cJSON *call_object(bb_contact_service *svc, const bb_invitation *inv, con
     return call;
 }
 
+/* Redeems a link: the citizen's or an interpreter's (staff 0, anyone with
+ * the link), or a colleague's (staff 1, a logged-in officer). */
 static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Connection *c,
-                                         const conn_ctx *ctx, int64_t now)
+                                         const conn_ctx *ctx, int staff, int64_t now)
 {
     char token[44], hash[65];
     bb_contact_err err = {0};
@@ -323,7 +325,7 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
         return send_error(c, 503, "call_unavailable", NULL, 60);
     sha256_hex(token, hash);
     bb_invitation inv;
-    rc = bb_store_invitation_redeem(svc->store, hash, now, &inv);
+    rc = bb_store_invitation_redeem(svc->store, hash, now, staff, &inv);
     if (rc == BB_E_AGAIN)
         return send_error(c, 404, "invitation_unknown", NULL, 0);
     if (rc == BB_E_STATE && inv.request_id)
@@ -333,13 +335,13 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
     bb_officer off;
     if (bb_store_officer_by_id(svc->store, inv.officer_id, &off) != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
-    int interpreter = !strcmp(inv.role, "interpreter");
-    if (!interpreter)
+    const char *role = inv.role[0] ? inv.role : "citizen";
+    if (!strcmp(role, "citizen"))
         bb_store_set_status(svc->store, inv.request_id, "in_call", NULL, now);
     cJSON *o = call_object(svc, &inv, inv.participant_id, now);
     if (!o)
         return send_error(c, 500, "internal", NULL, 0);
-    cJSON_AddStringToObject(o, "role", interpreter ? "interpreter" : "citizen");
+    cJSON_AddStringToObject(o, "role", role);
     cJSON *officer = cJSON_AddObjectToObject(o, "officer");
     cJSON_AddStringToObject(officer, "display_name", off.display_name);
     cJSON_AddStringToObject(officer, "team", off.team);
@@ -528,42 +530,48 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
     return send_json(c, 200, o, NULL, 0);
 }
 
-/* An interpreter's own one-time link into the request's current call (the
- * room of its latest citizen link). The console adds the call's end-to-end
- * secret to it, as to the citizen's; every participant is shown on every
- * screen by the role their handshake proves. */
-static enum MHD_Result invite_interpreter(bb_contact_service *svc, struct MHD_Connection *c,
-                                          const session *s, const bb_stored_request *r, int64_t now)
+/* A one-time link of their own for someone else in the request's current
+ * call (the room of its latest citizen link): an interpreter (through the
+ * widget, with the call's end-to-end secret the console adds to the link,
+ * as to the citizen's) or a colleague (through their own console, logged
+ * in, with their own police certificate). Every participant is shown on
+ * every screen by the role their handshake proves. */
+static enum MHD_Result invite_other(bb_contact_service *svc, struct MHD_Connection *c,
+                                    const session *s, const bb_stored_request *r, const char *role,
+                                    int64_t now)
 {
     if (!svc->cfg.janus_token_secret)
         return send_error(c, 503, "call_unavailable", NULL, 60);
     bb_invitation inv;
-    int interpreters = 0;
-    int rc = bb_store_current_call(svc->store, r->id, &inv, &interpreters);
+    int others = 0;
+    int rc = bb_store_current_call(svc->store, r->id, &inv, &others);
     if (rc == BB_E_AGAIN)
         return send_error(c, 409, "no_call", NULL, 0);
     if (rc != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
-    if (interpreters >= MAX_INTERPRETERS)
+    if (others >= MAX_OTHERS)
         return send_error(c, 409, "too_many_participants", NULL, 0);
     char token[44], token_hash[65], url[600], exp[32];
     uint8_t rnd[4];
     if (random_b64url(svc, 32, token) || svc->cfg.random(rnd, sizeof(rnd)))
         return send_error(c, 500, "internal", NULL, 0);
     inv.officer_id = s->officer_id;
-    snprintf(inv.role, sizeof(inv.role), "interpreter");
-    snprintf(inv.participant_id, sizeof(inv.participant_id), "interpreter-%02x%02x%02x%02x", rnd[0],
+    snprintf(inv.role, sizeof(inv.role), "%s", role);
+    snprintf(inv.participant_id, sizeof(inv.participant_id), "%s-%02x%02x%02x%02x", role, rnd[0],
              rnd[1], rnd[2], rnd[3]);
     inv.expires_at = now + svc->cfg.invite_ttl_s;
     sha256_hex(token, token_hash);
     if (bb_store_invitation_create(svc->store, token_hash, &inv) != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
-    snprintf(url, sizeof(url), "%s/demo/#invite=%s", svc->cfg.site_url, token);
+    if (!strcmp(role, "colleague"))
+        snprintf(url, sizeof(url), "%s/console/#join=%s", svc->cfg.site_url, token);
+    else
+        snprintf(url, sizeof(url), "%s/demo/#invite=%s", svc->cfg.site_url, token);
     iso_time(inv.expires_at, exp);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "invitation_url", url);
     cJSON_AddStringToObject(o, "expires_at", exp);
-    cJSON_AddStringToObject(o, "role", "interpreter");
+    cJSON_AddStringToObject(o, "role", role);
     return send_json(c, 200, o, NULL, 0);
 }
 
@@ -575,7 +583,7 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
                : !strcmp(action, "notes") ? BB_ACTION_NOTES
                : !strcmp(action, "close") ? BB_ACTION_CLOSE
                : (!strcmp(action, "claim") || !strcmp(action, "video") ||
-                  !strcmp(action, "interpreter"))
+                  !strcmp(action, "interpreter") || !strcmp(action, "colleague"))
                    ? BB_ACTION_EMPTY
                                                                         : 0;
     if (!kind)
@@ -632,9 +640,9 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
         ret = send_error(c, 409, "wrong_state", NULL, 0);
         goto out;
     }
-    if (kind == BB_ACTION_EMPTY) { /* video, interpreter */
+    if (kind == BB_ACTION_EMPTY) { /* video, interpreter, colleague */
         ret = !strcmp(action, "video") ? start_video(svc, c, s, r, now)
-                                       : invite_interpreter(svc, c, s, r, now);
+                                       : invite_other(svc, c, s, r, action, now);
         goto out;
     }
     const char *status = r->status;
@@ -684,6 +692,8 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
         route = 1;
     else if (!strcmp(path, "queue"))
         route = 2;
+    else if (!strcmp(path, "invitations/redeem"))
+        route = 4;
     else if (!strncmp(path, "requests/", 9)) {
         /* requests/{id}/{action}: id is 1..15 digits, action a known word. */
         const char *p = path + 9;
@@ -716,6 +726,8 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
         }
         return send_json(c, 200, o, NULL, 0);
     }
+    if (route == 4) /* a colleague's link, by the colleague logged in */
+        return redeem_invitation(svc, c, ctx, 1, now);
     return officer_action(svc, c, ctx, &s, id, action, now);
 }
 
@@ -770,7 +782,7 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
     case 1: return create_request(svc, c, ctx, addr, now);
     case 2: return lookup_request(svc, c, ctx, 0);
     case 3: return lookup_request(svc, c, ctx, 1);
-    default: return redeem_invitation(svc, c, ctx, now);
+    default: return redeem_invitation(svc, c, ctx, 0, now);
     }
 }
 

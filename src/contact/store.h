@@ -43,7 +43,7 @@ typedef struct {
     int64_t request_id, officer_id, room, expires_at, used_at;
     char pin[24];
     char participant_id[40];
-    char role[16];             /* "citizen" (one per call) or "interpreter"; "" = citizen */
+    char role[16];             /* "citizen" (one per call), "interpreter" or "colleague"; "" = citizen */
 } bb_invitation;
 
 /* Opens (creating if needed) the database at path; ":memory:" for tests. */
@@ -88,13 +88,16 @@ int bb_store_session_delete(bb_store *s, const char *key_hash);
  * invitations; an interpreter's retires nothing. */
 int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_invitation *inv);
 /* The request's current call: room, PIN and officer of its latest citizen
- * invitation (used or not), and how many interpreter invitations that room
- * has had. BB_E_AGAIN: no call yet. */
-int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, int *interpreters);
+ * invitation (used or not), and how many invitations for others
+ * (interpreters, colleagues) that room has had. BB_E_AGAIN: no call yet. */
+int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, int *others);
 /* Marks the invitation used if it is unused and unexpired, atomically
- * (the first redeem wins). Returns 0 and fills out; BB_E_AGAIN unknown;
- * BB_E_STATE used (out->used_at set) or expired. */
-int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, bb_invitation *out);
+ * (the first redeem wins). staff: 1 redeems only colleagues' invitations
+ * (for a logged-in officer), 0 only the others. Returns 0 and fills out;
+ * BB_E_AGAIN unknown (or for the other door, left unused); BB_E_STATE used
+ * (out->used_at set) or expired. */
+int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, int staff,
+                               bb_invitation *out);
 
 /* Janus rooms made for a request (so they can be destroyed when it ends).
  * take: moves up to max of them into rooms/secrets and forgets them. */

@@ -493,10 +493,10 @@ int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_inv
     return rc;
 }
 
-int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, int *interpreters)
+int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, int *others)
 {
     memset(out, 0, sizeof(*out));
-    *interpreters = 0;
+    *others = 0;
     pthread_mutex_lock(&s->lock);
     int rc = BB_E_AGAIN;
     sqlite3_stmt *st = prep(s,
@@ -514,10 +514,10 @@ int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, i
     }
     sqlite3_finalize(st);
     if (rc == BB_OK) {
-        st = prep(s, "SELECT COUNT(*) FROM invitations WHERE room = ? AND role = 'interpreter'", "i",
+        st = prep(s, "SELECT COUNT(*) FROM invitations WHERE room = ? AND role != 'citizen'", "i",
                   out->room);
         if (st && sqlite3_step(st) == SQLITE_ROW)
-            *interpreters = sqlite3_column_int(st, 0);
+            *others = sqlite3_column_int(st, 0);
         else
             rc = BB_E_STATE;
         sqlite3_finalize(st);
@@ -526,7 +526,8 @@ int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, i
     return rc;
 }
 
-int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, bb_invitation *out)
+int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, int staff,
+                               bb_invitation *out)
 {
     memset(out, 0, sizeof(*out));
     pthread_mutex_lock(&s->lock);
@@ -551,7 +552,11 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
             out->expires_at = sqlite3_column_int64(st, 5);
             out->used_at = sqlite3_column_int64(st, 6);
             copy_col(st, 7, out->role, sizeof(out->role));
-            if (out->used_at || out->expires_at <= now)
+            /* A colleague's link is for a logged-in officer only, the others
+             * for anyone but: the wrong door does not know it (and leaves it unused). */
+            if (staff != !strcmp(out->role, "colleague"))
+                rc = BB_E_AGAIN;
+            else if (out->used_at || out->expires_at <= now)
                 rc = BB_E_STATE;
         }
     }

@@ -365,6 +365,34 @@ test('interpreters_get_links_of_their_own_into_the_same_call', async () => {
   assertEq(r.json.room, v.json.call.room, 'into the new room');
 });
 
+test('a_colleague_joins_with_a_link_of_their_own_and_their_own_login', async () => {
+  const o = flow.o, id = flow.claimed.id;
+  const v = await call('POST', `/api/v1/officer/requests/${id}/colleague`, { cookie: o.cookie, csrf: o.csrf });
+  assertEq(v.status, 200, v.text);
+  assertEq(v.json.role, 'colleague');
+  const token = /^http:\/\/127\.0\.0\.1:8470\/console\/#join=([A-Za-z0-9_-]{43})$/.exec(v.json.invitation_url)?.[1];
+  assert(token, v.json.invitation_url);
+  // Not through the citizens' door (and trying leaves it unused) ...
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token } }), 404, 'invitation_unknown');
+  // ... and not without a login and its CSRF token.
+  assertEq((await call('POST', '/api/v1/officer/invitations/redeem', { body: { token } })).status, 401);
+  const colleague = await login('noord2');
+  assertRefusal(await call('POST', '/api/v1/officer/invitations/redeem', { cookie: colleague.cookie, body: { token } }), 403, 'csrf');
+  const r = await call('POST', '/api/v1/officer/invitations/redeem', { cookie: colleague.cookie, csrf: colleague.csrf, body: { token } });
+  assertEq(r.status, 200, r.text);
+  assertEq(r.json.role, 'colleague');
+  assert(r.json.participant_id.startsWith('colleague-'), r.json.participant_id);
+  assert(janusTokenValid(r.json.janus_token, SECRET), 'colleague token valid');
+  // The officer who holds the call, whom the colleague's call checks as the officer.
+  assertEq(r.json.officer.number, '200001');
+  assertRefusal(await call('POST', '/api/v1/officer/invitations/redeem', { cookie: colleague.cookie, csrf: colleague.csrf, body: { token } }), 410, 'invitation_used');
+  // A citizen's or interpreter's link does not open the officers' door.
+  const i = await call('POST', `/api/v1/officer/requests/${id}/interpreter`, { cookie: o.cookie, csrf: o.csrf });
+  const itoken = i.json.invitation_url.split('#invite=')[1];
+  assertRefusal(await call('POST', '/api/v1/officer/invitations/redeem', { cookie: colleague.cookie, csrf: colleague.csrf, body: { token: itoken } }), 404, 'invitation_unknown');
+  assertEq((await call('POST', '/api/v1/invitations/redeem', { body: { token: itoken } })).json.role, 'interpreter');
+});
+
 test('hostile_reused_forged_and_malformed_invitations', async () => {
   assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: invite } }), 410, 'invitation_used');
   const forged = (invite[0] === 'A' ? 'B' : 'A') + invite.slice(1);

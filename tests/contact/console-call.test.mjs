@@ -6,9 +6,12 @@
 // citizen opens the invitation link in the widget on the demo page (device
 // check -> waiting room -> call, the widget's real call session) -> both
 // connected, decoded video on the officer's tile, the verified officer and
-// the same six-digit code on both sides, real-time text both ways. Plus the
-// file checks, the controls, language, screenshots and axe-core in both
-// themes, and no CSP violation anywhere.
+// the same six-digit code on both sides, real-time text both ways, both
+// sides showing the same call components; an interpreter (widget) and a
+// colleague (console, own login and certificate) joining with links of
+// their own and shown on every screen. Plus the file checks, the controls,
+// language, screenshots and axe-core in both themes, and no CSP violation
+// anywhere.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +31,11 @@ const sys = await startSystem('console-call');
 // the number the invitation gives.
 execFileSync(officerBin, ['--db', join(sys.runDir, 'contact.db'), 'add', 'jan', '--name', 'Jan de Vries',
   '--team', 'Basisteam Groningen-Noord', '--neighbourhoods', 'groningen-noord', '--number', '100001',
+  '--iterations', '10000'],
+{ input: `${PASSWORD}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+// A colleague with an account and a certificate of their own.
+execFileSync(officerBin, ['--db', join(sys.runDir, 'contact.db'), 'add', 'ahmed', '--name', 'Ahmed El Amrani',
+  '--team', 'Basisteam Groningen-Noord', '--neighbourhoods', 'groningen-noord', '--number', '100003',
   '--iterations', '10000'],
 { input: `${PASSWORD}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
 const site = sys.httpUrl;
@@ -368,6 +376,52 @@ test('an_interpreter_with_a_link_of_their_own_is_on_every_screen', async () => {
   await inShadow(citizen.page, '[data-people="2"]');
   assertEq(await p.locator('#call-view figure.bb-tile[data-role="interpreter"]').count(), 0);
   await tolk.context.close();
+});
+
+test('a_colleague_with_a_link_and_a_login_of_their_own_is_on_every_screen', async () => {
+  const p = officer.page;
+  const card = p.locator('article', { hasText: reference });
+  await card.getByRole('button', { name: 'Collega uitnodigen' }).click({ timeout: 10000 });
+  const link = await p.getByLabel('Link voor collega 1').inputValue({ timeout: 10000 });
+  assert(/\/console\/#join=[A-Za-z0-9_-]{43}&key=[A-Za-z0-9_-]{43}$/.test(link), link);
+  const col = await openPage('colleague', { viewport: { width: 1100, height: 900 } });
+  const c = col.page;
+  await c.goto(link);
+  // The call's secret leaves the address bar at once; the login says why to log in.
+  assertEq(new URL(c.url()).hash, '');
+  await c.locator('.join-note').waitFor({ timeout: 10000 });
+  await c.fill('#username', 'ahmed');
+  await c.fill('#password', PASSWORD);
+  await c.press('#password', 'Enter');
+  await c.locator('#call-title', { hasText: 'Gesprek van Jan de Vries: u doet mee als collega' }).waitFor({ timeout: 15000 });
+  await c.getByLabel('Uw politiecertificaat (.pem) en sleutel (.key)')
+    .setInputFiles([join(officerFiles, 'ahmed-el-amrani.pem'), join(officerFiles, 'ahmed-el-amrani.key')]);
+  await c.locator('#call-files-status[data-ready="true"]').waitFor({ timeout: 3000 });
+  await c.getByRole('button', { name: 'Deelnemen aan het gesprek' }).click();
+  // On every screen: three people, the colleague by the name their certificate proves.
+  await c.locator('#call-view [data-people="3"]').waitFor({ timeout: 45000 });
+  await p.locator('#call-view [data-people="3"]').waitFor({ timeout: 30000 });
+  const tile = p.locator('#call-view figure.bb-tile[data-role="colleague"] figcaption');
+  assertEq(await tile.textContent({ timeout: 10000 }), 'Ahmed El Amrani');
+  await citizen.page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot
+    .querySelector('.bb-tile[data-role="colleague"]')?.textContent.includes('Ahmed El Amrani'), null, { timeout: 30000 });
+  // The colleague sees whose call it is, verified; the citizen still sees Jan de Vries as the officer.
+  const badge = await c.locator('#call-view .bb-identity').textContent();
+  assert(badge.includes('Geverifieerde politiemedewerker') && badge.includes('Jan de Vries'), badge);
+  const citizenBadge = await widget().locator('.bb-badge--ok').textContent();
+  assert(citizenBadge.includes('Jan de Vries') && !citizenBadge.includes('Ahmed'), citizenBadge);
+  await citizen.page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot.querySelector('[data-people="3"]'),
+    null, { timeout: 30000 });
+  const codes = [await p.locator('#call-view [data-sas]').textContent(), await c.locator('#call-view [data-sas]').textContent(),
+    await widget().locator('[data-sas]').textContent()];
+  assert(/^\d{3} \d{3}$/.test(codes[0]) && codes.every((x) => x === codes[0]), codes.join(' / '));
+  await c.screenshot({ path: join(shotDir, 'console-call-colleague.png'), fullPage: true });
+  assertEq((await axe(c, 'colleague')).join('\n'), '', 'axe: ');
+  // The colleague hangs up: back to two.
+  await c.getByRole('button', { name: 'Ophangen' }).click();
+  await c.getByRole('button', { name: 'Ja, ophangen' }).click();
+  await p.locator('#call-view [data-people="2"]').waitFor({ timeout: 30000 });
+  await col.context.close();
 });
 
 test('officer_hangs_up_and_can_join_again', async () => {

@@ -388,7 +388,7 @@ TEST(old_database_forgets_the_call_secrets_it_kept)
     bb_store *s;
     CHECK_OK(bb_store_open(path, &s));
     bb_invitation out;
-    CHECK_OK(bb_store_invitation_redeem(s, "hash-old", 500, &out)); /* the link itself still works */
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-old", 500, 0, &out)); /* the link itself still works */
     CHECK_EQ_INT(out.room, 77);
     bb_store_close(s);
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
@@ -439,12 +439,12 @@ TEST(old_database_gets_officer_numbers)
     CHECK_OK(bb_store_open(path, &s));
     /* Invitations from before interpreters had their own are the citizen's. */
     bb_invitation old;
-    CHECK_OK(bb_store_invitation_redeem(s, "h1", 100, &old));
+    CHECK_OK(bb_store_invitation_redeem(s, "h1", 100, 0, &old));
     CHECK(strcmp(old.role, "citizen") == 0);
-    int interpreters = -1;
-    CHECK_OK(bb_store_current_call(s, 7, &old, &interpreters));
+    int others = -1;
+    CHECK_OK(bb_store_current_call(s, 7, &old, &others));
     CHECK_EQ_INT(old.room, 4321);
-    CHECK_EQ_INT(interpreters, 0);
+    CHECK_EQ_INT(others, 0);
     bb_officer o;
     CHECK_OK(bb_store_officer_by_name(s, "jan", &o));
     CHECK_EQ_INT(strlen(o.number), 0);
@@ -471,24 +471,33 @@ TEST(invitation_is_single_use_and_expires)
     strcpy(inv.participant_id, "citizen-1");
     CHECK_OK(bb_store_invitation_create(s, "hash-a", &inv));
     bb_invitation out;
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-unknown", 500, &out), BB_E_AGAIN);
-    CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 500, &out));
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-unknown", 500, 0, &out), BB_E_AGAIN);
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 500, 0, &out));
     CHECK_EQ_INT(out.room, 1234);
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-a", 501, &out), BB_E_STATE);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-a", 501, 0, &out), BB_E_STATE);
     CHECK(out.used_at == 500);
     CHECK_OK(bb_store_invitation_create(s, "hash-b", &inv));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 1000, &out), BB_E_STATE); /* expired */
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 1000, 0, &out), BB_E_STATE); /* expired */
     CHECK(out.used_at == 0);
     /* A new link retires the older unused one. */
     CHECK_OK(bb_store_invitation_create(s, "hash-x", &inv));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 900, &out), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 900, 0, &out), BB_E_AGAIN);
     /* Closing the request retires its unused link too. */
     CHECK_OK(bb_store_invitation_create(s, "hash-d", &inv));
     CHECK_OK(bb_store_set_status(s, id, "done", "reached", 950));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-d", 960, &out), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-d", 960, 0, &out), BB_E_AGAIN);
     CHECK_OK(bb_store_invitation_create(s, "hash-c", &inv));
+    /* A colleague's link opens only the officers' door, and the wrong door leaves it unused. */
+    bb_invitation col = inv;
+    strcpy(col.role, "colleague");
+    CHECK_OK(bb_store_invitation_create(s, "hash-col", &col));
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-col", 900, 0, &out), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, 1, &out), BB_E_AGAIN);
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-col", 900, 1, &out));
+    CHECK(strcmp(out.role, "colleague") == 0);
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-c", 900, 0, &out));
     /* Cancel deletes the request and its invitations. */
     CHECK_OK(bb_store_delete_request(s, id));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, &out), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, 0, &out), BB_E_AGAIN);
     bb_store_close(s);
 }

@@ -133,8 +133,8 @@ test('the_badge_waits_for_the_invited_officers_key_and_is_never_a_colleagues', (
   exchange(officer, citizen);
   const id = identityOf('citizen', statusOf(citizen.s));
   assert(id && id.verified && id.name === 'Jan de Vries' && id.sas === officer.s.sas(), JSON.stringify(id));
-  // An interpreter sees the officer the same way (not police either); the officer sees no officer badge.
-  assertEq(JSON.stringify(identityOf('interpreter', statusOf(citizen.s))), JSON.stringify(id));
+  // An interpreter and a colleague see the officer the same way; the officer sees no officer badge.
+  for (const role of ['interpreter', 'colleague']) assertEq(JSON.stringify(identityOf(role, statusOf(citizen.s))), JSON.stringify(id), role);
   assertEq(identityOf('officer', statusOf(officer.s)).name, '');
   // A colleague with a good certificate of their own is shown by name, never as the officer.
   const colleague = { id: 3, s: new E2eeSession(engine, { room: 'wijk-5', selfId: 3, role: 'colleague', invite, trust, ...piet, expectedOfficer: '100001' }) };

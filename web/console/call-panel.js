@@ -138,14 +138,18 @@ function relabel() {
   if (!e) return;
   for (const n of e.root.querySelectorAll('[data-cp]')) n.textContent = t(n.dataset.cp);
   const c = S.current;
-  e.heading.textContent = t('panel.title', { name: citizenName() });
-  e.ref.textContent = t('panel.ref', { reference: c.reference ?? '—', room: c.call.room });
+  e.heading.textContent = c.role === 'colleague' ? t('panel.title_colleague', { name: clip(c.name, 100) })
+    : t('panel.title', { name: citizenName() });
+  e.ref.textContent = c.reference ? t('panel.ref', { reference: c.reference, room: c.call.room }) : t('panel.room', { room: c.call.room });
   renderState();
   if (active()) { mediaNotice(); buildView(); }
   renderFiles();
 }
 
-function citizenName() { return clip(S.current?.name, 100) || t('panel.citizen'); }
+/** The citizen's name as the request gives it; a colleague is not told it. */
+function citizenName() {
+  return (S.current?.role !== 'colleague' && clip(S.current?.name, 100)) || t('panel.citizen');
+}
 
 /** (Re)builds the in-call view with the kept view state (joining, a language switch). */
 function buildView() {
@@ -233,7 +237,9 @@ async function join() {
   mediaNotice();
   const c = S.current.call;
   const s = createCallSession({
-    worker, janusUrl: c.janus_url, room: c.room, pin: c.pin, token: c.janus_token, role: 'officer',
+    worker, janusUrl: c.janus_url, room: c.room, pin: c.pin, token: c.janus_token, role: S.current.role,
+    // A colleague sees the officer who holds the call verified, by their officer number.
+    expectedOfficer: S.current.role === 'colleague' ? S.current.expectedOfficer : '',
     invite: c.invitation_key, cert: S.identity.cert, key: S.identity.key, localStream: S.stream,
     names: { ...roleNames(t), citizen: citizenName() },
     // ?codec=wasm in the console's address: libvpx in WASM instead of the browser's VP8.
@@ -299,7 +305,8 @@ export function openCallPanel(detail, { focus = false } = {}) {
     return;
   }
   if (!active()) {
-    S.current = { requestId: detail.requestId, call: detail.call, name: detail.name, reference: detail.reference };
+    S.current = { requestId: detail.requestId, call: detail.call, name: detail.name, reference: detail.reference,
+      role: detail.role === 'colleague' ? 'colleague' : 'officer', expectedOfficer: clip(detail.expectedOfficer, 32) };
     S.e.join.dataset.cp = 'panel.join';
     showError(null);
     S.e.notice.hidden = true;

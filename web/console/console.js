@@ -13,6 +13,7 @@ import { themeSheet } from '../ui/theme.js';
 const state = {
   lang: sessionStorage.getItem('bb_console_lang') === 'en' ? 'en' : 'nl',
   csrf: sessionStorage.getItem('bb_console_csrf'),
+  join: null,       // a colleague's invitation from the address, until it is redeemed
   officer: JSON.parse(sessionStorage.getItem('bb_console_officer') ?? 'null'),
   requests: [],
   calls: new Map(), // request id -> the officer's call credentials (kept in memory only)
@@ -190,37 +191,64 @@ function showInvitation(r, call) {
   const [label, input, copy] = linkField(`invite-${r.id}`, t('invite_link'), call.invitation_url, `${r.id}-invite`);
   const toCall = h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action',
     'data-key': `${r.id}-to-call`, onclick: () => openCallPanel(callDetail(r, call), { focus: true }) }, t('to_call'));
-  const interpreters = h('div', { class: 'interpreters' });
-  const addLink = (link, n) => interpreters.append(h('div', { class: 'interpreter', 'data-interpreter': String(n) },
-    ...linkField(`interpreter-${r.id}-${n}`, t('interpreter_link', { n }), link, `${r.id}-interpreter-${n}`)));
-  (call.interpreters ?? []).forEach((link, i) => addLink(link, i + 1));
-  const invite = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
-    'data-key': `${r.id}-invite-interpreter`, onclick: () => inviteInterpreter(r, call, addLink) }, t('invite_interpreter'));
+  const others = h('div', { class: 'interpreters' });
+  const addLink = (kind, link, n) => others.append(h('div', { class: 'interpreter', [`data-${kind}`]: String(n) },
+    ...linkField(`${kind}-${r.id}-${n}`, t(`${kind}_link`, { n }), link, `${r.id}-${kind}-${n}`)));
+  for (const kind of ['interpreter', 'colleague']) (call[kind] ?? []).forEach((link, i) => addLink(kind, link, i + 1));
+  const inviteBtn = (kind) => h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
+    'data-key': `${r.id}-invite-${kind}`, onclick: () => inviteOther(r, call, kind, addLink) }, t(`invite_${kind}`));
   panel.append(h('div', { class: 'invite utrecht-alert utrecht-alert--ok' },
     h('p', { class: 'utrecht-paragraph' }, t('invite_ready', { at: fmtTime(call.expires_at) })),
     label, input,
     h('div', { class: 'actions' }, copy, toCall),
     h('p', { class: 'utrecht-paragraph', 'data-room': call.call.room }, t('call_ready', { room: call.call.room })),
-    interpreters,
-    h('div', { class: 'actions' }, invite)));
+    others,
+    h('div', { class: 'actions' }, inviteBtn('interpreter'), inviteBtn('colleague'))));
 }
 
 /**
- * A link of their own for an interpreter, into the same call: the service
- * admits them to the room once; the call's end-to-end secret goes into the
- * fragment here, as for the citizen, and the interpreter is shown on every
- * screen by the role their handshake proves.
+ * A link of their own for an interpreter (who joins through the widget) or
+ * a colleague (who logs in to this console and joins with their own police
+ * certificate), into the same call: the service admits them to the room
+ * once; the call's end-to-end secret goes into the fragment here, as for
+ * the citizen, and everyone is shown on every screen by the role their
+ * handshake proves.
  */
-async function inviteInterpreter(r, call, addLink) {
+async function inviteOther(r, call, kind, addLink) {
   showError(null);
-  const res = await api('POST', `officer/requests/${r.id}/interpreter`);
+  const res = await api('POST', `officer/requests/${r.id}/${kind}`);
   if (!res.ok) { showError(res.error); return; }
-  call.interpreters = [...(call.interpreters ?? []), `${res.json.invitation_url}&key=${call.call.invitation_key}`];
-  const n = call.interpreters.length;
-  addLink(call.interpreters[n - 1], n);
-  announce(t('interpreter_ready', { n }));
-  document.querySelector(`[data-key="${r.id}-interpreter-${n}"]`)?.focus();
+  call[kind] = [...(call[kind] ?? []), `${res.json.invitation_url}&key=${call.call.invitation_key}`];
+  const n = call[kind].length;
+  addLink(kind, call[kind][n - 1], n);
+  announce(t(`${kind}_ready`, { n }));
+  document.querySelector(`[data-key="${r.id}-${kind}-${n}"]`)?.focus();
 }
+
+/** "#join=<token>&key=<the call's secret>": a colleague's invitation, for after the login. */
+function joinFrom(hash) {
+  const m = /^#join=([A-Za-z0-9_-]{43})&key=([A-Za-z0-9_-]{43})$/.exec(hash || '');
+  return m ? { token: m[1], key: m[2] } : null;
+}
+
+/** Redeems a colleague's invitation (once logged in) and opens its call in the call panel. */
+async function joinAsColleague() {
+  const join = state.join;
+  if (!join || !state.csrf) return;
+  state.join = null;
+  const res = await api('POST', 'officer/invitations/redeem', { token: join.token });
+  if (!res.ok) { showError(res.error); return; }
+  const c = res.json, host = clip(c.officer?.display_name, 100);
+  openCallPanel({
+    requestId: `join-${clip(c.participant_id, 40)}`, name: host, reference: null, role: 'colleague',
+    expectedOfficer: typeof c.officer?.number === 'string' ? c.officer.number : '',
+    call: { call_id: c.call_id, room: c.room, pin: c.pin, janus_url: c.janus_url, janus_token: c.janus_token,
+      participant_id: c.participant_id, invitation_key: join.key },
+  }, { focus: true });
+  announce(t('joined', { name: host }));
+}
+
+const clip = (v, n) => (typeof v === 'string' ? v.slice(0, n) : '');
 
 function togglePanel(r, kind) {
   const panel = $(`panel-${r.id}`);
@@ -269,7 +297,9 @@ async function showQueue() {
   $('officer').textContent = loggedInAs(state.officer);
   await loadQueue();
   $('queue-title').setAttribute('tabindex', '-1');
-  $('queue-title').focus();
+  document.querySelector('.join-note')?.remove();
+  if (state.join) await joinAsColleague();
+  else $('queue-title').focus();
 }
 
 $('login-form').addEventListener('submit', onLogin);
@@ -288,6 +318,10 @@ $('lang').addEventListener('click', () => {
 // The colour tokens and their high-contrast twins, the same as the widget's
 // (ui/theme.js, contrast-tested), for the console and the shared call view.
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, themeSheet()];
+// A colleague's invitation: read once, then gone from the address (a reload
+// or a shared screenshot does not carry the call's secret on).
+state.join = joinFrom(location.hash);
+if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 initCallPanel({
   lang: state.lang, announce,
   mount: (node) => $('error').after(node),
@@ -296,3 +330,6 @@ initCallPanel({
 });
 applyLanguage();
 if (state.csrf && state.officer) showQueue();
+else if (state.join) {
+  $('login-title').after(h('p', { class: 'utrecht-alert utrecht-alert--info join-note', 'data-i18n': 'joining' }, t('joining')));
+}

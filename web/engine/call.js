@@ -70,7 +70,7 @@ export function qualityOf({ lossPct, rttUs }) {
 
 /**
  * What the badge shows, from the Worker's status m ({peers, officerFailure, sas}): for the
- * citizen and an interpreter, the officer as their certificate proves it, or why it does not; for the officer,
+ * citizen, an interpreter or a colleague, the officer as their certificate proves it, or why not; for the officer,
  * that the citizen proved the invitation. Only the participant in the officer's role (the
  * engine admits in it only the officer the invitation named), and only once that officer's
  * own key has arrived: a certificate alone, or a colleague's, is no "verified officer".
@@ -81,8 +81,8 @@ export function identityOf(role, m) {
   const f = officer ? officer.officer : m.officerFailure;
   // The code covers everyone in the key agreement; how many that are is shown beside it.
   const people = 1 + m.peers.length;
-  // The citizen and an interpreter are not police: both need to know the officer is real.
-  if (role === 'citizen' || role === 'interpreter') {
+  // Everyone but the officer needs to know the officer is real (a colleague too: whose call is it?).
+  if (role !== 'officer') {
     if (!f || (officer && f.ok && !officer.hasKey)) return null;
     return f.ok
       ? { verified: true, name: f.name, team: f.team, neighbourhood: f.neighbourhood || undefined, sas: m.sas, people }

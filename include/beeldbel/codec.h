@@ -83,7 +83,10 @@ int bb_video_encoder_reconfigure(bb_video_encoder *enc, int width, int height,
 
 typedef struct bb_video_decoder bb_video_decoder;
 
+/* Makes a VP8 decoder in *out (the caller frees it). BB_OK; BB_E_ARG for a
+ * NULL out, BB_E_NOMEM, BB_E_CODEC when libvpx refuses. */
 int bb_video_decoder_new(bb_video_decoder **out);
+/* Frees a decoder; NULL is fine. */
 void bb_video_decoder_free(bb_video_decoder *dec);
 
 /*
@@ -112,12 +115,17 @@ void bb_audio_encoder_free(bb_audio_encoder *enc);
 int bb_audio_encoder_encode(bb_audio_encoder *enc, const int16_t *pcm,
                             uint8_t *out, size_t cap, size_t *out_len);
 
+/* Sets the Opus target bit rate. BB_OK; BB_E_ARG outside the range Opus
+ * accepts (or a NULL enc); BB_E_CODEC when Opus refuses. */
 int bb_audio_encoder_set_bitrate(bb_audio_encoder *enc, int bitrate_bps);
 
 /* Tells Opus the loss the receiver reports (0..100 %), which sizes its FEC. */
 int bb_audio_encoder_set_loss(bb_audio_encoder *enc, int loss_pct);
 
+/* Makes an Opus decoder (48 kHz mono) in *out (the caller frees it). BB_OK;
+ * BB_E_ARG for a NULL out, BB_E_NOMEM, BB_E_CODEC when Opus refuses. */
 int bb_audio_decoder_new(bb_audio_decoder **out);
+/* Frees a decoder; NULL is fine. */
 void bb_audio_decoder_free(bb_audio_decoder *dec);
 
 /*

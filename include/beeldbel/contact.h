@@ -80,6 +80,7 @@ typedef struct {
     char reference[16]; /* BB-XXXX-XXXX */
     char phone[17];     /* E.164 */
 } bb_request_lookup;
+/* Returns 0 or BB_E_PARSE / BB_E_PROTO with *err set, as for a request. */
 int bb_contact_parse_lookup(const uint8_t *body, size_t len, bb_request_lookup *out,
                             bb_contact_err *err, bb_contact_stats *st);
 
@@ -88,6 +89,7 @@ typedef struct {
     char username[65];
     char password[257];
 } bb_officer_login;
+/* Returns 0 or BB_E_PARSE / BB_E_PROTO with *err set, as for a request. */
 int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *out,
                            bb_contact_err *err, bb_contact_stats *st);
 

@@ -62,8 +62,10 @@ typedef struct bb_seeded_rng {
     uint8_t seed[32];
     uint64_t block;
 } bb_seeded_rng;
+/* bb_rng_seeded is a bb_rng_fn whose ctx is a bb_seeded_rng: 0, BB_E_ARG
+ * for a NULL ctx (or buf), BB_E_CRYPTO if the hash fails. */
 void bb_seeded_rng_init(bb_seeded_rng *r, uint64_t seed);
-int bb_rng_seeded(void *ctx, unsigned char *buf, size_t len); /* ctx: bb_seeded_rng */
+int bb_rng_seeded(void *ctx, unsigned char *buf, size_t len);
 
 /* Mbed TLS version string, for diagnostics. */
 const char *bb_crypto_version(void);

@@ -116,6 +116,8 @@ int bb_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t cert_len,
                             const char *expected_id, int64_t now_s,
                             bb_officer_result *res);
 
+/* Counters of what the trust store checked and refused; owned by t, valid
+ * while it lives. */
 const bb_trust_stats *bb_trust_get_stats(const bb_trust *t);
 
 /* Machine name ("expired", ...) and a sentence for people, NL and EN. */

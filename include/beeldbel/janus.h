@@ -117,6 +117,11 @@ int bb_janus_poll_send(bb_janus *j, char *out, size_t cap, size_t *len);
 /* Next event; BB_E_AGAIN when there is none. */
 int bb_janus_poll_event(bb_janus *j, bb_janus_event *ev);
 
+/* Runs the timers at now_us (monotonic, as everywhere here): a request
+ * past its deadline gives BB_JANUS_EV_CONNECTION_PROBLEM (or LEFT while
+ * leaving), a due keepalive is queued. BB_OK; BB_E_ARG for a NULL j;
+ * BB_E_STATE when the send queue is full (the host stopped sending);
+ * BB_E_NOMEM. */
 int bb_janus_tick(bb_janus *j, uint64_t now_us);
 /* Absolute time of the next timer (keepalive or request timeout). */
 uint64_t bb_janus_next_deadline(const bb_janus *j);
@@ -132,7 +137,10 @@ int bb_janus_trickle(bb_janus *j, bb_janus_pc pc, const char *candidate,
 /* Leaves the room and destroys the session. */
 int bb_janus_leave(bb_janus *j, uint64_t now_us);
 
+/* Counters, owned by j and valid while it lives. */
 const bb_janus_stats *bb_janus_get_stats(const bb_janus *j);
+/* Machine name of a reject reason ("json", "transaction", ...); a static
+ * string, "unknown" for a value out of range. */
 const char *bb_janus_reject_name(bb_janus_reject r);
 
 #ifdef __cplusplus

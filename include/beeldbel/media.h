@@ -125,7 +125,10 @@ typedef struct bb_media_frame {
     uint64_t frame_id;       /* sender's frame counter */
 } bb_media_frame;
 
+/* Makes an engine in *out (the caller frees it; cfg is copied). BB_OK;
+ * BB_E_ARG for a NULL out or an invalid cfg (*out stays NULL); BB_E_NOMEM. */
 int bb_media_new(bb_media **out, const bb_media_config *cfg);
+/* Frees the engine and everything it holds; NULL is fine. */
 void bb_media_free(bb_media *m);
 
 /* Changes the profile while running. */
@@ -293,6 +296,7 @@ int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
  */
 int bb_media_decode_failed(bb_media *m, uint32_t ssrc);
 
+/* Copies the counters into *st. BB_OK; BB_E_ARG for NULL arguments. */
 int bb_media_get_stats(const bb_media *m, bb_media_stats *st);
 
 /*

@@ -162,6 +162,8 @@ int bb_sframe_unprotect(bb_sframe_ctx *c, const uint8_t *metadata, size_t meta_l
                         const uint8_t *msg, size_t msg_len,
                         uint8_t *out, size_t cap, size_t *out_len, uint64_t *kid);
 
+/* Counters of protected, accepted and rejected messages (by reason); owned
+ * by c and valid while it lives. */
 const bb_sframe_stats *bb_sframe_ctx_stats(const bb_sframe_ctx *c);
 
 /* Name of a reject reason ("header", "unknown_kid", ...). */

@@ -52,7 +52,7 @@ typedef struct {
     uint64_t accepted;
     uint64_t rejected[BB_CONTACT_REASONS];
 } bb_contact_stats;
-/* Name of reason index i (for logs/metrics), NULL past the end. */
+/* Machine name of reason index i (for logs/metrics); "unknown" out of range. */
 const char *bb_contact_reason_name(int i);
 
 /* POST /api/v1/requests */

@@ -4,6 +4,13 @@
  * Functions return 0 (BB_OK) on success or one of the negative BB_E* codes.
  * bb_strerror() and bb_strerror_nl() give a short English / Dutch message;
  * the strings are static and must not be freed.
+ *
+ * Why untrusted input was refused is one convention in every module: the
+ * function returns the BB_E_* code, the reason is an enum counted in the
+ * module's stats (bb_<module>_reject), and bb_<module>_reject_name() gives
+ * its machine name (a static string; "unknown" out of range) for logs and
+ * tests. Where people must read a reason (an officer certificate), the
+ * module also gives a sentence in Dutch and English.
  */
 #ifndef BEELDBEL_ERROR_H
 #define BEELDBEL_ERROR_H

@@ -115,7 +115,7 @@ const char *bb_contact_msg_en(const char *code)
 
 const char *bb_contact_reason_name(int i)
 {
-    return i >= 0 && i < BB_CONTACT_REASONS ? MESSAGES[i].code : NULL;
+    return i >= 0 && i < BB_CONTACT_REASONS ? MESSAGES[i].code : "unknown";
 }
 
 static int refuse(bb_contact_err *err, bb_contact_stats *st, const char *code, const char *field)

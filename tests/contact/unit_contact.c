@@ -196,7 +196,7 @@ TEST(rejections_are_counted_by_reason)
     CHECK(!strcmp(bb_contact_reason_name(2), "unknown_field"));
     CHECK_EQ_INT(st.rejected[2], 2);
     CHECK_EQ_INT(st.accepted, 0);
-    CHECK(bb_contact_reason_name(BB_CONTACT_REASONS) == NULL);
+    CHECK(!strcmp(bb_contact_reason_name(BB_CONTACT_REASONS), "unknown"));
     CHECK(strstr(bb_contact_msg_nl("invalid_phone"), "telefoonnummer"));
     CHECK(strstr(bb_contact_msg_en("invalid_phone"), "phone number"));
 }

@@ -31,8 +31,12 @@ enum tx_kind {
 enum state { ST_IDLE = 0, ST_CREATING, ST_RECLAIMING, ST_ATTACHING, ST_JOINING,
              ST_JOINED, ST_LEAVING, ST_LEFT };
 
-enum sub_state { SUB_NONE = 0, SUB_ATTACHING, SUB_WAIT_OFFER, SUB_NEGOTIATING,
+enum sub_state { SUB_NONE = 0, SUB_ATTACHING, SUB_ATTACHED, SUB_WAIT_OFFER, SUB_NEGOTIATING,
                  SUB_ACTIVE };
+#define JANUS_VIDEOROOM_NO_SUCH_FEED 428
+#define MAX_SUB_REFUSALS 3
+/* Where a feed stands on our subscriber handle. */
+enum { FEED_NOT = 0, FEED_SUBSCRIBED, FEED_ASKED };
 
 struct pending {
     enum tx_kind kind;
@@ -43,7 +47,7 @@ struct pending {
 struct feed {
     uint64_t id;
     char display[BB_JANUS_MAX_DISPLAY + 1];
-    int subscribed; /* Janus has it on our subscriber handle */
+    int subscribed; /* FEED_*: asked for (until Janus answers), or on our subscriber handle */
 };
 
 struct queued_event {
@@ -62,6 +66,8 @@ struct bb_janus {
     uint64_t session_id, pub_handle, sub_handle, feed_id, private_id;
     int published;          /* our offer was answered */
     int sub_dirty;          /* feeds changed while negotiating */
+    int sub_joined;         /* the subscriber handle has joined (had its first offer) */
+    int sub_refusals;       /* subscribe/update refusals in a row */
 
     struct feed feeds[BB_JANUS_MAX_FEEDS];
     int n_feeds;
@@ -284,31 +290,49 @@ static int send_join(bb_janus *j, uint64_t now_us)
     return push_out(j, m);
 }
 
-static cJSON *feed_list(bb_janus *j, int subscribed)
+/* The feeds not yet on our subscriber handle, which are now asked for. */
+static cJSON *ask_for_feeds(bb_janus *j)
 {
     cJSON *arr = cJSON_CreateArray();
     for (int i = 0; arr && i < j->n_feeds; i++) {
-        if (j->feeds[i].subscribed != subscribed)
+        if (j->feeds[i].subscribed != FEED_NOT)
             continue;
         cJSON *f = cJSON_CreateObject();
         add_id(f, "feed", j->feeds[i].id);
         cJSON_AddItemToArray(arr, f);
+        j->feeds[i].subscribed = FEED_ASKED;
     }
     return arr;
 }
+
+/* Janus answered a subscribe or update: what was asked for is ours (ok), or
+ * none of it is (refused: e.g. 428, a feed left while we asked for it), and
+ * is asked for again, without whoever left, at the next change in the room. */
+static void settle_asked(bb_janus *j, int ok)
+{
+    for (int i = 0; i < j->n_feeds; i++)
+        if (j->feeds[i].subscribed == FEED_ASKED)
+            j->feeds[i].subscribed = ok ? FEED_SUBSCRIBED : FEED_NOT;
+    if (ok)
+        j->sub_refusals = 0;
+}
+
+static int send_sub_join(bb_janus *j, uint64_t now_us);
 
 /* Brings the subscriber handle in line with the feeds in the room. */
 static int reconcile_subscriptions(bb_janus *j, uint64_t now_us)
 {
     int unsubscribed = 0;
     for (int i = 0; i < j->n_feeds; i++)
-        unsubscribed += !j->feeds[i].subscribed;
+        unsubscribed += j->feeds[i].subscribed == FEED_NOT;
     if (!unsubscribed || j->state != ST_JOINED)
         return BB_OK;
     if (j->sub == SUB_NONE) {
         j->sub = SUB_ATTACHING;
         return send_attach(j, TX_ATTACH_SUB, now_us);
     }
+    if (j->sub == SUB_ATTACHED)
+        return send_sub_join(j, now_us);
     if (j->sub != SUB_ACTIVE) {
         j->sub_dirty = 1; /* after the current negotiation */
         return BB_OK;
@@ -318,9 +342,7 @@ static int reconcile_subscriptions(bb_janus *j, uint64_t now_us)
     if (!m)
         return push_out(j, NULL);
     cJSON_AddStringToObject(body, "request", "update");
-    cJSON_AddItemToObject(body, "subscribe", feed_list(j, 0));
-    for (int i = 0; i < j->n_feeds; i++)
-        j->feeds[i].subscribed = 1;
+    cJSON_AddItemToObject(body, "subscribe", ask_for_feeds(j));
     j->sub = SUB_WAIT_OFFER;
     return push_out(j, m);
 }
@@ -333,9 +355,7 @@ static int send_sub_join(bb_janus *j, uint64_t now_us)
         return push_out(j, NULL);
     if (j->private_id)
         add_id(body, "private_id", j->private_id);
-    cJSON_AddItemToObject(body, "streams", feed_list(j, 0));
-    for (int i = 0; i < j->n_feeds; i++)
-        j->feeds[i].subscribed = 1;
+    cJSON_AddItemToObject(body, "streams", ask_for_feeds(j));
     j->sub = SUB_WAIT_OFFER;
     return push_out(j, m);
 }
@@ -393,7 +413,7 @@ static int restart(bb_janus *j, uint64_t now_us)
     j->pub_handle = j->sub_handle = j->feed_id = j->private_id = 0;
     j->published = 0;
     j->sub = SUB_NONE;
-    j->sub_dirty = 0;
+    j->sub_dirty = j->sub_joined = j->sub_refusals = 0;
     /* Everyone else is gone with the session; they will appear again. */
     for (int i = 0; i < j->n_feeds; i++)
         push_event(j, BB_JANUS_EV_PARTICIPANT_LEFT)->feed_id = j->feeds[i].id;
@@ -668,6 +688,7 @@ static int on_subscriber_event(bb_janus *j, const cJSON *data, const cJSON *jsep
          * m-line we already have. Nothing else ("started", ...) matters. */
         const char *what = get_str(data, "videoroom");
         if (what && strcmp(what, "updated") == 0 && j->sub == SUB_WAIT_OFFER) {
+            settle_asked(j, 1);
             j->sub = SUB_ACTIVE;
             feeds_event(j, push_event(j, BB_JANUS_EV_SUBSCRIPTION_CHANGED));
             j->sub_dirty = 1; /* reconciled by the caller (on_event) */
@@ -677,6 +698,8 @@ static int on_subscriber_event(bb_janus *j, const cJSON *data, const cJSON *jsep
     const char *type = get_str(jsep, "type"), *sdp = get_str(jsep, "sdp");
     if (!type || strcmp(type, "offer") != 0 || !sdp_ok(sdp))
         return BB_JANUS_REJECT_FIELD;
+    settle_asked(j, 1);
+    j->sub_joined = 1;
     j->sub = SUB_NEGOTIATING;
     feeds_event(j, push_event(j, BB_JANUS_EV_SUBSCRIBE_OFFER));
     last_event_sdp(j, sdp);
@@ -706,6 +729,22 @@ static int on_event(bb_janus *j, const cJSON *msg, struct pending *p, uint64_t n
         return BB_JANUS_REJECT_FIELD;
     if (p)
         p->kind = TX_NONE; /* the asynchronous answer to our request */
+    const cJSON *code = cJSON_GetObjectItemCaseSensitive(data, "error_code");
+    if (cJSON_IsNumber(code) && sender == j->sub_handle && j->sub == SUB_WAIT_OFFER) {
+        /* Our subscribe or update refused. Usually a feed left while we
+         * asked for it (428, no such feed): the room moved on, nothing to
+         * report; ask again for the others, a few times in a row at most
+         * (then at the next change in the room). */
+        settle_asked(j, 0);
+        j->sub = j->sub_joined ? SUB_ACTIVE : SUB_ATTACHED;
+        if (code->valueint != JANUS_VIDEOROOM_NO_SUCH_FEED)
+            error_event(j, code->valueint, get_str(data, "error"));
+        else
+            j->stats.ignored++;
+        if (j->sub_refusals++ < MAX_SUB_REFUSALS)
+            reconcile_subscriptions(j, now_us);
+        return -1;
+    }
     if (plugin_error(j, data)) {
         if (sender == j->sub_handle && j->sub != SUB_ACTIVE)
             j->sub = j->sub_handle ? SUB_ACTIVE : SUB_NONE;
@@ -791,8 +830,9 @@ static int dispatch(bb_janus *j, const cJSON *msg, uint64_t now_us)
             /* The subscriber PC died: subscribe again from scratch. */
             j->sub = SUB_NONE;
             j->sub_handle = 0;
+            j->sub_joined = j->sub_refusals = 0;
             for (int i = 0; i < j->n_feeds; i++)
-                j->feeds[i].subscribed = 0;
+                j->feeds[i].subscribed = FEED_NOT;
             reconcile_subscriptions(j, now_us);
         } else if (get_id(msg, "sender", &sender) && sender == j->pub_handle) {
             j->published = 0;

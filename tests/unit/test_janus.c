@@ -211,6 +211,65 @@ TEST(janus_update_without_offer_reports_new_feeds)
     bb_janus_free(j);
 }
 
+/* A publisher leaves while we ask Janus for it: Janus refuses the whole
+ * update (428, no such feed). That is the room moving on, not a failure of
+ * the call: no error, and whoever else was asked for (or came meanwhile) is
+ * asked for again at once, without the one who left. */
+TEST(janus_feed_gone_while_subscribing_is_asked_again_without_it)
+{
+    bb_janus *j = make();
+    CHECK(join_room(j));
+    char tx[16];
+    bb_janus_event ev;
+    feed(j, 10, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
+                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
+                "\"publishers\":[{\"id\":%d,\"display\":\"tolk\"}]}}}", SESSION, PUB_H, FEED_B);
+    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
+    CHECK(expect(j, "message", "update", tx));
+    /* Meanwhile B leaves and C comes. */
+    feed(j, 11, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
+                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,\"leaving\":%d}}}",
+         SESSION, PUB_H, FEED_B);
+    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_LEFT));
+    feed(j, 12, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
+                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
+                "\"publishers\":[{\"id\":9003,\"display\":\"collega\"}]}}}", SESSION, PUB_H);
+    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
+    CHECK(ev.feed_id == 9003);
+    CHECK_EQ_INT(bb_janus_poll_send(j, (char[8]){0}, 8, &(size_t){0}), BB_E_AGAIN); /* one negotiation at a time */
+    /* Janus refuses the update: B is gone. */
+    feed(j, 13, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
+                "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\","
+                "\"error_code\":428,\"error\":\"No such feed (%d)\"}}}", SESSION, tx, SUB_H, FEED_B);
+    CHECK_EQ_INT(bb_janus_poll_event(j, &ev), BB_E_AGAIN); /* no error for the call */
+    cJSON *m = sent(j);
+    const cJSON *body = cJSON_GetObjectItem(m, "body");
+    const cJSON *list = cJSON_GetObjectItem(body, "subscribe");
+    CHECK(m && strcmp(str(body, "request", NULL), "update") == 0);
+    CHECK_EQ_INT(cJSON_GetArraySize(list), 1);
+    CHECK(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "feed")->valuedouble == 9003);
+    snprintf(tx, sizeof(tx), "%s", str(m, "transaction", NULL));
+    cJSON_Delete(m);
+    feed(j, 14, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
+                "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"updated\",\"room\":1234}}}",
+         SESSION, tx, SUB_H);
+    CHECK(next_event(j, &ev, BB_JANUS_EV_SUBSCRIPTION_CHANGED));
+    CHECK_EQ_INT(ev.n_feeds, 2);
+    CHECK(ev.feeds[0] == FEED_A && ev.feeds[1] == 9003);
+    /* Another refusal is still reported. */
+    feed(j, 15, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
+                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
+                "\"publishers\":[{\"id\":9004,\"display\":\"tolk\"}]}}}", SESSION, PUB_H);
+    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
+    CHECK(expect(j, "message", "update", tx));
+    feed(j, 16, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
+                "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\","
+                "\"error_code\":433,\"error\":\"Unauthorized\"}}}", SESSION, tx, SUB_H);
+    CHECK(next_event(j, &ev, BB_JANUS_EV_ERROR));
+    CHECK_EQ_INT(ev.code, 433);
+    bb_janus_free(j);
+}
+
 TEST(janus_keepalive_on_schedule)
 {
     bb_janus *j = make();

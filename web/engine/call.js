@@ -41,7 +41,7 @@ import { MAX_TEXT } from '../ui/call-session.js';
 const MAX_NAME = 100;
 const REJOIN_CODES = new Set([436]);           // feed id taken: pick another
 const FATAL_CODES = new Map([                  // Janus errors nobody can fix by waiting
-  [403, 'unauthorized'], [433, 'unauthorized'], [426, 'no_room'], [428, 'no_room'],
+  [403, 'unauthorized'], [433, 'unauthorized'], [426, 'no_room'],
 ]);
 const VIDEO_IN_FLIGHT = 1;                     // a frame waiting in the Worker is latency: drop, do not queue
 const LEAVE_GRACE_MS = 400;      // a "left" right before the session is lost is Janus going away, not the person

@@ -82,6 +82,22 @@ static int next_event(bb_janus *j, bb_janus_event *ev, bb_janus_event_type want)
     return ev->type == want;
 }
 
+/* A publisher announced in the room (an event on our publisher handle). */
+static void publisher_joins(bb_janus *j, uint64_t now, uint64_t id, const char *display)
+{
+    feed(j, now, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
+                 "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
+                 "\"publishers\":[{\"id\":%llu,\"display\":\"%s\"}]}}}", SESSION, PUB_H,
+         (unsigned long long)id, display);
+}
+
+/* Janus' answer on the subscriber handle to the request with transaction tx. */
+static void subscriber_answer(bb_janus *j, uint64_t now, const char *tx, const char *data)
+{
+    feed(j, now, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
+                 "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":%s}}", SESSION, tx, SUB_H, data);
+}
+
 /* Drives j from nothing to joined with FEED_A already in the room and the
  * subscriber negotiated. */
 static int join_room(bb_janus *j)
@@ -162,9 +178,7 @@ TEST(janus_new_publisher_updates_subscription_and_leaver_is_reported)
     CHECK(join_room(j));
     char tx[16];
     bb_janus_event ev;
-    feed(j, 10, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
-                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
-                "\"publishers\":[{\"id\":%d,\"display\":\"tolk\"}]}}}", SESSION, PUB_H, FEED_B);
+    publisher_joins(j, 10, FEED_B, "tolk");
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
     CHECK(ev.feed_id == FEED_B);
     CHECK(expect(j, "message", "update", tx));
@@ -191,21 +205,15 @@ TEST(janus_update_without_offer_reports_new_feeds)
     CHECK(join_room(j));
     char tx[16];
     bb_janus_event ev;
-    feed(j, 10, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
-                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
-                "\"publishers\":[{\"id\":%d,\"display\":\"tolk\"}]}}}", SESSION, PUB_H, FEED_B);
+    publisher_joins(j, 10, FEED_B, "tolk");
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
     CHECK(expect(j, "message", "update", tx));
-    feed(j, 11, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
-                "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"updated\",\"room\":1234}}}",
-         SESSION, tx, SUB_H);
+    subscriber_answer(j, 11, tx, "{\"videoroom\":\"updated\",\"room\":1234}");
     CHECK(next_event(j, &ev, BB_JANUS_EV_SUBSCRIPTION_CHANGED));
     CHECK_EQ_INT(ev.n_feeds, 2);
     CHECK(ev.feeds[0] == FEED_A && ev.feeds[1] == FEED_B);
     /* The subscription is usable again: a third publisher updates at once. */
-    feed(j, 12, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
-                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
-                "\"publishers\":[{\"id\":9003,\"display\":\"collega\"}]}}}", SESSION, PUB_H);
+    publisher_joins(j, 12, 9003, "collega");
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
     CHECK(expect(j, "message", "update", NULL));
     bb_janus_free(j);
@@ -221,9 +229,7 @@ TEST(janus_feed_gone_while_subscribing_is_asked_again_without_it)
     CHECK(join_room(j));
     char tx[16];
     bb_janus_event ev;
-    feed(j, 10, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
-                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
-                "\"publishers\":[{\"id\":%d,\"display\":\"tolk\"}]}}}", SESSION, PUB_H, FEED_B);
+    publisher_joins(j, 10, FEED_B, "tolk");
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
     CHECK(expect(j, "message", "update", tx));
     /* Meanwhile B leaves and C comes. */
@@ -231,16 +237,12 @@ TEST(janus_feed_gone_while_subscribing_is_asked_again_without_it)
                 "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,\"leaving\":%d}}}",
          SESSION, PUB_H, FEED_B);
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_LEFT));
-    feed(j, 12, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
-                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
-                "\"publishers\":[{\"id\":9003,\"display\":\"collega\"}]}}}", SESSION, PUB_H);
+    publisher_joins(j, 12, 9003, "collega");
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
     CHECK(ev.feed_id == 9003);
     CHECK_EQ_INT(bb_janus_poll_send(j, (char[8]){0}, 8, &(size_t){0}), BB_E_AGAIN); /* one negotiation at a time */
     /* Janus refuses the update: B is gone. */
-    feed(j, 13, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
-                "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\","
-                "\"error_code\":428,\"error\":\"No such feed (%d)\"}}}", SESSION, tx, SUB_H, FEED_B);
+    subscriber_answer(j, 13, tx, "{\"videoroom\":\"event\",\"error_code\":428,\"error\":\"No such feed (8002)\"}");
     CHECK_EQ_INT(bb_janus_poll_event(j, &ev), BB_E_AGAIN); /* no error for the call */
     cJSON *m = sent(j);
     const cJSON *body = cJSON_GetObjectItem(m, "body");
@@ -250,21 +252,15 @@ TEST(janus_feed_gone_while_subscribing_is_asked_again_without_it)
     CHECK(cJSON_GetObjectItem(cJSON_GetArrayItem(list, 0), "feed")->valuedouble == 9003);
     snprintf(tx, sizeof(tx), "%s", str(m, "transaction", NULL));
     cJSON_Delete(m);
-    feed(j, 14, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
-                "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"updated\",\"room\":1234}}}",
-         SESSION, tx, SUB_H);
+    subscriber_answer(j, 14, tx, "{\"videoroom\":\"updated\",\"room\":1234}");
     CHECK(next_event(j, &ev, BB_JANUS_EV_SUBSCRIPTION_CHANGED));
     CHECK_EQ_INT(ev.n_feeds, 2);
     CHECK(ev.feeds[0] == FEED_A && ev.feeds[1] == 9003);
     /* Another refusal is still reported. */
-    feed(j, 15, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
-                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,"
-                "\"publishers\":[{\"id\":9004,\"display\":\"tolk\"}]}}}", SESSION, PUB_H);
+    publisher_joins(j, 15, 9004, "tolk");
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
     CHECK(expect(j, "message", "update", tx));
-    feed(j, 16, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
-                "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\","
-                "\"error_code\":433,\"error\":\"Unauthorized\"}}}", SESSION, tx, SUB_H);
+    subscriber_answer(j, 16, tx, "{\"videoroom\":\"event\",\"error_code\":433,\"error\":\"Unauthorized\"}");
     CHECK(next_event(j, &ev, BB_JANUS_EV_ERROR));
     CHECK_EQ_INT(ev.code, 433);
     bb_janus_free(j);

@@ -47,13 +47,21 @@ const char *bb_contact_msg_nl(const char *code);
 const char *bb_contact_msg_en(const char *code);
 
 /* Counted rejection reasons (one counter per error code, by index). */
-#define BB_CONTACT_REASONS 24
+#define BB_CONTACT_REASONS 25
 typedef struct {
     uint64_t accepted;
     uint64_t rejected[BB_CONTACT_REASONS];
 } bb_contact_stats;
 /* Machine name of reason index i (for logs/metrics); "unknown" out of range. */
 const char *bb_contact_reason_name(int i);
+
+/* Checks a text people will read that does not come through a request (an
+ * officer's name or team): valid UTF-8 of 1..max code points, not only white
+ * space, no control characters (tab and newline only when multiline), and
+ * no invisible or direction-control characters ("invisible_text" in
+ * requests). BB_OK; BB_E_PARSE for invalid UTF-8, a control character or a
+ * wrong length; BB_E_PROTO for an invisible character; BB_E_ARG for NULL. */
+int bb_contact_check_text(const char *s, long max, int multiline);
 
 /* POST /api/v1/requests */
 typedef struct {

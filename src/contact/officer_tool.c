@@ -89,7 +89,12 @@ int main(int argc, char **argv)
     if (strlen(user) < 2 || strlen(user) > 64 ||
         strspn(user, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(user))
         return fail("user name: 2-64 of a-z 0-9 . _ -", "gebruikersnaam: 2-64 tekens a-z 0-9 . _ -");
-    if (!*name || strlen(name) > 100 || !*team || strlen(team) > 100)
+    /* Citizens read both: no invisible or direction-control characters. */
+    int name_rc = bb_contact_check_text(name, 100, 0), team_rc = bb_contact_check_text(team, 100, 0);
+    if (name_rc == BB_E_PROTO || team_rc == BB_E_PROTO)
+        return fail("name and team: no invisible or direction-control characters",
+                    "naam en team: geen onzichtbare tekens of tekens die de leesrichting omdraaien");
+    if (name_rc || team_rc || strlen(name) > 100 || strlen(team) > 100)
         return fail("name and team: 1-100 characters", "naam en team: 1-100 tekens");
     if (!neighbourhoods_ok(nbs))
         return fail("unknown neighbourhood in --neighbourhoods", "onbekende wijk in --neighbourhoods");

@@ -47,6 +47,9 @@ static const struct {
     {"invalid_token", "Deze uitnodigingslink is ongeldig.", "This invitation link is not valid."},
     {"invalid_outcome", "Deze uitkomst kennen we niet.", "This outcome is not known."},
     {"invalid_note", "Een notitie heeft 1 tot 2000 tekens.", "A note has 1 to 2000 characters."},
+    {"invisible_text",
+     "Deze tekst bevat onzichtbare tekens of tekens die de leesrichting omdraaien. Typ de tekst opnieuw, zonder te plakken.",
+     "This text contains invisible characters or characters that reverse the reading direction. Type it again instead of pasting it."},
     {"invalid_credentials", "Gebruikersnaam of wachtwoord heeft een ongeldige vorm.",
      "User name or password is not in a valid form."},
     {"location_conflict", "Geef een wijk of een postcode, niet allebei.",
@@ -130,11 +133,36 @@ static int refuse(bb_contact_err *err, bb_contact_stats *st, const char *code, c
 
 /* ---- text values -------------------------------------------------------------- */
 
+/* Characters a reader does not see but that change what is shown: the
+ * bidirectional embeddings, overrides, isolates and marks (a name "Anna\u202e
+ * gnp.exe" would read "Annaexe.png"), zero-width spaces, the word joiner and
+ * invisible operators, the BOM, the soft hyphen, tags (which can carry whole
+ * hidden texts), interlinear annotations, shorthand and musical format
+ * controls, Hangul fillers, and line and paragraph separators. Allowed, as
+ * languages need them: ZWNJ and ZWJ (U+200C, U+200D: Persian, Indic
+ * scripts, emoji sequences), variation selectors, and the visible Arabic
+ * and Kaithi number signs. */
+static int invisible(unsigned cp)
+{
+    return cp == 0x00ad || cp == 0x061c || cp == 0x115f || cp == 0x1160 || cp == 0x180e ||
+           cp == 0x200b || cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+           (cp >= 0x2060 && cp <= 0x2064) || (cp >= 0x2066 && cp <= 0x206f) || cp == 0x3164 ||
+           cp == 0xfeff || cp == 0xffa0 || (cp >= 0xfff9 && cp <= 0xfffb) ||
+           (cp >= 0x13430 && cp <= 0x1343f) || (cp >= 0x1bca0 && cp <= 0x1bca3) ||
+           (cp >= 0x1d173 && cp <= 0x1d17a) || cp == 0xe0001 || (cp >= 0xe0020 && cp <= 0xe007f);
+}
+
 /* Checks UTF-8 (no overlongs, no surrogates, <= U+10FFFF) and counts code
  * points. Control characters are refused, except tab and newline when
- * multiline. Returns the count or -1. */
-static long utf8_text_len(const char *s, int multiline)
+ * multiline. Returns the count, -1 (not UTF-8, a control character) or -3
+ * (an invisible or direction-control character). */
+enum { TEXT_SINGLE_LINE = 0, TEXT_MULTILINE = 1, TEXT_SECRET = 2 };
+
+/* flags: TEXT_MULTILINE allows tab and newline; TEXT_SECRET (a password,
+ * read by nobody) allows invisible characters. */
+static long utf8_text_len(const char *s, int flags)
 {
+    int multiline = flags & TEXT_MULTILINE;
     const unsigned char *p = (const unsigned char *)s;
     long n = 0;
     while (*p) {
@@ -158,6 +186,8 @@ static long utf8_text_len(const char *s, int multiline)
         if ((extra == 2 && cp < 0x800) || (extra == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
             (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0))
             return -1; /* overlong, out of range, surrogate, C1 control */
+        if (!(flags & TEXT_SECRET) && invisible(cp))
+            return -3;
         p += extra + 1;
         n++;
     }
@@ -166,11 +196,13 @@ static long utf8_text_len(const char *s, int multiline)
 
 /* Copies a text value of min..max code points; trims nothing (what the
  * citizen typed is what the officer sees). */
-static int take_text(const cJSON *v, char *out, size_t out_size, long min, long max, int multiline)
+static int take_text(const cJSON *v, char *out, size_t out_size, long min, long max, int flags)
 {
     if (!cJSON_IsString(v))
         return -2;
-    long n = utf8_text_len(v->valuestring, multiline);
+    long n = utf8_text_len(v->valuestring, flags);
+    if (n == -3)
+        return -3;
     size_t bytes = strlen(v->valuestring);
     if (n < min || n > max || bytes >= out_size)
         return -1;
@@ -261,11 +293,27 @@ static cJSON *parse_object(const uint8_t *body, size_t len, const char *const *a
     return root;
 }
 
-/* Reports a take_text failure: -2 wrong type, else the field's own code. */
+/* Reports a take_text failure: -2 wrong type, -3 invisible characters,
+ * else the field's own code. */
 static int text_fail(int rc, bb_contact_err *err, bb_contact_stats *st, const char *code,
                      const char *field)
 {
-    return refuse(err, st, rc == -2 ? "wrong_type" : code, field);
+    return refuse(err, st, rc == -2 ? "wrong_type" : rc == -3 ? "invisible_text" : code, field);
+}
+
+int bb_contact_check_text(const char *s, long max, int multiline)
+{
+    if (!s)
+        return BB_E_ARG;
+    long n = utf8_text_len(s, multiline ? TEXT_MULTILINE : TEXT_SINGLE_LINE);
+    if (n == -3)
+        return BB_E_PROTO;
+    if (n < 1 || n > max)
+        return BB_E_PARSE;
+    const char *p = s;
+    while (*p == ' ' || *p == '\n' || *p == '\t')
+        p++;
+    return *p ? BB_OK : BB_E_PARSE;
 }
 
 /* ---- email and date ------------------------------------------------------------- */
@@ -347,7 +395,7 @@ int bb_contact_parse_request(const uint8_t *body, size_t len, int64_t today_days
         refuse(err, st, "missing_field", "name");
         goto done;
     }
-    if ((t = take_text(v, out->name, sizeof(out->name), 1, BB_CONTACT_NAME_MAX, 0)) ||
+    if ((t = take_text(v, out->name, sizeof(out->name), 1, BB_CONTACT_NAME_MAX, TEXT_SINGLE_LINE)) ||
         strpbrk(out->name, "<>{}")) {
         text_fail(t, err, st, "invalid_name", "name");
         goto done;
@@ -413,7 +461,7 @@ int bb_contact_parse_request(const uint8_t *body, size_t len, int64_t today_days
         refuse(err, st, "missing_field", "topic");
         goto done;
     }
-    if ((t = take_text(v, out->topic, sizeof(out->topic), 1, BB_CONTACT_TOPIC_MAX, 1))) {
+    if ((t = take_text(v, out->topic, sizeof(out->topic), 1, BB_CONTACT_TOPIC_MAX, TEXT_MULTILINE))) {
         text_fail(t, err, st, "invalid_topic", "topic");
         goto done;
     }
@@ -539,8 +587,8 @@ int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *ou
         refuse(err, st, "missing_field", u ? "password" : "username");
     else if (!cJSON_IsString(u) || !cJSON_IsString(p))
         refuse(err, st, "wrong_type", cJSON_IsString(u) ? "password" : "username");
-    else if (take_text(u, out->username, sizeof(out->username), 1, 64, 0) ||
-             take_text(p, out->password, sizeof(out->password), 1, 256, 0))
+    else if (take_text(u, out->username, sizeof(out->username), 1, 64, TEXT_SINGLE_LINE) ||
+             take_text(p, out->password, sizeof(out->password), 1, 256, TEXT_SECRET))
         refuse(err, st, "invalid_credentials", NULL);
     else {
         rc = BB_OK;
@@ -617,7 +665,7 @@ int bb_contact_parse_action(int kind, const uint8_t *body, size_t len, bb_office
         }
         snprintf(out->outcome, sizeof(out->outcome), "%s", oc->valuestring);
     }
-    if (note && (t = take_text(note, out->note, sizeof(out->note), 1, BB_CONTACT_NOTE_MAX, 1))) {
+    if (note && (t = take_text(note, out->note, sizeof(out->note), 1, BB_CONTACT_NOTE_MAX, TEXT_MULTILINE))) {
         text_fail(t, err, st, "invalid_note", "note");
         goto done;
     }

@@ -278,6 +278,12 @@ test('call_screen_shows_identity_text_captions_quality_and_controls_work', async
   assertEq(await w.getByLabel('Your text (the other side sees it as you type)').inputValue(), 'Nog e');
   await w.getByRole('log').locator('.bb-rtt-line--mine', { hasText: 'Hallo' }).waitFor();
   await w.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+  // A name and a line written right to left stay isolated from what stands around them.
+  await page.evaluate(() => window.bbCall.remote('مرحبا 12', true, 'محمد'));
+  const rtl = w.getByRole('log').locator('.bb-rtt-line--theirs', { hasText: 'مرحبا' });
+  await rtl.waitFor();
+  assertEq(await rtl.locator('bdi').allTextContents().then((x) => x.join('|')), 'محمد|مرحبا 12');
+  assertEq(await w.locator('.bb-tile[data-role="officer"] figcaption bdi').first().textContent(), 'Wijkagent Jansen');
   // Captions over the video.
   await page.evaluate(() => window.bbCall.caption('[schrijftolk] de wijkagent zegt hallo'));
   await w.locator('.bb-captions', { hasText: 'de wijkagent zegt hallo' }).waitFor();
@@ -717,6 +723,16 @@ test('service_answers_of_any_shape_never_throw_and_are_reduced', async () => {
     room: 5, janus_url: 'ws://127.0.0.1:8188', role })) })).data.role;
   assertEq([await roleOf('interpreter'), await roleOf('citizen'), await roleOf('officer'), await roleOf(undefined), await roleOf(['interpreter'])].join(),
     'interpreter,citizen,citizen,citizen,citizen');
+});
+
+test('names_written_right_to_left_are_isolated_in_every_sentence', async () => {
+  const { t } = await import('../../web/widget/i18n.js');
+  // Left to right: as it is (what tests and people compare).
+  assertEq(t('nl', 'call.heading', { officer: 'Jan de Vries' }), 'Gesprek met Jan de Vries');
+  // Right to left, or with direction controls: between FSI and PDI, so the sentence keeps its order.
+  assertEq(t('nl', 'call.heading', { officer: 'محمد' }), 'Gesprek met \u2068محمد\u2069');
+  assertEq(t('en', 'call.heading', { officer: 'x\u202ey' }), 'Call with \u2068x\u202ey\u2069');
+  assertEq(t('nl', 'call.people', { n: 3 }).startsWith('3 mensen'), true);
 });
 
 test('invitation_is_read_only_from_a_well_formed_fragment_with_its_key', () => {

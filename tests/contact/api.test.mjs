@@ -120,6 +120,9 @@ const hostile = [
   ['nul_escape', JSON.stringify(valid()).replace('"Anna de Vries"', '"Anna\\u0000Eve"'), 400, 'not_json'],
   ['invalid_utf8', Buffer.concat([Buffer.from('{"name":"A'), Buffer.from([0xc0, 0xaf]), Buffer.from('","phone":"0612345678","neighbourhood":"groningen-noord","topic":"x","preference":"video"}')]), 400, 'invalid_name'],
   ['topic_1001_chars', valid({ topic: 'x'.repeat(1001) }), 400, 'invalid_topic', 'topic'],
+  ['name_with_rtl_override', valid({ name: 'Anna\u202e gnp.exe' }), 400, 'invisible_text', 'name'],
+  ['name_with_zero_width_space', valid({ name: 'An\u200bna' }), 400, 'invisible_text', 'name'],
+  ['topic_with_hidden_tag_text', valid({ topic: 'Overlast\u{E0049}\u{E0047}\u{E004E}' }), 400, 'invisible_text', 'topic'],
   ['phone_too_short', valid({ phone: '12345' }), 400, 'invalid_phone', 'phone'],
   ['phone_letters', valid({ phone: '06-CALLME-NOW' }), 400, 'invalid_phone', 'phone'],
   ['phone_premium_0900', valid({ phone: '0900 1234567' }), 400, 'invalid_phone', 'phone'],
@@ -435,6 +438,10 @@ test('officer_tool_needs_a_valid_officer_number', () => {
   assert(none.status !== 0 && /--number/.test(none.stderr), none.stderr);
   const bad = tool([...base, '--number', '12 34']);
   assert(bad.status !== 0 && /agentnummer/.test(bad.stderr), bad.stderr);
+  // Citizens read an officer's name and team: no direction tricks there either.
+  const lying = tool(['add', 'kees', '--name', 'Kees\u202eWeg', '--team', 'Team', '--neighbourhoods', 'groningen-noord',
+    '--iterations', '10000', '--number', '300001']);
+  assert(lying.status !== 0 && /leesrichting/.test(lying.stderr) && /reading direction|direction-control/.test(lying.stderr), lying.stderr);
   assertEq(tool([...base, '--number', '300001']).status, 0);
   assertEq(tool(['number', 'kees', '300002']).status, 0);
   const unknown = tool(['number', 'nobody', '300003']);

@@ -132,6 +132,70 @@ TEST(parser_refuses_hostile_and_malformed_bodies)
 #undef NB
 }
 
+/* What a person reads is what was typed: invisible and direction-control
+ * characters are refused in names, topics and notes; what languages need is
+ * not. */
+TEST(invisible_and_direction_control_characters_are_refused)
+{
+#define NB ",\"neighbourhood\":\"groningen-noord\""
+    static const char *const refused[] = {
+        "Anna\u202e gnp.exe", /* right-to-left override: shows as "Annaexe.png" */
+        "An\u200bna",         /* zero-width space */
+        "\ufeffAnna",         /* BOM / zero-width no-break space */
+        "Anna\u2066x\u2069",  /* isolate */
+        "Anna\u200f",         /* right-to-left mark */
+        "An\u00adna",         /* soft hyphen */
+        "Anna\u2060",         /* word joiner */
+        "Anna\U000E0041\U000E0042", /* tags: hidden text */
+        "\u3164",             /* Hangul filler */
+        "Anna\u2028de Vries", /* line separator */
+    };
+    static const char *const accepted[] = {
+        "Zoë van den Berg", "محمد العلي", "می\u200cخواهم",  /* ZWNJ, Persian */
+        "Anna \U0001F468\u200d\U0001F469\u200d\U0001F467", /* ZWJ emoji family */
+        "\u2764\ufe0f Anna",  /* variation selector */
+        "Łukasz Wójcik", "王小明",
+    };
+    char json[512];
+    for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+        snprintf(json, sizeof(json), "{\"name\":\"%s\",\"phone\":\"0612345678\"" NB ",\"topic\":\"x\",\"preference\":\"video\"}", refused[i]);
+        CHECK(!strcmp(err_of(json), "invisible_text"));
+        snprintf(json, sizeof(json), "{\"name\":\"Anna\",\"phone\":\"0612345678\"" NB ",\"topic\":\"Overlast %s\",\"preference\":\"video\"}", refused[i]);
+        CHECK(!strcmp(err_of(json), "invisible_text"));
+        CHECK_EQ_INT(bb_contact_check_text(refused[i], 100, 0), BB_E_PROTO);
+    }
+    for (size_t i = 0; i < sizeof(accepted) / sizeof(*accepted); i++) {
+        snprintf(json, sizeof(json), "{\"name\":\"%s\",\"phone\":\"0612345678\"" NB ",\"topic\":\"x\",\"preference\":\"video\"}", accepted[i]);
+        CHECK(!strcmp(err_of(json), "ok"));
+        CHECK_OK(bb_contact_check_text(accepted[i], 100, 0));
+    }
+    /* Notes too; a password is read by nobody and may hold anything. */
+    bb_officer_action a;
+    bb_contact_err e = {0};
+    const char note[] = "{\"note\":\"ok\u202e\"}";
+    CHECK_EQ_INT(bb_contact_parse_action(BB_ACTION_NOTES, (const uint8_t *)note, strlen(note), &a, &e, NULL), BB_E_PROTO);
+    CHECK(!strcmp(e.code, "invisible_text") && !strcmp(e.field, "note"));
+    bb_officer_login l;
+    const char login[] = "{\"username\":\"jan\",\"password\":\"geheim\u200bwoord\"}";
+    CHECK_OK(bb_contact_parse_login((const uint8_t *)login, strlen(login), &l, &e, NULL));
+    CHECK_EQ_INT(bb_contact_check_text("   ", 100, 0), BB_E_PARSE);
+    CHECK_EQ_INT(bb_contact_check_text("a\nb", 100, 0), BB_E_PARSE);
+    CHECK_OK(bb_contact_check_text("a\nb", 100, 1));
+    /* Counted under its own reason, with a message in both languages. */
+    bb_contact_stats st = {0};
+    bb_callback_request r;
+    const char body[] = "{\"name\":\"Anna\u202e\",\"phone\":\"0612345678\"" NB ",\"topic\":\"x\",\"preference\":\"video\"}";
+    bb_contact_parse_request((const uint8_t *)body, strlen(body), TODAY, &r, &e, &st);
+    int idx = -1;
+    for (int i = 0; i < BB_CONTACT_REASONS; i++)
+        if (!strcmp(bb_contact_reason_name(i), "invisible_text"))
+            idx = i;
+    CHECK(idx >= 0 && st.rejected[idx] == 1);
+    CHECK(strstr(bb_contact_msg_en("invisible_text"), "invisible") != NULL);
+    CHECK(strstr(bb_contact_msg_nl("invisible_text"), "onzichtbare") != NULL);
+#undef NB
+}
+
 TEST(phone_numbers_normalise_to_e164)
 {
     char out[17];

@@ -115,7 +115,8 @@ function renderRequest(r) {
   ];
   if (r.notes) rows.push([t('notes'), r.notes]);
   const dl = h('dl', {});
-  for (const [k, v, cls] of rows) dl.append(h('dt', {}, k), h('dd', { class: cls || undefined }, v));
+  // What the citizen typed keeps its own direction: dir="auto" per value.
+  for (const [k, v, cls] of rows) dl.append(h('dt', {}, k), h('dd', { class: cls || undefined, dir: 'auto' }, v));
   const btn = (key, label, onclick, primary) => h('button', {
     type: 'button', class: `utrecht-button utrecht-button--${primary ? 'primary' : 'secondary'}-action`,
     'data-key': `${r.id}-${key}`, 'aria-describedby': headingId, onclick }, label);
@@ -129,7 +130,7 @@ function renderRequest(r) {
   }
   const item = h('li', { class: 'request' },
     h('article', { 'aria-labelledby': headingId },
-      h('h3', { id: headingId }, `${r.reference} — ${r.name}`), dl, actions,
+      h('h3', { id: headingId }, `${r.reference} — `, h('bdi', {}, r.name)), dl, actions,
       h('div', { id: `panel-${r.id}`, class: 'panel' })));
   const call = state.calls.get(r.id);
   if (call) setTimeout(() => showInvitation(r, call), 0);

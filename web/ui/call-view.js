@@ -60,8 +60,9 @@ function identityBadge(t, session) {
         why && why !== `call.why.${id.reason}` ? ` ${why}` : ''));
     } else if (safeText(id.name)) {
       node.append(h('p', { class: 'bb-badge bb-badge--ok' }, h('span', { class: 'bb-badge__mark', 'aria-hidden': 'true' }, '✓'), ' ',
-        t('call.verified'), ': ', h('strong', {}, safeText(id.name).slice(0, 100)), id.team ? `, ${safeText(id.team).slice(0, 100)}` : '',
-        id.neighbourhood ? `, ${safeText(id.neighbourhood).slice(0, 100)}` : ''));
+        t('call.verified'), ': ', h('strong', {}, h('bdi', {}, safeText(id.name).slice(0, 100))),
+        id.team ? [', ', h('bdi', {}, safeText(id.team).slice(0, 100))] : '',
+        id.neighbourhood ? [', ', h('bdi', {}, safeText(id.neighbourhood).slice(0, 100))] : ''));
     }
     const code = safeText(id.sas).slice(0, 16);
     if (!code) return;
@@ -108,7 +109,7 @@ function stage(t, session, st, localStream) {
       return h('figure', { class: `bb-tile${pinned ? ' bb-tile--pinned' : ''}`, 'data-tile': id,
         'data-role': safeText(tile.role).slice(0, 20), 'data-video': tile.playing === true || playing.has(id) ? 'playing' : 'waiting' },
       canvas, h('p', { class: 'bb-novideo' }, t('call.noVideo')),
-      h('figcaption', {}, name,
+      h('figcaption', {}, h('bdi', {}, name),
         st.sign && h('button', { type: 'button', class: 'utrecht-button utrecht-button--subtle bb-pin', 'aria-pressed': String(pinned),
           onclick: () => pin(pinned ? null : tile.id) }, t('call.pin', { name }))));
     }), selfTile, captions);
@@ -146,8 +147,11 @@ function textPanel(t, session, st, { otherName, level }) {
   // of the live region: a screen reader would otherwise read every keystroke.
   // The finished line is added to the log and announced once.
   const typing = h('p', { class: 'bb-rtt-line bb-rtt-line--theirs bb-rtt-typing', hidden: true });
+  // Names and lines from others are isolated: one written right to left
+  // cannot reorder what stands around it.
   const lineNode = (l) => h('p', { class: `bb-rtt-line bb-rtt-line--${l.mine ? 'mine' : 'theirs'}${l.caption ? ' bb-rtt-line--caption' : ''}` },
-    h('span', { class: 'bb-rtt-who' }, `${l.mine ? t('call.rttMine') : l.caption ? `${l.name} (${t('call.caption')})` : l.name}: `), l.text);
+    h('span', { class: 'bb-rtt-who' }, l.mine ? t('call.rttMine') : h('bdi', {}, l.name), l.caption ? ` (${t('call.caption')})` : '', ': '),
+    h('bdi', {}, l.text));
   const add = (l) => { st.lines.push(l); log.append(lineNode(l)); log.scrollTop = log.scrollHeight; };
   for (const l of st.lines) log.append(lineNode(l));
   const input = h('textarea', { id: `${id}-in`, class: 'utrecht-textarea utrecht-textarea--html-textarea bb-rtt-input', rows: 2, maxlength: MAX_LINE });
@@ -172,7 +176,7 @@ function textPanel(t, session, st, { otherName, level }) {
       return;
     }
     typing.hidden = !text;
-    typing.replaceChildren(h('span', { class: 'bb-rtt-who' }, `${name} (${t('call.rttTyping')}): `), text);
+    typing.replaceChildren(h('span', { class: 'bb-rtt-who' }, h('bdi', {}, name), ` (${t('call.rttTyping')}): `), h('bdi', {}, text));
   }
   const node = h('section', { class: 'bb-rtt', 'aria-labelledby': `${id}-h` },
     h(`h${level}`, { class: 'bb-rtt-heading', id: `${id}-h` }, t('call.rttLog', { name: otherName })),

@@ -9,7 +9,9 @@
 // Keys are dotted paths. '{name}' in a text is replaced by vars.name. A text
 // that depends on a count is { one, other } and is chosen by vars.n. A
 // missing key shows the key itself, so a gap is visible in a test instead of
-// an empty label.
+// an empty label. A value written right to left (an Arabic or Hebrew name)
+// or holding direction controls is isolated (U+2068 … U+2069), so it cannot
+// reorder the sentence around it.
 
 export const LANGS = ['nl', 'en'];
 
@@ -17,6 +19,15 @@ export function normLang(v) { return v === 'en' ? 'en' : 'nl'; }
 
 function lookup(table, key) {
   return key.split('.').reduce((o, k) => (o == null ? o : o[k]), table);
+}
+
+// Right-to-left letters, and the bidirectional controls themselves.
+const BIDI = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+
+/** v, isolated from the text around it when its direction could leak into it. */
+export function isolate(v) {
+  const s = String(v);
+  return BIDI.test(s) ? `\u2068${s}\u2069` : s;
 }
 
 /** t(lang, key, vars) over the tables { nl, en }. */
@@ -27,7 +38,7 @@ export function translator(tables) {
     if (v && typeof v === 'object' && !Array.isArray(v) && 'other' in v && vars && 'n' in vars) {
       v = vars.n === 1 && 'one' in v ? v.one : v.other;
     }
-    if (typeof v === 'string' && vars) v = v.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
+    if (typeof v === 'string' && vars) v = v.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? isolate(vars[k]) : m));
     return v;
   };
 }

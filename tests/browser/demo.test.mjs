@@ -134,6 +134,7 @@ test('a_swapped_police_root_stops_the_call_with_a_clear_message', async () => {
   const toWaitingRoom = async (route) => {
     const o = await openDemo({ hash: inviteHash(GOOD_TOKEN), service: true, route });
     const w = o.page.locator('beeldbel-widget');
+    await w.getByRole('button', { name: 'Deelnemen' }).click();
     await waitScreen(o.page, 'device');
     await w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
     await w.getByRole('button', { name: 'Naar de wachtkamer' }).click();

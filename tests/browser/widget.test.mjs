@@ -174,6 +174,7 @@ test('used_unknown_and_malformed_invitations_explain_what_to_do', async () => {
   for (const [hash, expect] of [[inviteHash(USED_TOKEN), 'Deze uitnodiging is al gebruikt.'],
     [inviteHash('inv_unknownunknownunknown'), 'Deze uitnodiging kennen we niet.'], ['#invite=short', 'niet compleet']]) {
     const { context, page, w } = await open({ hash });
+    if (hash !== '#invite=short') await joinInvitation(w);
     await waitScreen(page, 'inviteFailed');
     const text = await w.locator('.bb-screen').textContent();
     assert(text.includes(expect) && text.includes('0900-8844'), text);
@@ -185,6 +186,13 @@ test('used_unknown_and_malformed_invitations_explain_what_to_do', async () => {
 
 test('invitation_redeems_once_and_device_check_shows_camera_and_microphone', async () => {
   const { context, page, svc, w, problems } = await open({ hash: inviteHash(GOOD_TOKEN) });
+  // Opening the link uses nothing (a link scanner that runs the page must not burn it) ...
+  await waitScreen(page, 'redeem');
+  await new Promise((r) => setTimeout(r, 300));
+  assertEq(svc.redeems.length, 0, 'redeemed on page load');
+  assertEq(await w.locator('.bb-screen-heading').textContent(), 'Je bent uitgenodigd voor een videogesprek');
+  // ... joining does.
+  await joinInvitation(w);
   await waitScreen(page, 'device');
   assertEq(JSON.stringify(svc.redeems), JSON.stringify([{ token: GOOD_TOKEN }]));
   await w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
@@ -207,6 +215,7 @@ test('invitation_redeems_once_and_device_check_shows_camera_and_microphone', asy
 
 test('denied_camera_gives_steps_and_a_way_on', async () => {
   const { context, page, w } = await open({ hash: inviteHash(GOOD_TOKEN), deny: true });
+  await joinInvitation(w);
   await waitScreen(page, 'device');
   const alert = w.locator('[data-problem="denied"]');
   await alert.waitFor();
@@ -218,8 +227,12 @@ test('denied_camera_gives_steps_and_a_way_on', async () => {
   await context.close();
 });
 
+/** The invitation's one click: "Deelnemen". */
+const joinInvitation = (w) => w.getByRole('button', { name: 'Deelnemen' }).click();
+
 async function toCall(opts = {}) {
   const o = await open({ hash: inviteHash(GOOD_TOKEN), ...opts });
+  await joinInvitation(o.w);
   await waitScreen(o.page, 'device');
   await o.w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
   await o.w.getByRole('button', { name: 'Naar de wachtkamer' }).click();
@@ -344,6 +357,9 @@ test('keyboard_only_through_the_whole_flow', async () => {
   // The officer's invitation link opens the widget again.
   await page.goto(`${server.url}/demo/${inviteHash(GOOD_TOKEN)}`);
   await useFakeCall(page);
+  await waitScreen(page, 'redeem');
+  await tabTo(page, 'Deelnemen');
+  await page.keyboard.press('Enter');
   await waitScreen(page, 'device');
   await page.locator('beeldbel-widget').locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
   await tabTo(page, 'Test je luidspreker');
@@ -399,24 +415,33 @@ const SCREENS = {
     await waitScreen(o.page, 'confirm');
     return o;
   },
+  invite: async () => {
+    const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN) });
+    await waitScreen(o.page, 'redeem');
+    return o;
+  },
   'invite-failed': async () => {
     const o = await open({ bypassCSP: true, hash: inviteHash(USED_TOKEN) });
+    await joinInvitation(o.w);
     await waitScreen(o.page, 'inviteFailed');
     return o;
   },
   device: async () => {
     const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN) });
+    await joinInvitation(o.w);
     await waitScreen(o.page, 'device');
     await o.w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
     return o;
   },
   'device-denied': async () => {
     const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN), deny: true });
+    await joinInvitation(o.w);
     await o.w.locator('[data-problem="denied"]').waitFor();
     return o;
   },
   waiting: async () => {
     const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN) });
+    await joinInvitation(o.w);
     await waitScreen(o.page, 'device');
     await o.w.getByRole('button', { name: 'Naar de wachtkamer' }).click();
     await waitScreen(o.page, 'waiting');
@@ -545,6 +570,7 @@ test('strict_csp_holds_through_request_and_device_check', async () => {
   await waitScreen(page, 'confirm');
   await page.goto(`${server.url}/demo/${inviteHash(GOOD_TOKEN)}`);
   await watch();
+  await joinInvitation(w);
   await waitScreen(page, 'device');
   await w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
   await page.waitForFunction(() => document.querySelector('beeldbel-widget').engineState !== 'starting', null, { timeout: 20000 });
@@ -572,6 +598,7 @@ test('reflows_at_320_px_and_at_200_percent_zoom', async () => {
     await page.goto(`${server.url}/demo/${inviteHash(GOOD_TOKEN)}`);
     await useFakeCall(page);
     const w = page.locator('beeldbel-widget');
+    await joinInvitation(w);
     await waitScreen(page, 'device');
     await w.getByRole('button', { name: 'Naar de wachtkamer' }).click();
     await page.evaluate(() => window.bbCall.connect());

@@ -214,6 +214,8 @@ test('officer_joins_and_waits_for_the_citizen', async () => {
 test('citizen_joins_through_the_widget_both_connected_with_video_and_the_same_code', async () => {
   citizen = await openPage('citizen', { viewport: { width: 1000, height: 900 } });
   await citizen.page.goto(invitationUrl);
+  // The link is used on the citizen's click, not on page load.
+  await widget().getByRole('button', { name: 'Deelnemen' }).click({ timeout: 15000 });
   await waitScreen('device');
   await widget().locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor({ timeout: 15000 });
   await widget().getByRole('button', { name: 'Naar de wachtkamer' }).click();
@@ -345,7 +347,8 @@ test('an_interpreter_with_a_link_of_their_own_is_on_every_screen', async () => {
   const tolk = await openPage('interpreter', { viewport: { width: 1000, height: 900 } });
   const tw = () => tolk.page.locator('beeldbel-widget');
   await tolk.page.goto(link);
-  await tw().getByText('Je camera en microfoon werken.').waitFor({ timeout: 30000 });
+  await tw().getByRole('button', { name: 'Deelnemen' }).click({ timeout: 15000 });
+  await tw().locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor({ timeout: 30000 });
   await tw().getByRole('button', { name: 'Naar de wachtkamer' }).click();
   await tolk.page.waitForFunction(() => document.querySelector('beeldbel-widget')?.screen === 'call', null, { timeout: 45000 });
   // Everyone holding the call's keys is on every screen, with the role the handshake proved,

@@ -48,6 +48,9 @@ const nl = {
     heading: 'Dat lukte niet',
   },
   invite: {
+    heading: 'Je bent uitgenodigd voor een videogesprek',
+    intro: 'Je wijkagent heeft je uitgenodigd. De link werkt één keer: kies Deelnemen als je klaar bent. Daarna controleer je je camera en geluid.',
+    join: 'Deelnemen',
     checking: 'We controleren je uitnodiging…',
     failedHeading: 'Deze link werkt niet (meer)',
     badLink: 'Deze uitnodigingslink is niet compleet. Open de link opnieuw vanuit je bericht.',
@@ -151,6 +154,9 @@ const en = {
     heading: 'That did not work',
   },
   invite: {
+    heading: 'You are invited to a video call',
+    intro: 'Your neighbourhood officer invited you. The link works once: choose Join when you are ready. Then you check your camera and sound.',
+    join: 'Join',
     checking: 'Checking your invitation…',
     failedHeading: 'This link does not work (any more)',
     badLink: 'This invitation link is incomplete. Open the link again from your message.',

@@ -1,13 +1,26 @@
-// Screens around an invitation link: redeeming the one-time token, and the
-// page shown when a link is used, expired, unknown or malformed.
+// Screens around an invitation link: joining (which redeems the one-time
+// token, on the person's click), and the page shown when a link is used,
+// expired, unknown or malformed.
 import { h } from '../../ui/dom.js';
 import { redeemInvitation } from '../api.js';
 import { serviceMessage } from '../i18n.js';
 
 export function redeemScreen(ctx, { token }) {
   const { t } = ctx;
-  // One request per token, even if the screen is re-rendered (language switch).
-  ctx.store.redeem ??= redeemInvitation(token, ctx.apiOptions);
+  // The link is used only when the person chooses to join: a mail scanner
+  // or a link preview that runs the page must not burn it.
+  if (!ctx.store.redeem) {
+    const join = h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action',
+      onclick: () => {
+        // One request per token, even if the screen is re-rendered (language switch).
+        ctx.store.redeem ??= redeemInvitation(token, ctx.apiOptions);
+        ctx.go('redeem', { token });
+      } }, t('invite.join'));
+    return {
+      heading: t('invite.heading'),
+      node: h('div', {}, h('p', { class: 'utrecht-paragraph' }, t('invite.intro')), h('div', { class: 'bb-actions' }, join)),
+    };
+  }
   queueMicrotask(async () => {
     const r = await ctx.store.redeem;
     if (!ctx.isCurrent()) return;
@@ -15,7 +28,7 @@ export function redeemScreen(ctx, { token }) {
     const key = r.status === 0 ? 'errors.network' : 'errors.server';
     ctx.go('inviteFailed', { message: r.status >= 500 || r.status === 0 ? t(key) : serviceMessage(ctx.lang, r.error.message, key) });
   });
-  return { heading: t('title'), node: h('p', { class: 'utrecht-paragraph bb-busy' }, t('invite.checking')) };
+  return { heading: t('invite.heading'), node: h('p', { class: 'utrecht-paragraph bb-busy' }, t('invite.checking')) };
 }
 
 export function inviteFailedScreen(ctx, { message }) {

@@ -73,13 +73,27 @@ else
   PRELOAD=''
 fi
 
+# Fills @NAME@ in a Janus template. The values (secrets among them) reach
+# awk through its environment, never its argument list, which every user of
+# the machine can read in the process table.
 render() { # template output
-  sed -e "s|@CONF_DIR@|$(pwd)/$RUN/janus|g" -e "s|@LIB_DIR@|$LIB_DIR|g" \
-      -e "s|@DEBUG_LEVEL@|$DEBUG_LEVEL|g" -e "s|@TOKEN_SECRET@|$BB_JANUS_TOKEN_SECRET|g" \
-      -e "s|@ADMIN_SECRET@|$BB_JANUS_ADMIN_SECRET|g" -e "s|@VIDEOROOM_ADMIN_KEY@|$BB_VIDEOROOM_ADMIN_KEY|g" \
-      -e "s|@RTP_RANGE@|$RTP_RANGE|g" -e "s|@WS_PORT@|$WS_PORT|g" -e "s|@WS_IP@|127.0.0.1|g" \
-      -e "s|@JANUS_HTTP_PORT@|$JANUS_HTTP_PORT|g" \
-      "$1" | awk -v g="$GENERAL_NET" -v n="$NAT_NET" '$0=="@GENERAL_NET@"{print g; next} $0=="@NAT_NET@"{print n; next} {print}' > "$2"
+  BB_T_CONF_DIR="$(pwd)/$RUN/janus" BB_T_LIB_DIR="$LIB_DIR" BB_T_DEBUG_LEVEL="$DEBUG_LEVEL" \
+  BB_T_TOKEN_SECRET="$BB_JANUS_TOKEN_SECRET" BB_T_ADMIN_SECRET="$BB_JANUS_ADMIN_SECRET" \
+  BB_T_VIDEOROOM_ADMIN_KEY="$BB_VIDEOROOM_ADMIN_KEY" BB_T_RTP_RANGE="$RTP_RANGE" BB_T_WS_PORT="$WS_PORT" \
+  BB_T_WS_IP=127.0.0.1 BB_T_JANUS_HTTP_PORT="$JANUS_HTTP_PORT" \
+  BB_T_GENERAL_NET="$GENERAL_NET" BB_T_NAT_NET="$NAT_NET" awk '
+    function put(s, key, val,   out, i) {   # literal replacement: no regex, no & or \ surprises
+      out = ""
+      while ((i = index(s, key)) > 0) { out = out substr(s, 1, i - 1) val; s = substr(s, i + length(key)) }
+      return out s
+    }
+    $0 == "@GENERAL_NET@" { print ENVIRON["BB_T_GENERAL_NET"]; next }
+    $0 == "@NAT_NET@" { print ENVIRON["BB_T_NAT_NET"]; next }
+    {
+      n = split("CONF_DIR LIB_DIR DEBUG_LEVEL TOKEN_SECRET ADMIN_SECRET VIDEOROOM_ADMIN_KEY RTP_RANGE WS_PORT WS_IP JANUS_HTTP_PORT", k, " ")
+      for (j = 1; j <= n; j++) $0 = put($0, "@" k[j] "@", ENVIRON["BB_T_" k[j]])
+      print
+    }' "$1" > "$2"
 }
 # The contact service and Janus's HTTP transport are reached only through
 # this machine (serve.mjs proxies /api/): when their default port is taken

@@ -4,10 +4,12 @@
 // demands signed tokens and the VideoRoom admin key, and that stopping
 // run.sh stops everything it started.
 import { createServer } from 'node:net';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, shotDir } from './lib.mjs';
 import { startSystem, janusToken, janusExchange as exchange } from './system-lib.mjs';
+import { buildDir } from './lib.mjs';
 
 // Resolves once run.sh has printed its URLs.
 const sys = await startSystem('run');
@@ -64,6 +66,32 @@ test('signed_token_works_and_room_creation_needs_admin_key', async () => {
   assertEq(noKey.plugindata.data.videoroom, 'event');
   assert(noKey.plugindata.data.error_code, `room created without admin key: ${JSON.stringify(noKey)}`);
   assertEq(withKey.plugindata.data.videoroom, 'created');
+});
+
+// Every user of a machine can read every process's argument list: run.sh
+// must never put its secrets there. The tools it runs are wrapped here so
+// that each logs its arguments, and the log must not hold a secret.
+test('secrets_never_appear_in_a_command_line', async () => {
+  const bin = join(buildDir, 'test-output', 'argv-spy');
+  mkdirSync(bin, { recursive: true });
+  const log = join(bin, 'argv.log');
+  writeFileSync(log, '');
+  for (const tool of ['sed', 'awk', 'mawk', 'gawk', 'node', 'cat', 'tr', 'head', 'base64', 'printf', 'env']) {
+    const real = ['/usr/bin', '/bin'].map((d) => join(d, tool)).find((f) => { try { readFileSync(f); return true; } catch { return false; } });
+    if (!real) continue;
+    writeFileSync(join(bin, tool), `#!/bin/sh\nprintf '%s ' "$0" "$@" >> '${log}'\necho >> '${log}'\nexec '${real}' "$@"\n`);
+    chmodSync(join(bin, tool), 0o755);
+  }
+  const spied = await startSystem('run-argv', { PATH: `${bin}:${process.env.PATH}` });
+  try {
+    const argv = readFileSync(log, 'utf8');
+    assert(argv.includes('/awk') || argv.includes('/mawk'), 'the spy saw run.sh at work');
+    for (const [name, value] of Object.entries(spied.secrets)) {
+      assert(value.length >= 20 && !argv.includes(value), `${name} on a command line`);
+    }
+  } finally {
+    await spied.stop();
+  }
 });
 
 test('stopping_run_sh_stops_everything_it_started', async () => {

@@ -485,13 +485,31 @@ static void queue_row(void *ctx, const bb_stored_request *r)
     cJSON_AddItemToArray(a, o);
 }
 
+/* A new link: stores the invitation under the hash of its token and
+ * answers { invitation_url: <site><page>=<token>, expires_at }; NULL when it
+ * could not be stored. */
+static cJSON *new_invitation(bb_contact_service *svc, const bb_invitation *inv, const char *token,
+                             const char *page)
+{
+    char token_hash[65], url[600], exp[32];
+    sha256_hex(token, token_hash);
+    if (bb_store_invitation_create(svc->store, token_hash, inv) != BB_OK)
+        return NULL;
+    snprintf(url, sizeof(url), "%s%s=%s", svc->cfg.site_url, page, token);
+    iso_time(inv->expires_at, exp);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "invitation_url", url);
+    cJSON_AddStringToObject(o, "expires_at", exp);
+    return o;
+}
+
 static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connection *c,
                                    const session *s, const bb_stored_request *r, int64_t now)
 {
     if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret || !svc->cfg.videoroom_admin_key)
         return send_error(c, 503, "call_unavailable", NULL, 60);
     bb_invitation inv = {.request_id = r->id, .officer_id = s->officer_id};
-    char room_secret[44], token[44], token_hash[65], admin_token[128];
+    char room_secret[44], token[44], admin_token[128];
     uint8_t rnd[8];
     if (random_b64url(svc, 16, inv.pin) || random_b64url(svc, 24, room_secret) ||
         random_b64url(svc, 32, token) ||
@@ -508,19 +526,16 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
         fprintf(stderr, "contact: Janus room creation failed\n");
         return send_error(c, 503, "call_unavailable", NULL, 30);
     }
-    sha256_hex(token, token_hash);
+    cJSON *o = NULL;
     if (bb_store_room_add(svc->store, r->id, inv.room, room_secret, now) != BB_OK ||
-        bb_store_invitation_create(svc->store, token_hash, &inv) != BB_OK ||
-        bb_store_set_status(svc->store, r->id, "inviting", NULL, now) != BB_OK)
+        !(o = new_invitation(svc, &inv, token, "/demo/#invite")) ||
+        bb_store_set_status(svc->store, r->id, "inviting", NULL, now) != BB_OK) {
+        cJSON_Delete(o);
         return send_error(c, 500, "internal", NULL, 0);
-    char officer_participant[40], url[600], exp[32];
+    }
+    char officer_participant[40];
     snprintf(officer_participant, sizeof(officer_participant), "officer-%lld",
              (long long)s->officer_id);
-    snprintf(url, sizeof(url), "%s/demo/#invite=%s", svc->cfg.site_url, token);
-    iso_time(inv.expires_at, exp);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "invitation_url", url);
-    cJSON_AddStringToObject(o, "expires_at", exp);
     cJSON *call = call_object(svc, &inv, officer_participant, now);
     if (!call) {
         cJSON_Delete(o);
@@ -551,7 +566,7 @@ static enum MHD_Result invite_other(bb_contact_service *svc, struct MHD_Connecti
         return send_error(c, 500, "internal", NULL, 0);
     if (others >= MAX_OTHERS)
         return send_error(c, 409, "too_many_participants", NULL, 0);
-    char token[44], token_hash[65], url[600], exp[32];
+    char token[44];
     uint8_t rnd[4];
     if (random_b64url(svc, 32, token) || svc->cfg.random(rnd, sizeof(rnd)))
         return send_error(c, 500, "internal", NULL, 0);
@@ -560,17 +575,9 @@ static enum MHD_Result invite_other(bb_contact_service *svc, struct MHD_Connecti
     snprintf(inv.participant_id, sizeof(inv.participant_id), "%s-%02x%02x%02x%02x", role, rnd[0],
              rnd[1], rnd[2], rnd[3]);
     inv.expires_at = now + svc->cfg.invite_ttl_s;
-    sha256_hex(token, token_hash);
-    if (bb_store_invitation_create(svc->store, token_hash, &inv) != BB_OK)
+    cJSON *o = new_invitation(svc, &inv, token, !strcmp(role, "colleague") ? "/console/#join" : "/demo/#invite");
+    if (!o)
         return send_error(c, 500, "internal", NULL, 0);
-    if (!strcmp(role, "colleague"))
-        snprintf(url, sizeof(url), "%s/console/#join=%s", svc->cfg.site_url, token);
-    else
-        snprintf(url, sizeof(url), "%s/demo/#invite=%s", svc->cfg.site_url, token);
-    iso_time(inv.expires_at, exp);
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "invitation_url", url);
-    cJSON_AddStringToObject(o, "expires_at", exp);
     cJSON_AddStringToObject(o, "role", role);
     return send_json(c, 200, o, NULL, 0);
 }

@@ -85,8 +85,8 @@ static const struct {
     {"invitation_expired",
      "Deze uitnodigingslink is verlopen. Vraag via politie.nl opnieuw een terugbelverzoek aan.",
      "This invitation link has expired. Ask for a new callback on politie.nl."},
-    {"no_call", "Bel eerst terug met beeld; daarna kunt u een tolk uitnodigen.",
-     "Call back by video first; then you can invite an interpreter."},
+    {"no_call", "Bel eerst terug met beeld; daarna kunt u een tolk of collega uitnodigen.",
+     "Call back by video first; then you can invite an interpreter or a colleague."},
     {"too_many_participants", "Er kunnen niet meer mensen in dit gesprek.",
      "No more people can join this call."},
     {"call_unavailable", "Het beeldbellen is nu niet beschikbaar. Probeer het later opnieuw.",
@@ -152,14 +152,13 @@ static int invisible(unsigned cp)
            (cp >= 0x1d173 && cp <= 0x1d17a) || cp == 0xe0001 || (cp >= 0xe0020 && cp <= 0xe007f);
 }
 
-/* Checks UTF-8 (no overlongs, no surrogates, <= U+10FFFF) and counts code
- * points. Control characters are refused, except tab and newline when
- * multiline. Returns the count, -1 (not UTF-8, a control character) or -3
- * (an invisible or direction-control character). */
 enum { TEXT_SINGLE_LINE = 0, TEXT_MULTILINE = 1, TEXT_SECRET = 2 };
 
-/* flags: TEXT_MULTILINE allows tab and newline; TEXT_SECRET (a password,
- * read by nobody) allows invisible characters. */
+/* Checks UTF-8 (no overlongs, no surrogates, <= U+10FFFF) and counts code
+ * points. Control characters are refused, except tab and newline with
+ * TEXT_MULTILINE; invisible ones too, except with TEXT_SECRET (a password,
+ * read by nobody). Returns the count, -1 (not UTF-8, a control character)
+ * or -3 (an invisible or direction-control character). */
 static long utf8_text_len(const char *s, int flags)
 {
     int multiline = flags & TEXT_MULTILINE;
@@ -194,24 +193,31 @@ static long utf8_text_len(const char *s, int flags)
     return n;
 }
 
+/* A text of min..max code points (see utf8_text_len), not only white space
+ * when min > 0: 0, -1 or -3 (invisible characters). */
+static int check_text(const char *s, long min, long max, int flags)
+{
+    long n = utf8_text_len(s, flags);
+    if (n == -3)
+        return -3;
+    if (n < min || n > max)
+        return -1;
+    const char *p = s;
+    while (*p == ' ' || *p == '\n' || *p == '\t')
+        p++;
+    return min > 0 && !*p ? -1 : 0;
+}
+
 /* Copies a text value of min..max code points; trims nothing (what the
  * citizen typed is what the officer sees). */
 static int take_text(const cJSON *v, char *out, size_t out_size, long min, long max, int flags)
 {
     if (!cJSON_IsString(v))
         return -2;
-    long n = utf8_text_len(v->valuestring, flags);
-    if (n == -3)
-        return -3;
+    int rc = check_text(v->valuestring, min, max, flags);
     size_t bytes = strlen(v->valuestring);
-    if (n < min || n > max || bytes >= out_size)
-        return -1;
-    /* Refuse text that is only white space. */
-    const char *p = v->valuestring;
-    while (*p == ' ' || *p == '\n' || *p == '\t')
-        p++;
-    if (min > 0 && !*p)
-        return -1;
+    if (rc || bytes >= out_size)
+        return rc ? rc : -1;
     memcpy(out, v->valuestring, bytes + 1);
     return 0;
 }
@@ -305,15 +311,8 @@ int bb_contact_check_text(const char *s, long max, int multiline)
 {
     if (!s)
         return BB_E_ARG;
-    long n = utf8_text_len(s, multiline ? TEXT_MULTILINE : TEXT_SINGLE_LINE);
-    if (n == -3)
-        return BB_E_PROTO;
-    if (n < 1 || n > max)
-        return BB_E_PARSE;
-    const char *p = s;
-    while (*p == ' ' || *p == '\n' || *p == '\t')
-        p++;
-    return *p ? BB_OK : BB_E_PARSE;
+    int rc = check_text(s, 1, max, multiline ? TEXT_MULTILINE : TEXT_SINGLE_LINE);
+    return rc == -3 ? BB_E_PROTO : rc ? BB_E_PARSE : BB_OK;
 }
 
 /* ---- email and date ------------------------------------------------------------- */

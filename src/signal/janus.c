@@ -707,16 +707,6 @@ static int on_subscriber_event(bb_janus *j, const cJSON *data, const cJSON *jsep
     return -1;
 }
 
-/* Plugin errors ("error_code" in plugindata) arrive as normal events. */
-static int plugin_error(bb_janus *j, const cJSON *data)
-{
-    const cJSON *code = cJSON_GetObjectItemCaseSensitive(data, "error_code");
-    if (!cJSON_IsNumber(code))
-        return 0;
-    error_event(j, code->valueint, get_str(data, "error"));
-    return 1;
-}
-
 static int on_event(bb_janus *j, const cJSON *msg, struct pending *p, uint64_t now_us)
 {
     uint64_t sender;
@@ -729,25 +719,26 @@ static int on_event(bb_janus *j, const cJSON *msg, struct pending *p, uint64_t n
         return BB_JANUS_REJECT_FIELD;
     if (p)
         p->kind = TX_NONE; /* the asynchronous answer to our request */
+    /* Plugin errors ("error_code" in plugindata) arrive as normal events. */
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(data, "error_code");
-    if (cJSON_IsNumber(code) && sender == j->sub_handle && j->sub == SUB_WAIT_OFFER) {
-        /* Our subscribe or update refused. Usually a feed left while we
+    if (cJSON_IsNumber(code)) {
+        /* Our subscribe or update refused? Usually a feed left while we
          * asked for it (428, no such feed): the room moved on, nothing to
          * report; ask again for the others, a few times in a row at most
          * (then at the next change in the room). */
-        settle_asked(j, 0);
-        j->sub = j->sub_joined ? SUB_ACTIVE : SUB_ATTACHED;
-        if (code->valueint != JANUS_VIDEOROOM_NO_SUCH_FEED)
-            error_event(j, code->valueint, get_str(data, "error"));
-        else
+        int refused = sender == j->sub_handle && j->sub == SUB_WAIT_OFFER;
+        if (refused && code->valueint == JANUS_VIDEOROOM_NO_SUCH_FEED)
             j->stats.ignored++;
-        if (j->sub_refusals++ < MAX_SUB_REFUSALS)
-            reconcile_subscriptions(j, now_us);
-        return -1;
-    }
-    if (plugin_error(j, data)) {
-        if (sender == j->sub_handle && j->sub != SUB_ACTIVE)
+        else
+            error_event(j, code->valueint, get_str(data, "error"));
+        if (refused) {
+            settle_asked(j, 0);
+            j->sub = j->sub_joined ? SUB_ACTIVE : SUB_ATTACHED;
+            if (j->sub_refusals++ < MAX_SUB_REFUSALS)
+                reconcile_subscriptions(j, now_us);
+        } else if (sender == j->sub_handle && j->sub != SUB_ACTIVE) {
             j->sub = j->sub_handle ? SUB_ACTIVE : SUB_NONE;
+        }
         return -1;
     }
     int rc;

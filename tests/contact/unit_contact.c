@@ -432,29 +432,48 @@ TEST(store_claim_is_exclusive_and_queue_is_per_neighbourhood)
     bb_store_close(s);
 }
 
+/* A database file made by an older service: path (a mkstemp template) holds
+ * its name afterwards. */
+static int old_database(char *path, const char *sql)
+{
+    int fd = mkstemp(path);
+    if (fd < 0)
+        return 0;
+    close(fd);
+    sqlite3 *db;
+    int ok = sqlite3_open(path, &db) == SQLITE_OK && sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK;
+    sqlite3_close(db);
+    return ok;
+}
+
+/* Removes a database file and SQLite's companions. */
+static void remove_database(const char *path)
+{
+    char name[64];
+    unlink(path);
+    snprintf(name, sizeof(name), "%s-wal", path);
+    unlink(name);
+    snprintf(name, sizeof(name), "%s-shm", path);
+    unlink(name);
+}
+
 /* A database from before the call's secret left the service: the column and its values go. */
 TEST(old_database_forgets_the_call_secrets_it_kept)
 {
     char path[] = "/tmp/bb-contact-XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    close(fd);
-    sqlite3 *db;
-    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_EQ_INT(sqlite3_exec(db,
+    CHECK(old_database(path,
         "CREATE TABLE invitations (token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL,"
         " officer_id INTEGER NOT NULL, room INTEGER NOT NULL, pin TEXT NOT NULL,"
         " participant_id TEXT NOT NULL, invitation_secret TEXT NOT NULL, expires_at INTEGER NOT NULL,"
         " used_at INTEGER);"
-        "INSERT INTO invitations VALUES ('hash-old', 1, 1, 77, 'pin', 'citizen-1', 'the-old-secret', 1000, NULL);",
-        NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+        "INSERT INTO invitations VALUES ('hash-old', 1, 1, 77, 'pin', 'citizen-1', 'the-old-secret', 1000, NULL);"));
     bb_store *s;
     CHECK_OK(bb_store_open(path, &s));
     bb_invitation out;
     CHECK_OK(bb_store_invitation_redeem(s, "hash-old", 500, 0, &out)); /* the link itself still works */
     CHECK_EQ_INT(out.room, 77);
     bb_store_close(s);
+    sqlite3 *db;
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
     sqlite3_stmt *st;
     CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM pragma_table_info('invitations')"
@@ -470,12 +489,7 @@ TEST(old_database_forgets_the_call_secrets_it_kept)
     size_t n = fread(buf, 1, sizeof(buf), f);
     fclose(f);
     CHECK(memmem(buf, n, "the-old-secret", 14) == NULL);
-    unlink(path);
-    char wal[64];
-    snprintf(wal, sizeof(wal), "%s-wal", path);
-    unlink(wal);
-    snprintf(wal, sizeof(wal), "%s-shm", path);
-    unlink(wal);
+    remove_database(path);
 }
 
 /* Accounts from before officer numbers get an empty one (their invitations verify nobody)
@@ -483,12 +497,7 @@ TEST(old_database_forgets_the_call_secrets_it_kept)
 TEST(old_database_gets_officer_numbers)
 {
     char path[] = "/tmp/bb-contact-XXXXXX";
-    int fd = mkstemp(path);
-    CHECK(fd >= 0);
-    close(fd);
-    sqlite3 *db;
-    CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
-    CHECK_EQ_INT(sqlite3_exec(db,
+    CHECK(old_database(path,
         "CREATE TABLE officers (id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE,"
         " display_name TEXT NOT NULL, team TEXT NOT NULL, neighbourhoods TEXT NOT NULL,"
         " salt BLOB NOT NULL, hash BLOB NOT NULL, iterations INTEGER NOT NULL);"
@@ -496,9 +505,7 @@ TEST(old_database_gets_officer_numbers)
         "CREATE TABLE invitations (token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL,"
         " officer_id INTEGER NOT NULL, room INTEGER NOT NULL, pin TEXT NOT NULL,"
         " participant_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);"
-        "INSERT INTO invitations VALUES ('h1', 7, 1, 4321, 'pin', 'citizen-1', 9000, NULL);",
-        NULL, NULL, NULL), SQLITE_OK);
-    sqlite3_close(db);
+        "INSERT INTO invitations VALUES ('h1', 7, 1, 4321, 'pin', 'citizen-1', 9000, NULL);"));
     bb_store *s;
     CHECK_OK(bb_store_open(path, &s));
     /* Invitations from before interpreters had their own are the citizen's. */
@@ -517,12 +524,7 @@ TEST(old_database_gets_officer_numbers)
     CHECK_OK(bb_store_officer_by_id(s, 1, &o));
     CHECK(strcmp(o.number, "100001") == 0);
     bb_store_close(s);
-    unlink(path);
-    char wal[64];
-    snprintf(wal, sizeof(wal), "%s-wal", path);
-    unlink(wal);
-    snprintf(wal, sizeof(wal), "%s-shm", path);
-    unlink(wal);
+    remove_database(path);
 }
 
 TEST(invitation_is_single_use_and_expires)

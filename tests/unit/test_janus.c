@@ -91,6 +91,24 @@ static void publisher_joins(bb_janus *j, uint64_t now, uint64_t id, const char *
          (unsigned long long)id, display);
 }
 
+/* A publisher joins, is reported, and our subscriber asks Janus for it
+ * (the update's transaction in tx, if tx). */
+static int joins_and_is_asked_for(bb_janus *j, uint64_t now, uint64_t id, const char *display, char *tx)
+{
+    bb_janus_event ev;
+    publisher_joins(j, now, id, display);
+    return next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED) && ev.feed_id == id &&
+           expect(j, "message", "update", tx);
+}
+
+/* A publisher gone from the room. */
+static void publisher_leaves(bb_janus *j, uint64_t now, uint64_t id)
+{
+    feed(j, now, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
+                 "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,\"leaving\":%llu}}}",
+         SESSION, PUB_H, (unsigned long long)id);
+}
+
 /* Janus' answer on the subscriber handle to the request with transaction tx. */
 static void subscriber_answer(bb_janus *j, uint64_t now, const char *tx, const char *data)
 {
@@ -178,10 +196,7 @@ TEST(janus_new_publisher_updates_subscription_and_leaver_is_reported)
     CHECK(join_room(j));
     char tx[16];
     bb_janus_event ev;
-    publisher_joins(j, 10, FEED_B, "tolk");
-    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
-    CHECK(ev.feed_id == FEED_B);
-    CHECK(expect(j, "message", "update", tx));
+    CHECK(joins_and_is_asked_for(j, 10, FEED_B, "tolk", tx));
     feed(j, 11, "{\"janus\":\"event\",\"session_id\":%llu,\"transaction\":\"%s\",\"sender\":%d,"
                 "\"plugindata\":{\"plugin\":\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"updated\"}},"
                 "\"jsep\":{\"type\":\"offer\",\"sdp\":\"v=0\\r\\nupdated\"}}", SESSION, tx, SUB_H);
@@ -189,9 +204,7 @@ TEST(janus_new_publisher_updates_subscription_and_leaver_is_reported)
     CHECK_EQ_INT(ev.n_feeds, 2);
     CHECK(bb_janus_subscribe_answer(j, SDP, 12) == BB_OK);
     CHECK(expect(j, "message", "start", NULL));
-    feed(j, 13, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
-                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,\"leaving\":%d}}}",
-         SESSION, PUB_H, FEED_A);
+    publisher_leaves(j, 13, FEED_A);
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_LEFT));
     CHECK(ev.feed_id == FEED_A);
     bb_janus_free(j);
@@ -205,17 +218,13 @@ TEST(janus_update_without_offer_reports_new_feeds)
     CHECK(join_room(j));
     char tx[16];
     bb_janus_event ev;
-    publisher_joins(j, 10, FEED_B, "tolk");
-    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
-    CHECK(expect(j, "message", "update", tx));
+    CHECK(joins_and_is_asked_for(j, 10, FEED_B, "tolk", tx));
     subscriber_answer(j, 11, tx, "{\"videoroom\":\"updated\",\"room\":1234}");
     CHECK(next_event(j, &ev, BB_JANUS_EV_SUBSCRIPTION_CHANGED));
     CHECK_EQ_INT(ev.n_feeds, 2);
     CHECK(ev.feeds[0] == FEED_A && ev.feeds[1] == FEED_B);
     /* The subscription is usable again: a third publisher updates at once. */
-    publisher_joins(j, 12, 9003, "collega");
-    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
-    CHECK(expect(j, "message", "update", NULL));
+    CHECK(joins_and_is_asked_for(j, 12, 9003, "collega", NULL));
     bb_janus_free(j);
 }
 
@@ -229,13 +238,9 @@ TEST(janus_feed_gone_while_subscribing_is_asked_again_without_it)
     CHECK(join_room(j));
     char tx[16];
     bb_janus_event ev;
-    publisher_joins(j, 10, FEED_B, "tolk");
-    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
-    CHECK(expect(j, "message", "update", tx));
+    CHECK(joins_and_is_asked_for(j, 10, FEED_B, "tolk", tx));
     /* Meanwhile B leaves and C comes. */
-    feed(j, 11, "{\"janus\":\"event\",\"session_id\":%llu,\"sender\":%d,\"plugindata\":{\"plugin\":"
-                "\"janus.plugin.videoroom\",\"data\":{\"videoroom\":\"event\",\"room\":1234,\"leaving\":%d}}}",
-         SESSION, PUB_H, FEED_B);
+    publisher_leaves(j, 11, FEED_B);
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_LEFT));
     publisher_joins(j, 12, 9003, "collega");
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
@@ -257,9 +262,7 @@ TEST(janus_feed_gone_while_subscribing_is_asked_again_without_it)
     CHECK_EQ_INT(ev.n_feeds, 2);
     CHECK(ev.feeds[0] == FEED_A && ev.feeds[1] == 9003);
     /* Another refusal is still reported. */
-    publisher_joins(j, 15, 9004, "tolk");
-    CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_JOINED));
-    CHECK(expect(j, "message", "update", tx));
+    CHECK(joins_and_is_asked_for(j, 15, 9004, "tolk", tx));
     subscriber_answer(j, 16, tx, "{\"videoroom\":\"event\",\"error_code\":433,\"error\":\"Unauthorized\"}");
     CHECK(next_event(j, &ev, BB_JANUS_EV_ERROR));
     CHECK_EQ_INT(ev.code, 433);

@@ -11,6 +11,7 @@
 import { createCallSession } from '../engine/call.js';
 import { h } from '../ui/dom.js';
 import { callView, newViewState, roleNames } from '../ui/call-view.js';
+import { clip } from '../ui/call-session.js';
 import { t as text } from './texts.js';
 
 const MAX_FILE = 16 * 1024;       // a PEM certificate or key is a few hundred bytes
@@ -37,7 +38,6 @@ const active = () => !!S.session && S.session.state !== 'ended';
 /** A button whose label is the text under `key` (relabelled on a language switch). */
 const button = (cls, key, onclick) =>
   h('button', { type: 'button', class: `utrecht-button ${cls}`, 'data-cp': key, onclick }, t(key));
-const clip = (v, n) => (typeof v === 'string' ? v.slice(0, n) : '');
 
 // ---- the engine Worker: one per console page ---------------------------------
 

@@ -9,6 +9,7 @@ import { initCallPanel, setCallPanelLanguage, openCallPanel, endCallFor } from '
 import { h } from '../ui/dom.js';
 import { t as text, label } from './texts.js';
 import { themeSheet } from '../ui/theme.js';
+import { clip } from '../ui/call-session.js';
 
 const state = {
   lang: sessionStorage.getItem('bb_console_lang') === 'en' ? 'en' : 'nl',
@@ -192,8 +193,8 @@ function showInvitation(r, call) {
   const [label, input, copy] = linkField(`invite-${r.id}`, t('invite_link'), call.invitation_url, `${r.id}-invite`);
   const toCall = h('button', { type: 'button', class: 'utrecht-button utrecht-button--primary-action',
     'data-key': `${r.id}-to-call`, onclick: () => openCallPanel(callDetail(r, call), { focus: true }) }, t('to_call'));
-  const others = h('div', { class: 'interpreters' });
-  const addLink = (kind, link, n) => others.append(h('div', { class: 'interpreter', [`data-${kind}`]: String(n) },
+  const others = h('div', { class: 'invite-others' });
+  const addLink = (kind, link, n) => others.append(h('div', { class: 'invite-other', [`data-${kind}`]: String(n) },
     ...linkField(`${kind}-${r.id}-${n}`, t(`${kind}_link`, { n }), link, `${r.id}-${kind}-${n}`)));
   for (const kind of ['interpreter', 'colleague']) (call[kind] ?? []).forEach((link, i) => addLink(kind, link, i + 1));
   const inviteBtn = (kind) => h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
@@ -248,8 +249,6 @@ async function joinAsColleague() {
   }, { focus: true });
   announce(t('joined', { name: host }));
 }
-
-const clip = (v, n) => (typeof v === 'string' ? v.slice(0, n) : '');
 
 function togglePanel(r, kind) {
   const panel = $(`panel-${r.id}`);

@@ -36,7 +36,7 @@ import { Msg } from './messages.js';
 import { FrameSource } from './capture.js';
 import { I420Renderer } from './render.js';
 import { createAudio, captureMicrophone, createPlayback } from './audio.js';
-import { MAX_TEXT } from '../ui/call-session.js';
+import { MAX_TEXT, clip } from '../ui/call-session.js';
 
 const MAX_NAME = 100;
 const REJOIN_CODES = new Set([436]);           // feed id taken: pick another
@@ -52,7 +52,6 @@ const SPEAKER_IDLE_MS = 3000;    // no sound from anyone for this long: the spea
 
 const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
 const epochMs = () => performance.timeOrigin + performance.now();
-const clip = (s, n) => (typeof s === 'string' ? s.slice(0, n) : '');
 
 /** Maps the engine's certificate status to the session interface's reasons. */
 export function identityReason(status) {

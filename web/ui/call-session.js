@@ -52,9 +52,14 @@ export const MAX_TEXT = 2000;
 export const STATES = ['connecting', 'waiting', 'connected', 'reconnecting', 'ended'];
 export const QUALITIES = ['good', 'fair', 'poor'];
 
+/** A value from outside as text of at most n UTF-16 units ('' when it is no string). */
+export function clip(v, n) {
+  return typeof v === 'string' ? v.slice(0, n) : '';
+}
+
 /** The subset of a detail's text the screens may show. */
 export function safeText(v) {
-  return typeof v === 'string' ? v.slice(0, MAX_TEXT) : '';
+  return clip(v, MAX_TEXT);
 }
 
 /** Is `s` shaped like a session? Screens refuse anything else (clear error, not a crash). */

@@ -25,7 +25,7 @@
 //
 // t(key, vars) looks up the host's texts under 'call.*' (ui/i18n.js).
 import { h, uid } from './dom.js';
-import { safeText, QUALITIES } from './call-session.js';
+import { safeText, clip, QUALITIES } from './call-session.js';
 
 export const MAX_LINE = 500;           // longest line typed here
 const REASON = /^[a-z_]{1,32}$/;
@@ -60,11 +60,11 @@ function identityBadge(t, session) {
         why && why !== `call.why.${id.reason}` ? ` ${why}` : ''));
     } else if (safeText(id.name)) {
       node.append(h('p', { class: 'bb-badge bb-badge--ok' }, h('span', { class: 'bb-badge__mark', 'aria-hidden': 'true' }, '✓'), ' ',
-        t('call.verified'), ': ', h('strong', {}, h('bdi', {}, safeText(id.name).slice(0, 100))),
-        id.team ? [', ', h('bdi', {}, safeText(id.team).slice(0, 100))] : '',
-        id.neighbourhood ? [', ', h('bdi', {}, safeText(id.neighbourhood).slice(0, 100))] : ''));
+        t('call.verified'), ': ', h('strong', {}, h('bdi', {}, clip(id.name, 100))),
+        id.team ? [', ', h('bdi', {}, clip(id.team, 100))] : '',
+        id.neighbourhood ? [', ', h('bdi', {}, clip(id.neighbourhood, 100))] : ''));
     }
-    const code = safeText(id.sas).slice(0, 16);
+    const code = clip(id.sas, 16);
     if (!code) return;
     node.append(h('p', { class: 'bb-sas' }, `${t('call.sas')}: `, h('strong', { class: 'bb-sas__code', 'data-sas': '' }, code)),
       h('p', { class: 'bb-small' }, t('call.sasHint')));
@@ -103,11 +103,11 @@ function stage(t, session, st, localStream) {
     const tiles = Array.isArray(session.tiles) ? session.tiles : [];
     node.dataset.sign = String(st.sign);
     node.replaceChildren(...tiles.map((tile) => {
-      const id = String(tile.id), name = safeText(tile.name).slice(0, 100), pinned = st.pinned === tile.id;
+      const id = String(tile.id), name = clip(tile.name, 100), pinned = st.pinned === tile.id;
       const canvas = tile.canvas instanceof HTMLCanvasElement ? tile.canvas : null;
       if (canvas) { canvas.setAttribute('role', 'img'); canvas.setAttribute('aria-label', name); }
       return h('figure', { class: `bb-tile${pinned ? ' bb-tile--pinned' : ''}`, 'data-tile': id,
-        'data-role': safeText(tile.role).slice(0, 20), 'data-video': tile.playing === true || playing.has(id) ? 'playing' : 'waiting' },
+        'data-role': clip(tile.role, 20), 'data-video': tile.playing === true || playing.has(id) ? 'playing' : 'waiting' },
       canvas, h('p', { class: 'bb-novideo' }, t('call.noVideo')),
       h('figcaption', {}, h('bdi', {}, name),
         st.sign && h('button', { type: 'button', class: 'utrecht-button utrecht-button--subtle bb-pin', 'aria-pressed': String(pinned),
@@ -168,7 +168,7 @@ function textPanel(t, session, st, { otherName, level }) {
   input.addEventListener('input', () => { st.draft = input.value; session.sendText(input.value, false); });
   input.addEventListener('keydown', (e) => { if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); send(); } });
   function received(d = {}, caption) {
-    const text = safeText(d.text), name = safeText(d.name).slice(0, 100) || otherName;
+    const text = safeText(d.text), name = clip(d.name, 100) || otherName;
     if (d.final) {
       typing.hidden = true;
       typing.replaceChildren();

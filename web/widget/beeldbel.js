@@ -141,8 +141,8 @@ class BeeldbelWidget extends HTMLElement {
       if (!police?.policeRoot) throw police?.error ?? new Error('no police root');
       return createCallSession({
         worker, janusUrl: call.janusUrl, room: call.room, pin: call.pin ?? '', token: call.janusToken,
-        role: call.role === 'interpreter' ? 'interpreter' : 'citizen', invite, expectedOfficer: call.officer.number ?? '',
-        localStream, names: { ...roleNames((k) => t(this.lang, k)), officer: call.officer.displayName || t(this.lang, 'call.roles.officer') },
+        role: call.role, invite, expectedOfficer: call.officer.number,
+        localStream, names: { ...roleNames((k) => t(this.lang, k)), ...(call.officer.displayName && { officer: call.officer.displayName }) },
         codec: this.getAttribute('codec') === 'wasm' ? 'wasm' : 'auto',
         files: this._engineFiles, policeRoot: police.policeRoot, policeBase: police.policeBase,
       });

@@ -9,7 +9,8 @@
  *    On refusal they fill a bb_contact_err (stable code, field, NL/EN text)
  *    and count the reason in bb_contact_stats.
  *  - bb_phone_normalise: Dutch and international numbers to E.164.
- *  - bb_ratelimit: token buckets keyed by a string, bounded memory.
+ *  - bb_ratelimit, bb_backoff: limits keyed by a string, bounded memory.
+ *  - bb_http_*: the route, client address and cookies of a request.
  *  - bb_pbkdf2_sha256, bb_janus_token, bb_b64url: hashing and tokens.
  *
  * Strings in parsed structs are NUL-terminated copies owned by the struct.
@@ -133,21 +134,87 @@ int bb_neighbourhood_known(const char *id);
 /* Days since the epoch for a proleptic Gregorian date; -1 if invalid. */
 int64_t bb_days_from_civil(int y, int m, int d);
 
-/* ---- rate limiting: a token bucket per key ---------------------------------
- * capacity tokens, refilled at capacity per period_us. At most `slots` keys
- * are tracked; when full, the least recently refilled key is forgotten (an
- * attacker flooding with addresses can only make limits more lenient for
- * keys already idle, never use unbounded memory). Not thread-safe. */
+/* ---- rate limiting ----------------------------------------------------------
+ * Keys are hashed with SipHash-2-4 under `key` (16 random bytes chosen at
+ * start), so nobody outside can pick keys that collide. At most `slots` keys
+ * are tracked; when a key finds no room, the entry that holds the least
+ * information is forgotten (a bucket that has refilled, a lockout long
+ * over), so a flood of new keys frees limited keys last. Not thread-safe. */
+uint64_t bb_siphash(const uint8_t key[16], const uint8_t *in, size_t len);
+
+/* Token bucket per key: capacity tokens, refilled at capacity per period_us. */
 typedef struct bb_ratelimit bb_ratelimit;
-bb_ratelimit *bb_ratelimit_new(unsigned slots, double capacity, uint64_t period_us);
+bb_ratelimit *bb_ratelimit_new(unsigned slots, double capacity, uint64_t period_us,
+                               const uint8_t key[16]);
 void bb_ratelimit_free(bb_ratelimit *rl);
 /* Takes one token for key. Returns 0 when allowed, otherwise the number of
  * seconds (>= 1) after which a token is available. */
 unsigned bb_ratelimit_take(bb_ratelimit *rl, const char *key, uint64_t now_us);
 
+/* Failure backoff per key: free_failures failures cost nothing; each one
+ * after that locks the key for twice as long as the last (1 s, 2 s, 4 s ...
+ * up to max_s). A key quiet for max_s starts over; a success clears it. */
+typedef struct bb_backoff bb_backoff;
+bb_backoff *bb_backoff_new(unsigned slots, unsigned free_failures, unsigned max_s,
+                           const uint8_t key[16]);
+void bb_backoff_free(bb_backoff *bo);
+/* Seconds until key may try again; 0 = now. */
+unsigned bb_backoff_wait(bb_backoff *bo, const char *key, uint64_t now_us);
+/* Records a failure; returns the lockout it starts in seconds (0 = none). */
+unsigned bb_backoff_failed(bb_backoff *bo, const char *key, uint64_t now_us);
+void bb_backoff_succeeded(bb_backoff *bo, const char *key);
+
+/* ---- the HTTP layer's parsers ------------------------------------------------
+ * Everything the service reads from a request line and headers before any
+ * body parser runs: the route, the client's address, cookies. */
+
+typedef enum {
+    BB_ROUTE_HEALTH = 1,       /* GET  health */
+    BB_ROUTE_CREATE,           /* POST requests */
+    BB_ROUTE_STATUS,           /* POST requests/status */
+    BB_ROUTE_CANCEL,           /* POST requests/cancel */
+    BB_ROUTE_REDEEM,           /* POST invitations/redeem */
+    BB_ROUTE_LOGIN,            /* POST officer/login */
+    BB_ROUTE_LOGOUT,           /* POST officer/logout */
+    BB_ROUTE_QUEUE,            /* GET  officer/queue */
+    BB_ROUTE_COLLEAGUE_REDEEM, /* POST officer/invitations/redeem */
+    BB_ROUTE_ACTION,           /* POST officer/requests/{id}/{action} */
+} bb_route_kind;
+
+#define BB_ACTION_NAME_MAX 16
+typedef struct {
+    bb_route_kind kind;
+    int64_t id;                     /* BB_ROUTE_ACTION: 1..15 digits */
+    char action[BB_ACTION_NAME_MAX]; /* BB_ROUTE_ACTION: a-z, not checked further */
+} bb_route;
+
+/* Maps method and URL (path only: MHD strips the query) to a route.
+ * Returns 0, or the HTTP status to answer: 404 (no such path) or 405
+ * (a path that exists, another method). */
+int bb_http_route(const char *method, const char *url, bb_route *out);
+
+/* The client a request comes from, as a rate-limit key. With hops trusted
+ * proxies in front (each appends the address it saw to X-Forwarded-For),
+ * the client is the entry hops places from the right (the leftmost when
+ * there are fewer); with hops 0, or when that entry is not an address, the
+ * socket's peer. IPv4 as a dotted quad (IPv4-mapped IPv6 too), IPv6 as its
+ * /64 network ("2001:db8:1:2::/64"): one subscriber holds a whole /64.
+ * xff may be NULL. Returns 0, or -1 with out "?" when nothing is an address. */
+#define BB_CLIENT_KEY_MAX 48
+int bb_http_client_key(const char *xff, const char *peer, unsigned hops, char out[BB_CLIENT_KEY_MAX]);
+
+/* The value of cookie `name` in a Cookie header ("a=1; b=2"). Returns 0,
+ * or -1 when absent, empty, longer than out_size - 1, or present twice (a
+ * second cookie of the same name may have been planted by another site). */
+int bb_http_cookie(const char *header, const char *name, char *out, size_t out_size);
+
+/* Content-Length: 0 and *len for 1..19 digits, -1 otherwise. */
+int bb_http_content_length(const char *value, uint64_t *len);
+
 /* ---- hashing and tokens ------------------------------------------------------ */
 
 /* PBKDF2-HMAC-SHA256 (RFC 8018) on Mbed TLS's HMAC API. 0 or BB_E_*. */
+#define BB_PBKDF2_ITERATIONS 600000 /* for new passwords (OWASP's 2023 figure) */
 int bb_pbkdf2_sha256(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size_t salt_len,
                      uint32_t iterations, uint8_t *out, size_t out_len);
 

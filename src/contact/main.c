@@ -22,8 +22,8 @@ static void usage(void)
             "usage: beeldbel-contact --db FILE\n"
             "environment: BB_CONTACT_PORT (8471, 0 = any), BB_CONTACT_RETENTION_DAYS (30),\n"
             "  BB_CONTACT_INVITE_TTL seconds (1800), BB_CONTACT_CREATE_PER_HOUR (20),\n"
-            "  BB_CONTACT_CALLS_PER_MINUTE (120), BB_CONTACT_PHONE_MAX per day (3),\n"
-            "  BB_CONTACT_TRUST_PROXY (0), BB_CONTACT_SECURE_COOKIE (0), BB_CONTACT_SYNC (normal|full),\n"
+            "  BB_CONTACT_CALLS_PER_MINUTE (120), BB_CONTACT_PROXY_HOPS (0: no proxy in front),\n"
+            "  BB_CONTACT_SECURE_COOKIE (0), BB_CONTACT_SYNC (normal|full),\n"
             "  BB_SITE_URL, BB_JANUS_HTTP_URL, BB_JANUS_WS_URL, BB_JANUS_TOKEN_SECRET,\n"
             "  BB_VIDEOROOM_ADMIN_KEY\n"
             "gebruik: beeldbel-contact --db BESTAND (instellingen via de omgeving, zie boven)\n");
@@ -78,26 +78,24 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
-    double port, days, ttl, create, calls, phone_max, trust, secure;
+    double port, days, ttl, create, calls, hops, secure;
     if (env_num("BB_CONTACT_PORT", 8471, 0, 65535, &port) ||
         env_num("BB_CONTACT_RETENTION_DAYS", 30, 0, 3650, &days) ||
         env_num("BB_CONTACT_INVITE_TTL", 1800, 1, 7 * 86400, &ttl) ||
         env_num("BB_CONTACT_CREATE_PER_HOUR", 20, 1, 1e9, &create) ||
         env_num("BB_CONTACT_CALLS_PER_MINUTE", 120, 1, 1e9, &calls) ||
-        env_num("BB_CONTACT_PHONE_MAX", 3, 1, 1e9, &phone_max) ||
-        env_num("BB_CONTACT_TRUST_PROXY", 0, 0, 1, &trust) ||
+        env_num("BB_CONTACT_PROXY_HOPS", 0, 0, 8, &hops) ||
         env_num("BB_CONTACT_SECURE_COOKIE", 0, 0, 1, &secure))
         return 2;
     bb_contact_config cfg = {
         .bind_ip = "127.0.0.1",
         .port = (unsigned)port,
-        .trust_proxy = trust != 0,
+        .proxy_hops = (unsigned)hops,
         .secure_cookie = secure != 0,
         .retention_s = (int64_t)(days * 86400),
         .invite_ttl_s = (int64_t)ttl,
         .create_per_hour = create,
         .calls_per_minute = calls,
-        .phone_max_per_day = (int)phone_max,
         .site_url = getenv("BB_SITE_URL") ? getenv("BB_SITE_URL") : "http://127.0.0.1:8470",
         .janus_http_url = getenv("BB_JANUS_HTTP_URL"),
         .janus_ws_url = getenv("BB_JANUS_WS_URL") ? getenv("BB_JANUS_WS_URL") : "ws://127.0.0.1:8188",

@@ -19,7 +19,6 @@
 #include "beeldbel/identity.h"
 #include "store.h"
 
-#define DEFAULT_ITERATIONS 600000 /* OWASP's 2023 figure for PBKDF2-HMAC-SHA256 */
 #define MIN_ITERATIONS 10000      /* tests use this; never lower */
 
 static int fail(const char *en, const char *nl)
@@ -43,7 +42,7 @@ static int neighbourhoods_ok(const char *list)
 int main(int argc, char **argv)
 {
     const char *db = NULL, *user = NULL, *name = NULL, *team = NULL, *nbs = NULL, *number = NULL;
-    long iterations = DEFAULT_ITERATIONS;
+    long iterations = BB_PBKDF2_ITERATIONS;
     int add = 0, set_number = 0;
     for (int i = 1; i < argc; i++) {
         int more = i + 1 < argc;

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <microhttpd.h>
@@ -19,11 +20,21 @@
 #include "beeldbel/e2ee.h"
 #include "beeldbel/error.h"
 #include "cjson/cJSON.h"
+#include "hashpool.h"
 #include "janus_admin.h"
+#include "mbedtls/platform_util.h"
 #include "mbedtls/sha256.h"
 #include "service.h"
 
 #define SESSION_TTL_S (8 * 3600)  /* one shift */
+/* Logins: 10 a minute per address; per (user, address) 5 failures free, then
+ * a lockout doubling from 1 s up to 15 min. Others keep logging in. */
+#define LOGIN_PER_MINUTE 10
+#define LOGIN_FREE_FAILURES 5
+#define LOGIN_MAX_LOCK_S 900
+/* Password hashing: 2 threads of its own, 32 logins waiting at most. */
+#define HASH_THREADS 2
+#define HASH_QUEUE 32
 #define CALL_TOKEN_TTL_S (2 * 3600)
 /* A call holds at most BB_E2EE_MAX_PARTICIPANTS: the officer, the citizen,
  * and interpreters and colleagues, each with a link of their own. */
@@ -34,17 +45,29 @@ struct bb_contact_service {
     bb_store *store;
     struct MHD_Daemon *daemon;
     pthread_mutex_t lock;         /* guards the limiters and stats */
-    bb_ratelimit *create_rl, *call_rl, *login_addr_rl, *login_user_rl;
+    bb_ratelimit *create_rl, *call_rl, *login_rl;
+    bb_backoff *login_backoff;
+    bb_hashpool *hashes;
     bb_contact_stats stats;
     pthread_t purger;
     pthread_cond_t stop_cond;
     int stopping;
 };
 
+/* A login waiting for its password hash (hashpool.h). */
+typedef struct {
+    bb_hash_job job;
+    struct MHD_Connection *c;
+    bb_officer officer;
+    int found;
+    char backoff_key[160];
+    enum { LOGIN_HASHING = 1, LOGIN_HASHED, LOGIN_BUSY } state;
+} pending_login;
+
 typedef struct {
     char *body;
     size_t len;
-    int too_large;
+    pending_login *login;
 } conn_ctx;
 
 /* ---- replies ---------------------------------------------------------------------- */
@@ -126,22 +149,46 @@ static int random_b64url(bb_contact_service *svc, size_t bytes, char *out)
     return BB_OK;
 }
 
-static void client_address(bb_contact_service *svc, struct MHD_Connection *c, char out[64])
+/* X-Forwarded-For, every header line of it in order, joined by commas. */
+typedef struct {
+    char buf[1024];
+    size_t len;
+} header_join;
+
+static enum MHD_Result join_xff(void *cls, enum MHD_ValueKind kind, const char *key,
+                                const char *value)
 {
-    snprintf(out, 64, "?");
-    if (svc->cfg.trust_proxy) {
-        /* serve.mjs replaces X-Forwarded-For with the socket's address. */
-        const char *xff = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Forwarded-For");
-        if (xff && strlen(xff) < 64 && strspn(xff, "0123456789abcdefABCDEF.:") == strlen(xff)) {
-            snprintf(out, 64, "%s", xff);
-            return;
-        }
+    header_join *j = cls;
+    if (!key || strcasecmp(key, "X-Forwarded-For") || !value)
+        return MHD_YES;
+    size_t n = strlen(value);
+    if (j->len + n + 2 > sizeof(j->buf)) {
+        /* Keep the right end: that is where trusted proxies write. */
+        j->len = 0;
+        if (n + 1 > sizeof(j->buf))
+            value += n - (sizeof(j->buf) - 1), n = sizeof(j->buf) - 1;
     }
+    if (j->len)
+        j->buf[j->len++] = ',';
+    memcpy(j->buf + j->len, value, n);
+    j->len += n;
+    j->buf[j->len] = 0;
+    return MHD_YES;
+}
+
+static void client_address(bb_contact_service *svc, struct MHD_Connection *c, char out[BB_CLIENT_KEY_MAX])
+{
+    char peer[INET6_ADDRSTRLEN] = "";
     const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
-        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, out, 64);
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)ci->client_addr)->sin_addr, peer, sizeof(peer));
     else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
-        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, out, 64);
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, peer, sizeof(peer));
+    header_join xff = {.len = 0};
+    xff.buf[0] = 0;
+    if (svc->cfg.proxy_hops)
+        MHD_get_connection_values(c, MHD_HEADER_KIND, join_xff, &xff);
+    bb_http_client_key(xff.len ? xff.buf : NULL, peer, svc->cfg.proxy_hops, out);
 }
 
 static uint64_t now_us(void)
@@ -218,15 +265,9 @@ static enum MHD_Result create_request(bb_contact_service *svc, struct MHD_Connec
         free(r);
         return send_parse_error(c, &err);
     }
-    int n = 0;
-    if (bb_store_count_recent_for_phone(svc->store, r->phone, now - 86400, &n) != BB_OK) {
-        free(r);
-        return send_error(c, 500, "internal", NULL, 0);
-    }
-    if (n >= svc->cfg.phone_max_per_day) {
-        free(r);
-        return send_error(c, 429, "too_many_for_phone", "phone", 3600);
-    }
+    /* However often a number was given before, the answer is the same (no
+     * oracle, no way to block someone else's number): officers see repeats
+     * counted in the queue instead. */
     char reference[13];
     int64_t id = 0;
     rc = BB_E_STATE;
@@ -354,10 +395,20 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
 
 /* ---- officer -------------------------------------------------------------------------- */
 
-static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, const conn_ctx *ctx,
+static void hash_done(bb_hash_job *job, void *arg)
+{
+    pending_login *pl = arg;
+    pl->state = LOGIN_HASHED;
+    MHD_resume_connection(pl->c);
+}
+
+/* The first half of a login: limits, then the password goes to the hashing
+ * pool and the connection waits (suspended) without holding a request
+ * thread. The second half, login_finish, runs when the hash is done. */
+static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, conn_ctx *ctx,
                              const char *addr, int64_t now)
 {
-    unsigned wait = limited(svc, svc->login_addr_rl, "login", addr);
+    unsigned wait = limited(svc, svc->login_rl, "login", addr);
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_officer_login q;
@@ -367,30 +418,71 @@ static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, 
     merge_stats(svc, &st);
     if (rc != BB_OK)
         return send_parse_error(c, &err);
-    if ((wait = limited(svc, svc->login_user_rl, "user", q.username)))
-        return send_error(c, 429, "rate_limited", NULL, wait);
-    bb_officer off;
-    int found = bb_store_officer_by_name(svc->store, q.username, &off) == BB_OK;
-    if (!found) {
-        /* Same work for an unknown user, so timing does not tell names. */
-        memset(&off, 0, sizeof(off));
-        off.iterations = 600000;
+    pending_login *pl = calloc(1, sizeof(*pl));
+    if (!pl) {
+        mbedtls_platform_zeroize(&q, sizeof(q));
+        return send_error(c, 500, "internal", NULL, 0);
     }
-    uint8_t h[32];
-    rc = bb_pbkdf2_sha256((const uint8_t *)q.password, strlen(q.password), off.salt,
-                          sizeof(off.salt), off.iterations, h, sizeof(h));
+    ctx->login = pl;
+    pl->c = c;
+    snprintf(pl->backoff_key, sizeof(pl->backoff_key), "%s|%s", q.username, addr);
+    pthread_mutex_lock(&svc->lock);
+    wait = bb_backoff_wait(svc->login_backoff, pl->backoff_key, now_us());
+    pthread_mutex_unlock(&svc->lock);
+    if (wait) {
+        mbedtls_platform_zeroize(&q, sizeof(q));
+        return send_error(c, 429, "rate_limited", NULL, wait);
+    }
+    pl->found = bb_store_officer_by_name(svc->store, q.username, &pl->officer) == BB_OK;
+    if (!pl->found) {
+        /* Same work for an unknown user, so timing does not tell names. */
+        memset(&pl->officer, 0, sizeof(pl->officer));
+        pl->officer.iterations = BB_PBKDF2_ITERATIONS;
+    }
+    size_t pw_len = strlen(q.password);
+    if (pw_len > sizeof(pl->job.password))
+        pw_len = sizeof(pl->job.password); /* the parser allows 256 bytes */
+    memcpy(pl->job.password, q.password, pw_len);
+    mbedtls_platform_zeroize(&q, sizeof(q));
+    pl->job.password_len = pw_len;
+    memcpy(pl->job.salt, pl->officer.salt, sizeof(pl->job.salt));
+    pl->job.iterations = pl->officer.iterations;
+    pl->job.done = hash_done;
+    pl->job.arg = pl;
+    pl->state = LOGIN_HASHING;
+    MHD_suspend_connection(c);
+    if (bb_hashpool_submit(svc->hashes, &pl->job) != BB_OK) {
+        mbedtls_platform_zeroize(pl->job.password, sizeof(pl->job.password));
+        pl->state = LOGIN_BUSY;
+        MHD_resume_connection(c);
+    }
+    return MHD_YES;
+}
+
+static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connection *c,
+                                    pending_login *pl, int64_t now)
+{
+    if (pl->state == LOGIN_BUSY)
+        return send_error(c, 503, "busy", NULL, 5);
+    const bb_officer *off = &pl->officer;
     unsigned diff = 0;
     for (int i = 0; i < 32; i++)
-        diff |= h[i] ^ off.hash[i];
-    memset(&q, 0, sizeof(q));
-    if (rc != BB_OK || !found || diff)
+        diff |= pl->job.out[i] ^ off->hash[i];
+    if (pl->job.rc != BB_OK || !pl->found || diff) {
+        pthread_mutex_lock(&svc->lock);
+        bb_backoff_failed(svc->login_backoff, pl->backoff_key, now_us());
+        pthread_mutex_unlock(&svc->lock);
         return send_error(c, 401, "login_failed", NULL, 0);
+    }
+    pthread_mutex_lock(&svc->lock);
+    bb_backoff_succeeded(svc->login_backoff, pl->backoff_key);
+    pthread_mutex_unlock(&svc->lock);
 
     char session[44], csrf[44], key[65];
     if (random_b64url(svc, 32, session) || random_b64url(svc, 32, csrf))
         return send_error(c, 500, "internal", NULL, 0);
     sha256_hex(session, key);
-    if (bb_store_session_create(svc->store, key, off.id, csrf, now + SESSION_TTL_S) != BB_OK)
+    if (bb_store_session_create(svc->store, key, off->id, csrf, now + SESSION_TTL_S) != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
     char cookie[200];
     snprintf(cookie, sizeof(cookie),
@@ -399,11 +491,11 @@ static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, 
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "csrf_token", csrf);
     cJSON *jo = cJSON_AddObjectToObject(o, "officer");
-    cJSON_AddStringToObject(jo, "name", off.display_name);
-    cJSON_AddStringToObject(jo, "team", off.team);
+    cJSON_AddStringToObject(jo, "name", off->display_name);
+    cJSON_AddStringToObject(jo, "team", off->team);
     cJSON *nbs = cJSON_AddArrayToObject(jo, "neighbourhoods");
     char list[256];
-    snprintf(list, sizeof(list), "%s", off.neighbourhoods);
+    snprintf(list, sizeof(list), "%s", off->neighbourhoods);
     char *save = NULL;
     for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save))
         cJSON_AddItemToArray(nbs, cJSON_CreateString(t));
@@ -422,8 +514,10 @@ typedef struct {
 static int authenticate(bb_contact_service *svc, struct MHD_Connection *c, int is_post, int64_t now,
                         session *s, enum MHD_Result *ret)
 {
-    const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, "bb_session");
-    if (!cookie || strlen(cookie) != 43) {
+    char cookie[44];
+    if (bb_http_cookie(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), "bb_session", cookie,
+                       sizeof(cookie)) ||
+        strlen(cookie) != 43) {
         *ret = send_error(c, 401, "not_logged_in", NULL, 0);
         return -1;
     }
@@ -482,6 +576,7 @@ static void queue_row(void *ctx, const bb_stored_request *r)
         cJSON_AddNullToObject(o, "claimed_by");
     cJSON_AddStringToObject(o, "outcome", r->outcome);
     cJSON_AddStringToObject(o, "notes", r->notes);
+    cJSON_AddNumberToObject(o, "repeats", r->repeats);
     cJSON_AddItemToArray(a, o);
 }
 
@@ -684,48 +779,23 @@ out:
     return ret;
 }
 
+/* Routes that need an officer's session. */
 static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connection *c,
-                                     const conn_ctx *ctx, const char *path, int is_post,
-                                     const char *addr, int64_t now)
+                                     const conn_ctx *ctx, const bb_route *route, int64_t now)
 {
-    if (!strcmp(path, "login"))
-        return is_post ? login(svc, c, ctx, addr, now) : send_error(c, 405, "method_not_allowed", NULL, 0);
     session s;
     enum MHD_Result ret;
-    int64_t id = 0;
-    char action[16] = "";
-    int route = 0;
-    if (!strcmp(path, "logout"))
-        route = 1;
-    else if (!strcmp(path, "queue"))
-        route = 2;
-    else if (!strcmp(path, "invitations/redeem"))
-        route = 4;
-    else if (!strncmp(path, "requests/", 9)) {
-        /* requests/{id}/{action}: id is 1..15 digits, action a known word. */
-        const char *p = path + 9;
-        size_t digits = strspn(p, "0123456789");
-        if (digits >= 1 && digits <= 15 && p[digits] == '/' && strlen(p + digits + 1) < sizeof(action) &&
-            strspn(p + digits + 1, "abcdefghijklmnopqrstuvwxyz") == strlen(p + digits + 1)) {
-            id = strtoll(p, NULL, 10);
-            snprintf(action, sizeof(action), "%s", p + digits + 1);
-            route = 3;
-        }
-    }
-    if (!route)
-        return send_error(c, 404, "not_found", NULL, 0);
-    if ((route == 2) == is_post)
-        return send_error(c, 405, "method_not_allowed", NULL, 0);
-    if (authenticate(svc, c, is_post, now, &s, &ret))
+    if (authenticate(svc, c, route->kind != BB_ROUTE_QUEUE, now, &s, &ret))
         return ret;
-    if (route == 1) {
+    switch (route->kind) {
+    case BB_ROUTE_LOGOUT: {
         bb_store_session_delete(svc->store, s.key);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddBoolToObject(o, "ok", 1);
         return send_json(c, 200, o,
                          "bb_session=; HttpOnly; SameSite=Strict; Path=/api/v1/officer; Max-Age=0", 0);
     }
-    if (route == 2) {
+    case BB_ROUTE_QUEUE: {
         cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "requests");
         if (bb_store_queue(svc->store, s.officer.neighbourhoods, queue_row, a) != BB_OK) {
             cJSON_Delete(o);
@@ -733,33 +803,35 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
         }
         return send_json(c, 200, o, NULL, 0);
     }
-    if (route == 4) /* a colleague's link, by the colleague logged in */
+    case BB_ROUTE_COLLEAGUE_REDEEM: /* a colleague's link, by the colleague logged in */
         return redeem_invitation(svc, c, ctx, 1, now);
-    return officer_action(svc, c, ctx, &s, id, action, now);
+    default:
+        return officer_action(svc, c, ctx, &s, route->id, route->action, now);
+    }
 }
 
 /* ---- dispatch ----------------------------------------------------------------------- */
 
 static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *c, const char *url,
-                                const char *method, const conn_ctx *ctx)
+                                const char *method, conn_ctx *ctx)
 {
     int64_t now = (int64_t)time(NULL);
-    int is_post = !strcmp(method, "POST"), is_get = !strcmp(method, "GET");
-    char addr[64];
-    client_address(svc, c, addr);
-    if (strncmp(url, "/api/v1/", 8) != 0)
-        return send_error(c, 404, "not_found", NULL, 0);
-    const char *path = url + 8;
-    if (!is_post && !is_get)
-        return send_error(c, 405, "method_not_allowed", NULL, 0);
-    if (ctx->too_large)
-        return send_error(c, 413, "too_large", NULL, 0);
+    if (ctx->login) /* back from the hashing pool */
+        return login_finish(svc, c, ctx->login, now);
+    bb_route route;
+    int status = bb_http_route(method, url, &route);
+    if (status)
+        return send_error(c, status, status == 405 ? "method_not_allowed" : "not_found", NULL, 0);
     if (ctx->len > 0) {
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
         if (!ct || (strcmp(ct, "application/json") && strncmp(ct, "application/json;", 17)))
             return send_error(c, 415, "unsupported_media_type", NULL, 0);
     }
-    if (!strcmp(path, "health") && is_get) {
+    char addr[BB_CLIENT_KEY_MAX];
+    client_address(svc, c, addr);
+    unsigned wait;
+    switch (route.kind) {
+    case BB_ROUTE_HEALTH: {
         cJSON *o = cJSON_CreateObject(), *rej = cJSON_CreateObject();
         cJSON_AddBoolToObject(o, "ok", 1);
         pthread_mutex_lock(&svc->lock);
@@ -771,28 +843,28 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
         cJSON_AddItemToObject(o, "rejected", rej);
         return send_json(c, 200, o, NULL, 0);
     }
-    if (!strncmp(path, "officer/", 8))
-        return officer_route(svc, c, ctx, path + 8, is_post, addr, now);
-    int route = !strcmp(path, "requests")               ? 1
-                : !strcmp(path, "requests/status")      ? 2
-                : !strcmp(path, "requests/cancel")      ? 3
-                : !strcmp(path, "invitations/redeem")   ? 4
-                                                        : 0;
-    if (!route)
-        return send_error(c, 404, "not_found", NULL, 0);
-    if (!is_post)
-        return send_error(c, 405, "method_not_allowed", NULL, 0);
-    unsigned wait = limited(svc, svc->call_rl, "call", addr);
-    if (wait)
-        return send_error(c, 429, "rate_limited", NULL, wait);
-    switch (route) {
-    case 1: return create_request(svc, c, ctx, addr, now);
-    case 2: return lookup_request(svc, c, ctx, 0);
-    case 3: return lookup_request(svc, c, ctx, 1);
-    default: return redeem_invitation(svc, c, ctx, 0, now);
+    case BB_ROUTE_LOGIN:
+        return login(svc, c, ctx, addr, now);
+    case BB_ROUTE_CREATE:
+    case BB_ROUTE_STATUS:
+    case BB_ROUTE_CANCEL:
+    case BB_ROUTE_REDEEM:
+        if ((wait = limited(svc, svc->call_rl, "call", addr)))
+            return send_error(c, 429, "rate_limited", NULL, wait);
+        if (route.kind == BB_ROUTE_CREATE)
+            return create_request(svc, c, ctx, addr, now);
+        if (route.kind == BB_ROUTE_REDEEM)
+            return redeem_invitation(svc, c, ctx, 0, now);
+        return lookup_request(svc, c, ctx, route.kind == BB_ROUTE_CANCEL);
+    default:
+        return officer_route(svc, c, ctx, &route, now);
     }
 }
 
+/* A body that cannot fit is refused as soon as that is known: a declared
+ * length at once (nothing of the body is read; the connection closes after
+ * the answer), an undeclared (chunked) one by closing the connection when
+ * it goes over. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **con_cls)
@@ -804,26 +876,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!ctx)
             return MHD_NO;
         *con_cls = ctx;
-        /* Refuse a declared oversize body before reading any of it. */
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-        if (cl && strtoull(cl, NULL, 10) > BB_CONTACT_MAX_BODY)
-            ctx->too_large = 1;
+        uint64_t len;
+        if (cl && (bb_http_content_length(cl, &len) || len > BB_CONTACT_MAX_BODY))
+            return send_error(c, 413, "too_large", NULL, 0);
         return MHD_YES;
     }
     if (*upload_size) {
-        if (!ctx->too_large && ctx->len + *upload_size <= BB_CONTACT_MAX_BODY) {
-            char *nb = realloc(ctx->body, ctx->len + *upload_size + 1);
-            if (!nb)
-                return MHD_NO;
-            memcpy(nb + ctx->len, upload, *upload_size);
-            ctx->body = nb;
-            ctx->len += *upload_size;
-        } else {
-            ctx->too_large = 1; /* keep reading and discarding, then answer 413 */
-            free(ctx->body);
-            ctx->body = NULL;
-            ctx->len = 0;
-        }
+        if (ctx->len + *upload_size > BB_CONTACT_MAX_BODY)
+            return MHD_NO;
+        char *nb = realloc(ctx->body, ctx->len + *upload_size + 1);
+        if (!nb)
+            return MHD_NO;
+        memcpy(nb + ctx->len, upload, *upload_size);
+        ctx->body = nb;
+        ctx->len += *upload_size;
         *upload_size = 0;
         return MHD_YES;
     }
@@ -836,7 +903,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     for (char *p = route; *p; p++)
         if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
             *p = '?';
-    if (getenv("BB_CONTACT_LOG_REQUESTS"))
+    if (getenv("BB_CONTACT_LOG_REQUESTS") && !(ctx->login && ctx->login->state == LOGIN_HASHING))
         fprintf(stderr, "contact: %.6s %s %u %.1f ms\n", method, route,
                 ci ? ci->http_status : 0, (double)(now_us() - t0) / 1000.0);
     return ret;
@@ -848,6 +915,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     conn_ctx *ctx = *con_cls;
     if (ctx) {
         free(ctx->body);
+        if (ctx->login)
+            mbedtls_platform_zeroize(ctx->login, sizeof(*ctx->login));
+        free(ctx->login);
         free(ctx);
         *con_cls = NULL;
     }
@@ -897,12 +967,20 @@ int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_c
     svc->store = store;
     pthread_mutex_init(&svc->lock, NULL);
     pthread_cond_init(&svc->stop_cond, NULL);
-    svc->create_rl = bb_ratelimit_new(16384, cfg->create_per_hour, 3600ull * 1000000);
-    svc->call_rl = bb_ratelimit_new(16384, cfg->calls_per_minute, 60ull * 1000000);
-    svc->login_addr_rl = bb_ratelimit_new(4096, 10, 60ull * 1000000);
-    svc->login_user_rl = bb_ratelimit_new(4096, 5, 60ull * 1000000);
+    /* One secret hash key for all limiters, new at every start. */
+    uint8_t key[16];
+    if (cfg->random(key, sizeof(key)) != BB_OK) {
+        bb_contact_service_stop(svc);
+        return BB_E_CRYPTO;
+    }
+    svc->create_rl = bb_ratelimit_new(16384, cfg->create_per_hour, 3600ull * 1000000, key);
+    svc->call_rl = bb_ratelimit_new(16384, cfg->calls_per_minute, 60ull * 1000000, key);
+    svc->login_rl = bb_ratelimit_new(4096, LOGIN_PER_MINUTE, 60ull * 1000000, key);
+    svc->login_backoff = bb_backoff_new(4096, LOGIN_FREE_FAILURES, LOGIN_MAX_LOCK_S, key);
+    svc->hashes = bb_hashpool_new(HASH_THREADS, HASH_QUEUE);
+    mbedtls_platform_zeroize(key, sizeof(key));
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
-    if (!svc->create_rl || !svc->call_rl || !svc->login_addr_rl || !svc->login_user_rl ||
+    if (!svc->create_rl || !svc->call_rl || !svc->login_rl || !svc->login_backoff || !svc->hashes ||
         inet_pton(AF_INET, cfg->bind_ip, &sa.sin_addr) != 1) {
         bb_contact_service_stop(svc);
         return BB_E_ARG;
@@ -910,7 +988,7 @@ int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_c
     /* Retention runs before the first request is served, then every minute. */
     bb_contact_service_purge(svc);
     svc->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG, (uint16_t)cfg->port,
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_ALLOW_SUSPEND_RESUME, (uint16_t)cfg->port,
         NULL, NULL, on_request, svc, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
         MHD_OPTION_THREAD_POOL_SIZE, 4u, MHD_OPTION_CONNECTION_LIMIT, 1000u,
         MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u, MHD_OPTION_CONNECTION_TIMEOUT, 30u,
@@ -945,12 +1023,15 @@ void bb_contact_service_stop(bb_contact_service *svc)
         pthread_mutex_unlock(&svc->lock);
         pthread_join(svc->purger, NULL);
     }
+    /* Hashing finishes first: it resumes every suspended login, and MHD
+     * must not stop with a connection suspended. */
+    bb_hashpool_free(svc->hashes);
     if (svc->daemon)
         MHD_stop_daemon(svc->daemon);
     bb_ratelimit_free(svc->create_rl);
     bb_ratelimit_free(svc->call_rl);
-    bb_ratelimit_free(svc->login_addr_rl);
-    bb_ratelimit_free(svc->login_user_rl);
+    bb_ratelimit_free(svc->login_rl);
+    bb_backoff_free(svc->login_backoff);
     pthread_cond_destroy(&svc->stop_cond);
     pthread_mutex_destroy(&svc->lock);
     free(svc);

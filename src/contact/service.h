@@ -14,13 +14,12 @@
 typedef struct {
     const char *bind_ip;         /* "127.0.0.1" */
     unsigned port;
-    int trust_proxy;             /* take the client address from X-Forwarded-For */
+    unsigned proxy_hops;         /* trusted proxies in front, each adding to X-Forwarded-For */
     int secure_cookie;           /* add "Secure" to the session cookie (HTTPS sites) */
     int64_t retention_s;         /* closed requests are deleted after this */
     int64_t invite_ttl_s;        /* invitation link lifetime */
     double create_per_hour;      /* new requests per client address per hour */
     double calls_per_minute;     /* any citizen call per client address per minute */
-    int phone_max_per_day;       /* requests per phone number per 24 h */
     const char *site_url;        /* base of invitation links, e.g. http://127.0.0.1:8470 */
     const char *janus_http_url;  /* e.g. http://127.0.0.1:8089/janus; NULL: no video */
     const char *janus_ws_url;    /* what browsers connect to */

@@ -25,6 +25,7 @@ typedef struct {
     char claimed_by_name[101];
     char outcome[16];
     char notes[8192];
+    int repeats;           /* earlier requests for the same phone number in the 24 h before */
 } bb_stored_request;
 
 typedef struct {
@@ -53,7 +54,6 @@ void bb_store_close(bb_store *s);
 /* Citizen requests. create: BB_E_STATE if the reference is taken. */
 int bb_store_create_request(bb_store *s, const bb_callback_request *r, const char *reference,
                             int64_t now, int64_t *id);
-int bb_store_count_recent_for_phone(bb_store *s, const char *phone, int64_t since, int *n);
 int bb_store_find(bb_store *s, const char *reference, const char *phone, bb_stored_request *out);
 int bb_store_get(bb_store *s, int64_t id, bb_stored_request *out);
 /* Deletes a request and its invitations at once (cancel = delete). */

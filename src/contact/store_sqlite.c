@@ -187,7 +187,9 @@ static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
 #define REQUEST_COLS                                                                          \
     "r.id, r.reference, r.status, r.name, r.phone, r.email, r.neighbourhood, r.topic,"        \
     " r.preference, r.win, r.date, r.needs, r.lang, r.created_at, IFNULL(r.closed_at, 0),"    \
-    " IFNULL(r.claimed_by, 0), IFNULL(o.display_name, ''), r.outcome, r.notes"              \
+    " IFNULL(r.claimed_by, 0), IFNULL(o.display_name, ''), r.outcome, r.notes,"             \
+    " (SELECT COUNT(*) FROM requests p WHERE p.phone = r.phone AND p.id < r.id"               \
+    "  AND p.created_at >= r.created_at - 86400)"                                             \
     " FROM requests r LEFT JOIN officers o ON o.id = r.claimed_by"
 
 static void read_request(sqlite3_stmt *st, bb_stored_request *r)
@@ -212,6 +214,7 @@ static void read_request(sqlite3_stmt *st, bb_stored_request *r)
     copy_col(st, 16, r->claimed_by_name, sizeof(r->claimed_by_name));
     copy_col(st, 17, r->outcome, sizeof(r->outcome));
     copy_col(st, 18, r->notes, sizeof(r->notes));
+    r->repeats = sqlite3_column_int(st, 19);
 }
 
 /* Runs a query expected to give at most one request row. */
@@ -239,21 +242,6 @@ int bb_store_create_request(bb_store *s, const bb_callback_request *r, const cha
                       now));
     if (rc == BB_OK && id)
         *id = sqlite3_last_insert_rowid(s->db);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-int bb_store_count_recent_for_phone(bb_store *s, const char *phone, int64_t since, int *n)
-{
-    pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = prep(s, "SELECT count(*) FROM requests WHERE phone = ? AND created_at >= ?",
-                            "ti", phone, since);
-    int rc = BB_E_STATE;
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        *n = sqlite3_column_int(st, 0);
-        rc = BB_OK;
-    }
-    sqlite3_finalize(st);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

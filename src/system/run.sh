@@ -179,7 +179,7 @@ say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
 # It creates rooms through Janus's HTTP transport (127.0.0.1) and signs
 # Janus tokens with the secrets above.
 for _ in $(seq 1 50); do port_open "$JANUS_HTTP_PORT" && break; sleep 0.1; done
-BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_TRUST_PROXY=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="http://127.0.0.1:$HTTP_PORT" \
+BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_PROXY_HOPS=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="http://127.0.0.1:$HTTP_PORT" \
   BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" \
   BB_JANUS_TOKEN_SECRET=$BB_JANUS_TOKEN_SECRET BB_VIDEOROOM_ADMIN_KEY=$BB_VIDEOROOM_ADMIN_KEY \
   "$CONTACT_BIN" --db "$RUN/contact.db" > "$RUN/contact.log" 2>&1 &

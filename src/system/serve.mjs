@@ -36,28 +36,60 @@ export const CSP = [
 
 // Contact service proxy
 // /api/ goes to the contact service on 127.0.0.1 (BB_CONTACT_PORT), so the
-// widget and the console call it same-origin. X-Forwarded-For is replaced
-// (never passed on) with this socket's peer: the service's per-address rate
-// limits trust only that.
+// widget and the console call it same-origin. This proxy appends the
+// address it saw to X-Forwarded-For; the service, told how many proxies it
+// trusts (BB_CONTACT_PROXY_HOPS=1 for this one alone), reads the client
+// from the right, where nobody but a trusted proxy writes.
 const contactPort = Number(process.env.BB_CONTACT_PORT ?? 8471);
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te',
   'trailer', 'transfer-encoding', 'upgrade', 'host', 'x-forwarded-for']);
+// The service takes no body over 16 KiB: larger ones stop here, before a
+// byte of them is read or passed on.
+const MAX_BODY = 16384;
+const TOO_LARGE = { error: { code: 'too_large', message: {
+  nl: 'Het verzoek is te groot.', en: 'The request is too large.' } } };
+const UNAVAILABLE = { error: { code: 'unavailable', message: {
+  nl: 'De dienst is even niet bereikbaar. Probeer het later opnieuw.',
+  en: 'The service is not reachable right now. Please try again later.' } } };
+
+function sendJson(res, status, body, extra = {}) {
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff', ...extra });
+  res.end(JSON.stringify(body));
+}
+
 function proxyContact(req, res) {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && !(/^\d{1,9}$/.test(declared) && Number(declared) <= MAX_BODY)) {
+    return sendJson(res, 413, TOO_LARGE, { Connection: 'close' });
+  }
   const headers = {};
   for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
-  headers['x-forwarded-for'] = req.socket.remoteAddress ?? '';
+  const seen = req.socket.remoteAddress ?? '';
+  const before = req.headers['x-forwarded-for'];
+  headers['x-forwarded-for'] = before ? `${before}, ${seen}` : seen;
   const up = httpRequest({ host: '127.0.0.1', port: contactPort, method: req.method, path: req.url, headers }, (ur) => {
     const h = {};
     for (const [k, v] of Object.entries(ur.headers)) if (!HOP_BY_HOP.has(k)) h[k] = v;
     res.writeHead(ur.statusCode, h);
     ur.pipe(res);
   });
+  let refused = false;
   up.on('error', () => {
+    if (refused) return;
     if (res.headersSent) return res.destroy();
-    res.writeHead(503, { 'Content-Type': 'application/json; charset=utf-8', 'Retry-After': '30' });
-    res.end(JSON.stringify({ error: { code: 'unavailable', message: {
-      nl: 'De dienst is even niet bereikbaar. Probeer het later opnieuw.',
-      en: 'The service is not reachable right now. Please try again later.' } } }));
+    sendJson(res, 503, UNAVAILABLE, { 'Retry-After': '30' });
+  });
+  // An undeclared (chunked) body is counted as it comes.
+  let received = 0;
+  req.on('data', (chunk) => {
+    received += chunk.length;
+    if (received > MAX_BODY && !refused) {
+      refused = true;
+      req.unpipe(up);
+      up.destroy();
+      if (!res.headersSent) sendJson(res, 413, TOO_LARGE, { Connection: 'close' });
+    }
   });
   req.pipe(up);
 }
@@ -97,6 +129,26 @@ const server = createServer((req, res) => {
   });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file).pipe(res);
+});
+
+// Connection limits: slow or idle clients cannot hold the server.
+server.maxConnections = 1000;
+server.headersTimeout = 10_000;
+server.requestTimeout = 30_000;
+server.keepAliveTimeout = 5_000;
+server.maxHeadersCount = 64;
+server.maxRequestsPerSocket = 1000;
+const PER_ADDRESS = 64;
+const open = new Map();
+server.on('connection', (socket) => {
+  const a = socket.remoteAddress ?? '';
+  const n = (open.get(a) ?? 0) + 1;
+  if (n > PER_ADDRESS) return socket.destroy();
+  open.set(a, n);
+  socket.on('close', () => {
+    const left = open.get(a) - 1;
+    if (left > 0) open.set(a, left); else open.delete(a);
+  });
 });
 
 server.listen(port, host, () => {

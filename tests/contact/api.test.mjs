@@ -18,7 +18,7 @@ addOfficer(db, 'noord2', { name: 'Collega Noord', neighbourhoods: 'groningen-noo
 addOfficer(db, 'zuid', { name: 'Wijkagent Zuid', neighbourhoods: 'groningen-zuid', password: PASSWORD, number: '200003' });
 const janus = await fakeJanus(SECRET, ADMIN_KEY);
 const svc = await startContact({ db, env: {
-  BB_CONTACT_TRUST_PROXY: '1', BB_CONTACT_CREATE_PER_HOUR: '3', BB_CONTACT_CALLS_PER_MINUTE: '1000',
+  BB_CONTACT_PROXY_HOPS: '1', BB_CONTACT_CREATE_PER_HOUR: '3', BB_CONTACT_CALLS_PER_MINUTE: '1000',
   BB_CONTACT_INVITE_TTL: '3', BB_JANUS_HTTP_URL: janus.url, BB_JANUS_WS_URL: 'ws://127.0.0.1:8188',
   BB_JANUS_TOKEN_SECRET: SECRET, BB_VIDEOROOM_ADMIN_KEY: ADMIN_KEY, BB_SITE_URL: 'http://127.0.0.1:8470',
   BB_CONTACT_LOG_REQUESTS: '1' } });
@@ -185,11 +185,51 @@ test('rate_limit_per_client_address_gives_429_with_retry_after', async () => {
   assertEq((await call('POST', '/api/v1/requests', { body: valid() })).status, 201); // other address
 });
 
-test('rate_limit_per_phone_number', async () => {
+test('client_is_the_rightmost_address_and_ipv6_is_limited_per_64', async () => {
+  // What a client writes to the left of the proxy's entry changes nothing.
+  for (let i = 0; i < 3; i++) {
+    const r = await call('POST', '/api/v1/requests', { body: valid(), xff: `198.51.100.${i + 1}, 192.0.2.200` });
+    assertEq(r.status, 201, r.text);
+  }
+  assertRefusal(await call('POST', '/api/v1/requests', { body: valid(), xff: '198.51.100.9, 192.0.2.200' }), 429, 'rate_limited');
+  assertEq((await call('POST', '/api/v1/requests', { body: valid(), xff: '192.0.2.201' })).status, 201);
+  // One subscriber holds a whole /64: new addresses in it share its limit.
+  for (let i = 0; i < 3; i++) assertEq((await call('POST', '/api/v1/requests', { body: valid(), xff: `2001:db8:5:6::${i + 1}` })).status, 201);
+  assertRefusal(await call('POST', '/api/v1/requests', { body: valid(), xff: '2001:db8:5:6:ffff:1:2:3' }), 429, 'rate_limited');
+  assertEq((await call('POST', '/api/v1/requests', { body: valid(), xff: '2001:db8:5:7::1' })).status, 201);
+});
+
+test('repeated_requests_for_a_phone_get_the_same_answer_and_are_flagged_for_officers', async () => {
   const phone = nextPhone();
-  for (let i = 0; i < 3; i++) assertEq((await call('POST', '/api/v1/requests', { body: valid({ phone }) })).status, 201);
-  const r = await call('POST', '/api/v1/requests', { body: valid({ phone: `+31${phone.replace(/\D/g, '').slice(1)}` }) });
-  assertRefusal(r, 429, 'too_many_for_phone', 'phone');
+  const answers = [];
+  for (let i = 0; i < 5; i++) {
+    const notation = i % 2 ? `+31${phone.replace(/\D/g, '').slice(1)}` : phone;
+    const r = await call('POST', '/api/v1/requests', { body: valid({ phone: notation, topic: `Herhaling ${phone} ${i}` }) });
+    assertEq(r.status, 201, r.text); // no oracle, and nobody can block another's number
+    answers.push(Object.keys(r.json).sort().join());
+  }
+  assertEq(new Set(answers).size, 1, 'the same answer every time');
+  const o = await login('noord');
+  const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
+  const mine = q.json.requests.filter((x) => x.topic.startsWith(`Herhaling ${phone}`));
+  assertEq(JSON.stringify(mine.map((x) => x.repeats)), '[0,1,2,3,4]');
+});
+
+test('hostile_declared_oversize_body_is_refused_before_it_is_sent', async () => {
+  const { connect } = await import('node:net');
+  const sock = connect(svc.port, '127.0.0.1');
+  let got = '';
+  const closed = new Promise((r) => sock.on('close', r));
+  sock.on('data', (d) => { got += d; });
+  sock.on('error', () => {});
+  sock.write('POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n' +
+    'Content-Length: 100000000\r\n\r\n{"name":');
+  // The body never comes: the answer and the close must not wait for it.
+  const t = setTimeout(() => sock.destroy(), 10000);
+  await closed;
+  clearTimeout(t);
+  assert(/^HTTP\/1\.1 413/.test(got), got.slice(0, 80) || 'no answer before the connection closed');
+  assert(/"too_large"/.test(got) && /te groot/.test(got), got);
 });
 
 // ---- officer ---------------------------------------------------------------------------------
@@ -210,10 +250,38 @@ test('hostile_login_wrong_password_and_unknown_user_look_the_same', async () => 
   assertRefusal(await call('POST', '/api/v1/officer/login', { body: { username: 'noord', password: PASSWORD, remember: true } }), 400, 'unknown_field');
 });
 
-test('hostile_login_brute_force_is_rate_limited_per_user', async () => {
+test('hostile_login_brute_force_locks_that_address_and_the_officer_logs_in_from_elsewhere', async () => {
+  const attacker = '203.0.113.66';
   let last;
-  for (let i = 0; i < 7; i++) last = await call('POST', '/api/v1/officer/login', { body: { username: 'zuid', password: `guess-${i}-xxxxx` } });
+  for (let i = 0; i < 7; i++) {
+    last = await call('POST', '/api/v1/officer/login', { body: { username: 'zuid', password: `guess-${i}-xxxxx` }, xff: attacker });
+  }
   assertRefusal(last, 429, 'rate_limited');
+  assert(Number(last.headers.get('retry-after')) >= 1, 'Retry-After');
+  // Even the right password waits out the lockout from there ...
+  assertRefusal(await call('POST', '/api/v1/officer/login', { body: { username: 'zuid', password: PASSWORD }, xff: attacker }), 429, 'rate_limited');
+  // ... while the officer, elsewhere, is not locked out by it.
+  const r = await call('POST', '/api/v1/officer/login', { body: { username: 'zuid', password: PASSWORD }, xff: '198.51.100.77' });
+  assertEq(r.status, 200, r.text);
+});
+
+test('logins_wait_for_password_hashing_without_holding_up_citizens', async () => {
+  // Unknown users cost a full-strength hash (600 000 iterations): eight at
+  // once keep the hashing threads busy for a good while.
+  const done = [];
+  const logins = Array.from({ length: 8 }, (_, i) =>
+    call('POST', '/api/v1/officer/login', { body: { username: `nobody${i}`, password: 'not the password' }, xff: `198.18.0.${i + 1}` })
+      .then((r) => { done.push('login'); return r; }));
+  await new Promise((r) => setTimeout(r, 50));
+  const health = await call('GET', '/api/v1/health');
+  done.push('health');
+  const status = await call('POST', '/api/v1/requests/status', { body: { reference: 'BB-0000-0000', phone: '0612345678' } });
+  done.push('status');
+  assertEq(health.status, 200);
+  assertEq(status.status, 404);
+  const answers = await Promise.all(logins);
+  for (const a of answers) assertRefusal(a, 401, 'login_failed');
+  assertEq(done.slice(0, 2).join(), 'health,status', `citizens answered first: ${done.join()}`);
 });
 
 test('hostile_officer_api_without_session_or_with_forged_cookie', async () => {

@@ -14,7 +14,7 @@ const seconds = Number(process.env.BB_BENCH_SECONDS ?? 30);
 const clients = Number(process.env.BB_BENCH_CLIENTS ?? 50);
 const dir = mkdtempSync(join(tmpdir(), 'bb-contact-bench-'));
 const svc = await startContact({ db: join(dir, 'contact.db'), bin: optBin, env: {
-  BB_CONTACT_CREATE_PER_HOUR: '1e9', BB_CONTACT_CALLS_PER_MINUTE: '1e9', BB_CONTACT_PHONE_MAX: '1e9' } });
+  BB_CONTACT_CREATE_PER_HOUR: '1e9', BB_CONTACT_CALLS_PER_MINUTE: '1e9' } });
 const agent = new Agent({ keepAlive: true, maxSockets: clients });
 let n = 0, errors = 0, firstError = '';
 const latencies = [];

@@ -41,7 +41,7 @@ const site = `http://127.0.0.1:${httpPort}`;
 
 const browser = await launch();
 const TOPIC = 'Overlast <img src=x onerror="window.__xss=1"> in mijn straat';
-let reference, officerCall, invitationUrl, citizenCall;
+let reference, repeated, officerCall, invitationUrl, citizenCall;
 
 // Joins a VideoRoom room as a publisher from a page, with a token and PIN.
 async function joinRoom(page, call, display) {
@@ -83,16 +83,21 @@ test('run_sh_starts_the_contact_service_behind_the_web_server', async () => {
 test('citizen_request_through_the_proxy', async () => {
   const page = await browser.newPage();
   await page.goto(`${site}/demo/`);
-  const r = await page.evaluate(async (topic) => {
+  const send = (topic) => page.evaluate(async (t) => {
     const res = await fetch('/api/v1/requests', { method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ name: 'Anna de Vries', phone: '06 12345678', postcode: '9742 AB', topic,
+      body: JSON.stringify({ name: 'Anna de Vries', phone: '06 12345678', postcode: '9742 AB', topic: t,
         preference: 'video', window: 'morning', needs: ['sign_language', 'captions'] }) });
     return { status: res.status, json: await res.json() };
-  }, TOPIC);
-  await page.close();
+  }, topic);
+  const r = await send(TOPIC);
   assertEq(r.status, 201, JSON.stringify(r.json));
   assertEq(r.json.neighbourhood, 'groningen-noord');
   reference = r.json.reference;
+  // The same number again: the same answer; the officer sees it flagged.
+  const again = await send(`Nog eens: ${TOPIC}`);
+  await page.close();
+  assertEq(again.status, 201, JSON.stringify(again.json));
+  repeated = again.json.reference;
 });
 
 const officerCtx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
@@ -114,6 +119,9 @@ test('officer_logs_in_with_the_keyboard_and_sees_the_queue_with_access_needs', a
   assert(text.includes('gebarentolk') && text.includes('ondertiteling'), text);
   assert(text.includes('+31612345678'), 'phone in E.164');
   assert(text.includes(TOPIC), 'topic shown literally');
+  assert(!text.includes('Mogelijk dubbel'), text);
+  const second = await officer.locator('article', { hasText: repeated }).innerText();
+  assert(second.includes('Mogelijk dubbel') && second.includes('1 keer eerder'), second);
   assertEq(await officer.evaluate(() => window.__xss), undefined, 'citizen text never became markup');
   assertEq(await officer.locator('article img').count(), 0);
   const cookies = await officerCtx.cookies(`${site}/api/v1/officer/queue`);

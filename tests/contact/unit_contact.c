@@ -14,6 +14,7 @@
 #include "bb_test.h"
 #include "beeldbel/contact.h"
 #include "beeldbel/error.h"
+#include "hashpool.h"
 #include "store.h"
 
 #define DAY 86400
@@ -312,9 +313,24 @@ TEST(reference_and_b64url_encodings)
     CHECK(bb_ct_streq("abc", "abc") && !bb_ct_streq("abc", "abd") && !bb_ct_streq("abc", "ab"));
 }
 
+static const uint8_t KEY[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+
+TEST(siphash_matches_the_reference_vectors)
+{
+    uint8_t k[16], in[15];
+    for (int i = 0; i < 16; i++)
+        k[i] = (uint8_t)i;
+    for (int i = 0; i < 15; i++)
+        in[i] = (uint8_t)i;
+    /* From the SipHash paper's appendix and its vectors.h. */
+    CHECK(bb_siphash(k, in, 0) == 0x726fdb47dd0e0e31ull);
+    CHECK(bb_siphash(k, in, 15) == 0xa129ca6149be45e5ull);
+    CHECK(bb_siphash(k, in, 8) == 0x93f5f5799a932462ull);
+}
+
 TEST(rate_limit_allows_burst_then_refills)
 {
-    bb_ratelimit *rl = bb_ratelimit_new(64, 3, 3000000); /* 3 per 3 s */
+    bb_ratelimit *rl = bb_ratelimit_new(64, 3, 3000000, KEY); /* 3 per 3 s */
     CHECK(rl);
     uint64_t t = 1000000;
     for (int i = 0; i < 3; i++)
@@ -328,7 +344,7 @@ TEST(rate_limit_allows_burst_then_refills)
 
 TEST(rate_limit_memory_is_bounded_under_key_flood)
 {
-    bb_ratelimit *rl = bb_ratelimit_new(16, 1, 60000000);
+    bb_ratelimit *rl = bb_ratelimit_new(16, 1, 60000000, KEY);
     CHECK(rl);
     char k[32];
     for (int i = 0; i < 10000; i++) {
@@ -339,6 +355,194 @@ TEST(rate_limit_memory_is_bounded_under_key_flood)
     CHECK_EQ_INT(bb_ratelimit_take(rl, "victim", 20000), 0);
     CHECK(bb_ratelimit_take(rl, "victim", 20001) > 0);
     bb_ratelimit_free(rl);
+}
+
+/* An attacker who is held back cannot free himself by flooding the table
+ * with new keys: their fresh buckets are forgotten before his empty one. */
+TEST(rate_limit_flood_of_new_keys_does_not_free_a_limited_key)
+{
+    bb_ratelimit *rl = bb_ratelimit_new(64, 3, 3600ull * 1000000, KEY);
+    CHECK(rl);
+    uint64_t t = 1000000;
+    for (int i = 0; i < 3; i++)
+        CHECK_EQ_INT(bb_ratelimit_take(rl, "attacker", t), 0);
+    CHECK(bb_ratelimit_take(rl, "attacker", t) > 0);
+    char k[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(k, sizeof(k), "fresh-%d", i);
+        bb_ratelimit_take(rl, k, t + 1000 + (uint64_t)i);
+    }
+    CHECK(bb_ratelimit_take(rl, "attacker", t + 10000) > 0);
+    bb_ratelimit_free(rl);
+}
+
+/* The same keys land in other slots under another secret key. */
+TEST(rate_limit_slots_depend_on_the_secret_key)
+{
+    uint8_t k2[16];
+    memcpy(k2, KEY, 16);
+    k2[0] ^= 1;
+    int differ = 0;
+    for (int i = 0; i < 16; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "10.0.0.%d", i);
+        differ += bb_siphash(KEY, (const uint8_t *)key, strlen(key)) % 1024 !=
+                  bb_siphash(k2, (const uint8_t *)key, strlen(key)) % 1024;
+    }
+    CHECK(differ >= 12);
+}
+
+TEST(backoff_doubles_after_free_failures_and_clears_on_success)
+{
+    bb_backoff *bo = bb_backoff_new(64, 5, 900, KEY);
+    CHECK(bo);
+    uint64_t t = 5000000;
+    for (int i = 0; i < 5; i++) {
+        CHECK_EQ_INT(bb_backoff_wait(bo, "zuid|10.0.0.1", t), 0);
+        CHECK_EQ_INT(bb_backoff_failed(bo, "zuid|10.0.0.1", t), 0);
+    }
+    CHECK_EQ_INT(bb_backoff_failed(bo, "zuid|10.0.0.1", t), 1);
+    CHECK_EQ_INT(bb_backoff_wait(bo, "zuid|10.0.0.1", t), 1);
+    CHECK_EQ_INT(bb_backoff_wait(bo, "zuid|10.0.0.2", t), 0); /* the officer elsewhere */
+    t += 1000000;
+    CHECK_EQ_INT(bb_backoff_wait(bo, "zuid|10.0.0.1", t), 0);
+    CHECK_EQ_INT(bb_backoff_failed(bo, "zuid|10.0.0.1", t), 2);
+    t += 2000000;
+    CHECK_EQ_INT(bb_backoff_failed(bo, "zuid|10.0.0.1", t), 4);
+    for (int i = 0; i < 20; i++)
+        bb_backoff_failed(bo, "zuid|10.0.0.1", t);
+    CHECK_EQ_INT(bb_backoff_wait(bo, "zuid|10.0.0.1", t), 900); /* capped */
+    bb_backoff_succeeded(bo, "zuid|10.0.0.1");
+    CHECK_EQ_INT(bb_backoff_wait(bo, "zuid|10.0.0.1", t), 0);
+    CHECK_EQ_INT(bb_backoff_failed(bo, "zuid|10.0.0.1", t), 0); /* counting starts over */
+    /* A flood of other keys' single failures does not free a locked key. */
+    for (int i = 0; i < 6; i++)
+        bb_backoff_failed(bo, "noord|10.0.0.9", t);
+    char k[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(k, sizeof(k), "x%d|10.1.0.1", i);
+        bb_backoff_failed(bo, k, t);
+    }
+    CHECK(bb_backoff_wait(bo, "noord|10.0.0.9", t) > 0);
+    bb_backoff_free(bo);
+}
+
+static void job_done(bb_hash_job *job, void *arg)
+{
+    (void)job;
+    __atomic_add_fetch((int *)arg, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The hashing pool queues a bounded number of logins and refuses the rest
+ * at once; every accepted job is hashed and reported. */
+TEST(hash_pool_is_bounded_and_finishes_what_it_accepted)
+{
+    bb_hashpool *p = bb_hashpool_new(1, 1);
+    CHECK(p);
+    static bb_hash_job jobs[4];
+    int done = 0, accepted = 0;
+    for (int i = 0; i < 4; i++) {
+        memset(&jobs[i], 0, sizeof(jobs[i]));
+        memcpy(jobs[i].password, "password", 8);
+        jobs[i].password_len = 8;
+        jobs[i].iterations = 200000;
+        jobs[i].done = job_done;
+        jobs[i].arg = &done;
+        jobs[i].rc = -1;
+        accepted += bb_hashpool_submit(p, &jobs[i]) == BB_OK;
+    }
+    CHECK(accepted >= 1 && accepted <= 2); /* one hashing, at most one waiting */
+    bb_hashpool_free(p); /* finishes the queue */
+    CHECK_EQ_INT(done, accepted);
+    uint8_t want[32];
+    uint8_t salt[16] = {0};
+    CHECK_OK(bb_pbkdf2_sha256((const uint8_t *)"password", 8, salt, 16, 200000, want, 32));
+    CHECK_OK(jobs[0].rc);
+    CHECK(!memcmp(jobs[0].out, want, 32));
+    CHECK(jobs[0].password[0] == 0); /* the password does not stay in memory */
+}
+
+/* ---- the HTTP layer ----------------------------------------------------------------- */
+
+TEST(routes_map_method_and_path)
+{
+    bb_route r;
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/requests", &r), 0);
+    CHECK_EQ_INT(r.kind, BB_ROUTE_CREATE);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/health", &r), 0);
+    CHECK_EQ_INT(r.kind, BB_ROUTE_HEALTH);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/queue", &r), 0);
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/requests/42/claim", &r), 0);
+    CHECK(r.kind == BB_ROUTE_ACTION && r.id == 42 && !strcmp(r.action, "claim"));
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/requests/999999999999999/video", &r), 0);
+    CHECK(r.id == 999999999999999ll);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/requests", &r), 405);
+    CHECK_EQ_INT(bb_http_route("DELETE", "/api/v1/requests", &r), 405);
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/queue", &r), 405);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/requests/1/claim", &r), 405);
+    const char *const missing[] = {
+        "/api/v1/nope", "/api/v1/../../etc/passwd", "/api/v2/requests", "/api/v1/requests/",
+        "/api/v1/officer/requests/1234567890123456/claim", "/api/v1/officer/requests//claim",
+        "/api/v1/officer/requests/1/", "/api/v1/officer/requests/1/Claim",
+        "/api/v1/officer/requests/1/claim/x", "/api/v1/officer/requests/-1/claim",
+        "/api/v1/officer/requests/1/abcdefghijklmnop", "api/v1/requests", ""};
+    for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++)
+        CHECK_EQ_INT(bb_http_route("POST", missing[i], &r), 404);
+}
+
+TEST(client_address_comes_from_the_trusted_hops_only)
+{
+    char k[BB_CLIENT_KEY_MAX];
+    /* No proxy trusted: the socket's peer, whatever the header says. */
+    CHECK_OK(bb_http_client_key("203.0.113.9", "127.0.0.1", 0, k));
+    CHECK(!strcmp(k, "127.0.0.1"));
+    /* One proxy (serve.mjs): the entry it appended, not what the client wrote. */
+    CHECK_OK(bb_http_client_key("6.6.6.6, 203.0.113.9", "127.0.0.1", 1, k));
+    CHECK(!strcmp(k, "203.0.113.9"));
+    /* Two (a TLS terminator, then serve.mjs): the second from the right. */
+    CHECK_OK(bb_http_client_key("6.6.6.6,203.0.113.9, 10.0.0.2", "127.0.0.1", 2, k));
+    CHECK(!strcmp(k, "203.0.113.9"));
+    /* Fewer entries than hops: the leftmost, written by a trusted proxy. */
+    CHECK_OK(bb_http_client_key("203.0.113.9", "127.0.0.1", 3, k));
+    CHECK(!strcmp(k, "203.0.113.9"));
+    /* Not an address where the client should be: the peer. */
+    CHECK_OK(bb_http_client_key("1.2.3.4, evil", "127.0.0.1", 1, k));
+    CHECK(!strcmp(k, "127.0.0.1"));
+    CHECK_OK(bb_http_client_key("1.2.3.4,", "127.0.0.1", 1, k));
+    CHECK(!strcmp(k, "127.0.0.1"));
+    CHECK_OK(bb_http_client_key(NULL, "::ffff:192.0.2.1", 1, k));
+    CHECK(!strcmp(k, "192.0.2.1"));
+    /* IPv6: one /64 is one client. */
+    CHECK_OK(bb_http_client_key("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "127.0.0.1", 1, k));
+    CHECK(!strcmp(k, "2001:db8:1:2::/64"));
+    char k2[BB_CLIENT_KEY_MAX];
+    CHECK_OK(bb_http_client_key("2001:db8:1:2::1", "127.0.0.1", 1, k2));
+    CHECK(!strcmp(k, k2));
+    CHECK_OK(bb_http_client_key("2001:db8:1:3::1", "127.0.0.1", 1, k2));
+    CHECK(strcmp(k, k2));
+    CHECK_EQ_INT(bb_http_client_key("x", "y", 1, k), -1);
+    CHECK(!strcmp(k, "?"));
+}
+
+TEST(cookies_are_found_exactly_once)
+{
+    char v[44];
+    CHECK_OK(bb_http_cookie("a=1; bb_session=abc; b=2", "bb_session", v, sizeof(v)));
+    CHECK(!strcmp(v, "abc"));
+    CHECK_OK(bb_http_cookie("bb_session=abc", "bb_session", v, sizeof(v)));
+    CHECK_EQ_INT(bb_http_cookie("xbb_session=abc", "bb_session", v, sizeof(v)), -1);
+    CHECK_EQ_INT(bb_http_cookie("bb_session=a; bb_session=b", "bb_session", v, sizeof(v)), -1);
+    CHECK_EQ_INT(bb_http_cookie("bb_session=", "bb_session", v, sizeof(v)), -1);
+    CHECK_EQ_INT(bb_http_cookie("bb_session", "bb_session", v, sizeof(v)), -1);
+    CHECK_EQ_INT(bb_http_cookie(NULL, "bb_session", v, sizeof(v)), -1);
+    char tiny[4];
+    CHECK_EQ_INT(bb_http_cookie("bb_session=abcd", "bb_session", tiny, sizeof(tiny)), -1);
+    uint64_t len;
+    CHECK_OK(bb_http_content_length("16384", &len));
+    CHECK(len == 16384);
+    CHECK_EQ_INT(bb_http_content_length("-1", &len), -1);
+    CHECK_EQ_INT(bb_http_content_length("99999999999999999999", &len), -1);
+    CHECK_EQ_INT(bb_http_content_length("", &len), -1);
 }
 
 /* ---- store --------------------------------------------------------------------------- */
@@ -426,9 +630,28 @@ TEST(store_claim_is_exclusive_and_queue_is_per_neighbourhood)
     n = 0;
     CHECK_OK(bb_store_queue(s, "groningen", count_row, &n)); /* no prefix matches */
     CHECK_EQ_INT(n, 0);
-    int cnt = 0;
-    CHECK_OK(bb_store_count_recent_for_phone(s, "+31612345678", 0, &cnt));
-    CHECK_EQ_INT(cnt, 1);
+    bb_store_close(s);
+}
+
+static void collect_repeats(void *ctx, const bb_stored_request *r)
+{
+    int *out = ctx;
+    out[out[0]++ + 1] = r->repeats;
+}
+
+TEST(queue_counts_earlier_requests_for_the_same_phone_in_24_hours)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    add(s, "BB-0000-000A", 1000);
+    add(s, "BB-0000-000B", 2000);
+    bb_callback_request other = sample("+31612345679");
+    CHECK_OK(bb_store_create_request(s, &other, "BB-0000-000C", 3000, NULL));
+    add(s, "BB-0000-000D", 88000); /* 1000 is more than 24 h before, 2000 is not */
+    int got[8] = {0};
+    CHECK_OK(bb_store_queue(s, "groningen-noord", collect_repeats, got));
+    CHECK_EQ_INT(got[0], 4);
+    CHECK(got[1] == 0 && got[2] == 1 && got[3] == 0 && got[4] == 1);
     bb_store_close(s);
 }
 

@@ -114,6 +114,7 @@ function renderRequest(r) {
     [t('needs'), needs, r.needs.length ? 'needs' : ''], [t('status'), label(L, 'st', r.status)],
     [t('created'), fmtTime(r.created_at)], [t('claimed_by'), r.claimed_by ?? '—'],
   ];
+  if (r.repeats > 0) rows.push([t('repeats_label'), t('repeats', { n: r.repeats }), 'repeats']);
   if (r.notes) rows.push([t('notes'), r.notes]);
   const dl = h('dl', {});
   // What the citizen typed keeps its own direction: dir="auto" per value.

@@ -92,8 +92,10 @@ static double success_id(cJSON *reply)
 }
 
 /* Runs one VideoRoom request (body, consumed) in a fresh session; returns
- * 0 when the reply's "videoroom" field equals want. */
-static int videoroom_request(const char *http_url, const char *token, cJSON *body, const char *want)
+ * 0 when the reply's "videoroom" field equals want, or its error_code is
+ * also_ok (0: none). */
+static int videoroom_request(const char *http_url, const char *token, cJSON *body, const char *want,
+                             int also_ok)
 {
     char url[512];
     int rc = BB_E_STATE;
@@ -120,7 +122,9 @@ static int videoroom_request(const char *http_url, const char *token, cJSON *bod
         const cJSON *pd = cJSON_GetObjectItemCaseSensitive(reply, "plugindata");
         const cJSON *data = pd ? cJSON_GetObjectItemCaseSensitive(pd, "data") : NULL;
         const cJSON *vr = data ? cJSON_GetObjectItemCaseSensitive(data, "videoroom") : NULL;
-        if (cJSON_IsString(vr) && strcmp(vr->valuestring, want) == 0)
+        const cJSON *code = data ? cJSON_GetObjectItemCaseSensitive(data, "error_code") : NULL;
+        if ((cJSON_IsString(vr) && strcmp(vr->valuestring, want) == 0) ||
+            (also_ok && cJSON_IsNumber(code) && code->valueint == also_ok))
             rc = BB_OK;
         cJSON_Delete(reply);
     }
@@ -142,7 +146,7 @@ int bb_janus_create_room(const char *http_url, const char *token, const char *ad
     cJSON_AddBoolToObject(body, "is_private", 1);
     /* Everyone a call's key agreement can hold publishes. */
     cJSON_AddNumberToObject(body, "publishers", BB_E2EE_MAX_PARTICIPANTS);
-    return videoroom_request(http_url, token, body, "created");
+    return videoroom_request(http_url, token, body, "created", 0);
 }
 
 int bb_janus_destroy_room(const char *http_url, const char *token, int64_t room, const char *secret)
@@ -151,5 +155,6 @@ int bb_janus_destroy_room(const char *http_url, const char *token, int64_t room,
     cJSON_AddStringToObject(body, "request", "destroy");
     cJSON_AddNumberToObject(body, "room", (double)room);
     cJSON_AddStringToObject(body, "secret", secret);
-    return videoroom_request(http_url, token, body, "destroyed");
+    /* 426, no such room: already gone (Janus forgets rooms when it restarts). */
+    return videoroom_request(http_url, token, body, "destroyed", 426);
 }

@@ -12,7 +12,8 @@
 int bb_janus_create_room(const char *http_url, const char *token, const char *admin_key,
                          int64_t room, const char *secret, const char *pin);
 
-/* Destroys a room (ends everyone's access to it). 0 or BB_E_*. */
+/* Destroys a room (ends everyone's access to it). 0 when Janus confirms it
+ * is gone (destroyed now, or unknown to it); BB_E_* otherwise. */
 int bb_janus_destroy_room(const char *http_url, const char *token, int64_t room, const char *secret);
 
 #endif

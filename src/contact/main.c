@@ -21,6 +21,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: beeldbel-contact --db FILE\n"
             "environment: BB_CONTACT_PORT (8471, 0 = any), BB_CONTACT_RETENTION_DAYS (30),\n"
+            "  BB_CONTACT_OPEN_DAYS (14: requests never closed are deleted after this),\n"
             "  BB_CONTACT_INVITE_TTL seconds (1800), BB_CONTACT_CREATE_PER_HOUR (20),\n"
             "  BB_CONTACT_CALLS_PER_MINUTE (120), BB_CONTACT_PROXY_HOPS (0: no proxy in front),\n"
             "  BB_CONTACT_SECURE_COOKIE (0), BB_CONTACT_SYNC (normal|full),\n"
@@ -78,9 +79,10 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
-    double port, days, ttl, create, calls, hops, secure;
+    double port, days, open_days, ttl, create, calls, hops, secure;
     if (env_num("BB_CONTACT_PORT", 8471, 0, 65535, &port) ||
         env_num("BB_CONTACT_RETENTION_DAYS", 30, 0, 3650, &days) ||
+        env_num("BB_CONTACT_OPEN_DAYS", 14, 0, 3650, &open_days) ||
         env_num("BB_CONTACT_INVITE_TTL", 1800, 1, 7 * 86400, &ttl) ||
         env_num("BB_CONTACT_CREATE_PER_HOUR", 20, 1, 1e9, &create) ||
         env_num("BB_CONTACT_CALLS_PER_MINUTE", 120, 1, 1e9, &calls) ||
@@ -93,6 +95,7 @@ int main(int argc, char **argv)
         .proxy_hops = (unsigned)hops,
         .secure_cookie = secure != 0,
         .retention_s = (int64_t)(days * 86400),
+        .open_max_s = (int64_t)(open_days * 86400),
         .invite_ttl_s = (int64_t)ttl,
         .create_per_hour = create,
         .calls_per_minute = calls,

@@ -228,22 +228,28 @@ static cJSON *needs_array(unsigned needs)
     return a;
 }
 
-/* Destroys the Janus rooms made for a request that has ended (closed or
- * cancelled): their PIN and tokens stop giving access at once. Failures are
- * logged, not fatal: Janus forgets rooms when it restarts anyway. */
-static void end_rooms(bb_contact_service *svc, int64_t request_id, int64_t now)
+/* Destroys the Janus rooms of requests that have ended (closed, cancelled,
+ * deleted): their PIN and tokens stop giving access at once. A room is
+ * forgotten only when Janus confirms it is gone; one Janus could not
+ * destroy is tried again on the next retention run (every minute). */
+static void end_rooms(bb_contact_service *svc, int64_t now)
 {
     int64_t rooms[16];
     char secrets[16][48], token[128];
     int n = 0;
-    if (bb_store_rooms_take(svc->store, request_id, rooms, secrets, 16, &n) != BB_OK || n == 0)
+    if (bb_store_rooms_ended(svc->store, rooms, secrets, 16, &n) != BB_OK || n == 0)
         return;
     if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret ||
         bb_janus_token(svc->cfg.janus_token_secret, now + 60, token, sizeof(token)))
         return;
-    for (int i = 0; i < n; i++)
-        if (bb_janus_destroy_room(svc->cfg.janus_http_url, token, rooms[i], secrets[i]) != BB_OK)
-            fprintf(stderr, "contact: Janus room %lld not destroyed\n", (long long)rooms[i]);
+    for (int i = 0; i < n; i++) {
+        if (bb_janus_destroy_room(svc->cfg.janus_http_url, token, rooms[i], secrets[i]) == BB_OK)
+            bb_store_room_forget(svc->store, rooms[i]);
+        else
+            fprintf(stderr, "contact: Janus room %lld not destroyed yet; trying again later\n",
+                    (long long)rooms[i]);
+    }
+    mbedtls_platform_zeroize(secrets, sizeof(secrets));
 }
 
 /* ---- citizen ------------------------------------------------------------------------- */
@@ -308,12 +314,12 @@ static enum MHD_Result lookup_request(bb_contact_service *svc, struct MHD_Connec
         free(r);
         return send_error(c, 404, "request_unknown", NULL, 0);
     }
-    if (rc == BB_OK && cancel)
-        end_rooms(svc, r->id, (int64_t)time(NULL));
     if (rc != BB_OK || (cancel && bb_store_delete_request(svc->store, r->id) != BB_OK)) {
         free(r);
         return send_error(c, 500, "internal", NULL, 0);
     }
+    if (cancel)
+        end_rooms(svc, (int64_t)time(NULL));
     cJSON *o = cJSON_CreateObject();
     if (cancel) {
         cJSON_AddStringToObject(o, "reference", r->reference);
@@ -622,7 +628,7 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
         return send_error(c, 503, "call_unavailable", NULL, 30);
     }
     cJSON *o = NULL;
-    if (bb_store_room_add(svc->store, r->id, inv.room, room_secret, now) != BB_OK ||
+    if (bb_store_room_add(svc->store, r->id, inv.room, room_secret, inv.pin, now) != BB_OK ||
         !(o = new_invitation(svc, &inv, token, "/demo/#invite")) ||
         bb_store_set_status(svc->store, r->id, "inviting", NULL, now) != BB_OK) {
         cJSON_Delete(o);
@@ -768,7 +774,7 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
         goto out;
     }
     if (!strcmp(status, "done"))
-        end_rooms(svc, id, now);
+        end_rooms(svc, now);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "id", (double)id);
     cJSON_AddStringToObject(o, "status", status);
@@ -928,12 +934,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 void bb_contact_service_purge(bb_contact_service *svc)
 {
     int deleted = 0;
-    if (bb_store_purge(svc->store, (int64_t)time(NULL), svc->cfg.retention_s, &deleted) == BB_OK) {
+    int64_t now = (int64_t)time(NULL);
+    if (bb_store_purge(svc->store, now, svc->cfg.retention_s, svc->cfg.open_max_s, &deleted) == BB_OK) {
         if (deleted)
-            fprintf(stderr, "contact: retention deleted %d closed request(s)\n", deleted);
+            fprintf(stderr, "contact: retention deleted %d request(s)\n", deleted);
     } else {
         fprintf(stderr, "contact: retention run failed\n");
     }
+    end_rooms(svc, now);
 }
 
 static void *purge_loop(void *arg)

@@ -17,6 +17,7 @@ typedef struct {
     unsigned proxy_hops;         /* trusted proxies in front, each adding to X-Forwarded-For */
     int secure_cookie;           /* add "Secure" to the session cookie (HTTPS sites) */
     int64_t retention_s;         /* closed requests are deleted after this */
+    int64_t open_max_s;          /* requests never closed are deleted this long after creation */
     int64_t invite_ttl_s;        /* invitation link lifetime */
     double create_per_hour;      /* new requests per client address per hour */
     double calls_per_minute;     /* any citizen call per client address per minute */

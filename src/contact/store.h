@@ -87,26 +87,32 @@ int bb_store_session_delete(bb_store *s, const char *key_hash);
  * citizen's one (a new call) retires the request's earlier unused
  * invitations; an interpreter's retires nothing. */
 int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_invitation *inv);
-/* The request's current call: room, PIN and officer of its latest citizen
- * invitation (used or not), and how many invitations for others
+/* The request's current call: room (with its PIN) and officer of its
+ * latest citizen invitation (used or not), and how many invitations for others
  * (interpreters, colleagues) that room has had. BB_E_AGAIN: no call yet. */
 int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, int *others);
 /* Marks the invitation used if it is unused and unexpired, atomically
  * (the first redeem wins). staff: 1 redeems only colleagues' invitations
  * (for a logged-in officer), 0 only the others. Returns 0 and fills out;
  * BB_E_AGAIN unknown (or for the other door, left unused); BB_E_STATE used
- * (out->used_at set) or expired. */
+ * (out->used_at set), expired, or its call has ended (the room is gone). */
 int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, int staff,
                                bb_invitation *out);
 
-/* Janus rooms made for a request (so they can be destroyed when it ends).
- * take: moves up to max of them into rooms/secrets and forgets them. */
-int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret, int64_t now);
-int bb_store_rooms_take(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48], int max,
-                        int *n);
+/* Janus rooms made for a request, with their secret (to destroy them) and
+ * PIN (to join them). ended: up to max rooms whose request has ended
+ * (closed, cancelled or deleted); forget: once Janus has confirmed the
+ * room is gone, and not before. */
+int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret,
+                      const char *pin, int64_t now);
+int bb_store_rooms_ended(bb_store *s, int64_t *rooms, char (*secrets)[48], int max, int *n);
+int bb_store_room_forget(bb_store *s, int64_t room);
 
-/* Retention: deletes requests closed before now - retention_s (with their
- * invitations), expired sessions and invitations. *deleted: requests gone. */
-int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int *deleted);
+/* Retention: deletes requests closed before now - retention_s and open
+ * ones (never closed) created before now - open_max_s, with their
+ * invitations; invitations a week after they expired; expired sessions.
+ * Then the write-ahead log is checkpointed and truncated, so nothing
+ * deleted stays readable in it. *deleted: requests gone. */
+int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int64_t open_max_s, int *deleted);
 
 #endif

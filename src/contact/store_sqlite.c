@@ -43,12 +43,12 @@ static const char SCHEMA[] =
     " expires_at INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS invitations ("
     " token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL, officer_id INTEGER NOT NULL,"
-    " room INTEGER NOT NULL, pin TEXT NOT NULL, participant_id TEXT NOT NULL,"
+    " room INTEGER NOT NULL, participant_id TEXT NOT NULL,"
     " expires_at INTEGER NOT NULL, used_at INTEGER, role TEXT NOT NULL DEFAULT 'citizen');"
     "CREATE INDEX IF NOT EXISTS invitations_request ON invitations(request_id);"
     "CREATE TABLE IF NOT EXISTS rooms ("
     " room INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, secret TEXT NOT NULL,"
-    " created_at INTEGER NOT NULL);"
+    " created_at INTEGER NOT NULL, pin TEXT NOT NULL DEFAULT '');"
     "CREATE INDEX IF NOT EXISTS rooms_request ON rooms(request_id);";
 
 static int has_column(sqlite3 *db, const char *table, const char *column)
@@ -96,6 +96,33 @@ static int add_invitation_roles(sqlite3 *db)
                                                 " DEFAULT 'citizen'", NULL, NULL, NULL) != SQLITE_OK);
 }
 
+/* Databases from before the room PIN moved to the room: rooms get the PIN
+ * of their citizen's invitation, and the invitations' copies go. */
+static int move_pins_to_rooms(sqlite3 *db)
+{
+    int has = has_column(db, "invitations", "pin");
+    if (has <= 0)
+        return has < 0;
+    has = has_column(db, "rooms", "pin");
+    return has < 0 ||
+           (!has && sqlite3_exec(db, "ALTER TABLE rooms ADD COLUMN pin TEXT NOT NULL DEFAULT ''", NULL,
+                                 NULL, NULL) != SQLITE_OK) ||
+           sqlite3_exec(db,
+                        "UPDATE rooms SET pin = IFNULL((SELECT i.pin FROM invitations i WHERE"
+                        " i.room = rooms.room ORDER BY i.rowid DESC LIMIT 1), '');"
+                        "ALTER TABLE invitations DROP COLUMN pin;",
+                        NULL, NULL, NULL) != SQLITE_OK;
+}
+
+/* Deleted rows must not stay readable in the write-ahead log: after a
+ * delete, the log is written back into the database (where secure_delete
+ * has zeroed the rows) and truncated. */
+static void checkpoint(bb_store *s)
+{
+    if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL) != SQLITE_OK)
+        fprintf(stderr, "contact: checkpoint: %s\n", sqlite3_errmsg(s->db));
+}
+
 int bb_store_open(const char *path, bb_store **out)
 {
     *out = NULL;
@@ -107,7 +134,7 @@ int bb_store_open(const char *path, bb_store **out)
     char pragmas[160];
     snprintf(pragmas, sizeof(pragmas),
              "PRAGMA journal_mode=WAL; PRAGMA synchronous=%s; PRAGMA foreign_keys=ON;"
-             "PRAGMA secure_delete=ON;",
+             "PRAGMA secure_delete=ON; PRAGMA journal_size_limit=1048576;",
              sync && strcmp(sync, "full") == 0 ? "FULL" : "NORMAL");
     /* secure_delete: a cancelled request's personal data is overwritten in
      * the file, not just unlinked from the b-tree. */
@@ -116,7 +143,7 @@ int bb_store_open(const char *path, bb_store **out)
         sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
         sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || forget_call_secrets(s->db) ||
-        add_officer_numbers(s->db) || add_invitation_roles(s->db)) {
+        add_officer_numbers(s->db) || add_invitation_roles(s->db) || move_pins_to_rooms(s->db)) {
         fprintf(stderr, "contact: database %s: %s\n", path, s->db ? sqlite3_errmsg(s->db) : "?");
         bb_store_close(s);
         return BB_E_STATE;
@@ -271,10 +298,10 @@ int bb_store_delete_request(bb_store *s, int64_t id)
     if (rc == BB_OK)
         rc = run(prep(s, "DELETE FROM invitations WHERE request_id = ?", "i", id));
     if (rc == BB_OK)
-        rc = run(prep(s, "DELETE FROM rooms WHERE request_id = ?", "i", id));
-    if (rc == BB_OK)
         rc = run(prep(s, "DELETE FROM requests WHERE id = ?", "i", id));
     sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    if (rc == BB_OK)
+        checkpoint(s);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -471,10 +498,10 @@ int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_inv
                       inv->request_id));
     if (rc == BB_OK)
         rc = run(prep(s,
-                      "INSERT INTO invitations (token_hash, request_id, officer_id, room, pin,"
-                      " participant_id, expires_at, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      "tiiittit", token_hash, inv->request_id,
-                      inv->officer_id, inv->room, inv->pin, inv->participant_id,
+                      "INSERT INTO invitations (token_hash, request_id, officer_id, room,"
+                      " participant_id, expires_at, role) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                      "tiiitit", token_hash, inv->request_id,
+                      inv->officer_id, inv->room, inv->participant_id,
                       inv->expires_at, role));
     sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     pthread_mutex_unlock(&s->lock);
@@ -488,8 +515,9 @@ int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, i
     pthread_mutex_lock(&s->lock);
     int rc = BB_E_AGAIN;
     sqlite3_stmt *st = prep(s,
-                            "SELECT room, pin, officer_id FROM invitations WHERE request_id = ?"
-                            " AND role = 'citizen' ORDER BY rowid DESC LIMIT 1",
+                            "SELECT i.room, r.pin, i.officer_id FROM invitations i"
+                            " JOIN rooms r ON r.room = i.room WHERE i.request_id = ?"
+                            " AND i.role = 'citizen' ORDER BY i.rowid DESC LIMIT 1",
                             "i", request_id);
     if (!st)
         rc = BB_E_STATE;
@@ -522,9 +550,10 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
     int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? BB_OK : BB_E_STATE;
     sqlite3_stmt *st = rc ? NULL
                           : prep(s,
-                                 "SELECT request_id, officer_id, room, pin, participant_id,"
-                                 " expires_at, IFNULL(used_at, 0), role"
-                                 " FROM invitations WHERE token_hash = ?",
+                                 "SELECT i.request_id, i.officer_id, i.room, IFNULL(r.pin, ''),"
+                                 " i.participant_id, i.expires_at, IFNULL(i.used_at, 0), i.role"
+                                 " FROM invitations i LEFT JOIN rooms r ON r.room = i.room"
+                                 " WHERE i.token_hash = ?",
                                  "t", token_hash);
     if (rc == BB_OK && !st)
         rc = BB_E_STATE;
@@ -544,8 +573,8 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
              * for anyone but: the wrong door does not know it (and leaves it unused). */
             if (staff != !strcmp(out->role, "colleague"))
                 rc = BB_E_AGAIN;
-            else if (out->used_at || out->expires_at <= now)
-                rc = BB_E_STATE;
+            else if (out->used_at || out->expires_at <= now || !out->pin[0])
+                rc = BB_E_STATE; /* no PIN: the call has ended */
         }
     }
     sqlite3_finalize(st);
@@ -557,22 +586,25 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
     return rc;
 }
 
-int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret, int64_t now)
+int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret,
+                      const char *pin, int64_t now)
 {
     pthread_mutex_lock(&s->lock);
-    int rc = run(prep(s, "INSERT INTO rooms (room, request_id, secret, created_at) VALUES (?, ?, ?, ?)",
-                      "iiti", room, request_id, secret, now));
+    int rc = run(prep(s,
+                      "INSERT INTO rooms (room, request_id, secret, pin, created_at) VALUES (?, ?, ?, ?, ?)",
+                      "iitti", room, request_id, secret, pin, now));
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
 
-int bb_store_rooms_take(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48], int max,
-                        int *n)
+int bb_store_rooms_ended(bb_store *s, int64_t *rooms, char (*secrets)[48], int max, int *n)
 {
     *n = 0;
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = prep(s, "SELECT room, secret FROM rooms WHERE request_id = ? ORDER BY room LIMIT ?",
-                            "ii", request_id, (int64_t)max);
+    sqlite3_stmt *st = prep(s,
+                            "SELECT room, secret FROM rooms WHERE request_id NOT IN"
+                            " (SELECT id FROM requests WHERE status != 'done') ORDER BY room LIMIT ?",
+                            "i", (int64_t)max);
     int rc = st ? BB_OK : BB_E_STATE;
     while (st && *n < max && sqlite3_step(st) == SQLITE_ROW) {
         rooms[*n] = sqlite3_column_int64(st, 0);
@@ -580,34 +612,46 @@ int bb_store_rooms_take(bb_store *s, int64_t request_id, int64_t *rooms, char (*
         (*n)++;
     }
     sqlite3_finalize(st);
-    for (int i = 0; rc == BB_OK && i < *n; i++)
-        rc = run(prep(s, "DELETE FROM rooms WHERE room = ?", "i", rooms[i]));
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
 
-int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int *deleted)
+int bb_store_room_forget(bb_store *s, int64_t room)
 {
     pthread_mutex_lock(&s->lock);
-    int64_t cutoff = now - retention_s;
+    int rc = run(prep(s, "DELETE FROM rooms WHERE room = ?", "i", room));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int64_t open_max_s, int *deleted)
+{
+    pthread_mutex_lock(&s->lock);
+    int64_t cutoff = now - retention_s, abandoned = now - open_max_s;
     int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK ? BB_OK : BB_E_STATE;
+    int gone = 0;
     if (rc == BB_OK)
         rc = run(prep(s,
-                      "DELETE FROM invitations WHERE expires_at <= ? - 604800 OR request_id IN (SELECT id FROM"
-                      " requests WHERE status = 'done' AND closed_at < ?)",
-                      "ii", now, cutoff));
+                      "DELETE FROM requests WHERE (status = 'done' AND closed_at < ?)"
+                      " OR (status != 'done' AND created_at < ?)",
+                      "ii", cutoff, abandoned));
+    if (rc == BB_OK)
+        gone = sqlite3_changes(s->db);
+    /* Invitations go with their request, and a week after they expired
+     * (until then a late click is told "expired", not "unknown"). */
     if (rc == BB_OK)
         rc = run(prep(s,
-                      "DELETE FROM rooms WHERE request_id IN (SELECT id FROM requests WHERE"
-                      " status = 'done' AND closed_at < ?)",
-                      "i", cutoff));
-    if (rc == BB_OK)
-        rc = run(prep(s, "DELETE FROM requests WHERE status = 'done' AND closed_at < ?", "i", cutoff));
-    if (rc == BB_OK && deleted)
-        *deleted = sqlite3_changes(s->db);
+                      "DELETE FROM invitations WHERE expires_at <= ? - 604800"
+                      " OR request_id NOT IN (SELECT id FROM requests)",
+                      "i", now));
+    int other = rc == BB_OK ? sqlite3_changes(s->db) : 0;
     if (rc == BB_OK)
         rc = run(prep(s, "DELETE FROM sessions WHERE expires_at <= ?", "i", now));
     sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
+    if (rc == BB_OK && gone + other > 0)
+        checkpoint(s);
+    if (deleted)
+        *deleted = rc == BB_OK ? gone : 0;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

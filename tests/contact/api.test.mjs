@@ -3,7 +3,7 @@
 // credentials for the same Janus room, and 40+ malformed or hostile requests.
 // Every refusal must be a JSON error with Dutch and English text.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
@@ -96,6 +96,21 @@ test('cancel_deletes_the_request_at_once', async () => {
   assertEq(c.status, 200, c.text);
   assertEq(c.json.status, 'cancelled');
   assertRefusal(await call('POST', '/api/v1/requests/status', { body: { reference: r.json.reference, phone } }), 404, 'request_unknown');
+});
+
+test('a_cancelled_request_is_nowhere_in_the_database_files', async () => {
+  const phone = nextPhone();
+  const marker = 'Zoekmerk Qwxzv';
+  const r = await call('POST', '/api/v1/requests', { body: valid({ phone, name: marker, topic: `${marker} onderwerp` }) });
+  assertEq(r.status, 201, r.text);
+  const before = ['', '-wal'].map((x) => (existsSync(db + x) ? readFileSync(db + x) : Buffer.alloc(0)));
+  assert(before.some((b) => b.includes(marker)), 'the marker was written (the test can see it)');
+  assertEq((await call('POST', '/api/v1/requests/cancel', { body: { reference: r.json.reference, phone } })).status, 200);
+  for (const x of ['', '-wal', '-shm', '-journal']) {
+    if (!existsSync(db + x)) continue;
+    const bytes = readFileSync(db + x);
+    assert(!bytes.includes(marker) && !bytes.includes(Buffer.from(marker, 'utf16le')), `${marker} still in contact.db${x}`);
+  }
 });
 
 // ---- hostile and malformed citizen requests ----------------------------------------------
@@ -552,7 +567,12 @@ test('retention_in_the_service_deletes_closed_requests_and_keeps_open_ones', asy
   try {
     assertRefusal(await api(s2.base, 'POST', '/api/v1/requests/status', { body: { reference: closed, phone: '0622222222' } }), 404, 'request_unknown');
     assertEq((await api(s2.base, 'POST', '/api/v1/requests/status', { body: { reference: open, phone: '0611111111' } })).status, 200);
-    assert(/retention deleted 1 closed request/.test(s2.stderr()), s2.stderr());
+    assert(/retention deleted 1 request/.test(s2.stderr()), s2.stderr());
+  } finally { await s2.stop(); }
+  // Requests nobody closes go too, after BB_CONTACT_OPEN_DAYS (0 here).
+  s2 = await startContact({ db: rdb, env: { BB_CONTACT_OPEN_DAYS: '0' } });
+  try {
+    assertRefusal(await api(s2.base, 'POST', '/api/v1/requests/status', { body: { reference: open, phone: '0611111111' } }), 404, 'request_unknown');
   } finally { await s2.stop(); }
 });
 

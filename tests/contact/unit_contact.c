@@ -576,7 +576,7 @@ static void count_row(void *ctx, const bb_stored_request *r)
     (*(int *)ctx)++;
 }
 
-TEST(retention_deletes_old_closed_requests_and_nothing_else)
+TEST(retention_deletes_old_closed_and_abandoned_requests_and_nothing_else)
 {
     bb_store *s;
     CHECK_OK(bb_store_open(":memory:", &s));
@@ -591,9 +591,9 @@ TEST(retention_deletes_old_closed_requests_and_nothing_else)
     CHECK_OK(bb_store_claim(s, old_claimed, 1, t0 + DAY));
     int deleted = -1;
     /* 31 days after t0 + 1 day: only old_done is past retention... not yet. */
-    CHECK_OK(bb_store_purge(s, t0 + DAY + retention, retention, &deleted));
+    CHECK_OK(bb_store_purge(s, t0 + DAY + retention, retention, 365 * DAY, &deleted));
     CHECK_EQ_INT(deleted, 0); /* exactly at the limit: kept */
-    CHECK_OK(bb_store_purge(s, t0 + DAY + retention + 1, retention, &deleted));
+    CHECK_OK(bb_store_purge(s, t0 + DAY + retention + 1, retention, 365 * DAY, &deleted));
     CHECK_EQ_INT(deleted, 1);
     bb_stored_request *r = malloc(sizeof(*r));
     CHECK(r);
@@ -607,6 +607,37 @@ TEST(retention_deletes_old_closed_requests_and_nothing_else)
     CHECK_OK(kept1);
     CHECK_OK(kept2);
     CHECK_OK(kept3);
+}
+
+/* Requests nobody closed (queued, claimed, in a call) go after the maximum
+ * age for open requests; closed ones keep their own retention. */
+TEST(retention_deletes_requests_left_open_too_long)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    const int64_t t0 = 1800000000;
+    int64_t queued = add(s, "BB-0000-0001", t0);
+    int64_t claimed = add(s, "BB-0000-0002", t0);
+    int64_t calling = add(s, "BB-0000-0003", t0);
+    int64_t young = add(s, "BB-0000-0004", t0 + 10 * DAY);
+    int64_t done = add(s, "BB-0000-0005", t0);
+    CHECK_OK(bb_store_claim(s, claimed, 1, t0 + 1));
+    CHECK_OK(bb_store_set_status(s, calling, "in_call", NULL, t0 + 2));
+    CHECK_OK(bb_store_set_status(s, done, "done", "reached", t0 + 13 * DAY));
+    int deleted = -1;
+    CHECK_OK(bb_store_purge(s, t0 + 14 * DAY, 30 * DAY, 14 * DAY, &deleted));
+    CHECK_EQ_INT(deleted, 0);
+    CHECK_OK(bb_store_purge(s, t0 + 14 * DAY + 1, 30 * DAY, 14 * DAY, &deleted));
+    CHECK_EQ_INT(deleted, 3);
+    bb_stored_request *r = malloc(sizeof(*r));
+    CHECK(r);
+    int g1 = bb_store_get(s, queued, r), g2 = bb_store_get(s, claimed, r), g3 = bb_store_get(s, calling, r);
+    int k1 = bb_store_get(s, young, r), k2 = bb_store_get(s, done, r);
+    free(r);
+    bb_store_close(s);
+    CHECK(g1 == BB_E_AGAIN && g2 == BB_E_AGAIN && g3 == BB_E_AGAIN);
+    CHECK_OK(k1);
+    CHECK_OK(k2);
 }
 
 TEST(store_claim_is_exclusive_and_queue_is_per_neighbourhood)
@@ -689,12 +720,25 @@ TEST(old_database_forgets_the_call_secrets_it_kept)
         " officer_id INTEGER NOT NULL, room INTEGER NOT NULL, pin TEXT NOT NULL,"
         " participant_id TEXT NOT NULL, invitation_secret TEXT NOT NULL, expires_at INTEGER NOT NULL,"
         " used_at INTEGER);"
-        "INSERT INTO invitations VALUES ('hash-old', 1, 1, 77, 'pin', 'citizen-1', 'the-old-secret', 1000, NULL);"));
+        "INSERT INTO invitations VALUES ('hash-old', 1, 1, 77, 'pin', 'citizen-1', 'the-old-secret', 1000, NULL);"
+        "CREATE TABLE rooms (room INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, secret TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL);"
+        "INSERT INTO rooms VALUES (77, 1, 'room-secret', 900);"
+        "CREATE TABLE requests (id INTEGER PRIMARY KEY, reference TEXT NOT NULL UNIQUE, status TEXT NOT NULL,"
+        " name TEXT NOT NULL, phone TEXT NOT NULL, email TEXT NOT NULL, neighbourhood TEXT NOT NULL,"
+        " topic TEXT NOT NULL, preference TEXT NOT NULL, win TEXT NOT NULL, date TEXT NOT NULL,"
+        " needs INTEGER NOT NULL, lang TEXT NOT NULL, created_at INTEGER NOT NULL,"
+        " claimed_by INTEGER, claimed_at INTEGER, closed_at INTEGER, outcome TEXT NOT NULL DEFAULT '',"
+        " notes TEXT NOT NULL DEFAULT '');"
+        "INSERT INTO requests (id, reference, status, name, phone, email, neighbourhood, topic, preference,"
+        " win, date, needs, lang, created_at) VALUES (1, 'BB-0000-0001', 'inviting', 'Anna', '+31612345678',"
+        " '', 'groningen-noord', 'x', 'video', 'any', '', 0, 'nl', 800);"));
     bb_store *s;
     CHECK_OK(bb_store_open(path, &s));
     bb_invitation out;
     CHECK_OK(bb_store_invitation_redeem(s, "hash-old", 500, 0, &out)); /* the link itself still works */
     CHECK_EQ_INT(out.room, 77);
+    CHECK(!strcmp(out.pin, "pin")); /* its PIN moved to the room */
     bb_store_close(s);
     sqlite3 *db;
     CHECK_EQ_INT(sqlite3_open(path, &db), SQLITE_OK);
@@ -703,6 +747,11 @@ TEST(old_database_forgets_the_call_secrets_it_kept)
                                         " WHERE name = 'invitation_secret'", -1, &st, NULL), SQLITE_OK);
     CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
     CHECK_EQ_INT(sqlite3_column_int(st, 0), 0);
+    sqlite3_finalize(st);
+    CHECK_EQ_INT(sqlite3_prepare_v2(db, "SELECT COUNT(*) FROM pragma_table_info('invitations')"
+                                        " WHERE name = 'pin'", -1, &st, NULL), SQLITE_OK);
+    CHECK_EQ_INT(sqlite3_step(st), SQLITE_ROW);
+    CHECK_EQ_INT(sqlite3_column_int(st, 0), 0); /* invitations hold no PIN any more */
     sqlite3_finalize(st);
     sqlite3_close(db);
     /* Nor is the value anywhere in the file (secure_delete overwrote it). */
@@ -728,7 +777,10 @@ TEST(old_database_gets_officer_numbers)
         "CREATE TABLE invitations (token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL,"
         " officer_id INTEGER NOT NULL, room INTEGER NOT NULL, pin TEXT NOT NULL,"
         " participant_id TEXT NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);"
-        "INSERT INTO invitations VALUES ('h1', 7, 1, 4321, 'pin', 'citizen-1', 9000, NULL);"));
+        "INSERT INTO invitations VALUES ('h1', 7, 1, 4321, 'pin', 'citizen-1', 9000, NULL);"
+        "CREATE TABLE rooms (room INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, secret TEXT NOT NULL,"
+        " created_at INTEGER NOT NULL);"
+        "INSERT INTO rooms VALUES (4321, 7, 'room-secret', 90);"));
     bb_store *s;
     CHECK_OK(bb_store_open(path, &s));
     /* Invitations from before interpreters had their own are the citizen's. */
@@ -756,13 +808,14 @@ TEST(invitation_is_single_use_and_expires)
     CHECK_OK(bb_store_open(":memory:", &s));
     int64_t id = add(s, "BB-0000-0INV", 100);
     bb_invitation inv = {.request_id = id, .officer_id = 1, .room = 1234, .expires_at = 1000};
-    strcpy(inv.pin, "pin");
     strcpy(inv.participant_id, "citizen-1");
+    CHECK_OK(bb_store_room_add(s, id, 1234, "room-secret", "the-pin", 100));
     CHECK_OK(bb_store_invitation_create(s, "hash-a", &inv));
     bb_invitation out;
     CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-unknown", 500, 0, &out), BB_E_AGAIN);
     CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 500, 0, &out));
     CHECK_EQ_INT(out.room, 1234);
+    CHECK(!strcmp(out.pin, "the-pin")); /* from the room: invitations keep no PIN */
     CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-a", 501, 0, &out), BB_E_STATE);
     CHECK(out.used_at == 500);
     CHECK_OK(bb_store_invitation_create(s, "hash-b", &inv));
@@ -788,5 +841,38 @@ TEST(invitation_is_single_use_and_expires)
     /* Cancel deletes the request and its invitations. */
     CHECK_OK(bb_store_delete_request(s, id));
     CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, 0, &out), BB_E_AGAIN);
+    bb_store_close(s);
+}
+
+/* A room stays known (secret and PIN) until Janus confirms it is gone;
+ * a link into a room that is gone is refused as ended. */
+TEST(rooms_of_ended_requests_are_listed_until_forgotten)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    int64_t open = add(s, "BB-0000-0R01", 100), closed = add(s, "BB-0000-0R02", 100);
+    int64_t cancelled = add(s, "BB-0000-0R03", 100);
+    CHECK_OK(bb_store_room_add(s, open, 11, "s11", "p11", 100));
+    CHECK_OK(bb_store_room_add(s, closed, 22, "s22", "p22", 100));
+    CHECK_OK(bb_store_room_add(s, cancelled, 33, "s33", "p33", 100));
+    bb_invitation inv = {.request_id = open, .officer_id = 1, .room = 11, .expires_at = 1000};
+    strcpy(inv.participant_id, "citizen-1");
+    CHECK_OK(bb_store_invitation_create(s, "hash-open", &inv));
+    CHECK_OK(bb_store_set_status(s, closed, "done", "reached", 200));
+    CHECK_OK(bb_store_delete_request(s, cancelled));
+    int64_t rooms[8];
+    char secrets[8][48];
+    int n = 0;
+    CHECK_OK(bb_store_rooms_ended(s, rooms, secrets, 8, &n));
+    CHECK_EQ_INT(n, 2);
+    CHECK(rooms[0] == 22 && !strcmp(secrets[0], "s22") && rooms[1] == 33);
+    CHECK_OK(bb_store_room_forget(s, 22)); /* Janus confirmed; 33 failed */
+    CHECK_OK(bb_store_rooms_ended(s, rooms, secrets, 8, &n));
+    CHECK(n == 1 && rooms[0] == 33);
+    /* The open request's room went away: its link no longer opens anything. */
+    CHECK_OK(bb_store_room_forget(s, 11));
+    bb_invitation out;
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-open", 500, 0, &out), BB_E_STATE);
+    CHECK(out.used_at == 0);
     bb_store_close(s);
 }

@@ -32,6 +32,9 @@
 #define LOGIN_PER_MINUTE 10
 #define LOGIN_FREE_FAILURES 5
 #define LOGIN_MAX_LOCK_S 900
+/* Video call-backs per officer: each makes a Janus room. 10 per 10 minutes
+ * is far above any officer's pace and bounds what a stolen session can make. */
+#define VIDEO_PER_10_MIN 10
 /* Password hashing: 2 threads of its own, 32 logins waiting at most. */
 #define HASH_THREADS 2
 #define HASH_QUEUE 32
@@ -45,7 +48,7 @@ struct bb_contact_service {
     bb_store *store;
     struct MHD_Daemon *daemon;
     pthread_mutex_t lock;         /* guards the limiters and stats */
-    bb_ratelimit *create_rl, *call_rl, *login_rl;
+    bb_ratelimit *create_rl, *call_rl, *login_rl, *video_rl;
     bb_backoff *login_backoff;
     bb_hashpool *hashes;
     bb_contact_stats stats;
@@ -609,6 +612,11 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
 {
     if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret || !svc->cfg.videoroom_admin_key)
         return send_error(c, 503, "call_unavailable", NULL, 60);
+    char officer_key[24];
+    snprintf(officer_key, sizeof(officer_key), "%lld", (long long)s->officer_id);
+    unsigned wait = limited(svc, svc->video_rl, "video", officer_key);
+    if (wait)
+        return send_error(c, 429, "rate_limited", NULL, wait);
     bb_invitation inv = {.request_id = r->id, .officer_id = s->officer_id};
     char room_secret[44], token[44], admin_token[128];
     uint8_t rnd[8];
@@ -984,11 +992,13 @@ int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_c
     svc->create_rl = bb_ratelimit_new(16384, cfg->create_per_hour, 3600ull * 1000000, key);
     svc->call_rl = bb_ratelimit_new(16384, cfg->calls_per_minute, 60ull * 1000000, key);
     svc->login_rl = bb_ratelimit_new(4096, LOGIN_PER_MINUTE, 60ull * 1000000, key);
+    svc->video_rl = bb_ratelimit_new(1024, VIDEO_PER_10_MIN, 600ull * 1000000, key);
     svc->login_backoff = bb_backoff_new(4096, LOGIN_FREE_FAILURES, LOGIN_MAX_LOCK_S, key);
     svc->hashes = bb_hashpool_new(HASH_THREADS, HASH_QUEUE);
     mbedtls_platform_zeroize(key, sizeof(key));
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
-    if (!svc->create_rl || !svc->call_rl || !svc->login_rl || !svc->login_backoff || !svc->hashes ||
+    if (!svc->create_rl || !svc->call_rl || !svc->login_rl || !svc->video_rl || !svc->login_backoff ||
+        !svc->hashes ||
         inet_pton(AF_INET, cfg->bind_ip, &sa.sin_addr) != 1) {
         bb_contact_service_stop(svc);
         return BB_E_ARG;
@@ -1039,6 +1049,7 @@ void bb_contact_service_stop(bb_contact_service *svc)
     bb_ratelimit_free(svc->create_rl);
     bb_ratelimit_free(svc->call_rl);
     bb_ratelimit_free(svc->login_rl);
+    bb_ratelimit_free(svc->video_rl);
     bb_backoff_free(svc->login_backoff);
     pthread_cond_destroy(&svc->stop_cond);
     pthread_mutex_destroy(&svc->lock);

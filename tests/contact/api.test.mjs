@@ -15,6 +15,7 @@ const SECRET = 'token-secret-for-tests', ADMIN_KEY = 'admin-key-for-tests';
 const PASSWORD = 'correct horse battery staple';
 addOfficer(db, 'noord', { name: 'Wijkagent Noord', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200001' });
 addOfficer(db, 'noord2', { name: 'Collega Noord', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200002' });
+addOfficer(db, 'noord3', { name: 'Derde Noord', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200004' });
 addOfficer(db, 'zuid', { name: 'Wijkagent Zuid', neighbourhoods: 'groningen-zuid', password: PASSWORD, number: '200003' });
 const janus = await fakeJanus(SECRET, ADMIN_KEY);
 const svc = await startContact({ db, env: {
@@ -412,6 +413,34 @@ test('video_creates_room_and_invitation_both_sides_get_credentials_for_the_same_
   invite = m[1];
 });
 
+test('video_call_backs_are_limited_per_officer', async () => {
+  const o = await login('noord3');
+  const r = await call('POST', '/api/v1/requests', { body: valid() });
+  const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
+  const id = q.json.requests.find((x) => x.reference === r.json.reference).id;
+  assertEq((await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: o.csrf })).status, 200);
+  const rooms = janus.rooms.size;
+  for (let i = 0; i < 10; i++) {
+    const v = await call('POST', `/api/v1/officer/requests/${id}/video`, { cookie: o.cookie, csrf: o.csrf });
+    assertEq(v.status, 200, v.text);
+  }
+  const v = await call('POST', `/api/v1/officer/requests/${id}/video`, { cookie: o.cookie, csrf: o.csrf });
+  assertRefusal(v, 429, 'rate_limited');
+  assert(Number(v.headers.get('retry-after')) >= 1, 'Retry-After');
+  assertEq(janus.rooms.size, rooms + 10, 'no room made for the refused one');
+  // Another officer is not held back by it.
+  const other = await login('noord2');
+  const r2 = await call('POST', '/api/v1/requests', { body: valid() });
+  const q2 = await call('GET', '/api/v1/officer/queue', { cookie: other.cookie });
+  const id2 = q2.json.requests.find((x) => x.reference === r2.json.reference).id;
+  assertEq((await call('POST', `/api/v1/officer/requests/${id2}/claim`, { cookie: other.cookie, csrf: other.csrf })).status, 200);
+  assertEq((await call('POST', `/api/v1/officer/requests/${id2}/video`, { cookie: other.cookie, csrf: other.csrf })).status, 200);
+  // Closing both ends their rooms (the next tests count the rest).
+  assertEq((await call('POST', `/api/v1/officer/requests/${id}/close`, { cookie: o.cookie, csrf: o.csrf, body: {} })).status, 200);
+  assertEq((await call('POST', `/api/v1/officer/requests/${id2}/close`, { cookie: other.cookie, csrf: other.csrf, body: {} })).status, 200);
+  assertEq(janus.rooms.size, rooms, 'their rooms are destroyed');
+});
+
 test('interpreters_get_links_of_their_own_into_the_same_call', async () => {
   const o = flow.o, id = flow.claimed.id;
   const auth = { cookie: o.cookie, csrf: o.csrf };
@@ -497,7 +526,7 @@ test('hostile_expired_invitation_is_410', async () => {
 });
 
 test('phone_callback_notes_and_close', async () => {
-  const o = flow.o, id = flow.claimed.id;
+  const o = flow.o, id = flow.claimed.id, destroyedBefore = janus.destroyed.length;
   const n = await call('POST', `/api/v1/officer/requests/${id}/notes`, { cookie: o.cookie, csrf: o.csrf, body: { note: 'Burger gesproken, volgt.' } });
   assertEq(n.status, 200, n.text);
   const p = await call('POST', `/api/v1/officer/requests/${id}/phone`, { cookie: o.cookie, csrf: o.csrf, body: { outcome: 'no_answer' } });
@@ -506,7 +535,7 @@ test('phone_callback_notes_and_close', async () => {
   assertEq(c.status, 200, c.text);
   assertEq(c.json.status, 'done');
   // Every room made for this request (three video call-backs) is destroyed.
-  assertEq(janus.destroyed.length, 3, JSON.stringify(janus.destroyed));
+  assertEq(janus.destroyed.length - destroyedBefore, 3, JSON.stringify(janus.destroyed));
   assertEq(janus.rooms.size, 0);
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   assert(!q.json.requests.some((x) => x.id === id), 'closed requests leave the queue');

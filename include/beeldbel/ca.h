@@ -46,10 +46,13 @@ int bb_ca_issue_officer(const char *ca_key_pem, const char *ca_cert_pem,
                         uint64_t serial, int64_t not_before, int64_t not_after,
                         char *cert_pem, size_t cap, bb_rng_fn rng, void *rng_ctx);
 
-/* A CRL (v2) signed by the CA listing the given serials as revoked. */
+/* A CRL (v2) signed by the CA listing the given serials as revoked, with
+ * its CRL number (each list's higher than the last's). next_update or
+ * number 0 leaves the field out: such a list is refused by
+ * bb_trust_set_crl (tests make them to show that). */
 int bb_ca_make_crl(const char *ca_key_pem, const char *ca_cert_pem,
                    const uint64_t *serials, size_t n_serials,
-                   int64_t this_update, int64_t next_update,
+                   int64_t this_update, int64_t next_update, uint64_t number,
                    char *crl_pem, size_t cap, bb_rng_fn rng, void *rng_ctx);
 
 /* PEM certificate -> DER (what travels in handshake messages). */

@@ -89,7 +89,7 @@ typedef struct bb_officer_result {
 typedef struct bb_trust_stats {
     uint64_t verified;
     uint64_t rejected[BB_OFFICER_STATUS_COUNT]; /* [BB_OFFICER_OK] unused */
-    uint64_t crl_unreadable, crl_not_ours; /* refused revocation lists */
+    uint64_t crl_unreadable, crl_not_ours, crl_not_fresh; /* refused revocation lists */
 } bb_trust_stats;
 
 typedef struct bb_trust bb_trust;
@@ -100,9 +100,21 @@ void bb_trust_free(bb_trust *t);
 
 /*
  * Installs a revocation list. It must be issued and signed by the pinned
- * root (BB_E_AUTH if not; BB_E_PARSE if unreadable). Replaces an earlier one.
+ * root (BB_E_AUTH if not; BB_E_PARSE if unreadable), carry a nextUpdate and
+ * a CRL number (BB_E_PROTO if not), and be no older than the floor and than
+ * the list it replaces: thisUpdate not earlier, CRL number not lower
+ * (BB_E_STATE if it is; the same list again is fine). Refused lists leave
+ * the installed one in place.
  */
 int bb_trust_set_crl(bb_trust *t, const uint8_t *crl, size_t crl_len);
+
+/* The oldest thisUpdate a list may have (Unix seconds; 0 = any): the widget
+ * bundle carries the thisUpdate of the list current when it was sealed, so
+ * no server can hand it an older one. */
+void bb_trust_set_crl_floor(bb_trust *t, int64_t min_this_update);
+
+/* The installed list's thisUpdate and nextUpdate; BB_E_STATE when none. */
+int bb_trust_crl_info(const bb_trust *t, int64_t *this_update, int64_t *next_update);
 
 /*
  * Verifies an officer certificate at now_s (Unix seconds). expected_id (may

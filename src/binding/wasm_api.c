@@ -218,6 +218,7 @@ API double bbw_janus_event_feed_at(const bb_janus_event *ev, int i)
 API int bbw_trust_new(bb_trust **out, const uint8_t *root, size_t len) { return bb_trust_new(out, root, len); }
 API void bbw_trust_free(bb_trust *t) { bb_trust_free(t); }
 API int bbw_trust_set_crl(bb_trust *t, const uint8_t *crl, size_t len) { return bb_trust_set_crl(t, crl, len); }
+API void bbw_trust_set_crl_floor(bb_trust *t, double min_this_update) { bb_trust_set_crl_floor(t, (int64_t)min_this_update); }
 /* res: a bb_officer_result the glue allocated (bbw_officer_result_size). */
 API int bbw_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t len,
                                  const char *expected, double now_s, bb_officer_result *res)

@@ -262,11 +262,32 @@ static int write_sig_alg(unsigned char **p, unsigned char *start)
 
 #define CHK(expr) do { int r_ = (expr); if (r_ < 0) return BB_E_BUFFER; len += (size_t)r_; } while (0)
 
+/* crlExtensions [0] EXPLICIT { SEQUENCE { Extension { cRLNumber, OCTET STRING { INTEGER } } } } */
+static int write_crl_number(unsigned char **p, unsigned char *start, uint64_t number)
+{
+    static const char crl_number_oid[] = "\x55\x1d\x14"; /* 2.5.29.20 */
+    size_t len = 0, inner = 0;
+    CHK(write_serial(p, start, number)); /* a non-negative INTEGER, minimal */
+    inner = len;
+    CHK(mbedtls_asn1_write_len(p, start, inner));
+    CHK(mbedtls_asn1_write_tag(p, start, MBEDTLS_ASN1_OCTET_STRING));
+    CHK(mbedtls_asn1_write_oid(p, start, crl_number_oid, 3));
+    CHK(mbedtls_asn1_write_len(p, start, len));
+    CHK(mbedtls_asn1_write_tag(p, start, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
+    CHK(mbedtls_asn1_write_len(p, start, len));
+    CHK(mbedtls_asn1_write_tag(p, start, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
+    CHK(mbedtls_asn1_write_len(p, start, len));
+    CHK(mbedtls_asn1_write_tag(p, start, MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED | 0));
+    return (int)len;
+}
+
 static int write_tbs(unsigned char **p, unsigned char *start, const mbedtls_x509_crt *ca,
                      const uint64_t *serials, size_t n, int64_t this_u, int64_t next_u,
-                     size_t *out_len)
+                     uint64_t number, size_t *out_len)
 {
     size_t len = 0;
+    if (number)
+        CHK(write_crl_number(p, start, number));
     if (n) {
         size_t list = len;
         for (size_t i = n; i-- > 0;) {
@@ -279,7 +300,8 @@ static int write_tbs(unsigned char **p, unsigned char *start, const mbedtls_x509
         CHK(mbedtls_asn1_write_len(p, start, len - list));
         CHK(mbedtls_asn1_write_tag(p, start, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE));
     }
-    CHK(write_time(p, start, next_u));
+    if (next_u)
+        CHK(write_time(p, start, next_u));
     CHK(write_time(p, start, this_u));
     CHK(mbedtls_asn1_write_raw_buffer(p, start, ca->subject_raw.p, ca->subject_raw.len));
     CHK(write_sig_alg(p, start));
@@ -308,11 +330,11 @@ static int write_crl(unsigned char **p, unsigned char *start, const unsigned cha
 
 int bb_ca_make_crl(const char *ca_key_pem, const char *ca_cert_pem,
                    const uint64_t *serials, size_t n_serials,
-                   int64_t this_update, int64_t next_update,
+                   int64_t this_update, int64_t next_update, uint64_t number,
                    char *crl_pem, size_t cap, bb_rng_fn rng, void *rng_ctx)
 {
     if (!crl_pem || !rng || (!serials && n_serials) || n_serials > CRL_MAX_SERIALS ||
-        next_update <= this_update)
+        (next_update && next_update <= this_update))
         return BB_E_ARG;
     enum { TBS_CAP = CRL_MAX_SERIALS * 40 + 1024, CRL_CAP = TBS_CAP + 256 };
     unsigned char *tbs_buf = malloc(TBS_CAP), *crl_buf = malloc(CRL_CAP);
@@ -331,7 +353,8 @@ int bb_ca_make_crl(const char *ca_key_pem, const char *ca_cert_pem,
     size_t tbs_len = 0, crl_len = 0, sig_len = 0, olen = 0;
     unsigned char hash[32], sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
     if (!rc)
-        rc = write_tbs(&p, tbs_buf, &ca, serials, n_serials, this_update, next_update, &tbs_len);
+        rc = write_tbs(&p, tbs_buf, &ca, serials, n_serials, this_update, next_update, number,
+                       &tbs_len);
     if (!rc && (mbedtls_sha256_ret(p, tbs_len, hash, 0) ||
                 mbedtls_pk_sign(&key, MBEDTLS_MD_SHA256, hash, 32, sig, &sig_len, rng, rng_ctx)))
         rc = BB_E_CRYPTO;

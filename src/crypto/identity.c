@@ -15,6 +15,7 @@
 #include <mbedtls/oid.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/sha256.h>
+#include <mbedtls/asn1.h>
 #include <mbedtls/x509_crl.h>
 #include <mbedtls/x509_crt.h>
 
@@ -25,11 +26,16 @@
 /* Certificates larger than this are refused before parsing. */
 #define MAX_CERT_INPUT 16384
 
+#define CRL_NUMBER_MAX 20 /* octets (RFC 5280 5.2.3) */
+
 struct bb_trust {
     mbedtls_x509_crt root;
     mbedtls_x509_crl crl;
     int has_crl;
-    int64_t crl_next_update;
+    int64_t crl_next_update, crl_this_update;
+    uint8_t crl_number[CRL_NUMBER_MAX]; /* big-endian, no leading zeros */
+    size_t crl_number_len;
+    int64_t crl_floor; /* no list issued before this is accepted */
     bb_trust_stats stats;
 };
 
@@ -119,6 +125,77 @@ static int crl_signed_by(const mbedtls_x509_crl *crl, const mbedtls_x509_crt *ca
                                  crl->sig.p, crl->sig.len) == 0;
 }
 
+/* The cRLNumber extension (2.5.29.20) of a parsed CRL: its INTEGER's
+ * octets without leading zeros (a zero number has none). 0, or -1 when
+ * absent, negative or longer than CRL_NUMBER_MAX. */
+static int crl_number(const mbedtls_x509_crl *c, uint8_t out[CRL_NUMBER_MAX], size_t *out_len)
+{
+    static const uint8_t oid[] = {0x55, 0x1d, 0x14};
+    unsigned char *p = c->crl_ext.p, *end;
+    size_t len;
+    if (!p || mbedtls_asn1_get_tag(&p, c->crl_ext.p + c->crl_ext.len, &len,
+                                   MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+        return -1;
+    end = p + len;
+    while (p < end) {
+        unsigned char *ext_end;
+        if (mbedtls_asn1_get_tag(&p, end, &len, MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE))
+            return -1;
+        ext_end = p + len;
+        if (mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_OID))
+            return -1;
+        int is_number = len == sizeof(oid) && !memcmp(p, oid, sizeof(oid));
+        p += len;
+        int critical = 0;
+        int r = mbedtls_asn1_get_bool(&p, ext_end, &critical);
+        if (r && r != MBEDTLS_ERR_ASN1_UNEXPECTED_TAG)
+            return -1;
+        if (mbedtls_asn1_get_tag(&p, ext_end, &len, MBEDTLS_ASN1_OCTET_STRING))
+            return -1;
+        if (is_number) {
+            unsigned char *q = p;
+            size_t ilen;
+            if (mbedtls_asn1_get_tag(&q, p + len, &ilen, MBEDTLS_ASN1_INTEGER) || q + ilen != p + len ||
+                ilen == 0 || (q[0] & 0x80))
+                return -1;
+            while (ilen > 0 && q[0] == 0)
+                q++, ilen--;
+            if (ilen > CRL_NUMBER_MAX)
+                return -1;
+            memcpy(out, q, ilen);
+            *out_len = ilen;
+            return 0;
+        }
+        p = ext_end;
+    }
+    return -1;
+}
+
+/* a < b for numbers as crl_number() gives them. */
+static int number_less(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+    if (alen != blen)
+        return alen < blen;
+    return memcmp(a, b, alen) < 0;
+}
+
+void bb_trust_set_crl_floor(bb_trust *t, int64_t min_this_update)
+{
+    if (t)
+        t->crl_floor = min_this_update;
+}
+
+int bb_trust_crl_info(const bb_trust *t, int64_t *this_update, int64_t *next_update)
+{
+    if (!t || !t->has_crl)
+        return BB_E_STATE;
+    if (this_update)
+        *this_update = t->crl_this_update;
+    if (next_update)
+        *next_update = t->crl_next_update;
+    return BB_OK;
+}
+
 int bb_trust_set_crl(bb_trust *t, const uint8_t *crl, size_t crl_len)
 {
     if (!t || (!crl && crl_len))
@@ -151,10 +228,31 @@ int bb_trust_set_crl(bb_trust *t, const uint8_t *crl, size_t crl_len)
         t->stats.crl_not_ours++;
         return BB_E_AUTH;
     }
+    /* A list must say when it goes stale and which list it is, and never be
+     * older than one already seen: a server replaying last week's list
+     * (from before a revocation) is refused. */
+    uint8_t number[CRL_NUMBER_MAX];
+    size_t number_len = 0;
+    int64_t this_update = x509_unix(&c.this_update);
+    int rc = BB_OK;
+    if (!c.next_update.year || crl_number(&c, number, &number_len))
+        rc = BB_E_PROTO;
+    else if (this_update < t->crl_floor ||
+             (t->has_crl && (this_update < t->crl_this_update ||
+                             number_less(number, number_len, t->crl_number, t->crl_number_len))))
+        rc = BB_E_STATE;
+    if (rc) {
+        mbedtls_x509_crl_free(&c);
+        t->stats.crl_not_fresh++;
+        return rc;
+    }
     mbedtls_x509_crl_free(&t->crl);
     t->crl = c; /* the struct owns its heap parts; moving it is fine */
     t->has_crl = 1;
-    t->crl_next_update = c.next_update.year ? x509_unix(&c.next_update) : INT64_MAX;
+    t->crl_next_update = x509_unix(&c.next_update);
+    t->crl_this_update = this_update;
+    memcpy(t->crl_number, number, number_len);
+    t->crl_number_len = number_len;
     return BB_OK;
 }
 

@@ -3,15 +3,17 @@
 // trusts no other root), and brings DIST/beeldbel.js.sri and the demo
 // pages' integrity attribute up to date. Run once per deployment with the
 // police's root (run.sh does it at start-up with the demo CA's root); the
-// SRI value the host page needs changes with it.
-//   node seal-bundle.mjs DIST ROOT_PEM
+// SRI value the host page needs changes with it. CRL_FLOOR (Unix seconds,
+// `beeldbel-ca crl-time`) is the thisUpdate of the revocation list current
+// now: the sealed widget refuses any older list.
+//   node seal-bundle.mjs DIST ROOT_PEM [CRL_FLOOR]
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync, readdirSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [dist, rootPem] = process.argv.slice(2);
-if (!dist || !rootPem) {
-  console.error('usage: seal-bundle.mjs DIST ROOT_PEM');
+const [dist, rootPem, floorArg = '0'] = process.argv.slice(2);
+if (!dist || !rootPem || !/^\d{1,12}$/.test(floorArg)) {
+  console.error('usage: seal-bundle.mjs DIST ROOT_PEM [CRL_FLOOR]');
   process.exit(2);
 }
 const fail = (en, nl) => { console.error(`seal-bundle: ${en} (${nl})`); process.exit(1); };
@@ -25,7 +27,10 @@ const bundleFile = join(dist, 'beeldbel.js');
 const bundle = readFileSync(bundleFile, 'utf8');
 const PIN = /const POLICE_ROOT_SHA384 = '[^']*';/g;
 if ((bundle.match(PIN) || []).length !== 1) fail(`${bundleFile} has no single police root pin`, 'geen plek voor de politie-root');
-const sealed = bundle.replace(PIN, `const POLICE_ROOT_SHA384 = '${sha384(root)}';`);
+const FLOOR = /const POLICE_CRL_FLOOR = \d+;/g;
+if ((bundle.match(FLOOR) || []).length !== 1) fail(`${bundleFile} has no single revocation list floor`, 'geen plek voor de ondergrens van de intrekkingslijst');
+const sealed = bundle.replace(PIN, `const POLICE_ROOT_SHA384 = '${sha384(root)}';`)
+  .replace(FLOOR, `const POLICE_CRL_FLOOR = ${Number(floorArg)};`);
 const oldSri = readFileSync(join(dist, 'beeldbel.js.sri'), 'utf8').trim();
 const sri = sha384(Buffer.from(sealed));
 

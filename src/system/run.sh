@@ -170,7 +170,7 @@ ahmed-el-amrani|Ahmed El Amrani|Basisteam Groningen-Noord|Groningen-Noord|100003
 OFFICERS
 mkdir -p "$DIST/police"
 cp "$CA_DIR/crl.pem" "$DIST/police/"
-node src/scripts/seal-bundle.mjs "$DIST" "$CA_DIR/root.pem" > /dev/null ||
+node src/scripts/seal-bundle.mjs "$DIST" "$CA_DIR/root.pem" "$("$CA_BIN" crl-time "$CA_DIR")" > /dev/null ||
   die "could not pin the police root into $DIST (kon de politie-root niet vastzetten)"
 say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
 

@@ -7,6 +7,8 @@
  *   beeldbel-ca revoke DIR SERIAL
  *   beeldbel-ca crl    DIR [--hours N]
  *   beeldbel-ca verify DIR CERT [--id NUMBER]
+ *   beeldbel-ca crl-time DIR   (the current list's thisUpdate, Unix seconds:
+ *                               the floor seal-bundle.mjs writes into the widget)
  * Every command also takes --now UNIX_SECONDS (default: the clock).
  * NUMBER is the officer number (identity.h): the same in every certificate
  * of one officer, never shared by two; invitations name the officer by it.
@@ -46,6 +48,7 @@ static void usage(void)
           "  beeldbel-ca revoke DIR SERIAL\n"
           "  beeldbel-ca crl    DIR [--hours N]\n"
           "  beeldbel-ca verify DIR CERT [--id NUMBER]\n"
+          "  beeldbel-ca crl-time DIR\n"
           "  (every command: [--now UNIX_SECONDS])\n", stderr);
 }
 
@@ -140,7 +143,9 @@ static int write_crl(const char *dir, int64_t now, int64_t hours)
         return fail("no CA in this directory (run init)", "geen CA in deze map (voer init uit)", dir);
     }
     size_t n = load_revoked(dir, serials, 1000);
-    int rc = bb_ca_make_crl(key, cert, serials, n, now - 60, now + hours * 3600, crl,
+    /* The list's number is its time: each new list's is higher (the widget
+     * refuses one that goes back), with no counter to keep. */
+    int rc = bb_ca_make_crl(key, cert, serials, n, now - 60, now + hours * 3600, (uint64_t)now, crl,
                             sizeof(crl), bb_rng_os, NULL);
     free(key);
     free(cert);
@@ -244,23 +249,38 @@ static int cmd_revoke(const char *dir, const char *serial_s, const struct opts *
     return write_crl(dir, o->now, o->hours ? o->hours : DEFAULT_CRL_HOURS);
 }
 
-static int cmd_verify(const char *dir, const char *cert_path, const struct opts *o)
+/* The CA's root with its current list installed (checked as the widget
+ * checks it). */
+static int load_trust(const char *dir, bb_trust **t)
 {
     char pc[4096], pl[4096];
     path_in(pc, sizeof(pc), dir, "root.pem");
     path_in(pl, sizeof(pl), dir, "crl.pem");
-    size_t rl, cl, ll;
-    char *root = read_file(pc, &rl), *cert = cert_path ? read_file(cert_path, &cl) : NULL;
-    char *crl = read_file(pl, &ll);
-    bb_trust *t = NULL;
-    int rc = root && cert ? bb_trust_new(&t, (uint8_t *)root, rl) : BB_E_ARG;
+    size_t rl, ll;
+    char *root = read_file(pc, &rl), *crl = read_file(pl, &ll);
+    *t = NULL;
+    int rc = root ? bb_trust_new(t, (uint8_t *)root, rl) : BB_E_ARG;
     if (!rc && crl)
-        rc = bb_trust_set_crl(t, (uint8_t *)crl, ll);
+        rc = bb_trust_set_crl(*t, (uint8_t *)crl, ll);
+    free(root), free(crl);
+    if (rc) {
+        bb_trust_free(*t);
+        *t = NULL;
+    }
+    return rc;
+}
+
+static int cmd_verify(const char *dir, const char *cert_path, const struct opts *o)
+{
+    size_t cl;
+    char *cert = cert_path ? read_file(cert_path, &cl) : NULL;
+    bb_trust *t = NULL;
+    int rc = cert ? load_trust(dir, &t) : BB_E_ARG;
     bb_officer_result r;
     if (!rc)
         rc = bb_trust_verify_officer(t, (uint8_t *)cert, cl, o->id, o->now, &r);
     bb_trust_free(t);
-    free(root), free(cert), free(crl);
+    free(cert);
     if (rc && rc != BB_E_AUTH)
         return fail_rc("cannot verify", "kan niet controleren", rc);
     printf("status %s\n%s\n%s\n", bb_officer_status_name(r.status), bb_officer_status_text(r.status, 0),
@@ -269,6 +289,20 @@ static int cmd_verify(const char *dir, const char *cert_path, const struct opts 
         printf("name %s\nteam %s\nneighbourhood %s\nofficer_id %s\nnot_after %" PRId64
                "\nserial %s\n", r.name, r.team, r.neighbourhood, r.officer_id, r.not_after, r.serial);
     return r.status == BB_OFFICER_OK ? 0 : 2;
+}
+
+static int cmd_crl_time(const char *dir)
+{
+    bb_trust *t = NULL;
+    int64_t this_update = 0;
+    int rc = load_trust(dir, &t);
+    if (!rc)
+        rc = bb_trust_crl_info(t, &this_update, NULL);
+    bb_trust_free(t);
+    if (rc)
+        return fail_rc("no valid revocation list", "geen geldige intrekkingslijst", rc);
+    printf("%" PRId64 "\n", this_update);
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -317,6 +351,8 @@ int main(int argc, char **argv)
         return write_crl(dir, o.now, o.hours ? o.hours : DEFAULT_CRL_HOURS);
     if (!strcmp(cmd, "verify"))
         return cmd_verify(dir, arg, &o);
+    if (!strcmp(cmd, "crl-time"))
+        return cmd_crl_time(dir);
     usage();
     return fail("unknown command", "onbekende opdracht", cmd);
 }

@@ -4,8 +4,8 @@
 // root is the one the bundle pins, and the widget says so in a way a screen
 // reader announces.
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { startSealedSite, launch, shotDir, axeSource, buildDir } from './lib.mjs';
 import { fakeService, waitScreen, GOOD_TOKEN, inviteHash } from './widget-lib.mjs';
@@ -124,6 +124,31 @@ test('the_widget_runs_only_engine_files_its_bundle_pins', async () => {
     assert(await o.page.locator('beeldbel-widget').getByRole('button', { name: 'Verstuur verzoek' }).isVisible(), 'form gone');
     await o.context.close();
   }
+});
+
+test('a_revocation_list_older_than_the_sealed_one_stops_the_call', async () => {
+  // A server replaying last week's list (from before a revocation): the
+  // bundle knows the thisUpdate of the list current when it was sealed.
+  const ca = join(buildDir, 'test-output', 'demo-old-crl-ca');
+  rmSync(ca, { recursive: true, force: true });
+  cpSync(dirname(server.rootPem), ca, { recursive: true });
+  const floor = Number(execFileSync(join(buildDir, 'bin', 'beeldbel-ca'), ['crl-time', ca], { encoding: 'utf8' }));
+  execFileSync(join(buildDir, 'bin', 'beeldbel-ca'), ['crl', ca, '--now', String(floor - 3600)], { stdio: 'ignore' });
+  const older = readFileSync(join(ca, 'crl.pem'));
+  const o = await openDemo({ hash: inviteHash(GOOD_TOKEN), service: true,
+    route: { pattern: '**/police/crl.pem', handler: (r) => r.fulfill({ status: 200, contentType: 'application/x-pem-file', body: older }) } });
+  const w = o.page.locator('beeldbel-widget');
+  await w.getByRole('button', { name: 'Deelnemen' }).click();
+  await waitScreen(o.page, 'device');
+  await w.locator('.bb-screen').getByText('Je camera en microfoon werken.').waitFor();
+  await w.getByRole('button', { name: 'Naar de wachtkamer' }).click();
+  const alert = w.locator('.utrecht-alert[role=alert]', { hasText: 'niet actueel' });
+  await alert.waitFor({ timeout: 15000 });
+  const text = await alert.textContent();
+  assert(text.includes('politie') && text.includes('0900-8844'), text);
+  assert(await w.locator('.bb-busy').isHidden(), 'no "connecting" left spinning');
+  await o.page.screenshot({ path: join(shotDir, 'demo-old-crl.png'), fullPage: true });
+  await o.context.close();
 });
 
 test('a_swapped_police_root_stops_the_call_with_a_clear_message', async () => {

@@ -77,7 +77,8 @@ export async function startSealedSite(name, env = {}) {
   const site = join(buildDir, 'test-output', `${name}-site`), ca = join(buildDir, 'test-output', `${name}-ca`);
   rmSync(ca, { recursive: true, force: true });
   execFileSync(join(buildDir, 'bin', 'beeldbel-ca'), ['init', ca], { stdio: 'ignore' });
-  execFileSync(process.execPath, [join(root, 'src', 'scripts', 'seal-bundle.mjs'), site, join(ca, 'root.pem')], { stdio: 'ignore' });
+  const floor = execFileSync(join(buildDir, 'bin', 'beeldbel-ca'), ['crl-time', ca], { encoding: 'utf8' }).trim();
+  execFileSync(process.execPath, [join(root, 'src', 'scripts', 'seal-bundle.mjs'), site, join(ca, 'root.pem'), floor], { stdio: 'ignore' });
   cpSync(join(ca, 'crl.pem'), join(site, 'police', 'crl.pem'));
   return { ...server, rootPem: join(ca, 'root.pem'), site };
 }

@@ -121,7 +121,7 @@ int main(int argc, char **argv)
     if (pca_init(&ca, 11, "Politie Demo Root CA") ||
         pca_officer(&ca, &jan, "Jan de Vries", "100001", 3001, -1, 12) ||
         bb_trust_new(&trust, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)) ||
-        bb_ca_make_crl(ca.root_key, ca.root_cert, revoked, 1, PCA_NOW - 60, PCA_NOW + 86400, crl,
+        bb_ca_make_crl(ca.root_key, ca.root_cert, revoked, 1, PCA_NOW - 60, PCA_NOW + 86400, 1, crl,
                        sizeof(crl), bb_rng_seeded, &ca.rng)) {
         fprintf(stderr, "make_seeds: the test CA\n");
         return 1;

@@ -38,7 +38,7 @@ static int fixture(void)
     if (!rc) rc = pca_officer(&rogue_ca, &rogue, "Jan de Vries", "100001", 3001, -1, 12);
     if (!rc) rc = bb_trust_new(&trust, (const uint8_t *)ca.root_cert, strlen(ca.root_cert));
     if (!rc) rc = bb_ca_make_crl(ca.root_key, ca.root_cert, revoked_serials, 1, PCA_NOW - 60,
-                                 PCA_NOW + 86400, crl, sizeof(crl), bb_rng_seeded, &ca.rng);
+                                 PCA_NOW + 86400, 1, crl, sizeof(crl), bb_rng_seeded, &ca.rng);
     if (!rc) rc = bb_trust_set_crl(trust, (const uint8_t *)crl, strlen(crl));
     fixture_rc = rc;
     return rc;

@@ -45,7 +45,7 @@ static bb_trust *trust_with_crl(int64_t next_update_h)
     if (bb_trust_new(&t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)))
         return NULL;
     if (bb_ca_make_crl(ca.root_key, ca.root_cert, serials, 2, PCA_NOW - PCA_HOUR,
-                       PCA_NOW + next_update_h * PCA_HOUR, crl, sizeof(crl),
+                       PCA_NOW + next_update_h * PCA_HOUR, 5, crl, sizeof(crl),
                        bb_rng_seeded, &ca.rng) ||
         bb_trust_set_crl(t, (const uint8_t *)crl, strlen(crl))) {
         bb_trust_free(t);
@@ -234,7 +234,7 @@ TEST(identity_crl_from_another_ca_is_refused)
     uint64_t s = 1001;
     CHECK_OK(bb_trust_new(&t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)));
     CHECK_OK(bb_ca_make_crl(fake_ca.root_key, fake_ca.root_cert, &s, 1, PCA_NOW, PCA_NOW + 3600,
-                            crl, sizeof(crl), bb_rng_seeded, &fake_ca.rng));
+                            1, crl, sizeof(crl), bb_rng_seeded, &fake_ca.rng));
     int rc = bb_trust_set_crl(t, (const uint8_t *)crl, strlen(crl));
     int rc2 = bb_trust_set_crl(t, (const uint8_t *)"-----BEGIN X509 CRL-----\nxx", 28);
     int counted = bb_trust_get_stats(t)->crl_not_ours == 1 && bb_trust_get_stats(t)->crl_unreadable == 1;
@@ -243,6 +243,57 @@ TEST(identity_crl_from_another_ca_is_refused)
     CHECK_EQ_INT(rc, BB_E_AUTH);
     CHECK_EQ_INT(rc2, BB_E_PARSE);
     CHECK_EQ_INT(bb_trust_new(&t, jan.der, jan.der_len), BB_E_PROTO); /* not a CA */
+}
+
+/* A list of ours, made at this_update with number (0: none) and valid
+ * until next_update (0: no nextUpdate). */
+static int set_list(bb_trust *t, int64_t this_update, int64_t next_update, uint64_t number)
+{
+    static char crl[BB_CA_PEM_MAX];
+    uint64_t s = 1003;
+    int rc = bb_ca_make_crl(ca.root_key, ca.root_cert, &s, 1, this_update, next_update, number, crl,
+                            sizeof(crl), bb_rng_seeded, &ca.rng);
+    return rc ? rc : bb_trust_set_crl(t, (const uint8_t *)crl, strlen(crl));
+}
+
+/* A revocation list must say when it goes stale and which list it is, and
+ * nobody may hand the widget one older than it has seen or than its bundle
+ * knows: last week's list, from before a revocation, is refused. */
+TEST(identity_crl_must_be_fresh_complete_and_never_go_back)
+{
+    CHECK_OK(fixture());
+    bb_trust *t;
+    CHECK_OK(bb_trust_new(&t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)));
+    int no_next = set_list(t, PCA_NOW - 60, 0, 7);
+    int no_number = set_list(t, PCA_NOW - 60, PCA_NOW + PCA_HOUR, 0);
+    int current = set_list(t, PCA_NOW - 60, PCA_NOW + PCA_HOUR, 7);
+    int again = set_list(t, PCA_NOW - 60, PCA_NOW + PCA_HOUR, 7);
+    int lower_number = set_list(t, PCA_NOW, PCA_NOW + PCA_HOUR, 6);
+    int older = set_list(t, PCA_NOW - 120, PCA_NOW + PCA_HOUR, 8);
+    int newer = set_list(t, PCA_NOW, PCA_NOW + 2 * PCA_HOUR, 300); /* a longer number too */
+    int64_t this_update = 0, next_update = 0;
+    CHECK_OK(bb_trust_crl_info(t, &this_update, &next_update));
+    uint64_t refused = bb_trust_get_stats(t)->crl_not_fresh;
+    bb_trust_free(t);
+    CHECK_EQ_INT(no_next, BB_E_PROTO);
+    CHECK_EQ_INT(no_number, BB_E_PROTO);
+    CHECK_OK(current);
+    CHECK_OK(again);
+    CHECK_EQ_INT(lower_number, BB_E_STATE);
+    CHECK_EQ_INT(older, BB_E_STATE);
+    CHECK_OK(newer);
+    CHECK(this_update == PCA_NOW && next_update == PCA_NOW + 2 * PCA_HOUR);
+    CHECK(refused == 4);
+    /* The bundle's floor: a list from before it is refused, even the first. */
+    CHECK_OK(bb_trust_new(&t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)));
+    bb_trust_set_crl_floor(t, PCA_NOW);
+    int before_floor = set_list(t, PCA_NOW - 60, PCA_NOW + PCA_HOUR, 9);
+    int at_floor = set_list(t, PCA_NOW, PCA_NOW + PCA_HOUR, 9);
+    int none = bb_trust_crl_info(NULL, NULL, NULL);
+    bb_trust_free(t);
+    CHECK_EQ_INT(before_floor, BB_E_STATE);
+    CHECK_OK(at_floor);
+    CHECK_EQ_INT(none, BB_E_STATE);
 }
 
 TEST(identity_handshake_signature_checks_out)

@@ -33,6 +33,9 @@ trust.setCrl(file('ca/crl.pem'));
 const jan = { cert: file('jan.pem'), key: file('jan.key') };
 const kees = { cert: file('kees.pem'), key: file('kees.key') }; // serial 1001: revoked
 const piet = { cert: file('piet.pem'), key: file('piet.key') };
+const rootPem = file('ca/root.pem'), currentCrl = file('ca/crl.pem'), crlTime = Number(ca('crl-time', join(dir, 'ca')));
+ca('crl', join(dir, 'ca'), '--now', String(crlTime + 60 - 3600)); // an hour older
+const olderCrl = file('ca/crl.pem');
 rmSync(dir, { recursive: true, force: true });
 const invite = new TextEncoder().encode('een-eenmalige-uitnodiging');
 const nowUs = () => Date.now() * 1000;
@@ -55,6 +58,25 @@ test('revoked_officer_fails_with_reason_in_dutch_and_english', () => {
   assertEq(trust.verifyOfficer(jan.cert, { expectedOfficer: '100002' }).status, 'wrong_officer');
   assertEq(trust.verifyOfficer(jan.cert, { nowS: Date.now() / 1000 + 2 * 86400 }).status, 'expired');
   assertEq(trust.verifyOfficer(new Uint8Array([48, 3, 1, 2, 3])).status, 'malformed');
+});
+
+const refusedList = (e) => assert(/revocation list/.test(e.message) && e.nl, `${e.message}`);
+
+test('revocation_list_older_than_the_floor_or_than_the_last_one_is_refused', async () => {
+  assert(Number.isInteger(crlTime) && Math.abs(crlTime - Date.now() / 1000) < 600, `crl-time ${crlTime}`);
+  const t = new PoliceTrust(engine, rootPem);
+  try {
+    t.setCrl(currentCrl);
+    await assertThrows(() => t.setCrl(olderCrl), refusedList);
+    t.setCrl(currentCrl); // the same list again is fine
+    assertEq(t.verifyOfficer(kees.cert).status, 'revoked', 'the newer list is still in force');
+  } finally { t.free(); }
+  const sealed = new PoliceTrust(engine, rootPem);
+  try {
+    sealed.setCrlFloor(crlTime);
+    await assertThrows(() => sealed.setCrl(olderCrl), refusedList); // from before the bundle was sealed
+    sealed.setCrl(currentCrl);
+  } finally { sealed.free(); }
 });
 
 function pair() {

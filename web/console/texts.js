@@ -60,6 +60,8 @@ const nl = {
       session: 'Probleem in het gesprek: {message}',
       unauthorized: 'Uw toegang tot dit gesprek is verlopen of ongeldig. Bel opnieuw terug met beeld.',
       no_room: 'Dit gesprek bestaat niet meer. Bel opnieuw terug met beeld.',
+      police_trust: 'Het gesprek start niet: de politie-root of de intrekkingslijst op deze server klopt niet of is niet actueel. Meld het bij de beheerder.',
+      engine_failed: 'Het gesprek start niet: de video-engine kon het niet beginnen. Herlaad de pagina.',
     },
   },
   call: {
@@ -137,6 +139,8 @@ const en = {
       session: 'Problem in the call: {message}',
       unauthorized: 'Your access to this call has expired or is not valid. Call back by video again.',
       no_room: 'This call no longer exists. Call back by video again.',
+      police_trust: 'The call does not start: the police root or the revocation list on this server is wrong or out of date. Report it to the administrator.',
+      engine_failed: 'The call does not start: the video engine could not begin it. Reload the page.',
     },
   },
   call: {

@@ -35,8 +35,9 @@ export class WorkerCall {
    * @param {import('./engine.js').Engine} engine
    * @param {(msg:object, transfer?:Transferable[]) => void} post
    * @param {object} cfg { room, feedId, role, invite, cert?, key?, expectedOfficer?,
-   *   width, height, fps, profile, startKbps?, policeBase?, policeRoot?, codec?: 'auto'|'wasm' }
-   *   (policeRoot: root.pem's bytes, already checked; otherwise fetched from policeBase)
+   *   width, height, fps, profile, startKbps?, policeBase?, policeRoot?, crlFloor?, codec?: 'auto'|'wasm' }
+   *   (policeRoot: root.pem's bytes, already checked; otherwise fetched from policeBase;
+   *   crlFloor: the oldest thisUpdate a revocation list may have, Unix seconds)
    * @param {LoadMeter} [meter] counts the Worker's busy time (timers here)
    */
   constructor(engine, post, cfg, meter = new LoadMeter()) {
@@ -65,7 +66,7 @@ export class WorkerCall {
   async start() {
     const c = this.cfg;
     // Everyone checks officers' certificates against the pinned police root.
-    this.trust = await fetchPoliceTrust(this.e, c.policeBase ? new URL(c.policeBase) : undefined, c.policeRoot ?? null);
+    this.trust = await fetchPoliceTrust(this.e, c.policeBase ? new URL(c.policeBase) : undefined, c.policeRoot ?? null, c.crlFloor ?? 0);
     this.core = new CallCore(this.e, {
       room: String(c.room), feedId: this.feedId, role: c.role, trust: this.trust ?? undefined,
       invite: c.invite, cert: c.cert, key: c.key, expectedOfficer: c.expectedOfficer || '',

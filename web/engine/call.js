@@ -21,6 +21,7 @@
 //   names       { officer, citizen, interpreter, captioner } tile labels
 //   policeBase  where root.pem and crl.pem are (default: beside the engine)
 //   policeRoot  root.pem's bytes, already checked (then only crl.pem is fetched)
+//   crlFloor    the oldest thisUpdate crl.pem may have (Unix seconds; 0 = any)
 //   files       { wireWorkerUrl, workletUrl }: where the wire Worker and the
 //               audio worklet are loaded from (the widget: blob URLs of bytes
 //               it checked); default: beside this file
@@ -43,6 +44,9 @@ const REJOIN_CODES = new Set([436]);           // feed id taken: pick another
 const FATAL_CODES = new Map([                  // Janus errors nobody can fix by waiting
   [403, 'unauthorized'], [433, 'unauthorized'], [426, 'no_room'],
 ]);
+// Where a start failure came from (engine.js): the police root or its
+// revocation list did not check out, so nobody could be shown as verified.
+const TRUST_CHECKS = new Set(['police root', 'police trust', 'revocation list']);
 const VIDEO_IN_FLIGHT = 1;                     // a frame waiting in the Worker is latency: drop, do not queue
 const LEAVE_GRACE_MS = 400;      // a "left" right before the session is lost is Janus going away, not the person
 const REJOIN_GRACE_MS = 4000;    // after reconnecting, who has not come back by then has left
@@ -192,7 +196,7 @@ export class CallSession extends EventTarget {
       room: o.room, feedId: this.feedId, role: o.role === 'captioner' ? 'interpreter' : o.role,
       invite: o.invite ? enc.encode(o.invite) : undefined, cert: o.cert, key: o.key,
       expectedOfficer: o.expectedOfficer || '', width: o.width, height: o.height, fps: o.fps,
-      profile: o.role === 'interpreter' ? 'signLanguage' : 'default', policeBase: o.policeBase, policeRoot: o.policeRoot,
+      profile: o.role === 'interpreter' ? 'signLanguage' : 'default', policeBase: o.policeBase, policeRoot: o.policeRoot, crlFloor: o.crlFloor ?? 0,
       keepPlain: !!o.keepPlain, startKbps: o.startKbps, codec: o.codec === 'wasm' ? 'wasm' : 'auto',
     } });
     const t = new Transport(this.worker, {
@@ -511,7 +515,13 @@ export class CallSession extends EventTarget {
         break;
       }
       case Msg.status: this._status(m); break;
-      case Msg.error: this._emit('error', { code: m.code, reason: clip(m.en, 200), nl: clip(m.nl, 200) }); break;
+      case Msg.error:
+        this._emit('error', { code: m.code, reason: clip(m.en, 200), nl: clip(m.nl, 200) });
+        if (m.start) {   // no call without a started engine: end it, and say why
+          this.transport?.leave();
+          this._setState('ended', TRUST_CHECKS.has(m.where) ? 'police_trust' : 'engine_failed');
+        }
+        break;
       default: break;
     }
   }
@@ -545,6 +555,7 @@ export class CallSession extends EventTarget {
   _setState(state, reason) {
     if (this.state === state || this.state === 'ended') return;
     this.state = state;
+    if (state === 'ended') this.reason = reason ?? null;
     if (state === 'ended') {
       // However it ended: release devices and timers, and hear no more from
       // the Worker (a next call on the same Worker is someone else's).

@@ -15,6 +15,7 @@ export class EngineError extends Error {
     this.code = code;
     this.en = en;
     this.nl = nl;
+    this.where = where;
   }
 }
 
@@ -364,6 +365,8 @@ export class PoliceTrust {
       return engine._u32(out);
     });
   }
+  /** The oldest thisUpdate (Unix seconds) a revocation list may have. */
+  setCrlFloor(seconds) { this.e.M._bbw_trust_set_crl_floor(this.ptr, seconds); }
   setCrl(crlBytes) {
     this.e._with((s) => this.e._check(this.e.M._bbw_trust_set_crl(this.ptr, s.bytes(crlBytes), crlBytes.length), 'revocation list'));
   }
@@ -386,9 +389,11 @@ export class PoliceTrust {
  * (pages served with the engine, such as the officer's console). The CRL is
  * always fetched: it changes daily and carries the root's signature, which
  * setCrl checks. Fails closed: no CRL, no trust (a revoked officer would
- * otherwise look genuine).
+ * otherwise look genuine). crlFloor: the oldest thisUpdate (Unix seconds)
+ * the list may have — the widget's bundle carries the one current when it
+ * was sealed, so no server can hand it an older list.
  */
-export async function fetchPoliceTrust(engine, base = new URL('../police/', import.meta.url), root = null) {
+export async function fetchPoliceTrust(engine, base = new URL('../police/', import.meta.url), root = null, crlFloor = 0) {
   const get = async (name) => {
     const r = await fetch(new URL(name, base), { credentials: 'omit' });
     if (!r.ok) throw new EngineError(-7, `cannot load ${name} (${r.status})`, `kan ${name} niet laden (${r.status})`, 'police trust');
@@ -396,7 +401,10 @@ export async function fetchPoliceTrust(engine, base = new URL('../police/', impo
   };
   const [rootPem, crl] = await Promise.all([root ?? get('root.pem'), get('crl.pem')]);
   const trust = new PoliceTrust(engine, rootPem);
-  try { trust.setCrl(crl); } catch (e) { trust.free(); throw e; }
+  try {
+    trust.setCrlFloor(crlFloor);
+    trust.setCrl(crl);
+  } catch (e) { trust.free(); throw e; }
   return trust;
 }
 

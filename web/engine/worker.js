@@ -261,8 +261,9 @@ async function handle(msg) {
       await callMessage(msg);
     } catch (err) {
       if (msg.frame && msg.frame.close) msg.frame.close();   // an open camera frame stalls the camera
+      // start: the call could not begin at all (the page ends it and says why).
       self.postMessage({ type: Msg.error, code: err.code ?? 0, en: err.en ?? String(err.message || err),
-        nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where });
+        nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where, start: msg.type === Msg.start });
     }
     return;
   }

@@ -30,6 +30,10 @@
 //             this participant included (shown beside the code)
 //   quality   'good' | 'fair' | 'poor'
 // Events (CustomEvent, detail as shown):
+//   reason    why the state became 'ended', when not by hanging up: 'unauthorized' |
+//             'no_room' (Janus refused the call) | 'police_trust' (the police
+//             root or its revocation list did not check out: nobody could be
+//             verified) | 'engine_failed' (the engine could not start the call)
 //   'state'    { state, reason? }     after state changed
 //   'tiles'    {}                     tiles added, removed or renamed
 //   'identity' {}                     identity set or changed

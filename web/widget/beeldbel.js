@@ -144,7 +144,7 @@ class BeeldbelWidget extends HTMLElement {
         role: call.role, invite, expectedOfficer: call.officer.number,
         localStream, names: { ...roleNames((k) => t(this.lang, k)), ...(call.officer.displayName && { officer: call.officer.displayName }) },
         codec: this.getAttribute('codec') === 'wasm' ? 'wasm' : 'auto',
-        files: this._engineFiles, policeRoot: police.policeRoot, policeBase: police.policeBase,
+        files: this._engineFiles, policeRoot: police.policeRoot, policeBase: police.policeBase, crlFloor: police.crlFloor,
       });
     };
     if (this._screen === 'waiting') this._render();

@@ -6,10 +6,13 @@
 // root it trusts: whoever can change a file on the widget's host cannot swap
 // the engine or the police root. The engine's hashes are written in when the
 // bundle is built (src/scripts/web-dist.sh); the police root's when the
-// bundle is sealed with the police's root (src/scripts/seal-bundle.mjs).
+// bundle is sealed with the police's root (src/scripts/seal-bundle.mjs), and
+// with it the thisUpdate of the revocation list current then: the widget
+// takes no older list, so no server can replay one from before a revocation.
 
 export const ENGINE_HASHES = JSON.parse('/*@BEELDBEL_ENGINE_HASHES@*/');
 const POLICE_ROOT_SHA384 = '';
+const POLICE_CRL_FLOOR = 0;
 
 /** A file that failed its check (or could not be fetched): the widget stops with a clear message. */
 export class EngineFileError extends Error {
@@ -52,9 +55,9 @@ export async function loadEngineFiles(base) {
   };
 }
 
-/** The police root (root.pem's bytes), checked against the pinned hash; where the CRL is. */
+/** The police root (root.pem's bytes), checked against the pinned hash; where the CRL is, and its floor. */
 export async function loadPoliceRoot(base) {
   const policeBase = new URL('police/', base);
   const root = await fetchChecked(new URL('root.pem', policeBase), 'root.pem', POLICE_ROOT_SHA384);
-  return { policeRoot: new Uint8Array(root), policeBase: policeBase.href };
+  return { policeRoot: new Uint8Array(root), policeBase: policeBase.href, crlFloor: POLICE_CRL_FLOOR };
 }

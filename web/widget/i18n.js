@@ -80,6 +80,8 @@ const nl = {
     text: 'Je wijkagent {officer} ({team}) komt zo in het gesprek. Je hoeft niets te doen.',
     connecting: 'Verbinding maken…', leave: 'Wachtkamer verlaten',
     engineFailed: 'Beeldbellen werkt niet in deze browser. Je wijkagent kan je ook gewoon bellen; of bel 0900-8844.',
+    trustFailed: 'Het gesprek start niet: we konden niet controleren of je echt met de politie praat (de lijst met ingetrokken politiecertificaten op deze website is niet actueel). Je wijkagent kan je ook gewoon bellen; of bel 0900-8844.',
+    callGone: 'Dit gesprek bestaat niet meer, of je toegang is verlopen. Vraag je wijkagent om een nieuwe link; of bel 0900-8844.',
     engineChanged: 'Beeldbellen is uitgezet: de software op deze website is niet de versie die de politie heeft vrijgegeven, dus we kunnen niet garanderen dat het gesprek veilig is. Je wijkagent kan je ook gewoon bellen; of bel 0900-8844.',
   },
   call: {
@@ -186,6 +188,8 @@ const en = {
     text: 'Your neighbourhood officer {officer} ({team}) will join shortly. You do not need to do anything.',
     connecting: 'Connecting…', leave: 'Leave the waiting room',
     engineFailed: 'Video calling does not work in this browser. Your officer can phone you instead; or call 0900-8844.',
+    trustFailed: 'The call does not start: we could not check that you are really talking to the police (the list of revoked police certificates on this website is out of date). Your officer can phone you instead; or call 0900-8844.',
+    callGone: 'This call no longer exists, or your access has expired. Ask your officer for a new link; or call 0900-8844.',
     engineChanged: 'Video calling is switched off: the software on this website is not the version the police released, so we cannot promise the call is private. Your officer can phone you instead; or call 0900-8844.',
   },
   call: {

@@ -27,9 +27,16 @@ export function waitingScreen(ctx, data) {
     if (failure?.code === 'integrity') problemText.textContent = t('waiting.engineChanged');
   }
 
+  // A call that ended before it began stays here with why, and a way on.
+  const FAILED = { police_trust: 'waiting.trustFailed', engine_failed: 'waiting.engineFailed',
+    unauthorized: 'waiting.callGone', no_room: 'waiting.callGone' };
   const onState = () => {
     if (session.state === 'connected') ctx.go('call', data);
-    else if (session.state === 'ended') ctx.go('ended', { ...data, left: false });
+    else if (session.state === 'ended' && FAILED[session.reason]) {
+      problemText.textContent = t(FAILED[session.reason]);
+      problem.hidden = false;
+      status.hidden = true;
+    } else if (session.state === 'ended') ctx.go('ended', { ...data, left: false });
   };
   if (session) { session.addEventListener('state', onState); queueMicrotask(onState); }
 

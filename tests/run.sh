@@ -117,6 +117,9 @@ run_suite media node tests/browser/media.test.mjs
 # hostile requests, kill -9 durability, and the browser flow on run.sh.
 run_suite contact-unit "$B/contact/unit_tests"
 run_suite contact-api node tests/contact/api.test.mjs
+# 60+ hostile requests through the web server's proxy, each from its own
+# loopback address: status, NL/EN answer, nothing stored.
+run_suite contact-hostile node tests/contact/hostile.test.mjs
 run_suite contact-durability node tests/contact/durability.test.mjs
 run_suite contact-browser node tests/contact/console.test.mjs
 # The officer's side of the real call in the console (call-panel.js): the

@@ -1,7 +1,7 @@
 // The contact service's HTTP API (src/contact/API.md), against the ASan+UBSan
 // build: the citizen flow, the officer flow up to both sides holding
-// credentials for the same Janus room, limits, retention, and hostile requests of the HTTP layer
-// Every refusal must be a JSON error with Dutch and English text.
+// credentials for the same Janus room, limits, retention, and hostile
+// requests of the HTTP layer. Every refusal must be a JSON error with Dutch and English text.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -24,7 +24,8 @@ static void usage(void)
             "  BB_CONTACT_OPEN_DAYS (14: requests never closed are deleted after this),\n"
             "  BB_CONTACT_INVITE_TTL seconds (1800), BB_CONTACT_CREATE_PER_HOUR (20),\n"
             "  BB_CONTACT_CALLS_PER_MINUTE (120), BB_CONTACT_PROXY_HOPS (0: no proxy in front),\n"
-            "  BB_CONTACT_SECURE_COOKIE (0), BB_CONTACT_SYNC (normal|full),\n"
+            "  BB_CONTACT_SESSION_MAX seconds (28800), BB_CONTACT_SESSION_IDLE seconds (1200),\n"
+            "  BB_CONTACT_SYNC (normal|full),\n"
             "  BB_SITE_URL, BB_JANUS_HTTP_URL, BB_JANUS_WS_URL, BB_JANUS_TOKEN_SECRET,\n"
             "  BB_VIDEOROOM_ADMIN_KEY\n"
             "gebruik: beeldbel-contact --db BESTAND (instellingen via de omgeving, zie boven)\n");
@@ -79,7 +80,7 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
-    double port, days, open_days, ttl, create, calls, hops, secure;
+    double port, days, open_days, ttl, create, calls, hops, session_max, session_idle;
     if (env_num("BB_CONTACT_PORT", 8471, 0, 65535, &port) ||
         env_num("BB_CONTACT_RETENTION_DAYS", 30, 0, 3650, &days) ||
         env_num("BB_CONTACT_OPEN_DAYS", 14, 0, 3650, &open_days) ||
@@ -87,13 +88,15 @@ int main(int argc, char **argv)
         env_num("BB_CONTACT_CREATE_PER_HOUR", 20, 1, 1e9, &create) ||
         env_num("BB_CONTACT_CALLS_PER_MINUTE", 120, 1, 1e9, &calls) ||
         env_num("BB_CONTACT_PROXY_HOPS", 0, 0, 8, &hops) ||
-        env_num("BB_CONTACT_SECURE_COOKIE", 0, 0, 1, &secure))
+        env_num("BB_CONTACT_SESSION_MAX", 8 * 3600, 1, 86400, &session_max) ||
+        env_num("BB_CONTACT_SESSION_IDLE", 20 * 60, 1, 86400, &session_idle))
         return 2;
     bb_contact_config cfg = {
         .bind_ip = "127.0.0.1",
         .port = (unsigned)port,
         .proxy_hops = (unsigned)hops,
-        .secure_cookie = secure != 0,
+        .session_max_s = (int64_t)session_max,
+        .session_idle_s = (int64_t)session_idle,
         .retention_s = (int64_t)(days * 86400),
         .open_max_s = (int64_t)(open_days * 86400),
         .invite_ttl_s = (int64_t)ttl,

@@ -26,7 +26,8 @@
 #include "mbedtls/sha256.h"
 #include "service.h"
 
-#define SESSION_TTL_S (8 * 3600)  /* one shift */
+/* The officer's session cookie (HttpOnly, Secure, SameSite=Strict, Path=/). */
+#define SESSION_COOKIE "__Host-bb_session"
 /* Logins: 10 a minute per address; per (user, address) 5 failures free, then
  * a lockout doubling from 1 s up to 15 min. Others keep logging in. */
 #define LOGIN_PER_MINUTE 10
@@ -491,12 +492,13 @@ static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connecti
     if (random_b64url(svc, 32, session) || random_b64url(svc, 32, csrf))
         return send_error(c, 500, "internal", NULL, 0);
     sha256_hex(session, key);
-    if (bb_store_session_create(svc->store, key, off->id, csrf, now + SESSION_TTL_S) != BB_OK)
+    if (bb_store_session_create(svc->store, key, off->id, csrf, now, now + svc->cfg.session_max_s) != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
+    /* __Host-: only ever set by this origin over a secure connection (HTTPS,
+     * or loopback), for the whole origin, never for another (sub)domain. */
     char cookie[200];
-    snprintf(cookie, sizeof(cookie),
-             "bb_session=%s; HttpOnly; SameSite=Strict; Path=/api/v1/officer; Max-Age=%d%s", session,
-             SESSION_TTL_S, svc->cfg.secure_cookie ? "; Secure" : "");
+    snprintf(cookie, sizeof(cookie), SESSION_COOKIE "=%s; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=%lld",
+             session, (long long)svc->cfg.session_max_s);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "csrf_token", csrf);
     cJSON *jo = cJSON_AddObjectToObject(o, "officer");
@@ -524,14 +526,14 @@ static int authenticate(bb_contact_service *svc, struct MHD_Connection *c, int i
                         session *s, enum MHD_Result *ret)
 {
     char cookie[44];
-    if (bb_http_cookie(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), "bb_session", cookie,
+    if (bb_http_cookie(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Cookie"), SESSION_COOKIE, cookie,
                        sizeof(cookie)) ||
         strlen(cookie) != 43) {
         *ret = send_error(c, 401, "not_logged_in", NULL, 0);
         return -1;
     }
     sha256_hex(cookie, s->key);
-    if (bb_store_session_get(svc->store, s->key, now, &s->officer_id, s->csrf) != BB_OK ||
+    if (bb_store_session_get(svc->store, s->key, now, svc->cfg.session_idle_s, &s->officer_id, s->csrf) != BB_OK ||
         bb_store_officer_by_id(svc->store, s->officer_id, &s->officer) != BB_OK) {
         *ret = send_error(c, 401, "not_logged_in", NULL, 0);
         return -1;
@@ -806,8 +808,7 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
         bb_store_session_delete(svc->store, s.key);
         cJSON *o = cJSON_CreateObject();
         cJSON_AddBoolToObject(o, "ok", 1);
-        return send_json(c, 200, o,
-                         "bb_session=; HttpOnly; SameSite=Strict; Path=/api/v1/officer; Max-Age=0", 0);
+        return send_json(c, 200, o, SESSION_COOKIE "=; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=0", 0);
     }
     case BB_ROUTE_QUEUE: {
         cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "requests");

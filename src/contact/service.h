@@ -15,7 +15,8 @@ typedef struct {
     const char *bind_ip;         /* "127.0.0.1" */
     unsigned port;
     unsigned proxy_hops;         /* trusted proxies in front, each adding to X-Forwarded-For */
-    int secure_cookie;           /* add "Secure" to the session cookie (HTTPS sites) */
+    int64_t session_max_s;       /* an officer's session ends this long after login (absolute) */
+    int64_t session_idle_s;      /* ... or this long after its last use (idle) */
     int64_t retention_s;         /* closed requests are deleted after this */
     int64_t open_max_s;          /* requests never closed are deleted this long after creation */
     int64_t invite_ttl_s;        /* invitation link lifetime */

@@ -78,9 +78,11 @@ int bb_store_set_officer_number(bb_store *s, const char *username, const char *n
 
 /* Sessions, keyed by the SHA-256 (hex) of the cookie value. */
 int bb_store_session_create(bb_store *s, const char *key_hash, int64_t officer_id,
-                            const char *csrf, int64_t expires_at);
-int bb_store_session_get(bb_store *s, const char *key_hash, int64_t now, int64_t *officer_id,
-                         char csrf[64]);
+                            const char *csrf, int64_t now, int64_t expires_at);
+/* A live session: not past expires_at (the absolute limit) and used within
+ * the last idle_s seconds; using it counts as activity. BB_E_AGAIN if not. */
+int bb_store_session_get(bb_store *s, const char *key_hash, int64_t now, int64_t idle_s,
+                         int64_t *officer_id, char csrf[64]);
 int bb_store_session_delete(bb_store *s, const char *key_hash);
 
 /* Invitations, keyed by the SHA-256 (hex) of the link's token. Creating a

@@ -40,7 +40,7 @@ static const char SCHEMA[] =
     " iterations INTEGER NOT NULL, number TEXT NOT NULL DEFAULT '');"
     "CREATE TABLE IF NOT EXISTS sessions ("
     " key_hash TEXT PRIMARY KEY, officer_id INTEGER NOT NULL, csrf TEXT NOT NULL,"
-    " expires_at INTEGER NOT NULL);"
+    " expires_at INTEGER NOT NULL, last_seen INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS invitations ("
     " token_hash TEXT PRIMARY KEY, request_id INTEGER NOT NULL, officer_id INTEGER NOT NULL,"
     " room INTEGER NOT NULL, participant_id TEXT NOT NULL,"
@@ -114,6 +114,15 @@ static int move_pins_to_rooms(sqlite3 *db)
                         NULL, NULL, NULL) != SQLITE_OK;
 }
 
+/* Sessions from before the idle timeout: last_seen 0, so they end at once
+ * (the officer logs in again). */
+static int add_session_last_seen(sqlite3 *db)
+{
+    int has = has_column(db, "sessions", "last_seen");
+    return has < 0 || (!has && sqlite3_exec(db, "ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL"
+                                                " DEFAULT 0", NULL, NULL, NULL) != SQLITE_OK);
+}
+
 /* Deleted rows must not stay readable in the write-ahead log: after a
  * delete, the log is written back into the database (where secure_delete
  * has zeroed the rows) and truncated. */
@@ -143,7 +152,8 @@ int bb_store_open(const char *path, bb_store **out)
         sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK ||
         sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || forget_call_secrets(s->db) ||
-        add_officer_numbers(s->db) || add_invitation_roles(s->db) || move_pins_to_rooms(s->db)) {
+        add_officer_numbers(s->db) || add_invitation_roles(s->db) || move_pins_to_rooms(s->db) ||
+        add_session_last_seen(s->db)) {
         fprintf(stderr, "contact: database %s: %s\n", path, s->db ? sqlite3_errmsg(s->db) : "?");
         bb_store_close(s);
         return BB_E_STATE;
@@ -450,21 +460,25 @@ int bb_store_officer_by_id(bb_store *s, int64_t id, bb_officer *out)
 }
 
 int bb_store_session_create(bb_store *s, const char *key_hash, int64_t officer_id, const char *csrf,
-                            int64_t expires_at)
+                            int64_t now, int64_t expires_at)
 {
     pthread_mutex_lock(&s->lock);
-    int rc = run(prep(s, "INSERT INTO sessions (key_hash, officer_id, csrf, expires_at) VALUES (?, ?, ?, ?)",
-                      "titi", key_hash, officer_id, csrf, expires_at));
+    int rc = run(prep(s,
+                      "INSERT INTO sessions (key_hash, officer_id, csrf, expires_at, last_seen)"
+                      " VALUES (?, ?, ?, ?, ?)",
+                      "titii", key_hash, officer_id, csrf, expires_at, now));
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
 
-int bb_store_session_get(bb_store *s, const char *key_hash, int64_t now, int64_t *officer_id,
-                         char csrf[64])
+int bb_store_session_get(bb_store *s, const char *key_hash, int64_t now, int64_t idle_s,
+                         int64_t *officer_id, char csrf[64])
 {
     pthread_mutex_lock(&s->lock);
-    sqlite3_stmt *st = prep(s, "SELECT officer_id, csrf FROM sessions WHERE key_hash = ? AND expires_at > ?",
-                            "ti", key_hash, now);
+    sqlite3_stmt *st = prep(s,
+                            "SELECT officer_id, csrf FROM sessions WHERE key_hash = ? AND expires_at > ?"
+                            " AND last_seen >= ?",
+                            "tii", key_hash, now, now - idle_s);
     int rc = BB_E_AGAIN;
     if (!st) {
         rc = BB_E_STATE;
@@ -474,6 +488,8 @@ int bb_store_session_get(bb_store *s, const char *key_hash, int64_t now, int64_t
         rc = BB_OK;
     }
     sqlite3_finalize(st);
+    if (rc == BB_OK)
+        rc = run(prep(s, "UPDATE sessions SET last_seen = ? WHERE key_hash = ?", "it", now, key_hash));
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -646,7 +662,8 @@ int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int64_t open_m
                       "i", now));
     int other = rc == BB_OK ? sqlite3_changes(s->db) : 0;
     if (rc == BB_OK)
-        rc = run(prep(s, "DELETE FROM sessions WHERE expires_at <= ?", "i", now));
+        rc = run(prep(s, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen < ? - 86400", "ii", now,
+                      now));
     sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     if (rc == BB_OK && gone + other > 0)
         checkpoint(s);

@@ -206,9 +206,11 @@ test('hostile_declared_oversize_body_is_refused_before_it_is_sent', async () => 
 
 // ---- officer ---------------------------------------------------------------------------------
 
-test('login_sets_httponly_samesite_strict_cookie', async () => {
+test('login_sets_a_host_only_secure_httponly_samesite_strict_cookie', async () => {
   const o = await login('noord');
-  assert(/HttpOnly/.test(o.setCookie) && /SameSite=Strict/.test(o.setCookie) && /Path=\/api\/v1\/officer/.test(o.setCookie), o.setCookie);
+  assert(/^__Host-bb_session=[A-Za-z0-9_-]{43};/.test(o.setCookie), o.setCookie);
+  for (const attr of [/; HttpOnly/, /; Secure/, /; SameSite=Strict/, /; Path=\/;/, /; Max-Age=28800$/]) assert(attr.test(o.setCookie), `${attr} in ${o.setCookie}`);
+  assert(!/Domain=/i.test(o.setCookie), o.setCookie);
   assertEq(o.officer.name, 'Wijkagent Noord');
   assertEq(JSON.stringify(o.officer.neighbourhoods), '["groningen-noord"]');
   assert(o.csrf.length >= 40);
@@ -258,8 +260,8 @@ test('logins_wait_for_password_hashing_without_holding_up_citizens', async () =>
 
 test('hostile_officer_api_without_session_or_with_forged_cookie', async () => {
   assertRefusal(await call('GET', '/api/v1/officer/queue'), 401, 'not_logged_in');
-  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: 'bb_session=' + 'A'.repeat(43) }), 401, 'not_logged_in');
-  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: "bb_session=' OR 1=1 --" }), 401, 'not_logged_in');
+  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: '__Host-bb_session=' + 'A'.repeat(43) }), 401, 'not_logged_in');
+  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: "__Host-bb_session=' OR 1=1 --" }), 401, 'not_logged_in');
 });
 
 test('hostile_missing_or_wrong_csrf_token_is_403', async () => {
@@ -514,6 +516,28 @@ test('officer_tool_needs_a_valid_officer_number', () => {
   assertEq(tool(['number', 'kees', '300002']).status, 0);
   const unknown = tool(['number', 'nobody', '300003']);
   assert(unknown.status !== 0 && /no such user/.test(unknown.stderr), unknown.stderr);
+});
+
+test('sessions_end_after_idle_time_and_after_their_maximum_whatever_the_use', async () => {
+  const sdb = join(dir, 'sessions.db');
+  addOfficer(sdb, 'idle', { name: 'Stil', neighbourhoods: 'groningen-noord', password: PASSWORD });
+  const run = async (env, steps) => {
+    const s2 = await startContact({ db: sdb, env });
+    try {
+      const l = await api(s2.base, 'POST', '/api/v1/officer/login', { body: { username: 'idle', password: PASSWORD } });
+      assertEq(l.status, 200, l.text);
+      const cookie = l.headers.get('set-cookie').split(';')[0];
+      for (const [waitMs, status] of steps) {
+        await new Promise((r) => setTimeout(r, waitMs));
+        const q = await api(s2.base, 'GET', '/api/v1/officer/queue', { cookie });
+        assertEq(q.status, status, `after ${waitMs} ms: ${q.text}`);
+      }
+    } finally { await s2.stop(); }
+  };
+  // Idle 3 s (whole seconds): each use keeps it alive; 4.5 s without one ends it.
+  await run({ BB_CONTACT_SESSION_IDLE: '3' }, [[1000, 200], [1000, 200], [1000, 200], [4500, 401]]);
+  // At most 4 s however busy: used every second, it still ends.
+  await run({ BB_CONTACT_SESSION_MAX: '4', BB_CONTACT_SESSION_IDLE: '60' }, [[1000, 200], [1000, 200], [2600, 401]]);
 });
 
 test('logout_ends_the_session', async () => {

@@ -125,8 +125,8 @@ test('officer_logs_in_with_the_keyboard_and_sees_the_queue_with_access_needs', a
   assertEq(await officer.evaluate(() => window.__xss), undefined, 'citizen text never became markup');
   assertEq(await officer.locator('article img').count(), 0);
   const cookies = await officerCtx.cookies(`${site}/api/v1/officer/queue`);
-  const c = cookies.find((x) => x.name === 'bb_session');
-  assert(c && c.httpOnly && c.sameSite === 'Strict' && c.path === '/api/v1/officer', JSON.stringify(cookies));
+  const c = cookies.find((x) => x.name === '__Host-bb_session');
+  assert(c && c.httpOnly && c.secure && c.sameSite === 'Strict' && c.path === '/', JSON.stringify(cookies));
   assertEq(await officer.evaluate(() => document.cookie), '', 'session cookie not readable from script');
 });
 

@@ -121,9 +121,9 @@ const CASES = [
   ['redeem_colleague_door_without_login', 'POST', '/api/v1/officer/invitations/redeem', { token: TOKEN }, 401, 'not_logged_in'],
   // officers: no session, forged or planted sessions, bad logins
   ['queue_without_session', 'GET', '/api/v1/officer/queue', undefined, 401, 'not_logged_in'],
-  ['queue_with_forged_session', 'GET', '/api/v1/officer/queue', undefined, 401, 'not_logged_in', null, { Cookie: `bb_session=${'A'.repeat(43)}` }],
-  ['queue_with_sql_in_cookie', 'GET', '/api/v1/officer/queue', undefined, 401, 'not_logged_in', null, { Cookie: "bb_session=' OR 1=1 --" }],
-  ['queue_with_a_planted_second_cookie', 'GET', '/api/v1/officer/queue', undefined, 401, 'not_logged_in', null, { Cookie: `bb_session=${'A'.repeat(43)}; bb_session=${'B'.repeat(43)}` }],
+  ['queue_with_forged_session', 'GET', '/api/v1/officer/queue', undefined, 401, 'not_logged_in', null, { Cookie: `__Host-bb_session=${'A'.repeat(43)}` }],
+  ['queue_with_sql_in_cookie', 'GET', '/api/v1/officer/queue', undefined, 401, 'not_logged_in', null, { Cookie: "__Host-bb_session=' OR 1=1 --" }],
+  ['queue_with_a_planted_second_cookie', 'GET', '/api/v1/officer/queue', undefined, 401, 'not_logged_in', null, { Cookie: `__Host-bb_session=${'A'.repeat(43)}; __Host-bb_session=${'B'.repeat(43)}` }],
   ['claim_without_session', 'POST', '/api/v1/officer/requests/1/claim', undefined, 401, 'not_logged_in'],
   ['video_without_session', 'POST', '/api/v1/officer/requests/999999999999999/video', undefined, 401, 'not_logged_in'],
   ['logout_without_session', 'POST', '/api/v1/officer/logout', undefined, 401, 'not_logged_in'],

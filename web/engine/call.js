@@ -54,6 +54,7 @@ const STALL_MS = 1500;           // nothing from anyone for this long: say so
 const FRAME_MAX_AGE_MS = 100;    // a decoded frame that waited longer for this page is dropped unseen
 const SPEAKER_IDLE_MS = 3000;    // no sound from anyone for this long: the speaker's audio thread sleeps
 
+let startSeq = 0;                // tells this page's starts apart on a shared Worker
 const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
 const epochMs = () => performance.timeOrigin + performance.now();
 
@@ -192,7 +193,8 @@ export class CallSession extends EventTarget {
     const o = this.opt;
     this.feedId = o.feedId ?? randomFeedId();
     const enc = new TextEncoder();
-    this.worker.postMessage({ type: Msg.start, config: {
+    this.startId = ++startSeq;
+    this.worker.postMessage({ type: Msg.start, id: this.startId, config: {
       room: o.room, feedId: this.feedId, role: o.role === 'captioner' ? 'interpreter' : o.role,
       invite: o.invite ? enc.encode(o.invite) : undefined, cert: o.cert, key: o.key,
       expectedOfficer: o.expectedOfficer || '', width: o.width, height: o.height, fps: o.fps,
@@ -517,7 +519,8 @@ export class CallSession extends EventTarget {
       case Msg.status: this._status(m); break;
       case Msg.error:
         this._emit('error', { code: m.code, reason: clip(m.en, 200), nl: clip(m.nl, 200) });
-        if (m.start) {   // no call without a started engine: end it, and say why
+        // This call's engine did not start: no call; end it, and say why.
+        if (m.startId !== undefined && m.startId === this.startId && this.state !== 'ended') {
           this.transport?.leave();
           this._setState('ended', TRUST_CHECKS.has(m.where) ? 'police_trust' : 'engine_failed');
         }

@@ -261,9 +261,11 @@ async function handle(msg) {
       await callMessage(msg);
     } catch (err) {
       if (msg.frame && msg.frame.close) msg.frame.close();   // an open camera frame stalls the camera
-      // start: the call could not begin at all (the page ends it and says why).
+      // startId: this start of a call could not begin at all (the page that
+      // sent it ends that call and says why; a later call on this Worker is not touched).
       self.postMessage({ type: Msg.error, code: err.code ?? 0, en: err.en ?? String(err.message || err),
-        nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where, start: msg.type === Msg.start });
+        nl: err.nl ?? 'Er ging iets mis in de video-engine.', where: err.where,
+        startId: msg.type === Msg.start ? msg.id : undefined });
     }
     return;
   }

@@ -26,7 +26,7 @@ static void usage(void)
             "  BB_CONTACT_CALLS_PER_MINUTE (120), BB_CONTACT_PROXY_HOPS (0: no proxy in front),\n"
             "  BB_CONTACT_SESSION_MAX seconds (28800), BB_CONTACT_SESSION_IDLE seconds (1200),\n"
             "  BB_CONTACT_SYNC (normal|full),\n"
-            "  BB_SITE_URL, BB_JANUS_HTTP_URL, BB_JANUS_WS_URL, BB_JANUS_TOKEN_SECRET,\n"
+            "  BB_SITE_URL, BB_CONSOLE_URL, BB_JANUS_HTTP_URL, BB_JANUS_WS_URL, BB_JANUS_TOKEN_SECRET,\n"
             "  BB_VIDEOROOM_ADMIN_KEY\n"
             "gebruik: beeldbel-contact --db BESTAND (instellingen via de omgeving, zie boven)\n");
 }
@@ -103,6 +103,7 @@ int main(int argc, char **argv)
         .create_per_hour = create,
         .calls_per_minute = calls,
         .site_url = getenv("BB_SITE_URL") ? getenv("BB_SITE_URL") : "http://127.0.0.1:8470",
+        .console_url = getenv("BB_CONSOLE_URL") ? getenv("BB_CONSOLE_URL") : "http://127.0.0.1:8472",
         .janus_http_url = getenv("BB_JANUS_HTTP_URL"),
         .janus_ws_url = getenv("BB_JANUS_WS_URL") ? getenv("BB_JANUS_WS_URL") : "ws://127.0.0.1:8188",
         .janus_token_secret = getenv("BB_JANUS_TOKEN_SECRET"),

@@ -3,6 +3,9 @@
  *   beeldbel-officer --db FILE add USER --name NAME --team TEAM --neighbourhoods a,b
  *                    --number NUMBER [--iterations N]   (password: first line of stdin)
  *   beeldbel-officer --db FILE number USER NUMBER
+ *   beeldbel-officer --db FILE password USER [--iterations N]  (new password: first line of stdin;
+ *                    the account's sessions end)
+ *   beeldbel-officer --db FILE has USER   (exit 0 when the account exists, 1 when not)
  * NUMBER is the officer number in the officer's police certificate
  * (identity.h): the citizen's widget shows the officer as verified only for
  * a certificate with the number of the account that invited them.
@@ -39,11 +42,34 @@ static int neighbourhoods_ok(const char *list)
     return list[strlen(list) - 1] != ',' && !strstr(list, ",,") && list[0] != ',';
 }
 
+/* Reads the password (first line of stdin, 12-256 characters) and fills
+ * o's salt, hash and iterations. 0, or 1 with the reason on stderr. */
+static int hash_password(bb_officer *o, long iterations)
+{
+    char pw[300];
+    if (!fgets(pw, sizeof(pw), stdin))
+        return fail("no password on stdin", "geen wachtwoord via stdin");
+    pw[strcspn(pw, "\r\n")] = 0;
+    if (strlen(pw) < 12 || strlen(pw) > 256) {
+        memset(pw, 0, sizeof(pw));
+        return fail("the password needs 12 to 256 characters", "het wachtwoord moet 12 tot 256 tekens hebben");
+    }
+    o->iterations = (uint32_t)iterations;
+    int rc = getrandom(o->salt, sizeof(o->salt), 0) != (ssize_t)sizeof(o->salt)
+                 ? fail("no randomness", "geen willekeur beschikbaar")
+             : bb_pbkdf2_sha256((const uint8_t *)pw, strlen(pw), o->salt, sizeof(o->salt), o->iterations,
+                                o->hash, sizeof(o->hash)) != BB_OK
+                 ? fail("hashing failed", "hashen mislukt")
+                 : 0;
+    memset(pw, 0, sizeof(pw));
+    return rc;
+}
+
 int main(int argc, char **argv)
 {
     const char *db = NULL, *user = NULL, *name = NULL, *team = NULL, *nbs = NULL, *number = NULL;
     long iterations = BB_PBKDF2_ITERATIONS;
-    int add = 0, set_number = 0;
+    int add = 0, set_number = 0, set_password = 0, has = 0;
     for (int i = 1; i < argc; i++) {
         int more = i + 1 < argc;
         if (!strcmp(argv[i], "--db") && more) db = argv[++i];
@@ -54,12 +80,17 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--number") && more) number = argv[++i];
         else if (!strcmp(argv[i], "add") && more) { add = 1; user = argv[++i]; }
         else if (!strcmp(argv[i], "number") && i + 2 < argc) { set_number = 1; user = argv[++i]; number = argv[++i]; }
+        else if (!strcmp(argv[i], "password") && more) { set_password = 1; user = argv[++i]; }
+        else if (!strcmp(argv[i], "has") && more) { has = 1; user = argv[++i]; }
         else {
             fprintf(stderr, "usage: beeldbel-officer --db FILE add USER --name NAME --team TEAM"
                             " --neighbourhoods groningen-noord[,groningen-zuid] --number NUMBER"
                             " [--iterations N]\n"
                             "  (password on stdin / wachtwoord via stdin)\n"
-                            "       beeldbel-officer --db FILE number USER NUMBER\n");
+                            "       beeldbel-officer --db FILE number USER NUMBER\n"
+                            "       beeldbel-officer --db FILE password USER [--iterations N]"
+                            "  (password on stdin / wachtwoord via stdin)\n"
+                            "       beeldbel-officer --db FILE has USER\n");
             return 2;
         }
     }
@@ -79,11 +110,29 @@ int main(int argc, char **argv)
         printf("officer: %s has number %s (heeft nummer)\n", user, number);
         return 0;
     }
+    if (iterations < MIN_ITERATIONS || iterations > 10000000)
+        return fail("--iterations must be 10000..10000000", "--iterations moet 10000..10000000 zijn");
+    if ((has || set_password) && db) {
+        bb_officer o = {0};
+        if (set_password && hash_password(&o, iterations))
+            return 1;
+        bb_store *s;
+        if (bb_store_open(db, &s) != BB_OK)
+            return fail("cannot open the database", "kan de database niet openen");
+        int rc = has ? bb_store_officer_by_name(s, user, &o) : bb_store_set_officer_password(s, user, &o);
+        bb_store_close(s);
+        memset(&o, 0, sizeof(o));
+        if (rc == BB_E_AGAIN)
+            return has ? 1 : fail("no such user", "die gebruiker bestaat niet");
+        if (rc != BB_OK)
+            return fail("cannot read or store the account", "kan het account niet lezen of opslaan");
+        if (set_password)
+            printf("officer: new password for %s (nieuw wachtwoord)\n", user);
+        return 0;
+    }
     if (!db || !add || !name || !team || !nbs || !number)
         return fail("--db, add USER, --name, --team, --neighbourhoods and --number are required",
                     "--db, add USER, --name, --team, --neighbourhoods en --number zijn verplicht");
-    if (iterations < MIN_ITERATIONS || iterations > 10000000)
-        return fail("--iterations must be 10000..10000000", "--iterations moet 10000..10000000 zijn");
     bb_officer o = {0};
     if (strlen(user) < 2 || strlen(user) > 64 ||
         strspn(user, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(user))
@@ -97,24 +146,13 @@ int main(int argc, char **argv)
         return fail("name and team: 1-100 characters", "naam en team: 1-100 tekens");
     if (!neighbourhoods_ok(nbs))
         return fail("unknown neighbourhood in --neighbourhoods", "onbekende wijk in --neighbourhoods");
-    char pw[300];
-    if (!fgets(pw, sizeof(pw), stdin))
-        return fail("no password on stdin", "geen wachtwoord via stdin");
-    pw[strcspn(pw, "\r\n")] = 0;
-    if (strlen(pw) < 12 || strlen(pw) > 256)
-        return fail("the password needs 12 to 256 characters", "het wachtwoord moet 12 tot 256 tekens hebben");
     snprintf(o.username, sizeof(o.username), "%s", user);
     snprintf(o.display_name, sizeof(o.display_name), "%s", name);
     snprintf(o.team, sizeof(o.team), "%s", team);
     snprintf(o.neighbourhoods, sizeof(o.neighbourhoods), "%s", nbs);
     snprintf(o.number, sizeof(o.number), "%s", number);
-    o.iterations = (uint32_t)iterations;
-    if (getrandom(o.salt, sizeof(o.salt), 0) != (ssize_t)sizeof(o.salt))
-        return fail("no randomness", "geen willekeur beschikbaar");
-    if (bb_pbkdf2_sha256((const uint8_t *)pw, strlen(pw), o.salt, sizeof(o.salt), o.iterations,
-                         o.hash, sizeof(o.hash)) != BB_OK)
-        return fail("hashing failed", "hashen mislukt");
-    memset(pw, 0, sizeof(pw));
+    if (hash_password(&o, iterations))
+        return 1;
     bb_store *s;
     if (bb_store_open(db, &s) != BB_OK)
         return fail("cannot open the database", "kan de database niet openen");

@@ -1,8 +1,9 @@
 /*
  * HTTP layer of the contact service (API contract: src/contact/API.md).
  * Bodies are collected up to BB_CONTACT_MAX_BODY, then handed to the one
- * parser (validate.c); storage is behind store.h. Logs carry method, route,
- * status and time — never names, phone numbers, e-mail or topics.
+ * parser (validate.c); storage is behind store.h. Logs carry the time,
+ * method, route, status and duration — never names, phone numbers, e-mail
+ * or topics.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -592,16 +593,16 @@ static void queue_row(void *ctx, const bb_stored_request *r)
 }
 
 /* A new link: stores the invitation under the hash of its token and
- * answers { invitation_url: <site><page>=<token>, expires_at }; NULL when it
+ * answers { invitation_url: <base><page>=<token>, expires_at }; NULL when it
  * could not be stored. */
 static cJSON *new_invitation(bb_contact_service *svc, const bb_invitation *inv, const char *token,
-                             const char *page)
+                             const char *base, const char *page)
 {
     char token_hash[65], url[600], exp[32];
     sha256_hex(token, token_hash);
     if (bb_store_invitation_create(svc->store, token_hash, inv) != BB_OK)
         return NULL;
-    snprintf(url, sizeof(url), "%s%s=%s", svc->cfg.site_url, page, token);
+    snprintf(url, sizeof(url), "%s%s=%s", base, page, token);
     iso_time(inv->expires_at, exp);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "invitation_url", url);
@@ -639,7 +640,7 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
     }
     cJSON *o = NULL;
     if (bb_store_room_add(svc->store, r->id, inv.room, room_secret, inv.pin, now) != BB_OK ||
-        !(o = new_invitation(svc, &inv, token, "/demo/#invite")) ||
+        !(o = new_invitation(svc, &inv, token, svc->cfg.site_url, "/demo/#invite")) ||
         bb_store_set_status(svc->store, r->id, "inviting", NULL, now) != BB_OK) {
         cJSON_Delete(o);
         return send_error(c, 500, "internal", NULL, 0);
@@ -686,7 +687,9 @@ static enum MHD_Result invite_other(bb_contact_service *svc, struct MHD_Connecti
     snprintf(inv.participant_id, sizeof(inv.participant_id), "%s-%02x%02x%02x%02x", role, rnd[0],
              rnd[1], rnd[2], rnd[3]);
     inv.expires_at = now + svc->cfg.invite_ttl_s;
-    cJSON *o = new_invitation(svc, &inv, token, !strcmp(role, "colleague") ? "/console/#join" : "/demo/#invite");
+    int colleague = !strcmp(role, "colleague");
+    cJSON *o = new_invitation(svc, &inv, token, colleague ? svc->cfg.console_url : svc->cfg.site_url,
+                              colleague ? "/console/#join" : "/demo/#invite");
     if (!o)
         return send_error(c, 500, "internal", NULL, 0);
     cJSON_AddStringToObject(o, "role", role);
@@ -918,9 +921,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     for (char *p = route; *p; p++)
         if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
             *p = '?';
-    if (getenv("BB_CONTACT_LOG_REQUESTS") && !(ctx->login && ctx->login->state == LOGIN_HASHING))
-        fprintf(stderr, "contact: %.6s %s %u %.1f ms\n", method, route,
+    if (getenv("BB_CONTACT_LOG_REQUESTS") && !(ctx->login && ctx->login->state == LOGIN_HASHING)) {
+        char at[32];
+        iso_time((int64_t)time(NULL), at);
+        fprintf(stderr, "contact: %s %.6s %s %u %.1f ms\n", at, method, route,
                 ci ? ci->http_status : 0, (double)(now_us() - t0) / 1000.0);
+    }
     return ret;
 }
 

@@ -22,7 +22,8 @@ typedef struct {
     int64_t invite_ttl_s;        /* invitation link lifetime */
     double create_per_hour;      /* new requests per client address per hour */
     double calls_per_minute;     /* any citizen call per client address per minute */
-    const char *site_url;        /* base of invitation links, e.g. http://127.0.0.1:8470 */
+    const char *site_url;        /* base of citizens' invitation links, e.g. http://127.0.0.1:8470 */
+    const char *console_url;     /* base of colleagues' links (the console's origin) */
     const char *janus_http_url;  /* e.g. http://127.0.0.1:8089/janus; NULL: no video */
     const char *janus_ws_url;    /* what browsers connect to */
     const char *janus_token_secret;

@@ -73,6 +73,9 @@ int bb_store_add_note(bb_store *s, int64_t id, const char *note);
 int bb_store_add_officer(bb_store *s, const bb_officer *o);
 int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out);
 int bb_store_officer_by_id(bb_store *s, int64_t id, bb_officer *out);
+/* Replaces an account's password hash (salt, hash, iterations from o).
+ * BB_E_AGAIN: no such user. */
+int bb_store_set_officer_password(bb_store *s, const char *username, const bb_officer *o);
 /* Gives an account its officer number. BB_E_AGAIN: no such user. */
 int bb_store_set_officer_number(bb_store *s, const char *username, const char *number);
 

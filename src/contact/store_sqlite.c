@@ -441,6 +441,22 @@ int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
     return rc;
 }
 
+int bb_store_set_officer_password(bb_store *s, const char *username, const bb_officer *o)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "UPDATE officers SET salt = ?, hash = ?, iterations = ? WHERE username = ?", "bbit",
+                      o->salt, (int)sizeof(o->salt), o->hash, (int)sizeof(o->hash), (int64_t)o->iterations,
+                      username));
+    if (rc == BB_OK && sqlite3_changes(s->db) == 0)
+        rc = BB_E_AGAIN;
+    /* Sessions made with the old password end with it. */
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM sessions WHERE officer_id = (SELECT id FROM officers WHERE username = ?)",
+                      "t", username));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
 int bb_store_set_officer_number(bb_store *s, const char *username, const char *number)
 {
     pthread_mutex_lock(&s->lock);

@@ -1,25 +1,30 @@
 #!/bin/bash
 # Starts the whole beeldbel system on this machine and stops it on Ctrl-C:
 #   Janus (the SFU), configured from src/system/janus/*.jcfg.in
-#   the web server for the widget bundle and demo page (dist/)
+#   the web server for the widget bundle and demo page (dist/), and the
+#   officer's console on an origin (port) of its own
 # Every process is stopped by the PID this script started it with.
 #
 # Environment (all optional):
-#   BB_NET            auto | host | loopback   (default auto: loopback when the
-#                     machine has no non-loopback IPv4 address)
+#   BB_NET            loopback | host          (default loopback: all traffic stays
+#                     on 127.0.0.1; host: Janus offers this machine's addresses)
 #   BB_HTTP_PORT      web server port          (default 8470)
+#   BB_CONSOLE_PORT   officer console port     (default 8472)
 #   BB_JANUS_WS_PORT  Janus WebSocket port     (default 8188)
 #   BB_RTP_RANGE      Janus media UDP ports    (default 20000-20199)
 #   BB_CONTACT_PORT   contact service port     (default 8471)
 #   BB_JANUS_HTTP_PORT Janus HTTP port, 127.0.0.1, for the contact service (default 8089)
 #   BB_RUN_DIR        generated config/secrets (default build/run)
 #   BB_JANUS_DEBUG    Janus log level 0-7      (default 4)
+#   BB_DEMO           1 | 0                    (default 1: demo officer accounts matching the
+#                     demo certificates, passwords printed; 0: none, as in production)
 #   BB_BUILD, BB_DIST where make built         (default build, dist)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-NET=${BB_NET:-auto}
+NET=${BB_NET:-loopback}
 HTTP_PORT=${BB_HTTP_PORT:-8470}
+CONSOLE_PORT=${BB_CONSOLE_PORT:-8472}
 WS_PORT=${BB_JANUS_WS_PORT:-8188}
 RTP_RANGE=${BB_RTP_RANGE:-20000-20199}
 RUN=${BB_RUN_DIR:-${BB_BUILD:-build}/run}
@@ -31,14 +36,14 @@ SHIM=$BUILD/native/libbb_loopback.so
 CONTACT_PORT=${BB_CONTACT_PORT:-8471}
 JANUS_HTTP_PORT=${BB_JANUS_HTTP_PORT:-8089}
 CONTACT_BIN=$BUILD/bin/beeldbel-contact
+OFFICER_BIN=$BUILD/bin/beeldbel-officer
+DEMO=${BB_DEMO:-1}
 
 say() { printf 'run: %s\n' "$*"; }
 die() { printf 'run: %s\n' "$*" >&2; exit 1; }
 
-if [ "$NET" = auto ]; then
-  if ip -o -4 addr show scope global up 2>/dev/null | grep -q .; then NET=host; else NET=loopback; fi
-fi
-case $NET in host|loopback) ;; *) die "BB_NET must be auto, host or loopback (BB_NET moet auto, host of loopback zijn)";; esac
+case $NET in host|loopback) ;; *) die "BB_NET must be loopback or host (BB_NET moet loopback of host zijn)";; esac
+case $DEMO in 0|1) ;; *) die "BB_DEMO must be 1 or 0 (BB_DEMO moet 1 of 0 zijn)";; esac
 command -v janus >/dev/null || die "janus is not installed; run 'make deps' (janus ontbreekt; voer 'make deps' uit)"
 
 # Secrets are made once per machine and never committed.
@@ -135,6 +140,7 @@ trap stop_all EXIT
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 port_open "$WS_PORT" && die "port $WS_PORT is in use (BB_JANUS_WS_PORT) / poort $WS_PORT is bezet"
 port_open "$HTTP_PORT" && die "port $HTTP_PORT is in use (BB_HTTP_PORT) / poort $HTTP_PORT is bezet"
+port_open "$CONSOLE_PORT" && die "port $CONSOLE_PORT is in use (BB_CONSOLE_PORT) / poort $CONSOLE_PORT is bezet"
 [ -x "$CONTACT_BIN" ] || die "$CONTACT_BIN missing; run 'make native' (ontbreekt)"
 
 say "network mode: $NET"
@@ -160,19 +166,46 @@ CA_DIR=$RUN/ca
 [ -x "$CA_BIN" ] || die "$CA_BIN missing; run 'make native' (ontbreekt)"
 [ -s "$CA_DIR/root.pem" ] || "$CA_BIN" init "$CA_DIR" > /dev/null
 mkdir -p "$CA_DIR/officers"
-while IFS='|' read -r file name team hood number; do
+# The demo officers: certificate file, name, team, neighbourhood (as the
+# certificate and the contact service write it), officer number, account.
+DEMO_OFFICERS='jan-de-vries|Jan de Vries|Basisteam Groningen-Noord|Groningen-Noord|groningen-noord|100001|jan
+sanne-bakker|Sanne Bakker|Basisteam Groningen-Zuid|Groningen-Zuid|groningen-zuid|100002|sanne
+ahmed-el-amrani|Ahmed El Amrani|Basisteam Groningen-Noord|Groningen-Noord|groningen-noord|100003|ahmed'
+while IFS='|' read -r file name team hood _ number _; do
   "$CA_BIN" issue "$CA_DIR" --name "$name" --team "$team" --neighbourhood "$hood" --id "$number" \
     --out "$CA_DIR/officers/$file" > /dev/null
-done <<'OFFICERS'
-jan-de-vries|Jan de Vries|Basisteam Groningen-Noord|Groningen-Noord|100001
-sanne-bakker|Sanne Bakker|Basisteam Groningen-Zuid|Groningen-Zuid|100002
-ahmed-el-amrani|Ahmed El Amrani|Basisteam Groningen-Noord|Groningen-Noord|100003
-OFFICERS
+done <<< "$DEMO_OFFICERS"
 mkdir -p "$DIST/police"
 cp "$CA_DIR/crl.pem" "$DIST/police/"
 node src/scripts/seal-bundle.mjs "$DIST" "$CA_DIR/root.pem" "$("$CA_BIN" crl-time "$CA_DIR")" > /dev/null ||
   die "could not pin the police root into $DIST (kon de politie-root niet vastzetten)"
 say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
+
+# Demo officer accounts, one per demo certificate, so a call can be tried at
+# once: passwords made once per run directory (demo-accounts, mode 600) and
+# printed below. Passwords go to the account tool on stdin, never in argv.
+# Not with BB_DEMO=0.
+DEMO_FILE=$RUN/demo-accounts
+if [ "$DEMO" = 1 ]; then
+  fresh=0
+  if [ ! -s "$DEMO_FILE" ]; then
+    fresh=1
+    ( umask 077
+      while IFS='|' read -r _ _ _ _ _ _ user; do
+        printf '%s %s\n' "$user" "$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
+      done <<< "$DEMO_OFFICERS" > "$DEMO_FILE" )
+  fi
+  while IFS='|' read -r _ name team _ hood number user; do
+    pw=$(awk -v u="$user" '$1 == u { print $2 }' "$DEMO_FILE")
+    if ! "$OFFICER_BIN" --db "$RUN/contact.db" has "$user"; then
+      printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" add "$user" --name "$name" --team "$team" \
+        --neighbourhoods "$hood" --number "$number" > /dev/null || die "cannot create demo account $user (kan demo-account niet maken)"
+    elif [ "$fresh" = 1 ]; then
+      printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" password "$user" > /dev/null ||
+        die "cannot set the password of demo account $user (kan wachtwoord niet zetten)"
+    fi
+  done <<< "$DEMO_OFFICERS"
+fi
 
 # Contact service: callback requests, officer console API,
 # invitations; database under the run dir, loopback only, stopped by PID.
@@ -180,6 +213,7 @@ say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
 # Janus tokens with the secrets above.
 for _ in $(seq 1 50); do port_open "$JANUS_HTTP_PORT" && break; sleep 0.1; done
 BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_PROXY_HOPS=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="http://127.0.0.1:$HTTP_PORT" \
+  BB_CONSOLE_URL="http://127.0.0.1:$CONSOLE_PORT" \
   BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" \
   BB_JANUS_TOKEN_SECRET=$BB_JANUS_TOKEN_SECRET BB_VIDEOROOM_ADMIN_KEY=$BB_VIDEOROOM_ADMIN_KEY \
   "$CONTACT_BIN" --db "$RUN/contact.db" > "$RUN/contact.log" 2>&1 &
@@ -187,21 +221,42 @@ pids+=($!)
 for _ in $(seq 1 50); do port_open "$CONTACT_PORT" && break; sleep 0.1; done
 port_open "$CONTACT_PORT" || die "the contact service did not start (contactdienst startte niet); log: $RUN/contact.log"
 
-BB_CONTACT_PORT=$CONTACT_PORT BB_HTTP_PORT=$HTTP_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" node src/system/serve.mjs "$DIST" "$HTTP_PORT" > "$RUN/web.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do port_open "$HTTP_PORT" && break; sleep 0.1; done
-port_open "$HTTP_PORT" || die "the web server did not start (webserver startte niet); log: $RUN/web.log"
+# Two sites from dist/, each on its own origin: the public one (widget,
+# demo page, citizens' API) and the officers' console (its API only).
+: > "$RUN/web.log"
+for site in public console; do
+  port=$HTTP_PORT; [ "$site" = console ] && port=$CONSOLE_PORT
+  BB_SITE=$site BB_CONTACT_PORT=$CONTACT_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" \
+    node src/system/serve.mjs "$DIST" "$port" >> "$RUN/web.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do port_open "$port" && break; sleep 0.1; done
+  port_open "$port" || die "the $site web server did not start (webserver startte niet); log: $RUN/web.log"
+done
 
 cat <<MSG
 run: beeldbel is running / draait:
 run:   demo page (demopagina)   http://127.0.0.1:$HTTP_PORT/demo/
 run:   Janus WebSocket (SFU)    ws://127.0.0.1:$WS_PORT  (janus-protocol, token auth)
 run:   Janus media (UDP)        ports $RTP_RANGE
-run:   officer console (agent)  http://127.0.0.1:$HTTP_PORT/console/  (accounts: $BUILD/bin/beeldbel-officer --db $RUN/contact.db add ...)
-run:   contact API              http://127.0.0.1:$HTTP_PORT/api/v1/ (-> 127.0.0.1:$CONTACT_PORT)
+run:   officer console (agent)  http://127.0.0.1:$CONSOLE_PORT/console/  (accounts: $BUILD/bin/beeldbel-officer --db $RUN/contact.db add ...)
+run:   contact API              http://127.0.0.1:$HTTP_PORT/api/v1/, officers' part on :$CONSOLE_PORT (-> 127.0.0.1:$CONTACT_PORT)
 run:   logs                     $RUN/janus.log, $RUN/web.log, $RUN/contact.log
-run: press Ctrl-C to stop (Ctrl-C om te stoppen)
 MSG
+if [ "$DEMO" = 1 ]; then
+  pw_of() { awk -v u="$1" '$1 == u { print $2 }' "$DEMO_FILE"; }
+  cat <<MSG
+run: try a call (probeer een gesprek):
+run:   1. http://127.0.0.1:$HTTP_PORT/demo/ - ask for a video callback in Groningen-Noord (vraag terugbellen met beeld aan)
+run:   2. http://127.0.0.1:$CONSOLE_PORT/console/ in another window - log in as jan / $(pw_of jan),
+run:      claim the request, "Terugbellen met beeld", choose $CA_DIR/officers/jan-de-vries.pem and .key, join
+run:   3. open the invitation link in the first window and join (neem deel): both sides show the same code
+run:   demo accounts (BB_DEMO=0: none): jan / $(pw_of jan) (Groningen-Noord), sanne / $(pw_of sanne) (Groningen-Zuid),
+run:      ahmed / $(pw_of ahmed) (Groningen-Noord, to invite as a colleague); passwords in $DEMO_FILE
+MSG
+else
+  say "no demo accounts (BB_DEMO=0; geen demo-accounts): add officers with $OFFICER_BIN"
+fi
+say "press Ctrl-C to stop (Ctrl-C om te stoppen)"
 [ -n "${BB_READY_FILE:-}" ] && echo "ready" > "$BB_READY_FILE"
 
 # Stay up until a signal. If Janus dies, start it again (calls resume by

@@ -1,6 +1,13 @@
-// Static file server for the widget bundle and the demo page (dist/), with
-// the headers a strict host would send: the exact CSP the widget needs
-// (README, "Embedding"), nosniff, no referrer. Loopback only by default.
+// Static file server for dist/, with the headers a strict host would send:
+// nosniff, no referrer, and a Content-Security-Policy of each site's own.
+// Two sites, each on its own origin (port), so nothing the public can load
+// shares an origin — cookies, storage, scripts — with the police's console:
+//   BB_SITE=public   (default) the widget bundle and the demo page, with the
+//                    exact CSP the widget needs (README, "Embedding"); the
+//                    citizens' API, never the officers'
+//   BB_SITE=console  the officer's console and what it loads (the engine,
+//                    the shared call UI, the police root); the officers' API only
+// Loopback only by default.
 //   node serve.mjs DIST [PORT]   (PORT 0 = any free port; printed on start)
 import { createServer, request as httpRequest } from 'node:http';
 import { createReadStream, statSync } from 'node:fs';
@@ -10,6 +17,11 @@ const root = resolve(process.argv[2] ?? 'dist');
 const port = Number(process.argv[3] ?? process.env.BB_HTTP_PORT ?? 8470);
 const host = process.env.BB_HTTP_HOST ?? '127.0.0.1';
 const janusWs = process.env.BB_JANUS_WS_URL ?? 'ws://127.0.0.1:8188';
+const SITE = process.env.BB_SITE ?? 'public';
+if (SITE !== 'public' && SITE !== 'console') {
+  console.error(`serve: BB_SITE must be public or console (moet public of console zijn), not ${SITE}`);
+  process.exit(2);
+}
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
@@ -18,11 +30,10 @@ const TYPES = {
   '.svg': 'image/svg+xml', '.sri': 'text/plain; charset=utf-8',
 };
 
-export const CSP = [
+const PUBLIC_CSP = [
   "default-src 'none'",
   // blob:: the widget runs its Workers and its audio worklet from bytes it
-  // checked against its own hashes (web/widget/engine-files.js); 'self' for
-  // the officer's console, which loads them by URL.
+  // checked against its own hashes (web/widget/engine-files.js).
   "script-src 'self' 'wasm-unsafe-eval' blob:",
   "worker-src 'self' blob:",
   "style-src 'self'",
@@ -33,6 +44,33 @@ export const CSP = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join('; ');
+// The console loads every script and Worker by URL from its own origin.
+const CONSOLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "media-src 'self'",
+  `connect-src 'self' ${janusWs}`,
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+const CSP = SITE === 'console' ? CONSOLE_CSP : PUBLIC_CSP;
+
+// What each site serves: the console's pages only on its origin, and the
+// officers' API only there; the public site never has either.
+const OFFICER_API = '/api/v1/officer/';
+const CONSOLE_FILES = ['/console/', '/engine/', '/ui/', '/police/'];
+const HOME = SITE === 'console' ? '/console/' : '/demo/';
+function serves(path) {
+  return SITE === 'console' ? CONSOLE_FILES.some((p) => path.startsWith(p)) : !path.startsWith('/console/');
+}
+function proxies(url) {
+  if (!url.startsWith('/api/')) return false;
+  return SITE === 'console' ? url.startsWith(OFFICER_API) : !url.startsWith(OFFICER_API);
+}
 
 // Contact service proxy
 // /api/ goes to the contact service on 127.0.0.1 (BB_CONTACT_PORT), so the
@@ -48,6 +86,7 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'p
 const MAX_BODY = 16384;
 const TOO_LARGE = { error: { code: 'too_large', message: {
   nl: 'Het verzoek is te groot.', en: 'The request is too large.' } } };
+const NOT_HERE = { error: { code: 'not_found', message: { nl: 'Niet gevonden.', en: 'Not found.' } } };
 const UNAVAILABLE = { error: { code: 'unavailable', message: {
   nl: 'De dienst is even niet bereikbaar. Probeer het later opnieuw.',
   en: 'The service is not reachable right now. Please try again later.' } } };
@@ -100,7 +139,8 @@ function send(res, status, body) {
 }
 
 const server = createServer((req, res) => {
-  if (req.url.startsWith('/api/')) return proxyContact(req, res);
+  if (proxies(req.url)) return proxyContact(req, res);
+  if (req.url.startsWith('/api/')) return sendJson(res, 404, NOT_HERE);
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed / Methode niet toegestaan\n');
   let path;
   try {
@@ -109,9 +149,10 @@ const server = createServer((req, res) => {
     return send(res, 400, 'Bad request / Ongeldig verzoek\n');
   }
   if (path === '/') {
-    res.writeHead(302, { Location: '/demo/' });
+    res.writeHead(302, { Location: HOME });
     return res.end();
   }
+  if (!serves(path)) return send(res, 404, 'Not found / Niet gevonden\n');
   if (path.endsWith('/')) path += 'index.html';
   const file = resolve(join(root, path));
   if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'Forbidden / Verboden\n');
@@ -153,6 +194,6 @@ server.on('connection', (socket) => {
 
 server.listen(port, host, () => {
   const a = server.address();
-  console.log(`serve: http://${host}:${a.port}/ (${root})`);
+  console.log(`serve: http://${host}:${a.port}/ (${SITE}, ${root})`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

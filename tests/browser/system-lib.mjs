@@ -24,12 +24,13 @@ export async function startSystem(name, env = {}) {
   mkdirSync(runDir, { recursive: true });
   const httpPort = await freePort();
   const wsPort = await freePort();
+  const consolePort = await freePort();
   const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
   const readyFile = join(runDir, 'ready');
   const child = track(spawn('bash', [join(root, 'src', 'system', 'run.sh')], {
     cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, BB_NET: 'loopback', BB_HTTP_PORT: String(httpPort), BB_JANUS_WS_PORT: String(wsPort),
-      BB_RTP_RANGE: `${rtpBase}-${rtpBase + 99}`, BB_RUN_DIR: runDir, BB_READY_FILE: readyFile, ...env },
+      BB_CONSOLE_PORT: String(consolePort), BB_RTP_RANGE: `${rtpBase}-${rtpBase + 99}`, BB_RUN_DIR: runDir, BB_READY_FILE: readyFile, ...env },
   }));
   let output = '';
   child.stdout.on('data', (d) => { output += d; });
@@ -47,6 +48,7 @@ export async function startSystem(name, env = {}) {
     runDir, httpPort, wsPort, secrets, exited, child,
     output: () => output,
     httpUrl: `http://127.0.0.1:${httpPort}`,
+    consoleUrl: `http://127.0.0.1:${consolePort}`,
     wsUrl: `ws://127.0.0.1:${wsPort}`,
     stop: async () => { if (child.exitCode === null) child.kill('SIGTERM'); return exited; },
   };

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { startContact, addOfficer, api, fakeJanus, janusTokenValid, officerBin } from './lib.mjs';
+import { startContact, addOfficer, api, fakeJanus, janusTokenValid, officerBin, buildDir } from './lib.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'bb-contact-api-'));
 const db = join(dir, 'contact.db');
@@ -443,7 +443,7 @@ test('a_colleague_joins_with_a_link_of_their_own_and_their_own_login', async () 
   const v = await call('POST', `/api/v1/officer/requests/${id}/colleague`, { cookie: o.cookie, csrf: o.csrf });
   assertEq(v.status, 200, v.text);
   assertEq(v.json.role, 'colleague');
-  const token = /^http:\/\/127\.0\.0\.1:8470\/console\/#join=([A-Za-z0-9_-]{43})$/.exec(v.json.invitation_url)?.[1];
+  const token = /^http:\/\/127\.0\.0\.1:8472\/console\/#join=([A-Za-z0-9_-]{43})$/.exec(v.json.invitation_url)?.[1];
   assert(token, v.json.invitation_url);
   // Not through the citizens' door (and trying leaves it unused) ...
   assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token } }), 404, 'invitation_unknown');
@@ -498,6 +498,36 @@ test('phone_callback_notes_and_close', async () => {
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   assert(!q.json.requests.some((x) => x.id === id), 'closed requests leave the queue');
   assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/close`, { cookie: o.cookie, csrf: o.csrf, body: {} }), 409, 'wrong_state');
+});
+
+test('shipped_programs_are_built_hardened', () => {
+  for (const bin of [join(buildDir, 'bin', 'beeldbel-contact'), officerBin, join(buildDir, 'bin', 'beeldbel-ca')]) {
+    const dyn = spawnSync('readelf', ['-d', '-W', bin], { encoding: 'utf8' }).stdout;
+    const seg = spawnSync('readelf', ['-l', '-W', bin], { encoding: 'utf8' }).stdout;
+    const syms = spawnSync('readelf', ['--dyn-syms', '-W', bin], { encoding: 'utf8' }).stdout;
+    assert(/BIND_NOW/.test(dyn) && /FLAGS_1.*PIE/.test(dyn), `${bin}: full RELRO and PIE\n${dyn}`);
+    assert(/GNU_RELRO/.test(seg), `${bin}: RELRO segment`);
+    assert(/__stack_chk_fail/.test(syms), `${bin}: stack protector`);
+    assert(/__\w+_chk\b/.test(syms.replace(/__stack_chk_fail/g, '')), `${bin}: fortified libc calls`);
+  }
+});
+
+test('officer_tool_refuses_short_passwords_and_takes_long_ones_whole', async () => {
+  const pdb = join(dir, 'passwords.db');
+  const add = (user, pw) => spawnSync(officerBin, ['--db', pdb, 'add', user, '--name', 'Wachtwoord', '--team', 'Team',
+    '--neighbourhoods', 'groningen-noord', '--number', '300001', '--iterations', '10000'], { input: `${pw}\n`, encoding: 'utf8' });
+  const short = add('kort', 'elf-tekens!');
+  assert(short.status !== 0 && /12/.test(short.stderr), short.stderr);
+  const long = `${'lang wachtwoord met spaties '.repeat(9).slice(0, 240)}é🙂`; // 246 bytes of UTF-8
+  assert(Buffer.byteLength(long) <= 256 && long.length > 128);
+  assertEq(add('lang', long).status, 0);
+  const s2 = await startContact({ db: pdb });
+  try {
+    const ok = await api(s2.base, 'POST', '/api/v1/officer/login', { body: { username: 'lang', password: long } });
+    assertEq(ok.status, 200, ok.text);
+    const cut = await api(s2.base, 'POST', '/api/v1/officer/login', { body: { username: 'lang', password: long.slice(0, 200) } });
+    assertEq(cut.status, 401, 'no truncation: a prefix is not the password');
+  } finally { await s2.stop(); }
 });
 
 test('officer_tool_needs_a_valid_officer_number', () => {
@@ -589,7 +619,9 @@ test('logs_hold_no_names_phone_numbers_or_topics_and_stop_is_clean', async () =>
   const { code } = await svc.stop();
   const log = svc.stderr();
   assertEq(code, 0, log);
-  assert(/contact: POST \/api\/v1\/requests 201/.test(log), 'requests are logged');
+  // When, what and how it went: enough for a timeline, nothing about whom.
+  assert(/contact: \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ POST \/api\/v1\/requests 201 [\d.]+ ms/.test(log), 'requests are logged');
+  assert(/contact: \S+ POST \/api\/v1\/officer\/login 401 /.test(log), 'failed logins are logged');
   for (const secret of ['Anna', 'Vries', '612345678', '+316', 'Overlast', 'anna@example', PASSWORD, 'DROP TABLE'])
     assert(!log.includes(secret), `log contains ${secret}`);
   assert(!/ERROR: AddressSanitizer|runtime error/.test(log), log);

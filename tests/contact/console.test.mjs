@@ -5,7 +5,7 @@
 // sides' credentials join the same Janus VideoRoom room (the call itself
 // comes with the call issue). Plus axe-core on the console, a reused link,
 // and stopping run.sh stopping the contact service.
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -24,12 +24,12 @@ for (const [user, name] of [['noord', 'Wijkagent Jansen'], ['noord-axe', 'Wijkag
   execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', user, '--name', name, '--team', 'Basisteam Groningen',
     '--neighbourhoods', 'groningen-noord', '--number', '900001', '--iterations', '10000'], { input: `${PASSWORD}\n` });
 }
-const [httpPort, wsPort, contactPort, janusHttpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+const [httpPort, wsPort, contactPort, janusHttpPort, consolePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
 const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
 const readyFile = join(runDir, 'ready');
 const system = spawn('bash', [join(root, 'src', 'system', 'run.sh')], {
   cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-  env: { ...process.env, BB_NET: 'loopback', BB_HTTP_PORT: String(httpPort), BB_JANUS_WS_PORT: String(wsPort),
+  env: { ...process.env, BB_HTTP_PORT: String(httpPort), BB_JANUS_WS_PORT: String(wsPort), BB_CONSOLE_PORT: String(consolePort),
     BB_CONTACT_PORT: String(contactPort), BB_JANUS_HTTP_PORT: String(janusHttpPort),
     BB_RTP_RANGE: `${rtpBase}-${rtpBase + 99}`, BB_RUN_DIR: runDir, BB_READY_FILE: readyFile },
 });
@@ -37,7 +37,7 @@ let output = '';
 system.stdout.on('data', (d) => { output += d; });
 system.stderr.on('data', (d) => { output += d; });
 const exited = new Promise((r) => system.on('exit', (code, sig) => r({ code, sig })));
-const site = `http://127.0.0.1:${httpPort}`;
+const site = `http://127.0.0.1:${httpPort}`, consoleSite = `http://127.0.0.1:${consolePort}`;
 
 const browser = await launch();
 const TOPIC = 'Overlast <img src=x onerror="window.__xss=1"> in mijn straat';
@@ -75,9 +75,43 @@ test('run_sh_starts_the_contact_service_behind_the_web_server', async () => {
     if (system.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  assert(output.includes('/console/'), output);
+  assert(output.includes(`${consoleSite}/console/`), output);
+  // Nothing leaves loopback unless asked for (BB_NET=host).
+  assert(output.includes('network mode: loopback'), output);
   const r = await fetch(`${site}/api/v1/health`);
   assertEq(r.status, 200, await r.text());
+});
+
+test('make_run_makes_demo_accounts_and_says_how_to_try_a_call', async () => {
+  assert(output.includes('try a call') && output.includes(`${site}/demo/`), output);
+  const m = /log in as jan \/ (\S+),/.exec(output);
+  assert(m, output);
+  // The printed password works, for the account with the demo certificate's number.
+  const l = await fetch(`${consoleSite}/api/v1/officer/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'jan', password: m[1] }) });
+  assertEq(l.status, 200, await l.text());
+  for (const log of ['contact.log', 'web.log', 'janus.log']) {
+    assert(!readFileSync(join(runDir, log), 'utf8').includes(m[1]), `no password in ${log}`);
+  }
+  for (const user of ['sanne', 'ahmed']) {
+    const has = spawnSync(officerBin, ['--db', join(runDir, 'contact.db'), 'has', user]);
+    assertEq(has.status, 0, `${user} exists`);
+  }
+});
+
+test('the_console_has_an_origin_of_its_own_and_the_public_site_no_officer_api', async () => {
+  const status = async (url, init) => (await fetch(url, init)).status;
+  assertEq(await status(`${site}/console/`), 404, 'no console on the public site');
+  assertEq(await status(`${site}/api/v1/officer/queue`), 404, 'no officer API on the public site');
+  assertEq(await status(`${site}/api/v1/officer/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: 'noord', password: PASSWORD }) }), 404);
+  assertEq(await status(`${consoleSite}/demo/`), 404, 'no widget pages on the console site');
+  assertEq(await status(`${consoleSite}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }), 404);
+  const page = await fetch(`${consoleSite}/console/`);
+  assertEq(page.status, 200);
+  const csp = page.headers.get('content-security-policy');
+  assert(/script-src 'self' 'wasm-unsafe-eval';/.test(csp) && !/blob:/.test(csp) && /frame-ancestors 'none'/.test(csp), csp);
+  assert(/blob:/.test((await fetch(`${site}/demo/`)).headers.get('content-security-policy')), 'the widget\'s own CSP stays');
 });
 
 test('citizen_request_through_the_proxy', async () => {
@@ -105,7 +139,7 @@ const officer = await officerCtx.newPage();
 officer.on('pageerror', (e) => { output += `\nconsole page error: ${e}`; });
 
 test('officer_logs_in_with_the_keyboard_and_sees_the_queue_with_access_needs', async () => {
-  await officer.goto(`${site}/console/`);
+  await officer.goto(`${consoleSite}/console/`);
   await officer.keyboard.press('Tab'); // skip link
   await officer.keyboard.press('Tab'); // language
   await officer.focus('#username');
@@ -124,7 +158,7 @@ test('officer_logs_in_with_the_keyboard_and_sees_the_queue_with_access_needs', a
   assert(second.includes('Mogelijk dubbel') && second.includes('1 keer eerder'), second);
   assertEq(await officer.evaluate(() => window.__xss), undefined, 'citizen text never became markup');
   assertEq(await officer.locator('article img').count(), 0);
-  const cookies = await officerCtx.cookies(`${site}/api/v1/officer/queue`);
+  const cookies = await officerCtx.cookies(`${consoleSite}/api/v1/officer/queue`);
   const c = cookies.find((x) => x.name === '__Host-bb_session');
   assert(c && c.httpOnly && c.secure && c.sameSite === 'Strict' && c.path === '/', JSON.stringify(cookies));
   assertEq(await officer.evaluate(() => document.cookie), '', 'session cookie not readable from script');
@@ -161,7 +195,7 @@ test('console_has_no_axe_violations_logged_out_and_with_a_queue', async () => {
     const v = result.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`);
     assertEq(v.join('\n'), '', `${what}: `);
   };
-  await page.goto(`${site}/console/`);
+  await page.goto(`${consoleSite}/console/`);
   await check('login');
   await page.fill('#username', 'noord-axe');
   await page.fill('#password', PASSWORD);
@@ -180,7 +214,7 @@ const citizen = await citizenCtx.newPage();
 test('citizen_redeems_the_invitation_and_both_join_the_same_janus_room', async () => {
   // The widget reads #invite= itself on /demo/; this test
   // redeems the way it does, from a same-origin page without the widget.
-  await citizen.goto(`${site}/console/`);
+  await citizen.goto(`${site}/api/v1/health`);
   const r = await citizen.evaluate(async (token) => {
     const res = await fetch('/api/v1/invitations/redeem', { method: 'POST',
       headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ token }) });
@@ -233,6 +267,34 @@ test('stopping_run_sh_stops_the_contact_service', async () => {
   assert(closed, 'contact port released');
   const log = readFileSync(join(runDir, 'contact.log'), 'utf8');
   assert(!/Anna|612345678|Overlast/.test(log), 'no personal data in the log');
+});
+
+test('with_BB_DEMO_0_make_run_makes_no_demo_accounts', async () => {
+  const dir = join(buildDir, 'test-output', 'contact-run-nodemo');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+  const ready = join(dir, 'ready');
+  const p = spawn('bash', [join(root, 'src', 'system', 'run.sh')], {
+    cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, BB_DEMO: '0', BB_HTTP_PORT: String(ports[0]), BB_JANUS_WS_PORT: String(ports[1]),
+      BB_CONTACT_PORT: String(ports[2]), BB_JANUS_HTTP_PORT: String(ports[3]), BB_CONSOLE_PORT: String(ports[4]),
+      BB_RTP_RANGE: `${rtpBase + 100}-${rtpBase + 199}`, BB_RUN_DIR: dir, BB_READY_FILE: ready },
+  });
+  let out = '';
+  p.stdout.on('data', (d) => { out += d; });
+  p.stderr.on('data', (d) => { out += d; });
+  const done = new Promise((r) => p.on('exit', (code) => r(code)));
+  try {
+    for (let i = 0; i < 300 && p.exitCode === null; i++) {
+      try { readFileSync(ready); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+    }
+    assert(/no demo accounts/.test(out) && !/try a call/.test(out), out);
+    assertEq(spawnSync(officerBin, ['--db', join(dir, 'contact.db'), 'has', 'jan']).status, 1, 'no account jan');
+  } finally {
+    if (p.exitCode === null) p.kill('SIGTERM');
+    assertEq(await done, 0, out);
+  }
 });
 
 try {

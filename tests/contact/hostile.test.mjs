@@ -1,5 +1,6 @@
-// Hostile requests as the world sends them: through the web server's proxy
-// (src/system/serve.mjs, which the contact service trusts as its one hop),
+// Hostile requests as the world sends them: through the web servers'
+// proxies (src/system/serve.mjs: the public site for citizens' routes, the
+// console's own site for officers'; the contact service trusts one hop),
 // each from a client address of its own (127.0.x.y, all loopback). Every
 // one must be refused with the right status and a clear Dutch and English
 // message, and none may leave anything stored.
@@ -20,21 +21,26 @@ addOfficer(db, 'beide', { name: 'Wijkagent Beide', neighbourhoods: 'groningen-no
 const svc = await startContact({ db, env: { BB_CONTACT_PROXY_HOPS: '1', BB_CONTACT_CREATE_PER_HOUR: '2',
   BB_JANUS_TOKEN_SECRET: 'token-secret-for-tests' } });
 const site = mkdtempSync(join(tmpdir(), 'bb-contact-hostile-site-'));
-const proxy = await startServer(site, { BB_CONTACT_PORT: String(svc.port) });
-const proxyPort = Number(new URL(proxy.url).port);
+const proxies = {
+  public: await startServer(site, { BB_CONTACT_PORT: String(svc.port), BB_SITE: 'public' }),
+  console: await startServer(site, { BB_CONTACT_PORT: String(svc.port), BB_SITE: 'console' }),
+};
+const portOf = (name) => Number(new URL(proxies[name].url).port);
 
 let host = 0;
 const nextAddress = () => { host++; return `127.0.${1 + Math.floor(host / 250)}.${1 + (host % 250)}`; };
 
-/** One request through the proxy from its own loopback address. */
-function send(method, path, { body, headers = {}, from = nextAddress() } = {}) {
+/** One request through a site's proxy (by default the one that serves
+ * the route) from its own loopback address. */
+function send(method, path, { body, headers = {}, from = nextAddress(), site: via } = {}) {
+  const port = portOf(via ?? (path.startsWith('/api/v1/officer/') ? 'console' : 'public'));
   const data = body === undefined ? undefined
     : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const h = { ...headers };
   if (data !== undefined && !Object.keys(h).some((k) => k.toLowerCase() === 'content-type')) h['Content-Type'] = 'application/json';
   if (data !== undefined && !Object.keys(h).some((k) => k.toLowerCase() === 'content-length')) h['Content-Length'] = Buffer.byteLength(data);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: proxyPort, localAddress: from, method, path, headers: h }, (res) => {
+    const req = request({ host: '127.0.0.1', port, localAddress: from, method, path, headers: h }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => {
@@ -57,7 +63,7 @@ const valid = (over = {}) => ({ name: 'Anna de Vries', phone: nextPhone(), email
 const without = (field) => { const b = valid(); delete b[field]; return b; };
 const TOKEN = 'A'.repeat(43);
 
-// [name, method, path, body, status, code, field?, headers?]
+// [name, method, path, body, status, code, field?, headers?, site?]
 const create = (name, body, status, code, field) => [`create_${name}`, 'POST', '/api/v1/requests', body, status, code, field];
 const CASES = [
   // the citizen's request: form, encoding and every field
@@ -144,6 +150,11 @@ const CASES = [
   ['negative_id', 'POST', '/api/v1/officer/requests/-1/claim', undefined, 404, 'not_found'],
   ['non_ascii_path', 'GET', '/api/v1/requ%C3%A9sts', undefined, 404, 'not_found'],
   ['very_long_path', 'GET', `/api/v1/${'a'.repeat(6000)}`, undefined, 404, 'not_found'],
+  // each site has only its own part of the API
+  ['officer_login_on_the_public_site', 'POST', '/api/v1/officer/login', { username: 'beide', password: PASSWORD }, 404, 'not_found', null, {}, 'public'],
+  ['officer_queue_on_the_public_site', 'GET', '/api/v1/officer/queue', undefined, 404, 'not_found', null, {}, 'public'],
+  ['citizen_request_on_the_console_site', 'POST', '/api/v1/requests', valid(), 404, 'not_found', null, {}, 'console'],
+  ['invitation_on_the_console_site', 'POST', '/api/v1/invitations/redeem', { token: TOKEN }, 404, 'not_found', null, {}, 'console'],
 ];
 
 test('at_least_sixty_distinct_hostile_requests', () => {
@@ -151,9 +162,9 @@ test('at_least_sixty_distinct_hostile_requests', () => {
   assertEq(new Set(CASES.map((c) => c[0])).size, CASES.length, 'names are distinct');
 });
 
-for (const [name, method, path, body, status, code, field, headers] of CASES) {
+for (const [name, method, path, body, status, code, field, headers, via] of CASES) {
   test(`hostile_${name}`, async () => {
-    const r = await send(method, path, { body, headers });
+    const r = await send(method, path, { body, headers, site: via });
     assertEq(r.status, status, `${name}: ${r.text.slice(0, 300)}`);
     assert(r.json?.error, `a JSON error: ${r.text.slice(0, 200)}`);
     assertEq(r.json.error.code, code);
@@ -186,7 +197,8 @@ test('a_valid_request_through_the_same_proxy_is_still_taken', async () => {
 });
 
 test('the_service_stops_cleanly_and_its_log_holds_no_personal_data', async () => {
-  proxy.stop();
+  proxies.public.stop();
+  proxies.console.stop();
   const { code } = await svc.stop();
   assertEq(code, 0, svc.stderr());
   const log = svc.stderr();

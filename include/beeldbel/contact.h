@@ -177,6 +177,7 @@ typedef enum {
     BB_ROUTE_LOGIN,            /* POST officer/login */
     BB_ROUTE_LOGOUT,           /* POST officer/logout */
     BB_ROUTE_QUEUE,            /* GET  officer/queue */
+    BB_ROUTE_SESSION,          /* GET  officer/session */
     BB_ROUTE_COLLEAGUE_REDEEM, /* POST officer/invitations/redeem */
     BB_ROUTE_ACTION,           /* POST officer/requests/{id}/{action} */
 } bb_route_kind;

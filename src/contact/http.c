@@ -22,6 +22,7 @@ static const struct {
     {"officer/login", BB_ROUTE_LOGIN, 0},
     {"officer/logout", BB_ROUTE_LOGOUT, 0},
     {"officer/queue", BB_ROUTE_QUEUE, 1},
+    {"officer/session", BB_ROUTE_SESSION, 1},
     {"officer/invitations/redeem", BB_ROUTE_COLLEAGUE_REDEEM, 0},
 };
 

@@ -502,6 +502,7 @@ static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connecti
              session, (long long)svc->cfg.session_max_s);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "csrf_token", csrf);
+    cJSON_AddNumberToObject(o, "idle_timeout_s", (double)svc->cfg.session_idle_s);
     cJSON *jo = cJSON_AddObjectToObject(o, "officer");
     cJSON_AddStringToObject(jo, "name", off->display_name);
     cJSON_AddStringToObject(jo, "team", off->team);
@@ -804,7 +805,7 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
 {
     session s;
     enum MHD_Result ret;
-    if (authenticate(svc, c, route->kind != BB_ROUTE_QUEUE, now, &s, &ret))
+    if (authenticate(svc, c, route->kind != BB_ROUTE_QUEUE && route->kind != BB_ROUTE_SESSION, now, &s, &ret))
         return ret;
     switch (route->kind) {
     case BB_ROUTE_LOGOUT: {
@@ -819,6 +820,12 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
             cJSON_Delete(o);
             return send_error(c, 500, "internal", NULL, 0);
         }
+        return send_json(c, 200, o, NULL, 0);
+    }
+    case BB_ROUTE_SESSION: { /* the console in a call: the officer is at work */
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddBoolToObject(o, "ok", 1);
+        cJSON_AddNumberToObject(o, "idle_timeout_s", (double)svc->cfg.session_idle_s);
         return send_json(c, 200, o, NULL, 0);
     }
     case BB_ROUTE_COLLEAGUE_REDEEM: /* a colleague's link, by the colleague logged in */

@@ -187,6 +187,21 @@ test('repeated_requests_for_a_phone_get_the_same_answer_and_are_flagged_for_offi
   assertEq(JSON.stringify(mine.map((x) => x.repeats)), '[0,1,2,3,4]');
 });
 
+test('hostile_undeclared_body_growing_past_the_limit_is_cut_off', async () => {
+  const { connect } = await import('node:net');
+  const sock = connect(svc.port, '127.0.0.1');
+  const closed = new Promise((r) => sock.on('close', r));
+  sock.on('error', () => {});
+  sock.write('POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+  // 64 KiB in 1 KiB chunks, then nothing: the service must close long before it times out.
+  for (let i = 0; i < 64 && !sock.destroyed; i++) sock.write(`400\r\n${'x'.repeat(1024)}\r\n`);
+  const t0 = Date.now();
+  const t = setTimeout(() => sock.destroy(), 10000);
+  await closed;
+  clearTimeout(t);
+  assert(Date.now() - t0 < 9000, 'the connection was closed by the service');
+});
+
 test('hostile_declared_oversize_body_is_refused_before_it_is_sent', async () => {
   const { connect } = await import('node:net');
   const sock = connect(svc.port, '127.0.0.1');
@@ -568,6 +583,15 @@ test('sessions_end_after_idle_time_and_after_their_maximum_whatever_the_use', as
   await run({ BB_CONTACT_SESSION_IDLE: '3' }, [[1000, 200], [1000, 200], [1000, 200], [4500, 401]]);
   // At most 4 s however busy: used every second, it still ends.
   await run({ BB_CONTACT_SESSION_MAX: '4', BB_CONTACT_SESSION_IDLE: '60' }, [[1000, 200], [1000, 200], [2600, 401]]);
+});
+
+test('session_route_says_the_idle_timeout_and_counts_as_use', async () => {
+  const o = await login('noord2');
+  const r = await call('GET', '/api/v1/officer/session', { cookie: o.cookie });
+  assertEq(r.status, 200, r.text);
+  assertEq(r.json.idle_timeout_s, 1200);
+  assertRefusal(await call('GET', '/api/v1/officer/session'), 401, 'not_logged_in');
+  assertRefusal(await call('POST', '/api/v1/officer/session', { cookie: o.cookie, csrf: o.csrf }), 405, 'method_not_allowed');
 });
 
 test('logout_ends_the_session', async () => {

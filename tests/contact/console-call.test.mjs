@@ -25,7 +25,11 @@ const CITIZEN = 'Anna de Vries';
 const t0 = Date.now();
 const since = () => `${((Date.now() - t0) / 1000).toFixed(1)} s`;
 
-const sys = await startSystem('console-call');
+// Sessions idle out after 30 s here (20 min in service): the calls below are
+// longer than that with no request of the officer's own, so the console
+// must keep a session in a call alive.
+const IDLE_S = 30;
+const sys = await startSystem('console-call', { BB_CONTACT_SESSION_IDLE: String(IDLE_S) });
 // run.sh made the demo accounts: Jan de Vries (jan, officer number 100001,
 // as on the demo CA's certificate the citizen's widget checks) and Ahmed El
 // Amrani (ahmed, 100003), a colleague with a certificate of his own. The
@@ -487,6 +491,13 @@ test('officer_without_camera_or_microphone_joins_and_is_told', async () => {
   await p.getByRole('button', { name: 'Yes, hang up' }).click();
   await p.waitForFunction(() => document.querySelector('#call-view .call-state')?.dataset.state === 'ended', null, { timeout: 10000 });
   await denied.context.close();
+});
+
+test('a_call_keeps_the_officers_session_alive_and_nothing_else_does', () => {
+  const log = readFileSync(join(sys.runDir, 'contact.log'), 'utf8');
+  const pings = log.split('\n').filter((l) => / GET \/api\/v1\/officer\/session 200 /.test(l)).length;
+  assert(pings >= 2, `the console told the service it is in a call (${pings} times)\n${log}`);
+  assert(!/\/api\/v1\/officer\/\S+ 401 /.test(log), `no officer request was refused for an idle session\n${log}`);
 });
 
 test('no_csp_violations_or_page_errors', async () => {

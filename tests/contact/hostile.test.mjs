@@ -177,6 +177,42 @@ for (const [name, method, path, body, status, code, field, headers, via] of CASE
   });
 }
 
+test('the_proxy_cuts_off_an_undeclared_body_that_grows_too_large', async () => {
+  // Chunked, so no length is declared: the proxy counts and stops at 16 KiB.
+  const r = await new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: portOf('public'), localAddress: nextAddress(), method: 'POST',
+      path: '/api/v1/requests', headers: { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' } }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    for (let i = 0; i < 40; i++) req.write('x'.repeat(1024));
+    req.end();
+  });
+  assertEq(r.status, 413, r.text);
+  assert(/te groot/.test(r.text) && /too large/.test(r.text), r.text);
+});
+
+test('one_address_cannot_hold_all_the_proxys_connections', async () => {
+  const { connect } = await import('node:net');
+  const open = (from) => new Promise((resolve) => {
+    const s = connect({ host: '127.0.0.1', port: portOf('public'), localAddress: from });
+    s.on('connect', () => resolve(s));
+    s.on('error', () => resolve(s));
+  });
+  const hog = '127.0.250.1';
+  const sockets = [];
+  for (let i = 0; i < 80; i++) sockets.push(await open(hog));
+  await new Promise((r) => setTimeout(r, 300));
+  const alive = sockets.filter((s) => !s.destroyed && s.readyState === 'open').length;
+  // Someone else is still served meanwhile.
+  const other = await send('GET', '/api/v1/health', { from: '127.0.250.2' });
+  for (const s of sockets) s.destroy();
+  assert(alive <= 64, `${alive} idle connections from one address kept open`);
+  assertEq(other.status, 200, other.text);
+});
+
 test('none_of_them_left_anything_stored', async () => {
   const l = await api(svc.base, 'POST', '/api/v1/officer/login', { body: { username: 'beide', password: PASSWORD }, xff: '198.51.100.1' });
   assertEq(l.status, 200, l.text);

@@ -342,6 +342,9 @@ export function endCallFor(requestId) {
   if (requestId === undefined) forgetIdentity();   // logging out forgets the certificate and key
 }
 
+/** true while the officer is in a call (or joining one). */
+export function inCall() { return active(); }
+
 export function setCallPanelLanguage(lang) {
   S.lang = lang === 'en' ? 'en' : 'nl';
   if (S.e && S.current) relabel();

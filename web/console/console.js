@@ -5,7 +5,7 @@
 // same origin. All text from the service is shown with textContent, never
 // as HTML: citizens' input cannot become markup here. The video call
 // itself is the call panel (call-panel.js).
-import { initCallPanel, setCallPanelLanguage, openCallPanel, endCallFor } from './call-panel.js';
+import { initCallPanel, setCallPanelLanguage, openCallPanel, endCallFor, inCall } from './call-panel.js';
 import { h } from '../ui/dom.js';
 import { t as text, label } from './texts.js';
 import { themeSheet } from '../ui/theme.js';
@@ -16,6 +16,7 @@ const state = {
   csrf: sessionStorage.getItem('bb_console_csrf'),
   join: null,       // a colleague's invitation from the address, until it is redeemed
   officer: JSON.parse(sessionStorage.getItem('bb_console_officer') ?? 'null'),
+  idleS: Number(sessionStorage.getItem('bb_console_idle')) || 1200, // the session's idle timeout
   requests: [],
   calls: new Map(), // request id -> the officer's call credentials (kept in memory only)
 };
@@ -288,8 +289,20 @@ async function onLogin(ev) {
   // sessionStorage: survives a reload of this tab, gone when it closes.
   sessionStorage.setItem('bb_console_csrf', state.csrf);
   sessionStorage.setItem('bb_console_officer', JSON.stringify(state.officer));
+  state.idleS = Number(res.json.idle_timeout_s) || 1200;
+  sessionStorage.setItem('bb_console_idle', String(state.idleS));
   await showQueue();
 }
+
+// A call is work: while the officer is in one (and makes no other request),
+// the console tells the service, so the session's idle timeout does not end
+// it mid-call. Outside calls, only the officer's own actions count.
+let lastPing = 0;
+setInterval(() => {
+  if (!state.csrf || !inCall() || Date.now() - lastPing < (state.idleS * 1000) / 3) return;
+  lastPing = Date.now();
+  api('GET', 'officer/session');
+}, 1000);
 
 async function showQueue() {
   $('login-view').hidden = true;

@@ -233,16 +233,17 @@ static cJSON *needs_array(unsigned needs)
     return a;
 }
 
-/* Destroys the Janus rooms of requests that have ended (closed, cancelled,
- * deleted): their PIN and tokens stop giving access at once. A room is
- * forgotten only when Janus confirms it is gone; one Janus could not
- * destroy is tried again on the next retention run (every minute). */
-static void end_rooms(bb_contact_service *svc, int64_t now)
+/* Destroys the Janus rooms of a request that has ended (closed, cancelled,
+ * deleted; request_id 0: of every ended request): their PIN and tokens stop
+ * giving access at once. A room is forgotten only when Janus confirms it is
+ * gone; one Janus could not destroy is tried again on the next retention
+ * run (every minute), never on a citizen's or officer's request. */
+static void end_rooms(bb_contact_service *svc, int64_t request_id, int64_t now)
 {
     int64_t rooms[16];
     char secrets[16][48], token[128];
     int n = 0;
-    if (bb_store_rooms_ended(svc->store, rooms, secrets, 16, &n) != BB_OK || n == 0)
+    if (bb_store_rooms_ended(svc->store, request_id, rooms, secrets, 16, &n) != BB_OK || n == 0)
         return;
     if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret ||
         bb_janus_token(svc->cfg.janus_token_secret, now + 60, token, sizeof(token)))
@@ -324,7 +325,7 @@ static enum MHD_Result lookup_request(bb_contact_service *svc, struct MHD_Connec
         return send_error(c, 500, "internal", NULL, 0);
     }
     if (cancel)
-        end_rooms(svc, (int64_t)time(NULL));
+        end_rooms(svc, r->id, (int64_t)time(NULL));
     cJSON *o = cJSON_CreateObject();
     if (cancel) {
         cJSON_AddStringToObject(o, "reference", r->reference);
@@ -788,7 +789,7 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
         goto out;
     }
     if (!strcmp(status, "done"))
-        end_rooms(svc, now);
+        end_rooms(svc, id, now);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddNumberToObject(o, "id", (double)id);
     cJSON_AddStringToObject(o, "status", status);
@@ -963,7 +964,7 @@ void bb_contact_service_purge(bb_contact_service *svc)
     } else {
         fprintf(stderr, "contact: retention run failed\n");
     }
-    end_rooms(svc, now);
+    end_rooms(svc, 0, now);
 }
 
 static void *purge_loop(void *arg)

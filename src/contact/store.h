@@ -106,11 +106,12 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
 
 /* Janus rooms made for a request, with their secret (to destroy them) and
  * PIN (to join them). ended: up to max rooms whose request has ended
- * (closed, cancelled or deleted); forget: once Janus has confirmed the
- * room is gone, and not before. */
+ * (closed, cancelled or deleted) — of request_id only, or of any when it is
+ * 0; forget: once Janus has confirmed the room is gone, and not before. */
 int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret,
                       const char *pin, int64_t now);
-int bb_store_rooms_ended(bb_store *s, int64_t *rooms, char (*secrets)[48], int max, int *n);
+int bb_store_rooms_ended(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48], int max,
+                         int *n);
 int bb_store_room_forget(bb_store *s, int64_t room);
 
 /* Retention: deletes requests closed before now - retention_s and open

@@ -629,14 +629,15 @@ int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char 
     return rc;
 }
 
-int bb_store_rooms_ended(bb_store *s, int64_t *rooms, char (*secrets)[48], int max, int *n)
+int bb_store_rooms_ended(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48], int max,
+                         int *n)
 {
     *n = 0;
     pthread_mutex_lock(&s->lock);
     sqlite3_stmt *st = prep(s,
-                            "SELECT room, secret FROM rooms WHERE request_id NOT IN"
+                            "SELECT room, secret FROM rooms WHERE (? = 0 OR request_id = ?) AND request_id NOT IN"
                             " (SELECT id FROM requests WHERE status != 'done') ORDER BY room LIMIT ?",
-                            "i", (int64_t)max);
+                            "iii", request_id, request_id, (int64_t)max);
     int rc = st ? BB_OK : BB_E_STATE;
     while (st && *n < max && sqlite3_step(st) == SQLITE_ROW) {
         rooms[*n] = sqlite3_column_int64(st, 0);

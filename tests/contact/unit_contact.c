@@ -863,11 +863,15 @@ TEST(rooms_of_ended_requests_are_listed_until_forgotten)
     int64_t rooms[8];
     char secrets[8][48];
     int n = 0;
-    CHECK_OK(bb_store_rooms_ended(s, rooms, secrets, 8, &n));
+    CHECK_OK(bb_store_rooms_ended(s, 0, rooms, secrets, 8, &n));
     CHECK_EQ_INT(n, 2);
     CHECK(rooms[0] == 22 && !strcmp(secrets[0], "s22") && rooms[1] == 33);
     CHECK_OK(bb_store_room_forget(s, 22)); /* Janus confirmed; 33 failed */
-    CHECK_OK(bb_store_rooms_ended(s, rooms, secrets, 8, &n));
+    CHECK_OK(bb_store_rooms_ended(s, 0, rooms, secrets, 8, &n));
+    CHECK(n == 1 && rooms[0] == 33);
+    CHECK_OK(bb_store_rooms_ended(s, closed, rooms, secrets, 8, &n));
+    CHECK_EQ_INT(n, 0); /* that request's room is gone; 33 is another's */
+    CHECK_OK(bb_store_rooms_ended(s, cancelled, rooms, secrets, 8, &n));
     CHECK(n == 1 && rooms[0] == 33);
     /* The open request's room went away: its link no longer opens anything. */
     CHECK_OK(bb_store_room_forget(s, 11));

@@ -93,10 +93,12 @@ typedef struct {
 int bb_contact_parse_lookup(const uint8_t *body, size_t len, bb_request_lookup *out,
                             bb_contact_err *err, bb_contact_stats *st);
 
-/* POST /api/v1/officer/login: { username, password } */
+/* POST /api/v1/officer/login: { username, password, code? } (code: the 6
+ * digits of the officer's authenticator app; "" when absent) */
 typedef struct {
     char username[65];
     char password[257];
+    char code[7];
 } bb_officer_login;
 /* Returns 0 or BB_E_PARSE / BB_E_PROTO with *err set, as for a request. */
 int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *out,
@@ -222,6 +224,21 @@ int bb_pbkdf2_sha256(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size
 /* A Janus signed token "<expiry>,janus,janus.plugin.videoroom:<b64 HMAC-SHA1>"
  * valid until expiry_unix. out must hold 128 bytes. 0 or BB_E_*. */
 int bb_janus_token(const char *secret, int64_t expiry_unix, char *out, size_t out_size);
+
+/* Time-based one-time passwords for officers' second factor (RFC 6238:
+ * HMAC-SHA1, 30-second steps, 6 digits — what authenticator apps use). */
+#define BB_TOTP_DIGITS 6
+#define BB_TOTP_PERIOD 30
+#define BB_TOTP_KEY_BYTES 20
+/* The code for time step `step`. 0 or BB_E_*. */
+int bb_totp(const uint8_t *key, size_t key_len, uint64_t step, char out[BB_TOTP_DIGITS + 1]);
+/* The step (now/30 - 1 .. + 1: a phone's clock may be half a minute off)
+ * whose code is `code`, or -1. Steps up to last_step are refused: a code
+ * works once. */
+int64_t bb_totp_check(const uint8_t *key, size_t key_len, const char *code, int64_t now, int64_t last_step);
+/* Unpadded base32 (RFC 4648) of len bytes, as authenticator apps take
+ * secrets; out needs ceil(len*8/5)+1 bytes. */
+void bb_base32(const uint8_t *in, size_t len, char *out);
 
 /* Unpadded base64url of len bytes; out needs 4*ceil(len/3)+1 bytes. */
 void bb_b64url(const uint8_t *in, size_t len, char *out);

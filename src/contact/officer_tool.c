@@ -6,6 +6,9 @@
  *   beeldbel-officer --db FILE password USER [--iterations N]  (new password: first line of stdin;
  *                    the account's sessions end)
  *   beeldbel-officer --db FILE has USER   (exit 0 when the account exists, 1 when not)
+ *   beeldbel-officer --db FILE totp USER  (a new second factor: prints its secret and the
+ *                    otpauth:// address an authenticator app takes; the account's sessions end)
+ *   beeldbel-officer --db FILE totp-reset USER  (no second factor until the next `totp`)
  * NUMBER is the officer number in the officer's police certificate
  * (identity.h): the citizen's widget shows the officer as verified only for
  * a certificate with the number of the account that invited them.
@@ -69,7 +72,7 @@ int main(int argc, char **argv)
 {
     const char *db = NULL, *user = NULL, *name = NULL, *team = NULL, *nbs = NULL, *number = NULL;
     long iterations = BB_PBKDF2_ITERATIONS;
-    int add = 0, set_number = 0, set_password = 0, has = 0;
+    int add = 0, set_number = 0, set_password = 0, has = 0, totp = 0, totp_reset = 0;
     for (int i = 1; i < argc; i++) {
         int more = i + 1 < argc;
         if (!strcmp(argv[i], "--db") && more) db = argv[++i];
@@ -82,6 +85,8 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "number") && i + 2 < argc) { set_number = 1; user = argv[++i]; number = argv[++i]; }
         else if (!strcmp(argv[i], "password") && more) { set_password = 1; user = argv[++i]; }
         else if (!strcmp(argv[i], "has") && more) { has = 1; user = argv[++i]; }
+        else if (!strcmp(argv[i], "totp") && more) { totp = 1; user = argv[++i]; }
+        else if (!strcmp(argv[i], "totp-reset") && more) { totp_reset = 1; user = argv[++i]; }
         else {
             fprintf(stderr, "usage: beeldbel-officer --db FILE add USER --name NAME --team TEAM"
                             " --neighbourhoods groningen-noord[,groningen-zuid] --number NUMBER"
@@ -90,7 +95,8 @@ int main(int argc, char **argv)
                             "       beeldbel-officer --db FILE number USER NUMBER\n"
                             "       beeldbel-officer --db FILE password USER [--iterations N]"
                             "  (password on stdin / wachtwoord via stdin)\n"
-                            "       beeldbel-officer --db FILE has USER\n");
+                            "       beeldbel-officer --db FILE has USER\n"
+                            "       beeldbel-officer --db FILE totp USER | totp-reset USER\n");
             return 2;
         }
     }
@@ -112,6 +118,30 @@ int main(int argc, char **argv)
     }
     if (iterations < MIN_ITERATIONS || iterations > 10000000)
         return fail("--iterations must be 10000..10000000", "--iterations moet 10000..10000000 zijn");
+    if ((totp || totp_reset) && db) {
+        uint8_t key[BB_TOTP_KEY_BYTES];
+        if (totp && getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
+            return fail("no randomness", "geen willekeur beschikbaar");
+        bb_store *s;
+        if (bb_store_open(db, &s) != BB_OK)
+            return fail("cannot open the database", "kan de database niet openen");
+        int rc = bb_store_set_officer_totp(s, user, totp ? key : NULL);
+        bb_store_close(s);
+        if (rc == BB_E_AGAIN)
+            return fail("no such user", "die gebruiker bestaat niet");
+        if (rc != BB_OK)
+            return fail("cannot store the second factor", "kan de tweede factor niet opslaan");
+        if (totp_reset) {
+            printf("officer: %s has no second factor now (geen tweede factor meer)\n", user);
+            return 0;
+        }
+        char b32[40];
+        bb_base32(key, sizeof(key), b32);
+        memset(key, 0, sizeof(key));
+        printf("secret %s\notpauth://totp/Beeldbel:%s?secret=%s&issuer=Beeldbel&algorithm=SHA1&digits=%d&period=%d\n",
+               b32, user, b32, BB_TOTP_DIGITS, BB_TOTP_PERIOD);
+        return 0;
+    }
     if ((has || set_password) && db) {
         bb_officer o = {0};
         if (set_password && hash_password(&o, iterations))

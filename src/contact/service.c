@@ -65,6 +65,7 @@ typedef struct {
     struct MHD_Connection *c;
     bb_officer officer;
     int found;
+    char code[BB_TOTP_DIGITS + 1]; /* the second factor, as given ("" when none) */
     char backoff_key[160];
     enum { LOGIN_HASHING = 1, LOGIN_HASHED, LOGIN_BUSY } state;
 } pending_login;
@@ -455,6 +456,7 @@ static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, 
     if (pw_len > sizeof(pl->job.password))
         pw_len = sizeof(pl->job.password); /* the parser allows 256 bytes */
     memcpy(pl->job.password, q.password, pw_len);
+    memcpy(pl->code, q.code, sizeof(pl->code));
     mbedtls_platform_zeroize(&q, sizeof(q));
     pl->job.password_len = pw_len;
     memcpy(pl->job.salt, pl->officer.salt, sizeof(pl->job.salt));
@@ -480,7 +482,15 @@ static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connecti
     unsigned diff = 0;
     for (int i = 0; i < 32; i++)
         diff |= pl->job.out[i] ^ off->hash[i];
-    if (pl->job.rc != BB_OK || !pl->found || diff) {
+    /* An officer with a second factor also needs this moment's code, once:
+     * a missing, wrong or replayed one fails like a wrong password, so the
+     * answer never tells whether the password was right. */
+    int second_ok = 1;
+    if (pl->job.rc == BB_OK && pl->found && !diff && off->has_totp) {
+        int64_t step = bb_totp_check(off->totp, sizeof(off->totp), pl->code, now, off->totp_last_step);
+        second_ok = step >= 0 && bb_store_officer_totp_used(svc->store, off->id, step) == BB_OK;
+    }
+    if (pl->job.rc != BB_OK || !pl->found || diff || !second_ok) {
         pthread_mutex_lock(&svc->lock);
         bb_backoff_failed(svc->login_backoff, pl->backoff_key, now_us());
         pthread_mutex_unlock(&svc->lock);

@@ -38,6 +38,9 @@ typedef struct {
     uint8_t salt[16];
     uint8_t hash[32];
     uint32_t iterations;
+    uint8_t totp[20];          /* second factor's key (BB_TOTP_KEY_BYTES) ... */
+    int has_totp;              /* ... when the officer has one */
+    int64_t totp_last_step;    /* the last step whose code was used (each works once) */
 } bb_officer;
 
 typedef struct {
@@ -76,6 +79,12 @@ int bb_store_officer_by_id(bb_store *s, int64_t id, bb_officer *out);
 /* Replaces an account's password hash (salt, hash, iterations from o).
  * BB_E_AGAIN: no such user. */
 int bb_store_set_officer_password(bb_store *s, const char *username, const bb_officer *o);
+/* Sets (key: BB_TOTP_KEY_BYTES) or clears (key NULL) an account's second
+ * factor; the account's sessions end. BB_E_AGAIN: no such user. */
+int bb_store_set_officer_totp(bb_store *s, const char *username, const uint8_t *key);
+/* Marks step used for the officer, if it is later than the last used one.
+ * BB_E_STATE when it is not (a code replayed, or used at the same moment). */
+int bb_store_officer_totp_used(bb_store *s, int64_t officer_id, int64_t step);
 /* Gives an account its officer number. BB_E_AGAIN: no such user. */
 int bb_store_set_officer_number(bb_store *s, const char *username, const char *number);
 

@@ -37,7 +37,8 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS officers ("
     " id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,"
     " team TEXT NOT NULL, neighbourhoods TEXT NOT NULL, salt BLOB NOT NULL, hash BLOB NOT NULL,"
-    " iterations INTEGER NOT NULL, number TEXT NOT NULL DEFAULT '');"
+    " iterations INTEGER NOT NULL, number TEXT NOT NULL DEFAULT '', totp BLOB,"
+    " totp_last_step INTEGER NOT NULL DEFAULT 0);"
     "CREATE TABLE IF NOT EXISTS sessions ("
     " key_hash TEXT PRIMARY KEY, officer_id INTEGER NOT NULL, csrf TEXT NOT NULL,"
     " expires_at INTEGER NOT NULL, last_seen INTEGER NOT NULL DEFAULT 0);"
@@ -114,6 +115,16 @@ static int move_pins_to_rooms(sqlite3 *db)
                         NULL, NULL, NULL) != SQLITE_OK;
 }
 
+/* Accounts from before the second factor get none (until an administrator
+ * gives them one with beeldbel-officer totp). */
+static int add_officer_totp(sqlite3 *db)
+{
+    int has = has_column(db, "officers", "totp");
+    return has < 0 || (!has && sqlite3_exec(db, "ALTER TABLE officers ADD COLUMN totp BLOB;"
+                                                "ALTER TABLE officers ADD COLUMN totp_last_step INTEGER NOT NULL"
+                                                " DEFAULT 0;", NULL, NULL, NULL) != SQLITE_OK);
+}
+
 /* Sessions from before the idle timeout: last_seen 0, so they end at once
  * (the officer logs in again). */
 static int add_session_last_seen(sqlite3 *db)
@@ -153,7 +164,7 @@ int bb_store_open(const char *path, bb_store **out)
         sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || forget_call_secrets(s->db) ||
         add_officer_numbers(s->db) || add_invitation_roles(s->db) || move_pins_to_rooms(s->db) ||
-        add_session_last_seen(s->db)) {
+        add_session_last_seen(s->db) || add_officer_totp(s->db)) {
         fprintf(stderr, "contact: database %s: %s\n", path, s->db ? sqlite3_errmsg(s->db) : "?");
         bb_store_close(s);
         return BB_E_STATE;
@@ -424,12 +435,19 @@ static int one_officer(sqlite3_stmt *st, bb_officer *o)
             memcpy(o->hash, sqlite3_column_blob(st, 6), sizeof(o->hash));
         o->iterations = (uint32_t)sqlite3_column_int64(st, 7);
         copy_col(st, 8, o->number, sizeof(o->number));
+        if (sqlite3_column_bytes(st, 9) == sizeof(o->totp)) {
+            memcpy(o->totp, sqlite3_column_blob(st, 9), sizeof(o->totp));
+            o->has_totp = 1;
+        }
+        o->totp_last_step = sqlite3_column_int64(st, 10);
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? BB_OK : rc == SQLITE_DONE ? BB_E_AGAIN : BB_E_STATE;
 }
 
-#define OFFICER_COLS "id, username, display_name, team, neighbourhoods, salt, hash, iterations, number"
+#define OFFICER_COLS                                                                           \
+    "id, username, display_name, team, neighbourhoods, salt, hash, iterations, number, totp,"  \
+    " totp_last_step"
 
 int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
 {
@@ -437,6 +455,33 @@ int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
     int rc = one_officer(prep(s, "SELECT " OFFICER_COLS " FROM officers WHERE username = ?", "t",
                               username),
                          out);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_set_officer_totp(bb_store *s, const char *username, const uint8_t *key)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = key ? run(prep(s, "UPDATE officers SET totp = ?, totp_last_step = 0 WHERE username = ?", "bt", key,
+                            (int)BB_TOTP_KEY_BYTES, username))
+                 : run(prep(s, "UPDATE officers SET totp = NULL, totp_last_step = 0 WHERE username = ?", "t",
+                            username));
+    if (rc == BB_OK && sqlite3_changes(s->db) == 0)
+        rc = BB_E_AGAIN;
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM sessions WHERE officer_id = (SELECT id FROM officers WHERE username = ?)",
+                      "t", username));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_officer_totp_used(bb_store *s, int64_t officer_id, int64_t step)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "UPDATE officers SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?", "iii", step,
+                      officer_id, step));
+    if (rc == BB_OK && sqlite3_changes(s->db) != 1)
+        rc = BB_E_STATE;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

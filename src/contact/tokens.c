@@ -108,6 +108,58 @@ int bb_janus_token(const char *secret, int64_t expiry_unix, char *out, size_t ou
     return BB_OK;
 }
 
+int bb_totp(const uint8_t *key, size_t key_len, uint64_t step, char out[BB_TOTP_DIGITS + 1])
+{
+    uint8_t msg[8], mac[20];
+    if (!key || !key_len || !out)
+        return BB_E_ARG;
+    for (int i = 0; i < 8; i++)
+        msg[i] = (uint8_t)(step >> (56 - 8 * i));
+    if (hmac_sha1(key, key_len, msg, sizeof(msg), mac))
+        return BB_E_CRYPTO;
+    /* RFC 4226 5.3: dynamic truncation. */
+    int off = mac[19] & 0x0f;
+    uint32_t bin = ((uint32_t)(mac[off] & 0x7f) << 24) | ((uint32_t)mac[off + 1] << 16) |
+                   ((uint32_t)mac[off + 2] << 8) | mac[off + 3];
+    snprintf(out, BB_TOTP_DIGITS + 1, "%06u", bin % 1000000u);
+    return BB_OK;
+}
+
+int64_t bb_totp_check(const uint8_t *key, size_t key_len, const char *code, int64_t now, int64_t last_step)
+{
+    if (!code || strlen(code) != BB_TOTP_DIGITS || strspn(code, "0123456789") != BB_TOTP_DIGITS || now < 0)
+        return -1;
+    int64_t step = now / BB_TOTP_PERIOD, found = -1;
+    /* Every candidate is computed and compared, whichever matches. */
+    for (int64_t s = step - 1; s <= step + 1; s++) {
+        char want[BB_TOTP_DIGITS + 1];
+        if (s <= last_step || s < 0 || bb_totp(key, key_len, (uint64_t)s, want) != BB_OK)
+            continue;
+        if (bb_ct_streq(want, code) && found < 0)
+            found = s;
+    }
+    return found;
+}
+
+void bb_base32(const uint8_t *in, size_t len, char *out)
+{
+    static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+    size_t o = 0;
+    uint32_t buf = 0;
+    int bits = 0;
+    for (size_t i = 0; i < len; i++) {
+        buf = buf << 8 | in[i];
+        bits += 8;
+        while (bits >= 5) {
+            out[o++] = a[(buf >> (bits - 5)) & 31];
+            bits -= 5;
+        }
+    }
+    if (bits > 0)
+        out[o++] = a[(buf << (5 - bits)) & 31];
+    out[o] = 0;
+}
+
 void bb_b64url(const uint8_t *in, size_t len, char *out)
 {
     static const char a[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -573,7 +573,7 @@ int bb_contact_parse_lookup(const uint8_t *body, size_t len, bb_request_lookup *
 int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *out,
                            bb_contact_err *err, bb_contact_stats *st)
 {
-    static const char *const fields[] = {"username", "password", NULL};
+    static const char *const fields[] = {"username", "password", "code", NULL};
     memset(out, 0, sizeof(*out));
     cJSON *o = parse_object(body, len, fields, 0, err, st);
     if (!o)
@@ -581,14 +581,18 @@ int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *ou
     int rc = BB_E_PROTO;
     const cJSON *u = cJSON_GetObjectItemCaseSensitive(o, "username");
     const cJSON *p = cJSON_GetObjectItemCaseSensitive(o, "password");
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(o, "code");
     if (!u || !p)
         refuse(err, st, "missing_field", u ? "password" : "username");
-    else if (!cJSON_IsString(u) || !cJSON_IsString(p))
-        refuse(err, st, "wrong_type", cJSON_IsString(u) ? "password" : "username");
+    else if (!cJSON_IsString(u) || !cJSON_IsString(p) || (c && !cJSON_IsString(c)))
+        refuse(err, st, "wrong_type", !cJSON_IsString(u) ? "username" : !cJSON_IsString(p) ? "password" : "code");
     else if (take_text(u, out->username, sizeof(out->username), 1, 64, TEXT_SINGLE_LINE) ||
-             take_text(p, out->password, sizeof(out->password), 1, 256, TEXT_SECRET))
+             take_text(p, out->password, sizeof(out->password), 1, 256, TEXT_SECRET) ||
+             (c && (strlen(c->valuestring) != 6 || strspn(c->valuestring, "0123456789") != 6)))
         refuse(err, st, "invalid_credentials", NULL);
     else {
+        if (c)
+            memcpy(out->code, c->valuestring, 7);
         rc = BB_OK;
         if (st)
             st->accepted++;

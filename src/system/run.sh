@@ -182,9 +182,10 @@ node src/scripts/seal-bundle.mjs "$DIST" "$CA_DIR/root.pem" "$("$CA_BIN" crl-tim
 say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
 
 # Demo officer accounts, one per demo certificate, so a call can be tried at
-# once: passwords made once per run directory (demo-accounts, mode 600) and
-# printed below. Passwords go to the account tool on stdin, never in argv.
-# Not with BB_DEMO=0.
+# once: passwords and second-factor (TOTP) secrets made once per run
+# directory (demo-accounts, mode 600: "user password secret") and printed
+# below. Secrets go to and from the account tool through stdin and stdout,
+# never in argv. Not with BB_DEMO=0.
 DEMO_FILE=$RUN/demo-accounts
 if [ "$DEMO" = 1 ]; then
   fresh=0
@@ -195,16 +196,26 @@ if [ "$DEMO" = 1 ]; then
         printf '%s %s\n' "$user" "$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
       done <<< "$DEMO_OFFICERS" > "$DEMO_FILE" )
   fi
-  while IFS='|' read -r _ name team _ hood number user; do
-    pw=$(awk -v u="$user" '$1 == u { print $2 }' "$DEMO_FILE")
-    if ! "$OFFICER_BIN" --db "$RUN/contact.db" has "$user"; then
-      printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" add "$user" --name "$name" --team "$team" \
-        --neighbourhoods "$hood" --number "$number" > /dev/null || die "cannot create demo account $user (kan demo-account niet maken)"
-    elif [ "$fresh" = 1 ]; then
-      printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" password "$user" > /dev/null ||
-        die "cannot set the password of demo account $user (kan wachtwoord niet zetten)"
-    fi
-  done <<< "$DEMO_OFFICERS"
+  ( umask 077
+    while IFS='|' read -r _ name team _ hood number user; do
+      pw=$(awk -v u="$user" '$1 == u { print $2 }' "$DEMO_FILE")
+      secret=$(awk -v u="$user" '$1 == u { print $3 }' "$DEMO_FILE")
+      if ! "$OFFICER_BIN" --db "$RUN/contact.db" has "$user"; then
+        printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" add "$user" --name "$name" --team "$team" \
+          --neighbourhoods "$hood" --number "$number" > /dev/null || die "cannot create demo account $user (kan demo-account niet maken)"
+        secret=
+      elif [ "$fresh" = 1 ]; then
+        printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" password "$user" > /dev/null ||
+          die "cannot set the password of demo account $user (kan wachtwoord niet zetten)"
+        secret=
+      fi
+      if [ -z "$secret" ]; then
+        secret=$("$OFFICER_BIN" --db "$RUN/contact.db" totp "$user" | awk '$1 == "secret" { print $2 }')
+        [ -n "$secret" ] || die "cannot give demo account $user a second factor (kan geen tweede factor maken)"
+      fi
+      printf '%s %s %s\n' "$user" "$pw" "$secret"
+    done <<< "$DEMO_OFFICERS" > "$DEMO_FILE.new" ) || exit 1
+  mv "$DEMO_FILE.new" "$DEMO_FILE"
 fi
 
 # Contact service: callback requests, officer console API,
@@ -244,14 +255,16 @@ run:   logs                     $RUN/janus.log, $RUN/web.log, $RUN/contact.log
 MSG
 if [ "$DEMO" = 1 ]; then
   pw_of() { awk -v u="$1" '$1 == u { print $2 }' "$DEMO_FILE"; }
+  totp_of() { awk -v u="$1" '$1 == u { print $3 }' "$DEMO_FILE"; }
   cat <<MSG
 run: try a call (probeer een gesprek):
 run:   1. http://127.0.0.1:$HTTP_PORT/demo/ - ask for a video callback in Groningen-Noord (vraag terugbellen met beeld aan)
 run:   2. http://127.0.0.1:$CONSOLE_PORT/console/ in another window - log in as jan / $(pw_of jan),
+run:      with the code of an authenticator app given the secret $(totp_of jan) (TOTP, 6 digits, 30 s),
 run:      claim the request, "Terugbellen met beeld", choose $CA_DIR/officers/jan-de-vries.pem and .key, join
 run:   3. open the invitation link in the first window and join (neem deel): both sides show the same code
 run:   demo accounts (BB_DEMO=0: none): jan / $(pw_of jan) (Groningen-Noord), sanne / $(pw_of sanne) (Groningen-Zuid),
-run:      ahmed / $(pw_of ahmed) (Groningen-Noord, to invite as a colleague); passwords in $DEMO_FILE
+run:      ahmed / $(pw_of ahmed) (Groningen-Noord, to invite as a colleague); passwords and TOTP secrets in $DEMO_FILE
 MSG
 else
   say "no demo accounts (BB_DEMO=0; geen demo-accounts): add officers with $OFFICER_BIN"

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { startContact, addOfficer, api, fakeJanus, janusTokenValid, officerBin, buildDir } from './lib.mjs';
+import { startContact, addOfficer, api, fakeJanus, janusTokenValid, officerBin, buildDir, totp } from './lib.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'bb-contact-api-'));
 const db = join(dir, 'contact.db');
@@ -543,6 +543,34 @@ test('officer_tool_refuses_short_passwords_and_takes_long_ones_whole', async () 
     const cut = await api(s2.base, 'POST', '/api/v1/officer/login', { body: { username: 'lang', password: long.slice(0, 200) } });
     assertEq(cut.status, 401, 'no truncation: a prefix is not the password');
   } finally { await s2.stop(); }
+});
+
+test('an_officer_with_a_second_factor_needs_this_moments_code_once', async () => {
+  addOfficer(db, 'tweefactor', { name: 'Twee Factor', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200009' });
+  const made = spawnSync(officerBin, ['--db', db, 'totp', 'tweefactor'], { encoding: 'utf8' });
+  assertEq(made.status, 0, made.stderr);
+  const secret = /^secret ([A-Z2-7]{32})$/m.exec(made.stdout)[1];
+  assert(new RegExp(`^otpauth://totp/Beeldbel:tweefactor\\?secret=${secret}&issuer=Beeldbel`, 'm').test(made.stdout), made.stdout);
+  const from = '198.51.100.99';
+  const try_ = (code) => call('POST', '/api/v1/officer/login', { body: { username: 'tweefactor', password: PASSWORD, ...(code && { code }) }, xff: from });
+  // Password alone, a wrong code, a malformed one: all the same answer as a wrong password.
+  const none = await try_();
+  assertRefusal(none, 401, 'login_failed');
+  const now = totp(secret);
+  const wrong = String((Number(now) + 1) % 1000000).padStart(6, '0');
+  assertEq((await try_(wrong)).text, none.text);
+  assertRefusal(await try_('12345'), 400, 'invalid_credentials');
+  const ok = await try_(now);
+  assertEq(ok.status, 200, ok.text);
+  // The same code again (someone who watched it typed): refused.
+  assertRefusal(await try_(now), 401, 'login_failed');
+  // The next half minute's code already works (a phone's clock may run ahead); then the earlier one never again.
+  assertEq((await try_(totp(secret, Date.now() + 30000))).status, 200);
+  assertRefusal(await try_(now), 401, 'login_failed');
+  // A new second factor ends the sessions made with the old one.
+  const cookie = ok.headers.get('set-cookie').split(';')[0];
+  assertEq(spawnSync(officerBin, ['--db', db, 'totp-reset', 'tweefactor']).status, 0);
+  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie }), 401, 'not_logged_in');
 });
 
 test('officer_tool_needs_a_valid_officer_number', () => {

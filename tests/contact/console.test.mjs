@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, axeSource, shotDir } from '../browser/lib.mjs';
-import { root, buildDir, officerBin } from './lib.mjs';
+import { root, buildDir, officerBin, totp } from './lib.mjs';
 
 const freePort = () => new Promise((resolve) => {
   const s = createServer().listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
@@ -85,13 +85,27 @@ test('run_sh_starts_the_contact_service_behind_the_web_server', async () => {
 test('make_run_makes_demo_accounts_and_says_how_to_try_a_call', async () => {
   assert(output.includes('try a call') && output.includes(`${site}/demo/`), output);
   const m = /log in as jan \/ (\S+),/.exec(output);
-  assert(m, output);
-  // The printed password works, for the account with the demo certificate's number.
-  const l = await fetch(`${consoleSite}/api/v1/officer/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: 'jan', password: m[1] }) });
-  assertEq(l.status, 200, await l.text());
+  const secret = /authenticator app given the secret ([A-Z2-7]{32})/.exec(output)?.[1];
+  assert(m && secret, output);
+  // The printed password and second factor work, for the account with the demo certificate's number;
+  // the password alone does not.
+  const login = (body) => fetch(`${consoleSite}/api/v1/officer/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body) });
+  assertEq((await login({ username: 'jan', password: m[1] })).status, 401);
+  // In the console's form, with the code as an authenticator app shows it.
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  await page.goto(`${consoleSite}/console/`);
+  await page.fill('#username', 'jan');
+  await page.fill('#password', m[1]);
+  await page.fill('#code', totp(secret).replace(/(\d{3})/, '$1 '));
+  await page.press('#code', 'Enter');
+  await page.locator('#queue-view').waitFor({ timeout: 10000 });
+  assertEq(await page.locator('#code').inputValue(), '', 'the code is not kept in the form');
+  await ctx.close();
   for (const log of ['contact.log', 'web.log', 'janus.log']) {
-    assert(!readFileSync(join(runDir, log), 'utf8').includes(m[1]), `no password in ${log}`);
+    const text = readFileSync(join(runDir, log), 'utf8');
+    assert(!text.includes(m[1]) && !text.includes(secret), `no password or secret in ${log}`);
   }
   for (const user of ['sanne', 'ahmed']) {
     const has = spawnSync(officerBin, ['--db', join(runDir, 'contact.db'), 'has', user]);

@@ -66,6 +66,19 @@ export async function api(base, method, path, { body, headers = {}, cookie, csrf
   return { status: res.status, json, text, headers: res.headers };
 }
 
+/** The 6-digit code of an authenticator app for a base32 secret at time t (ms), RFC 6238. */
+export function totp(base32, t = Date.now()) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = '';
+  for (const ch of base32.replace(/=+$/, '')) bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(Math.floor(t / 1000 / 30)));
+  const mac = createHmac('sha1', key).update(msg).digest();
+  const off = mac[19] & 15;
+  return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
+}
+
 /** Checks a Janus signed token like Janus does. */
 export function janusTokenValid(token, secret) {
   const i = token.lastIndexOf(':');

@@ -300,6 +300,35 @@ TEST(janus_token_is_hmac_sha1_in_janus_format)
     CHECK_EQ_INT(bb_janus_token("", 1800000000, t, sizeof(t)), BB_E_ARG);
 }
 
+/* RFC 6238 appendix B (SHA-1), the last six of its eight digits, and
+ * RFC 4648's base32 examples. */
+TEST(totp_matches_rfc6238_and_each_code_works_once)
+{
+    const uint8_t *key = (const uint8_t *)"12345678901234567890";
+    static const struct { int64_t t; const char *code; } v[] = {
+        {59, "287082"}, {1111111109, "081804"}, {1111111111, "050471"},
+        {1234567890, "005924"}, {2000000000, "279037"}, {20000000000, "353130"}};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        char code[BB_TOTP_DIGITS + 1];
+        CHECK_OK(bb_totp(key, 20, (uint64_t)(v[i].t / BB_TOTP_PERIOD), code));
+        CHECK(!strcmp(code, v[i].code));
+    }
+    /* Half a minute either side is allowed; a step already used is not. */
+    CHECK_EQ_INT(bb_totp_check(key, 20, "081804", 1111111109, 0), 1111111109 / 30);
+    CHECK_EQ_INT(bb_totp_check(key, 20, "081804", 1111111109 + 30, 0), 1111111109 / 30);
+    CHECK_EQ_INT(bb_totp_check(key, 20, "081804", 1111111109 + 60, 0), -1);
+    CHECK_EQ_INT(bb_totp_check(key, 20, "081804", 1111111109, 1111111109 / 30), -1); /* replayed */
+    CHECK_EQ_INT(bb_totp_check(key, 20, "081805", 1111111109, 0), -1);
+    CHECK_EQ_INT(bb_totp_check(key, 20, "81804", 1111111109, 0), -1);
+    CHECK_EQ_INT(bb_totp_check(key, 20, "08180x", 1111111109, 0), -1);
+    CHECK_EQ_INT(bb_totp_check(key, 20, NULL, 1111111109, 0), -1);
+    char b[40];
+    bb_base32((const uint8_t *)"foobar", 6, b);
+    CHECK(!strcmp(b, "MZXW6YTBOI"));
+    bb_base32((const uint8_t *)"f", 1, b);
+    CHECK(!strcmp(b, "MY"));
+}
+
 TEST(reference_and_b64url_encodings)
 {
     char ref[13], b[8];

@@ -281,8 +281,10 @@ async function onLogin(ev) {
   ev.preventDefault();
   showError(null);
   const username = $('username').value.trim(), password = $('password').value;
-  const res = await api('POST', 'officer/login', { username, password });
+  const code = $('code').value.replace(/\s/g, '');
+  const res = await api('POST', 'officer/login', { username, password, ...(code && { code }) });
   $('password').value = '';
+  $('code').value = '';
   if (!res.ok) { showError(res.error); $('username').focus(); return; }
   state.csrf = res.json.csrf_token;
   state.officer = res.json.officer;

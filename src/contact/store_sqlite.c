@@ -459,6 +459,18 @@ int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
     return rc;
 }
 
+/* After an UPDATE of an account's credentials (lock held): BB_E_AGAIN when
+ * there is no such user; otherwise its sessions end, made with the old ones. */
+static int end_sessions_of(bb_store *s, int rc, const char *username)
+{
+    if (rc == BB_OK && sqlite3_changes(s->db) == 0)
+        return BB_E_AGAIN;
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM sessions WHERE officer_id = (SELECT id FROM officers WHERE username = ?)",
+                      "t", username));
+    return rc;
+}
+
 int bb_store_set_officer_totp(bb_store *s, const char *username, const uint8_t *key)
 {
     pthread_mutex_lock(&s->lock);
@@ -466,11 +478,7 @@ int bb_store_set_officer_totp(bb_store *s, const char *username, const uint8_t *
                             (int)BB_TOTP_KEY_BYTES, username))
                  : run(prep(s, "UPDATE officers SET totp = NULL, totp_last_step = 0 WHERE username = ?", "t",
                             username));
-    if (rc == BB_OK && sqlite3_changes(s->db) == 0)
-        rc = BB_E_AGAIN;
-    if (rc == BB_OK)
-        rc = run(prep(s, "DELETE FROM sessions WHERE officer_id = (SELECT id FROM officers WHERE username = ?)",
-                      "t", username));
+    rc = end_sessions_of(s, rc, username);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -492,12 +500,7 @@ int bb_store_set_officer_password(bb_store *s, const char *username, const bb_of
     int rc = run(prep(s, "UPDATE officers SET salt = ?, hash = ?, iterations = ? WHERE username = ?", "bbit",
                       o->salt, (int)sizeof(o->salt), o->hash, (int)sizeof(o->hash), (int64_t)o->iterations,
                       username));
-    if (rc == BB_OK && sqlite3_changes(s->db) == 0)
-        rc = BB_E_AGAIN;
-    /* Sessions made with the old password end with it. */
-    if (rc == BB_OK)
-        rc = run(prep(s, "DELETE FROM sessions WHERE officer_id = (SELECT id FROM officers WHERE username = ?)",
-                      "t", username));
+    rc = end_sessions_of(s, rc, username);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

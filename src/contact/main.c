@@ -42,7 +42,7 @@ static int env_num(const char *name, double def, double min, double max, double 
     char *end;
     errno = 0;
     double d = strtod(v, &end);
-    if (errno || *end || d < min || d > max) {
+    if (errno || *end || end == v || d < min || d > max || d != (double)(long long)d) {
         fprintf(stderr, "contact: %s must be a number from %g to %g (%s moet een getal van %g tot %g zijn)\n",
                 name, min, max, name, min, max);
         return -1;

@@ -515,6 +515,15 @@ test('phone_callback_notes_and_close', async () => {
   assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/close`, { cookie: o.cookie, csrf: o.csrf, body: {} }), 409, 'wrong_state');
 });
 
+test('settings_that_are_not_whole_numbers_in_range_stop_the_service_with_a_clear_message', async () => {
+  for (const [name, value] of [['BB_CONTACT_SESSION_IDLE', '1.5'], ['BB_CONTACT_PROXY_HOPS', '9'], ['BB_CONTACT_OPEN_DAYS', 'x']]) {
+    const r = spawnSync(join(buildDir, 'bin', 'beeldbel-contact'), ['--db', join(dir, 'settings.db')],
+      { env: { ...process.env, BB_CONTACT_PORT: '0', [name]: value }, encoding: 'utf8', timeout: 10000 });
+    assertEq(r.status, 2, `${name}=${value}: ${r.stderr}`);
+    assert(r.stderr.includes(name) && /must be a number/.test(r.stderr) && /moet een getal/.test(r.stderr), r.stderr);
+  }
+});
+
 test('shipped_programs_are_built_hardened', () => {
   for (const bin of [join(buildDir, 'bin', 'beeldbel-contact'), officerBin, join(buildDir, 'bin', 'beeldbel-ca')]) {
     const dyn = spawnSync('readelf', ['-d', '-W', bin], { encoding: 'utf8' }).stdout;

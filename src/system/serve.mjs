@@ -152,10 +152,11 @@ const server = createServer((req, res) => {
     res.writeHead(302, { Location: HOME });
     return res.end();
   }
-  if (!serves(path)) return send(res, 404, 'Not found / Niet gevonden\n');
   if (path.endsWith('/')) path += 'index.html';
   const file = resolve(join(root, path));
   if (file !== root && !file.startsWith(root + sep)) return send(res, 403, 'Forbidden / Verboden\n');
+  // What this site serves is decided on the path as resolved (/./console/ is /console/).
+  if (!serves(`/${file.slice(root.length + 1).split(sep).join('/')}`)) return send(res, 404, 'Not found / Niet gevonden\n');
   let st;
   try { st = statSync(file); } catch { st = null; }
   if (!st || !st.isFile()) return send(res, 404, 'Not found / Niet gevonden\n');

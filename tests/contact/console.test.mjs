@@ -120,6 +120,16 @@ test('the_console_has_an_origin_of_its_own_and_the_public_site_no_officer_api', 
   assertEq(await status(`${site}/api/v1/officer/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: 'noord', password: PASSWORD }) }), 404);
   assertEq(await status(`${consoleSite}/demo/`), 404, 'no widget pages on the console site');
+  // Nor by another spelling of the same path (sent as is, not normalised by a URL parser).
+  const { get } = await import('node:http');
+  const raw = (port, path) => new Promise((resolve, reject) => get({ host: '127.0.0.1', port, path }, (res) => {
+    res.resume();
+    resolve(res.statusCode);
+  }).on('error', reject));
+  for (const path of ['/./console/', '//console/index.html', '/demo/../console/', '/%2e/console/']) {
+    assertEq(await raw(httpPort, path), 404, `public site ${path}`);
+  }
+  assertEq(await raw(consolePort, '/console/../demo/'), 404, 'console site /console/../demo/');
   assertEq(await status(`${consoleSite}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' }), 404);
   const page = await fetch(`${consoleSite}/console/`);
   assertEq(page.status, 200);

@@ -221,6 +221,11 @@ test('console_has_no_axe_violations_logged_out_and_with_a_queue', async () => {
   };
   await page.goto(`${consoleSite}/console/`);
   await check('login');
+  // The password can be shown while typing it, and is hidden again.
+  await page.getByLabel('Wachtwoord tonen').check();
+  assertEq(await page.locator('#password').getAttribute('type'), 'text');
+  await page.getByLabel('Wachtwoord tonen').uncheck();
+  assertEq(await page.locator('#password').getAttribute('type'), 'password');
   await page.fill('#username', 'noord-axe');
   await page.fill('#password', PASSWORD);
   await page.press('#password', 'Enter');

@@ -285,6 +285,8 @@ async function onLogin(ev) {
   const res = await api('POST', 'officer/login', { username, password, ...(code && { code }) });
   $('password').value = '';
   $('code').value = '';
+  $('show-password').checked = false;
+  $('password').type = 'password';
   if (!res.ok) { showError(res.error); $('username').focus(); return; }
   state.csrf = res.json.csrf_token;
   state.officer = res.json.officer;
@@ -319,6 +321,7 @@ async function showQueue() {
 }
 
 $('login-form').addEventListener('submit', onLogin);
+$('show-password').addEventListener('change', (ev) => { $('password').type = ev.target.checked ? 'text' : 'password'; });
 $('refresh').addEventListener('click', () => loadQueue());
 $('logout').addEventListener('click', async () => {
   await api('POST', 'officer/logout');

@@ -7,7 +7,7 @@ import { translator, hasText } from '../ui/i18n.js';
 const nl = {
   title: 'Beeldbel — console wijkagent', skip: 'Naar de inhoud', logout: 'Uitloggen',
   login_title: 'Inloggen', username: 'Gebruikersnaam', password: 'Wachtwoord', login: 'Inloggen',
-  code: 'Code uit uw authenticator-app', code_hint: 'Zes cijfers. Leeg laten als u (nog) geen tweede factor heeft.',
+  show_password: 'Wachtwoord tonen', code: 'Code uit uw authenticator-app', code_hint: 'Zes cijfers. Leeg laten als u (nog) geen tweede factor heeft.',
   queue_title: 'Terugbelverzoeken', refresh: 'Vernieuwen', empty: 'Er zijn geen open verzoeken in uw wijken.',
   logged_in_as: 'Ingelogd als {name} ({team}) — wijken: {neighbourhoods}',
   queue_updated: { one: 'Wachtrij bijgewerkt: {n} verzoek.', other: 'Wachtrij bijgewerkt: {n} verzoeken.' },
@@ -87,7 +87,7 @@ const nl = {
 const en = {
   title: 'Beeldbel — officer console', skip: 'Skip to content', logout: 'Log out',
   login_title: 'Log in', username: 'User name', password: 'Password', login: 'Log in',
-  code: 'Code from your authenticator app', code_hint: 'Six digits. Leave empty if you have no second factor (yet).',
+  show_password: 'Show password', code: 'Code from your authenticator app', code_hint: 'Six digits. Leave empty if you have no second factor (yet).',
   queue_title: 'Callback requests', refresh: 'Refresh', empty: 'There are no open requests in your neighbourhoods.',
   logged_in_as: 'Logged in as {name} ({team}) — neighbourhoods: {neighbourhoods}',
   queue_updated: { one: 'Queue updated: {n} request.', other: 'Queue updated: {n} requests.' },

@@ -191,7 +191,6 @@ static void client_address(bb_contact_service *svc, struct MHD_Connection *c, ch
     else if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET6)
         inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)ci->client_addr)->sin6_addr, peer, sizeof(peer));
     header_join xff = {.len = 0};
-    xff.buf[0] = 0;
     if (svc->cfg.proxy_hops)
         MHD_get_connection_values(c, MHD_HEADER_KIND, join_xff, &xff);
     bb_http_client_key(xff.len ? xff.buf : NULL, peer, svc->cfg.proxy_hops, out);
@@ -452,9 +451,9 @@ static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, 
         memset(&pl->officer, 0, sizeof(pl->officer));
         pl->officer.iterations = BB_PBKDF2_ITERATIONS;
     }
+    /* Never cut: the job holds every password the parser accepts. */
+    _Static_assert(sizeof(pl->job.password) >= sizeof(q.password) - 1, "hash job password too small");
     size_t pw_len = strlen(q.password);
-    if (pw_len > sizeof(pl->job.password))
-        pw_len = sizeof(pl->job.password); /* the parser allows 256 bytes */
     memcpy(pl->job.password, q.password, pw_len);
     memcpy(pl->code, q.code, sizeof(pl->code));
     mbedtls_platform_zeroize(&q, sizeof(q));
@@ -812,11 +811,12 @@ out:
 
 /* Routes that need an officer's session. */
 static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connection *c,
-                                     const conn_ctx *ctx, const bb_route *route, int64_t now)
+                                     const conn_ctx *ctx, const bb_route *route, int is_post,
+                                     int64_t now)
 {
     session s;
     enum MHD_Result ret;
-    if (authenticate(svc, c, route->kind != BB_ROUTE_QUEUE && route->kind != BB_ROUTE_SESSION, now, &s, &ret))
+    if (authenticate(svc, c, is_post, now, &s, &ret))
         return ret;
     switch (route->kind) {
     case BB_ROUTE_LOGOUT: {
@@ -893,7 +893,8 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
             return redeem_invitation(svc, c, ctx, 0, now);
         return lookup_request(svc, c, ctx, route.kind == BB_ROUTE_CANCEL);
     default:
-        return officer_route(svc, c, ctx, &route, now);
+        /* The route checked the method: a POST needs the CSRF token. */
+        return officer_route(svc, c, ctx, &route, !strcmp(method, "POST"), now);
     }
 }
 

@@ -67,6 +67,14 @@ static int has_column(sqlite3 *db, const char *table, const char *column)
     return has;
 }
 
+/* Runs sql (which adds the column) on a database whose table lacks column.
+ * 0, or nonzero on an error. */
+static int add_column(sqlite3 *db, const char *table, const char *column, const char *sql)
+{
+    int has = has_column(db, table, column);
+    return has < 0 || (!has && sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK);
+}
+
 /* Databases from before the call's end-to-end secret moved into the link's
  * fragment kept it with the invitation: the column goes (its values are
  * overwritten, secure_delete), so the service holds nothing that lets it
@@ -83,18 +91,15 @@ static int forget_call_secrets(sqlite3 *db)
  * account is given its number (beeldbel-officer number). */
 static int add_officer_numbers(sqlite3 *db)
 {
-    int has = has_column(db, "officers", "number");
-    return has < 0 || (!has && sqlite3_exec(db, "ALTER TABLE officers ADD COLUMN number TEXT NOT NULL"
-                                                " DEFAULT ''", NULL, NULL, NULL) != SQLITE_OK);
+    return add_column(db, "officers", "number", "ALTER TABLE officers ADD COLUMN number TEXT NOT NULL DEFAULT ''");
 }
 
 /* Invitations from before interpreters had links of their own were all
  * the citizen's. */
 static int add_invitation_roles(sqlite3 *db)
 {
-    int has = has_column(db, "invitations", "role");
-    return has < 0 || (!has && sqlite3_exec(db, "ALTER TABLE invitations ADD COLUMN role TEXT NOT NULL"
-                                                " DEFAULT 'citizen'", NULL, NULL, NULL) != SQLITE_OK);
+    return add_column(db, "invitations", "role",
+                      "ALTER TABLE invitations ADD COLUMN role TEXT NOT NULL DEFAULT 'citizen'");
 }
 
 /* Databases from before the room PIN moved to the room: rooms get the PIN
@@ -104,10 +109,7 @@ static int move_pins_to_rooms(sqlite3 *db)
     int has = has_column(db, "invitations", "pin");
     if (has <= 0)
         return has < 0;
-    has = has_column(db, "rooms", "pin");
-    return has < 0 ||
-           (!has && sqlite3_exec(db, "ALTER TABLE rooms ADD COLUMN pin TEXT NOT NULL DEFAULT ''", NULL,
-                                 NULL, NULL) != SQLITE_OK) ||
+    return add_column(db, "rooms", "pin", "ALTER TABLE rooms ADD COLUMN pin TEXT NOT NULL DEFAULT ''") ||
            sqlite3_exec(db,
                         "UPDATE rooms SET pin = IFNULL((SELECT i.pin FROM invitations i WHERE"
                         " i.room = rooms.room ORDER BY i.rowid DESC LIMIT 1), '');"
@@ -119,19 +121,17 @@ static int move_pins_to_rooms(sqlite3 *db)
  * gives them one with beeldbel-officer totp). */
 static int add_officer_totp(sqlite3 *db)
 {
-    int has = has_column(db, "officers", "totp");
-    return has < 0 || (!has && sqlite3_exec(db, "ALTER TABLE officers ADD COLUMN totp BLOB;"
-                                                "ALTER TABLE officers ADD COLUMN totp_last_step INTEGER NOT NULL"
-                                                " DEFAULT 0;", NULL, NULL, NULL) != SQLITE_OK);
+    return add_column(db, "officers", "totp",
+                      "ALTER TABLE officers ADD COLUMN totp BLOB;"
+                      "ALTER TABLE officers ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;");
 }
 
 /* Sessions from before the idle timeout: last_seen 0, so they end at once
  * (the officer logs in again). */
 static int add_session_last_seen(sqlite3 *db)
 {
-    int has = has_column(db, "sessions", "last_seen");
-    return has < 0 || (!has && sqlite3_exec(db, "ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL"
-                                                " DEFAULT 0", NULL, NULL, NULL) != SQLITE_OK);
+    return add_column(db, "sessions", "last_seen",
+                      "ALTER TABLE sessions ADD COLUMN last_seen INTEGER NOT NULL DEFAULT 0");
 }
 
 /* Deleted rows must not stay readable in the write-ahead log: after a

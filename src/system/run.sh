@@ -187,6 +187,8 @@ say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
 # below. Secrets go to and from the account tool through stdin and stdout,
 # never in argv. Not with BB_DEMO=0.
 DEMO_FILE=$RUN/demo-accounts
+# demo_field USER N: field N (2 password, 3 TOTP secret) of USER's line.
+demo_field() { awk -v u="$1" -v n="$2" '$1 == u { print $n }' "$DEMO_FILE"; }
 if [ "$DEMO" = 1 ]; then
   fresh=0
   if [ ! -s "$DEMO_FILE" ]; then
@@ -198,8 +200,8 @@ if [ "$DEMO" = 1 ]; then
   fi
   ( umask 077
     while IFS='|' read -r _ name team _ hood number user; do
-      pw=$(awk -v u="$user" '$1 == u { print $2 }' "$DEMO_FILE")
-      secret=$(awk -v u="$user" '$1 == u { print $3 }' "$DEMO_FILE")
+      pw=$(demo_field "$user" 2)
+      secret=$(demo_field "$user" 3)
       if ! "$OFFICER_BIN" --db "$RUN/contact.db" has "$user"; then
         printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" add "$user" --name "$name" --team "$team" \
           --neighbourhoods "$hood" --number "$number" > /dev/null || die "cannot create demo account $user (kan demo-account niet maken)"
@@ -254,13 +256,12 @@ run:   contact API              http://127.0.0.1:$HTTP_PORT/api/v1/, officers' p
 run:   logs                     $RUN/janus.log, $RUN/web.log, $RUN/contact.log
 MSG
 if [ "$DEMO" = 1 ]; then
-  pw_of() { awk -v u="$1" '$1 == u { print $2 }' "$DEMO_FILE"; }
-  totp_of() { awk -v u="$1" '$1 == u { print $3 }' "$DEMO_FILE"; }
+  pw_of() { demo_field "$1" 2; }
   cat <<MSG
 run: try a call (probeer een gesprek):
 run:   1. http://127.0.0.1:$HTTP_PORT/demo/ - ask for a video callback in Groningen-Noord (vraag terugbellen met beeld aan)
 run:   2. http://127.0.0.1:$CONSOLE_PORT/console/ in another window - log in as jan / $(pw_of jan),
-run:      with the code of an authenticator app given the secret $(totp_of jan) (TOTP, 6 digits, 30 s),
+run:      with the code of an authenticator app given the secret $(demo_field jan 3) (TOTP, 6 digits, 30 s),
 run:      claim the request, "Terugbellen met beeld", choose $CA_DIR/officers/jan-de-vries.pem and .key, join
 run:   3. open the invitation link in the first window and join (neem deel): both sides show the same code
 run:   demo accounts (BB_DEMO=0: none): jan / $(pw_of jan) (Groningen-Noord), sanne / $(pw_of sanne) (Groningen-Zuid),

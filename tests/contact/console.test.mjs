@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, axeSource, shotDir } from '../browser/lib.mjs';
+import { startSystem } from '../browser/system-lib.mjs';
 import { root, buildDir, officerBin, totp } from './lib.mjs';
 
 const freePort = () => new Promise((resolve) => {
@@ -299,30 +300,13 @@ test('stopping_run_sh_stops_the_contact_service', async () => {
 });
 
 test('with_BB_DEMO_0_make_run_makes_no_demo_accounts', async () => {
-  const dir = join(buildDir, 'test-output', 'contact-run-nodemo');
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const ports = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
-  const ready = join(dir, 'ready');
-  const p = spawn('bash', [join(root, 'src', 'system', 'run.sh')], {
-    cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BB_DEMO: '0', BB_HTTP_PORT: String(ports[0]), BB_JANUS_WS_PORT: String(ports[1]),
-      BB_CONTACT_PORT: String(ports[2]), BB_JANUS_HTTP_PORT: String(ports[3]), BB_CONSOLE_PORT: String(ports[4]),
-      BB_RTP_RANGE: `${rtpBase + 100}-${rtpBase + 199}`, BB_RUN_DIR: dir, BB_READY_FILE: ready },
-  });
-  let out = '';
-  p.stdout.on('data', (d) => { out += d; });
-  p.stderr.on('data', (d) => { out += d; });
-  const done = new Promise((r) => p.on('exit', (code) => r(code)));
+  const other = await startSystem('contact-run-nodemo', { BB_DEMO: '0' });
   try {
-    for (let i = 0; i < 300 && p.exitCode === null; i++) {
-      try { readFileSync(ready); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
-    }
-    assert(/no demo accounts/.test(out) && !/try a call/.test(out), out);
-    assertEq(spawnSync(officerBin, ['--db', join(dir, 'contact.db'), 'has', 'jan']).status, 1, 'no account jan');
+    assert(/no demo accounts/.test(other.output()) && !/try a call/.test(other.output()), other.output());
+    assertEq(spawnSync(officerBin, ['--db', join(other.runDir, 'contact.db'), 'has', 'jan']).status, 1, 'no account jan');
   } finally {
-    if (p.exitCode === null) p.kill('SIGTERM');
-    assertEq(await done, 0, out);
+    const { code } = await other.stop();
+    assertEq(code, 0, other.output());
   }
 });
 

@@ -221,9 +221,22 @@ int bb_http_content_length(const char *value, uint64_t *len);
 int bb_pbkdf2_sha256(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size_t salt_len,
                      uint32_t iterations, uint8_t *out, size_t out_len);
 
-/* A Janus signed token "<expiry>,janus,janus.plugin.videoroom:<b64 HMAC-SHA1>"
- * valid until expiry_unix. out must hold 128 bytes. 0 or BB_E_*. */
-int bb_janus_token(const char *secret, int64_t expiry_unix, char *out, size_t out_size);
+/* A Janus signed token "<expiry>,janus,janus.plugin.videoroom[,<scope>]:<b64
+ * HMAC-SHA1>" valid until expiry_unix. scope (NULL: none; at most 64
+ * characters, no ',', ':' or space) makes a call's token its own: the
+ * VideoRoom ACL of the call's room lists exactly the tokens issued for it.
+ * out must hold BB_JANUS_TOKEN_MAX bytes. 0 or BB_E_*. */
+#define BB_JANUS_TOKEN_MAX 192
+int bb_janus_token(const char *secret, int64_t expiry_unix, const char *scope, char *out,
+                   size_t out_size);
+
+/* A QR code (byte mode, error correction level M, versions 1 to 9: up to
+ * 180 bytes) of data: *size modules a side, row by row, 1 dark, into
+ * modules (BB_QR_MAX_SIZE^2 bytes). The caller adds the 4-module quiet zone.
+ * 0, BB_E_BUFFER when data does not fit, or BB_E_ARG. */
+#define BB_QR_MAX_SIZE 53
+#define BB_QR_MAX_CODEWORDS 292
+int bb_qr_encode(const uint8_t *data, size_t len, uint8_t *modules, int *size);
 
 /* Time-based one-time passwords for officers' second factor (RFC 6238:
  * HMAC-SHA1, 30-second steps, 6 digits — what authenticator apps use). */
@@ -239,6 +252,12 @@ int64_t bb_totp_check(const uint8_t *key, size_t key_len, const char *code, int6
 /* Unpadded base32 (RFC 4648) of len bytes, as authenticator apps take
  * secrets; out needs ceil(len*8/5)+1 bytes. */
 void bb_base32(const uint8_t *in, size_t len, char *out);
+/* The otpauth:// link an authenticator app takes (scanned as a QR code):
+ * "otpauth://totp/Beeldbel:<user>?secret=<base32>&issuer=Beeldbel&...",
+ * the user name percent-encoded. 0, or BB_E_BUFFER when out (BB_TOTP_URI_MAX)
+ * is too small. */
+#define BB_TOTP_URI_MAX 320
+int bb_totp_uri(const uint8_t key[BB_TOTP_KEY_BYTES], const char *user, char *out, size_t out_size);
 
 /* Unpadded base64url of len bytes; out needs 4*ceil(len/3)+1 bytes. */
 void bb_b64url(const uint8_t *in, size_t len, char *out);

@@ -1,6 +1,6 @@
 /*
- * A tiny Janus HTTP client: create session, attach VideoRoom, create the
- * room, destroy the session. Replies are JSON parsed with cJSON and only
+ * A tiny Janus HTTP client: create session, attach VideoRoom, create a
+ * room, put a token on its list or destroy it, destroy the session. Replies are JSON parsed with cJSON and only
  * the fields needed are read.
  */
 #include <stdio.h>
@@ -134,7 +134,7 @@ static int videoroom_request(const char *http_url, const char *token, cJSON *bod
 }
 
 int bb_janus_create_room(const char *http_url, const char *token, const char *admin_key,
-                         int64_t room, const char *secret, const char *pin)
+                         int64_t room, const char *secret, const char *pin, const char *allowed)
 {
     cJSON *body = cJSON_CreateObject();
     cJSON_AddStringToObject(body, "request", "create");
@@ -144,9 +144,27 @@ int bb_janus_create_room(const char *http_url, const char *token, const char *ad
     cJSON_AddStringToObject(body, "admin_key", admin_key);
     cJSON_AddStringToObject(body, "description", "beeldbel call");
     cJSON_AddBoolToObject(body, "is_private", 1);
+    /* Joining takes a token on the room's list, and subscribing the
+     * private id of a participant who joined with one. */
+    cJSON *acl = cJSON_AddArrayToObject(body, "allowed");
+    cJSON_AddItemToArray(acl, cJSON_CreateString(allowed));
+    cJSON_AddBoolToObject(body, "require_pvtid", 1);
     /* Everyone a call's key agreement can hold publishes. */
     cJSON_AddNumberToObject(body, "publishers", BB_E2EE_MAX_PARTICIPANTS);
     return videoroom_request(http_url, token, body, "created", 0);
+}
+
+int bb_janus_allow(const char *http_url, const char *token, int64_t room, const char *secret,
+                   const char *allowed)
+{
+    cJSON *body = cJSON_CreateObject();
+    cJSON_AddStringToObject(body, "request", "allowed");
+    cJSON_AddNumberToObject(body, "room", (double)room);
+    cJSON_AddStringToObject(body, "secret", secret);
+    cJSON_AddStringToObject(body, "action", "add");
+    cJSON *acl = cJSON_AddArrayToObject(body, "allowed");
+    cJSON_AddItemToArray(acl, cJSON_CreateString(allowed));
+    return videoroom_request(http_url, token, body, "success", 0);
 }
 
 int bb_janus_destroy_room(const char *http_url, const char *token, int64_t room, const char *secret)

@@ -135,11 +135,13 @@ int main(int argc, char **argv)
             printf("officer: %s has no second factor now (geen tweede factor meer)\n", user);
             return 0;
         }
-        char b32[40];
+        char b32[40], uri[BB_TOTP_URI_MAX];
         bb_base32(key, sizeof(key), b32);
+        int urc = bb_totp_uri(key, user, uri, sizeof(uri));
         memset(key, 0, sizeof(key));
-        printf("secret %s\notpauth://totp/Beeldbel:%s?secret=%s&issuer=Beeldbel&algorithm=SHA1&digits=%d&period=%d\n",
-               b32, user, b32, BB_TOTP_DIGITS, BB_TOTP_PERIOD);
+        if (urc != BB_OK)
+            return fail("user name too long for a link", "gebruikersnaam te lang voor een link");
+        printf("secret %s\n%s\n", b32, uri);
         return 0;
     }
     if ((has || set_password) && db) {

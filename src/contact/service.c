@@ -241,12 +241,12 @@ static cJSON *needs_array(unsigned needs)
 static void end_rooms(bb_contact_service *svc, int64_t request_id, int64_t now)
 {
     int64_t rooms[16];
-    char secrets[16][48], token[128];
+    char secrets[16][48], token[BB_JANUS_TOKEN_MAX];
     int n = 0;
     if (bb_store_rooms_ended(svc->store, request_id, rooms, secrets, 16, &n) != BB_OK || n == 0)
         return;
     if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret ||
-        bb_janus_token(svc->cfg.janus_token_secret, now + 60, token, sizeof(token)))
+        bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, token, sizeof(token)))
         return;
     for (int i = 0; i < n; i++) {
         if (bb_janus_destroy_room(svc->cfg.janus_http_url, token, rooms[i], secrets[i]) == BB_OK)
@@ -342,14 +342,25 @@ static enum MHD_Result lookup_request(bb_contact_service *svc, struct MHD_Connec
     return send_json(c, 200, o, NULL, 0);
 }
 
-/* The call credentials both sides get: same room and PIN, own participant
- * id, a Janus token signed with the shared secret. */
-static cJSON *call_object(bb_contact_service *svc, const bb_invitation *inv, const char *participant,
-                          int64_t now)
+/* A participant's Janus token for one call: signed with the shared secret,
+ * valid for CALL_TOKEN_TTL_S, and scoped to the room and participant, so
+ * that it is on that room's access list and no other. */
+static int call_token(bb_contact_service *svc, int64_t room, const char *participant, int64_t now,
+                      char token[BB_JANUS_TOKEN_MAX])
 {
-    char token[128];
-    if (bb_janus_token(svc->cfg.janus_token_secret, now + CALL_TOKEN_TTL_S, token, sizeof(token)))
-        return NULL;
+    char scope[72];
+    int n = snprintf(scope, sizeof(scope), "bb-call-%lld-%s", (long long)room, participant);
+    if (n <= 0 || (size_t)n >= sizeof(scope))
+        return BB_E_ARG;
+    return bb_janus_token(svc->cfg.janus_token_secret, now + CALL_TOKEN_TTL_S, scope, token,
+                          BB_JANUS_TOKEN_MAX);
+}
+
+/* The call credentials every participant gets: same room and PIN, own
+ * participant id and Janus token (from call_token). */
+static cJSON *call_object(bb_contact_service *svc, const bb_invitation *inv, const char *participant,
+                          const char *token)
+{
     cJSON *call = cJSON_CreateObject();
     char call_id[32];
     snprintf(call_id, sizeof(call_id), "call-%lld", (long long)inv->room);
@@ -378,22 +389,40 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
         return send_error(c, 503, "call_unavailable", NULL, 60);
     sha256_hex(token, hash);
     bb_invitation inv;
-    rc = bb_store_invitation_redeem(svc->store, hash, now, staff, &inv);
-    if (rc == BB_E_AGAIN)
-        return send_error(c, 404, "invitation_unknown", NULL, 0);
-    if (rc == BB_E_STATE && inv.request_id)
-        return send_error(c, 410, inv.used_at ? "invitation_used" : "invitation_expired", NULL, 0);
-    if (rc != BB_OK)
-        return send_error(c, 500, "internal", NULL, 0);
+    char room_secret[48], janus_token[BB_JANUS_TOKEN_MAX], service_token[BB_JANUS_TOKEN_MAX];
+    /* First a look, then the participant's token goes on the room's access
+     * list, and only then is the link used: when Janus cannot be reached,
+     * the link still works a moment later. (A token listed for a link that
+     * another click wins is never handed out.) */
+    for (int use = 0; use < 2; use++) {
+        rc = bb_store_invitation_redeem(svc->store, hash, now, staff, use, &inv, use ? NULL : room_secret);
+        if (rc == BB_E_AGAIN)
+            return send_error(c, 404, "invitation_unknown", NULL, 0);
+        if (rc == BB_E_STATE && inv.request_id)
+            return send_error(c, 410, inv.used_at ? "invitation_used" : "invitation_expired", NULL, 0);
+        if (rc != BB_OK)
+            return send_error(c, 500, "internal", NULL, 0);
+        if (use)
+            break;
+        int listed = call_token(svc, inv.room, inv.participant_id, now, janus_token) == BB_OK &&
+                     bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, service_token,
+                                    sizeof(service_token)) == BB_OK &&
+                     svc->cfg.janus_http_url &&
+                     bb_janus_allow(svc->cfg.janus_http_url, service_token, inv.room, room_secret,
+                                    janus_token) == BB_OK;
+        mbedtls_platform_zeroize(room_secret, sizeof(room_secret));
+        if (!listed) {
+            fprintf(stderr, "contact: Janus did not list a participant's token\n");
+            return send_error(c, 503, "call_unavailable", NULL, 30);
+        }
+    }
     bb_officer off;
     if (bb_store_officer_by_id(svc->store, inv.officer_id, &off) != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
     const char *role = inv.role[0] ? inv.role : "citizen";
     if (!strcmp(role, "citizen"))
         bb_store_set_status(svc->store, inv.request_id, "in_call", NULL, now);
-    cJSON *o = call_object(svc, &inv, inv.participant_id, now);
-    if (!o)
-        return send_error(c, 500, "internal", NULL, 0);
+    cJSON *o = call_object(svc, &inv, inv.participant_id, janus_token);
     cJSON_AddStringToObject(o, "role", role);
     cJSON *officer = cJSON_AddObjectToObject(o, "officer");
     cJSON_AddStringToObject(officer, "display_name", off.display_name);
@@ -472,6 +501,50 @@ static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, 
     return MHD_YES;
 }
 
+/* The right password for an account without a second factor: the key to
+ * enrol (made now, or the one offered before until its first code), as
+ * base32 text, otpauth:// link and QR code, and no session yet. */
+static enum MHD_Result offer_second_factor(bb_contact_service *svc, struct MHD_Connection *c,
+                                           pending_login *pl)
+{
+    bb_officer *off = &pl->officer;
+    uint8_t key[BB_TOTP_KEY_BYTES];
+    if (!off->has_pending) {
+        if (svc->cfg.random(key, sizeof(key)) != BB_OK ||
+            bb_store_officer_totp_offer(svc->store, off->id, key) != BB_OK ||
+            bb_store_officer_by_id(svc->store, off->id, off) != BB_OK || !off->has_pending) {
+            mbedtls_platform_zeroize(key, sizeof(key));
+            return send_error(c, 500, "internal", NULL, 0);
+        }
+        mbedtls_platform_zeroize(key, sizeof(key));
+    }
+    char b32[40], uri[BB_TOTP_URI_MAX];
+    uint8_t *modules = malloc(BB_QR_MAX_SIZE * BB_QR_MAX_SIZE);
+    int size = 0;
+    if (!modules || bb_totp_uri(off->totp_pending, off->username, uri, sizeof(uri)) ||
+        bb_qr_encode((const uint8_t *)uri, strlen(uri), modules, &size)) {
+        free(modules);
+        return send_error(c, 500, "internal", NULL, 0);
+    }
+    bb_base32(off->totp_pending, sizeof(off->totp_pending), b32);
+    cJSON *o = cJSON_CreateObject();
+    cJSON *e = cJSON_AddObjectToObject(o, "enrol");
+    cJSON_AddStringToObject(e, "secret", b32);
+    cJSON_AddStringToObject(e, "uri", uri);
+    cJSON *rows = cJSON_AddArrayToObject(e, "qr");
+    char row[BB_QR_MAX_SIZE + 1];
+    for (int y = 0; y < size; y++) {
+        for (int x = 0; x < size; x++)
+            row[x] = modules[y * size + x] ? '1' : '0';
+        row[size] = 0;
+        cJSON_AddItemToArray(rows, cJSON_CreateString(row));
+    }
+    free(modules);
+    mbedtls_platform_zeroize(b32, sizeof(b32));
+    mbedtls_platform_zeroize(uri, sizeof(uri));
+    return send_json(c, 200, o, NULL, 0);
+}
+
 static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connection *c,
                                     pending_login *pl, int64_t now)
 {
@@ -481,15 +554,22 @@ static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connecti
     unsigned diff = 0;
     for (int i = 0; i < 32; i++)
         diff |= pl->job.out[i] ^ off->hash[i];
-    /* An officer with a second factor also needs this moment's code, once:
-     * a missing, wrong or replayed one fails like a wrong password, so the
-     * answer never tells whether the password was right. */
-    int second_ok = 1;
-    if (pl->job.rc == BB_OK && pl->found && !diff && off->has_totp) {
+    /* Every officer also needs this moment's code, once: a missing, wrong
+     * or replayed one fails like a wrong password, so the answer never tells
+     * whether the password was right. An account without a second factor
+     * yet (new, or reset) is offered a key with the right password alone,
+     * and has it from its first code on. */
+    int second_ok = 0, password_ok = pl->job.rc == BB_OK && pl->found && !diff;
+    if (password_ok && off->has_totp) {
         int64_t step = bb_totp_check(off->totp, sizeof(off->totp), pl->code, now, off->totp_last_step);
         second_ok = step >= 0 && bb_store_officer_totp_used(svc->store, off->id, step) == BB_OK;
+    } else if (password_ok) {
+        if (!off->has_pending || !pl->code[0])
+            return offer_second_factor(svc, c, pl);
+        int64_t step = bb_totp_check(off->totp_pending, sizeof(off->totp_pending), pl->code, now, 0);
+        second_ok = step >= 0 && bb_store_officer_totp_enrol(svc->store, off->id, step) == BB_OK;
     }
-    if (pl->job.rc != BB_OK || !pl->found || diff || !second_ok) {
+    if (!password_ok || !second_ok) {
         pthread_mutex_lock(&svc->lock);
         bb_backoff_failed(svc->login_backoff, pl->backoff_key, now_us());
         pthread_mutex_unlock(&svc->lock);
@@ -632,20 +712,25 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_invitation inv = {.request_id = r->id, .officer_id = s->officer_id};
-    char room_secret[44], token[44], admin_token[128];
+    char room_secret[44], token[44], admin_token[BB_JANUS_TOKEN_MAX], officer_token[BB_JANUS_TOKEN_MAX];
+    char officer_participant[40];
     uint8_t rnd[8];
+    snprintf(officer_participant, sizeof(officer_participant), "officer-%lld",
+             (long long)s->officer_id);
     if (random_b64url(svc, 16, inv.pin) || random_b64url(svc, 24, room_secret) ||
         random_b64url(svc, 32, token) ||
         svc->cfg.random(rnd, sizeof(rnd)) ||
-        bb_janus_token(svc->cfg.janus_token_secret, now + 60, admin_token, sizeof(admin_token)))
+        bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, admin_token, sizeof(admin_token)))
         return send_error(c, 500, "internal", NULL, 0);
     /* Room ids stay below 2^31 so every client reads them exactly. */
     inv.room = 1 + (int64_t)(((uint32_t)rnd[0] << 24 | (uint32_t)rnd[1] << 16 | (uint32_t)rnd[2] << 8 | rnd[3]) & 0x7ffffffe);
     snprintf(inv.participant_id, sizeof(inv.participant_id), "citizen-%02x%02x%02x%02x", rnd[4],
              rnd[5], rnd[6], rnd[7]);
     inv.expires_at = now + svc->cfg.invite_ttl_s;
+    if (call_token(svc, inv.room, officer_participant, now, officer_token))
+        return send_error(c, 500, "internal", NULL, 0);
     if (bb_janus_create_room(svc->cfg.janus_http_url, admin_token, svc->cfg.videoroom_admin_key,
-                             inv.room, room_secret, inv.pin) != BB_OK) {
+                             inv.room, room_secret, inv.pin, officer_token) != BB_OK) {
         fprintf(stderr, "contact: Janus room creation failed\n");
         return send_error(c, 503, "call_unavailable", NULL, 30);
     }
@@ -656,15 +741,7 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
         cJSON_Delete(o);
         return send_error(c, 500, "internal", NULL, 0);
     }
-    char officer_participant[40];
-    snprintf(officer_participant, sizeof(officer_participant), "officer-%lld",
-             (long long)s->officer_id);
-    cJSON *call = call_object(svc, &inv, officer_participant, now);
-    if (!call) {
-        cJSON_Delete(o);
-        return send_error(c, 500, "internal", NULL, 0);
-    }
-    cJSON_AddItemToObject(o, "call", call);
+    cJSON_AddItemToObject(o, "call", call_object(svc, &inv, officer_participant, officer_token));
     return send_json(c, 200, o, NULL, 0);
 }
 

@@ -41,6 +41,8 @@ typedef struct {
     uint8_t totp[20];          /* second factor's key (BB_TOTP_KEY_BYTES) ... */
     int has_totp;              /* ... when the officer has one */
     int64_t totp_last_step;    /* the last step whose code was used (each works once) */
+    uint8_t totp_pending[20];  /* without one: the key offered at login, until its first code ... */
+    int has_pending;           /* ... when one was offered */
 } bb_officer;
 
 typedef struct {
@@ -82,6 +84,12 @@ int bb_store_set_officer_password(bb_store *s, const char *username, const bb_of
 /* Sets (key: BB_TOTP_KEY_BYTES) or clears (key NULL) an account's second
  * factor; the account's sessions end. BB_E_AGAIN: no such user. */
 int bb_store_set_officer_totp(bb_store *s, const char *username, const uint8_t *key);
+/* Second factor enrolment: offer stores key as the account's pending one
+ * when it has neither a key nor a pending one (otherwise nothing changes:
+ * read the account again); enrol makes the pending key the account's,
+ * with step used. BB_E_STATE when there was nothing to enrol. */
+int bb_store_officer_totp_offer(bb_store *s, int64_t officer_id, const uint8_t *key);
+int bb_store_officer_totp_enrol(bb_store *s, int64_t officer_id, int64_t step);
 /* Marks step used for the officer, if it is later than the last used one.
  * BB_E_STATE when it is not (a code replayed, or used at the same moment). */
 int bb_store_officer_totp_used(bb_store *s, int64_t officer_id, int64_t step);
@@ -106,12 +114,13 @@ int bb_store_invitation_create(bb_store *s, const char *token_hash, const bb_inv
  * (interpreters, colleagues) that room has had. BB_E_AGAIN: no call yet. */
 int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, int *others);
 /* Marks the invitation used if it is unused and unexpired, atomically
- * (the first redeem wins). staff: 1 redeems only colleagues' invitations
- * (for a logged-in officer), 0 only the others. Returns 0 and fills out;
+ * (the first redeem wins); use 0 only checks that it could be. staff: 1
+ * redeems only colleagues' invitations (for a logged-in officer), 0 only
+ * the others. Returns 0 and fills out and room_secret (NULL: not wanted);
  * BB_E_AGAIN unknown (or for the other door, left unused); BB_E_STATE used
  * (out->used_at set), expired, or its call has ended (the room is gone). */
-int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, int staff,
-                               bb_invitation *out);
+int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, int staff, int use,
+                               bb_invitation *out, char room_secret[48]);
 
 /* Janus rooms made for a request, with their secret (to destroy them) and
  * PIN (to join them). ended: up to max rooms whose request has ended

@@ -38,7 +38,7 @@ static const char SCHEMA[] =
     " id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,"
     " team TEXT NOT NULL, neighbourhoods TEXT NOT NULL, salt BLOB NOT NULL, hash BLOB NOT NULL,"
     " iterations INTEGER NOT NULL, number TEXT NOT NULL DEFAULT '', totp BLOB,"
-    " totp_last_step INTEGER NOT NULL DEFAULT 0);"
+    " totp_last_step INTEGER NOT NULL DEFAULT 0, totp_pending BLOB);"
     "CREATE TABLE IF NOT EXISTS sessions ("
     " key_hash TEXT PRIMARY KEY, officer_id INTEGER NOT NULL, csrf TEXT NOT NULL,"
     " expires_at INTEGER NOT NULL, last_seen INTEGER NOT NULL DEFAULT 0);"
@@ -117,13 +117,14 @@ static int move_pins_to_rooms(sqlite3 *db)
                         NULL, NULL, NULL) != SQLITE_OK;
 }
 
-/* Accounts from before the second factor get none (until an administrator
- * gives them one with beeldbel-officer totp). */
+/* Accounts from before the second factor get none: they enrol at their
+ * next login (totp_pending holds the key shown until its first code). */
 static int add_officer_totp(sqlite3 *db)
 {
     return add_column(db, "officers", "totp",
                       "ALTER TABLE officers ADD COLUMN totp BLOB;"
-                      "ALTER TABLE officers ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;");
+                      "ALTER TABLE officers ADD COLUMN totp_last_step INTEGER NOT NULL DEFAULT 0;") ||
+           add_column(db, "officers", "totp_pending", "ALTER TABLE officers ADD COLUMN totp_pending BLOB;");
 }
 
 /* Sessions from before the idle timeout: last_seen 0, so they end at once
@@ -440,6 +441,10 @@ static int one_officer(sqlite3_stmt *st, bb_officer *o)
             o->has_totp = 1;
         }
         o->totp_last_step = sqlite3_column_int64(st, 10);
+        if (sqlite3_column_bytes(st, 11) == sizeof(o->totp_pending)) {
+            memcpy(o->totp_pending, sqlite3_column_blob(st, 11), sizeof(o->totp_pending));
+            o->has_pending = 1;
+        }
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? BB_OK : rc == SQLITE_DONE ? BB_E_AGAIN : BB_E_STATE;
@@ -447,7 +452,7 @@ static int one_officer(sqlite3_stmt *st, bb_officer *o)
 
 #define OFFICER_COLS                                                                           \
     "id, username, display_name, team, neighbourhoods, salt, hash, iterations, number, totp,"  \
-    " totp_last_step"
+    " totp_last_step, totp_pending"
 
 int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
 {
@@ -474,11 +479,31 @@ static int end_sessions_of(bb_store *s, int rc, const char *username)
 int bb_store_set_officer_totp(bb_store *s, const char *username, const uint8_t *key)
 {
     pthread_mutex_lock(&s->lock);
-    int rc = key ? run(prep(s, "UPDATE officers SET totp = ?, totp_last_step = 0 WHERE username = ?", "bt", key,
-                            (int)BB_TOTP_KEY_BYTES, username))
-                 : run(prep(s, "UPDATE officers SET totp = NULL, totp_last_step = 0 WHERE username = ?", "t",
-                            username));
+    int rc = key ? run(prep(s, "UPDATE officers SET totp = ?, totp_last_step = 0, totp_pending = NULL"
+                               " WHERE username = ?", "bt", key, (int)BB_TOTP_KEY_BYTES, username))
+                 : run(prep(s, "UPDATE officers SET totp = NULL, totp_last_step = 0, totp_pending = NULL"
+                               " WHERE username = ?", "t", username));
     rc = end_sessions_of(s, rc, username);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_officer_totp_offer(bb_store *s, int64_t officer_id, const uint8_t *key)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "UPDATE officers SET totp_pending = ? WHERE id = ? AND totp IS NULL"
+                         " AND totp_pending IS NULL", "bi", key, (int)BB_TOTP_KEY_BYTES, officer_id));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_officer_totp_enrol(bb_store *s, int64_t officer_id, int64_t step)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "UPDATE officers SET totp = totp_pending, totp_pending = NULL, totp_last_step = ?"
+                         " WHERE id = ? AND totp IS NULL AND totp_pending IS NOT NULL", "ii", step, officer_id));
+    if (rc == BB_OK && sqlite3_changes(s->db) != 1)
+        rc = BB_E_STATE;
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -622,8 +647,8 @@ int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, i
     return rc;
 }
 
-int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, int staff,
-                               bb_invitation *out)
+int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, int staff, int use,
+                               bb_invitation *out, char room_secret[48])
 {
     memset(out, 0, sizeof(*out));
     pthread_mutex_lock(&s->lock);
@@ -631,7 +656,8 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
     sqlite3_stmt *st = rc ? NULL
                           : prep(s,
                                  "SELECT i.request_id, i.officer_id, i.room, IFNULL(r.pin, ''),"
-                                 " i.participant_id, i.expires_at, IFNULL(i.used_at, 0), i.role"
+                                 " i.participant_id, i.expires_at, IFNULL(i.used_at, 0), i.role,"
+                                 " IFNULL(r.secret, '')"
                                  " FROM invitations i LEFT JOIN rooms r ON r.room = i.room"
                                  " WHERE i.token_hash = ?",
                                  "t", token_hash);
@@ -649,6 +675,8 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
             out->expires_at = sqlite3_column_int64(st, 5);
             out->used_at = sqlite3_column_int64(st, 6);
             copy_col(st, 7, out->role, sizeof(out->role));
+            if (room_secret)
+                copy_col(st, 8, room_secret, 48);
             /* A colleague's link is for a logged-in officer only, the others
              * for anyone but: the wrong door does not know it (and leaves it unused). */
             if (staff != !strcmp(out->role, "colleague"))
@@ -658,7 +686,7 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
         }
     }
     sqlite3_finalize(st);
-    if (rc == BB_OK)
+    if (rc == BB_OK && use)
         rc = run(prep(s, "UPDATE invitations SET used_at = ? WHERE token_hash = ?", "it", now,
                       token_hash));
     sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);

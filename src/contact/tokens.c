@@ -89,14 +89,20 @@ static int hmac_sha1(const uint8_t *key, size_t key_len, const uint8_t *msg, siz
     return rc ? BB_E_CRYPTO : BB_OK;
 }
 
-int bb_janus_token(const char *secret, int64_t expiry_unix, char *out, size_t out_size)
+int bb_janus_token(const char *secret, int64_t expiry_unix, const char *scope, char *out,
+                   size_t out_size)
 {
-    char data[96];
+    char data[BB_JANUS_TOKEN_MAX - 32];
     uint8_t mac[20];
     size_t b64len;
-    if (!secret || !*secret || !out || out_size < 128 || expiry_unix <= 0)
+    if (!secret || !*secret || !out || out_size < BB_JANUS_TOKEN_MAX || expiry_unix <= 0)
         return BB_E_ARG;
-    int n = snprintf(data, sizeof(data), "%lld,janus,janus.plugin.videoroom", (long long)expiry_unix);
+    /* The scope is one more descriptor: Janus reads the list as plugin
+     * names, so it must hold none of the format's separators. */
+    if (scope && (!*scope || strlen(scope) > 64 || strpbrk(scope, ",: ")))
+        return BB_E_ARG;
+    int n = snprintf(data, sizeof(data), "%lld,janus,janus.plugin.videoroom%s%s",
+                     (long long)expiry_unix, scope ? "," : "", scope ? scope : "");
     if (n <= 0 || (size_t)n >= sizeof(data))
         return BB_E_ARG;
     if (hmac_sha1((const uint8_t *)secret, strlen(secret), (const uint8_t *)data, (size_t)n, mac))
@@ -158,6 +164,30 @@ void bb_base32(const uint8_t *in, size_t len, char *out)
     if (bits > 0)
         out[o++] = a[(buf << (5 - bits)) & 31];
     out[o] = 0;
+}
+
+int bb_totp_uri(const uint8_t key[BB_TOTP_KEY_BYTES], const char *user, char *out, size_t out_size)
+{
+    char b32[40], label[200];
+    size_t o = 0;
+    if (!key || !user || !out)
+        return BB_E_ARG;
+    for (const unsigned char *p = (const unsigned char *)user; *p; p++) {
+        if (o + 4 > sizeof(label))
+            return BB_E_BUFFER;
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            *p == '-' || *p == '.' || *p == '_' || *p == '~')
+            label[o++] = (char)*p;
+        else
+            o += (size_t)snprintf(label + o, 4, "%%%02X", *p);
+    }
+    label[o] = 0;
+    bb_base32(key, BB_TOTP_KEY_BYTES, b32);
+    int n = snprintf(out, out_size,
+                     "otpauth://totp/Beeldbel:%s?secret=%s&issuer=Beeldbel&algorithm=SHA1&digits=%d&period=%d",
+                     label, b32, BB_TOTP_DIGITS, BB_TOTP_PERIOD);
+    mbedtls_platform_zeroize(b32, sizeof(b32));
+    return n > 0 && (size_t)n < out_size ? BB_OK : BB_E_BUFFER;
 }
 
 void bb_b64url(const uint8_t *in, size_t len, char *out)

@@ -262,7 +262,7 @@ static int send_attach(bb_janus *j, enum tx_kind kind, uint64_t now_us)
     return push_out(j, m);
 }
 
-/* A "join" into our room as ptype, with the PIN when there is one. */
+/* A "join" into our room as ptype, with the PIN when there is one and the token. */
 static cJSON *join_message(bb_janus *j, uint64_t handle, enum tx_kind kind,
                            const char *ptype, uint64_t now_us, cJSON **body)
 {
@@ -274,6 +274,8 @@ static cJSON *join_message(bb_janus *j, uint64_t handle, enum tx_kind kind,
     add_id(*body, "room", j->room);
     if (j->pin)
         cJSON_AddStringToObject(*body, "pin", j->pin);
+    /* A call's room lets in only the tokens on its access list. */
+    cJSON_AddStringToObject(*body, "token", j->token);
     return m;
 }
 

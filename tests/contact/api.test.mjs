@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { startContact, addOfficer, api, fakeJanus, janusTokenValid, officerBin, buildDir, totp } from './lib.mjs';
+import { startContact, addOfficer, api, fakeJanus, janusTokenValid, officerBin, buildDir, totp, officerLogin } from './lib.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'bb-contact-api-'));
 const db = join(dir, 'contact.db');
@@ -44,11 +44,21 @@ function assertRefusal(r, status, code, field) {
   assert(r.headers.get('content-type').startsWith('application/json'));
 }
 
+// A code works once, so officers log in only where a test is about it; the
+// others take the session the officer already has (session()).
+const sessions = new Map();
 async function login(user) {
-  const r = await call('POST', '/api/v1/officer/login', { body: { username: user, password: PASSWORD } });
+  const r = await officerLogin(svc.base, user, PASSWORD, { xff: nextAddr() });
   assertEq(r.status, 200, r.text);
   const cookie = r.headers.get('set-cookie').split(';')[0];
-  return { cookie, csrf: r.json.csrf_token, officer: r.json.officer, setCookie: r.headers.get('set-cookie') };
+  const o = { cookie, csrf: r.json.csrf_token, officer: r.json.officer, setCookie: r.headers.get('set-cookie') };
+  sessions.set(user, o);
+  return o;
+}
+async function session(user) {
+  const o = sessions.get(user);
+  if (o && (await call('GET', '/api/v1/officer/session', { cookie: o.cookie })).status === 200) return o;
+  return login(user);
 }
 
 // ---- citizen ---------------------------------------------------------------------------
@@ -143,7 +153,7 @@ test('sql_and_script_text_in_topic_is_stored_literally', async () => {
   assertEq(r.status, 201, r.text);
   const s = await call('POST', '/api/v1/requests/status', { body: { reference: r.json.reference, phone } });
   assertEq(s.status, 200); // the table is still there
-  const o = await login('noord');
+  const o = await session('noord');
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   assert(q.json.requests.some((x) => x.topic === topic), 'exact text back');
 });
@@ -181,7 +191,7 @@ test('repeated_requests_for_a_phone_get_the_same_answer_and_are_flagged_for_offi
     answers.push(Object.keys(r.json).sort().join());
   }
   assertEq(new Set(answers).size, 1, 'the same answer every time');
-  const o = await login('noord');
+  const o = await session('noord');
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   const mine = q.json.requests.filter((x) => x.topic.startsWith(`Herhaling ${phone}`));
   assertEq(JSON.stringify(mine.map((x) => x.repeats)), '[0,1,2,3,4]');
@@ -279,18 +289,18 @@ test('hostile_officer_api_without_session_or_with_forged_cookie', async () => {
 });
 
 test('hostile_missing_or_wrong_csrf_token_is_403', async () => {
-  const o = await login('noord');
+  const o = await session('noord');
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   const id = q.json.requests[0].id;
   assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie }), 403, 'csrf');
   assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: 'x'.repeat(43) }), 403, 'csrf');
-  const other = await login('noord2'); // another session's token does not work either
+  const other = await session('noord2'); // another session's token does not work either
   assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: other.csrf }), 403, 'csrf');
 });
 
 let flow = {};
 test('queue_is_oldest_first_with_access_needs_and_only_own_neighbourhoods', async () => {
-  const o = await login('noord');
+  const o = await session('noord');
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   assertEq(q.status, 200, q.text);
   const list = q.json.requests;
@@ -323,7 +333,7 @@ test('hostile_another_neighbourhoods_request_is_403', async () => {
 test('claim_is_exclusive', async () => {
   const phone = nextPhone();
   const r = await call('POST', '/api/v1/requests', { body: valid({ phone }) });
-  const o = flow.o, other = await login('noord2');
+  const o = flow.o, other = await session('noord2');
   const q = await call('GET', '/api/v1/officer/queue', { cookie: o.cookie });
   const item = q.json.requests.find((x) => x.reference === r.json.reference);
   const c1 = await call('POST', `/api/v1/officer/requests/${item.id}/claim`, { cookie: o.cookie, csrf: o.csrf });
@@ -367,8 +377,19 @@ test('video_creates_room_and_invitation_both_sides_get_credentials_for_the_same_
   assert(room.secret && room.secret !== room.pin && room.secret.length >= 32, 'own room secret');
   assert(janusTokenValid(v.json.call.janus_token, SECRET), 'officer token valid');
   assert(v.json.call.participant_id.startsWith('officer-'));
+  // The room lets in only tokens on its list, and subscribers only with a joined publisher's id.
+  assertEq([...room.allowed].join(), v.json.call.janus_token, 'the officer\'s token, and only that, is listed');
+  assertEq(room.require_pvtid, true);
+  assert(v.json.call.janus_token.includes(`,bb-call-${v.json.call.room}-officer-`), v.json.call.janus_token);
+  // When Janus cannot list the citizen's token, the link is not used up: a later click works.
+  janus.down = true;
+  assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: m[1] } }), 503, 'call_unavailable');
+  janus.down = false;
   const r = await call('POST', '/api/v1/invitations/redeem', { body: { token: m[1] } });
   assertEq(r.status, 200, r.text);
+  assert(room.allowed.has(r.json.janus_token) && room.allowed.size === 2, 'the citizen\'s token is listed');
+  assert(r.json.janus_token.includes(`,bb-call-${r.json.room}-${r.json.participant_id}:`), r.json.janus_token);
+  for (const [id, other] of janus.rooms) if (id !== r.json.room) assert(!other.allowed.has(r.json.janus_token), 'on no other room\'s list');
   assertEq(r.json.room, v.json.call.room);
   assertEq(r.json.pin, v.json.call.pin);
   // The call's end-to-end secret is none of the service's business: neither side gets one from it.
@@ -401,7 +422,7 @@ test('video_call_backs_are_limited_per_officer', async () => {
   assert(Number(v.headers.get('retry-after')) >= 1, 'Retry-After');
   assertEq(janus.rooms.size, rooms + 10, 'no room made for the refused one');
   // Another officer is not held back by it.
-  const other = await login('noord2');
+  const other = await session('noord2');
   const r2 = await call('POST', '/api/v1/requests', { body: valid() });
   const q2 = await call('GET', '/api/v1/officer/queue', { cookie: other.cookie });
   const id2 = q2.json.requests.find((x) => x.reference === r2.json.reference).id;
@@ -435,7 +456,7 @@ test('interpreters_get_links_of_their_own_into_the_same_call', async () => {
   assert(first.json.participant_id.startsWith('interpreter-'), first.json.participant_id);
   assertEq(first.json.officer.number, '200001');
   const room = first.json.room;
-  assert(janus.rooms.get(room), 'the citizen\'s room');
+  assert(janus.rooms.get(room)?.allowed.has(first.json.janus_token), 'on the citizen\'s room\'s list');
   assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token: links[0] } }), 410, 'invitation_used');
   const second = await call('POST', '/api/v1/invitations/redeem', { body: { token: links[1] } });
   assertEq(second.json.room, room);
@@ -463,13 +484,14 @@ test('a_colleague_joins_with_a_link_of_their_own_and_their_own_login', async () 
   assertRefusal(await call('POST', '/api/v1/invitations/redeem', { body: { token } }), 404, 'invitation_unknown');
   // ... and not without a login and its CSRF token.
   assertEq((await call('POST', '/api/v1/officer/invitations/redeem', { body: { token } })).status, 401);
-  const colleague = await login('noord2');
+  const colleague = await session('noord2');
   assertRefusal(await call('POST', '/api/v1/officer/invitations/redeem', { cookie: colleague.cookie, body: { token } }), 403, 'csrf');
   const r = await call('POST', '/api/v1/officer/invitations/redeem', { cookie: colleague.cookie, csrf: colleague.csrf, body: { token } });
   assertEq(r.status, 200, r.text);
   assertEq(r.json.role, 'colleague');
   assert(r.json.participant_id.startsWith('colleague-'), r.json.participant_id);
   assert(janusTokenValid(r.json.janus_token, SECRET), 'colleague token valid');
+  assert(janus.rooms.get(r.json.room)?.allowed.has(r.json.janus_token), 'on the room\'s list');
   // The officer who holds the call, whom the colleague's call checks as the officer.
   assertEq(r.json.officer.number, '200001');
   assertRefusal(await call('POST', '/api/v1/officer/invitations/redeem', { cookie: colleague.cookie, csrf: colleague.csrf, body: { token } }), 410, 'invitation_used');
@@ -581,6 +603,39 @@ test('an_officer_with_a_second_factor_needs_this_moments_code_once', async () =>
   assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie }), 401, 'not_logged_in');
 });
 
+test('an_account_without_a_second_factor_enrols_one_at_its_first_login', async () => {
+  addOfficer(db, 'nieuw', { name: 'Nieuwe Agent', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200010' });
+  const from = '198.51.100.98';
+  const try_ = (code, password = PASSWORD) => call('POST', '/api/v1/officer/login', { body: { username: 'nieuw', password, ...(code && { code }) }, xff: from });
+  // A wrong password is told nothing more than before.
+  assertRefusal(await try_(undefined, 'not the password'), 401, 'login_failed');
+  // The right one alone: a key to enrol, as text, otpauth:// link and QR code; no session.
+  const offer = await try_();
+  assertEq(offer.status, 200, offer.text);
+  assertEq(offer.headers.get('set-cookie'), null, 'no session before the second factor');
+  assert(!('csrf_token' in offer.json), offer.text);
+  const { secret, uri, qr } = offer.json.enrol;
+  assert(/^[A-Z2-7]{32}$/.test(secret), secret);
+  assertEq(uri, `otpauth://totp/Beeldbel:nieuw?secret=${secret}&issuer=Beeldbel&algorithm=SHA1&digits=6&period=30`);
+  assert(qr.length >= 21 && qr.length <= 53 && qr.every((row) => row.length === qr.length && /^[01]+$/.test(row)), 'a square of modules');
+  // Until the first code, every login offers the same key (the app scanned it once).
+  assertEq((await try_()).json.enrol.secret, secret);
+  // A wrong code is a failed login; the right one enrols and logs in.
+  const now = totp(secret);
+  assertRefusal(await try_(String((Number(now) + 1) % 1000000).padStart(6, '0')), 401, 'login_failed');
+  const ok = await try_(now);
+  assertEq(ok.status, 200, ok.text);
+  assert(ok.json.csrf_token && ok.headers.get('set-cookie'), ok.text);
+  // From now on the password alone is a failed login, and the code works once.
+  assertRefusal(await try_(), 401, 'login_failed');
+  assertRefusal(await try_(now), 401, 'login_failed');
+  // A reset (a lost phone): the next login offers a new key.
+  assertEq(spawnSync(officerBin, ['--db', db, 'totp-reset', 'nieuw']).status, 0);
+  const again = await try_();
+  assertEq(again.status, 200, again.text);
+  assert(again.json.enrol.secret !== secret, 'a new key after a reset');
+});
+
 test('officer_tool_needs_a_valid_officer_number', () => {
   const tdb = join(dir, 'numbers.db');
   const tool = (args) => spawnSync(officerBin, ['--db', tdb, ...args], { input: `${PASSWORD}\n`, encoding: 'utf8' });
@@ -605,7 +660,7 @@ test('sessions_end_after_idle_time_and_after_their_maximum_whatever_the_use', as
   const run = async (env, steps) => {
     const s2 = await startContact({ db: sdb, env });
     try {
-      const l = await api(s2.base, 'POST', '/api/v1/officer/login', { body: { username: 'idle', password: PASSWORD } });
+      const l = await officerLogin(s2.base, 'idle', PASSWORD);
       assertEq(l.status, 200, l.text);
       const cookie = l.headers.get('set-cookie').split(';')[0];
       for (const [waitMs, status] of steps) {
@@ -622,7 +677,7 @@ test('sessions_end_after_idle_time_and_after_their_maximum_whatever_the_use', as
 });
 
 test('session_route_says_the_idle_timeout_and_counts_as_use', async () => {
-  const o = await login('noord2');
+  const o = await session('noord2');
   const r = await call('GET', '/api/v1/officer/session', { cookie: o.cookie });
   assertEq(r.status, 200, r.text);
   assertEq(r.json.idle_timeout_s, 1200);
@@ -649,7 +704,7 @@ test('retention_in_the_service_deletes_closed_requests_and_keeps_open_ones', asy
   let s2 = await startContact({ db: rdb });
   const mk = async (phone) => (await api(s2.base, 'POST', '/api/v1/requests', { body: valid({ phone }) })).json.reference;
   const open = await mk('0611111111'), closed = await mk('0622222222');
-  const l = await api(s2.base, 'POST', '/api/v1/officer/login', { body: { username: 'ret', password: PASSWORD } });
+  const l = await officerLogin(s2.base, 'ret', PASSWORD);
   const o = { cookie: l.headers.get('set-cookie').split(';')[0], csrf: l.json.csrf_token };
   const q = await api(s2.base, 'GET', '/api/v1/officer/queue', o);
   const id = q.json.requests.find((x) => x.reference === closed).id;

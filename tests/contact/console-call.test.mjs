@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, axeSource, shotDir } from '../browser/lib.mjs';
 import { startSystem } from '../browser/system-lib.mjs';
-import { officerBin } from './lib.mjs';
+import { officerBin, totpSource } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const CITIZEN = 'Anna de Vries';
@@ -33,13 +33,21 @@ const sys = await startSystem('console-call', { BB_CONTACT_SESSION_IDLE: String(
 // run.sh made the demo accounts: Jan de Vries (jan, officer number 100001,
 // as on the demo CA's certificate the citizen's widget checks) and Ahmed El
 // Amrani (ahmed, 100003), a colleague with a certificate of his own. The
-// test gives them a password it knows and logs in without the second factor
-// (which tests/contact/api.test.mjs and console.test.mjs try): this suite
-// logs jan in more often than a code may be used.
+// test gives them a password and a second factor it knows (the console's
+// enrolment is tried in console.test.mjs).
+const codes = {};
 for (const user of ['jan', 'ahmed']) {
   execFileSync(officerBin, ['--db', join(sys.runDir, 'contact.db'), 'password', user, '--iterations', '10000'],
     { input: `${PASSWORD}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
-  execFileSync(officerBin, ['--db', join(sys.runDir, 'contact.db'), 'totp-reset', user], { stdio: 'ignore' });
+  const made = execFileSync(officerBin, ['--db', join(sys.runDir, 'contact.db'), 'totp', user], { encoding: 'utf8' });
+  codes[user] = totpSource(/^secret ([A-Z2-7]+)$/m.exec(made)[1]);
+}
+/** Logs user in through the console's form on page p. */
+async function logIn(p, user) {
+  await p.fill('#username', user);
+  await p.fill('#password', PASSWORD);
+  await p.fill('#code', await codes[user]());
+  await p.press('#code', 'Enter');
 }
 const site = sys.httpUrl, consoleSite = sys.consoleUrl;
 const officerFiles = join(sys.runDir, 'ca', 'officers');
@@ -130,9 +138,7 @@ test('officer_calls_back_by_video_and_the_call_panel_opens', async () => {
   officer = await openPage('officer');
   const p = officer.page;
   await p.goto(`${consoleSite}/console/`);
-  await p.fill('#username', 'jan');
-  await p.fill('#password', PASSWORD);
-  await p.press('#password', 'Enter');
+  await logIn(p, 'jan');
   const card = p.locator('article', { hasText: reference });
   await card.getByRole('button', { name: 'Oppakken' }).click({ timeout: 10000 });
   await card.getByRole('button', { name: 'Terugbellen met beeld' }).click({ timeout: 10000 });
@@ -396,9 +402,7 @@ test('a_colleague_with_a_link_and_a_login_of_their_own_is_on_every_screen', asyn
   // The call's secret leaves the address bar at once; the login says why to log in.
   assertEq(new URL(c.url()).hash, '');
   await c.locator('.join-note').waitFor({ timeout: 10000 });
-  await c.fill('#username', 'ahmed');
-  await c.fill('#password', PASSWORD);
-  await c.press('#password', 'Enter');
+  await logIn(c, 'ahmed');
   await c.locator('#call-title', { hasText: 'Gesprek van Jan de Vries: u doet mee als collega' }).waitFor({ timeout: 15000 });
   await c.getByLabel('Uw politiecertificaat (.pem) en sleutel (.key)')
     .setInputFiles([join(officerFiles, 'ahmed-el-amrani.pem'), join(officerFiles, 'ahmed-el-amrani.key')]);
@@ -473,9 +477,7 @@ test('officer_without_camera_or_microphone_joins_and_is_told', async () => {
     navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('denied', 'NotAllowedError'));
   });
   await p.goto(`${consoleSite}/console/`);
-  await p.fill('#username', 'jan');
-  await p.fill('#password', PASSWORD);
-  await p.press('#password', 'Enter');
+  await logIn(p, 'jan');
   await p.click('#lang');   // in English this time
   const card = p.locator('article', { hasText: reference });
   await card.getByRole('button', { name: 'Call back by video' }).click({ timeout: 10000 });
@@ -501,9 +503,7 @@ test('a_call_keeps_the_officers_session_alive_and_nothing_else_does', async () =
   const o = await openPage('officer-long-call');
   const p = o.page;
   await p.goto(`${consoleSite}/console/`);
-  await p.fill('#username', 'jan');
-  await p.fill('#password', PASSWORD);
-  await p.press('#password', 'Enter');
+  await logIn(p, 'jan');
   const card = p.locator('article', { hasText: reference });
   await card.getByRole('button', { name: 'Terugbellen met beeld' }).click({ timeout: 10000 });
   await card.getByRole('button', { name: 'Naar het gesprek' }).click({ timeout: 15000 });

@@ -8,6 +8,7 @@
 import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, axeSource, shotDir } from '../browser/lib.mjs';
@@ -63,7 +64,7 @@ async function joinRoom(page, call, display) {
     if (s.janus !== 'success') return { error: s };
     const h = await send({ janus: 'attach', session_id: s.data.id, plugin: 'janus.plugin.videoroom' });
     const j = await send({ janus: 'message', session_id: s.data.id, handle_id: h.data.id,
-      body: { request: 'join', ptype: 'publisher', room, pin, display } });
+      body: { request: 'join', ptype: 'publisher', room, pin, display, token } });
     // Keep the session open so the other side sees this one in the room.
     window.__janus = ws;
     return j.plugindata?.data ?? { error: j };
@@ -172,6 +173,22 @@ test('officer_logs_in_with_the_keyboard_and_sees_the_queue_with_access_needs', a
   await officer.keyboard.press('Tab');
   await officer.keyboard.type(PASSWORD);
   await officer.keyboard.press('Enter');
+  // A new account sets up its second factor first: the QR code on the
+  // screen, read as a phone's camera reads it, is the key an app takes.
+  await officer.locator('#enrol-view').waitFor({ timeout: 10000 });
+  assertEq(await officer.evaluate(() => document.activeElement.id), 'enrol-title', 'focus on the step to take');
+  const shot = join(shotDir, 'console-enrolment.png');
+  await officer.screenshot({ path: shot, fullPage: true });
+  const read = spawnSync('zbarimg', ['--quiet', '--raw', '-Sdisable', '-Sqrcode.enable', shot], { encoding: 'utf8' });
+  const uri = read.stdout.trim();
+  const secret = /^otpauth:\/\/totp\/Beeldbel:noord\?secret=([A-Z2-7]{32})&issuer=Beeldbel&algorithm=SHA1&digits=6&period=30$/.exec(uri)?.[1];
+  assert(secret, `QR code read as ${JSON.stringify(uri)} ${read.stderr}`);
+  // The same key to type in, in groups of four.
+  assertEq((await officer.locator('#enrol-key').textContent()).replace(/ /g, ''), secret);
+  await officer.keyboard.press('Tab');
+  assertEq(await officer.evaluate(() => document.activeElement.id), 'enrol-code');
+  await officer.keyboard.type(totp(secret));
+  await officer.keyboard.press('Enter');
   const card = officer.locator('article', { hasText: reference });
   await card.waitFor({ timeout: 10000 });
   const text = await card.innerText();
@@ -230,6 +247,20 @@ test('console_has_no_axe_violations_logged_out_and_with_a_queue', async () => {
   await page.fill('#username', 'noord-axe');
   await page.fill('#password', PASSWORD);
   await page.press('#password', 'Enter');
+  await page.locator('#enrol-view').waitFor({ timeout: 10000 });
+  for (const contrast of ['more', 'no-preference']) {
+    await page.emulateMedia({ contrast });
+    await check(`enrolment (contrast: ${contrast})`);
+  }
+  await page.screenshot({ path: join(shotDir, 'console-enrolment-contrast.png'), fullPage: true });
+  // A wrong code keeps the officer on this step, told why.
+  const secret = (await page.locator('#enrol-key').textContent()).replace(/ /g, '');
+  await page.fill('#enrol-code', String((Number(totp(secret)) + 1) % 1000000).padStart(6, '0'));
+  await page.press('#enrol-code', 'Enter');
+  await page.locator('#error:not([hidden])').waitFor({ timeout: 10000 });
+  assert(await page.locator('#enrol-view').isVisible(), 'still enrolling');
+  await page.fill('#enrol-code', totp(secret));
+  await page.press('#enrol-code', 'Enter');
   await page.locator('article').first().waitFor({ timeout: 10000 });
   await check('queue');
   await page.click('#lang');
@@ -264,6 +295,16 @@ test('citizen_redeems_the_invitation_and_both_join_the_same_janus_room', async (
   // Without the PIN the room refuses to be joined.
   const noPin = await joinRoom(citizen, { ...citizenCall, pin: 'wrong' }, 'intruder');
   assert(noPin.error_code, `joined without PIN: ${JSON.stringify(noPin)}`);
+  // Nor with the PIN and a token Janus accepts that was not issued for this
+  // room: one for another room, or one for no room at all.
+  const secret = /^BB_JANUS_TOKEN_SECRET=(.*)$/m.exec(readFileSync(join(runDir, 'secrets.env'), 'utf8'))[1];
+  const sign = (data) => `${data}:${createHmac('sha1', secret).update(data).digest('base64')}`;
+  const expiry = Math.floor(Date.now() / 1000) + 600;
+  for (const token of [sign(`${expiry},janus,janus.plugin.videoroom`),
+    sign(`${expiry},janus,janus.plugin.videoroom,bb-call-${citizenCall.room + 1}-${citizenCall.participant_id}`)]) {
+    const other = await joinRoom(citizen, { ...citizenCall, janus_token: token }, 'intruder');
+    assertEq(other.error_code, 433, `joined with a token not on the room's list: ${JSON.stringify(other)}`);
+  }
 });
 
 test('a_reused_invitation_link_gets_a_clear_refusal', async () => {

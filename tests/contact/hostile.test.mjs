@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { startServer } from '../browser/lib.mjs';
-import { startContact, addOfficer, api } from './lib.mjs';
+import { startContact, addOfficer, api, officerLogin } from './lib.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'bb-contact-hostile-'));
 const db = join(dir, 'contact.db');
@@ -216,7 +216,7 @@ test('one_address_cannot_hold_all_the_proxys_connections', async () => {
 });
 
 test('none_of_them_left_anything_stored', async () => {
-  const l = await api(svc.base, 'POST', '/api/v1/officer/login', { body: { username: 'beide', password: PASSWORD }, xff: '198.51.100.1' });
+  const l = await officerLogin(svc.base, 'beide', PASSWORD, { xff: '198.51.100.1' });
   assertEq(l.status, 200, l.text);
   const q = await api(svc.base, 'GET', '/api/v1/officer/queue', { cookie: l.headers.get('set-cookie').split(';')[0] });
   assertEq(q.status, 200, q.text);

@@ -79,6 +79,36 @@ export function totp(base32, t = Date.now()) {
   return String((mac.readUInt32BE(off) & 0x7fffffff) % 1000000).padStart(6, '0');
 }
 
+/** An authenticator app's codes for a secret, as the service takes them:
+ * each step once, this half minute's and then the next one's; after that it
+ * waits for the clock. */
+export function totpSource(secret) {
+  let last = 0;
+  return async () => {
+    for (;;) {
+      const now = Math.floor(Date.now() / 30000);
+      const step = Math.max(last + 1, now);
+      if (step <= now + 1) { last = step; return totp(secret, step * 30000); }
+      await new Promise((r) => setTimeout(r, (step - 1) * 30000 - Date.now() + 100));
+    }
+  };
+}
+
+const officerCodes = new Map(); // user name (one account each in a test's process) -> its next code
+/** Logs an officer in as the console does: the first time with the password
+ * alone, which enrols the second factor the service offers, then (and every
+ * time after) with a fresh code. Returns the login's answer. */
+export async function officerLogin(base, user, password, opts = {}) {
+  const key = user;
+  if (!officerCodes.has(key)) {
+    const r = await api(base, 'POST', '/api/v1/officer/login', { ...opts, body: { username: user, password } });
+    if (r.status !== 200 || !r.json?.enrol) return r;
+    officerCodes.set(key, totpSource(r.json.enrol.secret));
+  }
+  const code = await officerCodes.get(key)();
+  return api(base, 'POST', '/api/v1/officer/login', { ...opts, body: { username: user, password, code } });
+}
+
 /** Checks a Janus signed token like Janus does. */
 export function janusTokenValid(token, secret) {
   const i = token.lastIndexOf(':');
@@ -90,9 +120,12 @@ export function janusTokenValid(token, secret) {
     plugins === 'janus.plugin.videoroom' && Number(expiry) > Date.now() / 1000;
 }
 
-/** A fake Janus HTTP transport: session, attach, VideoRoom create, destroy. */
+/** A fake Janus HTTP transport: session, attach, VideoRoom create, allowed
+ * (add), destroy. Each room's access list is a Set in rooms.get(id).allowed;
+ * set down = true to have the access list requests fail. */
 export function fakeJanus(secret, adminKey) {
   const rooms = new Map(), destroyed = [];
+  const janus = { down: false };
   let nextId = 1000;
   const server = createServer((req, res) => {
     let body = '';
@@ -105,8 +138,15 @@ export function fakeJanus(secret, adminKey) {
       if (m.janus === 'destroy') return reply({ janus: 'success' });
       if (m.janus === 'message' && m.body?.request === 'create') {
         if (m.body.admin_key !== adminKey) return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', error_code: 403, error: 'Unauthorized' } } });
-        rooms.set(m.body.room, m.body);
+        rooms.set(m.body.room, { ...m.body, allowed: new Set(m.body.allowed) });
         return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'created', room: m.body.room } } });
+      }
+      if (m.janus === 'message' && m.body?.request === 'allowed') {
+        const room = rooms.get(m.body.room);
+        if (janus.down) return res.destroy();
+        if (!room || room.secret !== m.body.secret || m.body.action !== 'add') return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', error_code: 403, error: 'Unauthorized' } } });
+        for (const t of m.body.allowed) room.allowed.add(t);
+        return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'success', room: m.body.room } } });
       }
       if (m.janus === 'message' && m.body?.request === 'destroy') {
         const room = rooms.get(m.body.room);
@@ -118,7 +158,7 @@ export function fakeJanus(secret, adminKey) {
       reply({ janus: 'error', error: { code: 400, reason: 'unexpected' } });
     });
   });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r(Object.assign(janus, {
     url: `http://127.0.0.1:${server.address().port}/janus`, rooms, destroyed, close: () => server.close(),
-  })));
+  }))));
 }

@@ -5,6 +5,7 @@
  * (retention, single-use invitations, claims).
  */
 #define _GNU_SOURCE /* memmem */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -288,16 +289,124 @@ TEST(pbkdf2_sha256_matches_rfc7914_vectors)
 
 TEST(janus_token_is_hmac_sha1_in_janus_format)
 {
-    char t[128];
+    char t[BB_JANUS_TOKEN_MAX];
     /* Reference values from Python's hmac + hashlib. */
-    CHECK_OK(bb_janus_token("topsecret", 1800000000, t, sizeof(t)));
+    CHECK_OK(bb_janus_token("topsecret", 1800000000, NULL, t, sizeof(t)));
     CHECK(!strcmp(t, "1800000000,janus,janus.plugin.videoroom:DgpuViTYt5v8QiNBkzIQ6ON7qlk="));
     char longkey[101];
     memset(longkey, 'k', 100);
     longkey[100] = 0;
-    CHECK_OK(bb_janus_token(longkey, 1800000000, t, sizeof(t)));
+    CHECK_OK(bb_janus_token(longkey, 1800000000, NULL, t, sizeof(t)));
     CHECK(!strcmp(t, "1800000000,janus,janus.plugin.videoroom:fbmmahmhnv7TQJZLOH8h9lRhgKY="));
-    CHECK_EQ_INT(bb_janus_token("", 1800000000, t, sizeof(t)), BB_E_ARG);
+    CHECK_EQ_INT(bb_janus_token("", 1800000000, NULL, t, sizeof(t)), BB_E_ARG);
+    /* A call's token names its room and participant; nothing can be smuggled into the list. */
+    CHECK_OK(bb_janus_token("topsecret", 1800000000, "bb-call-42-citizen-0a0b0c0d", t, sizeof(t)));
+    CHECK(!strcmp(t, "1800000000,janus,janus.plugin.videoroom,bb-call-42-citizen-0a0b0c0d:"
+                     "mzhgbjzCqRhivqYFExMhCY8CmaA="));
+    CHECK_EQ_INT(bb_janus_token("topsecret", 1800000000, "a,janus.plugin.sip", t, sizeof(t)), BB_E_ARG);
+    CHECK_EQ_INT(bb_janus_token("topsecret", 1800000000, "a:b", t, sizeof(t)), BB_E_ARG);
+    CHECK_EQ_INT(bb_janus_token("topsecret", 1800000000, "", t, sizeof(t)), BB_E_ARG);
+    CHECK_EQ_INT(bb_janus_token("topsecret", 1800000000, NULL, t, 128), BB_E_ARG);
+}
+
+/* What zbarimg (a QR reader, as a phone's camera app) reads from the code
+ * of data drawn 4 pixels a module with its quiet zone; "" when nothing. */
+static void qr_read_back(const char *data, char *out, size_t out_size)
+{
+    uint8_t m[BB_QR_MAX_SIZE * BB_QR_MAX_SIZE];
+    int n = 0;
+    out[0] = 0;
+    if (bb_qr_encode((const uint8_t *)data, strlen(data), m, &n))
+        return;
+    char path[] = "/tmp/bb-qr-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+    if (!f)
+        return;
+    int side = (n + 8) * 4;
+    fprintf(f, "P5\n%d %d\n255\n", side, side);
+    for (int y = 0; y < side; y++)
+        for (int x = 0; x < side; x++) {
+            int mx = x / 4 - 4, my = y / 4 - 4;
+            fputc(mx >= 0 && my >= 0 && mx < n && my < n && m[my * n + mx] ? 0 : 255, f);
+        }
+    fclose(f);
+    char cmd[128];
+    snprintf(cmd, sizeof(cmd), "zbarimg --quiet --raw -Sdisable -Sqrcode.enable %s 2>/dev/null", path);
+    FILE *p = popen(cmd, "r");
+    size_t got = p ? fread(out, 1, out_size - 1, p) : 0;
+    if (p)
+        pclose(p);
+    out[got] = 0;
+    if (got && out[got - 1] == '\n')
+        out[got - 1] = 0;
+    unlink(path);
+}
+
+TEST(qr_codes_read_back_at_every_size_an_enrolment_link_takes)
+{
+    /* The last and first length of each version 1..9 at level M (14 26 42
+     * 62 84 106 122 152 180 bytes), and a real link. */
+    static const int lengths[] = {1, 14, 15, 26, 27, 42, 43, 62, 63, 84, 85, 106, 107, 122, 123, 152, 153, 180};
+    char data[200], back[256];
+    for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+        for (int k = 0; k < lengths[i]; k++)
+            data[k] = (char)('!' + (k * 7 + lengths[i]) % 90);
+        data[lengths[i]] = 0;
+        qr_read_back(data, back, sizeof(back));
+        if (strcmp(back, data))
+            fprintf(stderr, "  length %d read back as '%s'\n", lengths[i], back);
+        CHECK(!strcmp(back, data));
+    }
+    uint8_t key[BB_TOTP_KEY_BYTES];
+    char uri[BB_TOTP_URI_MAX];
+    memset(key, 0xa5, sizeof(key));
+    CHECK_OK(bb_totp_uri(key, "jan de vries/2", uri, sizeof(uri)));
+    CHECK(!strcmp(uri, "otpauth://totp/Beeldbel:jan%20de%20vries%2F2?secret=UWS2LJNFUWS2LJNFUWS2LJNFUWS2LJNF"
+                       "&issuer=Beeldbel&algorithm=SHA1&digits=6&period=30"));
+    qr_read_back(uri, back, sizeof(back));
+    CHECK(!strcmp(back, uri));
+    /* Too long for version 9: refused, not cut. */
+    uint8_t m[BB_QR_MAX_SIZE * BB_QR_MAX_SIZE];
+    int n = 0;
+    memset(data, 'x', 181);
+    CHECK_EQ_INT(bb_qr_encode((const uint8_t *)data, 181, m, &n), BB_E_BUFFER);
+    CHECK_OK(bb_qr_encode((const uint8_t *)data, 180, m, &n));
+    CHECK_EQ_INT(n, 53);
+}
+
+TEST(a_second_factor_is_offered_once_and_enrolled_with_its_first_code)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    bb_officer o = {0};
+    snprintf(o.username, sizeof(o.username), "nieuw");
+    snprintf(o.display_name, sizeof(o.display_name), "Nieuw");
+    o.iterations = 10000;
+    CHECK_OK(bb_store_add_officer(s, &o));
+    CHECK_OK(bb_store_officer_by_name(s, "nieuw", &o));
+    CHECK(!o.has_totp && !o.has_pending);
+    uint8_t k1[BB_TOTP_KEY_BYTES], k2[BB_TOTP_KEY_BYTES];
+    memset(k1, 1, sizeof(k1));
+    memset(k2, 2, sizeof(k2));
+    CHECK_EQ_INT(bb_store_officer_totp_enrol(s, o.id, 5), BB_E_STATE); /* nothing offered */
+    CHECK_OK(bb_store_officer_totp_offer(s, o.id, k1));
+    CHECK_OK(bb_store_officer_totp_offer(s, o.id, k2)); /* the first offer stands */
+    CHECK_OK(bb_store_officer_by_name(s, "nieuw", &o));
+    CHECK(o.has_pending && !memcmp(o.totp_pending, k1, sizeof(k1)) && !o.has_totp);
+    CHECK_OK(bb_store_officer_totp_enrol(s, o.id, 7));
+    CHECK_OK(bb_store_officer_by_name(s, "nieuw", &o));
+    CHECK(o.has_totp && !memcmp(o.totp, k1, sizeof(k1)) && !o.has_pending && o.totp_last_step == 7);
+    CHECK_EQ_INT(bb_store_officer_totp_enrol(s, o.id, 8), BB_E_STATE);
+    CHECK_OK(bb_store_officer_totp_offer(s, o.id, k2)); /* has a key: nothing changes */
+    CHECK_OK(bb_store_officer_by_name(s, "nieuw", &o));
+    CHECK(!o.has_pending && !memcmp(o.totp, k1, sizeof(k1)));
+    /* A reset clears both: the next offer is new. */
+    CHECK_OK(bb_store_set_officer_totp(s, "nieuw", NULL));
+    CHECK_OK(bb_store_officer_totp_offer(s, o.id, k2));
+    CHECK_OK(bb_store_officer_by_name(s, "nieuw", &o));
+    CHECK(!o.has_totp && o.has_pending && !memcmp(o.totp_pending, k2, sizeof(k2)));
+    bb_store_close(s);
 }
 
 /* RFC 6238 appendix B (SHA-1), the last six of its eight digits, and
@@ -765,7 +874,7 @@ TEST(old_database_forgets_the_call_secrets_it_kept)
     bb_store *s;
     CHECK_OK(bb_store_open(path, &s));
     bb_invitation out;
-    CHECK_OK(bb_store_invitation_redeem(s, "hash-old", 500, 0, &out)); /* the link itself still works */
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-old", 500, 0, 1, &out, NULL)); /* the link itself still works */
     CHECK_EQ_INT(out.room, 77);
     CHECK(!strcmp(out.pin, "pin")); /* its PIN moved to the room */
     bb_store_close(s);
@@ -814,7 +923,7 @@ TEST(old_database_gets_officer_numbers)
     CHECK_OK(bb_store_open(path, &s));
     /* Invitations from before interpreters had their own are the citizen's. */
     bb_invitation old;
-    CHECK_OK(bb_store_invitation_redeem(s, "h1", 100, 0, &old));
+    CHECK_OK(bb_store_invitation_redeem(s, "h1", 100, 0, 1, &old, NULL));
     CHECK(strcmp(old.role, "citizen") == 0);
     int others = -1;
     CHECK_OK(bb_store_current_call(s, 7, &old, &others));
@@ -841,35 +950,40 @@ TEST(invitation_is_single_use_and_expires)
     CHECK_OK(bb_store_room_add(s, id, 1234, "room-secret", "the-pin", 100));
     CHECK_OK(bb_store_invitation_create(s, "hash-a", &inv));
     bb_invitation out;
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-unknown", 500, 0, &out), BB_E_AGAIN);
-    CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 500, 0, &out));
+    char secret[48];
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-unknown", 500, 0, 1, &out, NULL), BB_E_AGAIN);
+    /* A look first (the service lists the participant's Janus token with the
+     * room's secret), which leaves the link unused. */
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 499, 0, 0, &out, secret));
+    CHECK(!strcmp(secret, "room-secret") && out.used_at == 0);
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 500, 0, 1, &out, NULL));
     CHECK_EQ_INT(out.room, 1234);
     CHECK(!strcmp(out.pin, "the-pin")); /* from the room: invitations keep no PIN */
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-a", 501, 0, &out), BB_E_STATE);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-a", 501, 0, 1, &out, NULL), BB_E_STATE);
     CHECK(out.used_at == 500);
     CHECK_OK(bb_store_invitation_create(s, "hash-b", &inv));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 1000, 0, &out), BB_E_STATE); /* expired */
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 1000, 0, 1, &out, NULL), BB_E_STATE); /* expired */
     CHECK(out.used_at == 0);
     /* A new link retires the older unused one. */
     CHECK_OK(bb_store_invitation_create(s, "hash-x", &inv));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 900, 0, &out), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-b", 900, 0, 1, &out, NULL), BB_E_AGAIN);
     /* Closing the request retires its unused link too. */
     CHECK_OK(bb_store_invitation_create(s, "hash-d", &inv));
     CHECK_OK(bb_store_set_status(s, id, "done", "reached", 950));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-d", 960, 0, &out), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-d", 960, 0, 1, &out, NULL), BB_E_AGAIN);
     CHECK_OK(bb_store_invitation_create(s, "hash-c", &inv));
     /* A colleague's link opens only the officers' door, and the wrong door leaves it unused. */
     bb_invitation col = inv;
     strcpy(col.role, "colleague");
     CHECK_OK(bb_store_invitation_create(s, "hash-col", &col));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-col", 900, 0, &out), BB_E_AGAIN);
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, 1, &out), BB_E_AGAIN);
-    CHECK_OK(bb_store_invitation_redeem(s, "hash-col", 900, 1, &out));
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-col", 900, 0, 1, &out, NULL), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, 1, 1, &out, NULL), BB_E_AGAIN);
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-col", 900, 1, 1, &out, NULL));
     CHECK(strcmp(out.role, "colleague") == 0);
-    CHECK_OK(bb_store_invitation_redeem(s, "hash-c", 900, 0, &out));
+    CHECK_OK(bb_store_invitation_redeem(s, "hash-c", 900, 0, 1, &out, NULL));
     /* Cancel deletes the request and its invitations. */
     CHECK_OK(bb_store_delete_request(s, id));
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, 0, &out), BB_E_AGAIN);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-c", 900, 0, 1, &out, NULL), BB_E_AGAIN);
     bb_store_close(s);
 }
 
@@ -905,7 +1019,7 @@ TEST(rooms_of_ended_requests_are_listed_until_forgotten)
     /* The open request's room went away: its link no longer opens anything. */
     CHECK_OK(bb_store_room_forget(s, 11));
     bb_invitation out;
-    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-open", 500, 0, &out), BB_E_STATE);
+    CHECK_EQ_INT(bb_store_invitation_redeem(s, "hash-open", 500, 0, 1, &out, NULL), BB_E_STATE);
     CHECK(out.used_at == 0);
     bb_store_close(s);
 }

@@ -277,6 +277,49 @@ function togglePanel(r, kind) {
   panel.querySelector('select, textarea')?.focus();
 }
 
+// While an account without a second factor enrols: its name and password,
+// in memory only, for the login with the first code.
+let enrolling = null;
+
+/** The QR code the service made (rows of '0'/'1'), with its quiet zone, dark on light in every theme. */
+function qrImage(rows) {
+  const n = rows.length;
+  let d = '';
+  rows.forEach((row, y) => { for (let x = 0; x < n; x++) if (row[x] === '1') d += `M${x + 4} ${y + 4}h1v1h-1z`; });
+  return h('svg:svg', { viewBox: `0 0 ${n + 8} ${n + 8}`, width: (n + 8) * 4, height: (n + 8) * 4, role: 'img',
+    'aria-label': t('enrol_qr'), 'shape-rendering': 'crispEdges' },
+  h('svg:rect', { width: n + 8, height: n + 8, fill: '#fff' }), h('svg:path', { d, fill: '#000' }));
+}
+
+function showEnrolment(enrol, username, password) {
+  enrolling = { username, password };
+  $('enrol-qr').replaceChildren(qrImage(enrol.qr));
+  $('enrol-key').textContent = enrol.secret.replace(/(.{4})(?=.)/g, '$1 ');
+  $('login-view').hidden = true;
+  $('enrol-view').hidden = false;
+  $('enrol-title').focus();
+  announce(t('enrol_ready'));
+}
+
+function endEnrolment() {
+  enrolling = null;
+  $('enrol-view').hidden = true;
+  $('enrol-qr').replaceChildren();
+  $('enrol-key').textContent = '';
+  $('enrol-code').value = '';
+}
+
+async function onEnrol(ev) {
+  ev.preventDefault();
+  showError(null);
+  const code = $('enrol-code').value.replace(/\s/g, '');
+  const res = await api('POST', 'officer/login', { ...enrolling, code });
+  $('enrol-code').value = '';
+  if (!res.ok || !res.json.csrf_token) { showError(res.error); $('enrol-code').focus(); return; }
+  endEnrolment();
+  await loggedIn(res);
+}
+
 async function onLogin(ev) {
   ev.preventDefault();
   showError(null);
@@ -288,6 +331,11 @@ async function onLogin(ev) {
   $('show-password').checked = false;
   $('password').type = 'password';
   if (!res.ok) { showError(res.error); $('username').focus(); return; }
+  if (res.json.enrol) { showEnrolment(res.json.enrol, username, password); return; }
+  await loggedIn(res);
+}
+
+async function loggedIn(res) {
   state.csrf = res.json.csrf_token;
   state.officer = res.json.officer;
   // sessionStorage: survives a reload of this tab, gone when it closes.
@@ -321,6 +369,8 @@ async function showQueue() {
 }
 
 $('login-form').addEventListener('submit', onLogin);
+$('enrol-form').addEventListener('submit', onEnrol);
+$('enrol-cancel').addEventListener('click', () => { endEnrolment(); $('login-view').hidden = false; $('username').focus(); });
 $('show-password').addEventListener('change', (ev) => { $('password').type = ev.target.checked ? 'text' : 'password'; });
 $('refresh').addEventListener('click', () => loadQueue());
 $('logout').addEventListener('click', async () => {

@@ -3,7 +3,9 @@
 // service types can become markup.
 
 export function h(tag, attrs, ...children) {
-  const el = document.createElement(tag);
+  // "svg:path" and the like: SVG elements.
+  const el = tag.startsWith('svg:') ? document.createElementNS('http://www.w3.org/2000/svg', tag.slice(4))
+    : document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
     if (v == null || v === false) continue;
     if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);

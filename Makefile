@@ -35,7 +35,7 @@ CLANG  := clang
 APT_PACKAGES := emscripten binaryen node-acorn janus janus-dev chromium \
   chromium-driver libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
   dpkg-dev clang libclang-rt-14-dev nasm brotli gcc make iproute2 \
-  fonts-dejavu-core zbar-tools
+  fonts-dejavu-core zbar-tools openssl
 APT_COMMANDS := node:nodejs npm:npm
 
 # ---- sources -------------------------------------------------------------------

@@ -51,6 +51,11 @@ run_suite() {
   awk -v l="$line" -v a="$start" -v b="$end" 'BEGIN { printf "   %s (%.1f s)\n", l, b - a }'
 }
 
+# The systems the tests start serve HTTPS with certificates from one test
+# CA (tests/browser/lib.mjs): Node's own requests trust it too.
+NODE_EXTRA_CA_CERTS=$(node -e "import('./tests/browser/lib.mjs').then((m) => console.log(m.ensureTestCa() + '/ca.pem'))")
+export NODE_EXTRA_CA_CERTS
+
 # Native C unit tests under AddressSanitizer + UBSan.
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

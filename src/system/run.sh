@@ -7,7 +7,10 @@
 #
 # Environment (all optional):
 #   BB_NET            loopback | host          (default loopback: all traffic stays
-#                     on 127.0.0.1; host: Janus offers this machine's addresses)
+#                     on 127.0.0.1; host: the sites and Janus listen on every
+#                     address and Janus offers this machine's, for other devices)
+#   BB_HOST           the address other devices use with BB_NET=host (default:
+#                     this machine's first, as `hostname -I` lists them)
 #   BB_HTTP_PORT      web server port          (default 8470)
 #   BB_CONSOLE_PORT   officer console port     (default 8472)
 #   BB_JANUS_WS_PORT  Janus WebSocket port     (default 8188)
@@ -60,6 +63,55 @@ fi
 # shellcheck disable=SC1091
 . "$RUN/secrets.env"
 
+# HTTPS: browsers give camera and microphone only to secure origins, and a
+# page served over HTTPS opens only secure WebSockets. The sites and Janus's
+# WebSocket share one certificate from a demo CA made once per run directory
+# (tls/ca.pem: trust it on a device to call from it); the certificate names
+# localhost, 127.0.0.1 and ::1 (and BB_HOST with BB_NET=host), lives 90 days
+# and is made afresh when a name changes or it nears its end.
+TLS_DIR=$RUN/tls
+if [ "$NET" = host ]; then
+  HOST=${BB_HOST:-$(hostname -I 2>/dev/null | awk '{ print $1 }')}
+  LISTEN=0.0.0.0
+  [ -n "$HOST" ] || die "no network address found; set BB_HOST (geen netwerkadres gevonden; zet BB_HOST)"
+else
+  HOST=127.0.0.1
+  LISTEN=127.0.0.1
+fi
+case $HOST in *[!0-9A-Za-z.:-]*) die "BB_HOST must be an address or host name (BB_HOST moet een adres of hostnaam zijn)";; esac
+command -v openssl >/dev/null || die "openssl is not installed; run 'make deps' (openssl ontbreekt)"
+names="DNS:localhost,IP:127.0.0.1,IP:::1"
+case $HOST in
+  127.0.0.1) ;;
+  *[!0-9.]*) case $HOST in *:*) names="$names,IP:$HOST";; *) names="$names,DNS:$HOST";; esac ;;
+  *) names="$names,IP:$HOST" ;;
+esac
+mkdir -p "$TLS_DIR"
+chmod 700 "$TLS_DIR"
+if [ ! -s "$TLS_DIR/ca.pem" ] || [ ! -s "$TLS_DIR/ca.key" ]; then
+  ( umask 077
+    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 3650       -subj "/O=beeldbel demo/CN=beeldbel demo CA $(hostname)" -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.pem"       -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign"       2> "$TLS_DIR/openssl.log" ) || die "cannot make the demo TLS CA (kan de demo-TLS-CA niet maken); see $TLS_DIR/openssl.log"
+fi
+if [ ! -s "$TLS_DIR/site.pem" ] || [ ! -s "$TLS_DIR/site.key" ] || [ "$(cat "$TLS_DIR/site.names" 2>/dev/null)" != "$names" ] ||
+   ! openssl x509 -checkend 2592000 -noout -in "$TLS_DIR/site.pem" > /dev/null 2>&1; then
+  ( umask 077
+    printf 'basicConstraints=critical,CA:FALSE
+keyUsage=critical,digitalSignature
+extendedKeyUsage=serverAuth
+subjectAltName=%s
+'       "$names" > "$TLS_DIR/site.ext"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=beeldbel demo/CN=$HOST"       -keyout "$TLS_DIR/site.key" -out "$TLS_DIR/site.csr" 2> "$TLS_DIR/openssl.log" &&
+    openssl x509 -req -in "$TLS_DIR/site.csr" -CA "$TLS_DIR/ca.pem" -CAkey "$TLS_DIR/ca.key"       -set_serial "0x$(openssl rand -hex 16)" -days 90 -sha256 -extfile "$TLS_DIR/site.ext"       -out "$TLS_DIR/site.crt" 2>> "$TLS_DIR/openssl.log" &&
+    cat "$TLS_DIR/site.crt" "$TLS_DIR/ca.pem" > "$TLS_DIR/site.pem" &&
+    printf '%s\n' "$names" > "$TLS_DIR/site.names" ) ||
+    die "cannot make the site's TLS certificate (kan het TLS-certificaat niet maken); see $TLS_DIR/openssl.log"
+fi
+TLS_CA_SHA256=$(openssl x509 -in "$TLS_DIR/ca.pem" -noout -fingerprint -sha256 | cut -d= -f2)
+SITE_URL="https://$HOST:$HTTP_PORT"
+CONSOLE_URL="https://$HOST:$CONSOLE_PORT"
+JANUS_WS_URL="wss://$HOST:$WS_PORT"
+case $HOST in *:*) SITE_URL="https://[$HOST]:$HTTP_PORT"; CONSOLE_URL="https://[$HOST]:$CONSOLE_PORT"; JANUS_WS_URL="wss://[$HOST]:$WS_PORT";; esac
+
 # Where Debian put Janus's plugins (multiarch path).
 # (sed reads all of dpkg's output: an early exit would SIGPIPE it under pipefail)
 videoroom_so=$(dpkg -L janus | sed -n '/\/plugins\/libjanus_videoroom\.so$/p')
@@ -81,11 +133,13 @@ fi
 # Fills @NAME@ in a Janus template. The values (secrets among them) reach
 # awk through its environment, never its argument list, which every user of
 # the machine can read in the process table.
+abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$(pwd)" "$1" ;; esac; }
 render() { # template output
-  BB_T_CONF_DIR="$(pwd)/$RUN/janus" BB_T_LIB_DIR="$LIB_DIR" BB_T_DEBUG_LEVEL="$DEBUG_LEVEL" \
+  BB_T_CONF_DIR="$(abs "$RUN/janus")" BB_T_LIB_DIR="$LIB_DIR" BB_T_DEBUG_LEVEL="$DEBUG_LEVEL" \
   BB_T_TOKEN_SECRET="$BB_JANUS_TOKEN_SECRET" BB_T_ADMIN_SECRET="$BB_JANUS_ADMIN_SECRET" \
   BB_T_VIDEOROOM_ADMIN_KEY="$BB_VIDEOROOM_ADMIN_KEY" BB_T_RTP_RANGE="$RTP_RANGE" BB_T_WS_PORT="$WS_PORT" \
-  BB_T_WS_IP=127.0.0.1 BB_T_JANUS_HTTP_PORT="$JANUS_HTTP_PORT" \
+  BB_T_WS_IP="$LISTEN" BB_T_JANUS_HTTP_PORT="$JANUS_HTTP_PORT" \
+  BB_T_TLS_CERT="$(abs "$TLS_DIR/site.pem")" BB_T_TLS_KEY="$(abs "$TLS_DIR/site.key")" \
   BB_T_GENERAL_NET="$GENERAL_NET" BB_T_NAT_NET="$NAT_NET" awk '
     function put(s, key, val,   out, i) {   # literal replacement: no regex, no & or \ surprises
       out = ""
@@ -95,7 +149,7 @@ render() { # template output
     $0 == "@GENERAL_NET@" { print ENVIRON["BB_T_GENERAL_NET"]; next }
     $0 == "@NAT_NET@" { print ENVIRON["BB_T_NAT_NET"]; next }
     {
-      n = split("CONF_DIR LIB_DIR DEBUG_LEVEL TOKEN_SECRET ADMIN_SECRET VIDEOROOM_ADMIN_KEY RTP_RANGE WS_PORT WS_IP JANUS_HTTP_PORT", k, " ")
+      n = split("CONF_DIR LIB_DIR DEBUG_LEVEL TOKEN_SECRET ADMIN_SECRET VIDEOROOM_ADMIN_KEY RTP_RANGE WS_PORT WS_IP JANUS_HTTP_PORT TLS_CERT TLS_KEY", k, " ")
       for (j = 1; j <= n; j++) $0 = put($0, "@" k[j] "@", ENVIRON["BB_T_" k[j]])
       print
     }' "$1" > "$2"
@@ -225,9 +279,9 @@ fi
 # It creates rooms through Janus's HTTP transport (127.0.0.1) and signs
 # Janus tokens with the secrets above.
 for _ in $(seq 1 50); do port_open "$JANUS_HTTP_PORT" && break; sleep 0.1; done
-BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_PROXY_HOPS=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="http://127.0.0.1:$HTTP_PORT" \
-  BB_CONSOLE_URL="http://127.0.0.1:$CONSOLE_PORT" \
-  BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" \
+BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_PROXY_HOPS=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="$SITE_URL" \
+  BB_CONSOLE_URL="$CONSOLE_URL" \
+  BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="$JANUS_WS_URL" \
   BB_JANUS_TOKEN_SECRET=$BB_JANUS_TOKEN_SECRET BB_VIDEOROOM_ADMIN_KEY=$BB_VIDEOROOM_ADMIN_KEY \
   "$CONTACT_BIN" --db "$RUN/contact.db" > "$RUN/contact.log" 2>&1 &
 pids+=($!)
@@ -239,7 +293,8 @@ port_open "$CONTACT_PORT" || die "the contact service did not start (contactdien
 : > "$RUN/web.log"
 for site in public console; do
   port=$HTTP_PORT; [ "$site" = console ] && port=$CONSOLE_PORT
-  BB_SITE=$site BB_CONTACT_PORT=$CONTACT_PORT BB_JANUS_WS_URL="ws://127.0.0.1:$WS_PORT" \
+  BB_SITE=$site BB_CONTACT_PORT=$CONTACT_PORT BB_JANUS_WS_URL="$JANUS_WS_URL" BB_HTTP_HOST="$LISTEN" \
+    BB_TLS_CERT="$TLS_DIR/site.pem" BB_TLS_KEY="$TLS_DIR/site.key" \
     node src/system/serve.mjs "$DIST" "$port" >> "$RUN/web.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 50); do port_open "$port" && break; sleep 0.1; done
@@ -248,19 +303,29 @@ done
 
 cat <<MSG
 run: beeldbel is running / draait:
-run:   demo page (demopagina)   http://127.0.0.1:$HTTP_PORT/demo/
-run:   Janus WebSocket (SFU)    ws://127.0.0.1:$WS_PORT  (janus-protocol, token auth)
+run:   demo page (demopagina)   $SITE_URL/demo/
+run:   officer console (agent)  $CONSOLE_URL/console/
+run:   Janus WebSocket (SFU)    $JANUS_WS_URL  (janus-protocol, token auth)
 run:   Janus media (UDP)        ports $RTP_RANGE
-run:   officer console (agent)  http://127.0.0.1:$CONSOLE_PORT/console/  (accounts: $BUILD/bin/beeldbel-officer --db $RUN/contact.db add ...)
-run:   contact API              http://127.0.0.1:$HTTP_PORT/api/v1/, officers' part on :$CONSOLE_PORT (-> 127.0.0.1:$CONTACT_PORT)
+run:   contact API              $SITE_URL/api/v1/, officers' part on $CONSOLE_URL (-> 127.0.0.1:$CONTACT_PORT)
 run:   logs                     $RUN/janus.log, $RUN/web.log, $RUN/contact.log
+run: HTTPS with a demo CA made for this machine (HTTPS met een demo-CA van deze machine):
+run:   $TLS_DIR/ca.pem  SHA-256 $TLS_CA_SHA256
+run:   trust it in the browser or phone you call from (vertrouw hem in de browser of telefoon waarmee je belt):
+run:   Chromium/Chrome: Settings > Privacy and security > Security > Manage certificates > Authorities > Import;
+run:   Firefox: Settings > Certificates > View Certificates > Authorities > Import; Android: Settings > Security >
+run:   Encryption & credentials > Install a certificate > CA certificate; iOS: open the file, then Settings >
+run:   General > About > Certificate Trust Settings. Check the SHA-256 above before you trust it.
 MSG
+if [ "$NET" = loopback ]; then
+  say "only this machine can call (alleen deze machine kan bellen); from a phone on this network: BB_NET=host make run"
+fi
 if [ "$DEMO" = 1 ]; then
   pw_of() { demo_field "$1" 2; }
   cat <<MSG
 run: try a call (probeer een gesprek):
-run:   1. http://127.0.0.1:$HTTP_PORT/demo/ - ask for a video callback in Groningen-Noord (vraag terugbellen met beeld aan)
-run:   2. http://127.0.0.1:$CONSOLE_PORT/console/ in another window - log in as jan / $(pw_of jan),
+run:   1. $SITE_URL/demo/ - ask for a video callback in Groningen-Noord (vraag terugbellen met beeld aan)
+run:   2. $CONSOLE_URL/console/ in another window - log in as jan / $(pw_of jan),
 run:      with the code of an authenticator app given the secret $(demo_field jan 3) (TOTP, 6 digits, 30 s),
 run:      claim the request, "Terugbellen met beeld", choose $CA_DIR/officers/jan-de-vries.pem and .key, join
 run:   3. open the invitation link in the first window and join (neem deel): both sides show the same code
@@ -268,7 +333,7 @@ run:   demo accounts (BB_DEMO=0: none): jan / $(pw_of jan) (Groningen-Noord), sa
 run:      ahmed / $(pw_of ahmed) (Groningen-Noord, to invite as a colleague); passwords and TOTP secrets in $DEMO_FILE
 MSG
 else
-  say "no demo accounts (BB_DEMO=0; geen demo-accounts): add officers with $OFFICER_BIN"
+  say "no demo accounts (BB_DEMO=0; geen demo-accounts): add officers with $OFFICER_BIN (each enrols a second factor at the first login)"
 fi
 say "press Ctrl-C to stop (Ctrl-C om te stoppen)"
 [ -n "${BB_READY_FILE:-}" ] && echo "ready" > "$BB_READY_FILE"

@@ -7,10 +7,12 @@
 //                    citizens' API, never the officers'
 //   BB_SITE=console  the officer's console and what it loads (the engine,
 //                    the shared call UI, the police root); the officers' API only
-// Loopback only by default.
+// Loopback only by default (BB_HTTP_HOST to listen elsewhere); HTTPS with
+// BB_TLS_CERT and BB_TLS_KEY (PEM files; the certificate file may hold the chain).
 //   node serve.mjs DIST [PORT]   (PORT 0 = any free port; printed on start)
 import { createServer, request as httpRequest } from 'node:http';
-import { createReadStream, statSync } from 'node:fs';
+import { createServer as createTlsServer } from 'node:https';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { resolve, join, extname, sep } from 'node:path';
 
 const root = resolve(process.argv[2] ?? 'dist');
@@ -18,6 +20,9 @@ const port = Number(process.argv[3] ?? process.env.BB_HTTP_PORT ?? 8470);
 const host = process.env.BB_HTTP_HOST ?? '127.0.0.1';
 const janusWs = process.env.BB_JANUS_WS_URL ?? 'ws://127.0.0.1:8188';
 const SITE = process.env.BB_SITE ?? 'public';
+const TLS = process.env.BB_TLS_CERT && process.env.BB_TLS_KEY
+  ? { cert: readFileSync(process.env.BB_TLS_CERT), key: readFileSync(process.env.BB_TLS_KEY), minVersion: 'TLSv1.2' }
+  : null;
 if (SITE !== 'public' && SITE !== 'console') {
   console.error(`serve: BB_SITE must be public or console (moet public of console zijn), not ${SITE}`);
   process.exit(2);
@@ -138,7 +143,7 @@ function send(res, status, body) {
   res.end(body);
 }
 
-const server = createServer((req, res) => {
+function handle(req, res) {
   if (proxies(req.url)) return proxyContact(req, res);
   if (req.url.startsWith('/api/')) return sendJson(res, 404, NOT_HERE);
   if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'Method not allowed / Methode niet toegestaan\n');
@@ -168,10 +173,12 @@ const server = createServer((req, res) => {
     'Referrer-Policy': 'no-referrer',
     'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=()',
     'Cache-Control': 'no-cache',
+    ...(TLS && { 'Strict-Transport-Security': 'max-age=31536000' }),
   });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file).pipe(res);
-});
+}
+const server = TLS ? createTlsServer(TLS, handle) : createServer(handle);
 
 // Connection limits: slow or idle clients cannot hold the server.
 server.maxConnections = 1000;
@@ -195,6 +202,6 @@ server.on('connection', (socket) => {
 
 server.listen(port, host, () => {
   const a = server.address();
-  console.log(`serve: http://${host}:${a.port}/ (${SITE}, ${root})`);
+  console.log(`serve: ${TLS ? 'https' : 'http'}://${host}:${a.port}/ (${SITE}, ${root})`);
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));

@@ -2,7 +2,8 @@
 // port, and Debian's Chromium driven by playwright-core (never a downloaded
 // browser). Screenshots go to build/test-output/screenshots/.
 import { spawn, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash, X509Certificate } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,7 +84,35 @@ export async function startSealedSite(name, env = {}) {
   return { ...server, rootPem: join(ca, 'root.pem'), site };
 }
 
+/**
+ * The tests' TLS CA (made once per build): every system a test starts
+ * (run.sh) issues its site certificate under it, Chromium accepts what it
+ * signed and nothing else, and tests/run.sh gives it to Node
+ * (NODE_EXTRA_CA_CERTS) for the tests' own requests.
+ */
+export const testCaDir = join(buildDir, 'test-output', 'tls-ca');
+export function ensureTestCa() {
+  if (existsSync(join(testCaDir, 'ca.pem')) && existsSync(join(testCaDir, 'ca.key'))) return testCaDir;
+  mkdirSync(testCaDir, { recursive: true });
+  execFileSync('openssl', ['req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-sha256', '-days', '3650', '-subj', '/O=beeldbel tests/CN=beeldbel test CA', '-keyout', join(testCaDir, 'ca.key'),
+    '-out', join(testCaDir, 'ca.pem'), '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0',
+    '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'ignore' });
+  return testCaDir;
+}
+/** Gives a run directory the tests' CA, for run.sh to issue its site certificate with. */
+export function seedTestCa(runDir) {
+  mkdirSync(join(runDir, 'tls'), { recursive: true });
+  for (const f of ['ca.pem', 'ca.key']) cpSync(join(ensureTestCa(), f), join(runDir, 'tls', f));
+}
+
 export async function launch({ args = [] } = {}) {
   mkdirSync(shotDir, { recursive: true });
-  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: [...CHROMIUM_ARGS, ...args] });
+  // Certificates that chain to the tests' CA are taken as valid (its key's
+  // SHA-256, as Chromium's SPKI pin list wants it); any other is not.
+  const spki = new X509Certificate(readFileSync(join(ensureTestCa(), 'ca.pem'))).publicKey
+    .export({ type: 'spki', format: 'der' });
+  const pin = createHash('sha256').update(spki).digest('base64');
+  return chromium.launch({ executablePath: '/usr/bin/chromium', headless: true,
+    args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${pin}`, ...args] });
 }

@@ -6,7 +6,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { root, buildDir, track } from './lib.mjs';
+import { root, buildDir, track, seedTestCa } from './lib.mjs';
 
 export function freePort() {
   return new Promise((resolve) => {
@@ -22,6 +22,7 @@ export async function startSystem(name, env = {}) {
   const runDir = join(buildDir, 'test-output', name);
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
+  seedTestCa(runDir);
   const httpPort = await freePort();
   const wsPort = await freePort();
   const consolePort = await freePort();
@@ -45,11 +46,11 @@ export async function startSystem(name, env = {}) {
   const secrets = Object.fromEntries(readFileSync(join(runDir, 'secrets.env'), 'utf8')
     .trim().split('\n').map((l) => l.split('=')));
   return {
-    runDir, httpPort, wsPort, secrets, exited, child,
+    runDir, httpPort, wsPort, consolePort, secrets, exited, child,
     output: () => output,
-    httpUrl: `http://127.0.0.1:${httpPort}`,
-    consoleUrl: `http://127.0.0.1:${consolePort}`,
-    wsUrl: `ws://127.0.0.1:${wsPort}`,
+    httpUrl: `https://127.0.0.1:${httpPort}`,
+    consoleUrl: `https://127.0.0.1:${consolePort}`,
+    wsUrl: `wss://127.0.0.1:${wsPort}`,
     stop: async () => { if (child.exitCode === null) child.kill('SIGTERM'); return exited; },
   };
 }

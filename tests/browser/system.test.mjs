@@ -4,6 +4,8 @@
 // demands signed tokens and the VideoRoom admin key, and that stopping
 // run.sh stops everything it started.
 import { createServer } from 'node:net';
+import { X509Certificate } from 'node:crypto';
+import { connect as tlsConnect } from 'node:tls';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
@@ -17,10 +19,12 @@ const { httpPort, wsPort } = sys;
 
 let browser;
 test('run_sh_starts_janus_and_web_server', async () => {
-  assert(sys.output().includes(`http://127.0.0.1:${httpPort}/demo/`), sys.output());
+  assert(sys.output().includes(`${sys.httpUrl}/demo/`), sys.output());
   browser = await launch();
   const page = await browser.newPage();
-  await page.goto(`http://127.0.0.1:${httpPort}/demo/`);
+  await page.goto(`${sys.httpUrl}/demo/`);
+  // Served over HTTPS: a secure context, where browsers give camera and microphone.
+  assertEq(await page.evaluate(() => window.isSecureContext && location.protocol), 'https:');
   const state = await page.waitForFunction(() => {
     const w = document.querySelector('beeldbel-widget');
     return w && w.engineState !== 'starting' ? w.engineState : null;
@@ -92,6 +96,33 @@ test('secrets_never_appear_in_a_command_line', async () => {
   } finally {
     await spied.stop();
   }
+});
+
+test('the_sites_and_janus_serve_one_certificate_from_the_demo_ca_and_say_how_to_trust_it', async () => {
+  const ca = readFileSync(join(sys.runDir, 'tls', 'ca.pem'));
+  const fingerprint = new X509Certificate(ca).fingerprint256;
+  assert(sys.output().includes(fingerprint), `the CA's SHA-256 is printed: ${sys.output()}`);
+  assert(/Manage certificates|Certificates/.test(sys.output()), 'how to trust it');
+  const seen = [];
+  for (const port of [httpPort, sys.consolePort, wsPort]) {
+    const peer = await new Promise((res, rej) => {
+      const s = tlsConnect({ host: '127.0.0.1', port, ca }, () => { res(s.getPeerX509Certificate()); s.end(); });
+      s.on('error', rej);
+    });
+    seen.push(peer.fingerprint256);
+    assert(peer.checkIP('127.0.0.1') && peer.checkHost('localhost'), peer.subjectAltName);
+    assertEq(peer.publicKey.asymmetricKeyDetails.namedCurve, 'prime256v1');
+    const days = (new Date(peer.validTo) - new Date(peer.validFrom)) / 86400e3;
+    assert(days <= 90, `lives ${days} days`);
+  }
+  assertEq(new Set(seen).size, 1, 'one certificate for the sites and Janus');
+  // Checked against any other CA (here the police CA), it is refused.
+  const other = readFileSync(join(sys.runDir, 'ca', 'root.pem'));
+  const untrusted = await new Promise((res) => {
+    const s = tlsConnect({ host: '127.0.0.1', port: httpPort, ca: other }, () => { res(null); s.end(); });
+    s.on('error', (e) => res(e.code));
+  });
+  assert(['SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'].includes(untrusted), String(untrusted));
 });
 
 test('stopping_run_sh_stops_everything_it_started', async () => {

@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { launch, axeSource, shotDir } from '../browser/lib.mjs';
+import { launch, axeSource, shotDir, seedTestCa } from '../browser/lib.mjs';
 import { startSystem } from '../browser/system-lib.mjs';
 import { root, buildDir, officerBin, totp } from './lib.mjs';
 
@@ -22,6 +22,7 @@ const PASSWORD = 'correct horse battery staple';
 const runDir = join(buildDir, 'test-output', 'contact-run');
 rmSync(runDir, { recursive: true, force: true });
 mkdirSync(runDir, { recursive: true });
+seedTestCa(runDir);
 for (const [user, name] of [['noord', 'Wijkagent Jansen'], ['noord-axe', 'Wijkagent Axe']]) {
   execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', user, '--name', name, '--team', 'Basisteam Groningen',
     '--neighbourhoods', 'groningen-noord', '--number', '900001', '--iterations', '10000'], { input: `${PASSWORD}\n` });
@@ -39,7 +40,7 @@ let output = '';
 system.stdout.on('data', (d) => { output += d; });
 system.stderr.on('data', (d) => { output += d; });
 const exited = new Promise((r) => system.on('exit', (code, sig) => r({ code, sig })));
-const site = `http://127.0.0.1:${httpPort}`, consoleSite = `http://127.0.0.1:${consolePort}`;
+const site = `https://127.0.0.1:${httpPort}`, consoleSite = `https://127.0.0.1:${consolePort}`;
 
 const browser = await launch();
 const TOPIC = 'Overlast <img src=x onerror="window.__xss=1"> in mijn straat';
@@ -123,7 +124,7 @@ test('the_console_has_an_origin_of_its_own_and_the_public_site_no_officer_api', 
     body: JSON.stringify({ username: 'noord', password: PASSWORD }) }), 404);
   assertEq(await status(`${consoleSite}/demo/`), 404, 'no widget pages on the console site');
   // Nor by another spelling of the same path (sent as is, not normalised by a URL parser).
-  const { get } = await import('node:http');
+  const { get } = await import('node:https');
   const raw = (port, path) => new Promise((resolve, reject) => get({ host: '127.0.0.1', port, path }, (res) => {
     res.resume();
     resolve(res.statusCode);

@@ -3,13 +3,14 @@
 // from it and talks to Janus the way the widget will. Checks that Janus
 // demands signed tokens and the VideoRoom admin key, and that stopping
 // run.sh stops everything it started.
+import { execFileSync, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { X509Certificate } from 'node:crypto';
 import { connect as tlsConnect } from 'node:tls';
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { launch, shotDir } from './lib.mjs';
+import { launch, shotDir, seedTestCa, root } from './lib.mjs';
 import { startSystem, janusToken, janusExchange as exchange } from './system-lib.mjs';
 import { buildDir } from './lib.mjs';
 
@@ -123,6 +124,54 @@ test('the_sites_and_janus_serve_one_certificate_from_the_demo_ca_and_say_how_to_
     s.on('error', (e) => res(e.code));
   });
   assert(['SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'].includes(untrusted), String(untrusted));
+});
+
+// BB_NET=host, for a phone on the same network: tried in a network
+// namespace of the test's own, whose only other interface is one end of a
+// veth pair that ends in the same namespace (10.213.0.1): nothing reaches
+// a real network.
+test('with_BB_NET_host_the_sites_and_janus_listen_on_the_machines_address_with_a_certificate_for_it', async () => {
+  const ns = `bb-host-${process.pid}`, addr = '10.213.0.1';
+  const inNs = (...cmd) => execFileSync('ip', ['netns', 'exec', ns, ...cmd], { encoding: 'utf8' });
+  execFileSync('ip', ['netns', 'add', ns]);
+  let child;
+  try {
+    inNs('ip', 'link', 'set', 'lo', 'up');
+    inNs('ip', 'link', 'add', 'n0', 'type', 'veth', 'peer', 'name', 'n1');
+    inNs('ip', 'addr', 'add', `${addr}/24`, 'dev', 'n0');
+    inNs('ip', 'link', 'set', 'n0', 'up');
+    inNs('ip', 'link', 'set', 'n1', 'up');
+    const runDir = join(buildDir, 'test-output', 'run-host');
+    rmSync(runDir, { recursive: true, force: true });
+    seedTestCa(runDir);
+    const ready = join(runDir, 'ready');
+    child = spawn('ip', ['netns', 'exec', ns, 'bash', join(root, 'src', 'system', 'run.sh')], {
+      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, BB_NET: 'host', BB_RUN_DIR: runDir, BB_READY_FILE: ready, BB_DEMO: '0' } });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    for (let i = 0; i < 150 && !existsSync(ready) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 100));
+    assert(existsSync(ready), out);
+    assert(out.includes(`https://${addr}:8470/demo/`) && out.includes(`wss://${addr}:8188`), out);
+    // From the namespace, as a phone would: the site, the console and Janus at the address, with
+    // one certificate that names it, from the printed CA.
+    const probe = `const tls = require('node:tls'); const ca = require('node:fs').readFileSync(${JSON.stringify(join(runDir, 'tls', 'ca.pem'))});
+      Promise.all([8470, 8472, 8188].map((port) => new Promise((res, rej) => {
+        const s = tls.connect({ host: '${addr}', port, ca }, () => { res(s.getPeerX509Certificate().fingerprint256); s.end(); });
+        s.on('error', rej);
+      }))).then((f) => console.log(JSON.stringify(f)), (e) => { console.log(JSON.stringify(e.code)); });`;
+    const seen = JSON.parse(inNs(process.execPath, '-e', probe));
+    assert(Array.isArray(seen) && new Set(seen).size === 1, JSON.stringify(seen));
+    const cert = new X509Certificate(readFileSync(join(runDir, 'tls', 'site.pem')));
+    assert(cert.checkIP(addr) && cert.checkIP('127.0.0.1'), cert.subjectAltName);
+  } finally {
+    if (child && child.exitCode === null) {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.on('exit', r));
+    }
+    execFileSync('ip', ['netns', 'delete', ns]);
+  }
 });
 
 test('stopping_run_sh_stops_everything_it_started', async () => {

@@ -33,7 +33,7 @@ export function contractProblem(b) {
 
 /** Routes /api/v1/* to a fake service. `answer` may override the request reply: (body) => {status, body, headers}. */
 export async function fakeService(page, { answer } = {}) {
-  const svc = { requests: [], redeems: [] };
+  const svc = { requests: [], redeems: [], lookups: [], cancels: [], status: 'claimed' };
   await page.route('**/api/v1/**', async (route) => {
     const req = route.request();
     const path = new URL(req.url()).pathname;
@@ -51,6 +51,20 @@ export async function fakeService(page, { answer } = {}) {
       const bad = contractProblem(body);
       if (bad) return reply(bad);
       return reply({ status: 201, body: { reference: REFERENCE, status: 'queued', neighbourhood: body.neighbourhood ?? 'groningen-zuid' } });
+    }
+    if (path === '/api/v1/requests/status' || path === '/api/v1/requests/cancel') {
+      const cancel = path.endsWith('/cancel');
+      (cancel ? svc.cancels : svc.lookups).push(body);
+      if (typeof body?.reference !== 'string' || !/^BB-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(body.reference)) {
+        return reply(err(400, 'invalid_reference', 'reference', 'Dit kenmerk klopt niet.', 'This reference is not valid.'));
+      }
+      // As the service: a wrong phone number is the same 404 as an unknown reference.
+      if (body.reference !== REFERENCE || String(body.phone).replace(/[\s().-]/g, '') !== '0612345678' || svc.status === 'gone') {
+        return reply(err(404, 'request_unknown', null, 'We vinden geen verzoek met dit kenmerk en telefoonnummer.',
+          'We find no request with this reference and phone number.'));
+      }
+      if (cancel) { svc.status = 'gone'; return reply({ status: 200, body: { reference: REFERENCE, status: 'cancelled' } }); }
+      return reply({ status: 200, body: { reference: REFERENCE, status: svc.status, preference: 'video', created_at: '2026-12-01T10:00:00Z' } });
     }
     if (path === '/api/v1/invitations/redeem') {
       svc.redeems.push(body);

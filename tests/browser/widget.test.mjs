@@ -336,6 +336,70 @@ test('unverified_officer_is_a_clear_warning', async () => {
 
 // ---- keyboard only: request → invitation → device check → call → RTT → hang up
 
+test('status_and_cancel_by_reference_and_phone_with_the_keyboard', async () => {
+  const { context, page, svc, w } = await open();
+  await page.keyboard.press('Tab');                       // skip link of the host page
+  await tabTo(page, 'Al een verzoek gedaan? Bekijk het of trek het in');
+  await page.keyboard.press('Enter');
+  await waitScreen(page, 'status');
+  // Hostile or mistyped references are explained here and never sent.
+  await tabTo(page, 'Kenmerk');
+  await page.keyboard.type("BB-' OR 1=1--");
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('06 12345678');
+  await page.keyboard.press('Enter');
+  await w.locator('[data-field="reference"] .utrecht-form-field-error-message:not([hidden])').waitFor();
+  assert((await focused(page)).label.startsWith('Kenmerk'), 'focus on the reference');
+  assertEq(svc.lookups.length, 0, 'nothing sent');
+  // Typed loosely (lower case, no dashes): made canonical and looked up.
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(REFERENCE.toLowerCase().replace(/-/g, ''));
+  await page.keyboard.press('Enter');
+  await w.locator('[data-status="claimed"]').waitFor();
+  assertEq(JSON.stringify(svc.lookups), JSON.stringify([{ reference: REFERENCE, phone: '06 12345678' }]));
+  assertEq(await w.locator('[data-status="claimed"]').textContent(), 'Een wijkagent heeft je verzoek opgepakt en belt je terug.');
+  await page.waitForFunction(() => [...document.querySelector('beeldbel-widget').shadowRoot.querySelectorAll('[aria-live]')]
+    .some((e) => e.textContent.includes('opgepakt')), null, { timeout: 3000 });   // announced
+  // A wrong phone number: the same answer as an unknown reference.
+  await tabTo(page, 'Je telefoonnummer');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('06 87654321');
+  await page.keyboard.press('Enter');
+  await w.locator('.utrecht-alert--error:not([hidden])', { hasText: 'We vinden geen verzoek' }).waitFor();
+  await tabTo(page, 'Je telefoonnummer');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type('06 12345678');
+  await page.keyboard.press('Enter');
+  await w.locator('[data-status="claimed"]').waitFor();
+  // Cancelling asks first; "No" keeps it.
+  await tabTo(page, 'Verzoek intrekken');
+  await page.keyboard.press('Enter');
+  await w.getByText('Weet je zeker dat je dit verzoek wilt intrekken?').waitFor();
+  await tabTo(page, 'Nee, houd het');
+  await page.keyboard.press('Enter');
+  await w.locator('[data-status="claimed"]').waitFor();
+  assertEq(svc.cancels.length, 0, 'kept');
+  await tabTo(page, 'Verzoek intrekken');
+  await page.keyboard.press('Enter');
+  await tabTo(page, 'Ja, trek het in');
+  await page.keyboard.press('Enter');
+  await w.locator('[data-status="cancelled"]').waitFor();
+  assertEq(JSON.stringify(svc.cancels), JSON.stringify([{ reference: REFERENCE, phone: '06 12345678' }]));
+  assertEq((await focused(page)).tag, 'div', 'focus on the outcome');
+  await context.close();
+});
+
+test('the_confirmation_leads_to_the_status_with_the_reference_filled_in', async () => {
+  const o = await open();
+  await fillRequest(o.w);
+  await o.w.getByRole('button', { name: 'Verstuur verzoek' }).click();
+  await waitScreen(o.page, 'confirm');
+  await o.w.getByRole('button', { name: 'Bekijk of trek dit verzoek in' }).click();
+  await waitScreen(o.page, 'status');
+  assertEq(await o.w.getByLabel('Kenmerk').inputValue(), REFERENCE);
+  await o.context.close();
+});
+
 test('keyboard_only_through_the_whole_flow', async () => {
   const { context, page, svc } = await open();
   await page.keyboard.press('Tab');                       // skip link of the host page
@@ -413,6 +477,22 @@ const SCREENS = {
     await fillRequest(o.w);
     await o.w.getByRole('button', { name: 'Verstuur verzoek' }).click();
     await waitScreen(o.page, 'confirm');
+    return o;
+  },
+  status: async () => {
+    const o = await open({ bypassCSP: true });
+    await o.w.getByRole('button', { name: 'Al een verzoek gedaan? Bekijk het of trek het in' }).click();
+    await waitScreen(o.page, 'status');
+    await o.w.getByLabel('Kenmerk').fill(REFERENCE);
+    await o.w.getByLabel('Je telefoonnummer').fill('06 12345678');
+    await o.w.getByRole('button', { name: 'Bekijk mijn verzoek' }).click();
+    await o.w.locator('[data-status="claimed"]').waitFor();
+    return o;
+  },
+  'status-cancel': async () => {
+    const o = await SCREENS.status();
+    await o.w.getByRole('button', { name: 'Verzoek intrekken' }).click();
+    await o.w.getByRole('button', { name: 'Ja, trek het in' }).waitFor();
     return o;
   },
   invite: async () => {

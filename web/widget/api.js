@@ -56,6 +56,26 @@ export async function sendRequest(req, opts) {
   return { ok: true, status: r.status, data: { reference, status: str(r.data.status, 20), neighbourhood: str(r.data.neighbourhood, 64) } };
 }
 
+const STATUSES = ['queued', 'claimed', 'inviting', 'in_call', 'done'];
+
+/** POST /api/v1/requests/status → { reference, status, preference } (status one of STATUSES). */
+export async function requestStatus(lookup, opts) {
+  const r = await postJson('/api/v1/requests/status', lookup, opts);
+  if (!r.ok) return r;
+  const status = STATUSES.includes(r.data.status) ? r.data.status : null;
+  const reference = str(r.data.reference, 40);
+  if (!status || !reference || !REF_RE.test(reference)) return { ok: false, status: 502, error: parseError(502, null) };
+  return { ok: true, status: r.status, data: { reference, status, preference: r.data.preference === 'phone' ? 'phone' : 'video' } };
+}
+
+/** POST /api/v1/requests/cancel → { reference, status: 'cancelled' }. */
+export async function cancelRequest(lookup, opts) {
+  const r = await postJson('/api/v1/requests/cancel', lookup, opts);
+  if (!r.ok) return r;
+  if (r.data.status !== 'cancelled') return { ok: false, status: 502, error: parseError(502, null) };
+  return { ok: true, status: r.status, data: { reference: str(r.data.reference, 40) } };
+}
+
 /** POST /api/v1/invitations/redeem → the call's coordinates (API.md). */
 export async function redeemInvitation(token, opts) {
   const r = await postJson('/api/v1/invitations/redeem', { token }, opts);

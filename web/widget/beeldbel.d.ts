@@ -46,7 +46,7 @@ export type BeeldbelCallSessionFactory =
     localStream: MediaStream | null; lang: 'nl' | 'en'; worker: Worker | null }) => BeeldbelCallSession;
 
 export type BeeldbelScreen =
-  'request' | 'confirm' | 'redeem' | 'inviteFailed' | 'device' | 'waiting' | 'call' | 'ended';
+  'request' | 'confirm' | 'status' | 'redeem' | 'inviteFailed' | 'device' | 'waiting' | 'call' | 'ended';
 
 export interface BeeldbelWidgetElement extends HTMLElement {
   /** Attribute `lang`: 'nl' (default) or 'en'. */

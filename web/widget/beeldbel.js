@@ -17,6 +17,7 @@ import { widgetSheet } from './styles.js';
 import { inviteFrom } from './api.js';
 import { requestScreen } from './screens/request.js';
 import { confirmScreen } from './screens/confirm.js';
+import { statusScreen } from './screens/status.js';
 import { redeemScreen, inviteFailedScreen } from './screens/invite.js';
 import { deviceScreen } from './screens/device.js';
 import { waitingScreen } from './screens/waiting.js';
@@ -26,7 +27,7 @@ import { loadEngineFiles, loadPoliceRoot } from './engine-files.js';
 import { createCallSession } from '../engine/call.js';
 
 const SCREENS = {
-  request: requestScreen, confirm: confirmScreen, redeem: redeemScreen, inviteFailed: inviteFailedScreen,
+  request: requestScreen, confirm: confirmScreen, status: statusScreen, redeem: redeemScreen, inviteFailed: inviteFailedScreen,
   device: deviceScreen, waiting: waitingScreen, call: callScreen, ended: endedScreen,
 };
 const TEXT_SCALES = [1, 1.25, 1.5, 2];
@@ -59,7 +60,7 @@ class BeeldbelWidget extends HTMLElement {
   get engineState() { return this._engine; }
   /** { versions, selftest } once the engine reported, else null. */
   get engineInfo() { return this._engineInfo ?? null; }
-  /** The screen shown: request, confirm, redeem, inviteFailed, device, waiting, call, ended. */
+  /** The screen shown: request, confirm, status, redeem, inviteFailed, device, waiting, call, ended. */
   get screen() { return this._screen; }
 
   connectedCallback() {

@@ -13,6 +13,7 @@ export function confirmScreen(ctx, data) {
       h('p', { class: 'utrecht-paragraph' }, t('confirm.keep')),
       h('p', { class: 'utrecht-paragraph' }, t(data.preference === 'phone' ? 'confirm.phone' : 'confirm.video')),
       h('div', { class: 'bb-actions' },
+        h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => ctx.go('status', { reference: data.reference }) }, t('confirm.status')),
         h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => ctx.go('request') }, t('confirm.again')))),
   };
 }

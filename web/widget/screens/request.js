@@ -11,6 +11,8 @@ const WINDOWS = ['morning', 'afternoon', 'evening', 'any'];
 const NEEDS = ['captions', 'sign_language', 'speech_to_text', 'high_contrast'];
 
 export function normalisePhone(v) { return v.replace(/[\s().-]/g, ''); }
+/** A phone number as the service takes it (after normalisePhone): Dutch, or international. */
+export const PHONE_RE = /^(?:\+[1-9]\d{7,14}|00[1-9]\d{7,13}|0\d{9})$/;
 
 /** Returns { request, errors: { field: messageKey } } from the raw form values. */
 export function validate(v, lang) {
@@ -18,7 +20,7 @@ export function validate(v, lang) {
   const name = v.name.trim();
   if (name.length < 1 || name.length > 100) errors.name = 'invalid.name';
   const phone = normalisePhone(v.phone);
-  if (!/^(?:\+[1-9]\d{7,14}|00[1-9]\d{7,13}|0\d{9})$/.test(phone)) errors.phone = 'invalid.phone';
+  if (!PHONE_RE.test(phone)) errors.phone = 'invalid.phone';
   const email = v.email.trim();
   if (email && (email.length > 254 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))) errors.email = 'invalid.email';
   const postcode = v.postcode.trim().toUpperCase();
@@ -38,7 +40,7 @@ export function validate(v, lang) {
   return { request, errors };
 }
 
-function field(ctx, { name, label, required, hint, control }) {
+export function field(ctx, { name, label, required, hint, control }) {
   const id = uid(`bb-${name}`);
   const hintId = hint ? `${id}-hint` : null, errId = `${id}-err`;
   control.id = id;
@@ -177,7 +179,10 @@ export function requestScreen(ctx) {
   });
 
   return {
-    node: h('div', {}, h('p', { class: 'utrecht-paragraph' }, t('request.intro')), form),
+    node: h('div', {}, h('p', { class: 'utrecht-paragraph' }, t('request.intro')),
+      h('p', { class: 'utrecht-paragraph' }, h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action bb-status-link',
+        onclick: () => ctx.go('status') }, t('status.link'))),
+      form),
     heading: t('request.heading'),
   };
 }

@@ -76,6 +76,8 @@ typedef struct {
     char date[11];                  /* YYYY-MM-DD or "" */
     unsigned needs;                 /* BB_NEED_* */
     char lang[3];                   /* nl | en */
+    int via_phone;                  /* taken at 0900-8844 by the service centre, with consent */
+    int64_t entered_by;             /* then: the service centre account (set by the service) */
 } bb_callback_request;
 
 /* today_days: days since 1970-01-01 (UTC) of "today", for the date check.
@@ -83,6 +85,12 @@ typedef struct {
 int bb_contact_parse_request(const uint8_t *body, size_t len, int64_t today_days,
                              bb_callback_request *out, bb_contact_err *err,
                              bb_contact_stats *st);
+/* The service centre's request for a caller of 0900-8844: the same fields
+ * and rules, plus "consent": true (the caller agreed to the details being
+ * recorded; anything else is "consent_required"). Sets via_phone. */
+int bb_contact_parse_phone_request(const uint8_t *body, size_t len, int64_t today_days,
+                                   bb_callback_request *out, bb_contact_err *err,
+                                   bb_contact_stats *st);
 
 /* POST /api/v1/requests/status and /cancel: { reference, phone } */
 typedef struct {
@@ -182,6 +190,7 @@ typedef enum {
     BB_ROUTE_SESSION,          /* GET  officer/session */
     BB_ROUTE_COLLEAGUE_REDEEM, /* POST officer/invitations/redeem */
     BB_ROUTE_ACTION,           /* POST officer/requests/{id}/{action} */
+    BB_ROUTE_PHONE_REQUEST,    /* POST officer/requests (the service centre, for a caller) */
 } bb_route_kind;
 
 #define BB_ACTION_NAME_MAX 16

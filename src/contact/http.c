@@ -24,6 +24,7 @@ static const struct {
     {"officer/queue", BB_ROUTE_QUEUE, 1},
     {"officer/session", BB_ROUTE_SESSION, 1},
     {"officer/invitations/redeem", BB_ROUTE_COLLEAGUE_REDEEM, 0},
+    {"officer/requests", BB_ROUTE_PHONE_REQUEST, 0},
 };
 
 /* officer/requests/{id}/{action}: id 1..15 digits, action lowercase a-z. */

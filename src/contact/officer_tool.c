@@ -2,6 +2,9 @@
  * beeldbel-officer: officer accounts for the contact service.
  *   beeldbel-officer --db FILE add USER --name NAME --team TEAM --neighbourhoods a,b
  *                    --number NUMBER [--iterations N]   (password: first line of stdin)
+ *   beeldbel-officer --db FILE add USER --role service-centre --name NAME --team TEAM
+ *                    (an account of the 0900-8844 service centre: enters requests for
+ *                    callers, sees no queue, has no neighbourhoods or officer number)
  *   beeldbel-officer --db FILE number USER NUMBER
  *   beeldbel-officer --db FILE password USER [--iterations N]  (new password: first line of stdin;
  *                    the account's sessions end)
@@ -71,6 +74,7 @@ static int hash_password(bb_officer *o, long iterations)
 int main(int argc, char **argv)
 {
     const char *db = NULL, *user = NULL, *name = NULL, *team = NULL, *nbs = NULL, *number = NULL;
+    const char *role = "officer";
     long iterations = BB_PBKDF2_ITERATIONS;
     int add = 0, set_number = 0, set_password = 0, has = 0, totp = 0, totp_reset = 0;
     for (int i = 1; i < argc; i++) {
@@ -81,6 +85,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--neighbourhoods") && more) nbs = argv[++i];
         else if (!strcmp(argv[i], "--iterations") && more) iterations = strtol(argv[++i], NULL, 10);
         else if (!strcmp(argv[i], "--number") && more) number = argv[++i];
+        else if (!strcmp(argv[i], "--role") && more) role = argv[++i];
         else if (!strcmp(argv[i], "add") && more) { add = 1; user = argv[++i]; }
         else if (!strcmp(argv[i], "number") && i + 2 < argc) { set_number = 1; user = argv[++i]; number = argv[++i]; }
         else if (!strcmp(argv[i], "password") && more) { set_password = 1; user = argv[++i]; }
@@ -92,6 +97,7 @@ int main(int argc, char **argv)
                             " --neighbourhoods groningen-noord[,groningen-zuid] --number NUMBER"
                             " [--iterations N]\n"
                             "  (password on stdin / wachtwoord via stdin)\n"
+                            "       beeldbel-officer --db FILE add USER --role service-centre --name NAME --team TEAM\n"
                             "       beeldbel-officer --db FILE number USER NUMBER\n"
                             "       beeldbel-officer --db FILE password USER [--iterations N]"
                             "  (password on stdin / wachtwoord via stdin)\n"
@@ -162,10 +168,20 @@ int main(int argc, char **argv)
             printf("officer: new password for %s (nieuw wachtwoord)\n", user);
         return 0;
     }
-    if (!db || !add || !name || !team || !nbs || !number)
+    int centre = !strcmp(role, "service-centre");
+    if (!centre && strcmp(role, "officer"))
+        return fail("--role is officer or service-centre", "--role is officer of service-centre");
+    if (centre && (nbs || number))
+        return fail("a service centre account has no neighbourhoods or officer number",
+                    "een servicecentrum-account heeft geen wijken of agentnummer");
+    if (!centre && (!db || !add || !name || !team || !nbs || !number))
         return fail("--db, add USER, --name, --team, --neighbourhoods and --number are required",
                     "--db, add USER, --name, --team, --neighbourhoods en --number zijn verplicht");
+    if (centre && (!db || !add || !name || !team))
+        return fail("--db, add USER, --name and --team are required",
+                    "--db, add USER, --name en --team zijn verplicht");
     bb_officer o = {0};
+    snprintf(o.role, sizeof(o.role), "%s", centre ? "service_centre" : "officer");
     if (strlen(user) < 2 || strlen(user) > 64 ||
         strspn(user, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(user))
         return fail("user name: 2-64 of a-z 0-9 . _ -", "gebruikersnaam: 2-64 tekens a-z 0-9 . _ -");
@@ -176,13 +192,13 @@ int main(int argc, char **argv)
                     "naam en team: geen onzichtbare tekens of tekens die de leesrichting omdraaien");
     if (name_rc || team_rc || strlen(name) > 100 || strlen(team) > 100)
         return fail("name and team: 1-100 characters", "naam en team: 1-100 tekens");
-    if (!neighbourhoods_ok(nbs))
+    if (!centre && !neighbourhoods_ok(nbs))
         return fail("unknown neighbourhood in --neighbourhoods", "onbekende wijk in --neighbourhoods");
     snprintf(o.username, sizeof(o.username), "%s", user);
     snprintf(o.display_name, sizeof(o.display_name), "%s", name);
     snprintf(o.team, sizeof(o.team), "%s", team);
-    snprintf(o.neighbourhoods, sizeof(o.neighbourhoods), "%s", nbs);
-    snprintf(o.number, sizeof(o.number), "%s", number);
+    snprintf(o.neighbourhoods, sizeof(o.neighbourhoods), "%s", centre ? "" : nbs);
+    snprintf(o.number, sizeof(o.number), "%s", centre ? "" : number);
     if (hash_password(&o, iterations))
         return 1;
     bb_store *s;

@@ -260,10 +260,17 @@ static void end_rooms(bb_contact_service *svc, int64_t request_id, int64_t now)
 
 /* ---- citizen ------------------------------------------------------------------------- */
 
+/* A citizen's request (addr: their address), or one the service centre
+ * enters for a caller of 0900-8844 (centre: its account; limited per
+ * account, and recorded with the caller's consent and who entered it). */
 static enum MHD_Result create_request(bb_contact_service *svc, struct MHD_Connection *c,
-                                      const conn_ctx *ctx, const char *addr, int64_t now)
+                                      const conn_ctx *ctx, const char *addr, const bb_officer *centre,
+                                      int64_t now)
 {
-    unsigned wait = limited(svc, svc->create_rl, "create", addr);
+    char key[32];
+    if (centre)
+        snprintf(key, sizeof(key), "centre-%lld", (long long)centre->id);
+    unsigned wait = limited(svc, svc->create_rl, "create", centre ? key : addr);
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_callback_request *r = malloc(sizeof(*r));
@@ -271,7 +278,10 @@ static enum MHD_Result create_request(bb_contact_service *svc, struct MHD_Connec
     bb_contact_stats st = {0};
     if (!r)
         return send_error(c, 500, "internal", NULL, 0);
-    int rc = bb_contact_parse_request((const uint8_t *)ctx->body, ctx->len, now / 86400, r, &err, &st);
+    int rc = centre ? bb_contact_parse_phone_request((const uint8_t *)ctx->body, ctx->len, now / 86400, r, &err, &st)
+                    : bb_contact_parse_request((const uint8_t *)ctx->body, ctx->len, now / 86400, r, &err, &st);
+    if (rc == BB_OK && centre)
+        r->entered_by = centre->id;
     merge_stats(svc, &st);
     if (rc != BB_OK) {
         free(r);
@@ -596,6 +606,7 @@ static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connecti
     cJSON *jo = cJSON_AddObjectToObject(o, "officer");
     cJSON_AddStringToObject(jo, "name", off->display_name);
     cJSON_AddStringToObject(jo, "team", off->team);
+    cJSON_AddStringToObject(jo, "role", off->role[0] ? off->role : "officer");
     cJSON *nbs = cJSON_AddArrayToObject(jo, "neighbourhoods");
     char list[256];
     snprintf(list, sizeof(list), "%s", off->neighbourhoods);
@@ -680,6 +691,7 @@ static void queue_row(void *ctx, const bb_stored_request *r)
     cJSON_AddStringToObject(o, "outcome", r->outcome);
     cJSON_AddStringToObject(o, "notes", r->notes);
     cJSON_AddNumberToObject(o, "repeats", r->repeats);
+    cJSON_AddBoolToObject(o, "via_phone", r->req.via_phone);
     cJSON_AddItemToArray(a, o);
 }
 
@@ -895,7 +907,16 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
     enum MHD_Result ret;
     if (authenticate(svc, c, is_post, now, &s, &ret))
         return ret;
+    /* The service centre enters requests and does nothing else; officers
+     * do everything but that. Logging out and keeping a session alive are
+     * for both. */
+    int centre = !strcmp(s.officer.role, "service_centre");
+    if (route->kind != BB_ROUTE_LOGOUT && route->kind != BB_ROUTE_SESSION &&
+        centre != (route->kind == BB_ROUTE_PHONE_REQUEST))
+        return send_error(c, 403, "forbidden_role", NULL, 0);
     switch (route->kind) {
+    case BB_ROUTE_PHONE_REQUEST:
+        return create_request(svc, c, ctx, NULL, &s.officer, now);
     case BB_ROUTE_LOGOUT: {
         bb_store_session_delete(svc->store, s.key);
         cJSON *o = cJSON_CreateObject();
@@ -965,7 +986,7 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
         if ((wait = limited(svc, svc->call_rl, "call", addr)))
             return send_error(c, 429, "rate_limited", NULL, wait);
         if (route.kind == BB_ROUTE_CREATE)
-            return create_request(svc, c, ctx, addr, now);
+            return create_request(svc, c, ctx, addr, NULL, now);
         if (route.kind == BB_ROUTE_REDEEM)
             return redeem_invitation(svc, c, ctx, 0, now);
         return lookup_request(svc, c, ctx, route.kind == BB_ROUTE_CANCEL);

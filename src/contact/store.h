@@ -43,6 +43,7 @@ typedef struct {
     int64_t totp_last_step;    /* the last step whose code was used (each works once) */
     uint8_t totp_pending[20];  /* without one: the key offered at login, until its first code ... */
     int has_pending;           /* ... when one was offered */
+    char role[16];             /* "officer" or "service_centre" (enters requests for callers of 0900-8844) */
 } bb_officer;
 
 typedef struct {

@@ -30,7 +30,8 @@ static const char SCHEMA[] =
     " topic TEXT NOT NULL, preference TEXT NOT NULL, win TEXT NOT NULL, date TEXT NOT NULL,"
     " needs INTEGER NOT NULL, lang TEXT NOT NULL, created_at INTEGER NOT NULL,"
     " claimed_by INTEGER, claimed_at INTEGER, closed_at INTEGER, outcome TEXT NOT NULL DEFAULT '',"
-    " notes TEXT NOT NULL DEFAULT '');"
+    " notes TEXT NOT NULL DEFAULT '', via_phone INTEGER NOT NULL DEFAULT 0, consent_at INTEGER,"
+    " entered_by INTEGER NOT NULL DEFAULT 0);"
     "CREATE INDEX IF NOT EXISTS requests_queue ON requests(neighbourhood, status, created_at);"
     "CREATE INDEX IF NOT EXISTS requests_phone ON requests(phone, created_at);"
     "CREATE INDEX IF NOT EXISTS requests_closed ON requests(closed_at);"
@@ -38,7 +39,8 @@ static const char SCHEMA[] =
     " id INTEGER PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,"
     " team TEXT NOT NULL, neighbourhoods TEXT NOT NULL, salt BLOB NOT NULL, hash BLOB NOT NULL,"
     " iterations INTEGER NOT NULL, number TEXT NOT NULL DEFAULT '', totp BLOB,"
-    " totp_last_step INTEGER NOT NULL DEFAULT 0, totp_pending BLOB);"
+    " totp_last_step INTEGER NOT NULL DEFAULT 0, totp_pending BLOB,"
+    " role TEXT NOT NULL DEFAULT 'officer');"
     "CREATE TABLE IF NOT EXISTS sessions ("
     " key_hash TEXT PRIMARY KEY, officer_id INTEGER NOT NULL, csrf TEXT NOT NULL,"
     " expires_at INTEGER NOT NULL, last_seen INTEGER NOT NULL DEFAULT 0);"
@@ -127,6 +129,18 @@ static int add_officer_totp(sqlite3 *db)
            add_column(db, "officers", "totp_pending", "ALTER TABLE officers ADD COLUMN totp_pending BLOB;");
 }
 
+/* Requests taken at 0900-8844 (with the caller's consent, by whom), and
+ * accounts' roles: everyone from before is a citizen's web request and an
+ * officer. */
+static int add_phone_requests(sqlite3 *db)
+{
+    return add_column(db, "requests", "via_phone",
+                      "ALTER TABLE requests ADD COLUMN via_phone INTEGER NOT NULL DEFAULT 0;"
+                      "ALTER TABLE requests ADD COLUMN consent_at INTEGER;"
+                      "ALTER TABLE requests ADD COLUMN entered_by INTEGER NOT NULL DEFAULT 0;") ||
+           add_column(db, "officers", "role", "ALTER TABLE officers ADD COLUMN role TEXT NOT NULL DEFAULT 'officer';");
+}
+
 /* Sessions from before the idle timeout: last_seen 0, so they end at once
  * (the officer logs in again). */
 static int add_session_last_seen(sqlite3 *db)
@@ -165,7 +179,7 @@ int bb_store_open(const char *path, bb_store **out)
         sqlite3_exec(s->db, pragmas, NULL, NULL, NULL) != SQLITE_OK ||
         sqlite3_exec(s->db, SCHEMA, NULL, NULL, NULL) != SQLITE_OK || forget_call_secrets(s->db) ||
         add_officer_numbers(s->db) || add_invitation_roles(s->db) || move_pins_to_rooms(s->db) ||
-        add_session_last_seen(s->db) || add_officer_totp(s->db)) {
+        add_session_last_seen(s->db) || add_officer_totp(s->db) || add_phone_requests(s->db)) {
         fprintf(stderr, "contact: database %s: %s\n", path, s->db ? sqlite3_errmsg(s->db) : "?");
         bb_store_close(s);
         return BB_E_STATE;
@@ -238,7 +252,7 @@ static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
     " r.preference, r.win, r.date, r.needs, r.lang, r.created_at, IFNULL(r.closed_at, 0),"    \
     " IFNULL(r.claimed_by, 0), IFNULL(o.display_name, ''), r.outcome, r.notes,"             \
     " (SELECT COUNT(*) FROM requests p WHERE p.phone = r.phone AND p.id < r.id"               \
-    "  AND p.created_at >= r.created_at - 86400)"                                             \
+    "  AND p.created_at >= r.created_at - 86400), r.via_phone"                                \
     " FROM requests r LEFT JOIN officers o ON o.id = r.claimed_by"
 
 static void read_request(sqlite3_stmt *st, bb_stored_request *r)
@@ -264,6 +278,7 @@ static void read_request(sqlite3_stmt *st, bb_stored_request *r)
     copy_col(st, 17, r->outcome, sizeof(r->outcome));
     copy_col(st, 18, r->notes, sizeof(r->notes));
     r->repeats = sqlite3_column_int(st, 19);
+    r->req.via_phone = sqlite3_column_int(st, 20);
 }
 
 /* Runs a query expected to give at most one request row. */
@@ -284,11 +299,13 @@ int bb_store_create_request(bb_store *s, const bb_callback_request *r, const cha
     pthread_mutex_lock(&s->lock);
     int rc = run(prep(s,
                       "INSERT INTO requests (reference, status, name, phone, email, neighbourhood,"
-                      " topic, preference, win, date, needs, lang, created_at)"
-                      " VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                      "tttttttttiti", reference, r->name, r->phone, r->email, r->neighbourhood,
+                      " topic, preference, win, date, needs, lang, created_at, via_phone, consent_at,"
+                      " entered_by) VALUES (?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                      " CASE WHEN ? THEN ? END, ?)",
+                      "tttttttttitiiiii", reference, r->name, r->phone, r->email, r->neighbourhood,
                       r->topic, r->preference, r->window, r->date, (int64_t)r->needs, r->lang,
-                      now));
+                      now, (int64_t)(r->via_phone != 0), (int64_t)(r->via_phone != 0), now,
+                      r->entered_by));
     if (rc == BB_OK && id)
         *id = sqlite3_last_insert_rowid(s->db);
     pthread_mutex_unlock(&s->lock);
@@ -410,10 +427,10 @@ int bb_store_add_officer(bb_store *s, const bb_officer *o)
     pthread_mutex_lock(&s->lock);
     int rc = run(prep(s,
                       "INSERT INTO officers (username, display_name, team, neighbourhoods, number,"
-                      " salt, hash, iterations) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                      "tttttbbi", o->username, o->display_name, o->team, o->neighbourhoods, o->number,
+                      " salt, hash, iterations, role) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                      "tttttbbit", o->username, o->display_name, o->team, o->neighbourhoods, o->number,
                       (const void *)o->salt, (int)sizeof(o->salt), (const void *)o->hash,
-                      (int)sizeof(o->hash), (int64_t)o->iterations));
+                      (int)sizeof(o->hash), (int64_t)o->iterations, o->role[0] ? o->role : "officer"));
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -445,6 +462,7 @@ static int one_officer(sqlite3_stmt *st, bb_officer *o)
             memcpy(o->totp_pending, sqlite3_column_blob(st, 11), sizeof(o->totp_pending));
             o->has_pending = 1;
         }
+        copy_col(st, 12, o->role, sizeof(o->role));
     }
     sqlite3_finalize(st);
     return rc == SQLITE_ROW ? BB_OK : rc == SQLITE_DONE ? BB_E_AGAIN : BB_E_STATE;
@@ -452,7 +470,7 @@ static int one_officer(sqlite3_stmt *st, bb_officer *o)
 
 #define OFFICER_COLS                                                                           \
     "id, username, display_name, team, neighbourhoods, salt, hash, iterations, number, totp,"  \
-    " totp_last_step, totp_pending"
+    " totp_last_step, totp_pending, role"
 
 int bb_store_officer_by_name(bb_store *s, const char *username, bb_officer *out)
 {

@@ -54,6 +54,9 @@ static const struct {
      "User name or password is not in a valid form."},
     {"location_conflict", "Geef een wijk of een postcode, niet allebei.",
      "Give a neighbourhood or a postcode, not both."},
+    {"consent_required", "Vraag de beller om toestemming om de gegevens vast te leggen, en vink die aan.",
+     "Ask the caller for consent to record the details, and tick it."},
+    {"forbidden_role", "Dit mag uw account niet.", "Your account may not do this."},
     /* HTTP layer */
     {"too_large", "Het verzoek is te groot.", "The request is too large."},
     {"unsupported_media_type", "Stuur de gegevens als JSON (application/json).",
@@ -368,24 +371,40 @@ static int date_ok(const char *s, int64_t today)
 
 /* ---- endpoints -------------------------------------------------------------------- */
 
-int bb_contact_parse_request(const uint8_t *body, size_t len, int64_t today_days,
-                             bb_callback_request *out, bb_contact_err *err, bb_contact_stats *st)
+static int parse_request(const uint8_t *body, size_t len, int64_t today_days, int via_phone,
+                         bb_callback_request *out, bb_contact_err *err, bb_contact_stats *st)
 {
     static const char *const fields[] = {"name", "phone", "email", "neighbourhood", "postcode",
                                          "topic", "preference", "window", "date", "needs", "lang",
                                          NULL};
+    static const char *const phone_fields[] = {"name", "phone", "email", "neighbourhood", "postcode",
+                                               "topic", "preference", "window", "date", "needs", "lang",
+                                               "consent", NULL};
     static const char *const prefs[] = {"video", "phone", NULL};
     static const char *const windows[] = {"morning", "afternoon", "evening", "any", NULL};
     static const char *const langs[] = {"nl", "en", NULL};
     static const char *const needs[] = {"captions", "sign_language", "speech_to_text",
                                         "high_contrast", NULL};
     memset(out, 0, sizeof(*out));
-    cJSON *o = parse_object(body, len, fields, 0, err, st);
+    cJSON *o = parse_object(body, len, via_phone ? phone_fields : fields, 0, err, st);
     if (!o)
         return BB_E_PARSE;
     int rc = BB_E_PROTO;
     const cJSON *v;
     int t;
+    /* A request taken by phone is recorded only with the caller's consent. */
+    if (via_phone) {
+        v = cJSON_GetObjectItemCaseSensitive(o, "consent");
+        if (!v || (!cJSON_IsTrue(v) && cJSON_IsBool(v))) {
+            refuse(err, st, "consent_required", "consent");
+            goto done;
+        }
+        if (!cJSON_IsBool(v)) {
+            refuse(err, st, "wrong_type", "consent");
+            goto done;
+        }
+        out->via_phone = 1;
+    }
 
     /* Required fields first, in form order, so the first error is the one
      * nearest the top of the citizen's form. */
@@ -521,6 +540,18 @@ int bb_contact_parse_request(const uint8_t *body, size_t len, int64_t today_days
 done:
     cJSON_Delete(o);
     return rc;
+}
+
+int bb_contact_parse_request(const uint8_t *body, size_t len, int64_t today_days,
+                             bb_callback_request *out, bb_contact_err *err, bb_contact_stats *st)
+{
+    return parse_request(body, len, today_days, 0, out, err, st);
+}
+
+int bb_contact_parse_phone_request(const uint8_t *body, size_t len, int64_t today_days,
+                                   bb_callback_request *out, bb_contact_err *err, bb_contact_stats *st)
+{
+    return parse_request(body, len, today_days, 1, out, err, st);
 }
 
 /* "BB-XXXX-XXXX" in the reference alphabet; lower case is accepted. */

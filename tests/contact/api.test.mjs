@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { startContact, addOfficer, api, fakeJanus, janusTokenValid, officerBin, buildDir, totp, officerLogin } from './lib.mjs';
+import { startContact, addOfficer, addServiceCentre, api, fakeJanus, janusTokenValid, officerBin, buildDir, totp, officerLogin } from './lib.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'bb-contact-api-'));
 const db = join(dir, 'contact.db');
@@ -17,6 +17,7 @@ addOfficer(db, 'noord', { name: 'Wijkagent Noord', neighbourhoods: 'groningen-no
 addOfficer(db, 'noord2', { name: 'Collega Noord', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200002' });
 addOfficer(db, 'noord3', { name: 'Derde Noord', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200004' });
 addOfficer(db, 'zuid', { name: 'Wijkagent Zuid', neighbourhoods: 'groningen-zuid', password: PASSWORD, number: '200003' });
+addServiceCentre(db, 'balie', { name: 'Medewerker Balie', password: PASSWORD });
 const janus = await fakeJanus(SECRET, ADMIN_KEY);
 const svc = await startContact({ db, env: {
   BB_CONTACT_PROXY_HOPS: '1', BB_CONTACT_CREATE_PER_HOUR: '3', BB_CONTACT_CALLS_PER_MINUTE: '1000',
@@ -601,6 +602,35 @@ test('an_officer_with_a_second_factor_needs_this_moments_code_once', async () =>
   const cookie = ok.headers.get('set-cookie').split(';')[0];
   assertEq(spawnSync(officerBin, ['--db', db, 'totp-reset', 'tweefactor']).status, 0);
   assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie }), 401, 'not_logged_in');
+});
+
+test('the_service_centre_enters_a_request_for_a_caller_with_consent_and_does_nothing_else', async () => {
+  const sc = await login('balie');
+  assertEq(sc.officer.role, 'service_centre');
+  const auth = { cookie: sc.cookie, csrf: sc.csrf };
+  const caller = valid({ name: 'Bert Beller', phone: nextPhone(), topic: 'Belde 0900-8844 over geluidsoverlast' });
+  // Only with the caller's consent; without the CSRF token not at all.
+  assertRefusal(await call('POST', '/api/v1/officer/requests', { ...auth, body: caller }), 400, 'consent_required', 'consent');
+  assertRefusal(await call('POST', '/api/v1/officer/requests', { ...auth, body: { ...caller, consent: false } }), 400, 'consent_required', 'consent');
+  assertRefusal(await call('POST', '/api/v1/officer/requests', { cookie: sc.cookie, body: { ...caller, consent: true } }), 403, 'csrf');
+  const made = await call('POST', '/api/v1/officer/requests', { ...auth, body: { ...caller, consent: true } });
+  assertEq(made.status, 201, made.text);
+  assert(/^BB-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/.test(made.json.reference), made.text);
+  // The officers of the neighbourhood see it, marked as taken by phone.
+  const o = await session('noord');
+  const row = (await call('GET', '/api/v1/officer/queue', { cookie: o.cookie })).json.requests.find((x) => x.reference === made.json.reference);
+  assert(row && row.via_phone === true && row.name === 'Bert Beller', JSON.stringify(row));
+  assert((await call('GET', '/api/v1/officer/queue', { cookie: o.cookie })).json.requests.filter((x) => x.via_phone).every((x) => x.reference === made.json.reference), 'only that one');
+  // The caller can follow it like anyone: reference and phone number.
+  assertEq((await call('POST', '/api/v1/requests/status', { body: { reference: made.json.reference, phone: caller.phone } })).json.status, 'queued');
+  // Nothing else for the service centre: no queue, no actions; and an officer enters no phone requests.
+  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: sc.cookie }), 403, 'forbidden_role');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${row.id}/claim`, auth), 403, 'forbidden_role');
+  assertRefusal(await call('POST', '/api/v1/officer/invitations/redeem', { ...auth, body: { token: 'A'.repeat(43) } }), 403, 'forbidden_role');
+  assertRefusal(await call('POST', '/api/v1/officer/requests', { cookie: o.cookie, csrf: o.csrf, body: { ...caller, consent: true } }), 403, 'forbidden_role');
+  assertEq((await call('GET', '/api/v1/officer/session', { cookie: sc.cookie })).status, 200);
+  // A citizen cannot pass a request off as the service centre's.
+  assertRefusal(await call('POST', '/api/v1/requests', { body: { ...caller, consent: true } }), 400, 'unknown_field');
 });
 
 test('an_account_without_a_second_factor_enrols_one_at_its_first_login', async () => {

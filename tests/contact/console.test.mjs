@@ -27,6 +27,8 @@ for (const [user, name] of [['noord', 'Wijkagent Jansen'], ['noord-axe', 'Wijkag
   execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', user, '--name', name, '--team', 'Basisteam Groningen',
     '--neighbourhoods', 'groningen-noord', '--number', '900001', '--iterations', '10000'], { input: `${PASSWORD}\n` });
 }
+execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', 'balie', '--role', 'service-centre', '--name', 'Medewerker Balie',
+  '--team', 'Servicecentrum 0900-8844', '--iterations', '10000'], { input: `${PASSWORD}\n` });
 const [httpPort, wsPort, contactPort, janusHttpPort, consolePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
 const rtpBase = 40000 + Math.floor(Math.random() * 200) * 100;
 const readyFile = join(runDir, 'ready');
@@ -267,6 +269,55 @@ test('console_has_no_axe_violations_logged_out_and_with_a_queue', async () => {
   await page.click('#lang');
   assertEq(await page.locator('#queue-title').textContent(), 'Callback requests');
   assertEq(await page.evaluate(() => document.documentElement.lang), 'en');
+  await ctx.close();
+});
+
+test('the_service_centre_enters_a_request_for_a_caller_and_the_officer_sees_it_came_by_phone', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${consoleSite}/console/`);
+  await page.fill('#username', 'balie');
+  await page.fill('#password', PASSWORD);
+  await page.press('#password', 'Enter');
+  await page.locator('#enrol-view').waitFor({ timeout: 10000 });
+  await page.fill('#enrol-code', totp((await page.locator('#enrol-key').textContent()).replace(/ /g, '')));
+  await page.press('#enrol-code', 'Enter');
+  // The service centre's one view, with the keyboard from its heading.
+  await page.locator('#intake-view').waitFor({ timeout: 10000 });
+  assertEq(await page.evaluate(() => document.activeElement.id), 'intake-title');
+  assertEq(await page.locator('#queue-view').isHidden(), true, 'no queue for the service centre');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Bert Beller');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('06 55544433');
+  await page.fill('#intake-topic', 'Belt over fietsen in de portiek');
+  await page.check('#intake-needs-captions');
+  // Without the caller's consent nothing is sent.
+  await page.getByRole('button', { name: 'Verzoek opslaan' }).click();
+  await page.locator('#intake-consent-err:not([hidden])').waitFor();
+  assertEq(await page.evaluate(() => document.activeElement.id), 'intake-consent');
+  await page.keyboard.press('Space');
+  for (const contrast of ['no-preference', 'more']) {
+    await page.emulateMedia({ contrast });
+    await page.addScriptTag({ content: axeSource });
+    const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    assertEq(r.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n'), '', `intake (${contrast}): `);
+  }
+  await page.screenshot({ path: join(shotDir, 'console-intake.png'), fullPage: true });
+  await page.emulateMedia({ contrast: 'no-preference' });
+  await page.getByRole('button', { name: 'Verzoek opslaan' }).click();
+  const ref = page.locator('.intake-reference');
+  await ref.waitFor({ timeout: 10000 });
+  const reference = await ref.textContent();
+  assert(/^BB-[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(reference), reference);
+  // Read out character by character.
+  assertEq(await page.locator('.intake-spelled').textContent(), reference.split('-').map((g) => g.split('').join(' ')).join(' – '));
+  await page.screenshot({ path: join(shotDir, 'console-intake-done.png'), fullPage: true });
+  // The officer of the neighbourhood sees it, marked as taken by phone.
+  await officer.getByRole('button', { name: 'Vernieuwen' }).click();
+  const card = officer.locator('article', { hasText: reference });
+  await card.waitFor({ timeout: 10000 });
+  assert((await card.innerText()).includes('via 0900-8844'), await card.innerText());
   await ctx.close();
 });
 

@@ -48,6 +48,12 @@ export function addOfficer(db, user, { name, team = 'Team Groningen', neighbourh
   { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+/** An account of the 0900-8844 service centre (enters requests for callers). */
+export function addServiceCentre(db, user, { name, team = 'Servicecentrum 0900-8844', password }) {
+  execFileSync(officerBin, ['--db', db, 'add', user, '--role', 'service-centre', '--name', name, '--team', team,
+    '--iterations', '10000'], { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 /** One API call. body: object (sent as JSON) or string/Buffer (sent raw). */
 export async function api(base, method, path, { body, headers = {}, cookie, csrf, xff } = {}) {
   const h = { ...headers };

@@ -35,6 +35,34 @@ static const char *err_of(const char *json)
 
 #define BASE "\"name\":\"Anna de Vries\",\"phone\":\"06 12345678\",\"topic\":\"Overlast\",\"preference\":\"video\""
 
+/* The service centre's request for a caller: the citizen's rules, plus the
+ * caller's consent, which must be given (true) and nothing else. */
+TEST(phone_requests_need_the_callers_consent)
+{
+    static bb_callback_request r;
+    bb_contact_err e = {0};
+    const char *with = "{" BASE ",\"neighbourhood\":\"groningen-noord\",\"consent\":true}";
+    CHECK_OK(bb_contact_parse_phone_request((const uint8_t *)with, strlen(with), TODAY, &r, &e, NULL));
+    CHECK(r.via_phone == 1 && !strcmp(r.phone, "+31612345678"));
+    static const struct { const char *json, *code, *field; } bad[] = {
+        {"{" BASE ",\"neighbourhood\":\"groningen-noord\"}", "consent_required", "consent"},
+        {"{" BASE ",\"neighbourhood\":\"groningen-noord\",\"consent\":false}", "consent_required", "consent"},
+        {"{" BASE ",\"neighbourhood\":\"groningen-noord\",\"consent\":\"ja\"}", "wrong_type", "consent"},
+        {"{" BASE ",\"neighbourhood\":\"groningen-noord\",\"consent\":1}", "wrong_type", "consent"},
+        {"{\"name\":\"Anna\u202e\",\"phone\":\"06 12345678\",\"topic\":\"x\",\"preference\":\"video\","
+         "\"neighbourhood\":\"groningen-noord\",\"consent\":true}", "invisible_text", "name"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        memset(&e, 0, sizeof(e));
+        CHECK_EQ_INT(bb_contact_parse_phone_request((const uint8_t *)bad[i].json, strlen(bad[i].json), TODAY, &r, &e, NULL) != BB_OK, 1);
+        CHECK(e.code && !strcmp(e.code, bad[i].code) && e.field && !strcmp(e.field, bad[i].field));
+    }
+    /* A citizen cannot claim to be the service centre. */
+    CHECK(!strcmp(err_of(with), "unknown_field"));
+    CHECK_OK(parse_req("{" BASE ",\"neighbourhood\":\"groningen-noord\"}", &r, &e));
+    CHECK_EQ_INT(r.via_phone, 0);
+}
+
 TEST(days_from_civil_matches_known_dates)
 {
     CHECK_EQ_INT(bb_days_from_civil(1970, 1, 1), 0);
@@ -618,6 +646,9 @@ TEST(routes_map_method_and_path)
     CHECK_EQ_INT(bb_http_route("DELETE", "/api/v1/requests", &r), 405);
     CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/queue", &r), 405);
     CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/requests/1/claim", &r), 405);
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/requests", &r), 0);
+    CHECK_EQ_INT(r.kind, BB_ROUTE_PHONE_REQUEST);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/requests", &r), 405);
     const char *const missing[] = {
         "/api/v1/nope", "/api/v1/../../etc/passwd", "/api/v2/requests", "/api/v1/requests/",
         "/api/v1/officer/requests/1234567890123456/claim", "/api/v1/officer/requests//claim",

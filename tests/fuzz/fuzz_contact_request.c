@@ -19,12 +19,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bb_contact_stats st = {0};
     switch (which % 6) {
     case 0: {
+        /* The citizen's request, or (odd selector) the service centre's, which needs consent. */
         static bb_callback_request r;
-        if (bb_contact_parse_request(data, size, 20787, &r, &err, &st) == BB_OK) {
+        int phone = (which / 6) & 1;
+        int rc = phone ? bb_contact_parse_phone_request(data, size, 20787, &r, &err, &st)
+                       : bb_contact_parse_request(data, size, 20787, &r, &err, &st);
+        if (rc == BB_OK) {
             /* A stored request is always callable and in the pilot. */
             char again[17];
             if (r.phone[0] != '+' || bb_phone_normalise(r.phone, again) || strcmp(again, r.phone) ||
-                !bb_neighbourhood_known(r.neighbourhood) || strpbrk(r.name, "<>"))
+                !bb_neighbourhood_known(r.neighbourhood) || strpbrk(r.name, "<>") || r.via_phone != phone)
                 abort();
         } else if (!err.code || !bb_contact_msg_en(err.code)) {
             abort();

@@ -10,6 +10,7 @@ import { h } from '../ui/dom.js';
 import { t as text, label } from './texts.js';
 import { themeSheet } from '../ui/theme.js';
 import { clip } from '../ui/call-session.js';
+import { initIntake, renderIntake } from './intake.js';
 
 const state = {
   lang: sessionStorage.getItem('bb_console_lang') === 'en' ? 'en' : 'nl',
@@ -65,6 +66,10 @@ function applyLanguage() {
   b.textContent = t('other_lang');
   b.lang = t('other_lang_code');
   if (state.officer) $('officer').textContent = loggedInAs(state.officer);
+  if (!$('intake-view').hidden) {
+    $('intake-who').textContent = t('intake_who', { name: state.officer.name, team: state.officer.team });
+    renderIntake();
+  }
   setCallPanelLanguage(state.lang);
   renderQueue();
 }
@@ -76,6 +81,7 @@ function setLoggedOut() {
   sessionStorage.removeItem('bb_console_csrf');
   sessionStorage.removeItem('bb_console_officer');
   $('queue-view').hidden = true;
+  $('intake-view').hidden = true;
   $('logout').hidden = true;
   $('login-view').hidden = false;
 }
@@ -115,6 +121,7 @@ function renderRequest(r) {
     [t('needs'), needs, r.needs.length ? 'needs' : ''], [t('status'), label(L, 'st', r.status)],
     [t('created'), fmtTime(r.created_at)], [t('claimed_by'), r.claimed_by ?? '—'],
   ];
+  if (r.via_phone) rows.unshift([t('via_phone_label'), t('via_phone'), 'via-phone']);
   if (r.repeats > 0) rows.push([t('repeats_label'), t('repeats', { n: r.repeats }), 'repeats']);
   if (r.notes) rows.push([t('notes'), r.notes]);
   const dl = h('dl', {});
@@ -356,7 +363,18 @@ setInterval(() => {
   api('GET', 'officer/session');
 }, 1000);
 
+/** The service centre's one view: entering requests for callers of 0900-8844. */
+function showIntake() {
+  $('login-view').hidden = true;
+  $('intake-view').hidden = false;
+  $('logout').hidden = false;
+  $('intake-who').textContent = t('intake_who', { name: state.officer.name, team: state.officer.team });
+  renderIntake();
+  $('intake-title').focus();
+}
+
 async function showQueue() {
+  if (state.officer?.role === 'service_centre') return showIntake();
   $('login-view').hidden = true;
   $('queue-view').hidden = false;
   $('logout').hidden = false;
@@ -391,6 +409,7 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, themeSheet()];
 // or a shared screenshot does not carry the call's secret on).
 state.join = joinFrom(location.hash);
 if (location.hash) history.replaceState(null, '', location.pathname + location.search);
+initIntake({ api, t, lang: () => state.lang, announce, showError });
 initCallPanel({
   lang: state.lang, announce,
   mount: (node) => $('error').after(node),

@@ -35,7 +35,7 @@ CLANG  := clang
 APT_PACKAGES := emscripten binaryen node-acorn janus janus-dev chromium \
   chromium-driver libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
   dpkg-dev clang libclang-rt-14-dev nasm brotli gcc make iproute2 \
-  fonts-dejavu-core zbar-tools openssl
+  fonts-dejavu-core zbar-tools openssl sqlite3
 APT_COMMANDS := node:nodejs npm:npm
 
 # ---- sources -------------------------------------------------------------------
@@ -264,6 +264,7 @@ distclean:
 # account tool, their C unit tests, and an ASan+UBSan build of the service for
 # the API tests. See src/contact/API.md.
 CONTACT_PURE := src/contact/validate.c src/contact/phone.c src/contact/tokens.c src/contact/ratelimit.c src/contact/qr.c \
+  src/contact/window.c \
   src/contact/http.c
 CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c \
   src/contact/hashpool.c

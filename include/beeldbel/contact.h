@@ -144,6 +144,14 @@ int bb_neighbourhood_known(const char *id);
 /* Days since the epoch for a proleptic Gregorian date; -1 if invalid. */
 int64_t bb_days_from_civil(int y, int m, int d);
 
+/* Dutch time's offset from UTC at t: 7200 in summer time (CEST), else 3600. */
+int bb_nl_utc_offset(int64_t t);
+/* When a request's time window ends (Unix time, Dutch time): morning at
+ * 12:00, afternoon at 17:00, evening and any at 21:00 — on its date when it
+ * has one, otherwise on the first day whose window had not ended when it
+ * was made (created_at). */
+int64_t bb_window_end(const char *window, const char *date, int64_t created_at);
+
 /* ---- rate limiting ----------------------------------------------------------
  * Keys are hashed with SipHash-2-4 under `key` (16 random bytes chosen at
  * start), so nobody outside can pick keys that collide. At most `slots` keys

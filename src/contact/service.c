@@ -659,11 +659,22 @@ static int officer_serves(const bb_officer *o, const char *neighbourhood)
     return strstr(list, want) != NULL;
 }
 
+/* The queue as the officer sees it: requests past their time window (and
+ * not yet being called back) first, then the rest; oldest first in each. */
+typedef struct {
+    cJSON *late, *rest;
+    int64_t now;
+} queue_build;
+
 static void queue_row(void *ctx, const bb_stored_request *r)
 {
-    cJSON *a = ctx, *o = cJSON_CreateObject();
-    char created[32];
+    queue_build *q = ctx;
+    cJSON *o = cJSON_CreateObject();
+    char created[32], ends[32];
     iso_time(r->created_at, created);
+    int64_t window_end = bb_window_end(r->req.window, r->req.date, r->created_at);
+    int late = q->now > window_end && (!strcmp(r->status, "queued") || !strcmp(r->status, "claimed"));
+    iso_time(window_end, ends);
     cJSON_AddNumberToObject(o, "id", (double)r->id);
     cJSON_AddStringToObject(o, "reference", r->reference);
     cJSON_AddStringToObject(o, "name", r->req.name);
@@ -692,7 +703,9 @@ static void queue_row(void *ctx, const bb_stored_request *r)
     cJSON_AddStringToObject(o, "notes", r->notes);
     cJSON_AddNumberToObject(o, "repeats", r->repeats);
     cJSON_AddBoolToObject(o, "via_phone", r->req.via_phone);
-    cJSON_AddItemToArray(a, o);
+    cJSON_AddStringToObject(o, "window_ends_at", ends);
+    cJSON_AddBoolToObject(o, "overdue", late);
+    cJSON_AddItemToArray(late ? q->late : q->rest, o);
 }
 
 /* A new link: stores the invitation under the hash of its token and
@@ -925,7 +938,14 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
     }
     case BB_ROUTE_QUEUE: {
         cJSON *o = cJSON_CreateObject(), *a = cJSON_AddArrayToObject(o, "requests");
-        if (bb_store_queue(svc->store, s.officer.neighbourhoods, queue_row, a) != BB_OK) {
+        queue_build q = {cJSON_CreateArray(), cJSON_CreateArray(), now};
+        int rc = bb_store_queue(svc->store, s.officer.neighbourhoods, queue_row, &q);
+        for (cJSON *part = q.late; part; part = part == q.late ? q.rest : NULL)
+            while (part->child)
+                cJSON_AddItemToArray(a, cJSON_DetachItemViaPointer(part, part->child));
+        cJSON_Delete(q.late);
+        cJSON_Delete(q.rest);
+        if (rc != BB_OK) {
             cJSON_Delete(o);
             return send_error(c, 500, "internal", NULL, 0);
         }

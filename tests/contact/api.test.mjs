@@ -2,7 +2,7 @@
 // build: the citizen flow, the officer flow up to both sides holding
 // credentials for the same Janus room, limits, retention, and hostile
 // requests of the HTTP layer. Every refusal must be a JSON error with Dutch and English text.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -649,6 +649,27 @@ test('the_service_centre_enters_a_request_for_a_caller_with_consent_and_does_not
   assertEq((await call('GET', '/api/v1/officer/session', { cookie: sc.cookie })).status, 200);
   // A citizen cannot pass a request off as the service centre's.
   assertRefusal(await call('POST', '/api/v1/requests', { body: { ...caller, consent: true } }), 400, 'unknown_field');
+});
+
+test('requests_past_their_time_window_come_first_in_the_queue', async () => {
+  const later = new Date(Date.now() + 10 * 86400e3).toISOString().slice(0, 10);
+  const x = (await call('POST', '/api/v1/requests', { body: valid({ window: 'evening', date: later }) })).json.reference;
+  const y = (await call('POST', '/api/v1/requests', { body: valid({ window: 'any' }) })).json.reference;
+  // Made days ago (the database as the service left it, changed beside it as an older one would be):
+  // x for a day still to come, y for a window long over.
+  const age = (ref, days) => execFileSync('sqlite3', [db, `UPDATE requests SET created_at = created_at - ${days * 86400} WHERE reference = '${ref}'`]);
+  age(x, 5);
+  age(y, 2);
+  const o = await session('noord');
+  const rows = (await call('GET', '/api/v1/officer/queue', { cookie: o.cookie })).json.requests;
+  const rx = rows.findIndex((r) => r.reference === x), ry = rows.findIndex((r) => r.reference === y);
+  assert(rx >= 0 && ry >= 0, 'both in the queue');
+  assertEq(rows[ry].overdue, true);
+  assertEq(rows[rx].overdue, false);
+  assert(ry < rx, 'the late one first, though the other is older');
+  assert(rows.slice(0, ry).every((r) => r.overdue), 'after every other late one only');
+  assert(new Date(rows[rx].window_ends_at) > new Date(Date.now() + 9 * 86400e3), rows[rx].window_ends_at);
+  assert(new Date(rows[ry].window_ends_at) < new Date(), rows[ry].window_ends_at);
 });
 
 test('an_account_without_a_second_factor_enrols_one_at_its_first_login', async () => {

@@ -318,6 +318,13 @@ test('the_service_centre_enters_a_request_for_a_caller_and_the_officer_sees_it_c
   const card = officer.locator('article', { hasText: reference });
   await card.waitFor({ timeout: 10000 });
   assert((await card.innerText()).includes('via 0900-8844'), await card.innerText());
+  // Days later, past its time window and nobody calling back yet: first in the list, said in words.
+  execFileSync('sqlite3', [join(runDir, 'contact.db'), `UPDATE requests SET created_at = created_at - 172800 WHERE reference = '${reference}'`]);
+  await officer.getByRole('button', { name: 'Vernieuwen' }).click();
+  await officer.waitForFunction((ref) => document.querySelector('#queue article')?.textContent.includes(ref), reference, { timeout: 10000 });
+  const first = await officer.locator('#queue article').first().innerText();
+  assert(first.includes('Over tijd') && first.includes('Bel deze burger eerst'), first);
+  await officer.screenshot({ path: join(shotDir, 'console-overdue.png'), fullPage: true });
   await ctx.close();
 });
 

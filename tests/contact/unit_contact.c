@@ -63,6 +63,26 @@ TEST(phone_requests_need_the_callers_consent)
     CHECK_EQ_INT(r.via_phone, 0);
 }
 
+/* Dutch time (CET/CEST, switching at 01:00 UTC on the last Sundays of
+ * March and October) and the end of a request's time window. */
+TEST(time_windows_end_in_dutch_time)
+{
+    CHECK_EQ_INT(bb_nl_utc_offset(1774746000 - 1), 3600); /* 2026-03-29 00:59:59 UTC */
+    CHECK_EQ_INT(bb_nl_utc_offset(1774746000), 7200);
+    CHECK_EQ_INT(bb_nl_utc_offset(1792890000 - 1), 7200); /* 2026-10-25 00:59:59 UTC */
+    CHECK_EQ_INT(bb_nl_utc_offset(1792890000), 3600);
+    /* 09:00 on a December morning: the morning ends at 12:00 CET, 11:00 UTC. */
+    CHECK(bb_window_end("morning", "", 1796371200) == 1796382000);
+    /* 13:30: this morning is over, so the next one. */
+    CHECK(bb_window_end("morning", "", 1796387400) == 1796468400);
+    /* A July afternoon ends at 17:00 CEST, 15:00 UTC. */
+    CHECK(bb_window_end("afternoon", "", 1782885600) == 1782918000);
+    /* A date of its own: that day's evening, 21:00 CET. */
+    CHECK(bb_window_end("evening", "2026-12-10", 1796371200) == 1796932800);
+    /* Any time, asked at 22:00: until 21:00 the next day. */
+    CHECK(bb_window_end("any", "", 1796418000) == 1796500800);
+}
+
 TEST(days_from_civil_matches_known_dates)
 {
     CHECK_EQ_INT(bb_days_from_civil(1970, 1, 1), 0);

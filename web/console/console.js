@@ -122,6 +122,8 @@ function renderRequest(r) {
     [t('created'), fmtTime(r.created_at)], [t('claimed_by'), r.claimed_by ?? '—'],
   ];
   if (r.via_phone) rows.unshift([t('via_phone_label'), t('via_phone'), 'via-phone']);
+  // Past its time window and nobody calling back yet: said in words, first in the list (the service's order).
+  if (r.overdue) rows.unshift([t('overdue_label'), t('overdue', { at: fmtTime(r.window_ends_at) }), 'overdue']);
   if (r.repeats > 0) rows.push([t('repeats_label'), t('repeats', { n: r.repeats }), 'repeats']);
   if (r.notes) rows.push([t('notes'), r.notes]);
   const dl = h('dl', {});

@@ -266,7 +266,7 @@ distclean:
 CONTACT_PURE := src/contact/validate.c src/contact/phone.c src/contact/tokens.c src/contact/ratelimit.c src/contact/qr.c \
   src/contact/window.c \
   src/contact/http.c
-CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c \
+CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c src/contact/pilot.c \
   src/contact/hashpool.c
 CONTACT_HDR  := include/beeldbel/contact.h $(wildcard src/contact/*.h)
 # Janus tokens need HMAC-SHA1, absent from the shared config: sha1.c is
@@ -297,10 +297,10 @@ $(B)/contact/asan/beeldbel-contact: $(CONTACT_SVC) src/contact/main.c $(CONTACT_
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_N) -o $@ $(CONTACT_SVC) src/contact/main.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
 
-$(B)/contact/unit_tests: $(wildcard tests/contact/*.c) tests/common/bb_test.c $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/hashpool.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
+$(B)/contact/unit_tests: $(wildcard tests/contact/*.c) tests/common/bb_test.c $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/hashpool.c src/contact/pilot.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_N) -Isrc/contact -Itests/common -o $@ $(wildcard tests/contact/*.c) tests/common/bb_test.c \
-	  $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/hashpool.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
+	  $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/hashpool.c src/contact/pilot.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
 
 # libFuzzer targets for the service's parsers (more specific than fuzz_%).
 $(B)/fuzz/fuzz_contact_%: tests/fuzz/fuzz_contact_%.c $(CONTACT_PURE) $(CONTACT_HDR) $(STAMPS_N)

@@ -151,6 +151,9 @@ int bb_nl_utc_offset(int64_t t);
  * has one, otherwise on the first day whose window had not ended when it
  * was made (created_at). */
 int64_t bb_window_end(const char *window, const char *date, int64_t created_at);
+/* The ISO 8601 week of t in Dutch time, "YYYY-Www". */
+#define BB_ISO_WEEK_LEN 9
+void bb_iso_week(int64_t t, char out[BB_ISO_WEEK_LEN]);
 
 /* ---- rate limiting ----------------------------------------------------------
  * Keys are hashed with SipHash-2-4 under `key` (16 random bytes chosen at
@@ -199,6 +202,8 @@ typedef enum {
     BB_ROUTE_COLLEAGUE_REDEEM, /* POST officer/invitations/redeem */
     BB_ROUTE_ACTION,           /* POST officer/requests/{id}/{action} */
     BB_ROUTE_PHONE_REQUEST,    /* POST officer/requests (the service centre, for a caller) */
+    BB_ROUTE_PILOT,            /* GET  officer/pilot (team leads: the pilot's figures) */
+    BB_ROUTE_PILOT_CSV,        /* GET  officer/pilot.csv */
 } bb_route_kind;
 
 #define BB_ACTION_NAME_MAX 16

@@ -25,6 +25,8 @@ static const struct {
     {"officer/session", BB_ROUTE_SESSION, 1},
     {"officer/invitations/redeem", BB_ROUTE_COLLEAGUE_REDEEM, 0},
     {"officer/requests", BB_ROUTE_PHONE_REQUEST, 0},
+    {"officer/pilot", BB_ROUTE_PILOT, 1},
+    {"officer/pilot.csv", BB_ROUTE_PILOT_CSV, 1},
 };
 
 /* officer/requests/{id}/{action}: id 1..15 digits, action lowercase a-z. */

@@ -2,6 +2,8 @@
  * beeldbel-officer: officer accounts for the contact service.
  *   beeldbel-officer --db FILE add USER --name NAME --team TEAM --neighbourhoods a,b
  *                    --number NUMBER [--iterations N]   (password: first line of stdin)
+ *   beeldbel-officer --db FILE add USER --role team-lead --name NAME --team TEAM --neighbourhoods a,b
+ *                    (a team lead: reads the pilot's figures of those neighbourhoods, nothing else)
  *   beeldbel-officer --db FILE add USER --role service-centre --name NAME --team TEAM
  *                    (an account of the 0900-8844 service centre: enters requests for
  *                    callers, sees no queue, has no neighbourhoods or officer number)
@@ -97,6 +99,8 @@ int main(int argc, char **argv)
                             " --neighbourhoods groningen-noord[,groningen-zuid] --number NUMBER"
                             " [--iterations N]\n"
                             "  (password on stdin / wachtwoord via stdin)\n"
+                            "       beeldbel-officer --db FILE add USER --role team-lead --name NAME --team TEAM"
+                            " --neighbourhoods LIST\n"
                             "       beeldbel-officer --db FILE add USER --role service-centre --name NAME --team TEAM\n"
                             "       beeldbel-officer --db FILE number USER NUMBER\n"
                             "       beeldbel-officer --db FILE password USER [--iterations N]"
@@ -168,20 +172,21 @@ int main(int argc, char **argv)
             printf("officer: new password for %s (nieuw wachtwoord)\n", user);
         return 0;
     }
-    int centre = !strcmp(role, "service-centre");
-    if (!centre && strcmp(role, "officer"))
-        return fail("--role is officer or service-centre", "--role is officer of service-centre");
-    if (centre && (nbs || number))
-        return fail("a service centre account has no neighbourhoods or officer number",
-                    "een servicecentrum-account heeft geen wijken of agentnummer");
-    if (!centre && (!db || !add || !name || !team || !nbs || !number))
-        return fail("--db, add USER, --name, --team, --neighbourhoods and --number are required",
-                    "--db, add USER, --name, --team, --neighbourhoods en --number zijn verplicht");
-    if (centre && (!db || !add || !name || !team))
-        return fail("--db, add USER, --name and --team are required",
-                    "--db, add USER, --name en --team zijn verplicht");
+    /* officer: neighbourhoods and number; team lead: neighbourhoods (whose
+     * figures they read); service centre: neither. */
+    int centre = !strcmp(role, "service-centre"), lead = !strcmp(role, "team-lead");
+    if (!centre && !lead && strcmp(role, "officer"))
+        return fail("--role is officer, team-lead or service-centre", "--role is officer, team-lead of service-centre");
+    if ((centre && nbs) || ((centre || lead) && number))
+        return fail("a service centre account has no neighbourhoods, and only officers have a number",
+                    "een servicecentrum-account heeft geen wijken, en alleen agenten hebben een nummer");
+    if (!db || !add || !name || !team || (!centre && !nbs) || (!centre && !lead && !number))
+        return fail("--db, add USER, --name, --team, --neighbourhoods (not for the service centre) and --number"
+                    " (officers) are required",
+                    "--db, add USER, --name, --team, --neighbourhoods (niet voor het servicecentrum) en --number"
+                    " (agenten) zijn verplicht");
     bb_officer o = {0};
-    snprintf(o.role, sizeof(o.role), "%s", centre ? "service_centre" : "officer");
+    snprintf(o.role, sizeof(o.role), "%s", centre ? "service_centre" : lead ? "team_lead" : "officer");
     if (strlen(user) < 2 || strlen(user) > 64 ||
         strspn(user, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(user))
         return fail("user name: 2-64 of a-z 0-9 . _ -", "gebruikersnaam: 2-64 tekens a-z 0-9 . _ -");
@@ -198,7 +203,7 @@ int main(int argc, char **argv)
     snprintf(o.display_name, sizeof(o.display_name), "%s", name);
     snprintf(o.team, sizeof(o.team), "%s", team);
     snprintf(o.neighbourhoods, sizeof(o.neighbourhoods), "%s", centre ? "" : nbs);
-    snprintf(o.number, sizeof(o.number), "%s", centre ? "" : number);
+    snprintf(o.number, sizeof(o.number), "%s", number ? number : "");
     if (hash_password(&o, iterations))
         return 1;
     bb_store *s;

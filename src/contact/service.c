@@ -23,6 +23,7 @@
 #include "cjson/cJSON.h"
 #include "hashpool.h"
 #include "janus_admin.h"
+#include "pilot.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/sha256.h"
 #include "service.h"
@@ -304,6 +305,7 @@ static enum MHD_Result create_request(bb_contact_service *svc, struct MHD_Connec
         free(r);
         return send_error(c, 500, "internal", NULL, 0);
     }
+    bb_pilot_request(svc->store, r, now);
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "reference", reference);
     cJSON_AddStringToObject(o, "status", "queued");
@@ -430,8 +432,13 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
     if (bb_store_officer_by_id(svc->store, inv.officer_id, &off) != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
     const char *role = inv.role[0] ? inv.role : "citizen";
-    if (!strcmp(role, "citizen"))
+    if (!strcmp(role, "citizen")) {
         bb_store_set_status(svc->store, inv.request_id, "in_call", NULL, now);
+        bb_stored_request *held = malloc(sizeof(*held));
+        if (held && bb_store_get(svc->store, inv.request_id, held) == BB_OK)
+            bb_pilot_call(svc->store, held->req.neighbourhood, 1, now);
+        free(held);
+    }
     cJSON *o = call_object(svc, &inv, inv.participant_id, janus_token);
     cJSON_AddStringToObject(o, "role", role);
     cJSON *officer = cJSON_AddObjectToObject(o, "officer");
@@ -767,6 +774,9 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
         return send_error(c, 500, "internal", NULL, 0);
     }
     cJSON_AddItemToObject(o, "call", call_object(svc, &inv, officer_participant, officer_token));
+    /* A claimed request not yet called back: this is its first callback. */
+    if (!strcmp(r->status, "claimed") && !r->outcome[0])
+        bb_pilot_callback(svc->store, r, now);
     return send_json(c, 200, o, NULL, 0);
 }
 
@@ -880,9 +890,14 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
         goto out;
     }
     const char *status = r->status;
-    if (kind == BB_ACTION_PHONE)
+    if (kind == BB_ACTION_PHONE) {
         /* no_answer leaves the request with the officer to try again. */
         status = strcmp(a->outcome, "no_answer") ? "done" : r->status;
+        if (!strcmp(r->status, "claimed") && !r->outcome[0])
+            bb_pilot_callback(svc->store, r, now);
+        if (!strcmp(a->outcome, "reached"))
+            bb_pilot_call(svc->store, r->req.neighbourhood, 0, now);
+    }
     else if (kind == BB_ACTION_CLOSE)
         status = "done";
     if (a->note[0]) {
@@ -911,6 +926,33 @@ out:
     return ret;
 }
 
+/* The pilot's figures of the team lead's neighbourhoods, as JSON or CSV. */
+static enum MHD_Result pilot_figures(struct MHD_Connection *c, bb_contact_service *svc, const bb_officer *lead,
+                                     int as_csv)
+{
+    cJSON *o = NULL;
+    char *csv = NULL;
+    if (bb_pilot_report(svc->store, lead->neighbourhoods, &o, &csv) != 0)
+        return send_error(c, 500, "internal", NULL, 0);
+    if (!as_csv) {
+        free(csv);
+        return send_json(c, 200, o, NULL, 0);
+    }
+    cJSON_Delete(o);
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(csv), csv, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(csv);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "text/csv; charset=utf-8");
+    MHD_add_response_header(r, "Content-Disposition", "attachment; filename=\"beeldbel-pilot.csv\"");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 /* Routes that need an officer's session. */
 static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connection *c,
                                      const conn_ctx *ctx, const bb_route *route, int is_post,
@@ -920,14 +962,18 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
     enum MHD_Result ret;
     if (authenticate(svc, c, is_post, now, &s, &ret))
         return ret;
-    /* The service centre enters requests and does nothing else; officers
-     * do everything but that. Logging out and keeping a session alive are
-     * for both. */
-    int centre = !strcmp(s.officer.role, "service_centre");
-    if (route->kind != BB_ROUTE_LOGOUT && route->kind != BB_ROUTE_SESSION &&
-        centre != (route->kind == BB_ROUTE_PHONE_REQUEST))
+    /* Each role its own routes: the service centre enters requests, team
+     * leads read the pilot's figures, officers do the rest. Logging out and
+     * keeping a session alive are for everyone. */
+    const char *needs_role = route->kind == BB_ROUTE_PHONE_REQUEST ? "service_centre"
+                             : route->kind == BB_ROUTE_PILOT || route->kind == BB_ROUTE_PILOT_CSV ? "team_lead"
+                                                                                                   : "officer";
+    if (route->kind != BB_ROUTE_LOGOUT && route->kind != BB_ROUTE_SESSION && strcmp(s.officer.role, needs_role))
         return send_error(c, 403, "forbidden_role", NULL, 0);
     switch (route->kind) {
+    case BB_ROUTE_PILOT:
+    case BB_ROUTE_PILOT_CSV:
+        return pilot_figures(c, svc, &s.officer, route->kind == BB_ROUTE_PILOT_CSV);
     case BB_ROUTE_PHONE_REQUEST:
         return create_request(svc, c, ctx, NULL, &s.officer, now);
     case BB_ROUTE_LOGOUT: {

@@ -133,6 +133,17 @@ int bb_store_rooms_ended(bb_store *s, int64_t request_id, int64_t *rooms, char (
                          int *n);
 int bb_store_room_forget(bb_store *s, int64_t room);
 
+/* The pilot's figures: counts per ISO week and neighbourhood, kept apart
+ * from the requests (which retention deletes) and holding nothing about a
+ * person. add: adds value to the metric; rows: every row of the
+ * neighbourhoods (comma separated), newest week first. */
+int bb_store_pilot_add(bb_store *s, const char *week, const char *neighbourhood, const char *metric,
+                       int64_t value);
+int bb_store_pilot_rows(bb_store *s, const char *neighbourhoods,
+                        void (*row)(void *ctx, const char *week, const char *neighbourhood,
+                                    const char *metric, int64_t value),
+                        void *ctx);
+
 /* Retention: deletes requests closed before now - retention_s and open
  * ones (never closed) created before now - open_max_s, with their
  * invitations; invitations a week after they expired; expired sessions.

@@ -32,6 +32,9 @@ static const char SCHEMA[] =
     " claimed_by INTEGER, claimed_at INTEGER, closed_at INTEGER, outcome TEXT NOT NULL DEFAULT '',"
     " notes TEXT NOT NULL DEFAULT '', via_phone INTEGER NOT NULL DEFAULT 0, consent_at INTEGER,"
     " entered_by INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS pilot ("
+    " week TEXT NOT NULL, neighbourhood TEXT NOT NULL, metric TEXT NOT NULL, value INTEGER NOT NULL,"
+    " PRIMARY KEY (week, neighbourhood, metric));"
     "CREATE INDEX IF NOT EXISTS requests_queue ON requests(neighbourhood, status, created_at);"
     "CREATE INDEX IF NOT EXISTS requests_phone ON requests(phone, created_at);"
     "CREATE INDEX IF NOT EXISTS requests_closed ON requests(closed_at);"
@@ -400,6 +403,38 @@ int bb_store_set_status(bb_store *s, int64_t id, const char *status, const char 
     /* A closed request's unused invitation links stop working. */
     if (rc == BB_OK && done)
         rc = run(prep(s, "DELETE FROM invitations WHERE request_id = ? AND used_at IS NULL", "i", id));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_pilot_add(bb_store *s, const char *week, const char *neighbourhood, const char *metric,
+                       int64_t value)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s,
+                      "INSERT INTO pilot (week, neighbourhood, metric, value) VALUES (?, ?, ?, ?)"
+                      " ON CONFLICT (week, neighbourhood, metric) DO UPDATE SET value = value + excluded.value",
+                      "ttti", week, neighbourhood, metric, value));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_pilot_rows(bb_store *s, const char *neighbourhoods,
+                        void (*row)(void *ctx, const char *week, const char *neighbourhood,
+                                    const char *metric, int64_t value),
+                        void *ctx)
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s,
+                            "SELECT week, neighbourhood, metric, value FROM pilot"
+                            " WHERE instr(',' || ? || ',', ',' || neighbourhood || ',') > 0"
+                            " ORDER BY week DESC, neighbourhood, metric LIMIT 20000",
+                            "t", neighbourhoods);
+    int rc = st ? BB_OK : BB_E_STATE;
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        row(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2), sqlite3_column_int64(st, 3));
+    sqlite3_finalize(st);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

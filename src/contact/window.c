@@ -49,3 +49,14 @@ int64_t bb_window_end(const char *window, const char *date, int64_t created_at)
     int64_t end = day * 86400 + (int64_t)hour * 3600;
     return end - bb_nl_utc_offset(end - 3600);
 }
+
+void bb_iso_week(int64_t t, char out[BB_ISO_WEEK_LEN])
+{
+    int64_t days = (t + bb_nl_utc_offset(t)) / 86400;
+    int64_t thursday = days - (days + 3) % 7 + 3; /* the week's Thursday names its year (ISO 8601) */
+    int y = 1970;
+    while (bb_days_from_civil(y + 1, 1, 1) >= 0 && bb_days_from_civil(y + 1, 1, 1) <= thursday)
+        y++;
+    int week = (int)((thursday - bb_days_from_civil(y, 1, 1)) / 7 + 1);
+    snprintf(out, BB_ISO_WEEK_LEN, "%04d-W%02d", y, week);
+}

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { startContact, addOfficer, addServiceCentre, api, fakeJanus, janusTokenValid, officerBin, buildDir, totp, officerLogin } from './lib.mjs';
+import { startContact, addOfficer, addServiceCentre, addTeamLead, api, fakeJanus, janusTokenValid, officerBin, buildDir, totp, officerLogin } from './lib.mjs';
 
 const dir = mkdtempSync(join(tmpdir(), 'bb-contact-api-'));
 const db = join(dir, 'contact.db');
@@ -18,6 +18,7 @@ addOfficer(db, 'noord2', { name: 'Collega Noord', neighbourhoods: 'groningen-noo
 addOfficer(db, 'noord3', { name: 'Derde Noord', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '200004' });
 addOfficer(db, 'zuid', { name: 'Wijkagent Zuid', neighbourhoods: 'groningen-zuid', password: PASSWORD, number: '200003' });
 addServiceCentre(db, 'balie', { name: 'Medewerker Balie', password: PASSWORD });
+addTeamLead(db, 'leiding', { name: 'Teamleider Noord', neighbourhoods: 'groningen-noord', password: PASSWORD });
 const janus = await fakeJanus(SECRET, ADMIN_KEY);
 const svc = await startContact({ db, env: {
   BB_CONTACT_PROXY_HOPS: '1', BB_CONTACT_CREATE_PER_HOUR: '3', BB_CONTACT_CALLS_PER_MINUTE: '1000',
@@ -670,6 +671,33 @@ test('requests_past_their_time_window_come_first_in_the_queue', async () => {
   assert(rows.slice(0, ry).every((r) => r.overdue), 'after every other late one only');
   assert(new Date(rows[rx].window_ends_at) > new Date(Date.now() + 9 * 86400e3), rows[rx].window_ends_at);
   assert(new Date(rows[ry].window_ends_at) < new Date(), rows[ry].window_ends_at);
+});
+
+test('team_leads_read_the_pilots_figures_and_nothing_in_them_is_about_a_person', async () => {
+  const lead = await login('leiding');
+  assertEq(lead.officer.role, 'team_lead');
+  const r = await call('GET', '/api/v1/officer/pilot', { cookie: lead.cookie });
+  assertEq(r.status, 200, r.text);
+  const week = r.json.weeks.find((w) => w.neighbourhood === 'groningen-noord');
+  assert(week && /^\d{4}-W\d{2}$/.test(week.week), r.text);
+  // This suite made many requests in Groningen-Noord, a few of them by phone, one video call.
+  assert(week.requests >= 20 && week.video >= 5, JSON.stringify(week));
+  assert(week.via_phone === '<5' && week.video_calls === '<5', `small counts hidden: ${JSON.stringify(week)}`);
+  assert(r.json.weeks.every((w) => w.neighbourhood === 'groningen-noord'), 'only the lead\'s neighbourhoods');
+  const csv = await call('GET', '/api/v1/officer/pilot.csv', { cookie: lead.cookie });
+  assertEq(csv.status, 200);
+  assert(csv.headers.get('content-type').startsWith('text/csv') && /attachment/.test(csv.headers.get('content-disposition')), 'a download');
+  assert(csv.text.startsWith('week,neighbourhood,requests,'), csv.text.slice(0, 80));
+  // Nothing this suite typed about a person is in it.
+  for (const marker of ['Anna', 'Bert', 'Vries', '+31', '06 2', 'example.nl', 'Overlast', 'geluid', 'BB-', 'Wijkagent']) {
+    assert(!csv.text.includes(marker) && !r.text.includes(marker), `${marker} in the figures`);
+  }
+  // Officers and the service centre do not read them; team leads do nothing else.
+  const o = await session('noord');
+  assertRefusal(await call('GET', '/api/v1/officer/pilot', { cookie: o.cookie }), 403, 'forbidden_role');
+  assertRefusal(await call('GET', '/api/v1/officer/pilot.csv', { cookie: (await session('balie')).cookie }), 403, 'forbidden_role');
+  assertRefusal(await call('GET', '/api/v1/officer/queue', { cookie: lead.cookie }), 403, 'forbidden_role');
+  assertRefusal(await call('GET', '/api/v1/officer/pilot'), 401, 'not_logged_in');
 });
 
 test('an_account_without_a_second_factor_enrols_one_at_its_first_login', async () => {

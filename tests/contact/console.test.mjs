@@ -27,6 +27,8 @@ for (const [user, name] of [['noord', 'Wijkagent Jansen'], ['noord-axe', 'Wijkag
   execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', user, '--name', name, '--team', 'Basisteam Groningen',
     '--neighbourhoods', 'groningen-noord', '--number', '900001', '--iterations', '10000'], { input: `${PASSWORD}\n` });
 }
+execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', 'leiding', '--role', 'team-lead', '--name', 'Teamleider Noord',
+  '--team', 'Basisteam Groningen', '--neighbourhoods', 'groningen-noord', '--iterations', '10000'], { input: `${PASSWORD}\n` });
 execFileSync(officerBin, ['--db', join(runDir, 'contact.db'), 'add', 'balie', '--role', 'service-centre', '--name', 'Medewerker Balie',
   '--team', 'Servicecentrum 0900-8844', '--iterations', '10000'], { input: `${PASSWORD}\n` });
 const [httpPort, wsPort, contactPort, janusHttpPort, consolePort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
@@ -325,6 +327,37 @@ test('the_service_centre_enters_a_request_for_a_caller_and_the_officer_sees_it_c
   const first = await officer.locator('#queue article').first().innerText();
   assert(first.includes('Over tijd') && first.includes('Bel deze burger eerst'), first);
   await officer.screenshot({ path: join(shotDir, 'console-overdue.png'), fullPage: true });
+  await ctx.close();
+});
+
+test('a_team_lead_reads_the_pilots_figures_and_downloads_them_with_no_person_in_them', async () => {
+  const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await ctx.newPage();
+  await page.goto(`${consoleSite}/console/`);
+  await page.fill('#username', 'leiding');
+  await page.fill('#password', PASSWORD);
+  await page.press('#password', 'Enter');
+  await page.locator('#enrol-view').waitFor({ timeout: 10000 });
+  await page.fill('#enrol-code', totp((await page.locator('#enrol-key').textContent()).replace(/ /g, '')));
+  await page.press('#enrol-code', 'Enter');
+  await page.locator('#pilot-view table').waitFor({ timeout: 10000 });
+  assertEq(await page.evaluate(() => document.activeElement.id), 'pilot-title');
+  assertEq(await page.locator('#queue-view').isHidden(), true, 'no queue for a team lead');
+  const text = await page.locator('#pilot-view table').innerText();
+  assert(/Groningen-Noord/.test(text) && /<5/.test(text), text);
+  for (const contrast of ['no-preference', 'more']) {
+    await page.emulateMedia({ contrast });
+    await page.addScriptTag({ content: axeSource });
+    const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    assertEq(r.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n'), '', `pilot (${contrast}): `);
+  }
+  await page.screenshot({ path: join(shotDir, 'console-pilot.png'), fullPage: true });
+  // The CSV the link downloads: counts only.
+  const csv = await page.evaluate(async () => (await fetch(document.getElementById('pilot-csv').href)).text());
+  assert(csv.startsWith('week,neighbourhood,requests,'), csv.slice(0, 80));
+  for (const marker of ['Anna', 'Bert', 'Beller', '+316', 'Overlast', 'fietsen', 'BB-', reference]) {
+    assert(!csv.includes(marker), `${marker} in the CSV`);
+  }
   await ctx.close();
 });
 

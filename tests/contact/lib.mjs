@@ -48,6 +48,12 @@ export function addOfficer(db, user, { name, team = 'Team Groningen', neighbourh
   { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
 }
 
+/** A team lead: reads the pilot's figures of their neighbourhoods. */
+export function addTeamLead(db, user, { name, team = 'Team Groningen', neighbourhoods, password }) {
+  execFileSync(officerBin, ['--db', db, 'add', user, '--role', 'team-lead', '--name', name, '--team', team,
+    '--neighbourhoods', neighbourhoods, '--iterations', '10000'], { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+}
+
 /** An account of the 0900-8844 service centre (enters requests for callers). */
 export function addServiceCentre(db, user, { name, team = 'Servicecentrum 0900-8844', password }) {
   execFileSync(officerBin, ['--db', db, 'add', user, '--role', 'service-centre', '--name', name, '--team', team,

@@ -16,6 +16,7 @@
 #include "beeldbel/contact.h"
 #include "beeldbel/error.h"
 #include "hashpool.h"
+#include "pilot.h"
 #include "store.h"
 
 #define DAY 86400
@@ -81,6 +82,74 @@ TEST(time_windows_end_in_dutch_time)
     CHECK(bb_window_end("evening", "2026-12-10", 1796371200) == 1796932800);
     /* Any time, asked at 22:00: until 21:00 the next day. */
     CHECK(bb_window_end("any", "", 1796418000) == 1796500800);
+}
+
+TEST(iso_weeks_in_dutch_time)
+{
+    char w[BB_ISO_WEEK_LEN];
+    bb_iso_week(1796378400, w); /* 2026-12-04 */
+    CHECK(!strcmp(w, "2026-W49"));
+    bb_iso_week(1798797600, w); /* Friday 2027-01-01: still 2026's last week */
+    CHECK(!strcmp(w, "2026-W53"));
+    bb_iso_week(1735552800, w); /* Monday 2024-12-30: 2025's first */
+    CHECK(!strcmp(w, "2025-W01"));
+    bb_iso_week(1798414200, w); /* Sunday 23:30 UTC is Monday 00:30 in Groningen */
+    CHECK(!strcmp(w, "2026-W53"));
+}
+
+/* The pilot's figures: counted apart from requests, per week and
+ * neighbourhood; 1..4 shown as "<5"; the average wait only over 5 or more;
+ * nothing about a person in them. */
+TEST(pilot_figures_hide_small_counts_and_hold_no_person)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    bb_callback_request r = {0};
+    snprintf(r.name, sizeof(r.name), "Anna Merkteken");
+    snprintf(r.phone, sizeof(r.phone), "+31612345678");
+    snprintf(r.neighbourhood, sizeof(r.neighbourhood), "groningen-noord");
+    snprintf(r.topic, sizeof(r.topic), "Onderwerp-merkteken");
+    snprintf(r.preference, sizeof(r.preference), "video");
+    r.needs = 1u << 1; /* sign language */
+    const int64_t t = 1796378400;
+    for (int i = 0; i < 6; i++)
+        bb_pilot_request(s, &r, t);
+    snprintf(r.preference, sizeof(r.preference), "phone");
+    bb_pilot_request(s, &r, t);
+    bb_stored_request sr = {0};
+    sr.req = r;
+    sr.created_at = t - 3600;
+    for (int i = 0; i < 5; i++)
+        bb_pilot_callback(s, &sr, t);
+    bb_pilot_call(s, "groningen-noord", 1, t);
+    snprintf(r.neighbourhood, sizeof(r.neighbourhood), "groningen-zuid");
+    bb_pilot_request(s, &r, t);
+    cJSON *o = NULL;
+    char *csv = NULL;
+    CHECK_OK(bb_pilot_report(s, "groningen-noord", &o, &csv));
+    const cJSON *row = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "weeks"), 0);
+    CHECK_EQ_INT(cJSON_GetArraySize(cJSON_GetObjectItem(o, "weeks")), 1); /* not the other neighbourhood */
+    CHECK(!strcmp(cJSON_GetObjectItem(row, "week")->valuestring, "2026-W49"));
+    CHECK_EQ_INT(cJSON_GetObjectItem(row, "requests")->valueint, 7);
+    CHECK_EQ_INT(cJSON_GetObjectItem(row, "video")->valueint, 6);
+    CHECK(!strcmp(cJSON_GetObjectItem(row, "phone")->valuestring, "<5"));
+    CHECK(!strcmp(cJSON_GetObjectItem(row, "video_calls")->valuestring, "<5"));
+    CHECK_EQ_INT(cJSON_GetObjectItem(row, "need_sign_language")->valueint, 7);
+    CHECK_EQ_INT(cJSON_GetObjectItem(row, "need_captions")->valueint, 0);
+    CHECK_EQ_INT(cJSON_GetObjectItem(row, "avg_wait_minutes")->valueint, 60);
+    CHECK(!strncmp(csv, "week,neighbourhood,requests,video,phone,", 40));
+    CHECK(strstr(csv, "\r\n2026-W49,groningen-noord,7,6,<5,0,0,7,0,0,5,<5,0,60\r\n") != NULL);
+    CHECK(!strstr(csv, "Merkteken") && !strstr(csv, "612345678") && !strstr(csv, "Onderwerp"));
+    cJSON_Delete(o);
+    free(csv);
+    /* Fewer than five callbacks: no average. */
+    CHECK_OK(bb_pilot_report(s, "groningen-zuid", &o, &csv));
+    row = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "weeks"), 0);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(row, "avg_wait_minutes")));
+    CHECK(strstr(csv, "2026-W49,groningen-zuid,<5,0,<5,0,0,<5,0,0,0,0,0,\r\n") != NULL);
+    cJSON_Delete(o);
+    free(csv);
+    bb_store_close(s);
 }
 
 TEST(days_from_civil_matches_known_dates)

@@ -11,6 +11,7 @@ import { t as text, label } from './texts.js';
 import { themeSheet } from '../ui/theme.js';
 import { clip } from '../ui/call-session.js';
 import { initIntake, renderIntake } from './intake.js';
+import { initPilot, loadPilot, renderPilot } from './pilot.js';
 
 const state = {
   lang: sessionStorage.getItem('bb_console_lang') === 'en' ? 'en' : 'nl',
@@ -66,6 +67,10 @@ function applyLanguage() {
   b.textContent = t('other_lang');
   b.lang = t('other_lang_code');
   if (state.officer) $('officer').textContent = loggedInAs(state.officer);
+  if (!$('pilot-view').hidden) {
+    $('pilot-who').textContent = loggedInAs(state.officer);
+    renderPilot();
+  }
   if (!$('intake-view').hidden) {
     $('intake-who').textContent = t('intake_who', { name: state.officer.name, team: state.officer.team });
     renderIntake();
@@ -82,6 +87,7 @@ function setLoggedOut() {
   sessionStorage.removeItem('bb_console_officer');
   $('queue-view').hidden = true;
   $('intake-view').hidden = true;
+  $('pilot-view').hidden = true;
   $('logout').hidden = true;
   $('login-view').hidden = false;
 }
@@ -375,8 +381,19 @@ function showIntake() {
   $('intake-title').focus();
 }
 
+/** A team lead's one view: the pilot's figures of their neighbourhoods. */
+async function showPilot() {
+  $('login-view').hidden = true;
+  $('pilot-view').hidden = false;
+  $('logout').hidden = false;
+  $('pilot-who').textContent = loggedInAs(state.officer);
+  await loadPilot();
+  $('pilot-title').focus();
+}
+
 async function showQueue() {
   if (state.officer?.role === 'service_centre') return showIntake();
+  if (state.officer?.role === 'team_lead') return showPilot();
   $('login-view').hidden = true;
   $('queue-view').hidden = false;
   $('logout').hidden = false;
@@ -412,6 +429,8 @@ document.adoptedStyleSheets = [...document.adoptedStyleSheets, themeSheet()];
 state.join = joinFrom(location.hash);
 if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 initIntake({ api, t, lang: () => state.lang, announce, showError });
+initPilot({ api, t, announce, showError });
+$('pilot-refresh').addEventListener('click', () => loadPilot());
 initCallPanel({
   lang: state.lang, announce,
   mount: (node) => $('error').after(node),

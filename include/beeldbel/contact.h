@@ -204,6 +204,7 @@ typedef enum {
     BB_ROUTE_PHONE_REQUEST,    /* POST officer/requests (the service centre, for a caller) */
     BB_ROUTE_PILOT,            /* GET  officer/pilot (team leads: the pilot's figures) */
     BB_ROUTE_PILOT_CSV,        /* GET  officer/pilot.csv */
+    BB_ROUTE_KINDS             /* one past the last */
 } bb_route_kind;
 
 #define BB_ACTION_NAME_MAX 16

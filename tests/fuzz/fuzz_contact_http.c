@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         bb_route r;
         int status = bb_http_route(s, second, &r);
         if (status == 0) {
-            if (r.kind < BB_ROUTE_HEALTH || r.kind > BB_ROUTE_ACTION || strncmp(second, "/api/v1/", 8))
+            if (r.kind < BB_ROUTE_HEALTH || r.kind >= BB_ROUTE_KINDS || strncmp(second, "/api/v1/", 8))
                 abort();
             if (r.kind == BB_ROUTE_ACTION &&
                 (r.id < 0 || r.id > 999999999999999ll || !r.action[0] ||

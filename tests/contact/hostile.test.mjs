@@ -133,6 +133,10 @@ const CASES = [
   ['claim_without_session', 'POST', '/api/v1/officer/requests/1/claim', undefined, 401, 'not_logged_in'],
   ['video_without_session', 'POST', '/api/v1/officer/requests/999999999999999/video', undefined, 401, 'not_logged_in'],
   ['logout_without_session', 'POST', '/api/v1/officer/logout', undefined, 401, 'not_logged_in'],
+  ['phone_request_without_session', 'POST', '/api/v1/officer/requests', { ...valid(), consent: true }, 401, 'not_logged_in'],
+  ['pilot_without_session', 'GET', '/api/v1/officer/pilot', undefined, 401, 'not_logged_in'],
+  ['pilot_csv_with_forged_session', 'GET', '/api/v1/officer/pilot.csv', undefined, 401, 'not_logged_in', null, { Cookie: `__Host-bb_session=${'C'.repeat(43)}` }],
+  ['citizen_claims_consent', 'POST', '/api/v1/requests', { ...valid(), consent: true }, 400, 'unknown_field'],
   ['login_unknown_user', 'POST', '/api/v1/officer/login', { username: 'root', password: 'hunter2hunter2' }, 401, 'login_failed'],
   ['login_wrong_password', 'POST', '/api/v1/officer/login', { username: 'beide', password: 'not the password' }, 401, 'login_failed'],
   ['login_wrong_type', 'POST', '/api/v1/officer/login', { username: ['beide'], password: 'x' }, 400, 'wrong_type', 'username'],
@@ -153,6 +157,8 @@ const CASES = [
   // each site has only its own part of the API
   ['officer_login_on_the_public_site', 'POST', '/api/v1/officer/login', { username: 'beide', password: PASSWORD }, 404, 'not_found', null, {}, 'public'],
   ['officer_queue_on_the_public_site', 'GET', '/api/v1/officer/queue', undefined, 404, 'not_found', null, {}, 'public'],
+  ['phone_request_on_the_public_site', 'POST', '/api/v1/officer/requests', { ...valid(), consent: true }, 404, 'not_found', null, {}, 'public'],
+  ['pilot_on_the_public_site', 'GET', '/api/v1/officer/pilot.csv', undefined, 404, 'not_found', null, {}, 'public'],
   ['citizen_request_on_the_console_site', 'POST', '/api/v1/requests', valid(), 404, 'not_found', null, {}, 'console'],
   ['invitation_on_the_console_site', 'POST', '/api/v1/invitations/redeem', { token: TOKEN }, 404, 'not_found', null, {}, 'console'],
 ];

@@ -113,6 +113,16 @@ int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *ou
                            bb_contact_err *err, bb_contact_stats *st);
 
 /* POST /api/v1/invitations/redeem: { token } (43 base64url chars) */
+/* POST /api/v1/feedback: { token, how?: 1..5, again?: "yes" | "no" | "unsure" },
+ * at least one answer. how 0 / again "" when not given. */
+typedef struct {
+    char token[44];
+    int how;
+    char again[8];
+} bb_feedback;
+int bb_contact_parse_feedback(const uint8_t *body, size_t len, bb_feedback *out, bb_contact_err *err,
+                              bb_contact_stats *st);
+
 int bb_contact_parse_redeem(const uint8_t *body, size_t len, char token[44],
                             bb_contact_err *err, bb_contact_stats *st);
 
@@ -204,6 +214,7 @@ typedef enum {
     BB_ROUTE_PHONE_REQUEST,    /* POST officer/requests (the service centre, for a caller) */
     BB_ROUTE_PILOT,            /* GET  officer/pilot (team leads: the pilot's figures) */
     BB_ROUTE_PILOT_CSV,        /* GET  officer/pilot.csv */
+    BB_ROUTE_FEEDBACK,         /* POST feedback (a citizen's two questions after a call) */
     BB_ROUTE_KINDS             /* one past the last */
 } bb_route_kind;
 

@@ -27,6 +27,7 @@ static const struct {
     {"officer/requests", BB_ROUTE_PHONE_REQUEST, 0},
     {"officer/pilot", BB_ROUTE_PILOT, 1},
     {"officer/pilot.csv", BB_ROUTE_PILOT_CSV, 1},
+    {"feedback", BB_ROUTE_FEEDBACK, 0},
 };
 
 /* officer/requests/{id}/{action}: id 1..15 digits, action lowercase a-z. */

@@ -19,6 +19,7 @@ static const char *const NEEDS[] = {"captions", "sign_language", "speech_to_text
 static const char *const COLUMNS[] = {
     "requests", "video", "phone", "via_phone", "need_captions", "need_sign_language",
     "need_speech_to_text", "need_high_contrast", "callbacks", "video_calls", "phone_calls",
+    "feedback", "again_yes", "again_no", "again_unsure",
 };
 #define NCOLS (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
 
@@ -55,9 +56,24 @@ void bb_pilot_call(bb_store *store, const char *neighbourhood, int video, int64_
     add(store, neighbourhood, now, video ? "video_calls" : "phone_calls", 1);
 }
 
+void bb_pilot_feedback(bb_store *store, const char *neighbourhood, const char *week, int how, const char *again)
+{
+    int rc = bb_store_pilot_add(store, week, neighbourhood, "feedback", 1);
+    if (how >= 1 && how <= 5)
+        rc |= bb_store_pilot_add(store, week, neighbourhood, "how_answers", 1) |
+              bb_store_pilot_add(store, week, neighbourhood, "how_sum", how);
+    if (again && again[0]) {
+        char metric[32];
+        snprintf(metric, sizeof(metric), "again_%s", again);
+        rc |= bb_store_pilot_add(store, week, neighbourhood, metric, 1);
+    }
+    if (rc)
+        fprintf(stderr, "contact: a pilot figure was not counted\n");
+}
+
 typedef struct {
     char week[BB_ISO_WEEK_LEN], neighbourhood[32];
-    int64_t v[NCOLS], wait_minutes;
+    int64_t v[NCOLS], wait_minutes, how_answers, how_sum;
 } week_row;
 
 typedef struct {
@@ -85,6 +101,10 @@ static void take(void *ctx, const char *week, const char *neighbourhood, const c
     }
     if (!strcmp(metric, "wait_minutes"))
         w->wait_minutes = value;
+    else if (!strcmp(metric, "how_answers"))
+        w->how_answers = value;
+    else if (!strcmp(metric, "how_sum"))
+        w->how_sum = value;
     for (size_t i = 0; i < NCOLS; i++)
         if (!strcmp(metric, COLUMNS[i]))
             w->v[i] = value;
@@ -108,7 +128,7 @@ int bb_pilot_report(bb_store *store, const char *neighbourhoods, cJSON **json, c
     }
     cJSON *o = cJSON_CreateObject(), *weeks = cJSON_AddArrayToObject(o, "weeks");
     cJSON_AddNumberToObject(o, "small_below", SMALL);
-    size_t cap = 512 + c.n * 400, len = 0; /* a row is at most ~300: 11 counts of 20 digits */
+    size_t cap = 512 + c.n * 600, len = 0; /* a row is at most ~420: 15 counts of 20 digits, two averages */
     char *text = malloc(cap);
     if (!o || !text) {
         cJSON_Delete(o);
@@ -119,7 +139,7 @@ int bb_pilot_report(bb_store *store, const char *neighbourhoods, cJSON **json, c
     len += (size_t)snprintf(text, cap, "week,neighbourhood");
     for (size_t i = 0; i < NCOLS; i++)
         len += (size_t)snprintf(text + len, cap - len, ",%s", COLUMNS[i]);
-    len += (size_t)snprintf(text + len, cap - len, ",avg_wait_minutes\r\n");
+    len += (size_t)snprintf(text + len, cap - len, ",avg_wait_minutes,avg_how\r\n");
     for (size_t r = 0; r < c.n; r++) {
         const week_row *w = &c.rows[r];
         cJSON *row = cJSON_CreateObject();
@@ -139,9 +159,19 @@ int bb_pilot_report(bb_store *store, const char *neighbourhoods, cJSON **json, c
         int64_t cb = w->v[8];
         if (cb >= SMALL) {
             cJSON_AddNumberToObject(row, "avg_wait_minutes", (double)(w->wait_minutes / cb));
-            len += (size_t)snprintf(text + len, cap - len, ",%lld\r\n", (long long)(w->wait_minutes / cb));
+            len += (size_t)snprintf(text + len, cap - len, ",%lld", (long long)(w->wait_minutes / cb));
         } else {
             cJSON_AddNullToObject(row, "avg_wait_minutes");
+            len += (size_t)snprintf(text + len, cap - len, ",");
+        }
+        /* How the calls went (1..5), averaged over 5 answers or more, one decimal. */
+        if (w->how_answers >= SMALL) {
+            int64_t tenths = (w->how_sum * 10 + w->how_answers / 2) / w->how_answers;
+            cJSON_AddNumberToObject(row, "avg_how", (double)tenths / 10);
+            len += (size_t)snprintf(text + len, cap - len, ",%lld.%lld\r\n", (long long)(tenths / 10),
+                                    (long long)(tenths % 10));
+        } else {
+            cJSON_AddNullToObject(row, "avg_how");
             len += (size_t)snprintf(text + len, cap - len, ",\r\n");
         }
         cJSON_AddItemToArray(weeks, row);

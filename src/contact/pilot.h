@@ -16,6 +16,9 @@ void bb_pilot_request(bb_store *store, const bb_callback_request *r, int64_t now
 void bb_pilot_callback(bb_store *store, const bb_stored_request *r, int64_t now);
 /* A call held: by video (the citizen joined) or by phone (reached). */
 void bb_pilot_call(bb_store *store, const char *neighbourhood, int video, int64_t now);
+/* A citizen's answers after a call (how 1..5 or 0, again "yes"/"no"/"unsure"
+ * or ""), counted in the week and neighbourhood of the call. */
+void bb_pilot_feedback(bb_store *store, const char *neighbourhood, const char *week, int how, const char *again);
 /* The figures of the neighbourhoods (comma separated) as JSON and as CSV
  * (RFC 4180, CRLF): counts 1..4 as "<5", the average wait only over 5 or
  * more callbacks. 0, or -1 (nothing allocated). */

@@ -42,6 +42,7 @@
 #define HASH_THREADS 2
 #define HASH_QUEUE 32
 #define CALL_TOKEN_TTL_S (2 * 3600)
+#define FEEDBACK_TTL_S (7 * 86400)   /* the questions after a call can be answered for a week */
 /* A call holds at most BB_E2EE_MAX_PARTICIPANTS: the officer, the citizen,
  * and interpreters and colleagues, each with a link of their own. */
 #define MAX_OTHERS (BB_E2EE_MAX_PARTICIPANTS - 2)
@@ -432,14 +433,29 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
     if (bb_store_officer_by_id(svc->store, inv.officer_id, &off) != BB_OK)
         return send_error(c, 500, "internal", NULL, 0);
     const char *role = inv.role[0] ? inv.role : "citizen";
+    /* The citizen's call: counted for the pilot, and a one-time token for
+     * the two questions after it, which knows the neighbourhood and week
+     * and nothing of the request or the person. */
+    char feedback[44] = "";
     if (!strcmp(role, "citizen")) {
         bb_store_set_status(svc->store, inv.request_id, "in_call", NULL, now);
         bb_stored_request *held = malloc(sizeof(*held));
-        if (held && bb_store_get(svc->store, inv.request_id, held) == BB_OK)
+        if (held && bb_store_get(svc->store, inv.request_id, held) == BB_OK) {
+            char week[BB_ISO_WEEK_LEN], fb_hash[65];
             bb_pilot_call(svc->store, held->req.neighbourhood, 1, now);
+            bb_iso_week(now, week);
+            if (random_b64url(svc, 32, feedback) == BB_OK) {
+                sha256_hex(feedback, fb_hash);
+                if (bb_store_feedback_token_add(svc->store, fb_hash, held->req.neighbourhood, week,
+                                                now + FEEDBACK_TTL_S) != BB_OK)
+                    feedback[0] = 0;
+            }
+        }
         free(held);
     }
     cJSON *o = call_object(svc, &inv, inv.participant_id, janus_token);
+    if (feedback[0])
+        cJSON_AddStringToObject(o, "feedback_token", feedback);
     cJSON_AddStringToObject(o, "role", role);
     cJSON *officer = cJSON_AddObjectToObject(o, "officer");
     cJSON_AddStringToObject(officer, "display_name", off.display_name);
@@ -448,6 +464,31 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
     char exp[32];
     iso_time(now + CALL_TOKEN_TTL_S, exp);
     cJSON_AddStringToObject(o, "expires_at", exp);
+    return send_json(c, 200, o, NULL, 0);
+}
+
+/* A citizen's answers to the two questions after a call, counted for the
+ * pilot under the token's neighbourhood and week; the token goes. */
+static enum MHD_Result give_feedback(bb_contact_service *svc, struct MHD_Connection *c, const conn_ctx *ctx,
+                                     int64_t now)
+{
+    bb_feedback f;
+    bb_contact_err err = {0};
+    bb_contact_stats st = {0};
+    int rc = bb_contact_parse_feedback((const uint8_t *)ctx->body, ctx->len, &f, &err, &st);
+    merge_stats(svc, &st);
+    if (rc != BB_OK)
+        return send_parse_error(c, &err);
+    char hash[65], nb[32], week[BB_ISO_WEEK_LEN];
+    sha256_hex(f.token, hash);
+    rc = bb_store_feedback_token_take(svc->store, hash, now, nb, week);
+    if (rc == BB_E_AGAIN)
+        return send_error(c, 404, "feedback_unknown", NULL, 0);
+    if (rc != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    bb_pilot_feedback(svc->store, nb, week, f.how, f.again);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddBoolToObject(o, "ok", 1);
     return send_json(c, 200, o, NULL, 0);
 }
 
@@ -1049,8 +1090,11 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
     case BB_ROUTE_STATUS:
     case BB_ROUTE_CANCEL:
     case BB_ROUTE_REDEEM:
+    case BB_ROUTE_FEEDBACK:
         if ((wait = limited(svc, svc->call_rl, "call", addr)))
             return send_error(c, 429, "rate_limited", NULL, wait);
+        if (route.kind == BB_ROUTE_FEEDBACK)
+            return give_feedback(svc, c, ctx, now);
         if (route.kind == BB_ROUTE_CREATE)
             return create_request(svc, c, ctx, addr, NULL, now);
         if (route.kind == BB_ROUTE_REDEEM)

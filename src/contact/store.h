@@ -139,6 +139,14 @@ int bb_store_room_forget(bb_store *s, int64_t room);
  * neighbourhoods (comma separated), newest week first. */
 int bb_store_pilot_add(bb_store *s, const char *week, const char *neighbourhood, const char *metric,
                        int64_t value);
+/* One-time tokens for a citizen's two questions after a call: they know
+ * the neighbourhood and week to count the answers in, and nothing else (no
+ * request, no person). take deletes the token and gives both; BB_E_AGAIN
+ * when it is unknown, used or expired. */
+int bb_store_feedback_token_add(bb_store *s, const char *token_hash, const char *neighbourhood,
+                                const char *week, int64_t expires_at);
+int bb_store_feedback_token_take(bb_store *s, const char *token_hash, int64_t now, char neighbourhood[32],
+                                 char week[BB_ISO_WEEK_LEN]);
 int bb_store_pilot_rows(bb_store *s, const char *neighbourhoods,
                         void (*row)(void *ctx, const char *week, const char *neighbourhood,
                                     const char *metric, int64_t value),

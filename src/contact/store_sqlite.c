@@ -32,6 +32,8 @@ static const char SCHEMA[] =
     " claimed_by INTEGER, claimed_at INTEGER, closed_at INTEGER, outcome TEXT NOT NULL DEFAULT '',"
     " notes TEXT NOT NULL DEFAULT '', via_phone INTEGER NOT NULL DEFAULT 0, consent_at INTEGER,"
     " entered_by INTEGER NOT NULL DEFAULT 0);"
+    "CREATE TABLE IF NOT EXISTS feedback_tokens ("
+    " token_hash TEXT PRIMARY KEY, neighbourhood TEXT NOT NULL, week TEXT NOT NULL, expires_at INTEGER NOT NULL);"
     "CREATE TABLE IF NOT EXISTS pilot ("
     " week TEXT NOT NULL, neighbourhood TEXT NOT NULL, metric TEXT NOT NULL, value INTEGER NOT NULL,"
     " PRIMARY KEY (week, neighbourhood, metric));"
@@ -415,6 +417,32 @@ int bb_store_pilot_add(bb_store *s, const char *week, const char *neighbourhood,
                       "INSERT INTO pilot (week, neighbourhood, metric, value) VALUES (?, ?, ?, ?)"
                       " ON CONFLICT (week, neighbourhood, metric) DO UPDATE SET value = value + excluded.value",
                       "ttti", week, neighbourhood, metric, value));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_feedback_token_add(bb_store *s, const char *token_hash, const char *neighbourhood,
+                                const char *week, int64_t expires_at)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "INSERT INTO feedback_tokens (token_hash, neighbourhood, week, expires_at) VALUES (?, ?, ?, ?)",
+                      "ttti", token_hash, neighbourhood, week, expires_at));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_feedback_token_take(bb_store *s, const char *token_hash, int64_t now, char neighbourhood[32],
+                                 char week[BB_ISO_WEEK_LEN])
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "DELETE FROM feedback_tokens WHERE token_hash = ? AND expires_at > ?"
+                               " RETURNING neighbourhood, week", "ti", token_hash, now);
+    int rc = !st ? BB_E_STATE : sqlite3_step(st) == SQLITE_ROW ? BB_OK : BB_E_AGAIN;
+    if (rc == BB_OK) {
+        copy_col(st, 0, neighbourhood, 32);
+        copy_col(st, 1, week, BB_ISO_WEEK_LEN);
+    }
+    sqlite3_finalize(st);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -810,6 +838,8 @@ int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int64_t open_m
     if (rc == BB_OK)
         rc = run(prep(s, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen < ? - 86400", "ii", now,
                       now));
+    if (rc == BB_OK)
+        rc = run(prep(s, "DELETE FROM feedback_tokens WHERE expires_at <= ?", "i", now));
     sqlite3_exec(s->db, rc == BB_OK ? "COMMIT" : "ROLLBACK", NULL, NULL, NULL);
     if (rc == BB_OK && gone + other > 0)
         checkpoint(s);

@@ -57,6 +57,9 @@ static const struct {
     {"consent_required", "Vraag de beller om toestemming om de gegevens vast te leggen, en vink die aan.",
      "Ask the caller for consent to record the details, and tick it."},
     {"forbidden_role", "Dit mag uw account niet.", "Your account may not do this."},
+    {"invalid_answer", "Dit antwoord kennen we niet.", "This answer is not known."},
+    {"feedback_unknown", "Deze vragen zijn al beantwoord of verlopen. Dank je wel.",
+     "These questions have already been answered or have expired. Thank you."},
     /* HTTP layer */
     {"too_large", "Het verzoek is te groot.", "The request is too large."},
     {"unsupported_media_type", "Stuur de gegevens als JSON (application/json).",
@@ -624,6 +627,45 @@ int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *ou
     else {
         if (c)
             memcpy(out->code, c->valuestring, 7);
+        rc = BB_OK;
+        if (st)
+            st->accepted++;
+    }
+    cJSON_Delete(o);
+    return rc;
+}
+
+int bb_contact_parse_feedback(const uint8_t *body, size_t len, bb_feedback *out, bb_contact_err *err,
+                              bb_contact_stats *st)
+{
+    static const char *const fields[] = {"token", "how", "again", NULL};
+    static const char *const agains[] = {"yes", "no", "unsure", NULL};
+    memset(out, 0, sizeof(*out));
+    cJSON *o = parse_object(body, len, fields, 0, err, st);
+    if (!o)
+        return BB_E_PARSE;
+    int rc = BB_E_PROTO;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "token");
+    const cJSON *how = cJSON_GetObjectItemCaseSensitive(o, "how");
+    const cJSON *again = cJSON_GetObjectItemCaseSensitive(o, "again");
+    if (!t)
+        refuse(err, st, "missing_field", "token");
+    else if (!cJSON_IsString(t))
+        refuse(err, st, "wrong_type", "token");
+    else if (strlen(t->valuestring) != 43 ||
+             strspn(t->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != 43)
+        refuse(err, st, "invalid_token", "token");
+    else if (!how && !again)
+        refuse(err, st, "missing_field", "how");
+    else if (how && (!cJSON_IsNumber(how) || how->valuedouble != (double)how->valueint || how->valueint < 1 ||
+                     how->valueint > 5))
+        refuse(err, st, cJSON_IsNumber(how) ? "invalid_answer" : "wrong_type", "how");
+    else if (again && (!cJSON_IsString(again) || !one_of(again->valuestring, agains)))
+        refuse(err, st, cJSON_IsString(again) ? "invalid_answer" : "wrong_type", "again");
+    else {
+        memcpy(out->token, t->valuestring, 44);
+        out->how = how ? how->valueint : 0;
+        snprintf(out->again, sizeof(out->again), "%s", again ? again->valuestring : "");
         rc = BB_OK;
         if (st)
             st->accepted++;

@@ -9,6 +9,7 @@ export const fakeCallSource = readFileSync(join(root, 'tests', 'browser', 'fake-
 export const GOOD_TOKEN = 'inv_9fQ2xLk3Rb7TwZ0pYv4m';
 export const USED_TOKEN = 'inv_usedusedusedusedused';
 export const REFERENCE = 'BB-7K3M-Q9XZ';
+export const FEEDBACK_TOKEN = 'fb_' + 'q'.repeat(40);
 /** The call's end-to-end secret the officer's console puts beside the token in the link. */
 export const INVITE_KEY = 'YmVlbGRiZWwtdGVzdC1pbnZpdGF0aW9uLWtleS0zMmI';
 /** An invitation link's fragment, as the console makes it. */
@@ -33,7 +34,7 @@ export function contractProblem(b) {
 
 /** Routes /api/v1/* to a fake service. `answer` may override the request reply: (body) => {status, body, headers}. */
 export async function fakeService(page, { answer } = {}) {
-  const svc = { requests: [], redeems: [], lookups: [], cancels: [], status: 'claimed' };
+  const svc = { requests: [], redeems: [], lookups: [], cancels: [], feedback: [], status: 'claimed' };
   await page.route('**/api/v1/**', async (route) => {
     const req = route.request();
     const path = new URL(req.url()).pathname;
@@ -66,13 +67,18 @@ export async function fakeService(page, { answer } = {}) {
       if (cancel) { svc.status = 'gone'; return reply({ status: 200, body: { reference: REFERENCE, status: 'cancelled' } }); }
       return reply({ status: 200, body: { reference: REFERENCE, status: svc.status, preference: 'video', created_at: '2026-12-01T10:00:00Z' } });
     }
+    if (path === '/api/v1/feedback') {
+      svc.feedback.push(body);
+      if (body?.token !== FEEDBACK_TOKEN || svc.feedback.length > 1) return reply(err(404, 'feedback_unknown', null, 'Al beantwoord.', 'Already answered.'));
+      return reply({ status: 200, body: { ok: true } });
+    }
     if (path === '/api/v1/invitations/redeem') {
       svc.redeems.push(body);
       if (body?.token === GOOD_TOKEN) {
         return reply({ status: 200, body: {
           call_id: 'call-42', room: 1234, pin: '4711', janus_url: 'ws://127.0.0.1:8188', janus_token: 'tok', participant_id: 'citizen-1',
           officer: { display_name: 'J. Jansen', team: 'Basisteam Groningen-Noord', number: '100001' },
-          expires_at: '2026-12-01T12:00:00Z',
+          expires_at: '2026-12-01T12:00:00Z', feedback_token: FEEDBACK_TOKEN,
         } });
       }
       if (body?.token === USED_TOKEN) return reply(err(410, 'invitation_used', null, 'Deze uitnodiging is al gebruikt.', 'This invitation has already been used.'));

@@ -12,7 +12,7 @@ import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { startServer, launch, shotDir, axeSource, distDir } from './lib.mjs';
 import {
   fakeService, fakeCallSource, focused, tabTo, waitScreen, useFakeCall,
-  GOOD_TOKEN, USED_TOKEN, REFERENCE, INVITE_KEY, inviteHash,
+  GOOD_TOKEN, USED_TOKEN, REFERENCE, INVITE_KEY, FEEDBACK_TOKEN, inviteHash,
 } from './widget-lib.mjs';
 import { THEMES, CONTRAST_PAIRS, contrastRatio } from '../../web/ui/theme.js';
 
@@ -397,6 +397,42 @@ test('the_confirmation_leads_to_the_status_with_the_reference_filled_in', async 
   await o.w.getByRole('button', { name: 'Bekijk of trek dit verzoek in' }).click();
   await waitScreen(o.page, 'status');
   assertEq(await o.w.getByLabel('Kenmerk').inputValue(), REFERENCE);
+  await o.context.close();
+});
+
+test('after_the_call_two_optional_questions_are_answered_with_the_keyboard_or_skipped', async () => {
+  let o = await toCall({});
+  await o.page.evaluate(() => window.bbCall.setState('ended'));
+  await waitScreen(o.page, 'ended');
+  await o.w.getByText('Twee korte vragen').waitFor();
+  assert(await o.w.getByText(/anoniem/).isVisible(), 'says the answers are anonymous');
+  // Sending nothing asks for an answer or Skip.
+  await o.w.getByRole('button', { name: 'Antwoorden versturen' }).click();
+  await o.w.getByText('Kies bij minstens één vraag een antwoord').waitFor();
+  assertEq(o.svc.feedback.length, 0);
+  await tabTo(o.page, '5 — heel goed', { shift: true });   // into the group from behind: its last option
+  await o.page.keyboard.press('ArrowUp');                    // and one up: "4 — goed", chosen
+  assertEq((await focused(o.page)).label, '4 — goed');
+  // On into the second question (the browser enters a group with nothing chosen at one of its
+  // ends), and up to "Ja" with the arrow keys, which choose as they move.
+  await o.page.keyboard.press('Tab');
+  for (let i = 0; i < 3 && (await focused(o.page)).label !== 'Ja'; i++) await o.page.keyboard.press('ArrowUp');
+  assertEq((await focused(o.page)).label, 'Ja');
+  await o.page.keyboard.press('Space');
+  assertEq(await o.w.getByRole('radio', { name: 'Ja' }).isChecked(), true, 'chosen');
+  await tabTo(o.page, 'Antwoorden versturen');
+  await o.page.keyboard.press('Enter');
+  await o.w.locator('[data-feedback="sent"]').waitFor();
+  assertEq(JSON.stringify(o.svc.feedback), JSON.stringify([{ token: FEEDBACK_TOKEN, how: 4, again: 'yes' }]));
+  assertEq((await focused(o.page)).label, 'Dank je wel voor je antwoorden.');
+  await o.context.close();
+  // Skipped: nothing is sent.
+  o = await toCall({});
+  await o.page.evaluate(() => window.bbCall.setState('ended'));
+  await waitScreen(o.page, 'ended');
+  await o.w.getByRole('button', { name: 'Overslaan' }).click();
+  await o.w.locator('[data-feedback="skipped"]').waitFor();
+  assertEq(o.svc.feedback.length, 0);
   await o.context.close();
 });
 

@@ -673,6 +673,31 @@ test('requests_past_their_time_window_come_first_in_the_queue', async () => {
   assert(new Date(rows[ry].window_ends_at) < new Date(), rows[ry].window_ends_at);
 });
 
+test('after_a_call_the_citizen_may_answer_two_questions_once_and_anonymously', async () => {
+  // A video call for a new request: the citizen's redeem brings a one-time token for the questions.
+  const o = await session('noord');
+  const made = (await call('POST', '/api/v1/requests', { body: valid({ name: 'Vera Vragen' }) })).json.reference;
+  const id = (await call('GET', '/api/v1/officer/queue', { cookie: o.cookie })).json.requests.find((x) => x.reference === made).id;
+  assertEq((await call('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: o.csrf })).status, 200);
+  const v = await call('POST', `/api/v1/officer/requests/${id}/video`, { cookie: o.cookie, csrf: o.csrf });
+  const token = v.json.invitation_url.split('#invite=')[1];
+  const r = await call('POST', '/api/v1/invitations/redeem', { body: { token } });
+  assert(/^[A-Za-z0-9_-]{43}$/.test(r.json.feedback_token ?? ''), r.text);
+  assert(!('feedback_token' in v.json.call), 'the officer gets none');
+  const fb = r.json.feedback_token;
+  assertRefusal(await call('POST', '/api/v1/feedback', { body: { token: fb, how: 9 } }), 400, 'invalid_answer', 'how');
+  assertRefusal(await call('POST', '/api/v1/feedback', { body: { token: fb } }), 400, 'missing_field', 'how');
+  assertRefusal(await call('POST', '/api/v1/feedback', { body: { token: fb, how: 4, reference: made } }), 400, 'unknown_field');
+  const sent = await call('POST', '/api/v1/feedback', { body: { token: fb, how: 4, again: 'yes' } });
+  assertEq(sent.status, 200, sent.text);
+  // Once only; a made-up token is the same unknown.
+  assertRefusal(await call('POST', '/api/v1/feedback', { body: { token: fb, how: 1 } }), 404, 'feedback_unknown');
+  assertRefusal(await call('POST', '/api/v1/feedback', { body: { token: 'A'.repeat(43), how: 1 } }), 404, 'feedback_unknown');
+  // Nothing ties the answer to the request or the person: the token's row holds neighbourhood and week only.
+  const columns = execFileSync('sqlite3', [db, 'PRAGMA table_info(feedback_tokens)'], { encoding: 'utf8' });
+  assertEq(columns.trim().split('\n').map((l) => l.split('|')[1]).join(), 'token_hash,neighbourhood,week,expires_at');
+});
+
 test('team_leads_read_the_pilots_figures_and_nothing_in_them_is_about_a_person', async () => {
   const lead = await login('leiding');
   assertEq(lead.officer.role, 'team_lead');
@@ -683,13 +708,14 @@ test('team_leads_read_the_pilots_figures_and_nothing_in_them_is_about_a_person',
   // This suite made many requests in Groningen-Noord, a few of them by phone, one video call.
   assert(week.requests >= 20 && week.video >= 5, JSON.stringify(week));
   assert(week.via_phone === '<5' && week.video_calls === '<5', `small counts hidden: ${JSON.stringify(week)}`);
+  assert(week.feedback === '<5' && week.again_yes === '<5' && week.avg_how === null, `answers counted, hidden: ${JSON.stringify(week)}`);
   assert(r.json.weeks.every((w) => w.neighbourhood === 'groningen-noord'), 'only the lead\'s neighbourhoods');
   const csv = await call('GET', '/api/v1/officer/pilot.csv', { cookie: lead.cookie });
   assertEq(csv.status, 200);
   assert(csv.headers.get('content-type').startsWith('text/csv') && /attachment/.test(csv.headers.get('content-disposition')), 'a download');
   assert(csv.text.startsWith('week,neighbourhood,requests,'), csv.text.slice(0, 80));
   // Nothing this suite typed about a person is in it.
-  for (const marker of ['Anna', 'Bert', 'Vries', '+31', '06 2', 'example.nl', 'Overlast', 'geluid', 'BB-', 'Wijkagent']) {
+  for (const marker of ['Anna', 'Bert', 'Vera', 'Vries', '+31', '06 2', 'example.nl', 'Overlast', 'geluid', 'BB-', 'Wijkagent']) {
     assert(!csv.text.includes(marker) && !r.text.includes(marker), `${marker} in the figures`);
   }
   // Officers and the service centre do not read them; team leads do nothing else.

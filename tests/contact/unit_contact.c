@@ -122,6 +122,8 @@ TEST(pilot_figures_hide_small_counts_and_hold_no_person)
     for (int i = 0; i < 5; i++)
         bb_pilot_callback(s, &sr, t);
     bb_pilot_call(s, "groningen-noord", 1, t);
+    for (int i = 0; i < 5; i++)
+        bb_pilot_feedback(s, "groningen-noord", "2026-W49", i == 4 ? 0 : 4, "yes"); /* one answered only the second */
     snprintf(r.neighbourhood, sizeof(r.neighbourhood), "groningen-zuid");
     bb_pilot_request(s, &r, t);
     cJSON *o = NULL;
@@ -137,8 +139,10 @@ TEST(pilot_figures_hide_small_counts_and_hold_no_person)
     CHECK_EQ_INT(cJSON_GetObjectItem(row, "need_sign_language")->valueint, 7);
     CHECK_EQ_INT(cJSON_GetObjectItem(row, "need_captions")->valueint, 0);
     CHECK_EQ_INT(cJSON_GetObjectItem(row, "avg_wait_minutes")->valueint, 60);
+    CHECK_EQ_INT(cJSON_GetObjectItem(row, "feedback")->valueint, 5);
+    CHECK(cJSON_IsNull(cJSON_GetObjectItem(row, "avg_how"))); /* 4 answers to it: too few */
     CHECK(!strncmp(csv, "week,neighbourhood,requests,video,phone,", 40));
-    CHECK(strstr(csv, "\r\n2026-W49,groningen-noord,7,6,<5,0,0,7,0,0,5,<5,0,60\r\n") != NULL);
+    CHECK(strstr(csv, "\r\n2026-W49,groningen-noord,7,6,<5,0,0,7,0,0,5,<5,0,5,5,0,0,60,\r\n") != NULL);
     CHECK(!strstr(csv, "Merkteken") && !strstr(csv, "612345678") && !strstr(csv, "Onderwerp"));
     cJSON_Delete(o);
     free(csv);
@@ -146,10 +150,50 @@ TEST(pilot_figures_hide_small_counts_and_hold_no_person)
     CHECK_OK(bb_pilot_report(s, "groningen-zuid", &o, &csv));
     row = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "weeks"), 0);
     CHECK(cJSON_IsNull(cJSON_GetObjectItem(row, "avg_wait_minutes")));
-    CHECK(strstr(csv, "2026-W49,groningen-zuid,<5,0,<5,0,0,<5,0,0,0,0,0,\r\n") != NULL);
+    CHECK(strstr(csv, "2026-W49,groningen-zuid,<5,0,<5,0,0,<5,0,0,0,0,0,0,0,0,0,,\r\n") != NULL);
+    cJSON_Delete(o);
+    free(csv);
+    /* A fifth answer to "how did it go": the average appears, to one decimal. */
+    bb_pilot_feedback(s, "groningen-noord", "2026-W49", 5, "");
+    CHECK_OK(bb_pilot_report(s, "groningen-noord", &o, &csv));
+    row = cJSON_GetArrayItem(cJSON_GetObjectItem(o, "weeks"), 0);
+    CHECK(cJSON_GetObjectItem(row, "avg_how")->valuedouble > 4.19 && cJSON_GetObjectItem(row, "avg_how")->valuedouble < 4.21);
+    CHECK(strstr(csv, ",6,5,0,0,60,4.2\r\n") != NULL);
     cJSON_Delete(o);
     free(csv);
     bb_store_close(s);
+}
+
+TEST(feedback_takes_two_optional_answers_and_a_token)
+{
+    bb_feedback f;
+    bb_contact_err e = {0};
+#define TOK "\"token\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\""
+    static const struct { const char *json, *code, *field; } cases[] = {
+        {"{" TOK ",\"how\":4,\"again\":\"yes\"}", NULL, NULL},
+        {"{" TOK ",\"again\":\"unsure\"}", NULL, NULL},
+        {"{" TOK "}", "missing_field", "how"},
+        {"{" TOK ",\"how\":6}", "invalid_answer", "how"},
+        {"{" TOK ",\"how\":2.5}", "invalid_answer", "how"},
+        {"{" TOK ",\"how\":\"4\"}", "wrong_type", "how"},
+        {"{" TOK ",\"again\":\"maybe\"}", "invalid_answer", "again"},
+        {"{\"token\":\"short\",\"how\":3}", "invalid_token", "token"},
+        {"{" TOK ",\"how\":3,\"name\":\"Anna\"}", "unknown_field", NULL},
+    };
+#undef TOK
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        memset(&e, 0, sizeof(e));
+        int rc = bb_contact_parse_feedback((const uint8_t *)cases[i].json, strlen(cases[i].json), &f, &e, NULL);
+        if (!cases[i].code) {
+            CHECK_OK(rc);
+            continue;
+        }
+        CHECK(rc != BB_OK && e.code && !strcmp(e.code, cases[i].code));
+        CHECK(!cases[i].field || (e.field && !strcmp(e.field, cases[i].field)));
+    }
+    const char *ok = "{\"token\":\"BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\",\"how\":5}";
+    CHECK_OK(bb_contact_parse_feedback((const uint8_t *)ok, strlen(ok), &f, &e, NULL));
+    CHECK(f.how == 5 && !f.again[0] && strlen(f.token) == 43);
 }
 
 TEST(days_from_civil_matches_known_dates)

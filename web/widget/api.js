@@ -68,6 +68,11 @@ export async function requestStatus(lookup, opts) {
   return { ok: true, status: r.status, data: { reference, status, preference: r.data.preference === 'phone' ? 'phone' : 'video' } };
 }
 
+/** POST /api/v1/feedback { token, how?, again? } → { ok }. */
+export async function sendFeedback(answers, opts) {
+  return postJson('/api/v1/feedback', answers, opts);
+}
+
 /** POST /api/v1/requests/cancel → { reference, status: 'cancelled' }. */
 export async function cancelRequest(lookup, opts) {
   const r = await postJson('/api/v1/requests/cancel', lookup, opts);
@@ -92,6 +97,8 @@ export async function redeemInvitation(token, opts) {
     officer: { displayName: str(o.display_name, 100) ?? '', team: str(o.team, 100) ?? '',
       number: typeof o.number === 'string' && /^[0-9A-Za-z-]{1,32}$/.test(o.number) ? o.number : '' },
     expiresAt: str(d.expires_at, 40),
+    // For the two questions after the call: one use, tied to no person.
+    feedbackToken: typeof d.feedback_token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(d.feedback_token) ? d.feedback_token : null,
   };
   if (data.room == null || !data.janusUrl) return { ok: false, status: 502, error: parseError(502, null) };
   return { ok: true, status: r.status, data };

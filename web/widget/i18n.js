@@ -128,6 +128,11 @@ const nl = {
     heading: 'Het gesprek is beëindigd', thanks: 'Bedankt voor het gesprek met je wijkagent.',
     duration: 'Het gesprek duurde {min} minuten en {sec} seconden.', close: 'Terug naar het begin',
     leftHeading: 'Je hebt de wachtkamer verlaten', leftText: 'Open de link opnieuw als je toch wilt beeldbellen, of bel 0900-8844.',
+    fbHeading: 'Twee korte vragen', fbIntro: 'Hiermee leert de politie wat beeldbellen toevoegt. Je antwoorden zijn anoniem: we koppelen ze niet aan jou of je verzoek. Je mag ze overslaan.',
+    how: 'Hoe ging het gesprek?', how1: '1 — slecht', how2: '2 — matig', how3: '3 — gaat wel', how4: '4 — goed', how5: '5 — heel goed',
+    again: 'Zou je een volgende keer weer beeldbellen?', yes: 'Ja', no: 'Nee', unsure: 'Weet ik niet',
+    send: 'Antwoorden versturen', skip: 'Overslaan', fbNone: 'Kies bij minstens één vraag een antwoord, of kies Overslaan.',
+    fbThanks: 'Dank je wel voor je antwoorden.', fbSkipped: 'De vragen zijn overgeslagen.',
   },
 };
 
@@ -256,6 +261,11 @@ const en = {
     heading: 'The call has ended', thanks: 'Thank you for talking to your neighbourhood officer.',
     duration: 'The call lasted {min} minutes and {sec} seconds.', close: 'Back to the start',
     leftHeading: 'You left the waiting room', leftText: 'Open the link again if you still want a video call, or call 0900-8844.',
+    fbHeading: 'Two short questions', fbIntro: 'They help the police learn what video calls add. Your answers are anonymous: we do not link them to you or your request. You may skip them.',
+    how: 'How did the call go?', how1: '1 — badly', how2: '2 — not so well', how3: '3 — all right', how4: '4 — well', how5: '5 — very well',
+    again: 'Would you use a video call again next time?', yes: 'Yes', no: 'No', unsure: 'I do not know',
+    send: 'Send answers', skip: 'Skip', fbNone: 'Choose an answer to at least one question, or choose Skip.',
+    fbThanks: 'Thank you for your answers.', fbSkipped: 'The questions were skipped.',
   },
 };
 

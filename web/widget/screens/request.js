@@ -56,7 +56,7 @@ export function field(ctx, { name, label, required, hint, control }) {
   return { wrap, control, err };
 }
 
-function choices(ctx, { name, legend, hint, type, options, checked }) {
+export function choices(ctx, { name, legend, hint, type, options, checked }) {
   const hintId = hint ? uid(`bb-${name}-hint`) : null;
   const set = h('fieldset', { class: 'utrecht-form-fieldset utrecht-form-fieldset--html-fieldset', 'aria-describedby': hintId, 'data-field': name },
     h('legend', { class: 'utrecht-form-fieldset__legend utrecht-form-fieldset__legend--html-legend' }, legend),

@@ -635,6 +635,22 @@ int bb_contact_parse_login(const uint8_t *body, size_t len, bb_officer_login *ou
     return rc;
 }
 
+/* The one-time token of a link or of the questions after a call: 32 random
+ * bytes, base64url (43 characters). 1 when t is one; otherwise 0, refused. */
+static int token_ok(const cJSON *t, bb_contact_err *err, bb_contact_stats *st)
+{
+    if (!t)
+        refuse(err, st, "missing_field", "token");
+    else if (!cJSON_IsString(t))
+        refuse(err, st, "wrong_type", "token");
+    else if (strlen(t->valuestring) != 43 ||
+             strspn(t->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != 43)
+        refuse(err, st, "invalid_token", "token");
+    else
+        return 1;
+    return 0;
+}
+
 int bb_contact_parse_feedback(const uint8_t *body, size_t len, bb_feedback *out, bb_contact_err *err,
                               bb_contact_stats *st)
 {
@@ -648,13 +664,9 @@ int bb_contact_parse_feedback(const uint8_t *body, size_t len, bb_feedback *out,
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "token");
     const cJSON *how = cJSON_GetObjectItemCaseSensitive(o, "how");
     const cJSON *again = cJSON_GetObjectItemCaseSensitive(o, "again");
-    if (!t)
-        refuse(err, st, "missing_field", "token");
-    else if (!cJSON_IsString(t))
-        refuse(err, st, "wrong_type", "token");
-    else if (strlen(t->valuestring) != 43 ||
-             strspn(t->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != 43)
-        refuse(err, st, "invalid_token", "token");
+    int answers_ok = 0;
+    if (!token_ok(t, err, st))
+        answers_ok = 0;
     else if (!how && !again)
         refuse(err, st, "missing_field", "how");
     else if (how && (!cJSON_IsNumber(how) || how->valuedouble != (double)how->valueint || how->valueint < 1 ||
@@ -662,7 +674,9 @@ int bb_contact_parse_feedback(const uint8_t *body, size_t len, bb_feedback *out,
         refuse(err, st, cJSON_IsNumber(how) ? "invalid_answer" : "wrong_type", "how");
     else if (again && (!cJSON_IsString(again) || !one_of(again->valuestring, agains)))
         refuse(err, st, cJSON_IsString(again) ? "invalid_answer" : "wrong_type", "again");
-    else {
+    else
+        answers_ok = 1;
+    if (answers_ok) {
         memcpy(out->token, t->valuestring, 44);
         out->how = how ? how->valueint : 0;
         snprintf(out->again, sizeof(out->again), "%s", again ? again->valuestring : "");
@@ -684,14 +698,7 @@ int bb_contact_parse_redeem(const uint8_t *body, size_t len, char token[44], bb_
         return BB_E_PARSE;
     int rc = BB_E_PROTO;
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "token");
-    if (!t)
-        refuse(err, st, "missing_field", "token");
-    else if (!cJSON_IsString(t))
-        refuse(err, st, "wrong_type", "token");
-    else if (strlen(t->valuestring) != 43 ||
-             strspn(t->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != 43)
-        refuse(err, st, "invalid_token", "token");
-    else {
+    if (token_ok(t, err, st)) {
         memcpy(token, t->valuestring, 44);
         rc = BB_OK;
         if (st)

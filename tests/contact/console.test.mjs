@@ -50,6 +50,27 @@ const browser = await launch();
 const TOPIC = 'Overlast <img src=x onerror="window.__xss=1"> in mijn straat';
 let reference, repeated, officerCall, invitationUrl, citizenCall;
 
+/** The first login of an account: password, then enrolling the second factor it is offered. */
+async function firstLogin(page, user) {
+  await page.goto(`${consoleSite}/console/`);
+  await page.fill('#username', user);
+  await page.fill('#password', PASSWORD);
+  await page.press('#password', 'Enter');
+  await page.locator('#enrol-view').waitFor({ timeout: 10000 });
+  await page.fill('#enrol-code', totp((await page.locator('#enrol-key').textContent()).replace(/ /g, '')));
+  await page.press('#enrol-code', 'Enter');
+}
+
+/** axe-core (WCAG 2.2 AA) on the page as it is, in the normal and the high-contrast theme. */
+async function axeInBothThemes(page, what) {
+  for (const contrast of ['no-preference', 'more']) {
+    await page.emulateMedia({ contrast });
+    await page.addScriptTag({ content: axeSource });
+    const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
+    assertEq(r.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n'), '', `${what} (${contrast}): `);
+  }
+}
+
 // Joins a VideoRoom room as a publisher from a page, with a token and PIN.
 async function joinRoom(page, call, display) {
   return page.evaluate(async ({ url, token, room, pin, display }) => {
@@ -277,13 +298,7 @@ test('console_has_no_axe_violations_logged_out_and_with_a_queue', async () => {
 test('the_service_centre_enters_a_request_for_a_caller_and_the_officer_sees_it_came_by_phone', async () => {
   const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
-  await page.goto(`${consoleSite}/console/`);
-  await page.fill('#username', 'balie');
-  await page.fill('#password', PASSWORD);
-  await page.press('#password', 'Enter');
-  await page.locator('#enrol-view').waitFor({ timeout: 10000 });
-  await page.fill('#enrol-code', totp((await page.locator('#enrol-key').textContent()).replace(/ /g, '')));
-  await page.press('#enrol-code', 'Enter');
+  await firstLogin(page, 'balie');
   // The service centre's one view, with the keyboard from its heading.
   await page.locator('#intake-view').waitFor({ timeout: 10000 });
   assertEq(await page.evaluate(() => document.activeElement.id), 'intake-title');
@@ -299,12 +314,7 @@ test('the_service_centre_enters_a_request_for_a_caller_and_the_officer_sees_it_c
   await page.locator('#intake-consent-err:not([hidden])').waitFor();
   assertEq(await page.evaluate(() => document.activeElement.id), 'intake-consent');
   await page.keyboard.press('Space');
-  for (const contrast of ['no-preference', 'more']) {
-    await page.emulateMedia({ contrast });
-    await page.addScriptTag({ content: axeSource });
-    const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-    assertEq(r.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n'), '', `intake (${contrast}): `);
-  }
+  await axeInBothThemes(page, 'intake');
   await page.screenshot({ path: join(shotDir, 'console-intake.png'), fullPage: true });
   await page.emulateMedia({ contrast: 'no-preference' });
   await page.getByRole('button', { name: 'Verzoek opslaan' }).click();
@@ -333,24 +343,13 @@ test('the_service_centre_enters_a_request_for_a_caller_and_the_officer_sees_it_c
 test('a_team_lead_reads_the_pilots_figures_and_downloads_them_with_no_person_in_them', async () => {
   const ctx = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
-  await page.goto(`${consoleSite}/console/`);
-  await page.fill('#username', 'leiding');
-  await page.fill('#password', PASSWORD);
-  await page.press('#password', 'Enter');
-  await page.locator('#enrol-view').waitFor({ timeout: 10000 });
-  await page.fill('#enrol-code', totp((await page.locator('#enrol-key').textContent()).replace(/ /g, '')));
-  await page.press('#enrol-code', 'Enter');
+  await firstLogin(page, 'leiding');
   await page.locator('#pilot-view table').waitFor({ timeout: 10000 });
   assertEq(await page.evaluate(() => document.activeElement.id), 'pilot-title');
   assertEq(await page.locator('#queue-view').isHidden(), true, 'no queue for a team lead');
   const text = await page.locator('#pilot-view table').innerText();
   assert(/Groningen-Noord/.test(text) && /<5/.test(text), text);
-  for (const contrast of ['no-preference', 'more']) {
-    await page.emulateMedia({ contrast });
-    await page.addScriptTag({ content: axeSource });
-    const r = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } }));
-    assertEq(r.violations.map((x) => `${x.id}: ${x.nodes.map((n) => n.target.join(' ')).join(', ')}`).join('\n'), '', `pilot (${contrast}): `);
-  }
+  await axeInBothThemes(page, 'pilot');
   await page.screenshot({ path: join(shotDir, 'console-pilot.png'), fullPage: true });
   // The CSV the link downloads: counts only.
   const csv = await page.evaluate(async () => (await fetch(document.getElementById('pilot-csv').href)).text());

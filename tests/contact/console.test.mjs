@@ -325,6 +325,10 @@ test('the_service_centre_enters_a_request_for_a_caller_and_the_officer_sees_it_c
   // Read out character by character.
   assertEq(await page.locator('.intake-spelled').textContent(), reference.split('-').map((g) => g.split('').join(' ')).join(' – '));
   await page.screenshot({ path: join(shotDir, 'console-intake-done.png'), fullPage: true });
+  // Logged out, nothing of the caller stays in the page for whoever comes next.
+  await page.getByRole('button', { name: 'Uitloggen' }).click();
+  await page.locator('#login-view').waitFor();
+  assert(!(await page.content()).includes(reference), 'the reference is gone after logout');
   // The officer of the neighbourhood sees it, marked as taken by phone.
   await officer.getByRole('button', { name: 'Vernieuwen' }).click();
   const card = officer.locator('article', { hasText: reference });

@@ -10,8 +10,8 @@ import { h } from '../ui/dom.js';
 import { t as text, label } from './texts.js';
 import { themeSheet } from '../ui/theme.js';
 import { clip } from '../ui/call-session.js';
-import { initIntake, renderIntake } from './intake.js';
-import { initPilot, loadPilot, renderPilot } from './pilot.js';
+import { initIntake, renderIntake, resetIntake } from './intake.js';
+import { initPilot, loadPilot, renderPilot, resetPilot } from './pilot.js';
 
 const state = {
   lang: sessionStorage.getItem('bb_console_lang') === 'en' ? 'en' : 'nl',
@@ -88,6 +88,8 @@ function setLoggedOut() {
   $('queue-view').hidden = true;
   $('intake-view').hidden = true;
   $('pilot-view').hidden = true;
+  resetIntake();
+  resetPilot();
   $('logout').hidden = true;
   $('login-view').hidden = false;
 }

@@ -15,6 +15,12 @@ let done = null;     // the last entered request's reference, while it is shown
 /** Sets what the view needs from the console (its API call, texts, live region). */
 export function initIntake(e) { env = e; }
 
+/** Forgets what was entered and the last reference (at logout: the next person sees neither). */
+export function resetIntake() {
+  done = null;
+  document.getElementById('intake-body')?.replaceChildren();
+}
+
 /** "BB-7K3M-Q9XZ" as it is read out: each character on its own, groups apart. */
 export function spelled(reference) {
   return reference.split('-').map((g) => g.split('').join(' ')).join(' – ');

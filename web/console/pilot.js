@@ -11,6 +11,12 @@ let figures = null;
 
 export function initPilot(e) { env = e; }
 
+/** Forgets the figures (at logout). */
+export function resetPilot() {
+  figures = null;
+  document.getElementById('pilot-body')?.replaceChildren();
+}
+
 /** Loads the figures (again) and shows them. */
 export async function loadPilot() {
   const res = await env.api('GET', 'officer/pilot');

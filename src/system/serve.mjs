@@ -102,10 +102,25 @@ function sendJson(res, status, body, extra = {}) {
   res.end(JSON.stringify(body));
 }
 
+// A body refused on its declared length is answered at once; what the
+// client still sends is then read and dropped, for at most a second and
+// 1 MiB, before the connection closes: closing over unread data resets the
+// connection, and a client still sending would lose the answer with it.
+const LINGER_MS = 1000, LINGER_BYTES = 1 << 20;
+function refuseTooLarge(req, res) {
+  let dropped = 0;
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, LINGER_MS);
+  req.on('data', (chunk) => { dropped += chunk.length; if (dropped > LINGER_BYTES) close(); });
+  req.on('end', () => { clearTimeout(timer); close(); });
+  req.socket.on('close', () => clearTimeout(timer));
+  sendJson(res, 413, TOO_LARGE);
+}
+
 function proxyContact(req, res) {
   const declared = req.headers['content-length'];
   if (declared !== undefined && !(/^\d{1,9}$/.test(declared) && Number(declared) <= MAX_BODY)) {
-    return sendJson(res, 413, TOO_LARGE, { Connection: 'close' });
+    return refuseTooLarge(req, res);
   }
   const headers = {};
   for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
@@ -132,7 +147,7 @@ function proxyContact(req, res) {
       refused = true;
       req.unpipe(up);
       up.destroy();
-      if (!res.headersSent) sendJson(res, 413, TOO_LARGE, { Connection: 'close' });
+      if (!res.headersSent) refuseTooLarge(req, res);
     }
   });
   req.pipe(up);

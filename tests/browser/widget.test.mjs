@@ -374,7 +374,7 @@ test('status_and_cancel_by_reference_and_phone_with_the_keyboard', async () => {
   // Cancelling asks first; "No" keeps it.
   await tabTo(page, 'Verzoek intrekken');
   await page.keyboard.press('Enter');
-  await w.getByText('Weet je zeker dat je dit verzoek wilt intrekken?').waitFor();
+  await w.locator('#bb-cancel-question', { hasText: 'Weet je zeker dat je dit verzoek wilt intrekken?' }).waitFor();
   await tabTo(page, 'Nee, houd het');
   await page.keyboard.press('Enter');
   await w.locator('[data-status="claimed"]').waitFor();
@@ -404,11 +404,12 @@ test('after_the_call_two_optional_questions_are_answered_with_the_keyboard_or_sk
   let o = await toCall({});
   await o.page.evaluate(() => window.bbCall.setState('ended'));
   await waitScreen(o.page, 'ended');
-  await o.w.getByText('Twee korte vragen').waitFor();
-  assert(await o.w.getByText(/anoniem/).isVisible(), 'says the answers are anonymous');
+  await o.w.locator('#bb-fb-heading', { hasText: 'Twee korte vragen' }).waitFor();
+  assert(await o.w.locator('.bb-feedback p', { hasText: 'anoniem' }).isVisible(), 'says the answers are anonymous');
   // Sending nothing asks for an answer or Skip.
   await o.w.getByRole('button', { name: 'Antwoorden versturen' }).click();
-  await o.w.getByText('Kies bij minstens één vraag een antwoord').waitFor();
+  // (In the screen, not the live region, which says it too.)
+  await o.w.locator('.bb-feedback .utrecht-form-field-error-message:not([hidden])', { hasText: 'Kies bij minstens één vraag een antwoord' }).waitFor();
   assertEq(o.svc.feedback.length, 0);
   await tabTo(o.page, '5 — heel goed', { shift: true });   // into the group from behind: its last option
   await o.page.keyboard.press('ArrowUp');                    // and one up: "4 — goed", chosen

@@ -13,67 +13,88 @@
 
 #define SMALL 5
 
-static const char *const NEEDS[] = {"captions", "sign_language", "speech_to_text", "high_contrast"};
-
-/* The columns, in report and CSV order; the last two come from sums. */
-static const char *const COLUMNS[] = {
+/* The metrics: the counts shown (in report and CSV order, up to SHOWN),
+ * then the sums the averages come from. */
+enum {
+    M_REQUESTS, M_VIDEO, M_PHONE, M_VIA_PHONE, M_NEED_CAPTIONS, M_NEED_SIGN_LANGUAGE,
+    M_NEED_SPEECH_TO_TEXT, M_NEED_HIGH_CONTRAST, M_CALLBACKS, M_VIDEO_CALLS, M_PHONE_CALLS,
+    M_FEEDBACK, M_AGAIN_YES, M_AGAIN_NO, M_AGAIN_UNSURE,
+    SHOWN,
+    M_WAIT_MINUTES = SHOWN, M_HOW_ANSWERS, M_HOW_SUM,
+    METRICS
+};
+static const char *const METRIC[METRICS] = {
     "requests", "video", "phone", "via_phone", "need_captions", "need_sign_language",
     "need_speech_to_text", "need_high_contrast", "callbacks", "video_calls", "phone_calls",
     "feedback", "again_yes", "again_no", "again_unsure",
+    "wait_minutes", "how_answers", "how_sum",
 };
-#define NCOLS (sizeof(COLUMNS) / sizeof(COLUMNS[0]))
+/* After the counts, the report's and the CSV's two averages. */
+static const char *const AVERAGES[] = {"avg_wait_minutes", "avg_how"};
 
-static void add(bb_store *store, const char *neighbourhood, int64_t now, const char *metric, int64_t value)
+static const struct {
+    unsigned bit;
+    int metric;
+} NEED_METRIC[] = {
+    {BB_NEED_CAPTIONS, M_NEED_CAPTIONS},
+    {BB_NEED_SIGN_LANGUAGE, M_NEED_SIGN_LANGUAGE},
+    {BB_NEED_SPEECH_TO_TEXT, M_NEED_SPEECH_TO_TEXT},
+    {BB_NEED_HIGH_CONTRAST, M_NEED_HIGH_CONTRAST},
+};
+
+/* Adds value to a metric of the week and neighbourhood. */
+static void count(bb_store *store, const char *week, const char *neighbourhood, int metric, int64_t value)
 {
-    char week[BB_ISO_WEEK_LEN];
-    bb_iso_week(now, week);
-    if (bb_store_pilot_add(store, week, neighbourhood, metric, value) != 0)
+    if (bb_store_pilot_add(store, week, neighbourhood, METRIC[metric], value) != 0)
         fprintf(stderr, "contact: a pilot figure was not counted\n");
 }
 
 void bb_pilot_request(bb_store *store, const bb_callback_request *r, int64_t now)
 {
-    add(store, r->neighbourhood, now, "requests", 1);
-    add(store, r->neighbourhood, now, strcmp(r->preference, "phone") ? "video" : "phone", 1);
+    char week[BB_ISO_WEEK_LEN];
+    bb_iso_week(now, week);
+    count(store, week, r->neighbourhood, M_REQUESTS, 1);
+    count(store, week, r->neighbourhood, strcmp(r->preference, "phone") ? M_VIDEO : M_PHONE, 1);
     if (r->via_phone)
-        add(store, r->neighbourhood, now, "via_phone", 1);
-    for (unsigned i = 0; i < sizeof(NEEDS) / sizeof(NEEDS[0]); i++)
-        if (r->needs & (1u << i)) {
-            char metric[32];
-            snprintf(metric, sizeof(metric), "need_%s", NEEDS[i]);
-            add(store, r->neighbourhood, now, metric, 1);
-        }
+        count(store, week, r->neighbourhood, M_VIA_PHONE, 1);
+    for (size_t i = 0; i < sizeof(NEED_METRIC) / sizeof(NEED_METRIC[0]); i++)
+        if (r->needs & NEED_METRIC[i].bit)
+            count(store, week, r->neighbourhood, NEED_METRIC[i].metric, 1);
 }
 
 void bb_pilot_callback(bb_store *store, const bb_stored_request *r, int64_t now)
 {
-    add(store, r->req.neighbourhood, now, "callbacks", 1);
-    add(store, r->req.neighbourhood, now, "wait_minutes", (now - r->created_at) / 60);
+    char week[BB_ISO_WEEK_LEN];
+    bb_iso_week(now, week);
+    count(store, week, r->req.neighbourhood, M_CALLBACKS, 1);
+    count(store, week, r->req.neighbourhood, M_WAIT_MINUTES, (now - r->created_at) / 60);
 }
 
 void bb_pilot_call(bb_store *store, const char *neighbourhood, int video, int64_t now)
 {
-    add(store, neighbourhood, now, video ? "video_calls" : "phone_calls", 1);
+    char week[BB_ISO_WEEK_LEN];
+    bb_iso_week(now, week);
+    count(store, week, neighbourhood, video ? M_VIDEO_CALLS : M_PHONE_CALLS, 1);
 }
 
 void bb_pilot_feedback(bb_store *store, const char *neighbourhood, const char *week, int how, const char *again)
 {
-    int rc = bb_store_pilot_add(store, week, neighbourhood, "feedback", 1);
-    if (how >= 1 && how <= 5)
-        rc |= bb_store_pilot_add(store, week, neighbourhood, "how_answers", 1) |
-              bb_store_pilot_add(store, week, neighbourhood, "how_sum", how);
-    if (again && again[0]) {
-        char metric[32];
-        snprintf(metric, sizeof(metric), "again_%s", again);
-        rc |= bb_store_pilot_add(store, week, neighbourhood, metric, 1);
+    count(store, week, neighbourhood, M_FEEDBACK, 1);
+    if (how >= 1 && how <= 5) {
+        count(store, week, neighbourhood, M_HOW_ANSWERS, 1);
+        count(store, week, neighbourhood, M_HOW_SUM, how);
     }
-    if (rc)
-        fprintf(stderr, "contact: a pilot figure was not counted\n");
+    if (again && !strcmp(again, "yes"))
+        count(store, week, neighbourhood, M_AGAIN_YES, 1);
+    else if (again && !strcmp(again, "no"))
+        count(store, week, neighbourhood, M_AGAIN_NO, 1);
+    else if (again && !strcmp(again, "unsure"))
+        count(store, week, neighbourhood, M_AGAIN_UNSURE, 1);
 }
 
 typedef struct {
     char week[BB_ISO_WEEK_LEN], neighbourhood[32];
-    int64_t v[NCOLS], wait_minutes, how_answers, how_sum;
+    int64_t v[METRICS];
 } week_row;
 
 typedef struct {
@@ -99,14 +120,8 @@ static void take(void *ctx, const char *week, const char *neighbourhood, const c
         snprintf(w->week, sizeof(w->week), "%s", week);
         snprintf(w->neighbourhood, sizeof(w->neighbourhood), "%s", neighbourhood);
     }
-    if (!strcmp(metric, "wait_minutes"))
-        w->wait_minutes = value;
-    else if (!strcmp(metric, "how_answers"))
-        w->how_answers = value;
-    else if (!strcmp(metric, "how_sum"))
-        w->how_sum = value;
-    for (size_t i = 0; i < NCOLS; i++)
-        if (!strcmp(metric, COLUMNS[i]))
+    for (int i = 0; i < METRICS; i++)
+        if (!strcmp(metric, METRIC[i]))
             w->v[i] = value;
 }
 
@@ -137,41 +152,42 @@ int bb_pilot_report(bb_store *store, const char *neighbourhoods, cJSON **json, c
         return -1;
     }
     len += (size_t)snprintf(text, cap, "week,neighbourhood");
-    for (size_t i = 0; i < NCOLS; i++)
-        len += (size_t)snprintf(text + len, cap - len, ",%s", COLUMNS[i]);
-    len += (size_t)snprintf(text + len, cap - len, ",avg_wait_minutes,avg_how\r\n");
+    for (int i = 0; i < SHOWN; i++)
+        len += (size_t)snprintf(text + len, cap - len, ",%s", METRIC[i]);
+    len += (size_t)snprintf(text + len, cap - len, ",%s,%s\r\n", AVERAGES[0], AVERAGES[1]);
     for (size_t r = 0; r < c.n; r++) {
         const week_row *w = &c.rows[r];
         cJSON *row = cJSON_CreateObject();
         cJSON_AddStringToObject(row, "week", w->week);
         cJSON_AddStringToObject(row, "neighbourhood", w->neighbourhood);
         len += (size_t)snprintf(text + len, cap - len, "%s,%s", w->week, w->neighbourhood);
-        for (size_t i = 0; i < NCOLS; i++) {
+        for (int i = 0; i < SHOWN; i++) {
             char v[24];
             shown(w->v[i], v);
             if (w->v[i] > 0 && w->v[i] < SMALL)
-                cJSON_AddStringToObject(row, COLUMNS[i], v);
+                cJSON_AddStringToObject(row, METRIC[i], v);
             else
-                cJSON_AddNumberToObject(row, COLUMNS[i], (double)w->v[i]);
+                cJSON_AddNumberToObject(row, METRIC[i], (double)w->v[i]);
             len += (size_t)snprintf(text + len, cap - len, ",%s", v);
         }
         /* The average wait only over enough callbacks to hide each one. */
-        int64_t cb = w->v[8];
+        int64_t cb = w->v[M_CALLBACKS];
         if (cb >= SMALL) {
-            cJSON_AddNumberToObject(row, "avg_wait_minutes", (double)(w->wait_minutes / cb));
-            len += (size_t)snprintf(text + len, cap - len, ",%lld", (long long)(w->wait_minutes / cb));
+            cJSON_AddNumberToObject(row, AVERAGES[0], (double)(w->v[M_WAIT_MINUTES] / cb));
+            len += (size_t)snprintf(text + len, cap - len, ",%lld", (long long)(w->v[M_WAIT_MINUTES] / cb));
         } else {
-            cJSON_AddNullToObject(row, "avg_wait_minutes");
+            cJSON_AddNullToObject(row, AVERAGES[0]);
             len += (size_t)snprintf(text + len, cap - len, ",");
         }
         /* How the calls went (1..5), averaged over 5 answers or more, one decimal. */
-        if (w->how_answers >= SMALL) {
-            int64_t tenths = (w->how_sum * 10 + w->how_answers / 2) / w->how_answers;
-            cJSON_AddNumberToObject(row, "avg_how", (double)tenths / 10);
+        int64_t answers = w->v[M_HOW_ANSWERS];
+        if (answers >= SMALL) {
+            int64_t tenths = (w->v[M_HOW_SUM] * 10 + answers / 2) / answers;
+            cJSON_AddNumberToObject(row, AVERAGES[1], (double)tenths / 10);
             len += (size_t)snprintf(text + len, cap - len, ",%lld.%lld\r\n", (long long)(tenths / 10),
                                     (long long)(tenths % 10));
         } else {
-            cJSON_AddNullToObject(row, "avg_how");
+            cJSON_AddNullToObject(row, AVERAGES[1]);
             len += (size_t)snprintf(text + len, cap - len, ",\r\n");
         }
         cJSON_AddItemToArray(weeks, row);

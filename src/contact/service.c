@@ -438,20 +438,16 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
      * and nothing of the request or the person. */
     char feedback[44] = "";
     if (!strcmp(role, "citizen")) {
+        char week[BB_ISO_WEEK_LEN], fb_hash[65];
         bb_store_set_status(svc->store, inv.request_id, "in_call", NULL, now);
-        bb_stored_request *held = malloc(sizeof(*held));
-        if (held && bb_store_get(svc->store, inv.request_id, held) == BB_OK) {
-            char week[BB_ISO_WEEK_LEN], fb_hash[65];
-            bb_pilot_call(svc->store, held->req.neighbourhood, 1, now);
-            bb_iso_week(now, week);
-            if (random_b64url(svc, 32, feedback) == BB_OK) {
-                sha256_hex(feedback, fb_hash);
-                if (bb_store_feedback_token_add(svc->store, fb_hash, held->req.neighbourhood, week,
-                                                now + FEEDBACK_TTL_S) != BB_OK)
-                    feedback[0] = 0;
-            }
+        bb_pilot_call(svc->store, inv.neighbourhood, 1, now);
+        bb_iso_week(now, week);
+        if (random_b64url(svc, 32, feedback) == BB_OK) {
+            sha256_hex(feedback, fb_hash);
+            if (bb_store_feedback_token_add(svc->store, fb_hash, inv.neighbourhood, week,
+                                            now + FEEDBACK_TTL_S) != BB_OK)
+                feedback[0] = 0;
         }
-        free(held);
     }
     cJSON *o = call_object(svc, &inv, inv.participant_id, janus_token);
     if (feedback[0])
@@ -774,6 +770,13 @@ static cJSON *new_invitation(bb_contact_service *svc, const bb_invitation *inv, 
     return o;
 }
 
+/* A claimed request not yet called back (no video call started, no phone
+ * outcome recorded): what the officer does now is its first callback. */
+static int first_callback(const bb_stored_request *r)
+{
+    return !strcmp(r->status, "claimed") && !r->outcome[0];
+}
+
 static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connection *c,
                                    const session *s, const bb_stored_request *r, int64_t now)
 {
@@ -815,8 +818,7 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
         return send_error(c, 500, "internal", NULL, 0);
     }
     cJSON_AddItemToObject(o, "call", call_object(svc, &inv, officer_participant, officer_token));
-    /* A claimed request not yet called back: this is its first callback. */
-    if (!strcmp(r->status, "claimed") && !r->outcome[0])
+    if (first_callback(r))
         bb_pilot_callback(svc->store, r, now);
     return send_json(c, 200, o, NULL, 0);
 }
@@ -934,7 +936,7 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
     if (kind == BB_ACTION_PHONE) {
         /* no_answer leaves the request with the officer to try again. */
         status = strcmp(a->outcome, "no_answer") ? "done" : r->status;
-        if (!strcmp(r->status, "claimed") && !r->outcome[0])
+        if (first_callback(r))
             bb_pilot_callback(svc->store, r, now);
         if (!strcmp(a->outcome, "reached"))
             bb_pilot_call(svc->store, r->req.neighbourhood, 0, now);

@@ -43,7 +43,8 @@ typedef struct {
     int64_t totp_last_step;    /* the last step whose code was used (each works once) */
     uint8_t totp_pending[20];  /* without one: the key offered at login, until its first code ... */
     int has_pending;           /* ... when one was offered */
-    char role[16];             /* "officer" or "service_centre" (enters requests for callers of 0900-8844) */
+    char role[16];             /* "officer", "team_lead" (reads the pilot's figures) or "service_centre"
+                                  (enters requests for callers of 0900-8844) */
 } bb_officer;
 
 typedef struct {
@@ -51,6 +52,7 @@ typedef struct {
     char pin[24];
     char participant_id[40];
     char role[16];             /* "citizen" (one per call), "interpreter" or "colleague"; "" = citizen */
+    char neighbourhood[32];    /* the request's (read when redeemed) */
 } bb_invitation;
 
 /* Opens (creating if needed) the database at path; ":memory:" for tests. */

@@ -738,8 +738,9 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
                           : prep(s,
                                  "SELECT i.request_id, i.officer_id, i.room, IFNULL(r.pin, ''),"
                                  " i.participant_id, i.expires_at, IFNULL(i.used_at, 0), i.role,"
-                                 " IFNULL(r.secret, '')"
+                                 " IFNULL(r.secret, ''), IFNULL(q.neighbourhood, '')"
                                  " FROM invitations i LEFT JOIN rooms r ON r.room = i.room"
+                                 " LEFT JOIN requests q ON q.id = i.request_id"
                                  " WHERE i.token_hash = ?",
                                  "t", token_hash);
     if (rc == BB_OK && !st)
@@ -758,6 +759,7 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
             copy_col(st, 7, out->role, sizeof(out->role));
             if (room_secret)
                 copy_col(st, 8, room_secret, 48);
+            copy_col(st, 9, out->neighbourhood, sizeof(out->neighbourhood));
             /* A colleague's link is for a logged-in officer only, the others
              * for anyone but: the wrong door does not know it (and leaves it unused). */
             if (staff != !strcmp(out->role, "colleague"))

@@ -15,15 +15,20 @@ static int64_t last_sunday(int y, int m)
     return last - (last + 4) % 7; /* 1970-01-01 was a Thursday: (days + 4) % 7 == 0 on Sundays */
 }
 
-int bb_nl_utc_offset(int64_t t)
+/* The year that day number days (since the epoch, >= 0) falls in. */
+static int year_of(int64_t days)
 {
-    int64_t days = t >= 0 ? t / 86400 : -1;
-    if (days < 0)
-        return 3600;
-    /* The year of t (UTC), from days: count from 1970. */
     int y = 1970 + (int)(days / 366);
     while (bb_days_from_civil(y + 1, 1, 1) >= 0 && bb_days_from_civil(y + 1, 1, 1) <= days)
         y++;
+    return y;
+}
+
+int bb_nl_utc_offset(int64_t t)
+{
+    if (t < 0)
+        return 3600;
+    int y = year_of(t / 86400);
     int64_t start = last_sunday(y, 3) * 86400 + 3600, end = last_sunday(y, 10) * 86400 + 3600;
     return t >= start && t < end ? 7200 : 3600;
 }
@@ -54,9 +59,7 @@ void bb_iso_week(int64_t t, char out[BB_ISO_WEEK_LEN])
 {
     int64_t days = (t + bb_nl_utc_offset(t)) / 86400;
     int64_t thursday = days - (days + 3) % 7 + 3; /* the week's Thursday names its year (ISO 8601) */
-    int y = 1970;
-    while (bb_days_from_civil(y + 1, 1, 1) >= 0 && bb_days_from_civil(y + 1, 1, 1) <= thursday)
-        y++;
+    int y = year_of(thursday);
     int week = (int)((thursday - bb_days_from_civil(y, 1, 1)) / 7 + 1);
     snprintf(out, BB_ISO_WEEK_LEN, "%04d-W%02d", y, week);
 }

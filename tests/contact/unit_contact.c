@@ -1120,6 +1120,7 @@ TEST(invitation_is_single_use_and_expires)
      * room's secret), which leaves the link unused. */
     CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 499, 0, 0, &out, secret));
     CHECK(!strcmp(secret, "room-secret") && out.used_at == 0);
+    CHECK(!strcmp(out.neighbourhood, "groningen-noord")); /* the request's, to count the call in */
     CHECK_OK(bb_store_invitation_redeem(s, "hash-a", 500, 0, 1, &out, NULL));
     CHECK_EQ_INT(out.room, 1234);
     CHECK(!strcmp(out.pin, "the-pin")); /* from the room: invitations keep no PIN */

@@ -143,6 +143,12 @@ int bb_pilot_report(bb_store *store, const char *neighbourhoods, cJSON **json, c
     }
     cJSON *o = cJSON_CreateObject(), *weeks = cJSON_AddArrayToObject(o, "weeks");
     cJSON_AddNumberToObject(o, "small_below", SMALL);
+    /* The columns in order, so the console shows every one the CSV has. */
+    cJSON *columns = cJSON_AddArrayToObject(o, "columns");
+    for (int i = 0; i < SHOWN; i++)
+        cJSON_AddItemToArray(columns, cJSON_CreateString(METRIC[i]));
+    for (int i = 0; i < 2; i++)
+        cJSON_AddItemToArray(columns, cJSON_CreateString(AVERAGES[i]));
     size_t cap = 512 + c.n * 600, len = 0; /* a row is at most ~420: 15 counts of 20 digits, two averages */
     char *text = malloc(cap);
     if (!o || !text) {

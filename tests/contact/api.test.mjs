@@ -714,6 +714,8 @@ test('team_leads_read_the_pilots_figures_and_nothing_in_them_is_about_a_person',
   assertEq(csv.status, 200);
   assert(csv.headers.get('content-type').startsWith('text/csv') && /attachment/.test(csv.headers.get('content-disposition')), 'a download');
   assert(csv.text.startsWith('week,neighbourhood,requests,'), csv.text.slice(0, 80));
+  // The JSON names the same columns as the CSV, in its order.
+  assertEq(['week', 'neighbourhood', ...r.json.columns].join(), csv.text.split('\r\n')[0]);
   // Nothing this suite typed about a person is in it.
   for (const marker of ['Anna', 'Bert', 'Vera', 'Vries', '+31', '06 2', 'example.nl', 'Overlast', 'geluid', 'BB-', 'Wijkagent']) {
     assert(!csv.text.includes(marker) && !r.text.includes(marker), `${marker} in the figures`);

@@ -353,6 +353,8 @@ test('a_team_lead_reads_the_pilots_figures_and_downloads_them_with_no_person_in_
   assertEq(await page.locator('#queue-view').isHidden(), true, 'no queue for a team lead');
   const text = await page.locator('#pilot-view table').innerText();
   assert(/Groningen-Noord/.test(text) && /<5/.test(text), text);
+  // Every figure the CSV has, the answers after calls among them.
+  assert(/Vragen beantwoord/.test(text) && /Gem\. oordeel/.test(text) && /Gem\. wachttijd/.test(text), text);
   await axeInBothThemes(page, 'pilot');
   await page.screenshot({ path: join(shotDir, 'console-pilot.png'), fullPage: true });
   // The CSV the link downloads: counts only.

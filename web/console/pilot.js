@@ -3,17 +3,16 @@
 // from 1 to 4 arrive as "<5" and are shown so; nothing here is about a person.
 import { h } from '../ui/dom.js';
 
-const COLUMNS = ['requests', 'video', 'phone', 'via_phone', 'need_captions', 'need_sign_language',
-  'need_speech_to_text', 'need_high_contrast', 'callbacks', 'avg_wait_minutes', 'video_calls', 'phone_calls'];
-
 let env = null;   // { api, t, announce, showError }
 let figures = null;
+let columns = [];  // the service's, in its order (the CSV's)
 
 export function initPilot(e) { env = e; }
 
 /** Forgets the figures (at logout). */
 export function resetPilot() {
   figures = null;
+  columns = [];
   document.getElementById('pilot-body')?.replaceChildren();
 }
 
@@ -22,6 +21,7 @@ export async function loadPilot() {
   const res = await env.api('GET', 'officer/pilot');
   if (!res.ok) return env.showError(res.error);
   figures = res.json.weeks ?? [];
+  columns = Array.isArray(res.json.columns) ? res.json.columns.filter((c) => typeof c === 'string') : [];
   renderPilot();
   env.announce(env.t('pilot_loaded', { n: figures.length }));
 }
@@ -36,10 +36,10 @@ export function renderPilot() {
   const table = h('table', { class: 'pilot-table' },
     h('caption', {}, t('pilot_caption')),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, t('pilot_week')), h('th', { scope: 'col' }, t('neighbourhood')),
-      ...COLUMNS.map((c) => h('th', { scope: 'col' }, t(`pilot_col.${c}`))))),
+      ...columns.map((c) => h('th', { scope: 'col' }, t(`pilot_col.${c}`))))),
     h('tbody', {}, ...figures.map((w) => h('tr', {},
       h('th', { scope: 'row' }, w.week), h('td', {}, t(`nb.${w.neighbourhood}`)),
-      ...COLUMNS.map((c) => h('td', {}, cell(w[c])))))));
+      ...columns.map((c) => h('td', {}, cell(w[c])))))));
   box.replaceChildren(
     // A region that scrolls sideways on a narrow screen, reachable by keyboard.
     h('div', { class: 'pilot-scroll', tabindex: '0', role: 'region', 'aria-label': t('pilot_caption') }, table));

@@ -4,10 +4,7 @@
 // records that the caller agreed, and reads the reference out to them.
 // Server answers land on their field; everything is said to screen readers.
 import { h } from '../ui/dom.js';
-
-const NEIGHBOURHOODS = ['groningen-noord', 'groningen-zuid'];
-const WINDOWS = ['morning', 'afternoon', 'evening', 'any'];
-const NEEDS = ['captions', 'sign_language', 'speech_to_text', 'high_contrast'];
+import { NEIGHBOURHOODS, WINDOWS, NEEDS } from '../ui/request-choices.js';
 
 let env = null;      // { api, t, lang, announce, showError }
 let done = null;     // the last entered request's reference, while it is shown

@@ -6,9 +6,7 @@ import { h, uid } from '../../ui/dom.js';
 import { sendRequest } from '../api.js';
 import { serviceMessage } from '../i18n.js';
 
-export const NEIGHBOURHOODS = ['groningen-noord', 'groningen-zuid'];
-const WINDOWS = ['morning', 'afternoon', 'evening', 'any'];
-const NEEDS = ['captions', 'sign_language', 'speech_to_text', 'high_contrast'];
+import { NEIGHBOURHOODS, WINDOWS, NEEDS } from '../../ui/request-choices.js';
 
 export function normalisePhone(v) { return v.replace(/[\s().-]/g, ''); }
 /** A phone number as the service takes it (after normalisePhone): Dutch, or international. */

@@ -83,34 +83,34 @@ command -v openssl >/dev/null || die "openssl is not installed; run 'make deps' 
 names="DNS:localhost,IP:127.0.0.1,IP:::1"
 case $HOST in
   127.0.0.1) ;;
-  *[!0-9.]*) case $HOST in *:*) names="$names,IP:$HOST";; *) names="$names,DNS:$HOST";; esac ;;
-  *) names="$names,IP:$HOST" ;;
+  *:*) names="$names,IP:$HOST" ;;          # IPv6
+  *[!0-9.]*) names="$names,DNS:$HOST" ;;   # a host name
+  *) names="$names,IP:$HOST" ;;            # IPv4
 esac
 mkdir -p "$TLS_DIR"
 chmod 700 "$TLS_DIR"
-if [ ! -s "$TLS_DIR/ca.pem" ] || [ ! -s "$TLS_DIR/ca.key" ]; then
-  ( umask 077
-    openssl req -x509 -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 3650       -subj "/O=beeldbel demo/CN=beeldbel demo CA $(hostname)" -keyout "$TLS_DIR/ca.key" -out "$TLS_DIR/ca.pem"       -addext "basicConstraints=critical,CA:TRUE,pathlen:0" -addext "keyUsage=critical,keyCertSign,cRLSign"       2> "$TLS_DIR/openssl.log" ) || die "cannot make the demo TLS CA (kan de demo-TLS-CA niet maken); see $TLS_DIR/openssl.log"
-fi
+bash src/system/demo-ca.sh "$TLS_DIR" ||
+  die "cannot make the demo TLS CA (kan de demo-TLS-CA niet maken); see $TLS_DIR/openssl.log"
 if [ ! -s "$TLS_DIR/site.pem" ] || [ ! -s "$TLS_DIR/site.key" ] || [ "$(cat "$TLS_DIR/site.names" 2>/dev/null)" != "$names" ] ||
    ! openssl x509 -checkend 2592000 -noout -in "$TLS_DIR/site.pem" > /dev/null 2>&1; then
   ( umask 077
-    printf 'basicConstraints=critical,CA:FALSE
-keyUsage=critical,digitalSignature
-extendedKeyUsage=serverAuth
-subjectAltName=%s
-'       "$names" > "$TLS_DIR/site.ext"
-    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=beeldbel demo/CN=$HOST"       -keyout "$TLS_DIR/site.key" -out "$TLS_DIR/site.csr" 2> "$TLS_DIR/openssl.log" &&
-    openssl x509 -req -in "$TLS_DIR/site.csr" -CA "$TLS_DIR/ca.pem" -CAkey "$TLS_DIR/ca.key"       -set_serial "0x$(openssl rand -hex 16)" -days 90 -sha256 -extfile "$TLS_DIR/site.ext"       -out "$TLS_DIR/site.crt" 2>> "$TLS_DIR/openssl.log" &&
+    printf 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\nsubjectAltName=%s\n' \
+      "$names" > "$TLS_DIR/site.ext"
+    openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/O=beeldbel demo/CN=$HOST" \
+      -keyout "$TLS_DIR/site.key" -out "$TLS_DIR/site.csr" 2> "$TLS_DIR/openssl.log" &&
+    openssl x509 -req -in "$TLS_DIR/site.csr" -CA "$TLS_DIR/ca.pem" -CAkey "$TLS_DIR/ca.key" \
+      -set_serial "0x$(openssl rand -hex 16)" -days 90 -sha256 -extfile "$TLS_DIR/site.ext" \
+      -out "$TLS_DIR/site.crt" 2>> "$TLS_DIR/openssl.log" &&
     cat "$TLS_DIR/site.crt" "$TLS_DIR/ca.pem" > "$TLS_DIR/site.pem" &&
     printf '%s\n' "$names" > "$TLS_DIR/site.names" ) ||
     die "cannot make the site's TLS certificate (kan het TLS-certificaat niet maken); see $TLS_DIR/openssl.log"
 fi
 TLS_CA_SHA256=$(openssl x509 -in "$TLS_DIR/ca.pem" -noout -fingerprint -sha256 | cut -d= -f2)
-SITE_URL="https://$HOST:$HTTP_PORT"
-CONSOLE_URL="https://$HOST:$CONSOLE_PORT"
-JANUS_WS_URL="wss://$HOST:$WS_PORT"
-case $HOST in *:*) SITE_URL="https://[$HOST]:$HTTP_PORT"; CONSOLE_URL="https://[$HOST]:$CONSOLE_PORT"; JANUS_WS_URL="wss://[$HOST]:$WS_PORT";; esac
+URL_HOST=$HOST
+case $HOST in *:*) URL_HOST="[$HOST]" ;; esac   # an IPv6 address in a URL
+SITE_URL="https://$URL_HOST:$HTTP_PORT"
+CONSOLE_URL="https://$URL_HOST:$CONSOLE_PORT"
+JANUS_WS_URL="wss://$URL_HOST:$WS_PORT"
 
 # Where Debian put Janus's plugins (multiarch path).
 # (sed reads all of dpkg's output: an early exit would SIGPIPE it under pipefail)

@@ -3,7 +3,7 @@
 // browser). Screenshots go to build/test-output/screenshots/.
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,12 +92,7 @@ export async function startSealedSite(name, env = {}) {
  */
 export const testCaDir = join(buildDir, 'test-output', 'tls-ca');
 export function ensureTestCa() {
-  if (existsSync(join(testCaDir, 'ca.pem')) && existsSync(join(testCaDir, 'ca.key'))) return testCaDir;
-  mkdirSync(testCaDir, { recursive: true });
-  execFileSync('openssl', ['req', '-x509', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
-    '-sha256', '-days', '3650', '-subj', '/O=beeldbel tests/CN=beeldbel test CA', '-keyout', join(testCaDir, 'ca.key'),
-    '-out', join(testCaDir, 'ca.pem'), '-addext', 'basicConstraints=critical,CA:TRUE,pathlen:0',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], { stdio: 'ignore' });
+  execFileSync('bash', [join(root, 'src', 'system', 'demo-ca.sh'), testCaDir, 'beeldbel test CA'], { stdio: 'ignore' });
   return testCaDir;
 }
 /** Gives a run directory the tests' CA, for run.sh to issue its site certificate with. */

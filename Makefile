@@ -35,7 +35,8 @@ CLANG  := clang
 APT_PACKAGES := emscripten binaryen node-acorn janus janus-dev chromium \
   chromium-driver libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
   dpkg-dev clang libclang-rt-14-dev nasm brotli gcc make iproute2 \
-  fonts-dejavu-core zbar-tools openssl sqlite3
+  fonts-dejavu-core zbar-tools openssl sqlite3 firefox-esr \
+  libnss3-tools webkit2gtk-driver xvfb
 APT_COMMANDS := node:nodejs npm:npm
 
 # ---- sources -------------------------------------------------------------------
@@ -229,6 +230,11 @@ fuzz-seeds: $(B)/native-opt/make_seeds
 test: deps native wasm web fuzz
 	@mkdir -p $(OUT)
 	BB_BUILD=$(B) BB_DIST=$(DIST) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh
+
+# The README's browser support table from the last `make test`'s results.
+.PHONY: browser-support
+browser-support:
+	BB_BUILD=$(B) node tests/browser/support-table.mjs --readme
 
 # ---- bench ----------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ async function newContext(opts) {
 }
 
 async function open({ width = 1280, height = 800, contrast = 'no-preference', hash = '', bypassCSP = false,
-  answer, deny = false, reducedMotion = 'no-preference' } = {}) {
+  answer, deny = false, reducedMotion = 'no-preference', noWebRTC = false } = {}) {
   const context = await newContext({ viewport: { width, height }, bypassCSP });
   context.setDefaultTimeout(8000);
   const page = await context.newPage();
@@ -44,6 +44,8 @@ async function open({ width = 1280, height = 800, contrast = 'no-preference', ha
       navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
     });
   }
+  // As in WebKitGTK, which has no RTCPeerConnection at all.
+  if (noWebRTC) await page.addInitScript(() => { delete window.RTCPeerConnection; delete window.webkitRTCPeerConnection; });
   const svc = await fakeService(page, { answer });
   await page.goto(`${server.url}/demo/${hash}`);
   await useFakeCall(page);
@@ -228,6 +230,38 @@ test('denied_camera_gives_steps_and_a_way_on', async () => {
 });
 
 /** The invitation's one click: "Deelnemen". */
+test('a_browser_that_cannot_call_is_told_what_to_do_and_the_link_stays_unused', async () => {
+  const { context, page, svc, w, problems } = await open({ hash: inviteHash(GOOD_TOKEN), noWebRTC: true });
+  await waitScreen(page, 'cannotCall');
+  const text = await w.locator('.bb-screen').textContent();
+  assert(text.includes('WebRTC ontbreekt') && text.includes('nog niet gebruikt') && text.includes('0900-8844'), text);
+  assertEq(await w.locator('[data-missing]').getAttribute('data-missing'), 'webrtc');
+  assertEq(await w.getByRole('button', { name: 'Deelnemen' }).count(), 0, 'no way to spend the link here');
+  assertEq(svc.redeems.length, 0, 'the one-time link was not used');
+  // Said to screen readers too, and in English after the switch.
+  await page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot
+    .querySelector('[aria-live]')?.textContent.includes('Beeldbellen lukt niet in deze browser'));
+  await w.getByRole('button', { name: 'Switch to English' }).click();
+  assert((await w.locator('.bb-screen').textContent()).includes('Call 0900-8844'), 'English');
+  await w.getByRole('button', { name: 'To the callback form' }).click();
+  await waitScreen(page, 'request');
+  // A video request from such a browser is told so beside its reference; a phone request is not.
+  await w.getByRole('button', { name: 'Schakel naar Nederlands' }).click();
+  await fillRequest(w);
+  await w.getByRole('button', { name: 'Verstuur verzoek' }).click();
+  await waitScreen(page, 'confirm');
+  const note = await w.locator('[data-no-video]').textContent();
+  assert(note.includes(REFERENCE) && note.includes('0900-8844'), note);
+  await w.getByRole('button', { name: 'Nog een verzoek doen' }).click();
+  await fillRequest(w);
+  await w.getByLabel('Gewoon bellen (telefoon)').check();
+  await w.getByRole('button', { name: 'Verstuur verzoek' }).click();
+  await waitScreen(page, 'confirm');
+  assertEq(await w.locator('[data-no-video]').count(), 0);
+  assertEq(problems.join('\n'), '');
+  await context.close();
+});
+
 const joinInvitation = (w) => w.getByRole('button', { name: 'Deelnemen' }).click();
 
 async function toCall(opts = {}) {
@@ -535,6 +569,18 @@ const SCREENS = {
   invite: async () => {
     const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN) });
     await waitScreen(o.page, 'redeem');
+    return o;
+  },
+  'cannot-call': async () => {
+    const o = await open({ bypassCSP: true, hash: inviteHash(GOOD_TOKEN), noWebRTC: true });
+    await waitScreen(o.page, 'cannotCall');
+    return o;
+  },
+  'confirm-no-video': async () => {
+    const o = await open({ bypassCSP: true, noWebRTC: true });
+    await fillRequest(o.w);
+    await o.w.getByRole('button', { name: 'Verstuur verzoek' }).click();
+    await o.w.locator('[data-no-video]').waitFor();
     return o;
   },
   'invite-failed': async () => {

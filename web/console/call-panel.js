@@ -274,7 +274,7 @@ function hangUp(quiet) {
 
 function callEnded(reason) {
   const e = S.e;
-  if (['unauthorized', 'no_room', 'police_trust', 'engine_failed'].includes(reason)) showError(t(`panel.err.${reason}`));
+  if (['unauthorized', 'no_room', 'police_trust', 'engine_failed', 'webrtc_failed'].includes(reason)) showError(t(`panel.err.${reason}`));
   for (const tr of S.stream?.getTracks() ?? []) tr.stop();
   S.stream = null;
   const focusInside = e.incall.contains(document.activeElement) || document.activeElement === document.body;

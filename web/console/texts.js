@@ -90,6 +90,7 @@ const nl = {
       no_room: 'Dit gesprek bestaat niet meer. Bel opnieuw terug met beeld.',
       police_trust: 'Het gesprek start niet: de politie-root of de intrekkingslijst op deze server klopt niet of is niet actueel. Meld het bij de beheerder.',
       engine_failed: 'Het gesprek start niet: de video-engine kon het niet beginnen. Herlaad de pagina.',
+      webrtc_failed: 'Het gesprek start niet: deze browser kan geen WebRTC-verbinding maken. Gebruik Chromium, Chrome, Edge of Firefox.',
     },
   },
   call: {
@@ -197,6 +198,7 @@ const en = {
       no_room: 'This call no longer exists. Call back by video again.',
       police_trust: 'The call does not start: the police root or the revocation list on this server is wrong or out of date. Report it to the administrator.',
       engine_failed: 'The call does not start: the video engine could not begin it. Reload the page.',
+      webrtc_failed: 'The call does not start: this browser cannot make a WebRTC connection. Use Chromium, Chrome, Edge or Firefox.',
     },
   },
   call: {

@@ -140,12 +140,30 @@ export class CallSession extends EventTarget {
   async switchCamera() {
     const old = this.opt.localStream?.getVideoTracks()[0];
     if (!old) return null;
-    const facing = old.getSettings().facingMode === 'environment' ? 'user' : 'environment';
-    let stream;
-    try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: facing, width: { ideal: this.opt.width }, height: { ideal: this.opt.height } } });
-    } catch { return null; }
-    const track = stream.getVideoTracks()[0];
+    const { facingMode, deviceId } = old.getSettings();
+    const size = { width: { ideal: this.opt.width }, height: { ideal: this.opt.height } };
+    let video;
+    if (facingMode === 'user' || facingMode === 'environment') {
+      // A phone says which way its cameras face: the other side.
+      video = { ...size, facingMode: { exact: facingMode === 'user' ? 'environment' : 'user' } };
+    } else {
+      // A camera that does not say (a laptop's, a USB camera, some tablets'):
+      // asking for a side would open the same one again; take the next camera listed.
+      const ids = (await navigator.mediaDevices.enumerateDevices())
+        .filter((d) => d.kind === 'videoinput' && d.deviceId).map((d) => d.deviceId);
+      const next = ids[(ids.indexOf(deviceId) + 1) % ids.length];
+      if (!next || next === deviceId) return null;
+      video = { ...size, deviceId: { exact: next } };
+    }
+    const open = (v) => navigator.mediaDevices.getUserMedia({ video: v }).then((s) => s.getVideoTracks()[0], () => null);
+    let track = await open(video);
+    if (!track) {
+      // Many phones open one camera at a time: let go of this one and try
+      // again, and take it back if the other does not open either.
+      old.stop();
+      track = await open(video) ?? await open({ ...size, deviceId: { exact: deviceId } });
+      if (!track) return null;
+    }
     this.opt.localStream.removeTrack(old);
     old.stop();
     this.opt.localStream.addTrack(track);
@@ -234,7 +252,7 @@ export class CallSession extends EventTarget {
     if (!quiet && this.stalled && this.transport.state === 'connected') { this.stalled = false; this._setState('connected'); }
   }
 
-  _transportError({ code, reason }) {
+  _transportError({ code, reason, fatal }) {
     if (REJOIN_CODES.has(code) && this.attempts++ < 5) {
       // Someone already has our feed id: leave quietly and join with another.
       const old = this.transport;
@@ -245,9 +263,9 @@ export class CallSession extends EventTarget {
       return;
     }
     this._emit('error', { code, reason: clip(reason, 200) });
-    if (FATAL_CODES.has(code)) {
+    if (FATAL_CODES.has(code) || fatal) {
       this.transport.leave();
-      this._setState('ended', FATAL_CODES.get(code));
+      this._setState('ended', fatal ?? FATAL_CODES.get(code));
     }
   }
 

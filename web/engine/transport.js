@@ -47,6 +47,16 @@ class WorkerChannel {
   }
 }
 
+/** A peer connection; a browser that cannot make one (WebRTC absent or
+ * switched off by a policy) cannot take part at all: the error says so. */
+function newPeerConnection(config) {
+  try {
+    return new RTCPeerConnection(config);
+  } catch (err) {
+    throw Object.assign(new Error(`no peer connection: ${err && err.message || err}`), { fatal: 'webrtc_failed' });
+  }
+}
+
 export class Transport extends EventTarget {
   /**
    * @param {Worker} worker the engine Worker (web/engine/worker.js)
@@ -188,7 +198,7 @@ export class Transport extends EventTarget {
 
   async _publish() {
     if (this.pub) this.pub.close();
-    const pc = new RTCPeerConnection(this.opt.rtcConfig);
+    const pc = newPeerConnection(this.opt.rtcConfig);
     this.pub = pc;
     this._trickle(pc, 'publisher');
     if (this.opt.tracks) for (const t of this.opt.tracks.getTracks()) pc.addTransceiver(t, { direction: 'sendonly' });
@@ -203,7 +213,7 @@ export class Transport extends EventTarget {
 
   async _subscribe(sdp, feeds) {
     if (!this.sub) {
-      this.sub = new RTCPeerConnection(this.opt.rtcConfig);
+      this.sub = newPeerConnection(this.opt.rtcConfig);
       this._trickle(this.sub, 'subscriber');
       // Janus opens its own channel (reliable and ordered, DESIGN.md) when
       // a publisher's data arrives before our channel for it is open, and
@@ -335,7 +345,7 @@ export class Transport extends EventTarget {
   }
 
   _fail(err) {
-    this._emit('error', { code: 0, reason: String(err && err.message || err) });
+    this._emit('error', { code: 0, reason: String(err && err.message || err), ...(err?.fatal && { fatal: err.fatal }) });
   }
 
   _setState(state, reason) {

@@ -33,7 +33,8 @@
 //   reason    why the state became 'ended', when not by hanging up: 'unauthorized' |
 //             'no_room' (Janus refused the call) | 'police_trust' (the police
 //             root or its revocation list did not check out: nobody could be
-//             verified) | 'engine_failed' (the engine could not start the call)
+//             verified) | 'engine_failed' (the engine could not start the call) |
+//             'webrtc_failed' (this browser cannot make a WebRTC connection)
 //   'state'    { state, reason? }     after state changed
 //   'tiles'    {}                     tiles added, removed or renamed
 //   'identity' {}                     identity set or changed

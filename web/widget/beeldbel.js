@@ -18,7 +18,7 @@ import { inviteFrom } from './api.js';
 import { requestScreen } from './screens/request.js';
 import { confirmScreen } from './screens/confirm.js';
 import { statusScreen } from './screens/status.js';
-import { redeemScreen, inviteFailedScreen } from './screens/invite.js';
+import { redeemScreen, inviteFailedScreen, cannotCallScreen } from './screens/invite.js';
 import { deviceScreen } from './screens/device.js';
 import { waitingScreen } from './screens/waiting.js';
 import { callScreen } from './screens/call.js';
@@ -27,7 +27,7 @@ import { loadEngineFiles, loadPoliceRoot } from './engine-files.js';
 import { createCallSession } from '../engine/call.js';
 
 const SCREENS = {
-  request: requestScreen, confirm: confirmScreen, status: statusScreen, redeem: redeemScreen, inviteFailed: inviteFailedScreen,
+  request: requestScreen, confirm: confirmScreen, status: statusScreen, redeem: redeemScreen, inviteFailed: inviteFailedScreen, cannotCall: cannotCallScreen,
   device: deviceScreen, waiting: waitingScreen, call: callScreen, ended: endedScreen,
 };
 const TEXT_SCALES = [1, 1.25, 1.5, 2];
@@ -60,7 +60,7 @@ class BeeldbelWidget extends HTMLElement {
   get engineState() { return this._engine; }
   /** { versions, selftest } once the engine reported, else null. */
   get engineInfo() { return this._engineInfo ?? null; }
-  /** The screen shown: request, confirm, status, redeem, inviteFailed, device, waiting, call, ended. */
+  /** The screen shown: request, confirm, status, redeem, inviteFailed, cannotCall, device, waiting, call, ended. */
   get screen() { return this._screen; }
 
   connectedCallback() {
@@ -155,6 +155,8 @@ class BeeldbelWidget extends HTMLElement {
     this._engine = ok ? 'ready' : 'failed';
     this._engineInfo = detail;
     this._emit(ok ? 'engine-ready' : 'engine-failed', detail);
+    // An unused invitation on screen: say now that this browser cannot call.
+    if (!ok && this._screen === 'redeem' && !this._store.redeem) this._render();
   }
 
   _emit(name, detail) {

@@ -28,7 +28,7 @@ export function waitingScreen(ctx, data) {
   }
 
   // A call that ended before it began stays here with why, and a way on.
-  const FAILED = { police_trust: 'waiting.trustFailed', engine_failed: 'waiting.engineFailed',
+  const FAILED = { police_trust: 'waiting.trustFailed', engine_failed: 'waiting.engineFailed', webrtc_failed: 'waiting.engineFailed',
     unauthorized: 'waiting.callGone', no_room: 'waiting.callGone' };
   const onState = () => {
     if (session.state === 'connected') ctx.go('call', data);

@@ -124,3 +124,23 @@ export function useFakeCall(page) {
     document.querySelector('beeldbel-widget').callSessionFactory = (o) => (window.bbCall = new window.BbFakeCall(o));
   }));
 }
+
+/**
+ * The callback request filled in and sent with the keyboard alone, as a
+ * person does it, through any browser driver: k.tabTo(label), k.type(text),
+ * k.press('Tab' | 'Enter' | 'Space'). A video call, with a sign-language
+ * interpreter.
+ */
+export async function requestByKeyboard(k) {
+  await k.tabTo('Je naam');
+  await k.type('Anna de Vries');
+  await k.press('Tab');
+  await k.type('0612345678');
+  await k.tabTo('Waar gaat het over?');
+  await k.type('Fietsen in de gang');
+  await k.tabTo('Beeldbellen (video)');
+  await k.tabTo('Gebarentolk');
+  await k.press('Space');
+  await k.tabTo('Verstuur verzoek');
+  await k.press('Enter');
+}

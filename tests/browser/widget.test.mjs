@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { startServer, launch, shotDir, axeSource, distDir } from './lib.mjs';
 import {
-  fakeService, fakeCallSource, focused, tabTo, waitScreen, useFakeCall,
+  fakeService, fakeCallSource, focused, tabTo, waitScreen, useFakeCall, requestByKeyboard,
   GOOD_TOKEN, USED_TOKEN, REFERENCE, INVITE_KEY, FEEDBACK_TOKEN, inviteHash,
 } from './widget-lib.mjs';
 import { THEMES, CONTRAST_PAIRS, contrastRatio } from '../../web/ui/theme.js';
@@ -474,17 +474,7 @@ test('after_the_call_two_optional_questions_are_answered_with_the_keyboard_or_sk
 test('keyboard_only_through_the_whole_flow', async () => {
   const { context, page, svc } = await open();
   await page.keyboard.press('Tab');                       // skip link of the host page
-  await tabTo(page, 'Je naam');
-  await page.keyboard.type('Anna de Vries');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type('0612345678');
-  await tabTo(page, 'Waar gaat het over?');
-  await page.keyboard.type('Fietsen in de gang');
-  await tabTo(page, 'Beeldbellen (video)');
-  await tabTo(page, 'Gebarentolk');
-  await page.keyboard.press('Space');
-  await tabTo(page, 'Verstuur verzoek');
-  await page.keyboard.press('Enter');
+  await requestByKeyboard({ tabTo: (t) => tabTo(page, t), type: (t) => page.keyboard.type(t), press: (key) => page.keyboard.press(key) });
   await waitScreen(page, 'confirm');
   assertEq(svc.requests[0].needs.join(), 'sign_language');
   assertEq(svc.requests[0].preference, 'video');

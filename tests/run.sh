@@ -114,6 +114,14 @@ run_suite session node tests/browser/session.test.mjs
 # 20 s: video keeps moving, delay stays low, and full quality returns.
 run_suite load node tests/browser/load.test.mjs
 
+# The citizen on a phone (Chromium's device emulation, touch) in the real
+# call from the officer's console: a phone four times slower (the DevTools
+# throttle, then the whole renderer) keeps the call going, smaller before
+# jerkier, and is back at full size afterwards; every control reachable
+# upright and turned mid-call; the on-screen keyboard not hiding the latest
+# text line; front and back camera switched mid-call.
+run_suite mobile node tests/browser/mobile.test.mjs
+
 # Browser media plumbing: fake camera -> I420 -> VP8 -> WebGL,
 # fake microphone -> AudioWorklet -> Opus -> AudioWorklet.
 run_suite media node tests/browser/media.test.mjs
@@ -131,6 +139,16 @@ run_suite contact-browser node tests/contact/console.test.mjs
 # officer joins with the demo CA's certificate, the citizen through the
 # widget's invitation link; video, the same code, real-time text, axe.
 run_suite contact-call node tests/contact/console-call.test.mjs
+
+# Other browsers, from Debian's packages: Firefox ESR (puppeteer-core over
+# WebDriver BiDi) with the real call against an officer in Chromium and as
+# the officer; WebKitGTK (WebKitWebDriver on a virtual X server) up to the
+# transport it lacks, and the way out it shows instead.
+run_suite firefox node tests/browser/firefox.test.mjs
+run_suite webkit node tests/browser/webkit.test.mjs
+
+# The README's browser support table, from this run's results.
+node tests/browser/support-table.mjs > "$OUT/browser-support.md" 2>&1 || echo "   browser support table: not made (see $OUT/browser-support.md)"
 
 echo
 if [ ${#failed_suites[@]} -gt 0 ]; then echo "failed suites: ${failed_suites[*]}"; fi

@@ -152,9 +152,16 @@ function textPanel(t, session, st, { otherName, level }) {
   const lineNode = (l) => h('p', { class: `bb-rtt-line bb-rtt-line--${l.mine ? 'mine' : 'theirs'}${l.caption ? ' bb-rtt-line--caption' : ''}` },
     h('span', { class: 'bb-rtt-who' }, l.mine ? t('call.rttMine') : h('bdi', {}, l.name), l.caption ? ` (${t('call.caption')})` : '', ': '),
     h('bdi', {}, l.text));
-  const add = (l) => { st.lines.push(l); log.append(lineNode(l)); log.scrollTop = log.scrollHeight; };
-  for (const l of st.lines) log.append(lineNode(l));
   const input = h('textarea', { id: `${id}-in`, class: 'utrecht-textarea utrecht-textarea--html-textarea bb-rtt-input', rows: 2, maxlength: MAX_LINE });
+  // A phone's on-screen keyboard covers the lower part of the screen (the
+  // visual viewport shrinks), and new lines push the input further down:
+  // while the person types, keep the input in view, and with it the newest
+  // line just above it.
+  const keepInView = () => { if (input.getRootNode().activeElement === input) input.scrollIntoView({ block: 'nearest' }); };
+  const viewport = globalThis.visualViewport ?? null;
+  viewport?.addEventListener('resize', keepInView);
+  const add = (l) => { st.lines.push(l); log.append(lineNode(l)); log.scrollTop = log.scrollHeight; keepInView(); };
+  for (const l of st.lines) log.append(lineNode(l));
   const send = () => {
     if (session.state === 'ended') return;
     const text = input.value.trim().slice(0, MAX_LINE);
@@ -177,6 +184,7 @@ function textPanel(t, session, st, { otherName, level }) {
     }
     typing.hidden = !text;
     typing.replaceChildren(h('span', { class: 'bb-rtt-who' }, h('bdi', {}, name), ` (${t('call.rttTyping')}): `), h('bdi', {}, text));
+    keepInView();
   }
   const node = h('section', { class: 'bb-rtt', 'aria-labelledby': `${id}-h` },
     h(`h${level}`, { class: 'bb-rtt-heading', id: `${id}-h` }, t('call.rttLog', { name: otherName })),
@@ -184,7 +192,7 @@ function textPanel(t, session, st, { otherName, level }) {
     h('label', { class: 'utrecht-form-label', for: `${id}-in` }, t('call.rttInput')),
     input,
     h('div', { class: 'bb-actions' }, h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: send }, t('call.rttSend'))));
-  return { node, received, stopTyping: () => { typing.hidden = true; } };
+  return { node, received, stopTyping: () => { typing.hidden = true; }, destroy: () => viewport?.removeEventListener('resize', keepInView) };
 }
 
 /** Microphone, camera, switch camera, sign-language mode, hang up (confirmed). */
@@ -264,6 +272,7 @@ export function callView({ t, session, state, localStream = null, otherName = ''
     focus: () => ctl.first().focus(),
     destroy() {
       ctl.close();
+      text.destroy();
       for (const [k, fn] of Object.entries(on)) session.removeEventListener(k, fn);
     },
   };

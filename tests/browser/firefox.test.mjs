@@ -188,8 +188,9 @@ async function callState() {
   const tiles = (root) => [...root.querySelectorAll('.bb-tile')].map((t) => `${t.dataset.role}:${t.dataset.video}`).join(' ');
   const o = await officer.page.evaluate(`({ state: document.querySelector('#call-view .call-state')?.dataset.state,
     tiles: (${tiles})(document.querySelector('#call-view') ?? document) })`).catch((e) => String(e));
-  const c = await citizen.evaluate(`({ screen: document.querySelector('beeldbel-widget')?.screen,
-    tiles: (${tiles})(document.querySelector('beeldbel-widget').shadowRoot) })`).catch((e) => String(e));
+  const c = await citizen.evaluate(`(() => { const w = document.querySelector('beeldbel-widget'), s = w?._store?.session;
+    return { screen: w?.screen, tiles: (${tiles})(w.shadowRoot), session: s?.state, transport: s?.transport?.state,
+      stats: s?.stats && JSON.stringify(s.stats).slice(0, 600) }; })()`).catch((e) => String(e));
   return `officer (Chromium): ${JSON.stringify(o)}\ncitizen (Firefox): ${JSON.stringify(c)}\n${problems.join('\n')}`;
 }
 

@@ -108,7 +108,9 @@ export async function launchWebKit() {
   driver.stderr.on('data', (d) => { driverLog = (driverLog + d).slice(-4000); });
   const base = `http://127.0.0.1:${port}`;
   async function wd(method, path, body) {
-    const res = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body) });
+    // A browser that stops answering (its web process gone) fails the step, not the whole run.
+    const res = await fetch(base + path, { method, headers: { 'Content-Type': 'application/json' }, body: body && JSON.stringify(body),
+      signal: AbortSignal.timeout(60000) }).catch((e) => { throw new Error(`WebDriver ${method} ${path}: no answer (${e.message}); ${driverLog.slice(-500)}`); });
     const json = await res.json();
     if (!res.ok) throw new Error(`WebDriver ${method} ${path}: ${json.value?.error} ${json.value?.message}`);
     return json.value;

@@ -35,9 +35,10 @@ const officerDir = join(sys.runDir, 'ca', 'officers');
 const invite = randomBytes(32).toString('base64url');
 const MARKER = `M${randomBytes(4).toString('hex').toUpperCase()}`;
 
-async function participant(role, extra = {}) {
+async function participant(role, extra = {}, { init } = {}) {
   const context = await browser.newContext();
   const page = await context.newPage();
+  if (init) await page.addInitScript(init);
   page.on('pageerror', (e) => console.log(`  [${role}] ${e}`));
   page.on('console', (m) => { if (m.type() === 'error') console.log(`  [${role} console] ${m.text()}`); });
   page.on('response', (r) => { if (r.status() >= 400) console.log(`  [${role}] ${r.status()} ${r.url()}`); });
@@ -264,6 +265,18 @@ test('tiles_show_what_the_handshake_proved_and_everyone_in_it_is_counted', async
   } finally {
     for (const p of extra) await p.context.close();
   }
+});
+
+test('a_browser_that_cannot_make_a_peer_connection_ends_the_call_saying_so', async () => {
+  // As where WebRTC is switched off by a policy: the constructor is there but throws.
+  const p = await participant('citizen', {}, { init: () => {
+    window.RTCPeerConnection = function RTCPeerConnection() { throw new DOMException('WebRTC is disabled', 'NotSupportedError'); };
+    window.RTCPeerConnection.prototype.createDataChannel = () => null;
+  } });
+  const s = await waitFor(p, () => window.bb.state().state === 'ended' && window.bb.state(), null, 20000);
+  assertEq(s.endReason, 'webrtc_failed', JSON.stringify(s.errors));
+  assert(s.errors.some((e) => /no peer connection/.test(e.reason)), JSON.stringify(s.errors));
+  await p.context.close();
 });
 
 test('participant_leaves_and_rejoins', async () => {

@@ -39,7 +39,11 @@ bb.setup = async (cfg) => {
     policeBase: new URL('/police/', location.href).href,
   });
   bb.session = s;
-  s.addEventListener('state', (ev) => { bb.states.push(ev.detail.state); document.getElementById('status').textContent = ev.detail.state; });
+  s.addEventListener('state', (ev) => {
+    bb.states.push(ev.detail.state);
+    if (ev.detail.state === 'ended') bb.endReason = ev.detail.reason ?? null;
+    document.getElementById('status').textContent = ev.detail.state;
+  });
   s.addEventListener('error', (ev) => bb.errors.push(ev.detail));
   s.addEventListener('identity', () => { bb.identity = s.identity; });
   for (const kind of ['rtt', 'caption']) s.addEventListener(kind, (ev) => bb.texts.push({ kind, ...ev.detail }));
@@ -72,7 +76,7 @@ bb.setup = async (cfg) => {
 bb.state = () => {
   const s = bb.session;
   return {
-    state: s.state, feedId: s.feedId, identity: s.identity, quality: s.quality, errors: bb.errors,
+    state: s.state, endReason: bb.endReason, feedId: s.feedId, identity: s.identity, quality: s.quality, errors: bb.errors,
     tiles: s.tiles.map((t) => ({ id: t.id, role: t.role, name: t.name })), frames: bb.frames, texts: bb.texts,
     counts: s.stats && s.stats.counts, rejected: s.stats && s.stats.rejected,
     e2ee: s.stats && s.stats.peers.map((p) => ({ id: p.id, role: p.role, hasKey: p.hasKey })),

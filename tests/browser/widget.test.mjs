@@ -262,6 +262,18 @@ test('a_browser_that_cannot_call_is_told_what_to_do_and_the_link_stays_unused', 
   await context.close();
 });
 
+test('an_engine_that_fails_while_the_invitation_is_open_leads_to_the_same_way_out', async () => {
+  const { context, page, svc, w } = await open({ hash: inviteHash(GOOD_TOKEN) });
+  await waitScreen(page, 'redeem');
+  // The engine's self-test fails in its Worker after the page is shown (as on a broken WASM runtime).
+  await page.evaluate(() => document.querySelector('beeldbel-widget')._engineDone(false, { code: 0, en: 'self-test failed' }));
+  await waitScreen(page, 'cannotCall');
+  assertEq(await w.locator('[data-missing]').getAttribute('data-missing'), 'engine');
+  assert((await w.locator('.bb-screen').textContent()).includes('de beeldbelsoftware kon niet starten'), 'says the software did not start');
+  assertEq(svc.redeems.length, 0, 'the one-time link was not used');
+  await context.close();
+});
+
 const joinInvitation = (w) => w.getByRole('button', { name: 'Deelnemen' }).click();
 
 async function toCall(opts = {}) {

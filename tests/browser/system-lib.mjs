@@ -107,3 +107,29 @@ export async function createRoom(browser, sys, room, extra = {}) {
   ]);
   return replies[2].plugindata && replies[2].plugindata.data;
 }
+
+/**
+ * Chromium's warning when a camera VideoFrame queued in engine/capture.js
+ * (its MediaStreamTrackProcessor) is collected after the camera stopped:
+ * engine-side noise, not a failure of the page.
+ */
+export const VIDEOFRAME_GC_WARNING = /A VideoFrame was garbage collected without being closed/;
+
+/**
+ * Runs a suite's tests on a started system, then closes the browser and
+ * stops the system; after a failure, prints the end of the system's logs.
+ */
+export async function runOnSystem(run, sys, browser, since) {
+  try {
+    await run();
+  } finally {
+    console.log(`  total ${since()}`);
+    await browser.close().catch(() => {});
+    await sys.stop();
+    if (process.exitCode) {
+      for (const f of ['janus.log', 'web.log', 'contact.log']) {
+        try { console.log(`--- ${f}\n${readFileSync(join(sys.runDir, f), 'utf8').split('\n').slice(-15).join('\n')}`); } catch { /* none */ }
+      }
+    }
+  }
+}

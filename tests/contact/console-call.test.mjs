@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, axeSource, shotDir } from '../browser/lib.mjs';
-import { startSystem } from '../browser/system-lib.mjs';
+import { startSystem, runOnSystem, VIDEOFRAME_GC_WARNING } from '../browser/system-lib.mjs';
 import { officerBin, totpSource } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
@@ -543,19 +543,7 @@ test('no_csp_violations_or_page_errors', async () => {
   // Chromium's warning when a camera VideoFrame queued in engine/capture.js's
   // MediaStreamTrackProcessor is collected after hang-up (engine side, seen
   // in about 1 run in 3); anything else is a failure.
-  const known = /A VideoFrame was garbage collected without being closed/;
-  assertEq(problems.filter((m) => !known.test(m)).join('\n'), '', 'page errors, console errors or failed loads: ');
+  assertEq(problems.filter((m) => !VIDEOFRAME_GC_WARNING.test(m)).join('\n'), '', 'page errors, console errors or failed loads: ');
 });
 
-try {
-  await run();
-} finally {
-  console.log(`  total ${since()}`);
-  await browser.close().catch(() => {});
-  await sys.stop();
-  if (process.exitCode) {
-    for (const f of ['janus.log', 'web.log', 'contact.log']) {
-      try { console.log(`--- ${f}\n${readFileSync(join(sys.runDir, f), 'utf8').split('\n').slice(-15).join('\n')}`); } catch { /* none */ }
-    }
-  }
-}
+await runOnSystem(run, sys, browser, since);

@@ -16,11 +16,11 @@
 // keeps reaching the officer.
 // Screenshots: build/test-output/screenshots/mobile-*.png.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Worker as WorkerThread } from 'node:worker_threads';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { launch, shotDir } from './lib.mjs';
+import { launch, shotDir, buildDir } from './lib.mjs';
 import { startSystem, runOnSystem, VIDEOFRAME_GC_WARNING } from './system-lib.mjs';
 import { officerBin, totpSource } from '../contact/lib.mjs';
 
@@ -39,6 +39,8 @@ const nextCode = totpSource(/^secret ([A-Z2-7]+)$/m
 const browser = await launch({ args: ['--use-fake-device-for-media-stream=device-count=2'] });
 const problems = [];
 let officer, citizen, invitationUrl;
+/** What this run verified, for the README's browser table (support-table.mjs). */
+const results = { browser: 'Chromium, phone emulation', verified: [], notWorking: [] };
 
 /** A page in its own context (own window: not throttled as a background tab). */
 async function openPage(who, options) {
@@ -196,6 +198,7 @@ test('a_phone_joins_by_the_invitation_link_with_touch', async () => {
     return { top: Math.round(r.top), bottom: Math.round(r.bottom), vh: innerHeight, y: scrollY };
   });
   console.log(`  as the call starts: officer's video at ${seen.top}..${seen.bottom} px of ${seen.vh} (page scrolled ${seen.y} px)`);
+  results.verified.push('joining by the invitation link with touch at 360×740');
 });
 
 /** Our Chromium's renderer processes (descendants of this test process), with their CPU time so far (s). */
@@ -348,6 +351,9 @@ test('a_slow_phone_keeps_the_call_going_smaller_first_and_recovers', async () =>
   }
   if (recoveredS === null) bad.push(`not back to ${full.width}x${full.height}@${full.fps} within ${RECOVER_S} s`);
   assertEq([...new Set(bad)].slice(0, 12).join('\n'), '', 'the slow phone: ');
+  const smallest = Math.min(...during.map((x) => x.width));
+  results.verified.push(`a phone ${SLOW_RATE}× slower keeps the call going (${smallest >= full.width
+    ? `${full.width}×${full.height} throughout` : `down to ${smallest} px wide, full size again ${recoveredS.toFixed(0)} s after`})`);
 });
 
 test('call_screen_fits_the_phone_upright_and_turned_mid_call', async () => {
@@ -378,6 +384,7 @@ test('call_screen_fits_the_phone_upright_and_turned_mid_call', async () => {
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(shotDir, 'mobile-call-whole-page.png'), fullPage: true });
   assertEq(bad.join('\n'), '', 'unreachable: ');
+  results.verified.push('every control reachable and the video in view at 360×740 and 390×844, upright and turned mid-call');
 });
 
 /** Where the newest line of the text log and the text input are, against the viewport (the part above the keyboard). */
@@ -428,6 +435,7 @@ test('the_on_screen_keyboard_does_not_hide_the_latest_text_line', async () => {
     if (!s.inputInView) bad.push(`${when}: the text input is out of view`);
   }
   assertEq(bad.join('\n'), '', 'hidden by the keyboard: ');
+  results.verified.push('the on-screen keyboard does not hide the latest text line');
 });
 
 test('switching_between_front_and_back_camera_mid_call', async () => {
@@ -481,6 +489,12 @@ test('switching_between_front_and_back_camera_mid_call', async () => {
   console.log(`  one camera at a time: ${one.label}, the officer decodes ${flow.width}x${flow.height} at ${flow.fps.toFixed(1)} fps`);
   assert(one.id !== first.id && one.live === 'live' && one.selfShows, `one camera at a time: ${JSON.stringify(one)}`);
   assertEq(await page.evaluate(() => document.querySelector('beeldbel-widget')._store.session.state), 'connected');
+  results.verified.push('front and back camera switched mid-call');
+});
+
+test('results_for_the_support_table', () => {
+  writeFileSync(join(buildDir, 'test-output', 'support-mobile.json'), JSON.stringify(results, null, 1));
+  assert(results.verified.length > 0, 'something verified');
 });
 
 test('no_page_errors', async () => {

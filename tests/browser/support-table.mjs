@@ -32,7 +32,7 @@ const runs = (names) => names.map(suite).filter(Boolean);
 const resultText = (list) => list.map((s) => `${s.name}: ${s.ok ? s.line : `**${s.line}**`}`).join('; ');
 
 function chromiumVersion() {
-  try { return execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8' }).trim().replace(/^Chromium /, '').split(' ')[0]; } catch { return '?'; }
+  try { return execFileSync('/usr/bin/chromium', ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().replace(/^Chromium /, '').split(' ')[0]; } catch { return '?'; }
 }
 
 export function table() {

@@ -23,6 +23,7 @@ import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, shotDir, buildDir } from './lib.mjs';
 import { startSystem, runOnSystem, VIDEOFRAME_GC_WARNING } from './system-lib.mjs';
 import { officerBin, totpSource } from '../contact/lib.mjs';
+import { waitScreen as waitWidgetScreen } from './widget-lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const CITIZEN = 'Anna de Vries';
@@ -54,18 +55,13 @@ async function openPage(who, options) {
 // ---- the citizen's phone ------------------------------------------------------
 
 const widget = () => citizen.page.locator('beeldbel-widget');
-const screen = () => citizen.page.evaluate(() => document.querySelector('beeldbel-widget')?.screen);
-async function waitScreen(name, timeout = 30000) {
-  try {
-    await citizen.page.waitForFunction((n) => document.querySelector('beeldbel-widget')?.screen === n, name, { timeout, polling: 100 });
-  } catch (e) {
-    const where = await citizen.page.evaluate(() => {
-      const w = document.querySelector('beeldbel-widget'), s = w?._store.session;
-      return { engine: w?.engineState, call: s?.state, transport: s?.transport?.state, errors: s?.stats ? undefined : 'no status yet' };
-    }).catch(() => ({}));
-    throw new Error(`citizen screen ${await screen()} (wanted ${name}; ${JSON.stringify(where)}); ${problems.join('\n')}\n${e.message}`);
-  }
-}
+const waitScreen = (name, timeout = 30000) => waitWidgetScreen(citizen.page, name, timeout, async () => {
+  const where = await citizen.page.evaluate(() => {
+    const w = document.querySelector('beeldbel-widget'), s = w?._store.session;
+    return { engine: w?.engineState, call: s?.state, transport: s?.transport?.state, errors: s?.stats ? undefined : 'no status yet' };
+  }).catch(() => ({}));
+  return `${JSON.stringify(where)}; ${problems.join('\n')}`;
+});
 /** The tests after joining need the call: without it they stop at once. */
 let inCall = false;
 const needCall = () => assert(inCall, 'no call: the phone did not join');

@@ -114,8 +114,13 @@ export function widgetScreen(page) {
   return page.evaluate(() => document.querySelector('beeldbel-widget')?.screen ?? null);
 }
 
-export async function waitScreen(page, name, timeout = 10000) {
-  await page.waitForFunction((n) => document.querySelector('beeldbel-widget')?.screen === n, name, { timeout });
+/** Waits for the widget's screen `name`; a failure names the screen it is on, and what why() adds. */
+export async function waitScreen(page, name, timeout = 10000, why = async () => '') {
+  try {
+    await page.waitForFunction((n) => document.querySelector('beeldbel-widget')?.screen === n, name, { timeout, polling: 100 });
+  } catch (e) {
+    throw new Error(`widget screen ${await widgetScreen(page).catch(() => '?')} (wanted ${name}); ${await why()}\n${e.message}`);
+  }
 }
 
 /** Installs the fake call factory on the widget (after it is defined). */

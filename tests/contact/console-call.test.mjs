@@ -19,6 +19,7 @@ import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, axeSource, shotDir } from '../browser/lib.mjs';
 import { startSystem, runOnSystem, VIDEOFRAME_GC_WARNING } from '../browser/system-lib.mjs';
 import { officerBin, totpSource } from './lib.mjs';
+import { waitScreen as waitWidgetScreen } from '../browser/widget-lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const CITIZEN = 'Anna de Vries';
@@ -84,14 +85,7 @@ async function waitOfficerState(want, timeout = 30000) {
   }
 }
 const widget = () => citizen.page.locator('beeldbel-widget');
-const screen = () => citizen.page.evaluate(() => document.querySelector('beeldbel-widget')?.screen);
-async function waitScreen(name, timeout = 30000) {
-  try {
-    await citizen.page.waitForFunction((n) => document.querySelector('beeldbel-widget')?.screen === n, name, { timeout, polling: 100 });
-  } catch (e) {
-    throw new Error(`citizen screen ${await screen()} (wanted ${name}); ${problems.join('\n')}\n${e.message}`);
-  }
-}
+const waitScreen = (name, timeout = 30000) => waitWidgetScreen(citizen.page, name, timeout, async () => problems.join('\n'));
 
 /** Mean, spread and a hash of a tile canvas's pixels (read back through a 2D canvas). */
 const canvasStats = (selector) => officer.page.evaluate((sel) => {

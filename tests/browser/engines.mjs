@@ -131,7 +131,7 @@ export async function launchWebKit() {
   } } });
   const sid = session.sessionId, S = `/session/${sid}`;
   const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
-  const call = (fn, args) => `return (${fn}).apply(null, arguments)`;
+  const call = (fn) => `return (${fn}).apply(null, arguments)`;
   return {
     version: session.capabilities.browserVersion,
     open: (url) => wd('POST', `${S}/url`, { url }),

@@ -299,14 +299,10 @@ test('officer_in_firefox_calls_back_and_the_citizen_in_chromium_joins', async ()
   await p.type('#password', PASSWORD);
   await p.type('#code', await codes.jan());
   await p.keyboard.press('Enter');
-  await waitIn(p, (r) => [...document.querySelectorAll('article')].some((a) => a.textContent.includes(r)), 15000, ref);
-  for (const label of ['Oppakken', 'Terugbellen met beeld']) {
-    await waitIn(p, (r, l) => [...([...document.querySelectorAll('article')].find((a) => a.textContent.includes(r))?.querySelectorAll('button') ?? [])]
-      .some((b) => b.textContent.trim() === l), 15000, ref, label);
-    const el = (await p.evaluateHandle((r, l) => [...[...document.querySelectorAll('article')].find((a) => a.textContent.includes(r))
-      .querySelectorAll('button')].find((b) => b.textContent.trim() === l), ref, label)).asElement();
-    await el.click();
-  }
+  // The request's card's button with this label, once it is there.
+  const cardButton = (r, l) => [...([...document.querySelectorAll('article')].find((a) => a.textContent.includes(r))
+    ?.querySelectorAll('button') ?? [])].find((b) => b.textContent.trim() === l);
+  for (const label of ['Oppakken', 'Terugbellen met beeld']) await (await waitIn(p, cardButton, 15000, ref, label)).asElement().click();
   await waitIn(p, () => /#invite=/.test(document.querySelector('input[id^="invite-"]')?.value ?? ''), 15000);
   const link = await p.evaluate(() => document.querySelector('input[id^="invite-"]').value);
   const files = await p.$('#call-files');

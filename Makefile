@@ -36,13 +36,13 @@ APT_PACKAGES := emscripten binaryen node-acorn janus janus-dev chromium \
   chromium-driver libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
   dpkg-dev clang libclang-rt-14-dev nasm brotli gcc make iproute2 \
   fonts-dejavu-core zbar-tools openssl sqlite3 firefox-esr \
-  libnss3-tools webkit2gtk-driver xvfb
+  libnss3-tools webkit2gtk-driver xvfb poppler-utils qpdf
 APT_COMMANDS := node:nodejs npm:npm
 
 # ---- sources -------------------------------------------------------------------
 
 # Engine modules: plain C, no I/O, built natively and for WASM alike.
-ENGINE_MODULES := core codec crypto signal media call
+ENGINE_MODULES := core codec crypto signal media call doc
 ENGINE_SRC  := $(foreach m,$(ENGINE_MODULES),$(wildcard src/$(m)/*.c))
 BINDING_SRC := $(wildcard src/binding/*.c)
 TEST_SRC    := $(wildcard tests/unit/*.c) $(wildcard tests/common/*.c)
@@ -272,9 +272,12 @@ distclean:
 CONTACT_PURE := src/contact/validate.c src/contact/phone.c src/contact/tokens.c src/contact/ratelimit.c src/contact/qr.c \
   src/contact/window.c \
   src/contact/http.c
+# The police time-stamping service is the engine's own RFC 3161 code.
+CONTACT_TSA  := src/doc/tsp.c src/doc/signed_data.c src/doc/der.c src/crypto/identity.c src/crypto/entropy.c \
+  src/crypto/rng.c src/core/error.c
 CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c src/contact/pilot.c \
-  src/contact/hashpool.c
-CONTACT_HDR  := include/beeldbel/contact.h $(wildcard src/contact/*.h)
+  src/contact/hashpool.c $(CONTACT_TSA)
+CONTACT_HDR  := include/beeldbel/contact.h include/beeldbel/cms.h $(wildcard src/contact/*.h) $(wildcard src/doc/*.h)
 # Janus tokens need HMAC-SHA1, absent from the shared config: sha1.c is
 # compiled here with src/contact/mbedtls_sha1_config.h (shared libs untouched).
 CONTACT_SHA1 := $(SRCROOT)/mbedtls/library/sha1.c

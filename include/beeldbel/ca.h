@@ -46,6 +46,13 @@ int bb_ca_issue_officer(const char *ca_key_pem, const char *ca_cert_pem,
                         uint64_t serial, int64_t not_before, int64_t not_after,
                         char *cert_pem, size_t cap, bb_rng_fn rng, void *rng_ctx);
 
+/* The police time-stamping service's certificate (cms.h) for tsa_key_pem's
+ * public key, named cn, signed by the CA: key usage digitalSignature and
+ * nonRepudiation, extended key usage id-kp-timeStamping only, critical. */
+int bb_ca_issue_tsa(const char *ca_key_pem, const char *ca_cert_pem, const char *tsa_key_pem,
+                    const char *cn, uint64_t serial, int64_t not_before, int64_t not_after,
+                    char *cert_pem, size_t cap, bb_rng_fn rng, void *rng_ctx);
+
 /* A CRL (v2) signed by the CA listing the given serials as revoked, with
  * its CRL number (each list's higher than the last's). next_update or
  * number 0 leaves the field out: such a list is refused by

@@ -215,6 +215,7 @@ typedef enum {
     BB_ROUTE_PILOT,            /* GET  officer/pilot (team leads: the pilot's figures) */
     BB_ROUTE_PILOT_CSV,        /* GET  officer/pilot.csv */
     BB_ROUTE_FEEDBACK,         /* POST feedback (a citizen's two questions after a call) */
+    BB_ROUTE_TIMESTAMP,        /* POST officer/timestamp (RFC 3161, the police time-stamping service) */
     BB_ROUTE_KINDS             /* one past the last */
 } bb_route_kind;
 

@@ -128,6 +128,18 @@ int bb_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t cert_len,
                             const char *expected_id, int64_t now_s,
                             bb_officer_result *res);
 
+/*
+ * The police time-stamping service's certificate (cms.h) at now_s: chains to
+ * the pinned root, not revoked, valid then, a P-256 key allowed to sign, and
+ * the extended key usage id-kp-timeStamping (BB_TSA_EKU_OID). BB_OK, or
+ * BB_E_AUTH with the reason in *status (the officer reasons; NOT_OFFICER
+ * for a certificate that is not a time-stamping one). Not counted in stats.
+ */
+#define BB_TSA_EKU_OID "\x2b\x06\x01\x05\x05\x07\x03\x08" /* 1.3.6.1.5.5.7.3.8 */
+#define BB_TSA_EKU_OID_LEN 8
+int bb_trust_verify_tsa(bb_trust *t, const uint8_t *cert, size_t cert_len, int64_t now_s,
+                        bb_officer_status *status);
+
 /* Counters of what the trust store checked and refused; owned by t, valid
  * while it lives. */
 const bb_trust_stats *bb_trust_get_stats(const bb_trust *t);

@@ -28,6 +28,7 @@ static const struct {
     {"officer/pilot", BB_ROUTE_PILOT, 1},
     {"officer/pilot.csv", BB_ROUTE_PILOT_CSV, 1},
     {"feedback", BB_ROUTE_FEEDBACK, 0},
+    {"officer/timestamp", BB_ROUTE_TIMESTAMP, 0},
 };
 
 /* officer/requests/{id}/{action}: id 1..15 digits, action lowercase a-z. */

@@ -14,6 +14,8 @@
 #include <curl/curl.h>
 
 #include "beeldbel/error.h"
+#include "mbedtls/platform_util.h"
+#include "mbedtls/x509_crt.h"
 #include "service.h"
 
 static void usage(void)
@@ -27,7 +29,8 @@ static void usage(void)
             "  BB_CONTACT_SESSION_MAX seconds (28800), BB_CONTACT_SESSION_IDLE seconds (1200),\n"
             "  BB_CONTACT_SYNC (normal|full),\n"
             "  BB_SITE_URL, BB_CONSOLE_URL, BB_JANUS_HTTP_URL, BB_JANUS_WS_URL, BB_JANUS_TOKEN_SECRET,\n"
-            "  BB_VIDEOROOM_ADMIN_KEY\n"
+            "  BB_VIDEOROOM_ADMIN_KEY,\n"
+            "  BB_CONTACT_TSA_KEY and BB_CONTACT_TSA_CERT (PEM files: the time-stamping service)\n"
             "gebruik: beeldbel-contact --db BESTAND (instellingen via de omgeving, zie boven)\n");
 }
 
@@ -63,6 +66,46 @@ static int os_random(uint8_t *buf, size_t len)
         len -= (size_t)n;
     }
     return BB_OK;
+}
+
+/* The whole of a small file as a NUL-terminated string; NULL if unreadable. */
+static char *read_small_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    char *buf = malloc(16384);
+    size_t n = buf ? fread(buf, 1, 16383, f) : 0;
+    int whole = buf && feof(f) && !ferror(f);
+    fclose(f);
+    if (!whole) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = 0;
+    return buf;
+}
+
+/* The time-stamping service's key and certificate, when configured: 0;
+ * -1 (said why) when configured but unusable. */
+static int load_tsa(bb_contact_config *cfg, char **key, mbedtls_x509_crt *crt)
+{
+    const char *kp = getenv("BB_CONTACT_TSA_KEY"), *cp = getenv("BB_CONTACT_TSA_CERT");
+    if ((!kp || !*kp) && (!cp || !*cp))
+        return 0;
+    char *cert = cp ? read_small_file(cp) : NULL;
+    *key = kp ? read_small_file(kp) : NULL;
+    int ok = *key && cert && !mbedtls_x509_crt_parse(crt, (const unsigned char *)cert, strlen(cert) + 1);
+    free(cert);
+    if (!ok) {
+        fprintf(stderr, "contact: BB_CONTACT_TSA_KEY and BB_CONTACT_TSA_CERT must name a readable key and "
+                        "certificate (moeten een leesbare sleutel en certificaat aanwijzen)\n");
+        return -1;
+    }
+    cfg->tsa_key_pem = *key;
+    cfg->tsa_cert_der = crt->raw.p;
+    cfg->tsa_cert_len = crt->raw.len;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -110,6 +153,11 @@ int main(int argc, char **argv)
         .videoroom_admin_key = getenv("BB_VIDEOROOM_ADMIN_KEY"),
         .random = os_random,
     };
+    char *tsa_key = NULL;
+    mbedtls_x509_crt tsa_cert;
+    mbedtls_x509_crt_init(&tsa_cert);
+    if (load_tsa(&cfg, &tsa_key, &tsa_cert))
+        return 2;
     /* Handle signals synchronously: block them before any thread starts. */
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -139,6 +187,11 @@ int main(int argc, char **argv)
     bb_contact_service_stop(svc);
     bb_store_close(store);
     curl_global_cleanup();
+    mbedtls_x509_crt_free(&tsa_cert);
+    if (tsa_key) {
+        mbedtls_platform_zeroize(tsa_key, strlen(tsa_key));
+        free(tsa_key);
+    }
     fprintf(stderr, "contact: stopped (gestopt)\n");
     return 0;
 }

@@ -17,6 +17,7 @@
 
 #include <microhttpd.h>
 
+#include "beeldbel/cms.h"
 #include "beeldbel/contact.h"
 #include "beeldbel/e2ee.h"
 #include "beeldbel/error.h"
@@ -996,6 +997,53 @@ static enum MHD_Result pilot_figures(struct MHD_Connection *c, bb_contact_servic
     return ret;
 }
 
+static int tsa_random(void *svc, unsigned char *buf, size_t len)
+{
+    return ((bb_contact_service *)svc)->cfg.random(buf, len);
+}
+
+/* The police time-stamping service: a TimeStampReq in, a TimeStampResp out
+ * (RFC 3161 over HTTP). Officers' engines ask it to timestamp their
+ * signatures; only the route and the outcome are logged, never the hash. */
+static enum MHD_Result timestamp(bb_contact_service *svc, struct MHD_Connection *c,
+                                 const conn_ctx *ctx, int64_t now)
+{
+    if (!svc->cfg.tsa_key_pem || !svc->cfg.tsa_cert_der)
+        return send_error(c, 503, "timestamp_unavailable", NULL, 0);
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!ct || strcmp(ct, "application/timestamp-query"))
+        return send_error(c, 415, "unsupported_media_type", NULL, 0);
+    uint8_t *out = malloc(BB_TSP_MAX_RESPONSE);
+    if (!out)
+        return send_error(c, 500, "internal", NULL, 0);
+    bb_tsa_request rq;
+    int fail;
+    size_t len = 0;
+    int rc = bb_tsa_parse_request((const uint8_t *)ctx->body, ctx->len, &rq, &fail);
+    if (rc == BB_OK)
+        rc = bb_tsa_grant(&rq, (const uint8_t *)svc->cfg.tsa_key_pem,
+                          strlen(svc->cfg.tsa_key_pem) + 1, svc->cfg.tsa_cert_der,
+                          svc->cfg.tsa_cert_len, now, tsa_random, svc, out, BB_TSP_MAX_RESPONSE,
+                          &len);
+    else /* refused, saying why (RFC 3161 PKIFailureInfo) */
+        rc = bb_tsa_refuse(fail, out, BB_TSP_MAX_RESPONSE, &len);
+    if (rc != BB_OK && bb_tsa_refuse(BB_TSA_FAIL_SYSTEM_FAILURE, out, BB_TSP_MAX_RESPONSE, &len)) {
+        free(out);
+        return send_error(c, 500, "internal", NULL, 0);
+    }
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, out, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(out);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", "application/timestamp-reply");
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 /* Routes that need an officer's session. */
 static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connection *c,
                                      const conn_ctx *ctx, const bb_route *route, int is_post,
@@ -1046,6 +1094,8 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
         cJSON_AddNumberToObject(o, "idle_timeout_s", (double)svc->cfg.session_idle_s);
         return send_json(c, 200, o, NULL, 0);
     }
+    case BB_ROUTE_TIMESTAMP:
+        return timestamp(svc, c, ctx, now);
     case BB_ROUTE_COLLEAGUE_REDEEM: /* a colleague's link, by the colleague logged in */
         return redeem_invitation(svc, c, ctx, 1, now);
     default:
@@ -1065,7 +1115,7 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
     int status = bb_http_route(method, url, &route);
     if (status)
         return send_error(c, status, status == 405 ? "method_not_allowed" : "not_found", NULL, 0);
-    if (ctx->len > 0) {
+    if (ctx->len > 0 && route.kind != BB_ROUTE_TIMESTAMP) { /* that one reads DER */
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
         if (!ct || (strcmp(ct, "application/json") && strncmp(ct, "application/json;", 17)))
             return send_error(c, 415, "unsupported_media_type", NULL, 0);

@@ -28,6 +28,11 @@ typedef struct {
     const char *janus_ws_url;    /* what browsers connect to */
     const char *janus_token_secret;
     const char *videoroom_admin_key;
+    /* The police time-stamping service (RFC 3161): its private key (PEM,
+     * NUL-terminated) and certificate (DER); NULL: no time stamps. */
+    const char *tsa_key_pem;
+    const uint8_t *tsa_cert_der;
+    size_t tsa_cert_len;
     /* Fills buf with len random bytes; 0 or BB_E_*. */
     int (*random)(uint8_t *buf, size_t len);
 } bb_contact_config;

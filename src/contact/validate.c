@@ -57,6 +57,8 @@ static const struct {
     {"consent_required", "Vraag de beller om toestemming om de gegevens vast te leggen, en vink die aan.",
      "Ask the caller for consent to record the details, and tick it."},
     {"forbidden_role", "Dit mag uw account niet.", "Your account may not do this."},
+    {"timestamp_unavailable", "De tijdstempeldienst is niet ingericht. Meld dit aan de beheerder.",
+     "The time-stamping service is not set up. Tell the administrator."},
     {"invalid_answer", "Dit antwoord kennen we niet.", "This answer is not known."},
     {"feedback_unknown", "Deze vragen zijn al beantwoord of verlopen. Dank je wel.",
      "These questions have already been answered or have expired. Thank you."},

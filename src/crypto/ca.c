@@ -128,12 +128,15 @@ static int dn_string(const mbedtls_x509_name *n, char *out, size_t cap)
     return BB_OK;
 }
 
-/* Shared part of root and officer certificates. */
+enum cert_kind { KIND_OFFICER = 0, KIND_ROOT = 1, KIND_TSA = 2 };
+
+/* Shared part of root, officer and time-stamping certificates. */
 static int write_cert(mbedtls_pk_context *subject_key, mbedtls_pk_context *issuer_key,
-                      const char *subject, const char *issuer, int is_ca,
+                      const char *subject, const char *issuer, enum cert_kind kind,
                       uint64_t serial, int64_t nb, int64_t na,
                       char *cert_pem, size_t cap, bb_rng_fn rng, void *rng_ctx)
 {
+    int is_ca = kind == KIND_ROOT;
     char from[15], to[15];
     fmt_time(nb, from);
     fmt_time(na, to);
@@ -152,8 +155,19 @@ static int write_cert(mbedtls_pk_context *subject_key, mbedtls_pk_context *issue
      * which the trimmed build leaves out; one root needs no key lookup. */
     if (!r) r = mbedtls_x509write_crt_set_key_usage(&w, is_ca
                     ? (MBEDTLS_X509_KU_KEY_CERT_SIGN | MBEDTLS_X509_KU_CRL_SIGN)
+                    : kind == KIND_TSA
+                    ? (MBEDTLS_X509_KU_DIGITAL_SIGNATURE | MBEDTLS_X509_KU_NON_REPUDIATION)
                     : MBEDTLS_X509_KU_DIGITAL_SIGNATURE);
-    if (!r && !is_ca) {
+    if (!r && kind == KIND_TSA) {
+        /* extKeyUsage: SEQUENCE { id-kp-timeStamping }, critical (RFC 3161 2.3). */
+        unsigned char eku[4 + BB_TSA_EKU_OID_LEN] = {0x30, BB_TSA_EKU_OID_LEN + 2, 0x06,
+                                                     BB_TSA_EKU_OID_LEN};
+        memcpy(eku + 4, BB_TSA_EKU_OID, BB_TSA_EKU_OID_LEN);
+        r = mbedtls_x509write_crt_set_extension(&w, MBEDTLS_OID_EXTENDED_KEY_USAGE,
+                                                MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE),
+                                                1, eku, sizeof(eku));
+    }
+    if (!r && kind == KIND_OFFICER) {
         /* extKeyUsage: SEQUENCE { the beeldbel officer OID } (identity.h). */
         unsigned char eku[4 + BB_OFFICER_EKU_OID_LEN] = {0x30, BB_OFFICER_EKU_OID_LEN + 2, 0x06,
                                                          BB_OFFICER_EKU_OID_LEN};
@@ -180,7 +194,7 @@ int bb_ca_make_root(const char *key_pem, const char *cn, uint64_t serial,
     char dn[200];
     snprintf(dn, sizeof(dn), "CN=%s" ORG, cn);
     if (!rc)
-        rc = write_cert(&pk, &pk, dn, dn, 1, serial, not_before, not_after,
+        rc = write_cert(&pk, &pk, dn, dn, KIND_ROOT, serial, not_before, not_after,
                         cert_pem, cap, rng, rng_ctx);
     mbedtls_pk_free(&pk);
     return rc;
@@ -208,11 +222,38 @@ int bb_ca_issue_officer(const char *ca_key_pem, const char *ca_cert_pem,
     if (!rc) {
         snprintf(subject, sizeof(subject), "CN=%s,OU=%s,L=%s,serialNumber=%s" ORG, s->name,
                  s->team, s->neighbourhood, s->officer_id);
-        rc = write_cert(&off_key, &ca_key, subject, issuer, 0, serial, not_before,
+        rc = write_cert(&off_key, &ca_key, subject, issuer, KIND_OFFICER, serial, not_before,
                         not_after, cert_pem, cap, rng, rng_ctx);
     }
     mbedtls_pk_free(&ca_key);
     mbedtls_pk_free(&off_key);
+    mbedtls_x509_crt_free(&ca);
+    return rc;
+}
+
+int bb_ca_issue_tsa(const char *ca_key_pem, const char *ca_cert_pem, const char *tsa_key_pem,
+                    const char *cn, uint64_t serial, int64_t not_before, int64_t not_after,
+                    char *cert_pem, size_t cap, bb_rng_fn rng, void *rng_ctx)
+{
+    if (!cert_pem || !rng || !field_ok(cn) || not_after <= not_before)
+        return BB_E_ARG;
+    mbedtls_pk_context ca_key, tsa_key;
+    mbedtls_x509_crt ca;
+    char subject[200], issuer[300];
+    int rc = load_key(&ca_key, ca_key_pem);
+    int rc2 = load_key(&tsa_key, tsa_key_pem);
+    int rc3 = load_cert(&ca, ca_cert_pem);
+    if (!rc) rc = rc2;
+    if (!rc) rc = rc3;
+    if (!rc)
+        rc = dn_string(&ca.subject, issuer, sizeof(issuer));
+    if (!rc) {
+        snprintf(subject, sizeof(subject), "CN=%s" ORG, cn);
+        rc = write_cert(&tsa_key, &ca_key, subject, issuer, KIND_TSA, serial, not_before,
+                        not_after, cert_pem, cap, rng, rng_ctx);
+    }
+    mbedtls_pk_free(&ca_key);
+    mbedtls_pk_free(&tsa_key);
     mbedtls_x509_crt_free(&ca);
     return rc;
 }

@@ -302,19 +302,20 @@ static void read_subject(const mbedtls_x509_crt *c, bb_officer_result *res)
     res->not_after = x509_unix(&c->valid_to);
 }
 
-/* Carries the beeldbel officer key usage (identity.h); anyExtendedKeyUsage is not enough. */
-static int has_officer_eku(const mbedtls_x509_crt *c)
+/* Carries the extended key usage eku (the beeldbel officer's, identity.h,
+ * or time stamping); anyExtendedKeyUsage is not enough. */
+static int has_eku(const mbedtls_x509_crt *c, const char *eku, size_t eku_len)
 {
     if (!(c->ext_types & MBEDTLS_X509_EXT_EXTENDED_KEY_USAGE))
         return 0;
     for (const mbedtls_x509_sequence *s = &c->ext_key_usage; s && s->buf.p; s = s->next)
-        if (s->buf.len == BB_OFFICER_EKU_OID_LEN &&
-            memcmp(s->buf.p, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN) == 0)
+        if (s->buf.len == eku_len && memcmp(s->buf.p, eku, eku_len) == 0)
             return 1;
     return 0;
 }
 
-static bb_officer_status chain_status(bb_trust *t, mbedtls_x509_crt *c, int64_t now)
+static bb_officer_status chain_status(bb_trust *t, mbedtls_x509_crt *c, int64_t now,
+                                      const char *eku, size_t eku_len)
 {
     if (c->ca_istrue || !is_p256(&c->pk) || !c->subject.oid.p)
         return BB_OFFICER_NOT_OFFICER;
@@ -343,7 +344,7 @@ static bb_officer_status chain_status(bb_trust *t, mbedtls_x509_crt *c, int64_t 
     if ((c->ext_types & MBEDTLS_X509_EXT_KEY_USAGE) &&
         !(c->key_usage & MBEDTLS_X509_KU_DIGITAL_SIGNATURE))
         return BB_OFFICER_NOT_OFFICER;
-    if (!has_officer_eku(c))
+    if (!has_eku(c, eku, eku_len))
         return BB_OFFICER_NOT_OFFICER;
     return BB_OFFICER_OK;
 }
@@ -363,7 +364,7 @@ int bb_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t cert_len,
         st = BB_OFFICER_MALFORMED;
     } else {
         read_subject(&c, res);
-        st = chain_status(t, &c, now_s);
+        st = chain_status(t, &c, now_s, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN);
         if (st == BB_OFFICER_OK && (!res->name[0] || !res->team[0] || !res->neighbourhood[0] ||
                                     !res->officer_id[0]))
             st = BB_OFFICER_NOT_OFFICER;
@@ -378,6 +379,21 @@ int bb_trust_verify_officer(bb_trust *t, const uint8_t *cert, size_t cert_len,
     }
     t->stats.verified++;
     return BB_OK;
+}
+
+int bb_trust_verify_tsa(bb_trust *t, const uint8_t *cert, size_t cert_len, int64_t now_s,
+                        bb_officer_status *status)
+{
+    if (!t || !status)
+        return BB_E_ARG;
+    mbedtls_x509_crt c;
+    mbedtls_x509_crt_init(&c);
+    bb_officer_status st = parse_crt(&c, cert, cert_len) != BB_OK
+                               ? BB_OFFICER_MALFORMED
+                               : chain_status(t, &c, now_s, BB_TSA_EKU_OID, BB_TSA_EKU_OID_LEN);
+    mbedtls_x509_crt_free(&c);
+    *status = st;
+    return st == BB_OFFICER_OK ? BB_OK : BB_E_AUTH;
 }
 
 const bb_trust_stats *bb_trust_get_stats(const bb_trust *t)

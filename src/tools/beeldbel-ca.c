@@ -4,6 +4,8 @@
  *   beeldbel-ca init   DIR [--cn NAME] [--years N]
  *   beeldbel-ca issue  DIR --name NAME --team TEAM --neighbourhood WIJK --id NUMBER
  *                          [--hours N] [--out PREFIX]
+ *   beeldbel-ca tsa    DIR [--cn NAME] [--years N]   (the time-stamping service's
+ *                          key and certificate, DIR/tsa.{key,pem}, made once)
  *   beeldbel-ca revoke DIR SERIAL
  *   beeldbel-ca crl    DIR [--hours N]
  *   beeldbel-ca verify DIR CERT [--id NUMBER]
@@ -45,6 +47,7 @@ static void usage(void)
           "  beeldbel-ca init   DIR [--cn NAME] [--years N]\n"
           "  beeldbel-ca issue  DIR --name NAME --team TEAM --neighbourhood WIJK --id NUMBER\n"
           "                         [--hours N] [--out PREFIX]\n"
+          "  beeldbel-ca tsa    DIR [--cn NAME] [--years N]\n"
           "  beeldbel-ca revoke DIR SERIAL\n"
           "  beeldbel-ca crl    DIR [--hours N]\n"
           "  beeldbel-ca verify DIR CERT [--id NUMBER]\n"
@@ -181,6 +184,64 @@ static int cmd_init(const char *dir, const struct opts *o)
     return write_crl(dir, o->now, DEFAULT_CRL_HOURS);
 }
 
+/* The CA's key and certificate (the caller frees them) and the next serial
+ * number, whose file's path goes into ps. 0, or 1 having said why. */
+static int load_ca(const char *dir, char **ca_key, char **ca_cert, int64_t *serial, char *ps,
+                   size_t ps_cap)
+{
+    char pk[4096], pc[4096];
+    path_in(pk, sizeof(pk), dir, "root.key");
+    path_in(pc, sizeof(pc), dir, "root.pem");
+    path_in(ps, ps_cap, dir, "serial");
+    char *ser = read_file(ps, NULL);
+    *ca_key = read_file(pk, NULL);
+    *ca_cert = read_file(pc, NULL);
+    *serial = 0;
+    if (!*ca_key || !*ca_cert || !ser || parse_i64(strtok(ser, "\n") ? ser : "", serial) || *serial < 1) {
+        free(*ca_key), free(*ca_cert), free(ser);
+        return fail("no CA in this directory (run init)", "geen CA in deze map (voer init uit)", dir);
+    }
+    free(ser);
+    return 0;
+}
+
+/* The police time-stamping service's key and certificate, DIR/tsa.{key,pem},
+ * made once. */
+static int cmd_tsa(const char *dir, const struct opts *o)
+{
+    char ps[4096], pem[4200], kp[4200];
+    static char key[BB_CA_PEM_MAX], cert[BB_CA_PEM_MAX];
+    path_in(pem, sizeof(pem), dir, "tsa.pem");
+    path_in(kp, sizeof(kp), dir, "tsa.key");
+    char *have = read_file(pem, NULL), *have_key = read_file(kp, NULL);
+    int exists = have && have_key;
+    free(have);
+    free(have_key);
+    if (exists) {
+        printf("cert %s\nkey %s\n", pem, kp);
+        return 0;
+    }
+    char *ca_key, *ca_cert;
+    int64_t serial;
+    if (load_ca(dir, &ca_key, &ca_cert, &serial, ps, sizeof(ps)))
+        return 1;
+    int rc = bb_ca_make_key(key, sizeof(key), bb_rng_os, NULL);
+    if (!rc)
+        rc = bb_ca_issue_tsa(ca_key, ca_cert, key, o->cn ? o->cn : "Politie Tijdstempeldienst (demo)",
+                             (uint64_t)serial, o->now - 300, o->now + o->years * 365 * 86400,
+                             cert, sizeof(cert), bb_rng_os, NULL);
+    free(ca_key);
+    free(ca_cert);
+    if (rc)
+        return fail_rc("cannot issue the certificate", "kan het certificaat niet uitgeven", rc);
+    char next[32];
+    snprintf(next, sizeof(next), "%" PRId64 "\n", serial + 1);
+    if (write_file(kp, key, 0600) || write_file(pem, cert, 0644) || write_file(ps, next, 0644))
+        return fail("cannot write", "kan niet schrijven", pem);
+    printf("serial %" PRId64 "\ncert %s\nkey %s\n", serial, pem, kp);
+    return 0;
+}
+
 static int cmd_issue(const char *dir, const struct opts *o)
 {
     if (!o->name || !o->team || !o->hood || !o->id) {
@@ -191,18 +252,12 @@ static int cmd_issue(const char *dir, const struct opts *o)
     if (!bb_officer_id_valid(o->id))
         return fail("an officer number is 1 to 32 of 0-9, A-Z, a-z and -",
                     "een agentnummer is 1 tot 32 tekens uit 0-9, A-Z, a-z en -", o->id);
-    char pk[4096], pc[4096], ps[4096], out[4096], pem[4200], kp[4200];
+    char ps[4096], out[4096], pem[4200], kp[4200];
     static char key[BB_CA_PEM_MAX], cert[BB_CA_PEM_MAX];
-    path_in(pk, sizeof(pk), dir, "root.key");
-    path_in(pc, sizeof(pc), dir, "root.pem");
-    path_in(ps, sizeof(ps), dir, "serial");
-    char *ca_key = read_file(pk, NULL), *ca_cert = read_file(pc, NULL), *ser = read_file(ps, NULL);
-    int64_t serial = 0;
-    if (!ca_key || !ca_cert || !ser || parse_i64(strtok(ser, "\n") ? ser : "", &serial) || serial < 1) {
-        free(ca_key), free(ca_cert), free(ser);
-        return fail("no CA in this directory (run init)", "geen CA in deze map (voer init uit)", dir);
-    }
-    free(ser);
+    char *ca_key, *ca_cert;
+    int64_t serial;
+    if (load_ca(dir, &ca_key, &ca_cert, &serial, ps, sizeof(ps)))
+        return 1;
     bb_officer_subject s = {o->name, o->team, o->hood, o->id};
     int rc = bb_ca_make_key(key, sizeof(key), bb_rng_os, NULL);
     if (!rc)
@@ -345,6 +400,8 @@ int main(int argc, char **argv)
         int rc = cmd_issue(dir, &o);
         return rc ? rc : write_crl(dir, o.now, DEFAULT_CRL_HOURS);
     }
+    if (!strcmp(cmd, "tsa"))
+        return cmd_tsa(dir, &o);
     if (!strcmp(cmd, "revoke"))
         return cmd_revoke(dir, arg, &o);
     if (!strcmp(cmd, "crl"))

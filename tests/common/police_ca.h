@@ -54,4 +54,17 @@ static inline int pca_officer(police_ca *ca, police_officer *o, const char *name
     return rc;
 }
 
+/* The police time-stamping service's key and certificate (cms.h). */
+static inline int pca_tsa(police_ca *ca, police_officer *t, uint64_t serial)
+{
+    int rc = bb_ca_make_key(t->key, sizeof(t->key), bb_rng_seeded, &ca->rng);
+    if (!rc)
+        rc = bb_ca_issue_tsa(ca->root_key, ca->root_cert, t->key, "Politie Tijdstempeldienst",
+                             serial, PCA_NOW - 24 * PCA_HOUR, PCA_NOW + 365 * 24 * PCA_HOUR,
+                             t->cert, sizeof(t->cert), bb_rng_seeded, &ca->rng);
+    if (!rc)
+        rc = bb_ca_pem_to_der(t->cert, t->der, sizeof(t->der), &t->der_len);
+    return rc;
+}
+
 #endif

@@ -271,6 +271,30 @@ int bb_e2ee_sas(const bb_e2ee *e, char out[8]);
 
 /* Members other than this participant (authenticated HELLOs; keyed or not). 0 for NULL. */
 size_t bb_e2ee_peer_count(const bb_e2ee *e);
+
+/*
+ * Who is in the call, as a hash both sides compute alike once the roster is
+ * settled (when the code exists): SHA-256("beeldbel roster v1" | room | for
+ * every member by id: id, role, HELLO hash). A consent to a document names
+ * it (consent.h). BB_OK; BB_E_AGAIN while not settled.
+ */
+int bb_e2ee_roster_digest(const bb_e2ee *e, uint8_t out[32]);
+
+/*
+ * The citizen's consent key, bound to the key agreement: the citizen's
+ * engine makes a signing key for the call and sends its public key with
+ * this MAC, HMAC-SHA256 under the invitation key over ("beeldbel consent key
+ * v1" | room | its participant id | its HELLO hash | the key). Only the
+ * invitation's holder can make it, for this room and this HELLO only.
+ * bb_e2ee_consent_key_mac: BB_OK; BB_E_STATE for a participant without an
+ * invitation. bb_e2ee_consent_key_check (the officer): BB_OK when from is
+ * the citizen on the roster and the MAC is right; BB_E_PROTO when from is
+ * not the citizen on the roster, BB_E_AUTH when the MAC is wrong.
+ */
+#define BB_E2EE_CONSENT_KEY_MAX 128
+int bb_e2ee_consent_key_mac(const bb_e2ee *e, const uint8_t *pub, size_t pub_len, uint8_t mac[32]);
+int bb_e2ee_consent_key_check(const bb_e2ee *e, uint16_t from, const uint8_t *pub, size_t pub_len,
+                              const uint8_t mac[32]);
 /* The i-th of them (0 <= i < bb_e2ee_peer_count), copied to out. BB_OK; BB_E_ARG. */
 int bb_e2ee_peer_info(const bb_e2ee *e, size_t i, bb_e2ee_peer *out);
 

@@ -1042,55 +1042,138 @@ int bb_e2ee_unprotect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,
     return rc;
 }
 
-int bb_e2ee_sas(const bb_e2ee *e, char out[8])
-{
-    if (!e || !out)
-        return BB_E_ARG;
-    out[0] = '\0';
-    /* Ready when we revealed ours and every peer opened the commitment we
-     * pinned for its current epoch (so it is the value it uses itself). */
-    if (!e->revealed || e->need_rekey || bb_e2ee_peer_count(e) == 0)
-        return BB_E_AGAIN;
-    /* Everyone sorted by id, so every member hashes the same sequence. */
-    const uint8_t *hashes[BB_E2EE_MAX_PARTICIPANTS], *values[BB_E2EE_MAX_PARTICIPANTS];
+/* Everyone on the settled roster, sorted by id (so every member walks the
+ * same sequence): BB_OK and *n; BB_E_AGAIN until the roster is settled, when
+ * we revealed our code value and every peer opened the commitment we pinned
+ * for its current epoch (so it is the value it uses itself). */
+struct roster {
+    int n;
     uint16_t ids[BB_E2EE_MAX_PARTICIPANTS];
     uint8_t roles[BB_E2EE_MAX_PARTICIPANTS];
+    const uint8_t *hashes[BB_E2EE_MAX_PARTICIPANTS], *values[BB_E2EE_MAX_PARTICIPANTS];
+};
+
+static int settled_roster(const bb_e2ee *e, struct roster *r)
+{
+    if (!e->revealed || e->need_rekey || bb_e2ee_peer_count(e) == 0)
+        return BB_E_AGAIN;
     int n = 0;
-    ids[n] = e->self, roles[n] = (uint8_t)e->role, hashes[n] = e->hello_hash, values[n++] = e->sas_value;
+    r->ids[n] = e->self, r->roles[n] = (uint8_t)e->role, r->hashes[n] = e->hello_hash,
+    r->values[n++] = e->sas_value;
     for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++) {
         const struct peer *p = &e->peers[i];
         if (!p->used)
             continue;
         if (!p->pinned || !p->pin_revealed || p->pin_epoch != p->epoch)
             return BB_E_AGAIN;
-        ids[n] = p->id, roles[n] = (uint8_t)p->role, hashes[n] = p->hello_hash, values[n++] = p->pin_value;
+        r->ids[n] = p->id, r->roles[n] = (uint8_t)p->role, r->hashes[n] = p->hello_hash,
+        r->values[n++] = p->pin_value;
     }
     for (int i = 1; i < n; i++)
-        for (int j = i; j > 0 && ids[j - 1] > ids[j]; j--) {
-            uint16_t t = ids[j]; ids[j] = ids[j - 1]; ids[j - 1] = t;
-            uint8_t r = roles[j]; roles[j] = roles[j - 1]; roles[j - 1] = r;
-            const uint8_t *h = hashes[j]; hashes[j] = hashes[j - 1]; hashes[j - 1] = h;
-            const uint8_t *v = values[j]; values[j] = values[j - 1]; values[j - 1] = v;
+        for (int j = i; j > 0 && r->ids[j - 1] > r->ids[j]; j--) {
+            uint16_t t = r->ids[j]; r->ids[j] = r->ids[j - 1]; r->ids[j - 1] = t;
+            uint8_t o = r->roles[j]; r->roles[j] = r->roles[j - 1]; r->roles[j - 1] = o;
+            const uint8_t *h = r->hashes[j]; r->hashes[j] = r->hashes[j - 1]; r->hashes[j - 1] = h;
+            const uint8_t *v = r->values[j]; r->values[j] = r->values[j - 1]; r->values[j - 1] = v;
         }
+    r->n = n;
+    return BB_OK;
+}
+
+/* SHA-256 of label | room | for each member: id, role, HELLO hash [, code value]. */
+static void roster_hash(const bb_e2ee *e, const struct roster *r, const char *label, int with_values,
+                        uint8_t digest[32])
+{
     mbedtls_sha256_context s;
-    uint8_t digest[32], rl = (uint8_t)strlen(e->room), rec[3];
+    uint8_t rl = (uint8_t)strlen(e->room), rec[3];
     mbedtls_sha256_init(&s);
     mbedtls_sha256_starts_ret(&s, 0);
-    mbedtls_sha256_update_ret(&s, (const uint8_t *)"beeldbel sas v2", 15);
+    mbedtls_sha256_update_ret(&s, (const uint8_t *)label, strlen(label));
     mbedtls_sha256_update_ret(&s, &rl, 1);
     mbedtls_sha256_update_ret(&s, (const uint8_t *)e->room, rl);
-    for (int i = 0; i < n; i++) {
-        put16(rec, ids[i]);
-        rec[2] = roles[i];
+    for (int i = 0; i < r->n; i++) {
+        put16(rec, r->ids[i]);
+        rec[2] = r->roles[i];
         mbedtls_sha256_update_ret(&s, rec, 3);
-        mbedtls_sha256_update_ret(&s, hashes[i], 32);
-        mbedtls_sha256_update_ret(&s, values[i], BB_HS_REVEAL_LEN);
+        mbedtls_sha256_update_ret(&s, r->hashes[i], 32);
+        if (with_values)
+            mbedtls_sha256_update_ret(&s, r->values[i], BB_HS_REVEAL_LEN);
     }
     mbedtls_sha256_finish_ret(&s, digest);
     mbedtls_sha256_free(&s);
+}
+
+int bb_e2ee_sas(const bb_e2ee *e, char out[8])
+{
+    if (!e || !out)
+        return BB_E_ARG;
+    out[0] = '\0';
+    struct roster r;
+    int rc = settled_roster(e, &r);
+    if (rc)
+        return rc;
+    uint8_t digest[32];
+    roster_hash(e, &r, "beeldbel sas v2", 1, digest);
     uint32_t v = be32(digest) % 1000000u;
     snprintf(out, 8, "%03u %03u", (unsigned)(v / 1000), (unsigned)(v % 1000));
     return BB_OK;
+}
+
+int bb_e2ee_roster_digest(const bb_e2ee *e, uint8_t out[32])
+{
+    if (!e || !out)
+        return BB_E_ARG;
+    struct roster r;
+    int rc = settled_roster(e, &r);
+    if (!rc)
+        roster_hash(e, &r, "beeldbel roster v1", 0, out);
+    return rc;
+}
+
+/* HMAC under the invitation key over label | room | id | HELLO hash | key. */
+static int consent_mac(const bb_e2ee *e, uint16_t id, const uint8_t hello_hash[32],
+                       const uint8_t *pub, size_t pub_len, uint8_t mac[32])
+{
+    static const char label[] = "beeldbel consent key v1";
+    uint8_t buf[sizeof(label) + 1 + BB_E2EE_ROOM_MAX + 2 + 32 + BB_E2EE_CONSENT_KEY_MAX];
+    size_t rl = strlen(e->room), n = 0;
+    memcpy(buf, label, sizeof(label) - 1), n += sizeof(label) - 1;
+    buf[n++] = (uint8_t)rl;
+    memcpy(buf + n, e->room, rl), n += rl;
+    put16(buf + n, id), n += 2;
+    memcpy(buf + n, hello_hash, 32), n += 32;
+    memcpy(buf + n, pub, pub_len), n += pub_len;
+    return hmac32(e->invite_key, buf, n, mac);
+}
+
+int bb_e2ee_consent_key_mac(const bb_e2ee *e, const uint8_t *pub, size_t pub_len, uint8_t mac[32])
+{
+    if (!e || !pub || !mac || !pub_len || pub_len > BB_E2EE_CONSENT_KEY_MAX)
+        return BB_E_ARG;
+    if (!e->has_invite || (e->role != BB_ROLE_CITIZEN && e->role != BB_ROLE_INTERPRETER))
+        return BB_E_STATE;
+    return consent_mac(e, e->self, e->hello_hash, pub, pub_len, mac) ? BB_E_CRYPTO : BB_OK;
+}
+
+int bb_e2ee_consent_key_check(const bb_e2ee *e, uint16_t from, const uint8_t *pub, size_t pub_len,
+                              const uint8_t mac[32])
+{
+    if (!e || !pub || !mac || !pub_len || pub_len > BB_E2EE_CONSENT_KEY_MAX)
+        return BB_E_ARG;
+    if (!e->has_invite)
+        return BB_E_STATE;
+    for (int i = 0; i < BB_E2EE_MAX_PARTICIPANTS - 1; i++) {
+        const struct peer *p = &e->peers[i];
+        if (!p->used || p->id != from)
+            continue;
+        if (p->role != BB_ROLE_CITIZEN)
+            return BB_E_PROTO;
+        uint8_t want[32];
+        if (consent_mac(e, p->id, p->hello_hash, pub, pub_len, want))
+            return BB_E_CRYPTO;
+        return ct_equal(want, mac, 32) ? BB_OK : BB_E_AUTH;
+    }
+    return BB_E_PROTO; /* not on the roster */
 }
 
 size_t bb_e2ee_peer_count(const bb_e2ee *e)

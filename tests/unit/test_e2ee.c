@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 
+#include "beeldbel/consent.h"
 #include "beeldbel/e2ee.h"
 #include "beeldbel/error.h"
 #include "beeldbel/identity.h"
@@ -780,5 +781,88 @@ TEST(e2ee_keys_before_hello_are_kept_until_the_hello_arrives)
     CHECK_OK(bb_e2ee_receive(P[1].e, saved_hello, saved_len, NOW_US));
     CHECK_OK(say(0, 1, "nu wel"));
     CHECK_EQ_INT(bb_e2ee_get_stats(P[1].e)->rejected[BB_HS_REJECT_UNKNOWN_SENDER], 0);
+    reset();
+}
+
+/* The citizen's consent key, bound for the officer (slot 0) by the citizen (slot 1). */
+static int bind_consent_key(bb_consent_key *k, bb_seeded_rng *rng, uint8_t mac[32])
+{
+    int rc = bb_consent_key_new(k, bb_rng_seeded, rng);
+    return rc ? rc : bb_e2ee_consent_key_mac(P[1].e, k->pub, sizeof(k->pub), mac);
+}
+
+TEST(e2ee_the_citizens_consent_key_is_bound_to_the_invitation_and_this_call)
+{
+    CHECK_OK(meet(honest));
+    bb_seeded_rng rng;
+    bb_seeded_rng_init(&rng, 7);
+    bb_consent_key k, other;
+    uint8_t mac[32], other_mac[32];
+    CHECK_OK(bind_consent_key(&k, &rng, mac));
+    CHECK_OK(bb_e2ee_consent_key_check(P[0].e, 2, k.pub, sizeof(k.pub), mac));
+    /* Another key with this MAC, a MAC off by a bit, a sender who is the
+     * officer or nobody on the roster: all refused. */
+    CHECK_OK(bb_consent_key_new(&other, bb_rng_seeded, &rng));
+    CHECK_EQ_INT(bb_e2ee_consent_key_check(P[0].e, 2, other.pub, sizeof(other.pub), mac), BB_E_AUTH);
+    mac[31] ^= 1;
+    CHECK_EQ_INT(bb_e2ee_consent_key_check(P[0].e, 2, k.pub, sizeof(k.pub), mac), BB_E_AUTH);
+    mac[31] ^= 1;
+    CHECK_EQ_INT(bb_e2ee_consent_key_check(P[0].e, 1, k.pub, sizeof(k.pub), mac), BB_E_PROTO);
+    CHECK_EQ_INT(bb_e2ee_consent_key_check(P[0].e, 5, k.pub, sizeof(k.pub), mac), BB_E_PROTO);
+    /* Only an invitation's holder can bind a key. */
+    CHECK_EQ_INT(bb_e2ee_consent_key_mac(P[0].e, k.pub, sizeof(k.pub), other_mac), BB_E_STATE);
+    /* The same citizen in another call (room) makes another binding. */
+    reset();
+    CHECK_OK(fixture());
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, "another-room", NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, "another-room", JAN_NO));
+    CHECK_OK(run_sfu(honest));
+    CHECK_OK(bb_e2ee_consent_key_mac(P[1].e, k.pub, sizeof(k.pub), other_mac));
+    CHECK(memcmp(mac, other_mac, 32) != 0);
+    CHECK_EQ_INT(bb_e2ee_consent_key_check(P[0].e, 2, k.pub, sizeof(k.pub), mac), BB_E_AUTH);
+    reset();
+}
+
+TEST(e2ee_a_consent_counts_only_for_this_document_roster_and_call)
+{
+    CHECK_OK(meet(honest));
+    uint8_t roster[32], roster_officer[32], doc[32], mac[32], ev[BB_CONSENT_MAX];
+    CHECK_OK(bb_e2ee_roster_digest(P[1].e, roster));
+    CHECK_OK(bb_e2ee_roster_digest(P[0].e, roster_officer));
+    CHECK(memcmp(roster, roster_officer, 32) == 0);
+    memset(doc, 0x42, sizeof(doc));
+    bb_seeded_rng rng;
+    bb_seeded_rng_init(&rng, 8);
+    bb_consent_key k, other;
+    CHECK_OK(bind_consent_key(&k, &rng, mac));
+    size_t n;
+    CHECK_OK(bb_consent_make(&k, BB_CONSENT_SIGN, doc, roster, ROOM, PCA_NOW, ev, sizeof(ev), &n));
+    bb_consent_claim c;
+    CHECK_OK(bb_consent_check(ev, n, k.pub, doc, roster_officer, ROOM, PCA_NOW + 10, &c));
+    CHECK_EQ_INT(c.decision, BB_CONSENT_SIGN);
+    CHECK_EQ_INT(c.time, PCA_NOW);
+    uint8_t doc2[32];
+    memset(doc2, 0x43, sizeof(doc2));
+    CHECK_EQ_INT(bb_consent_check(ev, n, k.pub, doc2, roster_officer, ROOM, PCA_NOW, &c), BB_E_PROTO);
+    CHECK_EQ_INT(bb_consent_check(ev, n, k.pub, doc, roster_officer, "another-room", PCA_NOW, &c),
+                 BB_E_PROTO);
+    CHECK_EQ_INT(bb_consent_check(ev, n, k.pub, doc, roster_officer, ROOM, PCA_NOW + 301, &c), BB_E_PROTO);
+    /* Made by a key the citizen did not bind (someone not on the roster). */
+    CHECK_OK(bb_consent_key_new(&other, bb_rng_seeded, &rng));
+    size_t m;
+    uint8_t ev2[BB_CONSENT_MAX];
+    CHECK_OK(bb_consent_make(&other, BB_CONSENT_SIGN, doc, roster, ROOM, PCA_NOW, ev2, sizeof(ev2), &m));
+    CHECK_EQ_INT(bb_consent_check(ev2, m, k.pub, doc, roster_officer, ROOM, PCA_NOW, &c), BB_E_AUTH);
+    /* Any byte changed: refused. */
+    for (size_t i = 0; i < n; i++) {
+        ev[i] ^= 0x04;
+        CHECK(bb_consent_check(ev, n, k.pub, doc, roster_officer, ROOM, PCA_NOW, &c) != BB_OK);
+        ev[i] ^= 0x04;
+    }
+    /* Someone joins: the roster the consent named is no longer the call's. */
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(run_sfu(honest));
+    CHECK_OK(bb_e2ee_roster_digest(P[0].e, roster_officer));
+    CHECK_EQ_INT(bb_consent_check(ev, n, k.pub, doc, roster_officer, ROOM, PCA_NOW, &c), BB_E_PROTO);
     reset();
 }

@@ -42,6 +42,8 @@
  * any media. When a new peer's key arrives, our next video frame
  * is a keyframe, so that it can start reading us at once.
  *
+ * Documents: bb_call_send_doc() (a statement, a consent, a signature).
+ *
  * Text: bb_call_send_text() sends a line of real-time text or a caption as a
  * reliable control message (signal.h) to everyone; a line longer than
  * BB_CALL_MAX_TEXT bytes keeps its end, cut on a character boundary.
@@ -80,6 +82,9 @@ extern "C" {
 #define BB_CALL_HS_REPEAT_US 300000ull /* ... this often, until settled */
 #define BB_CALL_MAX_TEXT 900           /* bytes of one line of text sent */
 #define BB_CALL_EVENTS_KEPT 32         /* text events kept for the host */
+#define BB_CALL_MAX_DOC 65536          /* bytes of one document sent in the call */
+#define BB_CALL_DOCS_QUEUED 4          /* documents waiting to go out */
+#define BB_CALL_DOC_KIND_MAX 15
 
 typedef struct bb_call bb_call;
 
@@ -115,6 +120,7 @@ typedef struct bb_call_stats {
     uint64_t texts_in;       /* lines of text received */
     uint64_t controls_refused; /* control messages that did not parse (signal.h) */
     uint64_t events_dropped; /* text events the host did not poll in time */
+    uint64_t docs_in, docs_refused; /* documents received whole; parts refused */
 } bb_call_stats;
 
 typedef enum bb_call_event_type {
@@ -122,6 +128,7 @@ typedef enum bb_call_event_type {
                                * an officer's certificate failure changed:
                                * read them from bb_call_e2ee() */
     BB_CALL_EVENT_TEXT = 2,   /* a line of text from a peer */
+    BB_CALL_EVENT_DOC = 3,    /* a whole document from a peer */
 } bb_call_event_type;
 
 typedef enum bb_call_text_kind { BB_CALL_TEXT_RTT = 0, BB_CALL_TEXT_CAPTION = 1 } bb_call_text_kind;
@@ -133,6 +140,10 @@ typedef struct bb_call_event {
     bb_call_text_kind kind;
     int final;                           /* 1: the line is complete */
     char text[BB_CONTROL_MAX_TEXT + 1];  /* UTF-8, NUL-terminated */
+    /* DOC (from as above) */
+    int doc_kind;                        /* 1..BB_CALL_DOC_KIND_MAX, the host's to name */
+    const uint8_t *doc;                  /* owned by the call, valid until the next poll */
+    size_t doc_len;
 } bb_call_event;
 
 /*
@@ -177,6 +188,15 @@ int bb_call_receive(bb_call *c, uint32_t feed, const uint8_t *data, size_t len,
  */
 int bb_call_send_text(bb_call *c, bb_call_text_kind kind, int final, const char *text,
                       size_t len, uint64_t now_us);
+
+/*
+ * Sends a document (1..BB_CALL_MAX_DOC bytes, untrusted for whoever gets
+ * it) of the host's kind to everyone, reliably and in order with text: it
+ * is cut into control messages (leaving room for text) and arrives whole
+ * as one BB_CALL_EVENT_DOC, or not at all. BB_OK; BB_E_ARG; BB_E_TOO_LARGE;
+ * BB_E_AGAIN when BB_CALL_DOCS_QUEUED documents are still going out.
+ */
+int bb_call_send_doc(bb_call *c, int kind, const uint8_t *data, size_t len, uint64_t now_us);
 
 /*
  * The next message to send to everyone in the room, into out (cap >=

@@ -163,6 +163,9 @@ int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
 int bb_media_send_control(bb_media *m, const uint8_t *data, size_t len,
                           uint64_t now_us);
 
+/* How many more control messages bb_media_send_control would take now. */
+int bb_media_control_room(const bb_media *m);
+
 /*
  * Takes the next message to send into out (cap >= BB_MEDIA_MAX_MSG is always
  * enough). BB_E_AGAIN when there is nothing to send now: messages are paced

@@ -7,6 +7,7 @@
 
 #include "beeldbel/call.h"
 #include "beeldbel/error.h"
+#include "docs.h"
 
 typedef struct wire_buf {
     size_t len;
@@ -32,7 +33,10 @@ struct bb_call {
     uint32_t roster_print;
     int roster_dirty;
     bb_call_event events[BB_CALL_EVENTS_KEPT];
+    uint8_t *event_doc[BB_CALL_EVENTS_KEPT]; /* a DOC event's bytes, owned */
+    uint8_t *handed_doc;             /* the last DOC event the host took */
     int ehead, elen;
+    docs *docs;
     uint32_t text_seq;
     bb_control_stats control;
     bb_call_stats st;
@@ -192,6 +196,8 @@ int bb_call_new(bb_call **out, const bb_call_config *cfg)
     int rc = bb_e2ee_new(&c->e2ee, &cfg->e2ee);
     if (rc == BB_OK)
         rc = bb_media_new(&c->media, &mc);
+    if (rc == BB_OK && !(c->docs = docs_new()))
+        rc = BB_E_NOMEM;
     if (rc != BB_OK) {
         bb_call_free(c);
         return rc;
@@ -209,6 +215,10 @@ void bb_call_free(bb_call *c)
         return;
     bb_e2ee_free(c->e2ee);
     bb_media_free(c->media);
+    docs_free(c->docs);
+    for (int i = 0; i < BB_CALL_EVENTS_KEPT; i++)
+        free(c->event_doc[i]);
+    free(c->handed_doc);
     memset(c, 0, sizeof(*c)); /* handshakes and plaintext do not linger */
     free(c);
 }
@@ -239,6 +249,7 @@ int bb_call_peer_left(bb_call *c, uint32_t feed, uint64_t now_us, uint64_t wall_
         }
     (void)bb_e2ee_remove_peer(c->e2ee, (uint16_t)feed, wall_us); /* BB_E_ARG: never a member */
     (void)bb_media_remove_peer(c->media, feed);                 /* BB_E_ARG: never heard */
+    docs_forget(c->docs, feed);
     c->keyed = keyed_peers(c);
     take_handshakes(c); /* the new epoch's keys */
     repeat(c, now_us);
@@ -248,14 +259,35 @@ int bb_call_peer_left(bb_call *c, uint32_t feed, uint64_t now_us, uint64_t wall_
 
 /* ---- in ---- */
 
-static void push_event(bb_call *c, const bb_call_event *ev)
+/* Queues ev; doc (owned from here on) holds a DOC event's bytes. */
+static void push_event(bb_call *c, const bb_call_event *ev, uint8_t *doc)
 {
     if (c->elen == BB_CALL_EVENTS_KEPT) {
+        free(c->event_doc[c->ehead]);
+        c->event_doc[c->ehead] = NULL;
         c->ehead = (c->ehead + 1) % BB_CALL_EVENTS_KEPT;
         c->elen--;
         c->st.events_dropped++;
     }
-    c->events[(c->ehead + c->elen++) % BB_CALL_EVENTS_KEPT] = *ev;
+    int at = (c->ehead + c->elen++) % BB_CALL_EVENTS_KEPT;
+    c->events[at] = *ev;
+    c->event_doc[at] = doc;
+}
+
+/* A part of a document; a whole one becomes an event. */
+static void take_doc_part(bb_call *c, uint32_t from, size_t n)
+{
+    uint8_t kind, *doc;
+    size_t len;
+    int r = docs_receive(c->docs, from, c->hs, n, &kind, &doc, &len);
+    if (r < 0)
+        c->st.docs_refused++;
+    if (r <= 0)
+        return;
+    bb_call_event e = { .type = BB_CALL_EVENT_DOC, .from = from, .doc_kind = kind, .doc = doc,
+                        .doc_len = len };
+    c->st.docs_in++;
+    push_event(c, &e, doc);
 }
 
 /* Control messages that arrived in order become text events. */
@@ -264,6 +296,10 @@ static void take_controls(bb_call *c)
     uint32_t from;
     size_t n;
     while (bb_media_poll_control(c->media, &from, c->hs, sizeof(c->hs), &n) == BB_OK) {
+        if (n && c->hs[0] == DOC_TAG) {
+            take_doc_part(c, from, n);
+            continue;
+        }
         if (bb_control_parse(c->hs, n, &c->msg, &c->control) != BB_OK) {
             c->st.controls_refused++;
             continue;
@@ -276,7 +312,7 @@ static void take_controls(bb_call *c)
                             .final = c->msg.type == BB_CONTROL_TEXT_FINAL };
         memcpy(e.text, c->msg.text, sizeof(e.text));
         c->st.texts_in++;
-        push_event(c, &e);
+        push_event(c, &e, NULL);
     }
 }
 
@@ -384,6 +420,16 @@ int bb_call_send_text(bb_call *c, bb_call_text_kind kind, int final, const char 
     return bb_media_send_control(c->media, c->hs, n, now_us);
 }
 
+int bb_call_send_doc(bb_call *c, int kind, const uint8_t *data, size_t len, uint64_t now_us)
+{
+    if (!c || kind < 1 || kind > BB_CALL_DOC_KIND_MAX)
+        return BB_E_ARG;
+    int rc = docs_queue(c->docs, (uint8_t)kind, data, len);
+    if (rc == BB_OK)
+        docs_pump(c->docs, c->media, now_us);
+    return rc;
+}
+
 int bb_call_poll_send(bb_call *c, uint8_t *out, size_t cap, size_t *len, bb_call_sent *sent)
 {
     if (!c || !out || !len)
@@ -423,6 +469,7 @@ int bb_call_tick(bb_call *c, uint64_t now_us)
     if (now_us >= c->repeat_at)
         repeat(c, now_us);
     int rc = bb_media_tick(c->media, now_us);
+    docs_pump(c->docs, c->media, now_us); /* acknowledged parts make room */
     take_controls(c);
     return rc;
 }
@@ -447,9 +494,13 @@ int bb_call_poll_event(bb_call *c, bb_call_event *ev)
         ev->type = BB_CALL_EVENT_ROSTER;
         return BB_OK;
     }
+    free(c->handed_doc);
+    c->handed_doc = NULL;
     if (!c->elen)
         return BB_E_AGAIN;
     *ev = c->events[c->ehead];
+    c->handed_doc = c->event_doc[c->ehead];
+    c->event_doc[c->ehead] = NULL;
     c->ehead = (c->ehead + 1) % BB_CALL_EVENTS_KEPT;
     c->elen--;
     return BB_OK;

@@ -100,7 +100,19 @@ int bb_media_send_control(bb_media *m, const uint8_t *data, size_t len, uint64_t
     c->seq = w.ctl_seq;
     c->len = (uint16_t)n;
     c->first_us = c->last_us = m->now;
-    return bbm_media_enqueue(m, c->data, n, BB_MEDIA_MSG_CONTROL);
+    /* Taken: from here on it is sent, now or by the retransmission timer
+     * when the send queue is full, so the caller must not send it again. */
+    if (bbm_media_enqueue(m, c->data, n, BB_MEDIA_MSG_CONTROL) != BB_OK)
+        c->last_us = m->now - CTL_GIVE_UP_US; /* due at the next timer run */
+    return BB_OK;
+}
+
+int bb_media_control_room(const bb_media *m)
+{
+    int n = 0;
+    for (int i = 0; m && i < CTL_PENDING; i++)
+        n += !m->ctl[i].used;
+    return n;
 }
 
 int bb_media_poll_control(bb_media *m, uint32_t *from, uint8_t *out, size_t cap, size_t *len)

@@ -219,6 +219,9 @@ CA_BIN=$BUILD/bin/beeldbel-ca
 CA_DIR=$RUN/ca
 [ -x "$CA_BIN" ] || die "$CA_BIN missing; run 'make native' (ontbreekt)"
 [ -s "$CA_DIR/root.pem" ] || "$CA_BIN" init "$CA_DIR" > /dev/null
+# The police time-stamping service's key and certificate (the contact
+# service stamps officers' signatures on statements with them).
+"$CA_BIN" tsa "$CA_DIR" > /dev/null
 mkdir -p "$CA_DIR/officers"
 # The demo officers: certificate file, name, team, neighbourhood (as the
 # certificate and the contact service write it), officer number, account.
@@ -283,6 +286,7 @@ BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_PROXY_HOPS=1 BB_CONTACT_LOG_REQUESTS=1 
   BB_CONSOLE_URL="$CONSOLE_URL" \
   BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="$JANUS_WS_URL" \
   BB_JANUS_TOKEN_SECRET=$BB_JANUS_TOKEN_SECRET BB_VIDEOROOM_ADMIN_KEY=$BB_VIDEOROOM_ADMIN_KEY \
+  BB_CONTACT_TSA_KEY="$CA_DIR/tsa.key" BB_CONTACT_TSA_CERT="$CA_DIR/tsa.pem" \
   "$CONTACT_BIN" --db "$RUN/contact.db" > "$RUN/contact.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 50); do port_open "$CONTACT_PORT" && break; sleep 0.1; done

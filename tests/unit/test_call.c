@@ -7,6 +7,8 @@
  */
 #include <stdlib.h>
 
+#include <mbedtls/sha256.h>
+
 #include "beeldbel/call.h"
 #include "beeldbel/error.h"
 #include "../common/bb_test.h"
@@ -49,6 +51,10 @@ typedef struct person {
     uint64_t texts_from[NP];
     uint64_t rosters;
     char last_text[BB_CONTROL_MAX_TEXT + 1];
+    uint64_t docs_from[NP];
+    int last_doc_kind;
+    size_t last_doc_len;
+    uint8_t last_doc_hash[32];
 } person;
 
 static person P[NP];
@@ -200,7 +206,12 @@ static int run(uint64_t *now, double seconds, sfu_fn sfu)
             while (bb_call_poll_event(p->call, &ev) == BB_OK) {
                 if (ev.type == BB_CALL_EVENT_ROSTER)
                     p->rosters++;
-                else if (index_of(ev.from) >= 0) {
+                else if (ev.type == BB_CALL_EVENT_DOC && index_of(ev.from) >= 0) {
+                    p->docs_from[index_of(ev.from)]++;
+                    p->last_doc_kind = ev.doc_kind;
+                    p->last_doc_len = ev.doc_len;
+                    mbedtls_sha256_ret(ev.doc, ev.doc_len, p->last_doc_hash, 0);
+                } else if (index_of(ev.from) >= 0) {
                     p->texts_from[index_of(ev.from)]++;
                     memcpy(p->last_text, ev.text, sizeof(ev.text));
                 }
@@ -430,5 +441,54 @@ TEST(call_leaver_is_forgotten_and_the_rest_rekey)
     CHECK_OK(code_of(1, after1));
     CHECK(!strcmp(after0, after1));
     CHECK(strcmp(before, after0)); /* a new roster, a new code */
+    reset();
+}
+
+TEST(call_a_document_arrives_whole_under_loss_with_text_flowing_beside_it)
+{
+    uint64_t now = 0;
+    CHECK_OK(three(0.05));
+    CHECK_OK(run(&now, 2.0, honest));
+    static uint8_t doc[60000];
+    for (size_t i = 0; i < sizeof(doc); i++)
+        doc[i] = (uint8_t)(i * 7 + i / 251);
+    uint8_t want[32];
+    mbedtls_sha256_ret(doc, sizeof(doc), want, 0);
+    CHECK_OK(bb_call_send_doc(P[0].call, 3, doc, sizeof(doc), now));
+    const char *line = "Ik lees mee.";
+    CHECK_OK(run(&now, 0.2, honest));
+    CHECK_OK(bb_call_send_text(P[0].call, BB_CALL_TEXT_RTT, 1, line, strlen(line), now));
+    CHECK_OK(run(&now, 6.0, honest));
+    for (int i = 1; i < NP; i++) {
+        CHECK_EQ_INT(P[i].docs_from[0], 1);
+        CHECK_EQ_INT(P[i].last_doc_kind, 3);
+        CHECK_EQ_INT(P[i].last_doc_len, sizeof(doc));
+        CHECK(memcmp(P[i].last_doc_hash, want, 32) == 0);
+        CHECK_EQ_INT(P[i].texts_from[0], 1);
+        CHECK_EQ_INT(bb_call_get_stats(P[i].call)->docs_refused, 0);
+    }
+    reset();
+}
+
+TEST(call_documents_are_bounded_in_size_kind_and_queue)
+{
+    uint64_t now = 0;
+    CHECK_OK(three(0.0));
+    static uint8_t big[BB_CALL_MAX_DOC + 1];
+    CHECK_EQ_INT(bb_call_send_doc(P[0].call, 1, big, sizeof(big), now), BB_E_TOO_LARGE);
+    CHECK_EQ_INT(bb_call_send_doc(P[0].call, 0, big, 10, now), BB_E_ARG);
+    CHECK_EQ_INT(bb_call_send_doc(P[0].call, BB_CALL_DOC_KIND_MAX + 1, big, 10, now), BB_E_ARG);
+    CHECK_EQ_INT(bb_call_send_doc(P[0].call, 1, big, 0, now), BB_E_ARG);
+    /* Nobody acknowledges before the call runs: the queue fills. */
+    int rc = BB_OK, sent = 0;
+    while ((rc = bb_call_send_doc(P[0].call, 1, big, BB_CALL_MAX_DOC, now)) == BB_OK)
+        sent++;
+    CHECK_EQ_INT(rc, BB_E_AGAIN);
+    CHECK(sent >= BB_CALL_DOCS_QUEUED);
+    /* Text still gets through while they go. */
+    CHECK_OK(bb_call_send_text(P[0].call, BB_CALL_TEXT_RTT, 1, "hallo", 5, now));
+    CHECK_OK(run(&now, 15.0, honest));
+    CHECK_EQ_INT(P[1].docs_from[0], (uint64_t)sent);
+    CHECK_EQ_INT(P[1].texts_from[0], 1);
     reset();
 }

@@ -155,9 +155,7 @@ static int write_cert(mbedtls_pk_context *subject_key, mbedtls_pk_context *issue
      * which the trimmed build leaves out; one root needs no key lookup. */
     if (!r) r = mbedtls_x509write_crt_set_key_usage(&w, is_ca
                     ? (MBEDTLS_X509_KU_KEY_CERT_SIGN | MBEDTLS_X509_KU_CRL_SIGN)
-                    : kind == KIND_TSA
-                    ? (MBEDTLS_X509_KU_DIGITAL_SIGNATURE | MBEDTLS_X509_KU_NON_REPUDIATION)
-                    : MBEDTLS_X509_KU_DIGITAL_SIGNATURE);
+                    : (MBEDTLS_X509_KU_DIGITAL_SIGNATURE | MBEDTLS_X509_KU_NON_REPUDIATION));
     if (!r && kind == KIND_TSA) {
         /* extKeyUsage: SEQUENCE { id-kp-timeStamping }, critical (RFC 3161 2.3). */
         unsigned char eku[4 + BB_TSA_EKU_OID_LEN] = {0x30, BB_TSA_EKU_OID_LEN + 2, 0x06,
@@ -168,10 +166,19 @@ static int write_cert(mbedtls_pk_context *subject_key, mbedtls_pk_context *issue
                                                 1, eku, sizeof(eku));
     }
     if (!r && kind == KIND_OFFICER) {
-        /* extKeyUsage: SEQUENCE { the beeldbel officer OID } (identity.h). */
-        unsigned char eku[4 + BB_OFFICER_EKU_OID_LEN] = {0x30, BB_OFFICER_EKU_OID_LEN + 2, 0x06,
-                                                         BB_OFFICER_EKU_OID_LEN};
+        /* extKeyUsage: SEQUENCE { the beeldbel officer OID (identity.h),
+         * id-kp-emailProtection, id-kp-documentSigning (RFC 9336) }. The
+         * officer's key also signs statements (cms.h), and PDF readers and
+         * CMS tools (NSS, OpenSSL) accept a signer's certificate only with
+         * e-mail protection among its usages. */
+        static const unsigned char more[] = {
+            0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04,
+            0x06, 0x08, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x24,
+        };
+        unsigned char eku[4 + BB_OFFICER_EKU_OID_LEN + sizeof(more)] = {
+            0x30, BB_OFFICER_EKU_OID_LEN + 2 + sizeof(more), 0x06, BB_OFFICER_EKU_OID_LEN};
         memcpy(eku + 4, BB_OFFICER_EKU_OID, BB_OFFICER_EKU_OID_LEN);
+        memcpy(eku + 4 + BB_OFFICER_EKU_OID_LEN, more, sizeof(more));
         r = mbedtls_x509write_crt_set_extension(&w, MBEDTLS_OID_EXTENDED_KEY_USAGE,
                                                 MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE),
                                                 0, eku, sizeof(eku));
@@ -249,6 +256,10 @@ int bb_ca_issue_tsa(const char *ca_key_pem, const char *ca_cert_pem, const char 
         rc = dn_string(&ca.subject, issuer, sizeof(issuer));
     if (!rc) {
         snprintf(subject, sizeof(subject), "CN=%s" ORG, cn);
+        if (!strcmp(subject, issuer))
+            rc = BB_E_ARG; /* it would pass for the root itself */
+    }
+    if (!rc) {
         rc = write_cert(&tsa_key, &ca_key, subject, issuer, KIND_TSA, serial, not_before,
                         not_after, cert_pem, cap, rng, rng_ctx);
     }

@@ -174,7 +174,7 @@ static int cmd_init(const char *dir, const struct opts *o)
         return fail("cannot create", "kan niet aanmaken", dir);
     int rc = bb_ca_make_key(key, sizeof(key), bb_rng_os, NULL);
     if (!rc)
-        rc = bb_ca_make_root(key, o->cn, 1, o->now - 3600, o->now + o->years * 365 * 86400,
+        rc = bb_ca_make_root(key, o->cn ? o->cn : "Politie Demo Root CA", 1, o->now - 3600, o->now + o->years * 365 * 86400,
                              cert, sizeof(cert), bb_rng_os, NULL);
     if (rc)
         return fail_rc("cannot make the root CA", "kan de root-CA niet maken", rc);
@@ -366,7 +366,7 @@ int main(int argc, char **argv)
         usage();
         return 1;
     }
-    struct opts o = {"Politie Demo Root CA", NULL, NULL, NULL, NULL, NULL, (int64_t)time(NULL), 0, 10};
+    struct opts o = {NULL, NULL, NULL, NULL, NULL, NULL, (int64_t)time(NULL), 0, 10};
     const char *cmd = argv[1], *dir = argv[2], *arg = NULL;
     for (int i = 3; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;

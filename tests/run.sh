@@ -140,6 +140,10 @@ run_suite contact-browser node tests/contact/console.test.mjs
 # widget's invitation link; video, the same code, real-time text, axe.
 run_suite contact-call node tests/contact/console-call.test.mjs
 
+# Statements signed in the engine (WASM, in node) with the police
+# time-stamping service, checked with pdfsig, OpenSSL and qpdf.
+run_suite documents node tests/doc/doc.test.mjs
+
 # Other browsers, from Debian's packages: Firefox ESR (puppeteer-core over
 # WebDriver BiDi) with the real call against an officer in Chromium and as
 # the officer; WebKitGTK (WebKitWebDriver on a virtual X server) up to the

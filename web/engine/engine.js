@@ -839,6 +839,15 @@ export class CallCore {
   }
 
   /**
+   * A document (kind 1..15, the host's to name; bytes) to everyone, reliably, beside the text.
+   * Throws EngineError -10 while earlier documents still fill the queue.
+   */
+  sendDoc(kind, bytes, nowUs) {
+    this._live();
+    this.e._with((s) => this.e._check(this.e.M._bbw_call_send_doc(this.ptr, kind, s.bytes(bytes), bytes.length, nowUs), 'call document'));
+  }
+
+  /**
    * Everything to send now: [{ data: Uint8Array, cls: 'media'|'feedback'|'control'|'handshake',
    * plain?: Uint8Array }] (plain, the message before SFrame, only when keepPlain).
    */
@@ -863,12 +872,21 @@ export class CallCore {
   /** Every announced feed sent us its key and the code is complete. */
   settled() { this._live(); return this.e.M._bbw_call_settled(this.ptr) === 1; }
 
-  /** What happened since the last poll: [{ type: 'roster' } | { type: 'text', from, kind, final, text }]. */
+  /**
+   * What happened since the last poll: [{ type: 'roster' } | { type: 'text', from, kind, final, text }
+   * | { type: 'doc', from, kind, data }].
+   */
   pollEvents() {
     this._live();
     const M = this.e.M, out = [];
     for (let t; (t = M._bbw_call_poll_event(this.ptr, this.ev)) > 0;) {
       if (t === 1) { out.push({ type: 'roster' }); continue; }
+      if (t === 3) { // the bytes live until the next poll: copied now
+        const p = M._bbw_call_event_doc(this.ev);
+        out.push({ type: 'doc', from: M._bbw_call_event_from(this.ev), kind: M._bbw_call_event_doc_kind(this.ev),
+          data: M.HEAPU8.slice(p, p + M._bbw_call_event_doc_len(this.ev)) });
+        continue;
+      }
       out.push({ type: 'text', from: M._bbw_call_event_from(this.ev),
         kind: M._bbw_call_event_kind(this.ev) === M._bbw_call_text_caption() ? 'caption' : 'rtt',
         final: M._bbw_call_event_final(this.ev) === 1, text: M.UTF8ToString(M._bbw_call_event_text(this.ev)) });

@@ -4,12 +4,16 @@
  * (participant 1) and an interpreter (3) each meet a citizen (2) in the
  * fuzz targets' room, and their HELLO, KEYS and REVEAL are written as they
  * went out. So the fuzzers start from inputs that pass the authenticators.
+ * The documents target gets a time-stamp request and answer, a signature
+ * and a consent, made over the all-zero hash it checks against.
  *   make_seeds CORPUS_DIR   (tests/fuzz/corpus) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "beeldbel/call.h"
+#include "beeldbel/cms.h"
+#include "beeldbel/consent.h"
 #include "beeldbel/e2ee.h"
 #include "beeldbel/error.h"
 #include "../common/police_ca.h"
@@ -106,6 +110,76 @@ static void meet(const char *who, uint16_t id, bb_role role, bb_trust *trust,
     bb_e2ee_free(c);
 }
 
+/* One seed for the documents target: its selector byte, then the bytes. */
+static void doc_seed(const char *name, uint8_t selector, const uint8_t *d, size_t n)
+{
+    uint8_t *b = malloc(n + 1);
+    if (!b)
+        exit(1);
+    b[0] = selector;
+    memcpy(b + 1, d, n);
+    put("documents", name, b, n + 1);
+    free(b);
+}
+
+static void documents(police_ca *ca, const police_officer *jan)
+{
+    static police_officer tsa;
+    static const uint8_t zero[32];
+    static uint8_t req[BB_TSP_MAX_REQUEST], resp[BB_TSP_MAX_RESPONSE], cms[BB_CMS_MAX], ev[BB_CONSENT_MAX];
+    size_t req_len, resp_len, cms_len, ev_len;
+    bb_tsa_request rq;
+    int fail;
+    bb_consent_key k;
+    bb_pades_request pr = { zero, (const uint8_t *)jan->key, strlen(jan->key) + 1, jan->der, jan->der_len,
+                            NULL, 0 };
+    if (pca_tsa(ca, &tsa, 3100) || bb_tsp_request(zero, zero, req, sizeof(req), &req_len) ||
+        bb_tsa_parse_request(req, req_len, &rq, &fail) ||
+        bb_tsa_grant(&rq, (const uint8_t *)tsa.key, strlen(tsa.key) + 1, tsa.der, tsa.der_len, PCA_NOW,
+                     bb_rng_seeded, &ca->rng, resp, sizeof(resp), &resp_len) ||
+        bb_consent_key_new(&k, bb_rng_seeded, &ca->rng) ||
+        bb_consent_make(&k, BB_CONSENT_SIGN, zero, zero, ROOM, PCA_NOW, ev, sizeof(ev), &ev_len)) {
+        fprintf(stderr, "make_seeds: documents\n");
+        exit(1);
+    }
+    pr.consent = ev;
+    pr.consent_len = ev_len;
+    const uint8_t *tok;
+    size_t tok_len;
+    int64_t t;
+    bb_trust *trust = NULL;
+    uint8_t imprint[32];
+    if (bb_trust_new(&trust, (const uint8_t *)ca->root_cert, strlen(ca->root_cert) + 1) ||
+        bb_tsp_check_response(resp, resp_len, zero, zero, trust, &tok, &tok_len, &t) ||
+        bb_pades_sign(&pr, tok, tok_len, cms, sizeof(cms), &cms_len, imprint)) {
+        fprintf(stderr, "make_seeds: signature\n");
+        exit(1);
+    }
+    bb_trust_free(trust);
+    doc_seed("tsa_request", 0, req, req_len);
+    doc_seed("tsa_response", 1, resp, resp_len);
+    doc_seed("signature", 2, cms, cms_len);
+    doc_seed("consent", 3, ev, ev_len);
+    static const char stmt[] =
+        "{\"v\":1,\"version\":1,\"reference\":\"BB-7K3M-Q9XZ\",\"lang\":\"nl\",\"frozen_at\":1796000000,"
+        "\"officer\":{\"name\":\"Jan de Vries\",\"number\":\"100001\",\"team\":\"Basisteam\"},"
+        "\"fields\":{\"citizen\":\"A\",\"when\":\"gisteren\",\"where\":\"station\",\"goods\":\"fiets, \u20ac 650\","
+        "\"what\":\"Weg.\\nGestolen.\",\"own_words\":\"\u201cNiemand gezien.\u201d\"}}";
+    doc_seed("statement", 4, (const uint8_t *)stmt, sizeof(stmt) - 1);
+    /* Two parts of one document: length, header, bytes (docs.h). */
+    uint8_t p[2 * (2 + 14 + 5)], *q = p;
+    for (int part = 0; part < 2; part++) {
+        static const uint8_t head[14] = { 0xD0, 1, 0, 0, 0, 7, 0, 0, 0, 1, 0, 0, 0, 5 };
+        *q++ = 0, *q++ = 14 + 5;
+        memcpy(q, head, 14);
+        q[7] = (uint8_t)part;
+        q += 14;
+        memcpy(q, "hallo", 5);
+        q += 5;
+    }
+    doc_seed("parts_single", 5, p, (size_t)(q - p) / 2);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -131,6 +205,7 @@ int main(int argc, char **argv)
     put("certificate", "crl.pem", crl, strlen(crl));
     meet("officer", 1, BB_ROLE_OFFICER, trust, &jan);
     meet("interpreter", 3, BB_ROLE_INTERPRETER, trust, NULL);
+    documents(&ca, &jan);
     bb_trust_free(trust);
     return 0;
 }

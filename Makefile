@@ -334,3 +334,10 @@ $(B)/native-opt/netsim_scenarios: $(NETSIM_SRC) tests/common/netsim.h $(ENGINE_H
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_B) -o $@ $(NETSIM_SRC) $(OBJ_B) $(LIBS_N) -lm
 native: $(B)/native-opt/netsim_scenarios
+
+# The PDF writer checked with independent tools (poppler's pdfinfo and pdftotext, qpdf).
+PDF_TOOLS_OBJ := $(filter-out $(B)/native/obj/tests/%,$(OBJ_N))
+$(B)/native/pdf_tools: tests/doc/pdf_tools.c tests/common/bb_test.c tests/common/bb_test.h include/beeldbel/pdf.h $(PDF_TOOLS_OBJ) $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_N) -o $@ tests/doc/pdf_tools.c tests/common/bb_test.c $(PDF_TOOLS_OBJ) $(LIBS_N) -lm
+native: $(B)/native/pdf_tools

@@ -61,6 +61,9 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite native-unit "$B/native/unit_tests"
 
+# The PDF writer against poppler (pdfinfo, pdftotext, pdfsig) and qpdf.
+run_suite pdf-tools "$B/native/pdf_tools"
+
 # Media engine: the seven simulated-network scenarios, 60 s each,
 # and the engine in WASM through its JS glue.
 run_suite netsim "$B/native-opt/netsim_scenarios"

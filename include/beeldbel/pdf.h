@@ -18,7 +18,11 @@
  * show is accepted: all Dutch and Western European letters, the euro sign,
  * typographic quotes and dashes. Anything else is refused (BB_E_ARG) rather
  * than changed, so a statement never says something other than was typed;
- * bb_pdf_text_check() says where, for the person typing.
+ * bb_pdf_text_check() says where, for the person typing. In a block's text
+ * '\n' starts a new line; the metadata strings are one line each. Lines
+ * break at spaces (inside a word only when the word is wider than the
+ * line); a table row moves whole to the next page unless it is taller than
+ * a page, and a heading moves along with the line that follows it.
  *
  * Signing: with sig_capacity > 0 the document carries one invisible
  * signature field whose value is a signature dictionary (PAdES:
@@ -27,14 +31,18 @@
  * hex string of sig_capacity zero bytes. The signed bytes are everything
  * but that hex string including its < and >; bb_pdf_signed_digest() hashes
  * them and bb_pdf_put_signature() fills the hex string in place (the file
- * keeps its length, so the digest does not change).
+ * keeps its length, so the digest does not change). The signature
+ * dictionary is the file's last object, so its /ByteRange is the last one
+ * in the file whatever the text says.
  *
  * Errors: BB_E_ARG (NULL, invalid UTF-8, a character WinAnsi cannot show,
- * an empty document, out-of-range values), BB_E_TOO_LARGE (more than
- * BB_PDF_MAX_BLOCKS blocks, a text over BB_PDF_MAX_TEXT bytes, more than
- * BB_PDF_MAX_PAGES pages), BB_E_BUFFER (out too small: *len says how much
- * is needed), BB_E_PARSE (bb_pdf_signed_digest / bb_pdf_put_signature on
- * bytes whose signature slot is not where sig says).
+ * an empty document or text, out-of-range values such as a metadata string
+ * over BB_PDF_MAX_META bytes), BB_E_TOO_LARGE (more than BB_PDF_MAX_BLOCKS
+ * blocks, a text over BB_PDF_MAX_TEXT bytes, more than BB_PDF_MAX_PAGES
+ * pages, a signature too long for its slot), BB_E_BUFFER (out too small:
+ * *len says how much is needed), BB_E_PARSE (bb_pdf_signed_digest /
+ * bb_pdf_put_signature on bytes whose signature slot is not where sig
+ * says).
  */
 #ifndef BEELDBEL_PDF_H
 #define BEELDBEL_PDF_H
@@ -62,7 +70,7 @@ typedef enum bb_pdf_kind {
 
 typedef struct bb_pdf_block {
     bb_pdf_kind kind;
-    const char *text;
+    const char *text;   /* not empty */
     const char *value;  /* BB_PDF_ROW only (may be ""); NULL otherwise */
 } bb_pdf_block;
 
@@ -90,15 +98,16 @@ typedef struct bb_pdf_sig_slot {
 /*
  * Writes doc into out (cap bytes). BB_OK and *len; with doc->sig_capacity,
  * *sig says where the signature goes (sig may be NULL otherwise).
- * BB_E_BUFFER: *len is the size needed.
+ * BB_E_BUFFER: *len is the size needed (out may be NULL when cap is 0).
  */
 int bb_pdf_write(const bb_pdf_doc *doc, uint8_t *out, size_t cap, size_t *len,
                  bb_pdf_sig_slot *sig);
 
 /*
- * Checks that text (len bytes) can go into a PDF: BB_OK, or BB_E_ARG with
- * *bad_at the byte offset of the first character that cannot (invalid UTF-8
- * or outside Windows-1252). bad_at may be NULL.
+ * Checks that text (len bytes) can go into a block of a PDF: BB_OK, or
+ * BB_E_ARG with *bad_at the byte offset of the first character that cannot
+ * (invalid UTF-8, outside Windows-1252, or a control character other than
+ * '\n'). bad_at may be NULL; it is left alone on BB_OK.
  */
 int bb_pdf_text_check(const char *text, size_t len, size_t *bad_at);
 
@@ -111,8 +120,9 @@ int bb_pdf_signed_digest(const uint8_t *pdf, size_t len, const bb_pdf_sig_slot *
                          uint8_t digest[32]);
 
 /*
- * Writes der (a CMS SignedData, at most (contents_len - 2) / 2 bytes) into
- * the slot as hex, zero-padded. The signed bytes are untouched.
+ * Writes der (a CMS SignedData, at most (contents_len - 2) / 2 bytes, else
+ * BB_E_TOO_LARGE) into the slot as hex, zero-padded. The signed bytes are
+ * untouched.
  */
 int bb_pdf_put_signature(uint8_t *pdf, size_t len, const bb_pdf_sig_slot *sig,
                          const uint8_t *der, size_t der_len);

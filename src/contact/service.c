@@ -651,6 +651,7 @@ static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connecti
     cJSON *jo = cJSON_AddObjectToObject(o, "officer");
     cJSON_AddStringToObject(jo, "name", off->display_name);
     cJSON_AddStringToObject(jo, "team", off->team);
+    cJSON_AddStringToObject(jo, "number", off->number);
     cJSON_AddStringToObject(jo, "role", off->role[0] ? off->role : "officer");
     cJSON *nbs = cJSON_AddArrayToObject(jo, "neighbourhoods");
     char list[256];

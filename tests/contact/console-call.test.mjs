@@ -13,7 +13,7 @@
 // language, screenshots and axe-core in both themes, and no CSP violation
 // anywhere.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, axeSource, shotDir } from '../browser/lib.mjs';
@@ -301,6 +301,82 @@ test('real_time_text_both_ways', async () => {
   await theirs.waitFor({ timeout: 5000 });
   assertEq(await theirs.textContent(), `${CITIZEN}: Dag <b>agent</b>`);
   assertEq(await p.locator('#call-view [role="log"] b').count(), 0, 'text never becomes markup');
+});
+
+test('a_statement_drafted_read_along_settled_signed_and_downloaded_on_both_sides', async () => {
+  const p = officer.page, w = widget();
+  const field = (name) => p.locator(`#call-view .bb-statement [name="${name}"]`);
+  await field('citizen').fill(CITIZEN);
+  await field('when').fill('dinsdag 1 december 2026, rond 17.30 uur');
+  await field('where').fill('Fietsenstalling station Noord');
+  await field('goods').fill('Gazelle damesfiets, zwart, € 650');
+  await field('what').fill('Mijn fiets stond op slot.\nToen ik terugkwam was hij weg.');
+  await field('own_words').fill('Ik heb niemand gezien. “Dit is al de tweede keer”, zei de beheerder.');
+  await p.getByRole('button', { name: 'Deel deze versie' }).click();
+  const heading = w.locator('.bb-statement h3');
+  await heading.waitFor({ timeout: 10000 });
+  assertEq(await heading.textContent(), 'Verklaring, versie 1');
+  assert((await w.locator('.bb-statement dl').textContent()).includes('Gazelle damesfiets, zwart, € 650'), 'the citizen reads the fields');
+  // A change: the citizen sees which field changed, in words.
+  await field('where').fill('Fietsenstalling station Groningen Noord, achteringang');
+  await p.getByRole('button', { name: 'Deel deze versie' }).click();
+  await citizen.page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot
+    .querySelector('.bb-statement h3')?.textContent === 'Verklaring, versie 2', null, { timeout: 10000 });
+  assertEq(await w.locator('.bb-statement .bb-statement-changed').count(), 1);
+  assert((await w.locator('.bb-statement dt', { hasText: 'gewijzigd' }).textContent()).startsWith('Pleegplaats'), 'the changed field is named');
+  // A character the PDF cannot show is refused at the field, before anything is shared.
+  await field('goods').fill('fiets 🚲');
+  await p.getByRole('button', { name: 'Deel deze versie' }).click();
+  await p.locator('#call-view .bb-statement [name="goods"][aria-invalid="true"]').waitFor({ timeout: 5000 });
+  await field('goods').fill('Gazelle damesfiets, zwart, € 650');
+  // Settled: the citizen reads, chooses and confirms by keyboard.
+  await p.getByRole('button', { name: 'Vaststellen en laten ondertekenen' }).click();
+  const sign = w.getByRole('button', { name: 'Ik onderteken', exact: true });
+  await sign.waitFor({ timeout: 10000 });
+  assertEq(await heading.textContent(), 'Verklaring, versie 3');
+  await sign.focus();
+  await citizen.page.keyboard.press('Enter');
+  const yes = w.getByRole('button', { name: 'Ja, ik onderteken' });
+  await yes.waitFor({ timeout: 5000 });
+  assert(await yes.evaluate((b) => b.getRootNode().activeElement === b), 'the confirmation has focus');
+  const t1 = Date.now();
+  await citizen.page.keyboard.press('Enter');
+  const mine = w.getByRole('link', { name: 'Download je ondertekende verklaring (PDF)' });
+  await mine.waitFor({ timeout: 20000 });
+  const theirs = p.getByRole('link', { name: 'Download het ondertekende proces-verbaal (PDF)' });
+  await theirs.waitFor({ timeout: 5000 });
+  console.log(`  signed (consent, signature, timestamp, back to the citizen) ${Date.now() - t1} ms after "Ja, ik onderteken"`);
+  // Downloaded as a person does: a click on the link.
+  const bytesOf = async (page, link) => {
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), link.click()]);
+    assert(/^verklaring-BB-[A-Z0-9-]+-v3\.pdf$/.test(download.suggestedFilename()), download.suggestedFilename());
+    return readFileSync(await download.path());
+  };
+  const fromCitizen = await bytesOf(citizen.page, mine), fromOfficer = await bytesOf(p, theirs);
+  assert(fromCitizen.length > 10000 && Buffer.compare(fromCitizen, fromOfficer) === 0, 'both have the same signed PDF');
+  const file = join(sys.runDir, 'statement-signed.pdf');
+  writeFileSync(file, fromCitizen);
+  const nss = join(sys.runDir, 'nss-statement');
+  execFileSync('mkdir', ['-p', nss]);
+  execFileSync('certutil', ['-N', '-d', `sql:${nss}`, '--empty-password']);
+  execFileSync('certutil', ['-A', '-d', `sql:${nss}`, '-n', 'root', '-t', 'C,C,C', '-i', join(sys.runDir, 'ca', 'root.pem')]);
+  const sig = execFileSync('pdfsig', ['-nssdir', `sql:${nss}`, file], { encoding: 'utf8' });
+  assert(sig.includes('Signature is Valid') && sig.includes('Certificate is Trusted') && sig.includes('Total document signed'), sig);
+  assert(sig.includes('Jan de Vries'), sig);
+  const violations = [];
+  for (const contrast of ['no-preference', 'more']) {
+    await citizen.page.emulateMedia({ contrast });
+    await w.locator('.bb-statement').scrollIntoViewIfNeeded();
+    await citizen.page.screenshot({ path: join(shotDir, `statement-citizen-${contrast === 'more' ? 'contrast' : 'normal'}.png`), fullPage: true });
+    violations.push(...await axe(citizen.page, `statement citizen ${contrast}`));
+    await p.emulateMedia({ contrast });
+    await p.locator('#call-view .bb-statement').scrollIntoViewIfNeeded();
+    await p.screenshot({ path: join(shotDir, `statement-officer-${contrast === 'more' ? 'contrast' : 'normal'}.png`), fullPage: true });
+    violations.push(...await axe(p, `statement officer ${contrast}`));
+  }
+  await citizen.page.emulateMedia({ contrast: 'no-preference' });
+  await p.emulateMedia({ contrast: 'no-preference' });
+  assertEq(violations.join('\n'), '', 'axe: ');
 });
 
 test('controls_toggle_and_language_switches_in_the_call', async () => {

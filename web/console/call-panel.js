@@ -11,6 +11,7 @@
 import { createCallSession } from '../engine/call.js';
 import { h } from '../ui/dom.js';
 import { callView, newViewState, roleNames } from '../ui/call-view.js';
+import { statementPanel } from '../ui/statement-view.js';
 import { clip } from '../ui/call-session.js';
 import { t as text } from './texts.js';
 
@@ -22,6 +23,8 @@ const S = {
   lang: 'nl',
   announce: () => {},
   onClose: () => {},
+  stamp: null,          // the time-stamping service (console.js)
+  statement: null,      // the statement panel (../ui/statement-view.js), officers only
   worker: null,
   engineFailed: false,
   identity: { cert: null, key: null, certName: null, keyName: null },  // memory only
@@ -157,7 +160,16 @@ function buildView() {
   S.view?.destroy();
   S.view = callView({ t, session: S.session, state: S.viewState, localStream: S.stream, otherName: citizenName(), level: 3,
     onLocalStream: (stream) => { S.stream = stream; } });
-  S.e.incall.replaceChildren(S.view.node);
+  // The statement keeps what was typed while the call lasts (a language switch rebuilds the view).
+  const c = S.current;
+  if (S.statement && S.statement.session !== S.session) { S.statement.destroy(); S.statement = null; }
+  if (!S.statement && c.role === 'officer' && c.reference && c.officer && S.stamp) {
+    S.statement = statementPanel({ t, session: S.session, role: 'officer', level: 3, announce: S.announce, onStamp: S.stamp,
+      statement: { reference: c.reference, lang: c.lang === 'en' ? 'en' : 'nl',
+        officer: { name: clip(c.officer.name, 64), number: clip(c.officer.number, 32), team: clip(c.officer.team, 64) } } });
+    S.statement.session = S.session;
+  }
+  S.e.incall.replaceChildren(S.view.node, ...(S.statement ? [S.statement.node] : []));
   if (focusInside) S.view.focus();
 }
 
@@ -280,10 +292,11 @@ function callEnded(reason) {
   const focusInside = e.incall.contains(document.activeElement) || document.activeElement === document.body;
   S.view?.destroy();
   S.view = null;
-  e.incall.replaceChildren();
+  e.incall.replaceChildren(...(S.statement ? [S.statement.node] : []));   // a signed statement stays downloadable
   e.join.textContent = t('panel.rejoin');
   e.join.dataset.cp = 'panel.rejoin';
   showInCall(false);
+  if (S.statement) e.incall.hidden = false;
   setState('ended');
   // Focus was on a control that is gone now: keep it in the panel.
   if (focusInside) e.join.focus();
@@ -306,6 +319,7 @@ export function openCallPanel(detail, { focus = false } = {}) {
   }
   if (!active()) {
     S.current = { requestId: detail.requestId, call: detail.call, name: detail.name, reference: detail.reference,
+      lang: detail.lang, officer: detail.officer,
       role: detail.role === 'colleague' ? 'colleague' : 'officer', expectedOfficer: clip(detail.expectedOfficer, 32) };
     S.e.join.dataset.cp = 'panel.join';
     showError(null);
@@ -313,6 +327,8 @@ export function openCallPanel(detail, { focus = false } = {}) {
     S.session = null;
     S.view?.destroy();
     S.view = null;
+    S.statement?.destroy();
+    S.statement = null;
     S.e.incall.replaceChildren();
     showInCall(false);
     setState('idle');
@@ -354,8 +370,9 @@ export function setCallPanelLanguage(lang) {
  * mount(node): puts the panel into the page; announce(msg): the console's
  * live region; onClose(requestId): where focus goes when the panel closes.
  */
-export function initCallPanel({ lang, mount, announce, onClose }) {
+export function initCallPanel({ lang, mount, announce, onClose, stamp }) {
   S.lang = lang === 'en' ? 'en' : 'nl';
+  S.stamp = stamp ?? null;
   S.mount = mount;
   S.announce = announce ?? S.announce;
   S.onClose = onClose ?? S.onClose;

@@ -194,7 +194,17 @@ async function video(r) {
   document.querySelector(`[data-key="${r.id}-invite"]`)?.focus();
 }
 
-const callDetail = (r, invitation) => ({ requestId: r.id, call: invitation.call, name: r.name, reference: r.reference });
+const callDetail = (r, invitation) => ({ requestId: r.id, call: invitation.call, name: r.name, reference: r.reference,
+  lang: r.lang, officer: state.officer });
+
+/** The police time-stamping service (RFC 3161) for a signature the engine made: DER in, DER out. */
+async function stamp(request) {
+  const res = await fetch('/api/v1/officer/timestamp', { method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': 'application/timestamp-query', 'X-CSRF-Token': state.csrf ?? '' }, body: request });
+  if (res.status === 401) setLoggedOut();
+  if (!res.ok) throw new Error(`timestamp ${res.status}`);
+  return new Uint8Array(await res.arrayBuffer());
+}
 
 /** A read-only link with its label and a copy button. */
 function linkField(id, label, url, key) {
@@ -434,7 +444,7 @@ initIntake({ api, t, lang: () => state.lang, announce, showError });
 initPilot({ api, t, announce, showError });
 $('pilot-refresh').addEventListener('click', () => loadPilot());
 initCallPanel({
-  lang: state.lang, announce,
+  lang: state.lang, announce, stamp,
   mount: (node) => $('error').after(node),
   // Back to where the officer came from: the request's video button.
   onClose: (id) => (document.querySelector(`[data-key="${id}-to-call"]`) ?? $('queue-title'))?.focus(),

@@ -12,6 +12,7 @@ import { WebCodecsVideo, webCodecsUsable } from './webcodecs.js';
 import { toI420 } from './frames.js';
 import { LoadMeter } from './load.js';
 import { Msg } from './messages.js';
+import { CallDocuments } from './call-documents.js';
 
 const STATUS_EVERY_MS = 500;
 const LOAD_EVERY_MS = 500;
@@ -74,6 +75,8 @@ export class WorkerCall {
       profile: c.profile ?? 'default',
     });
     this.media = this.core.media;
+    this.documents = new CallDocuments(this.e, this.core, { role: c.role, room: String(c.room), cert: c.cert, key: c.key,
+      expectedOfficer: c.expectedOfficer || '', trust: this.trust }, this.post, nowUs);
     if (c.codec !== 'wasm' && await webCodecsUsable({ width: c.width, height: c.height, fps: c.fps,
       kbps: c.startKbps ?? 800 })) {
       this.vc = new WebCodecsVideo({
@@ -107,7 +110,7 @@ export class WorkerCall {
     this.vc = null;
     if (this.core) this.core.free();
     if (this.trust) this.trust.free();
-    this.core = this.media = this.trust = null;
+    this.core = this.media = this.trust = this.documents = null;
   }
 
   // ---- in from the page --------------------------------------------------
@@ -181,6 +184,15 @@ export class WorkerCall {
     this.media.setProfile(name);
   }
 
+  /** The statement's steps from the page (messages.js: doc). */
+  doc(msg) {
+    const d = this.documents;
+    if (msg.what === 'statement') d.statement(String(msg.json));
+    else if (msg.what === 'consent') d.consent(msg.decision, msg.version);
+    else if (msg.what === 'timestamp') d.timestamp(msg.response instanceof Uint8Array ? msg.response : null);
+    this._pump();
+  }
+
   peerJoined(feedId) {
     this.core.peerJoined(feedId, nowUs());
     this._pump();
@@ -233,9 +245,13 @@ export class WorkerCall {
     let roster = false;
     for (const ev of this.core.pollEvents()) {
       if (ev.type === 'roster') roster = true;
+      else if (ev.type === 'doc') this.documents.receive(ev);
       else this.post({ type: Msg.text, feedId: ev.from, kind: ev.kind, text: ev.text, final: ev.final });
     }
-    if (roster) this._status();
+    if (roster) {
+      this._status();
+      this.documents.roster();
+    }
   }
 
   _framesOut() {

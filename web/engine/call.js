@@ -171,6 +171,13 @@ export class CallSession extends EventTarget {
     return this.opt.localStream;
   }
 
+  /** Officer: a version of the statement (JSON text) to everyone in the call. */
+  shareStatement(json) { this.worker.postMessage({ type: Msg.doc, what: 'statement', json: String(json) }); }
+  /** Citizen: 'sign' or 'refuse' the frozen version read on screen. */
+  consentStatement(decision, version) { this.worker.postMessage({ type: Msg.doc, what: 'consent', decision, version }); }
+  /** Officer: the time-stamping service's answer (bytes), or null when it failed. */
+  answerTimestamp(response) { this.worker.postMessage({ type: Msg.doc, what: 'timestamp', response: response ?? null }); }
+
   sendText(text, final) {
     if (this.state === 'ended') return;
     this.worker.postMessage({ type: Msg.text, text: clip(String(text ?? ''), MAX_TEXT), final: !!final,
@@ -532,6 +539,11 @@ export class CallSession extends EventTarget {
         if (!tile) break;   // only from someone in the roster
         const kind = m.kind === 'caption' && (tile.role === 'captioner' || tile.role === 'interpreter') ? 'caption' : 'rtt';
         this._emit(kind, { from: String(m.feedId), name: tile.name, text: clip(m.text, MAX_TEXT), final: !!m.final });
+        break;
+      }
+      case Msg.doc: {
+        const { type, ...detail } = m;
+        this._emit('document', detail);
         break;
       }
       case Msg.status: this._status(m); break;

@@ -12,6 +12,15 @@ export const DocKind = Object.freeze({ statement: 1, consentKey: 2, consent: 3, 
 
 function bytesOut(M, p, n) { return M.HEAPU8.slice(p, p + n); }
 
+/** A certificate as DER: PEM text or bytes are decoded (the first certificate), DER passes. */
+function certDer(cert) {
+  const text = typeof cert === 'string' ? cert : cert[0] === 0x2d ? new TextDecoder().decode(cert) : null;
+  if (text === null) return cert;
+  const m = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+)-----END CERTIFICATE-----/.exec(text);
+  if (!m) throw new EngineError(-7, 'not a certificate', 'geen certificaat', 'signature');
+  return Uint8Array.from(atob(m[1].replace(/\s/g, '')), (ch) => ch.charCodeAt(0));
+}
+
 export class Documents {
   /** @param {import('./engine.js').Engine} engine */
   constructor(engine) { this.e = engine; this.M = engine.M; }
@@ -80,9 +89,10 @@ export class Documents {
 
   /**
    * The officer's PAdES signature: { cms, imprint } (imprint: what the timestamp must cover).
-   * key: PEM text or DER bytes; cert: DER.
+   * key: PEM (text or bytes) or DER; cert: PEM or DER.
    */
-  padesSign({ digest, key, cert, consent = null, timestampToken = null }) {
+  padesSign({ digest, key, cert: certIn, consent = null, timestampToken = null }) {
+    const cert = certDer(certIn);
     return this._call((s, M) => {
       const k = typeof key === 'string' ? new TextEncoder().encode(`${key}\0`) : key;
       const cap = M._bbw_cms_max(), out = s.alloc(cap), len = s.alloc(I32), imprint = s.alloc(DIGEST);
@@ -196,4 +206,3 @@ export class Documents {
   }
 }
 
-export { EngineError };

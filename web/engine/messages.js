@@ -12,6 +12,9 @@
 //   peerJoined {feedId}            the SFU announced a participant
 //   peerLeft {feedId}              the SFU says a participant left
 //   profile {profile}              'default' | 'signLanguage' | 'lowBandwidth'
+//   doc {what: 'statement', json}  officer: a new version of the statement
+//   doc {what: 'consent', decision, version}   citizen: sign or refuse the frozen version
+//   doc {what: 'timestamp', response}          officer: the time-stamping service's answer
 //   micPort {port}, speakerPort {port}  audio worklets' ports (worker.js)
 //   plain                          test hook: the media messages kept as made and sent
 //   codecFail                      test hook: the browser's codecs fail now
@@ -25,12 +28,15 @@
 //   micRate {rate}                 the microphone's sample rate is unusable
 //   text {feedId, kind, text, final}
 //   status {peers, sas, officerFailure, rejected, counts, media}
+//   doc {what, ...}                the statement's progress (call-documents.js):
+//                                  'shared' | 'problem' | 'statement' | 'consent-sent' |
+//                                  'consent' | 'stamp' {request} | 'signed' {pdf} | 'error'
 //   plain {plain, wire}            answer to the test hook
 //   error {code, en, nl}
 export const Msg = Object.freeze({
   start: 'call-start', video: 'call-video', audio: 'call-audio', recv: 'call-recv', text: 'call-text',
   peerJoined: 'call-peer-joined', peerLeft: 'call-peer-left', profile: 'call-profile',
-  micPort: 'call-mic-port', speakerPort: 'call-speaker-port', plain: 'call-plain', codecFail: 'call-codec-fail',
+  doc: 'call-doc', micPort: 'call-mic-port', speakerPort: 'call-speaker-port', plain: 'call-plain', codecFail: 'call-codec-fail',
   stop: 'call-stop',
   send: 'call-send', videoDone: 'call-video-done', frame: 'call-frame', pcm: 'call-pcm', micRate: 'call-mic-rate',
   status: 'call-status', error: 'call-error',

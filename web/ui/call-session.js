@@ -43,12 +43,23 @@
 //   'rtt'      { from, name, text, final }  the other side's current line,
 //              as typed (sent at least every 500 ms); final = line done
 //   'caption'  { from, name, text, final }  a speech-to-text interpreter's line
+//   'document' { what, ... }          the statement's progress (web/engine/messages.js: doc):
+//              'statement' {json, version, frozen} (citizen: a version arrived),
+//              'shared' | 'problem' {reason, field} (officer: shared or refused),
+//              'consent' {decision} | 'stamp' {request} (officer), 'consent-sent',
+//              'signed' {pdf, version, timestamp, signer?}, 'error' {stage, code, en, nl}
 // Methods:
 //   setMicrophone(on), setCamera(on)            local tracks on/off
 //   switchCamera() -> Promise<MediaStream|null>  next camera (front/back)
 //   sendText(text, final)                       my current RTT line (whole line, each keystroke)
 //   pinTile(id | null)                          sign-language mode: enlarge this tile and
 //                                               ask for frame rate first (resolution drops first)
+//   shareStatement(json)                        officer: a version of the statement to everyone
+//   consentStatement(decision, version)         citizen: 'sign' | 'refuse' the frozen version
+//   answerTimestamp(bytes | null)               officer: the time-stamping service's answer
+//   shareStatement(json)                        officer: a version of the statement to everyone
+//   consentStatement(decision, version)         citizen: 'sign' | 'refuse' the frozen version
+//   answerTimestamp(bytes | null)               officer: the time-stamping service's answer
 //   hangUp()                                    leave; the state becomes 'ended'
 //
 // Text from the network is shown with textContent only and cut to MAX_TEXT.

@@ -4,6 +4,7 @@
 // announcements, and the way to the "ended" screen.
 import { h } from '../../ui/dom.js';
 import { callView, newViewState } from '../../ui/call-view.js';
+import { statementPanel } from '../../ui/statement-view.js';
 
 export function callScreen(ctx, data) {
   const { t } = ctx;
@@ -13,6 +14,8 @@ export function callScreen(ctx, data) {
   const view = callView({ t, session: s, state: st.view, localStream: ctx.store.localStream, otherName: officer, level: 4,
     onLocalStream: (stream) => { ctx.store.localStream = stream; } });
 
+  const statement = statementPanel({ t, session: s, role: 'citizen', level: 3, announce: ctx.announce,
+    onSigned: (copy) => { ctx.store.signedStatement = copy; } });
   const banner = h('div', { class: 'utrecht-alert utrecht-alert--warning bb-banner', role: 'alert', hidden: true },
     h('div', { class: 'utrecht-alert__content' }, h('p', { class: 'utrecht-paragraph' }, t('call.reconnecting'))));
   banner.hidden = s.state !== 'reconnecting';
@@ -32,7 +35,7 @@ export function callScreen(ctx, data) {
 
   return {
     heading: t('call.heading', { officer }),
-    destroy() { s.removeEventListener('state', onState); view.destroy(); },
-    node: h('div', { class: 'bb-call-screen' }, banner, view.node),
+    destroy() { s.removeEventListener('state', onState); view.destroy(); statement.destroy(); },
+    node: h('div', { class: 'bb-call-screen' }, banner, view.node, statement.node),
   };
 }

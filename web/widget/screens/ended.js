@@ -5,6 +5,7 @@ import { h } from '../../ui/dom.js';
 import { sendFeedback } from '../api.js';
 import { serviceMessage } from '../i18n.js';
 import { choices } from './request.js';
+import { downloadLink } from '../../ui/statement-view.js';
 
 function questions(ctx, token) {
   const { t } = ctx;
@@ -50,13 +51,17 @@ function questions(ctx, token) {
 
 export function endedScreen(ctx, data) {
   const { t } = ctx;
+  const copy = ctx.store.signedStatement;
+  const link = copy ? downloadLink(t, copy.pdf, copy.reference, copy.version) : null;
   const secs = Math.max(0, Math.round(data.durationS ?? 0));
   const token = !data.left && ctx.store.feedbackDone !== data.call?.feedbackToken ? data.call?.feedbackToken : null;
   return {
     heading: t(data.left ? 'ended.leftHeading' : 'ended.heading'),
+    destroy() { link?.free(); },
     node: h('div', {},
       h('p', { class: 'utrecht-paragraph' }, t(data.left ? 'ended.leftText' : 'ended.thanks')),
       !data.left && data.durationS != null && h('p', { class: 'utrecht-paragraph' }, t('ended.duration', { min: Math.floor(secs / 60), sec: secs % 60 })),
+      link && h('p', { class: 'utrecht-paragraph' }, t('statement.keepCopy'), ' ', link.node),
       token && questions(ctx, token),
       h('div', { class: 'bb-actions' },
         h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', onclick: () => ctx.go('request') }, t('ended.close')))),

@@ -23,6 +23,26 @@ if [ -f "$wasm_file" ]; then
   echo "bench engine_wasm.size_brotli $(awk -v b="$br" 'BEGIN{printf "%.1f", b/1024}') KiB"
 fi
 
+# What documents (statements, their PDF, consent and signatures) add to the
+# widget's first load, brotli: the engine linked once more without its
+# document code (src/doc, its binding), and the document modules of the
+# widget and the engine Worker.
+objs=${BB_BUILD:-build}/wasm/obj
+if [ -f "$wasm_file" ] && [ -d "$objs/src/doc" ]; then
+  nodoc=${BB_BUILD:-build}/wasm/nodoc
+  mkdir -p "$nodoc"
+  EM_CONFIG=$PWD/emsdk.cfg NODE_PATH=/usr/share/nodejs NODE_OPTIONS=--no-experimental-fetch emcc -O3 -sMODULARIZE=1 \
+    -sEXPORT_ES6=1 -sENVIRONMENT=web,worker -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 -sFILESYSTEM=0 \
+    -sDYNAMIC_EXECUTION=0 -sTEXTDECODER=2 -sEXPORTED_FUNCTIONS=_malloc,_free \
+    -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8 -o "$nodoc/engine.mjs" \
+    $(ls "$objs"/src/*/*.o | grep -v -e '/doc/' -e 'wasm_doc\.o') \
+    build/deps/wasm/lib/libvpx.a build/deps/wasm/lib/libopus.a build/deps/wasm/lib/libmbedcrypto.a build/deps/wasm/lib/libcjson.a
+  with=$(brotli -q 11 -c "$wasm_file" | wc -c)
+  without=$(brotli -q 11 -c "$nodoc/engine.wasm" | wc -c)
+  js=$(cat web/ui/statement-view.js web/engine/documents.js web/engine/call-documents.js | brotli -q 11 -c | wc -c)
+  echo "bench doc.widget_extra_kb $(awk -v w="$with" -v o="$without" -v j="$js" 'BEGIN{printf "%.1f", (w - o + j)/1024}') KiB"
+fi
+
 # Widget: first-load size of everything the snippet loads (raw,
 # brotli; budget 400 KB brotli) and page load -> interactive on loopback, in
 # Chromium. Lower is better here, so no ratio line.

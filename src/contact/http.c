@@ -71,6 +71,12 @@ int bb_http_route(const char *method, const char *url, bb_route *out)
         want_get = ROUTES[i].get;
     } else if (action_route(p, out)) {
         return 404;
+    } else if (!strcmp(out->action, "statement")) {
+        out->kind = BB_ROUTE_STATEMENT; /* GET the kept copy, POST one to keep */
+        if (get || post)
+            return 0;
+        memset(out, 0, sizeof(*out));
+        return 405;
     }
     if (want_get ? !get : !post) {
         memset(out, 0, sizeof(*out));

@@ -30,7 +30,9 @@ static void usage(void)
             "  BB_CONTACT_SYNC (normal|full),\n"
             "  BB_SITE_URL, BB_CONSOLE_URL, BB_JANUS_HTTP_URL, BB_JANUS_WS_URL, BB_JANUS_TOKEN_SECRET,\n"
             "  BB_VIDEOROOM_ADMIN_KEY,\n"
-            "  BB_CONTACT_TSA_KEY and BB_CONTACT_TSA_CERT (PEM files: the time-stamping service)\n"
+            "  BB_CONTACT_TSA_KEY and BB_CONTACT_TSA_CERT (PEM files: the time-stamping service),\n"
+            "  BB_CONTACT_POLICE_ROOT and BB_CONTACT_POLICE_CRL (PEM files: signed statements are\n"
+            "  kept only when their officer's certificate chains to this root)\n"
             "gebruik: beeldbel-contact --db BESTAND (instellingen via de omgeving, zie boven)\n");
 }
 
@@ -108,6 +110,27 @@ static int load_tsa(bb_contact_config *cfg, char **key, mbedtls_x509_crt *crt)
     return 0;
 }
 
+/* The police root (and revocation list) statements are checked against,
+ * when configured: 0; -1 (said why) when configured but unusable. */
+static int load_police(bb_contact_config *cfg, bb_trust **trust)
+{
+    const char *rp = getenv("BB_CONTACT_POLICE_ROOT"), *cp = getenv("BB_CONTACT_POLICE_CRL");
+    if (!rp || !*rp)
+        return 0;
+    char *root = read_small_file(rp), *crl = cp && *cp ? read_small_file(cp) : NULL;
+    int ok = root && bb_trust_new(trust, (const uint8_t *)root, strlen(root) + 1) == BB_OK &&
+             (!cp || !*cp || (crl && bb_trust_set_crl(*trust, (const uint8_t *)crl, strlen(crl) + 1) == BB_OK));
+    free(root);
+    free(crl);
+    if (!ok) {
+        fprintf(stderr, "contact: BB_CONTACT_POLICE_ROOT (and BB_CONTACT_POLICE_CRL) must name the police root "
+                        "and its revocation list (moeten de politie-root en intrekkingslijst aanwijzen)\n");
+        return -1;
+    }
+    cfg->police = *trust;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *db = NULL;
@@ -156,7 +179,8 @@ int main(int argc, char **argv)
     char *tsa_key = NULL;
     mbedtls_x509_crt tsa_cert;
     mbedtls_x509_crt_init(&tsa_cert);
-    if (load_tsa(&cfg, &tsa_key, &tsa_cert))
+    bb_trust *police = NULL;
+    if (load_tsa(&cfg, &tsa_key, &tsa_cert) || load_police(&cfg, &police))
         return 2;
     /* Handle signals synchronously: block them before any thread starts. */
     sigset_t sigs;
@@ -188,6 +212,7 @@ int main(int argc, char **argv)
     bb_store_close(store);
     curl_global_cleanup();
     mbedtls_x509_crt_free(&tsa_cert);
+    bb_trust_free(police);
     if (tsa_key) {
         mbedtls_platform_zeroize(tsa_key, strlen(tsa_key));
         free(tsa_key);

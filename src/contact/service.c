@@ -18,6 +18,7 @@
 #include <microhttpd.h>
 
 #include "beeldbel/cms.h"
+#include "beeldbel/pdf.h"
 #include "beeldbel/contact.h"
 #include "beeldbel/e2ee.h"
 #include "beeldbel/error.h"
@@ -75,7 +76,7 @@ typedef struct {
 
 typedef struct {
     char *body;
-    size_t len;
+    size_t len, max;   /* max: the largest body this request's route takes */
     pending_login *login;
 } conn_ctx;
 
@@ -1045,6 +1046,92 @@ static enum MHD_Result timestamp(bb_contact_service *svc, struct MHD_Connection 
     return ret;
 }
 
+/* A signed statement kept with its request: POST stores the PDF (its PAdES
+ * signature must verify, by the police root, as this officer's, with a
+ * timestamp); GET gives the latest one back. Only the route and the outcome
+ * are logged; the PDF never. */
+static enum MHD_Result statement(bb_contact_service *svc, struct MHD_Connection *c, const conn_ctx *ctx,
+                                 const session *s, int64_t id, int is_post, int64_t now)
+{
+    bb_stored_request *r = malloc(sizeof(*r));
+    if (!r)
+        return send_error(c, 500, "internal", NULL, 0);
+    int rc = bb_store_get(svc->store, id, r);
+    int serves = rc == BB_OK && officer_serves(&s->officer, r->req.neighbourhood);
+    char reference[sizeof(r->reference)];
+    snprintf(reference, sizeof(reference), "%s", rc == BB_OK ? r->reference : "");
+    free(r);
+    if (rc == BB_E_AGAIN)
+        return send_error(c, 404, "not_found", NULL, 0);
+    if (rc != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    if (!serves)
+        return send_error(c, 403, "forbidden", NULL, 0);
+    if (!is_post) {
+        uint8_t *pdf;
+        size_t len;
+        rc = bb_store_statement_latest(svc->store, id, &pdf, &len);
+        if (rc == BB_E_AGAIN)
+            return send_error(c, 404, "not_found", NULL, 0);
+        if (rc != BB_OK)
+            return send_error(c, 500, "internal", NULL, 0);
+        struct MHD_Response *resp = MHD_create_response_from_buffer(len, pdf, MHD_RESPMEM_MUST_FREE);
+        if (!resp) {
+            free(pdf);
+            return MHD_NO;
+        }
+        char disposition[96];
+        snprintf(disposition, sizeof(disposition), "attachment; filename=\"proces-verbaal-%s.pdf\"", reference);
+        MHD_add_response_header(resp, "Content-Type", "application/pdf");
+        MHD_add_response_header(resp, "Content-Disposition", disposition);
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+        enum MHD_Result ret = MHD_queue_response(c, 200, resp);
+        MHD_destroy_response(resp);
+        return ret;
+    }
+    const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+    if (!ct || strcmp(ct, "application/pdf"))
+        return send_error(c, 415, "unsupported_media_type", NULL, 0);
+    const uint8_t *pdf = (const uint8_t *)ctx->body;
+    size_t len = ctx->len;
+    if (!svc->cfg.police)
+        return send_error(c, 503, "statement_unavailable", NULL, 0);
+    bb_pdf_sig_slot slot;
+    uint8_t digest[32], hash[32];
+    bb_pades_result res;
+    if (len < 8 || memcmp(pdf, "%PDF-", 5) || bb_pdf_find_signature(pdf, len, &slot) ||
+        bb_pdf_signed_digest(pdf, len, &slot, digest))
+        return send_error(c, 422, "statement_invalid", NULL, 0);
+    uint8_t *der = malloc(BB_CMS_MAX);
+    if (!der)
+        return send_error(c, 500, "internal", NULL, 0);
+    size_t cms_len = 0;
+    if (bb_pdf_get_signature(pdf, len, &slot, der, BB_CMS_MAX, &cms_len))
+        cms_len = 0;
+    pthread_mutex_lock(&svc->lock); /* the trust store keeps counters */
+    rc = cms_len ? bb_pades_verify(der, cms_len, digest, svc->cfg.police, s->officer.number, now, 1, &res)
+                 : BB_E_PARSE;
+    pthread_mutex_unlock(&svc->lock);
+    free(der);
+    if (rc != BB_OK)
+        return send_error(c, 422, "statement_invalid", NULL, 0);
+    mbedtls_sha256_ret(pdf, len, hash, 0);
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", hash[i]);
+    int64_t sid = 0;
+    rc = bb_store_statement_add(svc->store, id, s->officer.id, pdf, len, hex, now, &sid);
+    if (rc != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddNumberToObject(o, "id", (double)sid);
+    cJSON_AddStringToObject(o, "sha256", hex);
+    cJSON_AddNumberToObject(o, "size", (double)len);
+    cJSON_AddNumberToObject(o, "timestamp", (double)res.timestamp);
+    return send_json(c, 201, o, NULL, 0);
+}
+
 /* Routes that need an officer's session. */
 static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connection *c,
                                      const conn_ctx *ctx, const bb_route *route, int is_post,
@@ -1097,6 +1184,8 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
     }
     case BB_ROUTE_TIMESTAMP:
         return timestamp(svc, c, ctx, now);
+    case BB_ROUTE_STATEMENT:
+        return statement(svc, c, ctx, &s, route->id, is_post, now);
     case BB_ROUTE_COLLEAGUE_REDEEM: /* a colleague's link, by the colleague logged in */
         return redeem_invitation(svc, c, ctx, 1, now);
     default:
@@ -1116,7 +1205,7 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
     int status = bb_http_route(method, url, &route);
     if (status)
         return send_error(c, status, status == 405 ? "method_not_allowed" : "not_found", NULL, 0);
-    if (ctx->len > 0 && route.kind != BB_ROUTE_TIMESTAMP) { /* that one reads DER */
+    if (ctx->len > 0 && route.kind != BB_ROUTE_TIMESTAMP && route.kind != BB_ROUTE_STATEMENT) { /* DER, PDF */
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
         if (!ct || (strcmp(ct, "application/json") && strncmp(ct, "application/json;", 17)))
             return send_error(c, 415, "unsupported_media_type", NULL, 0);
@@ -1174,14 +1263,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!ctx)
             return MHD_NO;
         *con_cls = ctx;
+        /* A signed statement's PDF may be larger than anything else. */
+        bb_route route;
+        ctx->max = bb_http_route(method, url, &route) == 0 && route.kind == BB_ROUTE_STATEMENT
+                       ? BB_STATEMENT_PDF_MAX
+                       : BB_CONTACT_MAX_BODY;
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         uint64_t len;
-        if (cl && (bb_http_content_length(cl, &len) || len > BB_CONTACT_MAX_BODY))
+        if (cl && (bb_http_content_length(cl, &len) || len > ctx->max))
             return send_error(c, 413, "too_large", NULL, 0);
         return MHD_YES;
     }
     if (*upload_size) {
-        if (ctx->len + *upload_size > BB_CONTACT_MAX_BODY)
+        if (ctx->len + *upload_size > ctx->max)
             return MHD_NO;
         char *nb = realloc(ctx->body, ctx->len + *upload_size + 1);
         if (!nb)

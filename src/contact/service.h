@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "beeldbel/identity.h"
 #include "store.h"
 
 typedef struct {
@@ -33,6 +34,10 @@ typedef struct {
     const char *tsa_key_pem;
     const uint8_t *tsa_cert_der;
     size_t tsa_cert_len;
+    /* The police root (and its revocation list) that a signed statement's
+     * officer certificate must chain to before it is kept; NULL: statements
+     * are refused. Borrowed. */
+    bb_trust *police;
     /* Fills buf with len random bytes; 0 or BB_E_*. */
     int (*random)(uint8_t *buf, size_t len);
 } bb_contact_config;

@@ -154,6 +154,16 @@ int bb_store_pilot_rows(bb_store *s, const char *neighbourhoods,
                                     const char *metric, int64_t value),
                         void *ctx);
 
+/* A signed statement (PDF, at most BB_STATEMENT_PDF_MAX bytes) kept with its
+ * request, and deleted with it (retention, bb_store_delete_request). BB_OK
+ * and *id (may be NULL); BB_E_STATE when the request does not exist. */
+#define BB_STATEMENT_PDF_MAX (256 * 1024)
+int bb_store_statement_add(bb_store *s, int64_t request_id, int64_t officer_id, const uint8_t *pdf,
+                           size_t len, const char *sha256_hex, int64_t now, int64_t *id);
+/* The request's latest statement, malloc'd into *pdf (the caller frees it).
+ * BB_OK; BB_E_AGAIN when it has none. */
+int bb_store_statement_latest(bb_store *s, int64_t request_id, uint8_t **pdf, size_t *len);
+
 /* Retention: deletes requests closed before now - retention_s and open
  * ones (never closed) created before now - open_max_s, with their
  * invitations; invitations a week after they expired; expired sessions.

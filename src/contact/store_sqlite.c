@@ -57,7 +57,11 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS rooms ("
     " room INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, secret TEXT NOT NULL,"
     " created_at INTEGER NOT NULL, pin TEXT NOT NULL DEFAULT '');"
-    "CREATE INDEX IF NOT EXISTS rooms_request ON rooms(request_id);";
+    "CREATE INDEX IF NOT EXISTS rooms_request ON rooms(request_id);"
+    "CREATE TABLE IF NOT EXISTS statements ("
+    " id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,"
+    " officer_id INTEGER NOT NULL, created_at INTEGER NOT NULL, sha256 TEXT NOT NULL, pdf BLOB NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS statements_request ON statements(request_id);";
 
 static int has_column(sqlite3 *db, const char *table, const char *column)
 {
@@ -481,6 +485,46 @@ int bb_store_add_note(bb_store *s, int64_t id, const char *note)
             rc = BB_E_TOO_LARGE;
         free(r);
     }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_statement_add(bb_store *s, int64_t request_id, int64_t officer_id, const uint8_t *pdf,
+                           size_t len, const char *sha256_hex, int64_t now, int64_t *id)
+{
+    if (!pdf || !len || len > BB_STATEMENT_PDF_MAX || !sha256_hex)
+        return BB_E_ARG;
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "INSERT INTO statements (request_id, officer_id, created_at, sha256, pdf)"
+                         " VALUES (?, ?, ?, ?, ?)", "iiitb", request_id, officer_id, now, sha256_hex,
+                      pdf, (int)len));
+    if (!rc && id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_statement_latest(bb_store *s, int64_t request_id, uint8_t **pdf, size_t *len)
+{
+    *pdf = NULL;
+    *len = 0;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "SELECT pdf FROM statements WHERE request_id = ? ORDER BY id DESC LIMIT 1",
+                            "i", request_id);
+    int rc = st ? BB_E_AGAIN : BB_E_STATE;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        const void *p = sqlite3_column_blob(st, 0);
+        *pdf = n > 0 ? malloc((size_t)n) : NULL;
+        if (*pdf) {
+            memcpy(*pdf, p, (size_t)n);
+            *len = (size_t)n;
+            rc = BB_OK;
+        } else {
+            rc = BB_E_NOMEM;
+        }
+    }
+    sqlite3_finalize(st);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

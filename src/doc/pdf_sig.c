@@ -156,3 +156,59 @@ int bb_pdf_put_signature(uint8_t *pdf, size_t len, const bb_pdf_sig_slot *sig,
     }
     return BB_OK;
 }
+
+static int hex_value(uint8_t ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+                                               : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+int bb_pdf_get_signature(const uint8_t *pdf, size_t len, const bb_pdf_sig_slot *sig, uint8_t *der,
+                         size_t cap, size_t *der_len)
+{
+    if (!pdf || !sig || !der || !der_len)
+        return BB_E_ARG;
+    *der_len = 0;
+    if (sig->contents_len < 4 || sig->contents_at > len || sig->contents_len > len - sig->contents_at ||
+        pdf[sig->contents_at] != '<' || pdf[sig->contents_at + sig->contents_len - 1] != '>')
+        return BB_E_PARSE;
+    const uint8_t *hex = pdf + sig->contents_at + 1;
+    size_t digits = sig->contents_len - 2;
+    /* The outer value's length: tag, then a definite length of at most 4 bytes. */
+    uint8_t head[6];
+    size_t have = 0;
+    for (; have < sizeof(head) && 2 * have + 1 < digits; have++) {
+        int hi = hex_value(hex[2 * have]), lo = hex_value(hex[2 * have + 1]);
+        if (hi < 0 || lo < 0)
+            return BB_E_PARSE;
+        head[have] = (uint8_t)(hi << 4 | lo);
+    }
+    if (have < 2 || head[0] != 0x30)
+        return BB_E_PARSE;
+    size_t total;
+    if (head[1] < 0x80) {
+        total = 2 + (size_t)head[1];
+    } else {
+        size_t k = head[1] & 0x7f;
+        if (k == 0 || k > 4 || have < 2 + k)
+            return BB_E_PARSE;
+        size_t n = 0;
+        for (size_t i = 0; i < k; i++)
+            n = n << 8 | head[2 + i];
+        total = 2 + k + n;
+    }
+    if (2 * total > digits)
+        return BB_E_PARSE;
+    if (total > cap) {
+        *der_len = total;
+        return BB_E_BUFFER;
+    }
+    for (size_t i = 0; i < total; i++) {
+        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        if (hi < 0 || lo < 0)
+            return BB_E_PARSE;
+        der[i] = (uint8_t)(hi << 4 | lo);
+    }
+    *der_len = total;
+    return BB_OK;
+}

@@ -117,9 +117,14 @@ function refuseTooLarge(req, res) {
   sendJson(res, 413, TOO_LARGE);
 }
 
+// A signed statement's PDF (officers only) may be up to 256 KiB.
+const MAX_STATEMENT = 256 * 1024;
+const STATEMENT = /^\/api\/v1\/officer\/requests\/\d{1,15}\/statement$/;
+
 function proxyContact(req, res) {
   const declared = req.headers['content-length'];
-  if (declared !== undefined && !(/^\d{1,9}$/.test(declared) && Number(declared) <= MAX_BODY)) {
+  const max = STATEMENT.test(req.url) ? MAX_STATEMENT : MAX_BODY;
+  if (declared !== undefined && !(/^\d{1,9}$/.test(declared) && Number(declared) <= max)) {
     return refuseTooLarge(req, res);
   }
   const headers = {};
@@ -143,7 +148,7 @@ function proxyContact(req, res) {
   let received = 0;
   req.on('data', (chunk) => {
     received += chunk.length;
-    if (received > MAX_BODY && !refused) {
+    if (received > max && !refused) {
       refused = true;
       req.unpipe(up);
       up.destroy();

@@ -354,6 +354,15 @@ test('a_statement_drafted_read_along_settled_signed_and_downloaded_on_both_sides
   };
   const fromCitizen = await bytesOf(citizen.page, mine), fromOfficer = await bytesOf(p, theirs);
   assert(fromCitizen.length > 10000 && Buffer.compare(fromCitizen, fromOfficer) === 0, 'both have the same signed PDF');
+  // Kept with the request by the contact service, which checked the signature first.
+  await p.locator('#call-view .bb-statement [data-kept="yes"]').waitFor({ timeout: 10000 });
+  const stored = await p.evaluate(async (ref) => {
+    const q = await (await fetch('/api/v1/officer/queue', { credentials: 'same-origin' })).json();
+    const id = q.requests.find((r) => r.reference === ref).id;
+    const r = await fetch(`/api/v1/officer/requests/${id}/statement`, { credentials: 'same-origin' });
+    return Array.from(new Uint8Array(await r.arrayBuffer()));
+  }, reference);
+  assert(Buffer.compare(Buffer.from(stored), fromOfficer) === 0, 'the kept copy is the signed PDF');
   const file = join(sys.runDir, 'statement-signed.pdf');
   writeFileSync(file, fromCitizen);
   const nss = join(sys.runDir, 'nss-statement');

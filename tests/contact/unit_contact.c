@@ -782,6 +782,15 @@ TEST(routes_map_method_and_path)
     CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/requests", &r), 0);
     CHECK_EQ_INT(r.kind, BB_ROUTE_PHONE_REQUEST);
     CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/requests", &r), 405);
+    /* A signed statement: kept with POST, fetched with GET. */
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/requests/7/statement", &r), 0);
+    CHECK(r.kind == BB_ROUTE_STATEMENT && r.id == 7);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/requests/7/statement", &r), 0);
+    CHECK_EQ_INT(r.kind, BB_ROUTE_STATEMENT);
+    CHECK_EQ_INT(bb_http_route("PUT", "/api/v1/officer/requests/7/statement", &r), 405);
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/timestamp", &r), 0);
+    CHECK_EQ_INT(r.kind, BB_ROUTE_TIMESTAMP);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/timestamp", &r), 405);
     const char *const missing[] = {
         "/api/v1/nope", "/api/v1/../../etc/passwd", "/api/v2/requests", "/api/v1/requests/",
         "/api/v1/officer/requests/1234567890123456/claim", "/api/v1/officer/requests//claim",
@@ -909,6 +918,34 @@ TEST(retention_deletes_old_closed_and_abandoned_requests_and_nothing_else)
     CHECK_OK(kept1);
     CHECK_OK(kept2);
     CHECK_OK(kept3);
+}
+
+TEST(a_signed_statement_is_kept_with_its_request_and_goes_with_it)
+{
+    bb_store *s;
+    CHECK_OK(bb_store_open(":memory:", &s));
+    const int64_t t0 = 1800000000, retention = 30 * DAY;
+    int64_t id = add(s, "BB-0000-0011", t0), other = add(s, "BB-0000-0012", t0);
+    static const uint8_t first[] = "%PDF-1.7 eerste", second[] = "%PDF-1.7 tweede";
+    int64_t sid = 0;
+    CHECK_OK(bb_store_statement_add(s, id, 7, first, sizeof(first), "aa", t0, &sid));
+    CHECK(sid > 0);
+    CHECK_OK(bb_store_statement_add(s, id, 7, second, sizeof(second), "bb", t0 + 1, NULL));
+    CHECK_EQ_INT(bb_store_statement_add(s, 999999, 7, first, sizeof(first), "aa", t0, NULL), BB_E_STATE);
+    uint8_t *pdf = NULL;
+    size_t len = 0;
+    CHECK_OK(bb_store_statement_latest(s, id, &pdf, &len));
+    CHECK(len == sizeof(second) && !memcmp(pdf, second, len));
+    free(pdf);
+    CHECK_EQ_INT(bb_store_statement_latest(s, other, &pdf, &len), BB_E_AGAIN);
+    /* Closed and past retention: the request and its statements go. */
+    CHECK_OK(bb_store_set_status(s, id, "done", "reached", t0 + DAY));
+    int deleted = 0;
+    CHECK_OK(bb_store_purge(s, t0 + DAY + retention + 1, retention, 365 * DAY, &deleted));
+    CHECK_EQ_INT(deleted, 1);
+    int rc = bb_store_statement_latest(s, id, &pdf, &len);
+    bb_store_close(s);
+    CHECK_EQ_INT(rc, BB_E_AGAIN);
 }
 
 /* Requests nobody closed (queued, claimed, in a call) go after the maximum

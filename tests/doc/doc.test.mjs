@@ -37,8 +37,11 @@ const jan = { cert: pemToDer(file(dir, 'jan.pem')), key: file(dir, 'jan.key').to
 const db = join(dir, 'contact.db');
 const PASSWORD = 'correct horse battery staple';
 addOfficer(db, 'jan', { name: 'Jan de Vries', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '100001' });
+addOfficer(db, 'piet', { name: 'Piet Jansen', neighbourhoods: 'groningen-noord', password: PASSWORD, number: '100002' });
+addOfficer(db, 'zuid', { name: 'Wijkagent Zuid', neighbourhoods: 'groningen-zuid', password: PASSWORD, number: '100009' });
 const svc = await startContact({ db, env: { BB_CONTACT_TSA_KEY: join(caDir, 'tsa.key'),
-  BB_CONTACT_TSA_CERT: join(caDir, 'tsa.pem') } });
+  BB_CONTACT_TSA_CERT: join(caDir, 'tsa.pem'), BB_CONTACT_POLICE_ROOT: join(caDir, 'root.pem'),
+  BB_CONTACT_POLICE_CRL: join(caDir, 'crl.pem') } });
 const login = await officerLogin(svc.base, 'jan', PASSWORD);
 assertEq(login.status, 200, login.text);
 const session = { cookie: login.headers.get('set-cookie').split(';')[0], csrf: login.json.csrf_token };
@@ -269,6 +272,42 @@ test('one_changed_byte_in_the_text_or_the_signature_fails_every_check', () => {
   const slot = officer.docs.findSignature(text);
   assertThrows(() => officer.docs.padesVerify(split.der, officer.docs.signedDigest(text, slot), officer.trust),
     (e) => e.code === -5);
+});
+
+test('the_signed_statement_is_kept_with_its_request_only_as_the_signing_officers_own', async () => {
+  assert(signed, 'the signed PDF from the first test');
+  const made = await api(svc.base, 'POST', '/api/v1/requests', { body: { name: 'Anouk Kuipers', phone: '06 12345678',
+    neighbourhood: 'groningen-noord', topic: 'Fiets gestolen', preference: 'video', window: 'any', needs: [], lang: 'nl' } });
+  assertEq(made.status, 201, made.text);
+  const queue = await api(svc.base, 'GET', '/api/v1/officer/queue', { cookie: session.cookie });
+  const id = queue.json.requests.find((r) => r.reference === made.json.reference).id;
+  const keep = (body, as = session, type = 'application/pdf') => api(svc.base, 'POST', `/api/v1/officer/requests/${id}/statement`,
+    { body: Buffer.from(body), cookie: as.cookie, csrf: as.csrf, headers: { 'Content-Type': type } });
+  assertEq((await api(svc.base, 'GET', `/api/v1/officer/requests/${id}/statement`, { cookie: session.cookie })).status, 404);
+  const kept = await keep(signed);
+  assertEq(kept.status, 201, kept.text);
+  assertEq(kept.json.sha256, createHash('sha256').update(signed).digest('hex'));
+  const back = await fetch(`${svc.base}/api/v1/officer/requests/${id}/statement`, { headers: { Cookie: session.cookie } });
+  assertEq(back.status, 200);
+  assertEq(back.headers.get('content-type'), 'application/pdf');
+  assert(/attachment; filename="proces-verbaal-BB-/.test(back.headers.get('content-disposition')));
+  assert(Buffer.compare(Buffer.from(await back.arrayBuffer()), Buffer.from(signed)) === 0, 'the same bytes back');
+  // A changed byte, another officer's upload of Jan's statement, another neighbourhood, not a PDF, too large.
+  const changed = Buffer.from(signed);
+  changed[changed.indexOf('Anouk')] = 'a'.charCodeAt(0);
+  const refused = (r, status, code) => { assertEq(r.status, status, r.text); assertEq(r.json.error.code, code); };
+  refused(await keep(changed), 422, 'statement_invalid');
+  const login = async (user) => {
+    const r = await officerLogin(svc.base, user, PASSWORD);
+    return { cookie: r.headers.get('set-cookie').split(';')[0], csrf: r.json.csrf_token };
+  };
+  refused(await keep(signed, await login('piet')), 422, 'statement_invalid');
+  refused(await keep(signed, await login('zuid')), 403, 'forbidden');
+  refused(await keep(signed, session, 'application/json'), 415, 'unsupported_media_type');
+  refused(await keep(Buffer.alloc(300 * 1024, 0x25)), 413, 'too_large');
+  refused(await keep(Buffer.from('%PDF-1.7 geen handtekening')), 422, 'statement_invalid');
+  const log = svc.stderr();
+  for (const secret of ['Anouk', 'Fiets gestolen', '%PDF']) assert(!log.includes(secret), `the log holds ${secret}`);
 });
 
 test('a_consent_from_another_call_or_from_someone_not_in_the_roster_is_refused', () => {

@@ -24,6 +24,7 @@ const S = {
   announce: () => {},
   onClose: () => {},
   stamp: null,          // the time-stamping service (console.js)
+  keep: null,           // keeps a signed statement with its request (console.js)
   statement: null,      // the statement panel (../ui/statement-view.js), officers only
   worker: null,
   engineFailed: false,
@@ -164,7 +165,9 @@ function buildView() {
   const c = S.current;
   if (S.statement && S.statement.session !== S.session) { S.statement.destroy(); S.statement = null; }
   if (!S.statement && c.role === 'officer' && c.reference && c.officer && S.stamp) {
+    const requestId = c.requestId;
     S.statement = statementPanel({ t, session: S.session, role: 'officer', level: 3, announce: S.announce, onStamp: S.stamp,
+      onKeep: S.keep ? (pdf) => S.keep(requestId, pdf) : null,
       statement: { reference: c.reference, lang: c.lang === 'en' ? 'en' : 'nl',
         officer: { name: clip(c.officer.name, 64), number: clip(c.officer.number, 32), team: clip(c.officer.team, 64) } } });
     S.statement.session = S.session;
@@ -370,9 +373,10 @@ export function setCallPanelLanguage(lang) {
  * mount(node): puts the panel into the page; announce(msg): the console's
  * live region; onClose(requestId): where focus goes when the panel closes.
  */
-export function initCallPanel({ lang, mount, announce, onClose, stamp }) {
+export function initCallPanel({ lang, mount, announce, onClose, stamp, keepStatement }) {
   S.lang = lang === 'en' ? 'en' : 'nl';
   S.stamp = stamp ?? null;
+  S.keep = keepStatement ?? null;
   S.mount = mount;
   S.announce = announce ?? S.announce;
   S.onClose = onClose ?? S.onClose;

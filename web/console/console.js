@@ -197,6 +197,14 @@ async function video(r) {
 const callDetail = (r, invitation) => ({ requestId: r.id, call: invitation.call, name: r.name, reference: r.reference,
   lang: r.lang, officer: state.officer });
 
+/** Keeps a signed statement with its request (the contact service checks the signature first). */
+async function keepStatement(requestId, pdf) {
+  const res = await fetch(`/api/v1/officer/requests/${encodeURIComponent(requestId)}/statement`, { method: 'POST',
+    credentials: 'same-origin', headers: { 'Content-Type': 'application/pdf', 'X-CSRF-Token': state.csrf ?? '' }, body: pdf });
+  if (res.status === 401) setLoggedOut();
+  return res.status === 201;
+}
+
 /** The police time-stamping service (RFC 3161) for a signature the engine made: DER in, DER out. */
 async function stamp(request) {
   const res = await fetch('/api/v1/officer/timestamp', { method: 'POST', credentials: 'same-origin',
@@ -444,7 +452,7 @@ initIntake({ api, t, lang: () => state.lang, announce, showError });
 initPilot({ api, t, announce, showError });
 $('pilot-refresh').addEventListener('click', () => loadPilot());
 initCallPanel({
-  lang: state.lang, announce, stamp,
+  lang: state.lang, announce, stamp, keepStatement,
   mount: (node) => $('error').after(node),
   // Back to where the officer came from: the request's video button.
   onClose: (id) => (document.querySelector(`[data-key="${id}-to-call"]`) ?? $('queue-title'))?.focus(),

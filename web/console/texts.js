@@ -75,6 +75,8 @@ const nl = {
     citizenRefuses: 'De burger ondertekent versie {version} niet.',
     signedOfficer: 'Versie {version} is ondertekend, met de instemming van de burger en een tijdstempel.',
     download: 'Download het ondertekende proces-verbaal (PDF)',
+    keeping: 'Bewaren bij het verzoek…', kept: 'Bewaard bij het verzoek (onder de bewaartermijn).',
+    notKept: 'Niet bewaard bij het verzoek. Download het en bewaar het zelf.',
     failed: 'Het ondertekenen lukte niet. Probeer het opnieuw (deel of stel opnieuw vast).',
   },
 
@@ -198,6 +200,8 @@ const en = {
     citizenRefuses: 'The citizen does not sign version {version}.',
     signedOfficer: 'Version {version} is signed, with the citizen\'s consent and a timestamp.',
     download: 'Download the signed statement (PDF)',
+    keeping: 'Keeping it with the request…', kept: 'Kept with the request (under the retention period).',
+    notKept: 'Not kept with the request. Download it and keep it yourself.',
     failed: 'Signing did not work. Try again (share or settle again).',
   },
 

@@ -109,7 +109,7 @@ function citizenPanel({ t, session, level, announce, onSigned }) {
 }
 
 /** What the officer sees: the form, sharing versions, freezing one, and the signing's progress. */
-function officerPanel({ t, session, level, announce, statement: base, onStamp }) {
+function officerPanel({ t, session, level, announce, statement: base, onStamp, onKeep }) {
   const id = uid('bb-stmt');
   let version = 0, link = null, frozen = false;
   const inputs = new Map();
@@ -177,6 +177,15 @@ function officerPanel({ t, session, level, announce, statement: base, onStamp })
       done.replaceChildren(link.node);
       done.hidden = false;
       announce(status.textContent);
+      if (onKeep) {
+        // Kept with the request, as the record; the download stays either way.
+        const kept = h('p', { class: 'utrecht-paragraph', role: 'status' }, t('statement.keeping'));
+        done.after(kept);
+        let ok = false;
+        try { ok = await onKeep(d.pdf); } catch { ok = false; }
+        kept.textContent = t(ok ? 'statement.kept' : 'statement.notKept');
+        kept.dataset.kept = ok ? 'yes' : 'no';
+      }
     } else if (d.what === 'error') {
       status.textContent = t('statement.failed');
     }
@@ -187,10 +196,11 @@ function officerPanel({ t, session, level, announce, statement: base, onStamp })
 
 /**
  * The statement panel: role 'officer' (statement: { reference, lang, officer: { name, number, team } },
- * onStamp(request bytes) -> Promise<response bytes>) or 'citizen' (onSigned({ pdf, reference, version }):
+ * onStamp(request bytes) -> Promise<response bytes>, onKeep(signed pdf) -> Promise<boolean>: kept with
+ * the request) or 'citizen' (onSigned({ pdf, reference, version }):
  * the signed copy, to keep past the call). announce(text): the host's live region.
  */
-export function statementPanel({ t, session, role, level = 3, announce = () => {}, statement, onStamp, onSigned }) {
-  return role === 'officer' ? officerPanel({ t, session, level, announce, statement, onStamp })
+export function statementPanel({ t, session, role, level = 3, announce = () => {}, statement, onStamp, onKeep, onSigned }) {
+  return role === 'officer' ? officerPanel({ t, session, level, announce, statement, onStamp, onKeep })
     : citizenPanel({ t, session, level, announce, onSigned });
 }

@@ -272,9 +272,10 @@ distclean:
 CONTACT_PURE := src/contact/validate.c src/contact/phone.c src/contact/tokens.c src/contact/ratelimit.c src/contact/qr.c \
   src/contact/window.c \
   src/contact/http.c
-# The police time-stamping service is the engine's own RFC 3161 code.
-CONTACT_TSA  := src/doc/tsp.c src/doc/signed_data.c src/doc/der.c src/crypto/identity.c src/crypto/entropy.c \
-  src/crypto/rng.c src/core/error.c
+# The police time-stamping service and the check of signed statements are
+# the engine's own RFC 3161, CMS and PDF-signature code.
+CONTACT_TSA  := src/doc/tsp.c src/doc/cms.c src/doc/signed_data.c src/doc/der.c src/doc/pdf_sig.c \
+  src/crypto/identity.c src/crypto/entropy.c src/crypto/rng.c src/core/error.c
 CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c src/contact/pilot.c \
   src/contact/hashpool.c $(CONTACT_TSA)
 CONTACT_HDR  := include/beeldbel/contact.h include/beeldbel/cms.h $(wildcard src/contact/*.h) $(wildcard src/doc/*.h)

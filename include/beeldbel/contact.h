@@ -216,6 +216,7 @@ typedef enum {
     BB_ROUTE_PILOT_CSV,        /* GET  officer/pilot.csv */
     BB_ROUTE_FEEDBACK,         /* POST feedback (a citizen's two questions after a call) */
     BB_ROUTE_TIMESTAMP,        /* POST officer/timestamp (RFC 3161, the police time-stamping service) */
+    BB_ROUTE_STATEMENT,        /* GET | POST officer/requests/{id}/statement (a signed statement's PDF) */
     BB_ROUTE_KINDS             /* one past the last */
 } bb_route_kind;
 

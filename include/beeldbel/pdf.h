@@ -128,6 +128,14 @@ int bb_pdf_put_signature(uint8_t *pdf, size_t len, const bb_pdf_sig_slot *sig,
                          const uint8_t *der, size_t der_len);
 
 /*
+ * The signature in a slot (untrusted bytes): the hex string decoded and cut
+ * to its DER's own length (the slot is padded with zeros). BB_OK and
+ * *der_len; BB_E_PARSE when the slot holds no DER value; BB_E_BUFFER.
+ */
+int bb_pdf_get_signature(const uint8_t *pdf, size_t len, const bb_pdf_sig_slot *sig, uint8_t *der,
+                         size_t cap, size_t *der_len);
+
+/*
  * Finds the signature slot of a PDF this writer made (from its /ByteRange):
  * BB_OK and *sig, or BB_E_PARSE. Untrusted bytes: reads the last
  * /ByteRange only and checks it against the file's length.

@@ -999,6 +999,25 @@ static enum MHD_Result pilot_figures(struct MHD_Connection *c, bb_contact_servic
     return ret;
 }
 
+/* Answers 200 with bytes (owned from here on) of a type, optionally as a download. */
+static enum MHD_Result send_bytes(struct MHD_Connection *c, uint8_t *data, size_t len, const char *type,
+                                  const char *disposition)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    if (!r) {
+        free(data);
+        return MHD_NO;
+    }
+    MHD_add_response_header(r, "Content-Type", type);
+    if (disposition)
+        MHD_add_response_header(r, "Content-Disposition", disposition);
+    MHD_add_response_header(r, "Cache-Control", "no-store");
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ret = MHD_queue_response(c, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
 static int tsa_random(void *svc, unsigned char *buf, size_t len)
 {
     return ((bb_contact_service *)svc)->cfg.random(buf, len);
@@ -1033,17 +1052,7 @@ static enum MHD_Result timestamp(bb_contact_service *svc, struct MHD_Connection 
         free(out);
         return send_error(c, 500, "internal", NULL, 0);
     }
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, out, MHD_RESPMEM_MUST_FREE);
-    if (!r) {
-        free(out);
-        return MHD_NO;
-    }
-    MHD_add_response_header(r, "Content-Type", "application/timestamp-reply");
-    MHD_add_response_header(r, "Cache-Control", "no-store");
-    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-    enum MHD_Result ret = MHD_queue_response(c, 200, r);
-    MHD_destroy_response(r);
-    return ret;
+    return send_bytes(c, out, len, "application/timestamp-reply", NULL);
 }
 
 /* A signed statement kept with its request: POST stores the PDF (its PAdES
@@ -1075,20 +1084,9 @@ static enum MHD_Result statement(bb_contact_service *svc, struct MHD_Connection 
             return send_error(c, 404, "not_found", NULL, 0);
         if (rc != BB_OK)
             return send_error(c, 500, "internal", NULL, 0);
-        struct MHD_Response *resp = MHD_create_response_from_buffer(len, pdf, MHD_RESPMEM_MUST_FREE);
-        if (!resp) {
-            free(pdf);
-            return MHD_NO;
-        }
         char disposition[96];
         snprintf(disposition, sizeof(disposition), "attachment; filename=\"proces-verbaal-%s.pdf\"", reference);
-        MHD_add_response_header(resp, "Content-Type", "application/pdf");
-        MHD_add_response_header(resp, "Content-Disposition", disposition);
-        MHD_add_response_header(resp, "Cache-Control", "no-store");
-        MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-        enum MHD_Result ret = MHD_queue_response(c, 200, resp);
-        MHD_destroy_response(resp);
-        return ret;
+        return send_bytes(c, pdf, len, "application/pdf", disposition);
     }
     const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
     if (!ct || strcmp(ct, "application/pdf"))

@@ -207,6 +207,33 @@ int bb_ca_make_root(const char *key_pem, const char *cn, uint64_t serial,
     return rc;
 }
 
+/* A certificate for subject_key_pem's public key named subject, signed by
+ * the CA; never one with the CA's own name (it would pass for the root). */
+static int issue(const char *ca_key_pem, const char *ca_cert_pem, const char *subject_key_pem,
+                 const char *subject, enum cert_kind kind, uint64_t serial, int64_t not_before,
+                 int64_t not_after, char *cert_pem, size_t cap, bb_rng_fn rng, void *rng_ctx)
+{
+    mbedtls_pk_context ca_key, key;
+    mbedtls_x509_crt ca;
+    char issuer[300];
+    int rc = load_key(&ca_key, ca_key_pem);
+    int rc2 = load_key(&key, subject_key_pem);
+    int rc3 = load_cert(&ca, ca_cert_pem);
+    if (!rc) rc = rc2;
+    if (!rc) rc = rc3;
+    if (!rc)
+        rc = dn_string(&ca.subject, issuer, sizeof(issuer));
+    if (!rc && !strcmp(subject, issuer))
+        rc = BB_E_ARG;
+    if (!rc)
+        rc = write_cert(&key, &ca_key, subject, issuer, kind, serial, not_before, not_after,
+                        cert_pem, cap, rng, rng_ctx);
+    mbedtls_pk_free(&ca_key);
+    mbedtls_pk_free(&key);
+    mbedtls_x509_crt_free(&ca);
+    return rc;
+}
+
 int bb_ca_issue_officer(const char *ca_key_pem, const char *ca_cert_pem,
                         const char *officer_key_pem, const bb_officer_subject *s,
                         uint64_t serial, int64_t not_before, int64_t not_after,
@@ -216,26 +243,11 @@ int bb_ca_issue_officer(const char *ca_key_pem, const char *ca_cert_pem,
         !field_ok(s->neighbourhood) || !bb_officer_id_valid(s->officer_id) ||
         not_after <= not_before)
         return BB_E_ARG;
-    mbedtls_pk_context ca_key, off_key;
-    mbedtls_x509_crt ca;
-    char subject[300], issuer[300];
-    int rc = load_key(&ca_key, ca_key_pem);
-    int rc2 = load_key(&off_key, officer_key_pem);
-    int rc3 = load_cert(&ca, ca_cert_pem);
-    if (!rc) rc = rc2;
-    if (!rc) rc = rc3;
-    if (!rc)
-        rc = dn_string(&ca.subject, issuer, sizeof(issuer));
-    if (!rc) {
-        snprintf(subject, sizeof(subject), "CN=%s,OU=%s,L=%s,serialNumber=%s" ORG, s->name,
-                 s->team, s->neighbourhood, s->officer_id);
-        rc = write_cert(&off_key, &ca_key, subject, issuer, KIND_OFFICER, serial, not_before,
-                        not_after, cert_pem, cap, rng, rng_ctx);
-    }
-    mbedtls_pk_free(&ca_key);
-    mbedtls_pk_free(&off_key);
-    mbedtls_x509_crt_free(&ca);
-    return rc;
+    char subject[300];
+    snprintf(subject, sizeof(subject), "CN=%s,OU=%s,L=%s,serialNumber=%s" ORG, s->name, s->team,
+             s->neighbourhood, s->officer_id);
+    return issue(ca_key_pem, ca_cert_pem, officer_key_pem, subject, KIND_OFFICER, serial, not_before,
+                 not_after, cert_pem, cap, rng, rng_ctx);
 }
 
 int bb_ca_issue_tsa(const char *ca_key_pem, const char *ca_cert_pem, const char *tsa_key_pem,
@@ -244,29 +256,10 @@ int bb_ca_issue_tsa(const char *ca_key_pem, const char *ca_cert_pem, const char 
 {
     if (!cert_pem || !rng || !field_ok(cn) || not_after <= not_before)
         return BB_E_ARG;
-    mbedtls_pk_context ca_key, tsa_key;
-    mbedtls_x509_crt ca;
-    char subject[200], issuer[300];
-    int rc = load_key(&ca_key, ca_key_pem);
-    int rc2 = load_key(&tsa_key, tsa_key_pem);
-    int rc3 = load_cert(&ca, ca_cert_pem);
-    if (!rc) rc = rc2;
-    if (!rc) rc = rc3;
-    if (!rc)
-        rc = dn_string(&ca.subject, issuer, sizeof(issuer));
-    if (!rc) {
-        snprintf(subject, sizeof(subject), "CN=%s" ORG, cn);
-        if (!strcmp(subject, issuer))
-            rc = BB_E_ARG; /* it would pass for the root itself */
-    }
-    if (!rc) {
-        rc = write_cert(&tsa_key, &ca_key, subject, issuer, KIND_TSA, serial, not_before,
-                        not_after, cert_pem, cap, rng, rng_ctx);
-    }
-    mbedtls_pk_free(&ca_key);
-    mbedtls_pk_free(&tsa_key);
-    mbedtls_x509_crt_free(&ca);
-    return rc;
+    char subject[200];
+    snprintf(subject, sizeof(subject), "CN=%s" ORG, cn);
+    return issue(ca_key_pem, ca_cert_pem, tsa_key_pem, subject, KIND_TSA, serial, not_before,
+                 not_after, cert_pem, cap, rng, rng_ctx);
 }
 
 /* UTCTime for 1950-2049, GeneralizedTime otherwise (RFC 5280 4.1.2.5). */

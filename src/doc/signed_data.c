@@ -36,6 +36,16 @@ static void attr(der_w *w, const char *oid, size_t oid_len, const uint8_t *value
     der_close(w);
 }
 
+/* One attribute into a fresh out from the value in v (freed here). */
+static void attr_of(der_w *out, const char *oid, size_t oid_len, der_w *v)
+{
+    der_init(out);
+    attr(out, oid, oid_len, v->p, v->len);
+    if (v->err)
+        out->err = v->err;
+    der_free(v);
+}
+
 struct enc {
     const uint8_t *p;
     size_t n;
@@ -60,43 +70,23 @@ static int signed_attrs(const sd_in *in, der_w *out)
     uint8_t cert_hash[32];
     sd_sha256(in->cert, in->cert_len, cert_hash);
 
-    der_init(&a[n]);
-    {
-        der_w v;
-        der_init(&v);
-        der_oid(&v, in->type, in->type_len);
-        attr(&a[n], OID_CONTENT_TYPE, OIDLEN(OID_CONTENT_TYPE), v.p, v.len);
-        if (v.err) a[n].err = v.err;
-        der_free(&v);
-    }
-    n++;
-    der_init(&a[n]);
-    {
-        der_w v;
-        der_init(&v);
-        der_prim(&v, 0x04, in->digest, 32);
-        attr(&a[n], OID_MESSAGE_DIGEST, OIDLEN(OID_MESSAGE_DIGEST), v.p, v.len);
-        if (v.err) a[n].err = v.err;
-        der_free(&v);
-    }
-    n++;
-    der_init(&a[n]);
-    {
-        /* SigningCertificateV2 { certs { ESSCertIDv2 { certHash } } } (SHA-256 is the default). */
-        der_w v;
-        der_init(&v);
-        der_open(&v, 0x30);
-        der_open(&v, 0x30);
-        der_open(&v, 0x30);
-        der_prim(&v, 0x04, cert_hash, 32);
-        der_close(&v);
-        der_close(&v);
-        der_close(&v);
-        attr(&a[n], OID_SIGNING_CERT_V2, OIDLEN(OID_SIGNING_CERT_V2), v.p, v.len);
-        if (v.err) a[n].err = v.err;
-        der_free(&v);
-    }
-    n++;
+    der_w v;
+    der_init(&v);
+    der_oid(&v, in->type, in->type_len);
+    attr_of(&a[n++], OID_CONTENT_TYPE, OIDLEN(OID_CONTENT_TYPE), &v);
+    der_init(&v);
+    der_prim(&v, 0x04, in->digest, 32);
+    attr_of(&a[n++], OID_MESSAGE_DIGEST, OIDLEN(OID_MESSAGE_DIGEST), &v);
+    /* SigningCertificateV2 { certs { ESSCertIDv2 { certHash } } } (SHA-256 is the default). */
+    der_init(&v);
+    der_open(&v, 0x30);
+    der_open(&v, 0x30);
+    der_open(&v, 0x30);
+    der_prim(&v, 0x04, cert_hash, 32);
+    der_close(&v);
+    der_close(&v);
+    der_close(&v);
+    attr_of(&a[n++], OID_SIGNING_CERT_V2, OIDLEN(OID_SIGNING_CERT_V2), &v);
     if (in->extra_oid) {
         der_init(&a[n]);
         attr(&a[n], (const char *)in->extra_oid, in->extra_oid_len, in->extra, in->extra_len);

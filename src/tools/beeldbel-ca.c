@@ -205,6 +205,19 @@ static int load_ca(const char *dir, char **ca_key, char **ca_cert, int64_t *seri
     return 0;
 }
 
+/* Writes an issued key (mode 600) and certificate, then the next serial
+ * number, and says where they are. 0, or 1 having said why. */
+static int save_issued(const char *kp, const char *key, const char *pem, const char *cert,
+                       const char *ps, int64_t serial)
+{
+    char next[32];
+    snprintf(next, sizeof(next), "%" PRId64 "\n", serial + 1);
+    if (write_file(kp, key, 0600) || write_file(pem, cert, 0644) || write_file(ps, next, 0644))
+        return fail("cannot write", "kan niet schrijven", pem);
+    printf("serial %" PRId64 "\ncert %s\nkey %s\n", serial, pem, kp);
+    return 0;
+}
+
 /* The police time-stamping service's key and certificate, DIR/tsa.{key,pem},
  * made once. */
 static int cmd_tsa(const char *dir, const struct opts *o)
@@ -234,12 +247,7 @@ static int cmd_tsa(const char *dir, const struct opts *o)
     free(ca_cert);
     if (rc)
         return fail_rc("cannot issue the certificate", "kan het certificaat niet uitgeven", rc);
-    char next[32];
-    snprintf(next, sizeof(next), "%" PRId64 "\n", serial + 1);
-    if (write_file(kp, key, 0600) || write_file(pem, cert, 0644) || write_file(ps, next, 0644))
-        return fail("cannot write", "kan niet schrijven", pem);
-    printf("serial %" PRId64 "\ncert %s\nkey %s\n", serial, pem, kp);
-    return 0;
+    return save_issued(kp, key, pem, cert, ps, serial);
 }
 
 static int cmd_issue(const char *dir, const struct opts *o)
@@ -280,12 +288,7 @@ static int cmd_issue(const char *dir, const struct opts *o)
     }
     snprintf(pem, sizeof(pem), "%s.pem", out);
     snprintf(kp, sizeof(kp), "%s.key", out);
-    char next[32];
-    snprintf(next, sizeof(next), "%" PRId64 "\n", serial + 1);
-    if (write_file(kp, key, 0600) || write_file(pem, cert, 0644) || write_file(ps, next, 0644))
-        return fail("cannot write", "kan niet schrijven", out);
-    printf("serial %" PRId64 "\ncert %s\nkey %s\n", serial, pem, kp);
-    return 0;
+    return save_issued(kp, key, pem, cert, ps, serial);
 }
 
 static int cmd_revoke(const char *dir, const char *serial_s, const struct opts *o)

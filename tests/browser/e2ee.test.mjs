@@ -64,6 +64,14 @@ test('protected_message_arrives_and_janus_never_sees_it', async () => {
   const got = await (await officer.page.waitForFunction((s) =>
     window.bb.received.find((m) => m.text === s) || null, secret, { timeout: 10000 })).jsonValue();
   assertEq(got.from, 202);
+  // A statement as the call carries it: several parts, each sealed; it arrives whole.
+  const words = `verklaring-${randomBytes(6).toString('hex')}`;
+  const statement = JSON.stringify({ own_words: `${words} `.repeat(400) });
+  await citizen.page.evaluate((d) => window.bb.sendDocument(d), statement);
+  const doc = await (await officer.page.waitForFunction((w) =>
+    window.bb.received.find((m) => m.doc && m.doc.includes(w)) || null, words, { timeout: 10000 })).jsonValue();
+  assertEq(doc.doc, statement, 'the statement arrives whole');
+  assert(statement.length > 5000, 'more than one part');
   // Janus flushes its recordings when it stops.
   for (const p of [citizen, officer]) await p.context.close();
   citizen = officer = null;
@@ -73,6 +81,7 @@ test('protected_message_arrives_and_janus_never_sees_it', async () => {
   console.log(`  Janus recorded ${files.length} files, ${data.length} bytes`);
   assert(data.includes(plain), 'the recording holds what passed in the clear (the check can fail)');
   assert(!data.includes(secret), 'the protected text must never reach Janus in the clear');
+  assert(!data.includes(words), 'nor any part of a statement');
 });
 
 try {

@@ -31,7 +31,10 @@ bb.setup = ({ role, cert, key, invite }) => {
   let timer = 0;
   const pump = () => {
     for (const m of core.pollSend()) if (transport.state === 'connected') transport.send(m.data);
-    for (const ev of core.pollEvents()) if (ev.type === 'text') bb.received.push({ from: ev.from, text: ev.text });
+    for (const ev of core.pollEvents()) {
+      if (ev.type === 'text') bb.received.push({ from: ev.from, text: ev.text });
+      else if (ev.type === 'doc') bb.received.push({ from: ev.from, doc: new TextDecoder().decode(ev.data), kind: ev.kind });
+    }
     clearTimeout(timer);
     timer = setTimeout(() => { core.tick(nowUs()); pump(); }, Math.min(100, Math.max(0, (core.nextDeadline() - nowUs()) / 1000)));
   };
@@ -46,6 +49,8 @@ bb.setup = ({ role, cert, key, invite }) => {
   bb.core = core;
   bb.transport = transport;
   bb.sendSecret = (text) => { core.sendText('rtt', true, text, nowUs()); pump(); };
+  // A document in the call (a statement's JSON): cut into parts, each sealed like the text.
+  bb.sendDocument = (text) => { core.sendDoc(1, new TextEncoder().encode(text), nowUs()); pump(); };
   bb.sendPlain = (text) => {
     const b = new TextEncoder().encode(text), m = new Uint8Array(b.length + 1);
     m[0] = 9;   // no tag of the call core: refused and counted by the receiver

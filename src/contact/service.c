@@ -750,6 +750,7 @@ static void queue_row(void *ctx, const bb_stored_request *r)
     cJSON_AddStringToObject(o, "notes", r->notes);
     cJSON_AddNumberToObject(o, "repeats", r->repeats);
     cJSON_AddBoolToObject(o, "via_phone", r->req.via_phone);
+    cJSON_AddBoolToObject(o, "statement", r->statements > 0);
     cJSON_AddStringToObject(o, "window_ends_at", ends);
     cJSON_AddBoolToObject(o, "overdue", late);
     cJSON_AddItemToArray(late ? q->late : q->rest, o);

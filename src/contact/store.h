@@ -26,6 +26,7 @@ typedef struct {
     char outcome[16];
     char notes[8192];
     int repeats;           /* earlier requests for the same phone number in the 24 h before */
+    int statements;        /* signed statements kept with it */
 } bb_stored_request;
 
 typedef struct {

@@ -261,7 +261,8 @@ static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
     " r.preference, r.win, r.date, r.needs, r.lang, r.created_at, IFNULL(r.closed_at, 0),"    \
     " IFNULL(r.claimed_by, 0), IFNULL(o.display_name, ''), r.outcome, r.notes,"             \
     " (SELECT COUNT(*) FROM requests p WHERE p.phone = r.phone AND p.id < r.id"               \
-    "  AND p.created_at >= r.created_at - 86400), r.via_phone"                                \
+    "  AND p.created_at >= r.created_at - 86400), r.via_phone,"                                \
+    " (SELECT COUNT(*) FROM statements s WHERE s.request_id = r.id)"                           \
     " FROM requests r LEFT JOIN officers o ON o.id = r.claimed_by"
 
 static void read_request(sqlite3_stmt *st, bb_stored_request *r)
@@ -288,6 +289,7 @@ static void read_request(sqlite3_stmt *st, bb_stored_request *r)
     copy_col(st, 18, r->notes, sizeof(r->notes));
     r->repeats = sqlite3_column_int(st, 19);
     r->req.via_phone = sqlite3_column_int(st, 20);
+    r->statements = sqlite3_column_int(st, 21);
 }
 
 /* Runs a query expected to give at most one request row. */

@@ -347,9 +347,9 @@ test('a_statement_drafted_read_along_settled_signed_and_downloaded_on_both_sides
   await theirs.waitFor({ timeout: 5000 });
   console.log(`  signed (consent, signature, timestamp, back to the citizen) ${Date.now() - t1} ms after "Ja, ik onderteken"`);
   // Downloaded as a person does: a click on the link.
-  const bytesOf = async (page, link) => {
+  const bytesOf = async (page, link, name = /^verklaring-BB-[A-Z0-9-]+-v3\.pdf$/) => {
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10000 }), link.click()]);
-    assert(/^verklaring-BB-[A-Z0-9-]+-v3\.pdf$/.test(download.suggestedFilename()), download.suggestedFilename());
+    assert(name.test(download.suggestedFilename()), download.suggestedFilename());
     return readFileSync(await download.path());
   };
   const fromCitizen = await bytesOf(citizen.page, mine), fromOfficer = await bytesOf(p, theirs);
@@ -363,6 +363,12 @@ test('a_statement_drafted_read_along_settled_signed_and_downloaded_on_both_sides
     return Array.from(new Uint8Array(await r.arrayBuffer()));
   }, reference);
   assert(Buffer.compare(Buffer.from(stored), fromOfficer) === 0, 'the kept copy is the signed PDF');
+  // The request's card links the kept copy once the queue is read again.
+  await p.click('#refresh');
+  const card = p.locator('[data-key$="-statement"]');
+  await card.waitFor({ timeout: 10000 });
+  assert(Buffer.compare(await bytesOf(p, card, /^proces-verbaal-BB-[A-Z0-9-]+\.pdf$/), fromOfficer) === 0,
+    'the card downloads the kept copy');
   const file = join(sys.runDir, 'statement-signed.pdf');
   writeFileSync(file, fromCitizen);
   const nss = join(sys.runDir, 'nss-statement');

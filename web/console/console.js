@@ -134,6 +134,10 @@ function renderRequest(r) {
   if (r.overdue) rows.unshift([t('overdue_label'), t('overdue', { at: fmtTime(r.window_ends_at) }), 'overdue']);
   if (r.repeats > 0) rows.push([t('repeats_label'), t('repeats', { n: r.repeats }), 'repeats']);
   if (r.notes) rows.push([t('notes'), r.notes]);
+  // A signed statement kept with the request: downloaded from the service (session cookie).
+  if (r.statement) rows.push([t('statement_label'), h('a', { class: 'utrecht-link', 'data-key': `${r.id}-statement`,
+    href: `/api/v1/officer/requests/${encodeURIComponent(r.id)}/statement`, download: `proces-verbaal-${r.reference}.pdf` },
+  t('statement_download'))]);
   const dl = h('dl', {});
   // What the citizen typed keeps its own direction: dir="auto" per value.
   for (const [k, v, cls] of rows) dl.append(h('dt', {}, k), h('dd', { class: cls || undefined, dir: 'auto' }, v));

@@ -12,6 +12,9 @@ node --no-experimental-fetch --no-wasm-dynamic-tiering "$wasm" | sed 's/^bench \
 join <(sed 's/^bench \([^ ]*\)\.native /\1 /' "$out/bench-native.txt" | sort) \
      <(sed 's/^bench \([^ ]*\)\.wasm /\1 /' "$out/bench-wasm.txt" | sort) |
   awk '{ printf "bench %s.wasm_over_native %.3f ratio\n", $1, $4 / $2 }'
+# Signing a statement in the officer's engine (WASM), as time: PDF, consent
+# check, PAdES and the time stamp (the service's part made in the same program).
+awk '$2 == "doc.sign.wasm" { printf "bench doc.sign_ms %.1f ms\n", 1000 / $3 }' "$out/bench-wasm.txt"
 
 wasm_file=${BB_DIST:-dist}/engine/beeldbel-engine.wasm
 if [ -f "$wasm_file" ]; then

@@ -469,6 +469,13 @@ test('an_interpreter_with_a_link_of_their_own_is_on_every_screen', async () => {
     await badge.locator('[data-sas]').textContent()];
   assert(/^\d{3} \d{3}$/.test(codes[0]) && codes.every((c) => c === codes[0]), codes.join(' / '));
   assertEq(await p.locator('#call-view figure.bb-tile[data-role="interpreter"] figcaption').textContent(), 'Tolk');
+  // The statement in the call reaches the newcomer too: read along, never signed by the interpreter.
+  await inShadow(tolk.page, '.bb-statement:not([hidden]) dl');
+  assert((await tw().locator('.bb-statement-status').textContent()).includes('Je leest mee om te tolken'));
+  assertEq(await tw().getByRole('button', { name: 'Ik onderteken', exact: true }).count(), 0);
+  // The citizen, who signed already, is not asked again and keeps the download.
+  assertEq(await widget().getByRole('button', { name: 'Ik onderteken', exact: true }).count(), 0);
+  assert(await widget().getByRole('link', { name: 'Download je ondertekende verklaring (PDF)' }).isVisible(), 'download kept');
   await p.screenshot({ path: join(shotDir, 'console-call-interpreter.png'), fullPage: true });
   await tolk.page.screenshot({ path: join(shotDir, 'console-call-interpreter-widget.png'), fullPage: true });
   assertEq((await axe(p, 'with an interpreter')).join('\n'), '', 'axe: ');

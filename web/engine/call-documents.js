@@ -143,6 +143,7 @@ export class CallDocuments {
 
   _statementIn(ev) {
     const json = new TextDecoder().decode(ev.data);
+    if (this.current?.json === json) return;   // sent again for someone who joined: nothing new
     const check = this.docs.statementCheck(json);
     if (!check.ok) { this.post({ what: 'error', stage: 'statement', code: check.code, en: `statement refused (${check.reason})`, nl: `verklaring geweigerd (${check.reason})` }); return; }
     const s = JSON.parse(json);

@@ -24,7 +24,7 @@ export function downloadLink(t, pdf, reference, version) {
 }
 
 /** What the citizen sees: each version as text, the changes named, and the choice once it is frozen. */
-function citizenPanel({ t, session, level, announce, onSigned }) {
+function citizenPanel({ t, session, level, announce, onSigned, canChoose = true }) {
   const id = uid('bb-stmt');
   let current = null, previous = null, link = null, chosen = false;
   const heading = h(`h${level}`, { id: `${id}-h` });
@@ -44,8 +44,8 @@ function citizenPanel({ t, session, level, announce, onSigned }) {
         changed.includes(f) ? h('span', { class: 'bb-statement-changed' }, ` (${t('statement.changed')})`) : null),
       h('dd', {}, ...safeText(s.fields[f.key] || t('statement.empty')).split('\n').flatMap((l, i) => (i ? [h('br'), l] : [l]))),
     ]));
-    status.textContent = current.frozen ? t('statement.frozen') : t('statement.draft');
-    question.hidden = !current.frozen || chosen;
+    status.textContent = !canChoose ? t('statement.readAlong') : current.frozen ? t('statement.frozen') : t('statement.draft');
+    question.hidden = !current.frozen || chosen || !canChoose;
     if (previous) {
       announce(t('statement.newVersion', { version: s.version,
         fields: changed.length ? changed.map((f) => t(`statement.field.${f.key}`)).join(', ') : t('statement.nothingChanged') }));
@@ -83,10 +83,11 @@ function citizenPanel({ t, session, level, announce, onSigned }) {
   function onDocument(e) {
     const d = e.detail ?? {};
     if (d.what === 'statement') {
+      if (current && current.json === d.json) return;   // the same version again (someone joined)
       let statement;
       try { statement = JSON.parse(d.json); } catch { return; }
       previous = current?.statement ?? null;
-      current = { statement, frozen: !!d.frozen };
+      current = { statement, json: d.json, frozen: !!d.frozen };
       chosen = false;
       node.hidden = false;
       done.hidden = true;
@@ -197,10 +198,12 @@ function officerPanel({ t, session, level, announce, statement: base, onStamp, o
 /**
  * The statement panel: role 'officer' (statement: { reference, lang, officer: { name, number, team } },
  * onStamp(request bytes) -> Promise<response bytes>, onKeep(signed pdf) -> Promise<boolean>: kept with
- * the request) or 'citizen' (onSigned({ pdf, reference, version }):
- * the signed copy, to keep past the call). announce(text): the host's live region.
+ * the request), 'citizen' (onSigned({ pdf, reference, version }):
+ * the signed copy, to keep past the call) or 'reader' (an interpreter: reads along, no choice).
+ * announce(text): the host's live region.
  */
 export function statementPanel({ t, session, role, level = 3, announce = () => {}, statement, onStamp, onKeep, onSigned }) {
-  return role === 'officer' ? officerPanel({ t, session, level, announce, statement, onStamp, onKeep })
-    : citizenPanel({ t, session, level, announce, onSigned });
+  if (role === 'officer') return officerPanel({ t, session, level, announce, statement, onStamp, onKeep });
+  // An interpreter reads along (to interpret it) but neither signs nor refuses.
+  return citizenPanel({ t, session, level, announce, onSigned, canChoose: role === 'citizen' });
 }

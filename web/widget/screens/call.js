@@ -14,7 +14,8 @@ export function callScreen(ctx, data) {
   const view = callView({ t, session: s, state: st.view, localStream: ctx.store.localStream, otherName: officer, level: 4,
     onLocalStream: (stream) => { ctx.store.localStream = stream; } });
 
-  const statement = statementPanel({ t, session: s, role: 'citizen', level: 3, announce: ctx.announce,
+  const statement = statementPanel({ t, session: s, role: data.call.role === 'interpreter' ? 'reader' : 'citizen',
+    level: 3, announce: ctx.announce,
     onSigned: (copy) => { ctx.store.signedStatement = copy; } });
   const banner = h('div', { class: 'utrecht-alert utrecht-alert--warning bb-banner', role: 'alert', hidden: true },
     h('div', { class: 'utrecht-alert__content' }, h('p', { class: 'utrecht-paragraph' }, t('call.reconnecting'))));

@@ -472,6 +472,7 @@ test('an_interpreter_with_a_link_of_their_own_is_on_every_screen', async () => {
   // The statement in the call reaches the newcomer too: read along, never signed by the interpreter.
   await inShadow(tolk.page, '.bb-statement:not([hidden]) dl');
   assert((await tw().locator('.bb-statement-status').textContent()).includes('Je leest mee om te tolken'));
+  assert((await tw().locator('.bb-statement dl').textContent()).includes('Verklaring van de burger in eigen woorden'));
   assertEq(await tw().getByRole('button', { name: 'Ik onderteken', exact: true }).count(), 0);
   // The citizen, who signed already, is not asked again and keeps the download.
   assertEq(await widget().getByRole('button', { name: 'Ik onderteken', exact: true }).count(), 0);

@@ -40,7 +40,7 @@ function citizenPanel({ t, session, level, announce, onSigned, canChoose = true 
     heading.textContent = t('statement.heading', { version: s.version });
     const changed = STATEMENT_FIELDS.filter((f) => previous && previous.fields[f.key] !== s.fields[f.key]);
     body.replaceChildren(...STATEMENT_FIELDS.flatMap((f) => [
-      h('dt', {}, t(`statement.field.${f.key}`),
+      h('dt', {}, t(`statement.field.${!canChoose && f.key === 'own_words' ? 'theirWords' : f.key}`),
         changed.includes(f) ? h('span', { class: 'bb-statement-changed' }, ` (${t('statement.changed')})`) : null),
       h('dd', {}, ...safeText(s.fields[f.key] || t('statement.empty')).split('\n').flatMap((l, i) => (i ? [h('br'), l] : [l]))),
     ]));

@@ -119,7 +119,7 @@ const nl = {
     engineChanged: 'Beeldbellen is uitgezet: de software op deze website is niet de versie die de politie heeft vrijgegeven, dus we kunnen niet garanderen dat het gesprek veilig is. Je wijkagent kan je ook gewoon bellen; of bel 0900-8844.',
   },  statement: {
     heading: 'Verklaring, versie {version}',
-    field: { citizen: 'Aangever', when: 'Pleegdatum en -tijd', where: 'Pleegplaats', goods: 'Goederen en schade', what: 'Wat is er gebeurd', own_words: 'Jouw verklaring in eigen woorden' },
+    field: { citizen: 'Aangever', when: 'Pleegdatum en -tijd', where: 'Pleegplaats', goods: 'Goederen en schade', what: 'Wat is er gebeurd', own_words: 'Jouw verklaring in eigen woorden', theirWords: 'Verklaring van de burger in eigen woorden' },
     changed: 'gewijzigd', empty: '(leeg)',
     readAlong: 'De wijkagent schrijft de verklaring van de burger. Je leest mee om te tolken; ondertekenen doet de burger.',
     draft: 'De wijkagent schrijft je verklaring. Je leest mee; vraag in de tekst hieronder om een wijziging.',
@@ -288,7 +288,7 @@ const en = {
     engineChanged: 'Video calling is switched off: the software on this website is not the version the police released, so we cannot promise the call is private. Your officer can phone you instead; or call 0900-8844.',
   },  statement: {
     heading: 'Statement, version {version}',
-    field: { citizen: 'Reporting person', when: 'Date and time of the offence', where: 'Place of the offence', goods: 'Goods and damage', what: 'What happened', own_words: 'Your statement in your own words' },
+    field: { citizen: 'Reporting person', when: 'Date and time of the offence', where: 'Place of the offence', goods: 'Goods and damage', what: 'What happened', own_words: 'Your statement in your own words', theirWords: 'The citizen\'s statement in their own words' },
     changed: 'changed', empty: '(empty)',
     readAlong: 'The officer is writing the citizen\'s statement. You read along to interpret; the citizen signs.',
     draft: 'The officer is writing your statement. You can read along; ask for a change in the text below.',

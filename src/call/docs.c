@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "beeldbel/error.h"
+#include "../core/bytes.h"
 
 struct outgoing {
     uint8_t kind;
@@ -33,10 +34,6 @@ struct docs {
     struct incoming in[BB_CALL_MAX_ROOM];
 };
 
-static uint32_t be32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static void put32(uint8_t *p, uint32_t v) { p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v; }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
 
 docs *docs_new(void)
 {
@@ -87,10 +84,10 @@ void docs_pump(docs *d, bb_media *m, uint64_t now_us)
         size_t at = (size_t)o->next * DOC_PART, n = o->len - at < DOC_PART ? o->len - at : DOC_PART;
         msg[0] = DOC_TAG;
         msg[1] = o->kind;
-        put32(msg + 2, o->id);
-        put16(msg + 6, o->next);
-        put16(msg + 8, o->parts);
-        put32(msg + 10, (uint32_t)o->len);
+        wr32(msg + 2, o->id);
+        wr16(msg + 6, o->next);
+        wr16(msg + 8, o->parts);
+        wr32(msg + 10, (uint32_t)o->len);
         memcpy(msg + DOC_HEADER, o->data + at, n);
         if (bb_media_send_control(m, msg, DOC_HEADER + n, now_us) != BB_OK)
             return;
@@ -131,8 +128,8 @@ int docs_receive(docs *d, uint32_t from, const uint8_t *p, size_t len, uint8_t *
     if (len <= DOC_HEADER || p[0] != DOC_TAG || !from)
         return -1;
     uint8_t kind = p[1];
-    uint32_t id = be32(p + 2), total = be32(p + 10);
-    uint16_t part = be16(p + 6), parts = be16(p + 8);
+    uint32_t id = rd32(p + 2), total = rd32(p + 10);
+    uint16_t part = rd16(p + 6), parts = rd16(p + 8);
     size_t n = len - DOC_HEADER;
     if (!kind || kind > BB_CALL_DOC_KIND_MAX || !total || total > BB_CALL_MAX_DOC ||
         parts != (total + DOC_PART - 1) / DOC_PART || part >= parts ||

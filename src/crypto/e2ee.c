@@ -17,6 +17,7 @@
 #include "beeldbel/ca.h"
 #include "beeldbel/crypto.h"
 #include "beeldbel/e2ee.h"
+#include "../core/bytes.h"
 #include "beeldbel/error.h"
 #include "beeldbel/identity.h"
 
@@ -32,16 +33,6 @@ static const uint8_t MAGIC[4] = {'B', 'B', 'H', 2}; /* "beeldbel handshake", v2 
 
 /* ---- parsing: the one place handshake bytes are read ---- */
 
-static uint16_t be16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16); p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
-}
 
 static int parse_hello(const uint8_t *d, size_t len, bb_hs_msg *m)
 {
@@ -68,7 +59,7 @@ static int parse_hello(const uint8_t *d, size_t len, bb_hs_msg *m)
         return BB_E_PROTO;
     if (len - p < 2)
         return BB_E_PARSE;
-    m->cert_len = be16(d + p);
+    m->cert_len = rd16(d + p);
     p += 2;
     if (m->cert_len == 0 || len - p < m->cert_len + 1)
         return BB_E_PARSE;
@@ -86,7 +77,7 @@ static int parse_keys(const uint8_t *d, size_t len, bb_hs_msg *m)
 {
     if (len < KEYS_FIXED)
         return BB_E_PARSE;
-    m->epoch = be32(d + HDR_LEN);
+    m->epoch = rd32(d + HDR_LEN);
     m->commit = d + HDR_LEN + 4;
     m->n_keys = d[KEYS_FIXED - 1];
     if (m->n_keys == 0 || m->n_keys > BB_E2EE_MAX_PARTICIPANTS - 1)
@@ -95,7 +86,7 @@ static int parse_keys(const uint8_t *d, size_t len, bb_hs_msg *m)
         return BB_E_PARSE;
     const uint8_t *p = d + KEYS_FIXED;
     for (int i = 0; i < m->n_keys; i++, p += 2 + BB_HS_WRAPPED_LEN) {
-        m->keys[i].to = be16(p);
+        m->keys[i].to = rd16(p);
         m->keys[i].wrapped = p + 2;
         for (int j = 0; j < i; j++)
             if (m->keys[j].to == m->keys[i].to)
@@ -108,7 +99,7 @@ static int parse_reveal(const uint8_t *d, size_t len, bb_hs_msg *m)
 {
     if (len != REVEAL_LEN)
         return BB_E_PARSE;
-    m->epoch = be32(d + HDR_LEN);
+    m->epoch = rd32(d + HDR_LEN);
     m->reveal = d + HDR_LEN + 4;
     return BB_OK;
 }
@@ -123,7 +114,7 @@ int bb_hs_parse(const uint8_t *data, size_t len, bb_hs_msg *m)
     if (len < HDR_LEN || memcmp(data, MAGIC, 4) != 0)
         return BB_E_PARSE;
     m->type = (bb_hs_type)data[4];
-    m->from = be16(data + 5);
+    m->from = rd16(data + 5);
     if (m->from == 0)
         return BB_E_PROTO;
     if (m->type == BB_HS_HELLO)
@@ -298,7 +289,7 @@ static int build_hello(bb_e2ee *e, const bb_e2ee_config *cfg)
     int r = mbedtls_ecdh_gen_public(&e->grp, &e->d, &q, e->rng, e->rng_ctx);
     memcpy(h, MAGIC, 4);
     h[4] = BB_HS_HELLO;
-    put16(h + 5, e->self);
+    wr16(h + 5, e->self);
     h[7] = (uint8_t)e->role;
     if (!r)
         r = mbedtls_ecp_point_write_binary(&e->grp, &q, MBEDTLS_ECP_PF_UNCOMPRESSED,
@@ -324,7 +315,7 @@ static int build_hello(bb_e2ee *e, const bb_e2ee_config *cfg)
         int rc = cert_der(cfg->cert, cfg->cert_len, h + p + 2, BB_E2EE_MAX_MSG - p - 2 - 80, &dl);
         if (rc)
             return rc;
-        put16(h + p, (uint16_t)dl);
+        wr16(h + p, (uint16_t)dl);
         p += 2 + dl;
         size_t n = auth_input(e, h, p, buf), sl;
         rc = bb_identity_sign(e->own_key, e->own_key_len, buf, n, h + p + 1, 79, &sl,
@@ -367,8 +358,8 @@ static void commit_to(const uint8_t value[BB_HS_REVEAL_LEN], uint16_t from, uint
 {
     uint8_t buf[22 + 6 + BB_HS_REVEAL_LEN];
     memcpy(buf, "beeldbel sas commit v2", 22);
-    put16(buf + 22, from);
-    put32(buf + 24, epoch);
+    wr16(buf + 22, from);
+    wr32(buf + 24, epoch);
     memcpy(buf + 28, value, BB_HS_REVEAL_LEN);
     mbedtls_sha256_ret(buf, sizeof(buf), out, 0);
 }
@@ -700,9 +691,9 @@ static void wrap_aad(uint8_t aad[WRAP_AAD_LEN], uint16_t from, uint32_t epoch, u
 {
     memcpy(aad, MAGIC, 4);
     aad[4] = BB_HS_KEYS;
-    put16(aad + 5, from);
-    put32(aad + 7, epoch);
-    put16(aad + 11, to);
+    wr16(aad + 5, from);
+    wr32(aad + 7, epoch);
+    wr16(aad + 11, to);
     memcpy(aad + 13, commit, BB_HS_COMMIT_LEN);
 }
 
@@ -710,7 +701,7 @@ static int wrap_nonce(uint8_t nonce[12], uint32_t epoch)
 {
     /* Each wrap key is used by one sender, once per epoch. */
     memset(nonce, 0, 12);
-    put32(nonce + 8, epoch);
+    wr32(nonce + 8, epoch);
     return BB_OK;
 }
 
@@ -864,8 +855,8 @@ static int try_reveal(bb_e2ee *e)
     uint8_t msg[REVEAL_LEN];
     memcpy(msg, MAGIC, 4);
     msg[4] = BB_HS_REVEAL;
-    put16(msg + 5, e->self);
-    put32(msg + 7, e->epoch);
+    wr16(msg + 5, e->self);
+    wr32(msg + 7, e->epoch);
     memcpy(msg + 11, e->sas_value, BB_HS_REVEAL_LEN);
     return queue(e, msg, sizeof(msg));
 }
@@ -918,8 +909,8 @@ static int send_keys(bb_e2ee *e)
     uint8_t msg[KEYS_FIXED + (BB_E2EE_MAX_PARTICIPANTS - 1) * (2 + BB_HS_WRAPPED_LEN)];
     memcpy(msg, MAGIC, 4);
     msg[4] = BB_HS_KEYS;
-    put16(msg + 5, e->self);
-    put32(msg + 7, e->epoch);
+    wr16(msg + 5, e->self);
+    wr32(msg + 7, e->epoch);
     memcpy(msg + 11, e->sas_commit, BB_HS_COMMIT_LEN);
     size_t p = KEYS_FIXED;
     uint8_t n = 0;
@@ -931,7 +922,7 @@ static int send_keys(bb_e2ee *e)
         size_t wl;
         wrap_aad(aad, e->self, e->epoch, pe->id, e->sas_commit);
         wrap_nonce(nonce, e->epoch);
-        put16(msg + p, pe->id);
+        wr16(msg + p, pe->id);
         int rc = bb_aead_seal(pe->k_out, KEY_LEN, nonce, aad, sizeof(aad), e->send_key,
                               KEY_LEN, msg + p + 2, BB_HS_WRAPPED_LEN, &wl);
         if (rc)
@@ -1092,7 +1083,7 @@ static void roster_hash(const bb_e2ee *e, const struct roster *r, const char *la
     mbedtls_sha256_update_ret(&s, &rl, 1);
     mbedtls_sha256_update_ret(&s, (const uint8_t *)e->room, rl);
     for (int i = 0; i < r->n; i++) {
-        put16(rec, r->ids[i]);
+        wr16(rec, r->ids[i]);
         rec[2] = r->roles[i];
         mbedtls_sha256_update_ret(&s, rec, 3);
         mbedtls_sha256_update_ret(&s, r->hashes[i], 32);
@@ -1114,7 +1105,7 @@ int bb_e2ee_sas(const bb_e2ee *e, char out[8])
         return rc;
     uint8_t digest[32];
     roster_hash(e, &r, "beeldbel sas v2", 1, digest);
-    uint32_t v = be32(digest) % 1000000u;
+    uint32_t v = rd32(digest) % 1000000u;
     snprintf(out, 8, "%03u %03u", (unsigned)(v / 1000), (unsigned)(v % 1000));
     return BB_OK;
 }
@@ -1140,7 +1131,7 @@ static int consent_mac(const bb_e2ee *e, uint16_t id, const uint8_t hello_hash[3
     memcpy(buf, label, sizeof(label) - 1), n += sizeof(label) - 1;
     buf[n++] = (uint8_t)rl;
     memcpy(buf + n, e->room, rl), n += rl;
-    put16(buf + n, id), n += 2;
+    wr16(buf + n, id), n += 2;
     memcpy(buf + n, hello_hash, 32), n += 32;
     memcpy(buf + n, pub, pub_len), n += pub_len;
     return hmac32(e->invite_key, buf, n, mac);

@@ -15,10 +15,14 @@
 #define KEY "/ByteRange ["
 #define KEY_LEN (sizeof(KEY) - 1)
 
-static int is_hex(uint8_t c)
+/* A hex digit's value, or -1. */
+static int hex_value(uint8_t c)
 {
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
 }
+
+static int is_hex(uint8_t c) { return hex_value(c) >= 0; }
 
 static int is_space(uint8_t c)
 {
@@ -157,10 +161,10 @@ int bb_pdf_put_signature(uint8_t *pdf, size_t len, const bb_pdf_sig_slot *sig,
     return BB_OK;
 }
 
-static int hex_value(uint8_t ch)
+/* Byte i of a hex string already checked (slot_is_hex). */
+static uint8_t hex_byte(const uint8_t *hex, size_t i)
 {
-    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
-                                               : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+    return (uint8_t)(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
 }
 
 int bb_pdf_get_signature(const uint8_t *pdf, size_t len, const bb_pdf_sig_slot *sig, uint8_t *der,
@@ -169,46 +173,34 @@ int bb_pdf_get_signature(const uint8_t *pdf, size_t len, const bb_pdf_sig_slot *
     if (!pdf || !sig || !der || !der_len)
         return BB_E_ARG;
     *der_len = 0;
-    if (sig->contents_len < 4 || sig->contents_at > len || sig->contents_len > len - sig->contents_at ||
-        pdf[sig->contents_at] != '<' || pdf[sig->contents_at + sig->contents_len - 1] != '>')
+    if (sig->contents_len < 6 || !slot_is_hex(pdf, len, sig))
         return BB_E_PARSE;
     const uint8_t *hex = pdf + sig->contents_at + 1;
-    size_t digits = sig->contents_len - 2;
-    /* The outer value's length: tag, then a definite length of at most 4 bytes. */
-    uint8_t head[6];
-    size_t have = 0;
-    for (; have < sizeof(head) && 2 * have + 1 < digits; have++) {
-        int hi = hex_value(hex[2 * have]), lo = hex_value(hex[2 * have + 1]);
-        if (hi < 0 || lo < 0)
-            return BB_E_PARSE;
-        head[have] = (uint8_t)(hi << 4 | lo);
-    }
-    if (have < 2 || head[0] != 0x30)
+    size_t bytes = (sig->contents_len - 2) / 2;
+    /* The outer value's length: a SEQUENCE, then a definite length of at most 4 bytes. */
+    if (hex_byte(hex, 0) != 0x30)
         return BB_E_PARSE;
+    uint8_t l = hex_byte(hex, 1);
     size_t total;
-    if (head[1] < 0x80) {
-        total = 2 + (size_t)head[1];
+    if (l < 0x80) {
+        total = 2 + (size_t)l;
     } else {
-        size_t k = head[1] & 0x7f;
-        if (k == 0 || k > 4 || have < 2 + k)
+        size_t k = l & 0x7f;
+        if (k == 0 || k > 4 || bytes < 2 + k)
             return BB_E_PARSE;
         size_t n = 0;
         for (size_t i = 0; i < k; i++)
-            n = n << 8 | head[2 + i];
+            n = n << 8 | hex_byte(hex, 2 + i);
         total = 2 + k + n;
     }
-    if (2 * total > digits)
+    if (total > bytes)
         return BB_E_PARSE;
     if (total > cap) {
         *der_len = total;
         return BB_E_BUFFER;
     }
-    for (size_t i = 0; i < total; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return BB_E_PARSE;
-        der[i] = (uint8_t)(hi << 4 | lo);
-    }
+    for (size_t i = 0; i < total; i++)
+        der[i] = hex_byte(hex, i);
     *der_len = total;
     return BB_OK;
 }

@@ -159,6 +159,11 @@ TEST(statement_signed_with_consent_and_timestamp_verifies_and_a_changed_byte_doe
     uint8_t d2[32];
     CHECK_OK(bb_pdf_signed_digest(pdf, len, &found, d2));
     CHECK(!memcmp(d2, digest, 32));
+    uint8_t back[BB_CMS_MAX];
+    size_t back_len;
+    CHECK_OK(bb_pdf_get_signature(pdf, len, &found, back, sizeof(back), &back_len));
+    CHECK(back_len == cms_len && !memcmp(back, cms, cms_len));
+    CHECK_EQ_INT(bb_pdf_get_signature(pdf, len, &found, back, 10, &back_len), BB_E_BUFFER);
     bb_pades_result res;
     CHECK_OK(bb_pades_verify(cms, cms_len, d2, trust, "100001", PCA_NOW, 1, &res));
     CHECK_EQ_INT(res.consent_len, ev_len);

@@ -39,7 +39,7 @@ export class CallDocuments {
     this.bound = new Map();       // officer: citizen feed -> the consent key it bound
     this.pending = null;          // officer: a signature waiting for its timestamp
     this.key = cfg.role === 'citizen' ? this.docs.consentKeyNew() : null;
-    this.sentKeyFor = '';         // citizen: the roster the consent key was last sent to
+    this.rosterSeen = '';         // the settled roster what is below was last sent to
   }
 
   _send(kind, bytes) {
@@ -54,17 +54,22 @@ export class CallDocuments {
 
   _roleOf(feed) { return this.core.e2ee.peers().find((p) => p.id === feed)?.role ?? null; }
 
-  /** The roster changed: the citizen sends its consent key, the officer its current statement. */
+  /**
+   * Someone joined or left (the settled roster is another): the citizen sends its consent key, the
+   * officer its current statement. Roster events that change no one (new keys, the code) send nothing.
+   */
   roster() {
     const digest = this.docs.rosterDigest(this.core);
     if (!digest) return;
-    const print = Array.from(digest.subarray(0, 8)).join('.');
-    if (this.key && print !== this.sentKeyFor) {
+    const print = Array.from(digest).join('.');
+    if (print === this.rosterSeen) return;
+    let sent = true;
+    if (this.key) {
       const pub = Documents.consentPublic(this.key);
-      if (this._send(DocKind.consentKey, new Uint8Array([...pub, ...this.docs.consentKeyMac(this.core, pub)])))
-        this.sentKeyFor = print;
+      sent = this._send(DocKind.consentKey, new Uint8Array([...pub, ...this.docs.consentKeyMac(this.core, pub)]));
     }
-    if (this.cfg.role === 'officer' && this.current) this._send(DocKind.statement, this.current.bytes);
+    if (this.cfg.role === 'officer' && this.current) sent = this._send(DocKind.statement, this.current.bytes) && sent;
+    if (sent) this.rosterSeen = print;
   }
 
   /** Officer: a new version of the statement (JSON text); frozen when frozen_at is set. */

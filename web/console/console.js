@@ -201,19 +201,23 @@ async function video(r) {
 const callDetail = (r, invitation) => ({ requestId: r.id, call: invitation.call, name: r.name, reference: r.reference,
   lang: r.lang, officer: state.officer });
 
+/** POSTs bytes of a type (not JSON) to the service with the session's CSRF token; the response. */
+async function postBytes(path, bytes, type) {
+  const res = await fetch(`/api/v1/${path}`, { method: 'POST', credentials: 'same-origin',
+    headers: { 'Content-Type': type, 'X-CSRF-Token': state.csrf ?? '' }, body: bytes });
+  if (res.status === 401) setLoggedOut();
+  return res;
+}
+
 /** Keeps a signed statement with its request (the contact service checks the signature first). */
 async function keepStatement(requestId, pdf) {
-  const res = await fetch(`/api/v1/officer/requests/${encodeURIComponent(requestId)}/statement`, { method: 'POST',
-    credentials: 'same-origin', headers: { 'Content-Type': 'application/pdf', 'X-CSRF-Token': state.csrf ?? '' }, body: pdf });
-  if (res.status === 401) setLoggedOut();
+  const res = await postBytes(`officer/requests/${encodeURIComponent(requestId)}/statement`, pdf, 'application/pdf');
   return res.status === 201;
 }
 
 /** The police time-stamping service (RFC 3161) for a signature the engine made: DER in, DER out. */
 async function stamp(request) {
-  const res = await fetch('/api/v1/officer/timestamp', { method: 'POST', credentials: 'same-origin',
-    headers: { 'Content-Type': 'application/timestamp-query', 'X-CSRF-Token': state.csrf ?? '' }, body: request });
-  if (res.status === 401) setLoggedOut();
+  const res = await postBytes('officer/timestamp', request, 'application/timestamp-query');
   if (!res.ok) throw new Error(`timestamp ${res.status}`);
   return new Uint8Array(await res.arrayBuffer());
 }

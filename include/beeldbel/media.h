@@ -113,6 +113,7 @@ typedef struct bb_media_stats {
     int cpu_rung;            /* rungs the CPU cap takes off (0 = none) */
     int control_pending;     /* control messages not yet acked by all peers */
     uint64_t control_given_up;
+    uint64_t control_skipped; /* control messages a sender gave up on before they reached us */
     int npeers;
     bb_media_peer_stats peer[BB_MEDIA_MAX_PEERS];
 } bb_media_stats;

@@ -21,6 +21,19 @@ static void inbox_put(bb_media *m, uint32_t from, const uint8_t *d, size_t len)
     m->in_n++;
 }
 
+/* Delivers what waited in the stash for the next number. */
+static void deliver_stashed(bb_media *m, struct peer *p)
+{
+    for (;;) {
+        struct ctl_stash *s = &p->stash[p->next_ctl % CTL_STASH];
+        if (!s->used || s->seq != p->next_ctl)
+            return;
+        inbox_put(m, p->ssrc, s->data, s->len);
+        s->used = 0;
+        p->next_ctl++;
+    }
+}
+
 int bbm_control_receive(bb_media *m, struct peer *p, const wire_msg *w)
 {
     /* A peer new to this sender starts at the oldest message the sender
@@ -31,6 +44,20 @@ int bbm_control_receive(bb_media *m, struct peer *p, const wire_msg *w)
     }
     int64_t seq = unwrap(p->next_ctl, w->ctl_seq, 32);
     p->ack_pending = 1; /* duplicates too: our earlier ack may be lost */
+    /* What the sender no longer repeats (it gave up after CTL_GIVE_UP_US
+     * without everyone's ack: we were away) will not come again; waiting
+     * for it would stop this sender's channel for good. Its user learns of
+     * the gap from what it numbers itself (a file's offsets). The base is
+     * the sender's own, sealed with its key, and never past the message. */
+    int64_t base = unwrap(p->next_ctl, w->ctl_base, 32);
+    if (base > p->next_ctl && base <= seq) {
+        for (int i = 0; i < CTL_STASH; i++)
+            if (p->stash[i].used && p->stash[i].seq < base)
+                p->stash[i].used = 0;
+        m->st.control_skipped += (uint64_t)(base - p->next_ctl);
+        p->next_ctl = base;
+        deliver_stashed(m, p);
+    }
     if (seq < p->next_ctl)
         return 1 + BB_MEDIA_REJECT_DUPLICATE;
     if (seq >= p->next_ctl + CTL_STASH)
@@ -38,16 +65,7 @@ int bbm_control_receive(bb_media *m, struct peer *p, const wire_msg *w)
     if (seq == p->next_ctl) {
         inbox_put(m, p->ssrc, w->payload, w->payload_len);
         p->next_ctl++;
-        for (int again = 1; again;) { /* deliver what waited for this one */
-            again = 0;
-            struct ctl_stash *s = &p->stash[p->next_ctl % CTL_STASH];
-            if (s->used && s->seq == p->next_ctl) {
-                inbox_put(m, p->ssrc, s->data, s->len);
-                s->used = 0;
-                p->next_ctl++;
-                again = 1;
-            }
-        }
+        deliver_stashed(m, p);
         return 0;
     }
     struct ctl_stash *s = &p->stash[seq % CTL_STASH];

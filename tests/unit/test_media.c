@@ -391,6 +391,41 @@ TEST(media_control_arrives_once_in_order_over_lossy_reordering_link)
     pair_free(&p);
 }
 
+/* Messages sent into an outage longer than the sender repeats them are
+ * given up; what is sent after it must still arrive (the receiver stops
+ * waiting for what will not come again), counted as skipped. */
+TEST(media_control_flows_again_after_messages_were_given_up)
+{
+    struct pair p;
+    netsim_config good = { .delay_us = 20000 }, cut = { .delay_us = 20000, .loss = 1.0 };
+    CHECK_OK(pair_init(&p, &good, 100));
+    uint64_t t = pair_run(&p, 0, 200);
+    uint32_t from;
+    uint8_t buf[BB_MEDIA_MAX_CONTROL];
+    size_t len;
+    CHECK_OK(bb_media_send_control(p.a, (const uint8_t *)"before", 6, t));
+    t = pair_run(&p, t, 300);
+    CHECK_OK(bb_media_poll_control(p.b, &from, buf, sizeof(buf), &len));
+    netsim_set_config(p.ab, &cut);
+    netsim_set_config(p.ba, &cut);
+    CHECK_OK(bb_media_send_control(p.a, (const uint8_t *)"lost", 4, t));
+    t = pair_run(&p, t, 11000);
+    netsim_set_config(p.ab, &good);
+    netsim_set_config(p.ba, &good);
+    CHECK_OK(bb_media_send_control(p.a, (const uint8_t *)"after", 5, t));
+    t = pair_run(&p, t, 1000);
+    CHECK_OK(bb_media_poll_control(p.b, &from, buf, sizeof(buf), &len));
+    CHECK_EQ_INT(len, 5);
+    CHECK(!memcmp(buf, "after", 5));
+    bb_media_stats sa, sb;
+    bb_media_get_stats(p.a, &sa);
+    bb_media_get_stats(p.b, &sb);
+    CHECK_EQ_INT(sa.control_given_up, 1);
+    CHECK_EQ_INT(sb.control_skipped, 1);
+    CHECK_EQ_INT(sa.control_pending, 0);
+    pair_free(&p);
+}
+
 /* A 3 s outage one second into a call, then after_ms more: video and audio
  * must be back. hold = 0: everything sent meanwhile is lost; hold = 1: what
  * an SFU's SCTP does, nothing arrives, then everything held at once, late. */

@@ -44,6 +44,15 @@
  *
  * Documents: bb_call_send_doc() (a statement, a consent, a signature).
  *
+ * Files: bb_call_send_file() (a PDF or a photo, up to BB_CALL_MAX_FILE
+ * bytes) goes to everyone whose key we hold, in parts on the control
+ * channel at a share of rate control's target (bb_media_set_reserve): half
+ * of it when there is plenty, less when video needs it, never into the
+ * room text needs. Receivers get FILE_OFFER, FILE_PROGRESS and FILE (whole,
+ * its SHA-256 and type checked) or FILE_ENDED; the sender FILE_PROGRESS
+ * (what every receiver holds) and FILE_ENDED. Either side may cancel. A
+ * transfer cut by an outage goes on from where it stopped.
+ *
  * Text: bb_call_send_text() sends a line of real-time text or a caption as a
  * reliable control message (signal.h) to everyone; a line longer than
  * BB_CALL_MAX_TEXT bytes keeps its end, cut on a character boundary.
@@ -66,6 +75,7 @@
 #include <stdint.h>
 
 #include "beeldbel/e2ee.h"
+#include "beeldbel/filetype.h"
 #include "beeldbel/media.h"
 #include "beeldbel/signal.h"
 
@@ -85,6 +95,8 @@ extern "C" {
 #define BB_CALL_MAX_DOC 65536          /* bytes of one document sent in the call */
 #define BB_CALL_DOCS_QUEUED 4          /* documents waiting to go out */
 #define BB_CALL_DOC_KIND_MAX 15
+#define BB_CALL_MAX_FILE BB_FILE_MAX    /* bytes of one file shared in the call */
+#define BB_CALL_MAX_FILE_NAME 120      /* bytes of its name, UTF-8 */
 
 typedef struct bb_call bb_call;
 
@@ -121,6 +133,7 @@ typedef struct bb_call_stats {
     uint64_t controls_refused; /* control messages that did not parse (signal.h) */
     uint64_t events_dropped; /* text events the host did not poll in time */
     uint64_t docs_in, docs_refused; /* documents received whole; parts refused */
+    uint64_t files_in, files_refused; /* files received whole; file messages refused */
 } bb_call_stats;
 
 typedef enum bb_call_event_type {
@@ -129,7 +142,22 @@ typedef enum bb_call_event_type {
                                * read them from bb_call_e2ee() */
     BB_CALL_EVENT_TEXT = 2,   /* a line of text from a peer */
     BB_CALL_EVENT_DOC = 3,    /* a whole document from a peer */
+    BB_CALL_EVENT_FILE_OFFER = 4,    /* a peer began sending us a file */
+    BB_CALL_EVENT_FILE_PROGRESS = 5, /* file_done bytes of a file, ours or a peer's */
+    BB_CALL_EVENT_FILE = 6,          /* a peer's whole file, checked */
+    BB_CALL_EVENT_FILE_ENDED = 7,    /* a file, ours or a peer's, ended otherwise */
 } bb_call_event_type;
+
+/* Why a file ended (FILE_ENDED), or that ours arrived everywhere. */
+typedef enum bb_call_file_end {
+    BB_CALL_FILE_DELIVERED = 1, /* ours: every receiver has it whole */
+    BB_CALL_FILE_CANCELLED = 2, /* its sender withdrew it */
+    BB_CALL_FILE_DECLINED = 3,  /* a receiver (file_by) cancelled it */
+    BB_CALL_FILE_NO_ROOM = 4,   /* a receiver had no room for it */
+    BB_CALL_FILE_DAMAGED = 5,   /* the bytes did not match the offer's SHA-256 */
+    BB_CALL_FILE_WRONG_TYPE = 6, /* the bytes are not what the type says */
+    BB_CALL_FILE_LEFT = 7,      /* its sender, or every receiver, left */
+} bb_call_file_end;
 
 typedef enum bb_call_text_kind { BB_CALL_TEXT_RTT = 0, BB_CALL_TEXT_CAPTION = 1 } bb_call_text_kind;
 
@@ -144,6 +172,14 @@ typedef struct bb_call_event {
     int doc_kind;                        /* 1..BB_CALL_DOC_KIND_MAX, the host's to name */
     const uint8_t *doc;                  /* owned by the call, valid until the next poll */
     size_t doc_len;
+    /* FILE_*: from is the file's sender (our own feed for ours); a whole
+     * FILE's bytes are doc and doc_len, its name is text */
+    uint32_t file_id;
+    int file_type;                       /* bb_file_type (filetype.h) */
+    size_t file_size, file_done;
+    uint8_t file_sha256[32];
+    bb_call_file_end file_end;
+    uint32_t file_by;                    /* FILE_ENDED: the receiver it names */
 } bb_call_event;
 
 /*
@@ -197,6 +233,21 @@ int bb_call_send_text(bb_call *c, bb_call_text_kind kind, int final, const char 
  * BB_E_AGAIN when BB_CALL_DOCS_QUEUED documents are still going out.
  */
 int bb_call_send_doc(bb_call *c, int kind, const uint8_t *data, size_t len, uint64_t now_us);
+
+/*
+ * Sends a file to everyone whose key we hold now: len bytes of type
+ * (bb_file_type, checked against the bytes: filetype.h; strip a photo's
+ * metadata first with bb_file_strip) named name (name_len bytes of UTF-8,
+ * no control characters; shown to the receivers). BB_OK and *id, which
+ * FILE_* events name; BB_E_ARG (also for a bad name); BB_E_TOO_LARGE;
+ * BB_E_PARSE when the bytes are not of the type; BB_E_STATE when nobody
+ * holds our key yet; BB_E_AGAIN while another of ours is going out.
+ */
+int bb_call_send_file(bb_call *c, int type, const char *name, size_t name_len,
+                      const uint8_t *data, size_t len, uint64_t now_us, uint32_t *id);
+/* Cancels a file: ours (owner is our feed) for everyone, or owner's for us
+ * only. BB_OK; BB_E_ARG when no such file is going. */
+int bb_call_cancel_file(bb_call *c, uint32_t owner, uint32_t id, uint64_t now_us);
 
 /*
  * The next message to send to everyone in the room, into out (cap >=

@@ -316,6 +316,14 @@ int bb_media_get_stats(const bb_media *m, bb_media_stats *st);
 int bb_media_report_load(bb_media *m, int busy_pct, uint64_t now_us);
 
 /*
+ * Sets aside kbps of rate control's target for what the host sends through
+ * the control channel besides text (a file): audio and video then plan for
+ * the target less this (never less than 30 kbps). 0 gives it all back.
+ * BB_OK; BB_E_ARG for a negative kbps.
+ */
+int bb_media_set_reserve(bb_media *m, int kbps);
+
+/*
  * The sender a message claims (its ssrc), read without checking the rest;
  * 0 for a message too short to say. A host that knows who really sent it
  * (e.g. by its key) compares the two before bb_media_receive().

@@ -597,7 +597,7 @@ API int bbw_call_tick(bb_call *c, double now_us) { return bb_call_tick(c, (uint6
 API double bbw_call_next_deadline(bb_call *c) { return (double)bb_call_next_deadline(c); }
 API int bbw_call_settled(bb_call *c) { return bb_call_settled(c); }
 API size_t bbw_call_event_size(void) { return sizeof(bb_call_event); }
-/* Returns the event's type (1 roster, 2 text, 3 document) or BB_E_AGAIN; text events
+/* Returns the event's type (bb_call_event_type) or BB_E_AGAIN; text events
  * fill from, kind, final through the accessors below. */
 API int bbw_call_poll_event(bb_call *c, bb_call_event *ev)
 {
@@ -615,7 +615,8 @@ API double bbw_call_stat(bb_call *c, int i)
     const uint64_t v[] = { s->spoofed, s->undecryptable, s->unknown_tag, s->oversize,
                            s->handshakes_refused, s->handshakes_in, s->handshakes_out,
                            s->handshakes_too_large, s->texts_in, s->controls_refused,
-                           s->events_dropped, s->docs_in, s->docs_refused };
+                           s->events_dropped, s->docs_in, s->docs_refused, s->files_in,
+                           s->files_refused };
     return i >= 0 && i < (int)(sizeof(v) / sizeof(v[0])) ? (double)v[i] : -1;
 }
 API const char *bbw_call_stat_name(int i)
@@ -623,7 +624,8 @@ API const char *bbw_call_stat_name(int i)
     static const char *names[] = { "spoofed", "undecryptable", "unknownTag", "oversize",
                                    "handshakeRefused", "handshakesIn", "handshakesOut",
                                    "handshakeTooLarge", "textsIn", "controlRefused",
-                                   "eventsDropped", "docsIn", "docsRefused" };
+                                   "eventsDropped", "docsIn", "docsRefused", "filesIn",
+                                   "filesRefused" };
     return i >= 0 && i < (int)(sizeof(names) / sizeof(names[0])) ? names[i] : "";
 }
 API int bbw_call_max_wire(void) { return BB_CALL_MAX_WIRE; }

@@ -29,6 +29,29 @@ API const uint8_t *bbw_call_event_doc(const bb_call_event *ev) { return ev->doc;
 API size_t bbw_call_event_doc_len(const bb_call_event *ev) { return ev->doc_len; }
 API int bbw_call_max_doc(void) { return BB_CALL_MAX_DOC; }
 
+/* ---- files in the call ---- */
+
+/* The new file's id (> 0), or a negative BB_E_*. */
+API double bbw_call_send_file(bb_call *c, int type, const char *name, size_t name_len,
+                              const uint8_t *data, size_t len, double now_us)
+{
+    uint32_t id = 0;
+    int rc = bb_call_send_file(c, type, name, name_len, data, len, (uint64_t)now_us, &id);
+    return rc ? rc : (double)id;
+}
+API int bbw_call_cancel_file(bb_call *c, double owner, double id, double now_us)
+{
+    return bb_call_cancel_file(c, (uint32_t)owner, (uint32_t)id, (uint64_t)now_us);
+}
+API double bbw_call_event_file_id(const bb_call_event *ev) { return ev->file_id; }
+API int bbw_call_event_file_type(const bb_call_event *ev) { return ev->file_type; }
+API double bbw_call_event_file_size(const bb_call_event *ev) { return (double)ev->file_size; }
+API double bbw_call_event_file_done(const bb_call_event *ev) { return (double)ev->file_done; }
+API int bbw_call_event_file_end(const bb_call_event *ev) { return (int)ev->file_end; }
+API double bbw_call_event_file_by(const bb_call_event *ev) { return ev->file_by; }
+API const uint8_t *bbw_call_event_file_sha256(const bb_call_event *ev) { return ev->file_sha256; }
+API int bbw_call_max_file_name(void) { return BB_CALL_MAX_FILE_NAME; }
+
 /* ---- who is in the call, and the citizen's consent key ---- */
 
 API int bbw_e2ee_roster_digest(const bb_e2ee *e, uint8_t *out) { return bb_e2ee_roster_digest(e, out); }

@@ -8,6 +8,7 @@
 #include "beeldbel/call.h"
 #include "beeldbel/error.h"
 #include "docs.h"
+#include "files.h"
 
 typedef struct wire_buf {
     size_t len;
@@ -37,6 +38,7 @@ struct bb_call {
     uint8_t *handed_doc;             /* the last DOC event the host took */
     int ehead, elen;
     docs *docs;
+    files *files;
     uint32_t text_seq;
     bb_control_stats control;
     bb_call_stats st;
@@ -198,6 +200,8 @@ int bb_call_new(bb_call **out, const bb_call_config *cfg)
         rc = bb_media_new(&c->media, &mc);
     if (rc == BB_OK && !(c->docs = docs_new()))
         rc = BB_E_NOMEM;
+    if (rc == BB_OK && !(c->files = files_new(cfg->e2ee.self_id)))
+        rc = BB_E_NOMEM;
     if (rc != BB_OK) {
         bb_call_free(c);
         return rc;
@@ -216,6 +220,7 @@ void bb_call_free(bb_call *c)
     bb_e2ee_free(c->e2ee);
     bb_media_free(c->media);
     docs_free(c->docs);
+    files_free(c->files);
     for (int i = 0; i < BB_CALL_EVENTS_KEPT; i++)
         free(c->event_doc[i]);
     free(c->handed_doc);
@@ -250,6 +255,7 @@ int bb_call_peer_left(bb_call *c, uint32_t feed, uint64_t now_us, uint64_t wall_
     (void)bb_e2ee_remove_peer(c->e2ee, (uint16_t)feed, wall_us); /* BB_E_ARG: never a member */
     (void)bb_media_remove_peer(c->media, feed);                 /* BB_E_ARG: never heard */
     docs_forget(c->docs, feed);
+    files_forget(c->files, feed);
     c->keyed = keyed_peers(c);
     take_handshakes(c); /* the new epoch's keys */
     repeat(c, now_us);
@@ -298,6 +304,11 @@ static void take_controls(bb_call *c)
     while (bb_media_poll_control(c->media, &from, c->hs, sizeof(c->hs), &n) == BB_OK) {
         if (n && c->hs[0] == DOC_TAG) {
             take_doc_part(c, from, n);
+            continue;
+        }
+        if (n && c->hs[0] >= FILE_TAG_OFFER && c->hs[0] <= FILE_TAG_CANCEL) {
+            if (files_receive(c->files, from, c->hs, n, c->last_arrival) < 0)
+                c->st.files_refused++;
             continue;
         }
         if (bb_control_parse(c->hs, n, &c->msg, &c->control) != BB_OK) {
@@ -430,6 +441,35 @@ int bb_call_send_doc(bb_call *c, int kind, const uint8_t *data, size_t len, uint
     return rc;
 }
 
+int bb_call_send_file(bb_call *c, int type, const char *name, size_t name_len,
+                      const uint8_t *data, size_t len, uint64_t now_us, uint32_t *id)
+{
+    if (!c)
+        return BB_E_ARG;
+    uint16_t to[BB_CALL_MAX_ROOM];
+    int nto = 0;
+    size_t n = bb_e2ee_peer_count(c->e2ee);
+    for (size_t i = 0; i < n && nto < BB_CALL_MAX_ROOM; i++) {
+        bb_e2ee_peer p;
+        if (bb_e2ee_peer_info(c->e2ee, i, &p) == BB_OK && p.has_key)
+            to[nto++] = p.id;
+    }
+    int rc = files_send(c->files, to, nto, type, name, name_len, data, len, id);
+    if (rc == BB_OK)
+        files_pump(c->files, c->media, now_us);
+    return rc;
+}
+
+int bb_call_cancel_file(bb_call *c, uint32_t owner, uint32_t id, uint64_t now_us)
+{
+    if (!c)
+        return BB_E_ARG;
+    int rc = files_cancel(c->files, owner, id);
+    if (rc == BB_OK)
+        files_pump(c->files, c->media, now_us);
+    return rc;
+}
+
 int bb_call_poll_send(bb_call *c, uint8_t *out, size_t cap, size_t *len, bb_call_sent *sent)
 {
     if (!c || !out || !len)
@@ -471,6 +511,7 @@ int bb_call_tick(bb_call *c, uint64_t now_us)
     int rc = bb_media_tick(c->media, now_us);
     docs_pump(c->docs, c->media, now_us); /* acknowledged parts make room */
     take_controls(c);
+    files_pump(c->files, c->media, now_us); /* after documents, and answering what came */
     return rc;
 }
 
@@ -496,8 +537,12 @@ int bb_call_poll_event(bb_call *c, bb_call_event *ev)
     }
     free(c->handed_doc);
     c->handed_doc = NULL;
-    if (!c->elen)
-        return BB_E_AGAIN;
+    if (!c->elen) {
+        int rc = files_poll_event(c->files, ev, &c->handed_doc);
+        if (rc == BB_OK && ev->type == BB_CALL_EVENT_FILE)
+            c->st.files_in++;
+        return rc;
+    }
     *ev = c->events[c->ehead];
     c->handed_doc = c->event_doc[c->ehead];
     c->event_doc[c->ehead] = NULL;

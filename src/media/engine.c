@@ -297,6 +297,9 @@ int bb_media_receive(bb_media *m, const uint8_t *data, size_t len, uint64_t now_
         bbm_sender_feedback(m, p, &w);
         break;
     case WIRE_CONTROL:
+        /* A file going through the control channel uses the path as much
+         * as video does: the incoming rate that bounds the estimate counts it. */
+        bbm_delay_est_bytes(&p->est, m->now, (int)len);
         r = bbm_control_receive(m, p, &w);
         break;
     case WIRE_CONTROL_ACK:
@@ -367,6 +370,14 @@ uint64_t bb_media_next_deadline(const bb_media *m)
 #define CPU_LOW_PCT 50
 #define CPU_DOWN_US 1500000
 #define CPU_UP_US 5000000
+
+int bb_media_set_reserve(bb_media *m, int kbps)
+{
+    if (!m || kbps < 0)
+        return BB_E_ARG;
+    m->reserve_kbps = kbps;
+    return BB_OK;
+}
 
 int bb_media_report_load(bb_media *m, int busy_pct, uint64_t now_us)
 {

@@ -253,6 +253,7 @@ struct bb_media {
     int64_t last_rate_us;
     /* CPU cap, separate from the network's plan (bb_media_report_load) */
     int cpu_rung;                      /* 0 = none; the plan is at most this rung */
+    int reserve_kbps;                  /* of the target, not for audio and video */
     int64_t cpu_high_since, cpu_low_since;
     double rtx_budget;                 /* bytes retransmissions may use */
     int64_t rtx_at;

@@ -131,6 +131,13 @@ static void detect(delay_estimator *e, int64_t now)
     e->last_threshold_us = now;
 }
 
+void bbm_delay_est_bytes(delay_estimator *e, int64_t arrival_us, int bytes)
+{
+    if (!e->first_arrival)
+        e->first_arrival = arrival_us;
+    add_bytes(e, arrival_us, bytes);
+}
+
 void bbm_delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, int bytes)
 {
     if (!e->first_arrival)

@@ -50,6 +50,10 @@ typedef struct delay_estimator {
 void bbm_delay_est_init(delay_estimator *e);
 /* One received media packet: sender clock (unwrapped), local arrival. */
 void bbm_delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, int bytes);
+/* Bytes that arrived without a send time (control messages: a file, text):
+ * counted in the incoming rate, which bounds the estimate, but not in the
+ * delay trend. */
+void bbm_delay_est_bytes(delay_estimator *e, int64_t arrival_us, int bytes);
 /* Runs the AIMD; returns the current estimate in kbps (0 = none yet). */
 int bbm_delay_est_update(delay_estimator *e, int64_t now_us);
 /* Bits per second arriving over the last half second. */

@@ -184,13 +184,16 @@ void bbm_sender_rate_update(bb_media *m, int64_t now)
     if (target < 30)
         target = 30;
     m->st.target_kbps = (int)target;
+    int media_kbps = (int)target - m->reserve_kbps;
+    if (media_kbps < 30)
+        media_kbps = 30;
     media_plan p;
-    bbm_rate_plan_capped(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps,
+    bbm_rate_plan_capped(m->cfg.profile, media_kbps, m->cfg.width, m->cfg.height, m->cfg.fps,
                      m->cpu_rung, &p);
     m->st.cpu_limited = 0;
     if (m->cpu_rung) {
         media_plan net;
-        bbm_rate_plan(m->cfg.profile, (int)target, m->cfg.width, m->cfg.height, m->cfg.fps, &net);
+        bbm_rate_plan(m->cfg.profile, media_kbps, m->cfg.width, m->cfg.height, m->cfg.fps, &net);
         m->st.cpu_limited = !same_shape(&net, &p);
     }
     if (same_shape(&p, &m->plan)) {

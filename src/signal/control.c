@@ -10,6 +10,7 @@
 
 #include "beeldbel/error.h"
 #include "beeldbel/signal.h"
+#include "../core/utf8.h"
 
 static const char *const type_names[] = {
     [BB_CONTROL_HELLO] = "hello",
@@ -35,33 +36,6 @@ const char *bb_control_reject_name(bb_control_reject r)
 const char *bb_signal_json_version(void)
 {
     return cJSON_Version();
-}
-
-/* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
-static int utf8_valid(const unsigned char *s, size_t n)
-{
-    size_t i = 0;
-    while (i < n) {
-        unsigned c = s[i];
-        size_t need;
-        unsigned min;
-        if (c < 0x80) { i++; continue; }
-        if (c >= 0xc2 && c <= 0xdf) { need = 1; min = 0x80; c &= 0x1f; }
-        else if (c >= 0xe0 && c <= 0xef) { need = 2; min = 0x800; c &= 0x0f; }
-        else if (c >= 0xf0 && c <= 0xf4) { need = 3; min = 0x10000; c &= 0x07; }
-        else return 0;
-        if (n - i <= need)
-            return 0;
-        for (size_t k = 1; k <= need; k++) {
-            if ((s[i + k] & 0xc0) != 0x80)
-                return 0;
-            c = (c << 6) | (s[i + k] & 0x3f);
-        }
-        if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-            return 0;
-        i += need + 1;
-    }
-    return 1;
 }
 
 static int id_valid(const char *s)
@@ -119,7 +93,7 @@ static int parse_body(const cJSON *body, bb_control_msg *msg)
     size_t n = strlen(text->valuestring);
     if (n > BB_CONTROL_MAX_TEXT)
         return BB_CONTROL_REJECT_RANGE;
-    if (!utf8_valid((const unsigned char *)text->valuestring, n))
+    if (!bb_utf8_valid((const unsigned char *)text->valuestring, n))
         return BB_CONTROL_REJECT_UTF8;
     memcpy(msg->text, text->valuestring, n + 1);
     return -1;
@@ -197,7 +171,7 @@ int bb_control_write(const bb_control_msg *msg, char *out, size_t cap,
     size_t tlen = strnlen(msg->text, sizeof(msg->text));
     if (HAS_TEXT(msg->type) &&
         (tlen > BB_CONTROL_MAX_TEXT ||
-         !utf8_valid((const unsigned char *)msg->text, tlen)))
+         !bb_utf8_valid((const unsigned char *)msg->text, tlen)))
         return BB_E_ARG;
 
     cJSON *root = cJSON_CreateObject();

@@ -11,6 +11,7 @@
 
 #include "beeldbel/call.h"
 #include "beeldbel/error.h"
+#include "beeldbel/filetype.h"
 #include "../common/bb_test.h"
 #include "../common/netsim.h"
 #include "../common/police_ca.h"
@@ -55,6 +56,14 @@ typedef struct person {
     int last_doc_kind;
     size_t last_doc_len;
     uint8_t last_doc_hash[32];
+    uint64_t files_from[NP], file_offers, file_progress;
+    size_t last_file_len;
+    int last_file_type;
+    uint8_t last_file_hash[32];
+    char last_file_name[BB_CALL_MAX_FILE_NAME + 1];
+    uint64_t files_ended;
+    bb_call_file_end last_end;
+    uint32_t last_end_from, last_end_by;
 } person;
 
 static person P[NP];
@@ -206,6 +215,22 @@ static int run(uint64_t *now, double seconds, sfu_fn sfu)
             while (bb_call_poll_event(p->call, &ev) == BB_OK) {
                 if (ev.type == BB_CALL_EVENT_ROSTER)
                     p->rosters++;
+                else if (ev.type == BB_CALL_EVENT_FILE_OFFER)
+                    p->file_offers++;
+                else if (ev.type == BB_CALL_EVENT_FILE_PROGRESS)
+                    p->file_progress++;
+                else if (ev.type == BB_CALL_EVENT_FILE && index_of(ev.from) >= 0) {
+                    p->files_from[index_of(ev.from)]++;
+                    p->last_file_len = ev.doc_len;
+                    p->last_file_type = ev.file_type;
+                    memcpy(p->last_file_name, ev.text, sizeof(p->last_file_name));
+                    mbedtls_sha256_ret(ev.doc, ev.doc_len, p->last_file_hash, 0);
+                } else if (ev.type == BB_CALL_EVENT_FILE_ENDED) {
+                    p->files_ended++;
+                    p->last_end = ev.file_end;
+                    p->last_end_from = ev.from;
+                    p->last_end_by = ev.file_by;
+                }
                 else if (ev.type == BB_CALL_EVENT_DOC && index_of(ev.from) >= 0) {
                     p->docs_from[index_of(ev.from)]++;
                     p->last_doc_kind = ev.doc_kind;
@@ -490,5 +515,165 @@ TEST(call_documents_are_bounded_in_size_kind_and_queue)
     CHECK_OK(run(&now, 15.0, honest));
     CHECK_EQ_INT(P[1].docs_from[0], (uint64_t)sent);
     CHECK_EQ_INT(P[1].texts_from[0], 1);
+    reset();
+}
+
+/* A PDF as far as the sniffer can tell (the renderer reads the rest). */
+static size_t make_pdf(uint8_t *buf, size_t len, unsigned salt)
+{
+    memcpy(buf, "%PDF-1.7\n", 9);
+    for (size_t i = 9; i < len - 7; i++)
+        buf[i] = (uint8_t)(' ' + (i * 31 + i / 97 + salt) % 90);
+    memcpy(buf + len - 7, "\n%%EOF\n", 7);
+    return len;
+}
+
+static uint64_t seen_from(int who, int sender)
+{
+    return P[who].shown[sender];
+}
+
+/* 2 % on each link: about 4 % from sender to receiver, through the SFU. */
+TEST(call_a_file_arrives_whole_and_checked_under_loss_while_video_goes_on)
+{
+    uint64_t now = 0;
+    CHECK_OK(three(0.02));
+    CHECK_OK(run(&now, 2.0, honest));
+    static uint8_t pdf[40000];
+    make_pdf(pdf, sizeof(pdf), 1);
+    uint8_t want[32];
+    mbedtls_sha256_ret(pdf, sizeof(pdf), want, 0);
+    uint32_t id = 0;
+    const char *name = "aangifte-bijlage.pdf";
+    uint64_t before = seen_from(1, 0);
+    CHECK_OK(bb_call_send_file(P[0].call, BB_FILE_PDF, name, strlen(name), pdf, sizeof(pdf), now,
+                               &id));
+    CHECK(id != 0);
+    CHECK_OK(run(&now, 0.5, honest));
+    CHECK_OK(bb_call_send_text(P[1].call, BB_CALL_TEXT_RTT, 1, "ok", 2, now));
+    CHECK_OK(run(&now, 12.0, honest));
+    bb_media_stats ms;
+    CHECK_OK(bb_media_get_stats(bb_call_media(P[0].call), &ms));
+    printf("  target %d kbps at %d %% loss after the file\n", ms.target_kbps, ms.loss_pct);
+    for (int i = 1; i < NP; i++) {
+        CHECK_EQ_INT(P[i].files_from[0], 1);
+        CHECK_EQ_INT(P[i].file_offers, 1);
+        CHECK(P[i].file_progress >= 2);
+        CHECK_EQ_INT(P[i].last_file_len, sizeof(pdf));
+        CHECK_EQ_INT(P[i].last_file_type, BB_FILE_PDF);
+        CHECK(!strcmp(P[i].last_file_name, name));
+        CHECK(!memcmp(P[i].last_file_hash, want, 32));
+        CHECK_EQ_INT(bb_call_get_stats(P[i].call)->files_refused, 0);
+    }
+    CHECK_EQ_INT(P[0].files_ended, 1);
+    CHECK_EQ_INT(P[0].last_end, BB_CALL_FILE_DELIVERED);
+    CHECK(P[0].file_progress >= 2);
+    CHECK_EQ_INT(P[0].texts_from[1], 1);            /* text went beside it */
+    printf("  citizen saw %llu officer frames in 12.5 s while the file went\n",
+           (unsigned long long)(seen_from(1, 0) - before));
+    CHECK(seen_from(1, 0) - before > 8 * FPS);      /* and video */
+    /* The next file may go now; a PDF cut short is refused before it goes. */
+    CHECK_EQ_INT(bb_call_send_file(P[0].call, BB_FILE_PDF, name, strlen(name), pdf, 1000, now, &id),
+                 BB_E_PARSE);
+    CHECK_OK(bb_call_send_file(P[0].call, BB_FILE_PDF, name, strlen(name), pdf, make_pdf(pdf, 1000, 5),
+                               now, &id));
+    reset();
+}
+
+TEST(call_files_are_refused_when_wrong_too_large_badly_named_or_busy)
+{
+    uint64_t now = 0;
+    CHECK_OK(three(0.0));
+    static uint8_t pdf[4000];
+    make_pdf(pdf, sizeof(pdf), 2);
+    uint32_t id;
+    /* Nobody holds our key yet. */
+    CHECK_EQ_INT(bb_call_send_file(P[0].call, BB_FILE_PDF, "a.pdf", 5, pdf, sizeof(pdf), now, &id),
+                 BB_E_STATE);
+    CHECK_OK(run(&now, 2.0, honest));
+    CHECK_EQ_INT(bb_call_send_file(P[0].call, BB_FILE_PNG, "a.png", 5, pdf, sizeof(pdf), now, &id),
+                 BB_E_PARSE);
+    CHECK_EQ_INT(bb_call_send_file(P[0].call, BB_FILE_PDF, "a.pdf", 5, pdf,
+                                   (size_t)BB_CALL_MAX_FILE + 1, now, &id), BB_E_TOO_LARGE);
+    const char *bad[] = { "", "a\nb.pdf", "foto\xe2\x80\xaegpj.exe", "\xc3(.pdf", "x\x7f" };
+    for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+        CHECK_EQ_INT(bb_call_send_file(P[0].call, BB_FILE_PDF, bad[k], strlen(bad[k]), pdf,
+                                       sizeof(pdf), now, &id), BB_E_ARG);
+    char longname[BB_CALL_MAX_FILE_NAME + 2];
+    memset(longname, 'a', sizeof(longname));
+    CHECK_EQ_INT(bb_call_send_file(P[0].call, BB_FILE_PDF, longname, sizeof(longname), pdf,
+                                   sizeof(pdf), now, &id), BB_E_ARG);
+    CHECK_OK(bb_call_send_file(P[0].call, BB_FILE_PDF, "a.pdf", 5, pdf, sizeof(pdf), now, &id));
+    CHECK_EQ_INT(bb_call_send_file(P[0].call, BB_FILE_PDF, "b.pdf", 5, pdf, sizeof(pdf), now, &id),
+                 BB_E_AGAIN);
+    CHECK_EQ_INT(bb_call_cancel_file(P[0].call, 1, id + 1, now), BB_E_ARG);
+    CHECK_EQ_INT(bb_call_cancel_file(P[0].call, 2, 1, now), BB_E_ARG);
+    reset();
+}
+
+TEST(call_a_file_withdrawn_or_declined_ends_for_everyone_as_it_should)
+{
+    uint64_t now = 0;
+    CHECK_OK(three(0.0));
+    CHECK_OK(run(&now, 2.0, honest));
+    static uint8_t pdf[60000];
+    make_pdf(pdf, sizeof(pdf), 3);
+    uint32_t id;
+    /* Withdrawn by its sender: nobody gets it, everyone hears why. */
+    CHECK_OK(bb_call_send_file(P[0].call, BB_FILE_PDF, "a.pdf", 5, pdf, sizeof(pdf), now, &id));
+    CHECK_OK(run(&now, 1.0, honest));
+    CHECK_OK(bb_call_cancel_file(P[0].call, P[0].feed, id, now));
+    CHECK_OK(run(&now, 8.0, honest));
+    for (int i = 0; i < NP; i++) {
+        CHECK_EQ_INT(P[i].files_from[0], 0);
+        CHECK_EQ_INT(P[i].files_ended, 1);
+        CHECK_EQ_INT(P[i].last_end, BB_CALL_FILE_CANCELLED);
+    }
+    /* Declined by the citizen: the interpreter still gets it; the sender
+     * hears that the citizen declined. */
+    CHECK_OK(bb_call_send_file(P[0].call, BB_FILE_PDF, "b.pdf", 5, pdf, sizeof(pdf), now, &id));
+    CHECK_OK(run(&now, 1.0, honest));
+    CHECK_OK(bb_call_cancel_file(P[1].call, P[0].feed, id, now));
+    CHECK_OK(run(&now, 10.0, honest));
+    CHECK_EQ_INT(P[1].files_from[0], 0);
+    CHECK_EQ_INT(P[1].last_end, BB_CALL_FILE_DECLINED);
+    CHECK_EQ_INT(P[2].files_from[0], 1);
+    CHECK_EQ_INT(P[0].files_ended, 2);
+    CHECK_EQ_INT(P[0].last_end, BB_CALL_FILE_DECLINED);
+    CHECK_EQ_INT(P[0].last_end_by, P[1].feed);
+    reset();
+}
+
+/* An outage longer than the control channel repeats its messages: what was
+ * given up is asked for again, and the file goes on from where it was. */
+TEST(call_a_file_goes_on_after_an_outage_longer_than_the_channel_repeats)
+{
+    uint64_t now = 0;
+    CHECK_OK(three(0.0));
+    CHECK_OK(run(&now, 2.0, honest));
+    static uint8_t pdf[60000];
+    make_pdf(pdf, sizeof(pdf), 4);
+    uint8_t want[32];
+    mbedtls_sha256_ret(pdf, sizeof(pdf), want, 0);
+    uint32_t id;
+    CHECK_OK(bb_call_send_file(P[0].call, BB_FILE_PDF, "c.pdf", 5, pdf, sizeof(pdf), now, &id));
+    CHECK_OK(run(&now, 1.5, honest));
+    netsim_config cut = { .delay_us = 20000, .loss = 1.0 }, good = { .delay_us = 20000 };
+    netsim_set_config(P[1].up, &cut);
+    netsim_set_config(P[1].down, &cut);
+    CHECK_OK(run(&now, 12.0, honest));
+    CHECK_EQ_INT(P[1].files_from[0], 0);
+    netsim_set_config(P[1].up, &good);
+    netsim_set_config(P[1].down, &good);
+    CHECK_OK(run(&now, 20.0, honest));
+    bb_media_stats ms;
+    CHECK_OK(bb_media_get_stats(bb_call_media(P[1].call), &ms));
+    printf("  citizen skipped %llu control messages given up; file %s\n",
+           (unsigned long long)ms.control_skipped, P[1].files_from[0] ? "whole" : "missing");
+    CHECK(ms.control_skipped > 0);
+    CHECK_EQ_INT(P[1].files_from[0], 1);
+    CHECK(!memcmp(P[1].last_file_hash, want, 32));
+    CHECK_EQ_INT(P[2].files_from[0], 1);
+    CHECK_EQ_INT(P[0].last_end, BB_CALL_FILE_DELIVERED);
     reset();
 }

@@ -46,9 +46,9 @@
  *
  * Files: bb_call_send_file() (a PDF or a photo, up to BB_CALL_MAX_FILE
  * bytes) goes to everyone whose key we hold, in parts on the control
- * channel at a share of rate control's target (bb_media_set_reserve): half
- * of it when there is plenty, less when video needs it, never into the
- * room text needs. Receivers get FILE_OFFER, FILE_PROGRESS and FILE (whole,
+ * channel at a share of rate control's target (bb_media_set_side): what
+ * video cannot use, at least a fifth, half while video keeps enough; never
+ * into the room text needs. Receivers get FILE_OFFER, FILE_PROGRESS and FILE (whole,
  * its SHA-256 and type checked) or FILE_ENDED; the sender FILE_PROGRESS
  * (what every receiver holds) and FILE_ENDED. Either side may cancel. A
  * transfer cut by an outage goes on from where it stopped.

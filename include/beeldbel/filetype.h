@@ -106,6 +106,14 @@ int bb_file_sniff(const uint8_t *data, size_t len, bb_file_reject *why);
 int bb_file_strip(bb_file_type type, const uint8_t *in, size_t len, uint8_t *out, size_t cap,
                   size_t *out_len);
 
+/*
+ * A JPEG with something after its EOI (a phone's "motion photo" carries its
+ * video there): the length up to and including EOI when everything before
+ * it is a whole JPEG, so the sender can share the photo alone; 0 when the
+ * bytes do not start with a whole JPEG.
+ */
+size_t bb_file_jpeg_length(const uint8_t *data, size_t len);
+
 /* "application/pdf", "image/jpeg" or "image/png"; NULL for anything else. */
 const char *bb_file_mime(int type);
 

@@ -316,12 +316,24 @@ int bb_media_get_stats(const bb_media *m, bb_media_stats *st);
 int bb_media_report_load(bb_media *m, int busy_pct, uint64_t now_us);
 
 /*
- * Sets aside kbps of rate control's target for what the host sends through
- * the control channel besides text (a file): audio and video then plan for
- * the target less this (never less than 30 kbps). 0 gives it all back.
- * BB_OK; BB_E_ARG for a negative kbps.
+ * Something besides text goes through the control channel (a file): on = 1
+ * while it does. Rate control then sets part of its target aside for it
+ * (bb_media_side_kbps): what audio and video could not use above the
+ * configured ceiling, and at least a fifth of the target (half while video
+ * keeps BB_MEDIA_SIDE_VIDEO_KEEP kbps); audio and video plan the rest. And
+ * while nothing shows a queue (RTT growth, or a queue the receivers report)
+ * and loss stays under 10 % (random loss, as on a radio link, is no queue),
+ * the target grows BB_MEDIA_SIDE_GROWTH a second, up to
+ * BB_MEDIA_SIDE_MAX_KBPS past the ceiling, so a file is not held to the pace
+ * of video; the first queue stops that growth and cuts as always. BB_OK.
  */
-int bb_media_set_reserve(bb_media *m, int kbps);
+#define BB_MEDIA_SIDE_MAX_KBPS 3000
+#define BB_MEDIA_SIDE_VIDEO_KEEP 800
+#define BB_MEDIA_SIDE_GROWTH 1.25
+int bb_media_set_side(bb_media *m, int on);
+/* kbps of the target set aside for the control channel's side traffic
+ * now; 0 while none goes. */
+int bb_media_side_kbps(const bb_media *m);
 
 /*
  * The sender a message claims (its ssrc), read without checking the rest;

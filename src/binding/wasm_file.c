@@ -29,6 +29,7 @@ API int bbw_file_strip(int type, const uint8_t *in, size_t len, uint8_t *out, si
 }
 
 /* Bytes out needs beyond the input's length. */
+API int bbw_file_jpeg_length(const uint8_t *data, size_t len) { return (int)bb_file_jpeg_length(data, len); }
 API int bbw_file_strip_extra(void) { return BB_FILE_STRIP_EXTRA; }
 API int bbw_file_max(void) { return (int)BB_FILE_MAX; }
 API const char *bbw_file_reject_name(int r) { return bb_file_reject_name(r); }

@@ -17,7 +17,6 @@
 #define EVENTS 32
 #define REPLIES 16
 #define BURST_BYTES (16 * 1024)
-#define VIDEO_KEEP_KBPS 800 /* what a clear picture needs before files share */
 
 enum rx_state { RX_GOING = 0, RX_HAS_IT, RX_OUT };
 
@@ -293,18 +292,6 @@ static void take_ack(files *f, uint32_t from, uint32_t id, uint32_t have, int fl
     }
 }
 
-/* The share of the target a file may use: half of it while video has what
- * a clear picture needs, down to a fifth when it does not. */
-static int file_kbps(int target)
-{
-    int k = target - VIDEO_KEEP_KBPS;
-    if (k > target / 2)
-        k = target / 2;
-    if (k < target / 5)
-        k = target / 5;
-    return k;
-}
-
 static int send_ctl(bb_media *m, const uint8_t *msg, size_t len, uint64_t now_us)
 {
     if (bb_media_control_room(m) <= DOC_KEEP_ROOM)
@@ -315,14 +302,10 @@ static int send_ctl(bb_media *m, const uint8_t *msg, size_t len, uint64_t now_us
 static void out_pump(files *f, bb_media *m, uint64_t now_us)
 {
     struct outgoing *o = &f->out;
-    if (!o->active) {
-        bb_media_set_reserve(m, 0);
+    bb_media_set_side(m, o->active);
+    if (!o->active)
         return;
-    }
-    bb_media_stats st;
-    bb_media_get_stats(m, &st);
-    int kbps = file_kbps(st.target_kbps);
-    bb_media_set_reserve(m, kbps);
+    int kbps = bb_media_side_kbps(m);
     double rate = kbps * 1000.0 / 8 / 1e6; /* bytes per microsecond */
     if (now_us > o->budget_at)
         o->budget += (double)(now_us - o->budget_at) * rate;

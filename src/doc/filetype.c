@@ -203,6 +203,18 @@ static bb_file_reject jpeg_check(const uint8_t *d, size_t len)
     return BB_FILE_REJECT_NONE;
 }
 
+size_t bb_file_jpeg_length(const uint8_t *d, size_t len)
+{
+    if (!d || len < 2 || len > BB_FILE_MAX || d[0] != 0xFF || d[1] != 0xD8)
+        return 0;
+    jpeg_walk w = { d, len, 2, 0, 0 };
+    jpeg_piece pc;
+    int rc;
+    while ((rc = jpeg_next(&w, &pc)) > 0)
+        ;
+    return rc < 0 ? 0 : w.pos;
+}
+
 static unsigned rd16x(const uint8_t *p, int big)
 {
     return big ? rd16(p) : (unsigned)(p[0] | p[1] << 8);

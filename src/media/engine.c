@@ -371,12 +371,17 @@ uint64_t bb_media_next_deadline(const bb_media *m)
 #define CPU_DOWN_US 1500000
 #define CPU_UP_US 5000000
 
-int bb_media_set_reserve(bb_media *m, int kbps)
+int bb_media_set_side(bb_media *m, int on)
 {
-    if (!m || kbps < 0)
+    if (!m)
         return BB_E_ARG;
-    m->reserve_kbps = kbps;
+    m->side_on = on != 0;
     return BB_OK;
+}
+
+int bb_media_side_kbps(const bb_media *m)
+{
+    return m && m->side_on ? bbm_side_kbps(m, m->st.target_kbps) : 0;
 }
 
 int bb_media_report_load(bb_media *m, int busy_pct, uint64_t now_us)

@@ -195,6 +195,7 @@ struct peer {
     int64_t rep_at[LOSS_REPORTS];
     int rep_expected[LOSS_REPORTS], rep_lost[LOSS_REPORTS];
     int64_t evidence_at;               /* last sign of congestion on its path */
+    int64_t queue_evidence_at;         /* ... of it a queue (not loss alone) */
 };
 
 struct ctl_out {
@@ -253,7 +254,7 @@ struct bb_media {
     int64_t last_rate_us;
     /* CPU cap, separate from the network's plan (bb_media_report_load) */
     int cpu_rung;                      /* 0 = none; the plan is at most this rung */
-    int reserve_kbps;                  /* of the target, not for audio and video */
+    int side_on;                       /* a file goes through the control channel */
     int64_t cpu_high_since, cpu_low_since;
     double rtx_budget;                 /* bytes retransmissions may use */
     int64_t rtx_at;
@@ -320,6 +321,9 @@ int bbm_playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_fra
 void bbm_playout_decode_failed(bb_media *m, struct peer *p);
 void bbm_playout_clock(bb_media *m, struct peer *p, int64_t now);
 void bbm_delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold);
+
+/* sender.c: of a target, the kbps side traffic may use (bb_media_set_side) */
+int bbm_side_kbps(const bb_media *m, int target_kbps);
 
 /* control.c */
 int bbm_control_receive(bb_media *m, struct peer *p, const wire_msg *w);

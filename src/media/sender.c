@@ -67,6 +67,41 @@ static int shape_rank(const media_plan *p) /* bigger = more video */
  * so a path that cannot take it shows a queue long before. */
 #define PROBE_GROWTH 1.08
 
+/* The ceiling of the target: the configured one, and more while a file
+ * goes (bb_media_set_side). */
+static double ceiling_kbps(const bb_media *m)
+{
+    return m->cfg.max_kbps + (m->side_on ? BB_MEDIA_SIDE_MAX_KBPS : 0);
+}
+
+int bbm_side_kbps(const bb_media *m, int target)
+{
+    int k = target - BB_MEDIA_SIDE_VIDEO_KEEP;
+    if (k > target / 2)
+        k = target / 2;
+    if (k < target / 5)
+        k = target / 5;
+    if (k < target - m->cfg.max_kbps)
+        k = target - m->cfg.max_kbps;
+    return k;
+}
+
+/* Every peer's report is fresh: growth needs a path that answers (in an
+ * outage no report says anything is wrong, and nothing says it is right). */
+static int all_heard(const bb_media *m)
+{
+    int any = 0;
+    for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++) {
+        const struct peer *p = &m->peers[i];
+        if (!p->used)
+            continue;
+        if (!p->remb_at || m->now - p->remb_at > 1000000)
+            return 0;
+        any = 1;
+    }
+    return any;
+}
+
 /* Corroboration the sender can see in a receiver's report: loss, or a
  * queue that persisted (the receiver reports its time-weighted mean, which
  * host stalls do not raise) in two reports running. */
@@ -75,7 +110,7 @@ static void note_report_evidence(bb_media *m, struct peer *p, const wire_msg *w)
     if (w->loss_q8 >= 6) /* 2 % */
         p->evidence_at = m->now;
     if (w->queue_ms >= 25 && p->queue_rep_ms >= 25)
-        p->evidence_at = m->now;
+        p->evidence_at = p->queue_evidence_at = m->now;
     p->queue_rep_ms = w->queue_ms;
 }
 
@@ -143,6 +178,7 @@ void bbm_sender_rate_update(bb_media *m, int64_t now)
      * are lost. */
     int app_limited = m->sent_kbps > 0 && m->sent_kbps < 0.6 * m->st.target_kbps && m->st.loss_pct < 2;
     int rtt_evidence = recent(m, m->rtt_evidence_at), any_evidence = rtt_evidence;
+    int delay_evidence = rtt_evidence; /* a queue or RTT growth: congestion, not random loss */
     double target = m->loss_kbps;
     int held = 0, queue_now = 0;
     for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++) {
@@ -150,6 +186,7 @@ void bbm_sender_rate_update(bb_media *m, int64_t now)
         if (!p->used)
             continue;
         int evidence = rtt_evidence || recent(m, p->evidence_at);
+        delay_evidence |= recent(m, p->queue_evidence_at);
         queue_now |= p->queue_rep_ms >= 10;
         any_evidence |= evidence;
         if (!p->remb_kbps || now - p->remb_at >= 3000000 || p->remb_kbps >= target)
@@ -179,12 +216,21 @@ void bbm_sender_rate_update(bb_media *m, int64_t now)
         if (up > target)
             target = up;
     }
-    if (target > m->cfg.max_kbps)
-        target = m->cfg.max_kbps;
+    /* A file going fills what video leaves; while nothing shows a queue
+     * (delay is what congestion shows first; loss under 10 % may be the
+     * radio's, as GCC holds) its share grows faster than the estimator's
+     * own 8 % (see bb_media_set_side). */
+    if (m->side_on && !delay_evidence && !queue_now && m->st.loss_pct < 10 && all_heard(m)) {
+        double up = m->st.target_kbps * pow(BB_MEDIA_SIDE_GROWTH, dt);
+        if (up > target)
+            target = up;
+    }
+    if (target > ceiling_kbps(m))
+        target = ceiling_kbps(m);
     if (target < 30)
         target = 30;
     m->st.target_kbps = (int)target;
-    int media_kbps = (int)target - m->reserve_kbps;
+    int media_kbps = (int)target - (m->side_on ? bbm_side_kbps(m, (int)target) : 0);
     if (media_kbps < 30)
         media_kbps = 30;
     media_plan p;
@@ -509,8 +555,8 @@ void bbm_sender_feedback(bb_media *m, struct peer *p, const wire_msg *w)
         if (m->loss_kbps > ceiling)
             m->loss_kbps = ceiling;
     }
-    if (m->loss_kbps > m->cfg.max_kbps)
-        m->loss_kbps = m->cfg.max_kbps;
+    if (m->loss_kbps > ceiling_kbps(m))
+        m->loss_kbps = ceiling_kbps(m);
     if (m->loss_kbps < 30)
         m->loss_kbps = 30;
     if (m->aenc)

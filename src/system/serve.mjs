@@ -55,7 +55,7 @@ const CONSOLE_CSP = [
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data:",
+  "img-src 'self' data: blob:",  // photos shared in a call, shown from their checked bytes
   "media-src 'self'",
   `connect-src 'self' ${janusWs}`,
   "base-uri 'none'",

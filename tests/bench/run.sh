@@ -26,23 +26,28 @@ if [ -f "$wasm_file" ]; then
   echo "bench engine_wasm.size_brotli $(awk -v b="$br" 'BEGIN{printf "%.1f", b/1024}') KiB"
 fi
 
-# What documents (statements, their PDF, consent and signatures) add to the
-# widget's first load, brotli: the engine linked once more without its
-# document code (src/doc, its binding), and the document modules of the
-# widget and the engine Worker.
+# What documents (statements, their PDF, consent and signatures) and files
+# shared in the call add to the widget's first load, brotli: the engine
+# linked once more without its document and file code (src/doc, files in the
+# call, their bindings; tests/bench/nodoc_stub.c stands in), and the
+# document and file modules of the widget and the engine Worker. The PDF
+# viewer is not in it: it loads only when a PDF arrives.
 objs=${BB_BUILD:-build}/wasm/obj
 if [ -f "$wasm_file" ] && [ -d "$objs/src/doc" ]; then
   nodoc=${BB_BUILD:-build}/wasm/nodoc
   mkdir -p "$nodoc"
+  EM_CONFIG=$PWD/emsdk.cfg NODE_PATH=/usr/share/nodejs NODE_OPTIONS=--no-experimental-fetch emcc -O3 -Iinclude \
+    -c tests/bench/nodoc_stub.c -o "$nodoc/stub.o"
   EM_CONFIG=$PWD/emsdk.cfg NODE_PATH=/usr/share/nodejs NODE_OPTIONS=--no-experimental-fetch emcc -O3 -sMODULARIZE=1 \
     -sEXPORT_ES6=1 -sENVIRONMENT=web,worker -sALLOW_MEMORY_GROWTH=1 -sINITIAL_MEMORY=33554432 -sFILESYSTEM=0 \
     -sDYNAMIC_EXECUTION=0 -sTEXTDECODER=2 -sEXPORTED_FUNCTIONS=_malloc,_free \
     -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8 -o "$nodoc/engine.mjs" \
-    $(ls "$objs"/src/*/*.o | grep -v -e '/doc/' -e 'wasm_doc\.o') \
+    $(ls "$objs"/src/*/*.o | grep -v -e '/doc/' -e 'wasm_doc\.o' -e 'wasm_file\.o' -e '/call/files\.o') "$nodoc/stub.o" \
     build/deps/wasm/lib/libvpx.a build/deps/wasm/lib/libopus.a build/deps/wasm/lib/libmbedcrypto.a build/deps/wasm/lib/libcjson.a
   with=$(brotli -q 11 -c "$wasm_file" | wc -c)
   without=$(brotli -q 11 -c "$nodoc/engine.wasm" | wc -c)
-  js=$(cat web/ui/statement-view.js web/engine/documents.js web/engine/call-documents.js | brotli -q 11 -c | wc -c)
+  js=$(cat web/ui/statement-view.js web/engine/documents.js web/engine/call-documents.js \
+    web/ui/file-share.js web/ui/file-texts.js web/engine/call-files.js | brotli -q 11 -c | wc -c)
   echo "bench doc.widget_extra_kb $(awk -v w="$with" -v o="$without" -v j="$js" 'BEGIN{printf "%.1f", (w - o + j)/1024}') KiB"
 fi
 
@@ -63,3 +68,7 @@ fi
 # against Chromium's own WebRTC through our Janus, the baseline
 # they are compared against, with ratio lines of their own.
 node tests/bench/call.bench.mjs | tee "$out/bench-call.txt"
+
+# A file shared in the call (5 MB, end to end encrypted, through Janus on a
+# clean loopback) against Chromium's own data channel, peer to peer.
+node tests/bench/transfer.bench.mjs | tee "$out/bench-transfer.txt"

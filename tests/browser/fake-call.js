@@ -40,6 +40,10 @@
     async switchCamera() { this.log.push(['switchCamera']); return null; }
     sendText(text, final) { this.sent.push({ text, final, at: performance.now() }); }
     pinTile(id) { this.log.push(['pinTile', id]); }
+    shareFile(file, opts) { this.log.push(['shareFile', file?.name, !!opts?.keepMetadata]); }
+    cancelFile(owner, id) { this.log.push(['cancelFile', owner, id]); }
+    /** A file event as the engine would give it (call-session.js: 'file'). */
+    file(detail) { this._emit('file', detail); }
     hangUp() { this.log.push(['hangUp']); if (this.state !== 'ended') this.setState('ended'); }
   }
   window.BbFakeCall = BbFakeCall;

@@ -368,6 +368,52 @@ test('call_screen_shows_identity_text_captions_quality_and_controls_work', async
   await context.close();
 });
 
+/** Events of the fake session for files in the call: ours going, a photo and a PDF arrived, one refused. */
+async function fileEvents(page) {
+  await page.evaluate(async () => {
+    const c = new OffscreenCanvas(160, 120);
+    const g = c.getContext('2d');
+    g.fillStyle = '#2b6cb0'; g.fillRect(0, 0, 160, 120);
+    const png = new Uint8Array(await (await c.convertToBlob({ type: 'image/png' })).arrayBuffer());
+    const f = window.bbCall;
+    f.file({ what: 'sending', from: 2, id: 1, name: 'schade-fiets.jpg', size: 2400000, fileType: 2, stripped: true });
+    f.file({ what: 'file-progress', from: 2, id: 1, size: 2400000, done: 900000 });
+    f.file({ what: 'file-offer', from: 1, id: 7, name: 'fiets.png', size: png.length, sender: 'Wijkagent Jansen' });
+    f.file({ what: 'file', from: 1, id: 7, name: 'fiets.png', size: png.length, fileType: 3, data: png, sender: 'Wijkagent Jansen' });
+    f.file({ what: 'file', from: 1, id: 8, name: 'aangifte.pdf', size: 9, fileType: 1, data: new TextEncoder().encode('%PDF-1.7\n'), sender: 'Wijkagent Jansen' });
+  });
+}
+
+test('files_in_the_call_are_chosen_followed_cancelled_and_shown', async () => {
+  const { context, page, w, problems } = await toCall();
+  const panel = w.locator('.bb-files');
+  assert((await panel.textContent()).includes('zonder locatie- en cameragegevens'), 'the screen says photos leave without metadata');
+  // Choosing a file hands it to the session, with the person's choice about metadata.
+  await w.getByLabel('Locatie- en cameragegevens van foto\'s meesturen').check();
+  await w.getByLabel('Kies een bestand om te delen').setInputFiles({ name: 'foto.jpg', mimeType: 'image/jpeg', buffer: Buffer.from([0xff, 0xd8, 0xff, 0xd9]) });
+  await page.waitForFunction(() => window.bbCall.log.some((l) => l[0] === 'shareFile'));
+  assertEq(JSON.stringify(await page.evaluate(() => window.bbCall.log.find((l) => l[0] === 'shareFile'))), JSON.stringify(['shareFile', 'foto.jpg', true]));
+  await fileEvents(page);
+  // Ours: a progress bar named after the file, and a cancel button that reaches the session.
+  const bar = w.getByRole('progressbar', { name: 'Voortgang van schade-fiets.jpg' });
+  assertEq(await bar.getAttribute('value'), '900000');
+  await w.getByRole('button', { name: 'schade-fiets.jpg annuleren' }).click();
+  assertEq(JSON.stringify(await page.evaluate(() => window.bbCall.log.at(-1))), JSON.stringify(['cancelFile', 2, 1]));
+  await page.evaluate(() => window.bbCall.file({ what: 'file-ended', from: 2, id: 1, end: 'cancelled' }));
+  await panel.getByText('schade-fiets.jpg is geannuleerd.').waitFor();
+  // Theirs: the photo as a photo (decoded from the checked bytes), the PDF to download.
+  const img = w.getByRole('img', { name: 'Foto fiets.png, gedeeld door Wijkagent Jansen' });
+  await img.waitFor();
+  assert(await img.evaluate((el) => el.complete && el.naturalWidth === 160), 'the photo is shown');
+  const pdf = w.getByRole('link', { name: 'aangifte.pdf downloaden' });
+  assertEq(await pdf.getAttribute('download'), 'aangifte.pdf');
+  // A refusal is said in words.
+  await page.evaluate(() => window.bbCall.file({ what: 'refused', name: 'virus.exe', reason: 'type:unknown_type' }));
+  await w.locator('[aria-live]').filter({ hasText: 'virus.exe is geen pdf, jpg of png' }).first().waitFor();
+  assertEq(problems.join('\n'), '');
+  await context.close();
+});
+
 test('unverified_officer_is_a_clear_warning', async () => {
   const { context, page, w } = await toCall();
   await page.evaluate(() => { window.bbCall.identity = { verified: false, name: 'X', team: '', sas: '1111 2222', reason: 'revoked' }; window.bbCall._emit('identity'); });
@@ -621,6 +667,12 @@ const SCREENS = {
       window.bbCall.caption('[schrijftolk] goedemiddag');
     });
     await o.w.locator('.bb-captions').waitFor();
+    return o;
+  },
+  'call-files': async () => {
+    const o = await toCall({ bypassCSP: true });
+    await fileEvents(o.page);
+    await o.w.locator('.bb-files-photo').waitFor();
     return o;
   },
   'call-reconnecting': async () => {

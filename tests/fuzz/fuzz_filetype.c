@@ -8,7 +8,8 @@
  * (a PDF) be the input unchanged. What does not pass is refused by
  * bb_file_strip() too. Random bytes seldom carry right CRC-32s, so an input
  * that starts like a PNG is also tried with every chunk's CRC made right,
- * which lets the fuzzer reach the chunk order and header checks. */
+ * which lets the fuzzer reach the chunk order and header checks. Where
+ * bb_file_jpeg_length() finds a photo, those bytes sniff as a JPEG. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,6 +92,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size > BB_FILE_MAX)
         return 0;
     check(data, size);
+    /* The photo of a motion photo: a whole JPEG up to that length. */
+    size_t photo = bb_file_jpeg_length(data, size);
+    if (photo && (photo > size || bb_file_sniff(data, photo, NULL) != BB_FILE_JPEG))
+        abort();
     uint8_t *copy = malloc(size ? size : 1);
     if (!copy)
         abort();

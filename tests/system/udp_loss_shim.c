@@ -6,14 +6,18 @@
  *
  *   BB_UDP_LOSS_PERMILLE  drop probability in 1/1000 (default 0)
  *   BB_UDP_LOSS_FILE      drop only while this file exists (lets a test
- *                         connect first, then turn loss on and off)
+ *                         connect first, then turn loss on and off); a
+ *                         number in it (permille) overrides the default,
+ *                         read again at most every 100 ms
  *   BB_UDP_LOSS_SEED      seed of the deterministic generator (default 1)
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef ssize_t (*sendmsg_fn)(int, const struct msghdr *, int);
@@ -29,6 +33,29 @@ static int is_udp(int fd)
     return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 && type == SOCK_DGRAM;
 }
 
+/* The file's number, if it holds one; else fallback. Read at most every 100 ms. */
+static int file_permille(const char *file, int fallback)
+{
+    static int cached = -1;
+    static long long read_at;
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    long long now = ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+    if (read_at && now - read_at < 100)
+        return cached >= 0 ? cached : fallback;
+    read_at = now;
+    cached = -1;
+    int fd = open(file, O_RDONLY);
+    if (fd >= 0) {
+        char buf[16] = { 0 };
+        ssize_t n = read(fd, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n > 0 && buf[0] >= '0' && buf[0] <= '9')
+            cached = atoi(buf);
+    }
+    return cached >= 0 ? cached : fallback;
+}
+
 /* Decides per datagram; one generator for the whole process (a test shim). */
 static int drop(int fd)
 {
@@ -42,12 +69,15 @@ static int drop(int fd)
         if (!state)
             state = 1;
     }
-    if (permille <= 0 || !is_udp(fd) || (file && access(file, F_OK) != 0))
+    if (!is_udp(fd) || (file && access(file, F_OK) != 0))
+        return 0;
+    int now = file ? file_permille(file, permille) : permille;
+    if (now <= 0)
         return 0;
     state ^= state << 13;
     state ^= state >> 17;
     state ^= state << 5;
-    return (int)(state % 1000) < permille;
+    return (int)(state % 1000) < now;
 }
 
 ssize_t sendmsg(int fd, const struct msghdr *msg, int flags)

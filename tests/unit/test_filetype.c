@@ -442,6 +442,23 @@ TEST(filetype_jpeg_with_bytes_after_eoi_is_refused_but_zero_padding_is_dropped)
     CHECK_EQ_INT(sniff_why(j.b, j.n), -BB_FILE_REJECT_TRAILING);
 }
 
+/* A phone's motion photo: the video after EOI. The photo alone is the
+ * whole JPEG before it; what is no whole JPEG has no such length. */
+TEST(filetype_jpeg_length_finds_the_photo_of_a_motion_photo)
+{
+    buf j;
+    tiny_jpeg(&j, 0, 6);
+    size_t n = j.n;
+    CHECK_EQ_INT(bb_file_jpeg_length(j.b, j.n), n);
+    add(&j, "\0\0\0\x18" "ftypmp42", 12);
+    CHECK_EQ_INT(sniff_why(j.b, j.n), -BB_FILE_REJECT_TRAILING);
+    CHECK_EQ_INT(bb_file_jpeg_length(j.b, j.n), n);
+    CHECK_EQ_INT(bb_file_sniff(j.b, bb_file_jpeg_length(j.b, j.n), NULL), BB_FILE_JPEG);
+    CHECK_EQ_INT(bb_file_jpeg_length(j.b, n - 1), 0); /* no EOI */
+    CHECK_EQ_INT(bb_file_jpeg_length(j.b + 2, n - 2), 0);
+    CHECK_EQ_INT(bb_file_jpeg_length(NULL, 10), 0);
+}
+
 TEST(filetype_jpeg_without_a_frame_is_refused)
 {
     buf j = { .n = 0 };

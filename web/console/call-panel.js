@@ -12,6 +12,7 @@ import { createCallSession } from '../engine/call.js';
 import { h } from '../ui/dom.js';
 import { callView, newViewState, roleNames } from '../ui/call-view.js';
 import { statementPanel } from '../ui/statement-view.js';
+import { filePanel } from '../ui/file-share.js';
 import { clip } from '../ui/call-session.js';
 import { t as text } from './texts.js';
 
@@ -26,6 +27,7 @@ const S = {
   stamp: null,          // the time-stamping service (console.js)
   keep: null,           // keeps a signed statement with its request (console.js)
   statement: null,      // the statement panel (../ui/statement-view.js), officers only
+  files: null,          // the file panel (../ui/file-share.js)
   worker: null,
   engineFailed: false,
   identity: { cert: null, key: null, certName: null, keyName: null },  // memory only
@@ -172,7 +174,12 @@ function buildView() {
         officer: { name: clip(c.officer.name, 64), number: clip(c.officer.number, 32), team: clip(c.officer.team, 64) } } });
     S.statement.session = S.session;
   }
-  S.e.incall.replaceChildren(S.view.node, ...(S.statement ? [S.statement.node] : []));
+  if (S.files && S.files.session !== S.session) { S.files.destroy(); S.files = null; }
+  if (!S.files) {
+    S.files = filePanel({ t, session: S.session, level: 3, announce: S.announce });
+    S.files.session = S.session;
+  }
+  S.e.incall.replaceChildren(S.view.node, ...(S.statement ? [S.statement.node] : []), S.files.node);
   if (focusInside) S.view.focus();
 }
 
@@ -332,6 +339,8 @@ export function openCallPanel(detail, { focus = false } = {}) {
     S.view = null;
     S.statement?.destroy();
     S.statement = null;
+    S.files?.destroy();
+    S.files = null;
     S.e.incall.replaceChildren();
     showInCall(false);
     setState('idle');

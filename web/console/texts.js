@@ -3,6 +3,7 @@
 // widget (../ui/call-view.js) reads the 'call.*' texts; here they address
 // the officer ("u"), in the widget the citizen ("je").
 import { translator, hasText } from '../ui/i18n.js';
+import { FILE_TEXTS } from '../ui/file-texts.js';
 
 const nl = {
   title: 'Beeldbel — console wijkagent', skip: 'Naar de inhoud', logout: 'Uitloggen',
@@ -63,7 +64,9 @@ const nl = {
   call_ready: 'Gesprek klaargezet in kamer {room}. Uw toegang is klaar; de burger komt binnen via de link.',
   claimed_ok: 'Verzoek opgepakt.', note_ok: 'Notitie opgeslagen.', closed_ok: 'Verzoek afgerond.',
   outcome_ok: 'Uitkomst vastgelegd.', network: 'De dienst is niet bereikbaar. Probeer het opnieuw.',
-  other_lang: 'English', other_lang_code: 'en',  statement: {
+  other_lang: 'English', other_lang_code: 'en',
+  files: FILE_TEXTS.nl,
+  statement: {
     editorHeading: 'Proces-verbaal van aangifte',
     editorHint: 'De burger leest elke gedeelde versie mee. Vraagt de burger om een wijziging (in de tekst), pas dan aan en deel opnieuw.',
     field: { citizen: 'Aangever', when: 'Pleegdatum en -tijd', where: 'Pleegplaats', goods: 'Goederen en schade', what: 'Wat is er gebeurd', own_words: 'Verklaring in eigen woorden' },
@@ -189,7 +192,9 @@ const en = {
   call_ready: 'Call prepared in room {room}. Your access is ready; the citizen joins through the link.',
   claimed_ok: 'Request claimed.', note_ok: 'Note saved.', closed_ok: 'Request closed.',
   outcome_ok: 'Outcome recorded.', network: 'The service cannot be reached. Please try again.',
-  other_lang: 'Nederlands', other_lang_code: 'nl',  statement: {
+  other_lang: 'Nederlands', other_lang_code: 'nl',
+  files: FILE_TEXTS.en,
+  statement: {
     editorHeading: 'Statement (crime report)',
     editorHint: 'The citizen reads every version you share. If they ask for a change (in the text), edit and share again.',
     field: { citizen: 'Reporting person', when: 'Date and time of the offence', where: 'Place of the offence', goods: 'Goods and damage', what: 'What happened', own_words: 'Statement in their own words' },

@@ -13,6 +13,7 @@ import { toI420 } from './frames.js';
 import { LoadMeter } from './load.js';
 import { Msg } from './messages.js';
 import { CallDocuments } from './call-documents.js';
+import { CallFiles } from './call-files.js';
 
 const STATUS_EVERY_MS = 500;
 const LOAD_EVERY_MS = 500;
@@ -77,6 +78,7 @@ export class WorkerCall {
     this.media = this.core.media;
     this.documents = new CallDocuments(this.e, this.core, { role: c.role, room: String(c.room), cert: c.cert, key: c.key,
       expectedOfficer: c.expectedOfficer || '', trust: this.trust }, this.post, nowUs);
+    this.files = new CallFiles(this.e, this.core, this.feedId, this.post, nowUs);
     if (c.codec !== 'wasm' && await webCodecsUsable({ width: c.width, height: c.height, fps: c.fps,
       kbps: c.startKbps ?? 800 })) {
       this.vc = new WebCodecsVideo({
@@ -110,7 +112,7 @@ export class WorkerCall {
     this.vc = null;
     if (this.core) this.core.free();
     if (this.trust) this.trust.free();
-    this.core = this.media = this.trust = this.documents = null;
+    this.core = this.media = this.trust = this.documents = this.files = null;
   }
 
   // ---- in from the page --------------------------------------------------
@@ -193,6 +195,13 @@ export class WorkerCall {
     this._pump();
   }
 
+  /** A file to share or cancel, from the page (messages.js: file). */
+  file(msg) {
+    if (msg.what === 'send') this.files.send(msg);
+    else if (msg.what === 'cancel') this.files.cancel(msg);
+    this._pump();
+  }
+
   peerJoined(feedId) {
     this.core.peerJoined(feedId, nowUs());
     this._pump();
@@ -246,6 +255,7 @@ export class WorkerCall {
     for (const ev of this.core.pollEvents()) {
       if (ev.type === 'roster') roster = true;
       else if (ev.type === 'doc') this.documents.receive(ev);
+      else if (ev.type.startsWith('file')) this.files.event(ev);
       else this.post({ type: Msg.text, feedId: ev.from, kind: ev.kind, text: ev.text, final: ev.final });
     }
     if (roster) {

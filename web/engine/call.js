@@ -178,6 +178,25 @@ export class CallSession extends EventTarget {
   /** Officer: the time-stamping service's answer (bytes), or null when it failed. */
   answerTimestamp(response) { this.worker.postMessage({ type: Msg.doc, what: 'timestamp', response: response ?? null }); }
 
+  /**
+   * Shares a file with everyone in the call: a File, or { name, bytes } (its buffer is handed over).
+   * A PDF, JPEG or PNG up to the engine's limit; photos leave without location and camera data
+   * unless keepMetadata. 'file' events tell how it goes (call-files.js).
+   */
+  async shareFile(file, { keepMetadata = false } = {}) {
+    const name = String(file?.name ?? '');
+    const size = file?.bytes ? file.bytes.length : file?.size ?? 0;
+    if (this.fileLimits && size > this.fileLimits.maxBytes) {
+      this._emit('file', { what: 'refused', name, reason: 'too-large' });
+      return;
+    }
+    const bytes = file.bytes ?? new Uint8Array(await file.arrayBuffer());
+    this.worker.postMessage({ type: Msg.file, what: 'send', name, bytes, keepMetadata: !!keepMetadata }, [bytes.buffer]);
+  }
+
+  /** Cancels a file: ours (owner is our feed) for everyone, or someone's for us. */
+  cancelFile(owner, id) { this.worker.postMessage({ type: Msg.file, what: 'cancel', owner: Number(owner), id: Number(id) }); }
+
   sendText(text, final) {
     if (this.state === 'ended') return;
     this.worker.postMessage({ type: Msg.text, text: clip(String(text ?? ''), MAX_TEXT), final: !!final,
@@ -544,6 +563,15 @@ export class CallSession extends EventTarget {
       case Msg.doc: {
         const { type, ...detail } = m;
         this._emit('document', detail);
+        break;
+      }
+      case Msg.file: {
+        const { type, ...detail } = m;
+        if (detail.what === 'limits') { this.fileLimits = { maxBytes: detail.maxBytes, maxName: detail.maxName }; break; }
+        const tile = this.remote.get(detail.from)?.tile;
+        if (detail.from !== undefined && detail.from !== this.feedId) detail.sender = tile?.name ?? '';
+        if (detail.by) detail.byName = this.remote.get(detail.by)?.tile?.name ?? '';
+        this._emit('file', detail);
         break;
       }
       case Msg.status: this._status(m); break;

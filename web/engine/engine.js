@@ -848,6 +848,24 @@ export class CallCore {
   }
 
   /**
+   * A file to everyone whose key we hold: type 1 PDF, 2 JPEG, 3 PNG (checked against the bytes), its
+   * name as the others will see it. Returns its id; throws EngineError (-10 while another is going,
+   * -11 with nobody to send to, -7 when the bytes are not of the type).
+   */
+  sendFile(type, name, bytes, nowUs) {
+    this._live();
+    const M = this.e.M, n = new TextEncoder().encode(String(name));
+    return this.e._with((s) => this.e._check(M._bbw_call_send_file(this.ptr, type, s.bytes(n), n.length,
+      s.bytes(bytes), bytes.length, nowUs), 'call file'));
+  }
+
+  /** Cancels a file: ours (owner is our feed) for everyone, or someone's for us. */
+  cancelFile(owner, id, nowUs) {
+    this._live();
+    this.e._check(this.e.M._bbw_call_cancel_file(this.ptr, owner, id, nowUs), 'call file cancel');
+  }
+
+  /**
    * Everything to send now: [{ data: Uint8Array, cls: 'media'|'feedback'|'control'|'handshake',
    * plain?: Uint8Array }] (plain, the message before SFrame, only when keepPlain).
    */
@@ -874,7 +892,8 @@ export class CallCore {
 
   /**
    * What happened since the last poll: [{ type: 'roster' } | { type: 'text', from, kind, final, text }
-   * | { type: 'doc', from, kind, data }].
+   * | { type: 'doc', from, kind, data } | { type: 'file-offer'|'file-progress'|'file'|'file-ended', from, id,
+   * fileType, size, done, name, sha256, data? (file), end?, by? (file-ended) }].
    */
   pollEvents() {
     this._live();
@@ -887,10 +906,26 @@ export class CallCore {
           data: M.HEAPU8.slice(p, p + M._bbw_call_event_doc_len(this.ev)) });
         continue;
       }
+      if (t >= 4 && t <= 7) { out.push(this._fileEvent(t)); continue; }
       out.push({ type: 'text', from: M._bbw_call_event_from(this.ev),
         kind: M._bbw_call_event_kind(this.ev) === M._bbw_call_text_caption() ? 'caption' : 'rtt',
         final: M._bbw_call_event_final(this.ev) === 1, text: M.UTF8ToString(M._bbw_call_event_text(this.ev)) });
     }
+    return out;
+  }
+
+  // A file event: FILE_OFFER, FILE_PROGRESS, FILE (whole, checked: its bytes) or FILE_ENDED.
+  _fileEvent(t) {
+    const M = this.e.M, ev = this.ev, sha = M._bbw_call_event_file_sha256(ev);
+    const out = { type: FILE_EVENTS[t - 4], from: M._bbw_call_event_from(ev), id: M._bbw_call_event_file_id(ev),
+      fileType: M._bbw_call_event_file_type(ev), size: M._bbw_call_event_file_size(ev), done: M._bbw_call_event_file_done(ev),
+      name: M.UTF8ToString(M._bbw_call_event_text(ev)),
+      sha256: Array.from(M.HEAPU8.subarray(sha, sha + 32), (b) => b.toString(16).padStart(2, '0')).join('') };
+    if (t === 6) {
+      const p = M._bbw_call_event_doc(ev);
+      out.data = M.HEAPU8.slice(p, p + M._bbw_call_event_doc_len(ev));
+    }
+    if (t === 7) { out.end = FILE_ENDS[M._bbw_call_event_file_end(ev)] ?? 'unknown'; out.by = M._bbw_call_event_file_by(ev); }
     return out;
   }
 
@@ -906,3 +941,6 @@ export class CallCore {
   }
 }
 const CALL_CLASSES = ['', 'media', 'feedback', 'control', 'handshake'];
+const FILE_EVENTS = ['file-offer', 'file-progress', 'file', 'file-ended'];
+/** Why a file ended (bb_call_file_end). */
+const FILE_ENDS = ['', 'delivered', 'cancelled', 'declined', 'no-room', 'damaged', 'wrong-type', 'left'];

@@ -15,6 +15,7 @@
 //   doc {what: 'statement', json}  officer: a new version of the statement
 //   doc {what: 'consent', decision, version}   citizen: sign or refuse the frozen version
 //   doc {what: 'timestamp', response}          officer: the time-stamping service's answer
+//   file {what: 'send', name, bytes, keepMetadata} | {what: 'cancel', owner, id}
 //   micPort {port}, speakerPort {port}  audio worklets' ports (worker.js)
 //   plain                          test hook: the media messages kept as made and sent
 //   codecFail                      test hook: the browser's codecs fail now
@@ -31,12 +32,13 @@
 //   doc {what, ...}                the statement's progress (call-documents.js):
 //                                  'shared' | 'problem' | 'statement' | 'consent-sent' |
 //                                  'consent' | 'stamp' {request} | 'signed' {pdf} | 'error'
+//   file {what, ...}               files shared in the call (call-files.js)
 //   plain {plain, wire}            answer to the test hook
 //   error {code, en, nl}
 export const Msg = Object.freeze({
   start: 'call-start', video: 'call-video', audio: 'call-audio', recv: 'call-recv', text: 'call-text',
   peerJoined: 'call-peer-joined', peerLeft: 'call-peer-left', profile: 'call-profile',
-  doc: 'call-doc', micPort: 'call-mic-port', speakerPort: 'call-speaker-port', plain: 'call-plain', codecFail: 'call-codec-fail',
+  doc: 'call-doc', file: 'call-file', micPort: 'call-mic-port', speakerPort: 'call-speaker-port', plain: 'call-plain', codecFail: 'call-codec-fail',
   stop: 'call-stop',
   send: 'call-send', videoDone: 'call-video-done', frame: 'call-frame', pcm: 'call-pcm', micRate: 'call-mic-rate',
   status: 'call-status', error: 'call-error',

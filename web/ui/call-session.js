@@ -29,6 +29,7 @@
 //             sides read aloud; people = how many are in the key agreement,
 //             this participant included (shown beside the code)
 //   quality   'good' | 'fair' | 'poor'
+//   fileLimits null | { maxBytes, maxName } — what the engine takes (from C)
 // Events (CustomEvent, detail as shown):
 //   reason    why the state became 'ended', when not by hanging up: 'unauthorized' |
 //             'no_room' (Janus refused the call) | 'police_trust' (the police
@@ -48,6 +49,12 @@
 //              'shared' | 'problem' {reason, field} (officer: shared or refused),
 //              'consent' {decision} | 'stamp' {request} (officer), 'consent-sent',
 //              'signed' {pdf, version, timestamp, signer?}, 'error' {stage, code, en, nl}
+//   'file'     { what, from, id, ... }  files shared in the call (web/engine/call-files.js):
+//              'refused' {name, reason} | 'sending' {name, size, fileType, stripped} (ours) |
+//              'file-offer' {name, size, sender} | 'file-progress' {done, size} |
+//              'file' {name, data, fileType, sha256, sender} (whole and checked) |
+//              'file-ended' {end: 'delivered'|'cancelled'|'declined'|'no-room'|'damaged'|
+//              'wrong-type'|'left', by?, byName?}
 // Methods:
 //   setMicrophone(on), setCamera(on)            local tracks on/off
 //   switchCamera() -> Promise<MediaStream|null>  next camera (front/back)
@@ -57,9 +64,8 @@
 //   shareStatement(json)                        officer: a version of the statement to everyone
 //   consentStatement(decision, version)         citizen: 'sign' | 'refuse' the frozen version
 //   answerTimestamp(bytes | null)               officer: the time-stamping service's answer
-//   shareStatement(json)                        officer: a version of the statement to everyone
-//   consentStatement(decision, version)         citizen: 'sign' | 'refuse' the frozen version
-//   answerTimestamp(bytes | null)               officer: the time-stamping service's answer
+//   shareFile(File | {name, bytes}, {keepMetadata})  a PDF or photo to everyone in the call
+//   cancelFile(owner, id)                       ours for everyone, or someone's for us
 //   hangUp()                                    leave; the state becomes 'ended'
 //
 // Text from the network is shown with textContent only and cut to MAX_TEXT.

@@ -2,6 +2,7 @@
 // looked up the one way (ui/i18n.js): t(lang, 'key.path', {vars}). The
 // in-call view (ui/call-view.js) reads the 'call.*' texts.
 import { translator, normLang } from '../ui/i18n.js';
+import { FILE_TEXTS } from '../ui/file-texts.js';
 
 const nl = {
   title: 'Beeldbellen met je wijkagent',
@@ -117,7 +118,8 @@ const nl = {
     trustFailed: 'Het gesprek start niet: we konden niet controleren of je echt met de politie praat (de lijst met ingetrokken politiecertificaten op deze website is niet actueel). Je wijkagent kan je ook gewoon bellen; of bel 0900-8844.',
     callGone: 'Dit gesprek bestaat niet meer, of je toegang is verlopen. Vraag je wijkagent om een nieuwe link; of bel 0900-8844.',
     engineChanged: 'Beeldbellen is uitgezet: de software op deze website is niet de versie die de politie heeft vrijgegeven, dus we kunnen niet garanderen dat het gesprek veilig is. Je wijkagent kan je ook gewoon bellen; of bel 0900-8844.',
-  },  statement: {
+  },  files: FILE_TEXTS.nl,
+  statement: {
     heading: 'Verklaring, versie {version}',
     field: { citizen: 'Aangever', when: 'Pleegdatum en -tijd', where: 'Pleegplaats', goods: 'Goederen en schade', what: 'Wat is er gebeurd', own_words: 'Jouw verklaring in eigen woorden', theirWords: 'Verklaring van de burger in eigen woorden' },
     changed: 'gewijzigd', empty: '(leeg)',
@@ -286,7 +288,8 @@ const en = {
     trustFailed: 'The call does not start: we could not check that you are really talking to the police (the list of revoked police certificates on this website is out of date). Your officer can phone you instead; or call 0900-8844.',
     callGone: 'This call no longer exists, or your access has expired. Ask your officer for a new link; or call 0900-8844.',
     engineChanged: 'Video calling is switched off: the software on this website is not the version the police released, so we cannot promise the call is private. Your officer can phone you instead; or call 0900-8844.',
-  },  statement: {
+  },  files: FILE_TEXTS.en,
+  statement: {
     heading: 'Statement, version {version}',
     field: { citizen: 'Reporting person', when: 'Date and time of the offence', where: 'Place of the offence', goods: 'Goods and damage', what: 'What happened', own_words: 'Your statement in your own words', theirWords: 'The citizen\'s statement in their own words' },
     changed: 'changed', empty: '(empty)',

@@ -47,6 +47,14 @@ bb.setup = async (cfg) => {
   s.addEventListener('error', (ev) => bb.errors.push(ev.detail));
   s.addEventListener('identity', () => { bb.identity = s.identity; });
   for (const kind of ['rtt', 'caption']) s.addEventListener(kind, (ev) => bb.texts.push({ kind, ...ev.detail }));
+  // Files: every event without its bytes (kept apart, by sender and id), and when it came.
+  bb.files = [];
+  bb.fileData = {};
+  s.addEventListener('file', (ev) => {
+    const { data, ...d } = ev.detail;
+    bb.files.push({ ...d, at: nowMs() });
+    if (data) bb.fileData[`${d.from}:${d.id}`] = data;
+  });
   s.addEventListener('tiles', () => {
     document.getElementById('tiles').replaceChildren(...s.tiles.map((t) => t.canvas));
   });
@@ -85,6 +93,17 @@ bb.state = () => {
     transport: s.transport && { ...s.transport.stats, state: s.transport.state, inWorker: s.transport.inWorker ? s.transport.inWorker.size : 0,
       channels: [...s.transport.channels].map(([f, c]) => `${f}:${c.readyState}`) },
   };
+};
+/** Shares bytes handed in as base64 (files.test.mjs) under name. */
+bb.shareBase64 = (name, b64, keepMetadata = false) =>
+  bb.session.shareFile({ name, bytes: Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)) }, { keepMetadata });
+/** A received file's bytes as base64 (key: `${from}:${id}`), or null. */
+bb.fileBase64 = (key) => {
+  const d = bb.fileData[key];
+  if (!d) return null;
+  let s = '';
+  for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode(...d.subarray(i, i + 0x8000));
+  return btoa(s);
 };
 bb.breakCodec = () => worker.postMessage({ type: 'call-codec-fail' });
 bb.plain = () => new Promise((resolve) => {

@@ -5,6 +5,7 @@
 import { h } from '../../ui/dom.js';
 import { callView, newViewState } from '../../ui/call-view.js';
 import { statementPanel } from '../../ui/statement-view.js';
+import { filePanel } from '../../ui/file-share.js';
 
 export function callScreen(ctx, data) {
   const { t } = ctx;
@@ -17,6 +18,7 @@ export function callScreen(ctx, data) {
   const statement = statementPanel({ t, session: s, role: data.call.role === 'interpreter' ? 'reader' : 'citizen',
     level: 3, announce: ctx.announce,
     onSigned: (copy) => { ctx.store.signedStatement = copy; } });
+  const files = filePanel({ t, session: s, level: 3, announce: ctx.announce });
   const banner = h('div', { class: 'utrecht-alert utrecht-alert--warning bb-banner', role: 'alert', hidden: true },
     h('div', { class: 'utrecht-alert__content' }, h('p', { class: 'utrecht-paragraph' }, t('call.reconnecting'))));
   banner.hidden = s.state !== 'reconnecting';
@@ -36,7 +38,7 @@ export function callScreen(ctx, data) {
 
   return {
     heading: t('call.heading', { officer }),
-    destroy() { s.removeEventListener('state', onState); view.destroy(); statement.destroy(); },
-    node: h('div', { class: 'bb-call-screen' }, banner, view.node, statement.node),
+    destroy() { s.removeEventListener('state', onState); view.destroy(); statement.destroy(); files.destroy(); },
+    node: h('div', { class: 'bb-call-screen' }, banner, view.node, statement.node, files.node),
   };
 }

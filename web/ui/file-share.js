@@ -1,0 +1,128 @@
+// Files shared in the call, for the officer's console and the citizen's
+// widget: choose a PDF or a photo to send (a photo's location and camera data
+// stay behind unless the person says otherwise, and the screen says so),
+// follow each file as it goes or comes (a progress bar, cancel), and see what
+// arrived: a photo as a photo, and every file as a download. The call session
+// does the work (call-session.js: shareFile, cancelFile, the 'file' event);
+// texts come from the host's t() under 'files.*'.
+import { h, uid } from './dom.js';
+import { clip } from './call-session.js';
+
+const MIME = Object.freeze({ 1: 'application/pdf', 2: 'image/jpeg', 3: 'image/png' });
+const ACCEPT = 'application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png';
+const MB = 1024 * 1024;
+
+/** Bytes as people read them: "3,2 MB", "740 kB". */
+function size(t, n) {
+  return n >= MB ? t('files.mb', { n: (n / MB).toFixed(1) }) : t('files.kb', { n: Math.max(1, Math.round(n / 1024)) });
+}
+
+export function filePanel({ t, session, level = 3, announce = () => {} }) {
+  const id = uid('bb-files');
+  const items = new Map(); // `${from}:${id}` -> { row, bar, state, cancel, url }
+  const limitMb = () => Math.round((session.fileLimits?.maxBytes ?? 20 * MB) / MB);
+  const input = h('input', { type: 'file', id: `${id}-in`, accept: ACCEPT, class: 'bb-files-input' });
+  const keep = h('input', { type: 'checkbox', id: `${id}-keep` });
+  const note = h('p', { class: 'utrecht-paragraph bb-files-note', id: `${id}-note` });
+  const list = h('ul', { class: 'bb-files-list', 'aria-labelledby': `${id}-h` });
+  const node = h('section', { class: 'bb-files', 'aria-labelledby': `${id}-h` },
+    h(`h${level}`, { id: `${id}-h` }, t('files.heading')),
+    note,
+    h('div', { class: 'bb-files-pick' },
+      h('label', { for: `${id}-in`, class: 'utrecht-form-label' }, t('files.choose')),
+      input),
+    h('div', { class: 'bb-files-keep' }, keep, h('label', { for: `${id}-keep` }, t('files.keepMetadata'))),
+    list);
+  input.setAttribute('aria-describedby', `${id}-note`);
+  const renderNote = () => { note.textContent = t('files.note', { mb: limitMb() }); };
+  renderNote();
+
+  input.addEventListener('change', () => {
+    const file = input.files?.[0];
+    input.value = '';
+    if (file) session.shareFile(file, { keepMetadata: keep.checked });
+  });
+
+  function row(key, { name, size: n, outgoing, sender }) {
+    let it = items.get(key);
+    if (it) return it;
+    const label = outgoing ? t('files.toAll', { name }) : t('files.from', { name, sender: sender || t('files.someone') });
+    const bar = h('progress', { max: n, value: 0, 'aria-label': t('files.progress', { name }) });
+    const status = h('span', { class: 'bb-files-status' });
+    const cancel = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action',
+      'aria-label': t('files.cancelNamed', { name }) }, t('files.cancel'));
+    const li = h('li', { class: 'bb-files-item' },
+      h('p', { class: 'utrecht-paragraph bb-files-name' }, label, ` (${size(t, n)})`), bar, status, cancel);
+    list.append(li);
+    it = { li, bar, status, cancel, url: null };
+    items.set(key, it);
+    return it;
+  }
+
+  function over(it, text) {
+    it.bar.remove();
+    it.cancel.remove();
+    it.status.textContent = text;
+  }
+
+  function arrived(it, d) {
+    const blob = new Blob([d.data], { type: MIME[d.fileType] ?? 'application/octet-stream' });
+    it.url = URL.createObjectURL(blob);
+    over(it, t('files.arrived'));
+    if (d.fileType === 2 || d.fileType === 3) {
+      it.li.append(h('img', { class: 'bb-files-photo', src: it.url,
+        alt: t('files.photoAlt', { name: d.name, sender: d.sender || t('files.someone') }) }));
+    }
+    it.li.append(h('a', { class: 'utrecht-link bb-files-download', href: it.url, download: d.name },
+      t('files.download', { name: d.name })));
+    announce(t('files.arrivedAnnounce', { name: d.name, sender: d.sender || t('files.someone') }));
+  }
+
+  const onFile = (ev) => {
+    const d = ev.detail;
+    const key = `${d.from}:${d.id}`;
+    const name = clip(d.name, 200);
+    switch (d.what) {
+      case 'refused':
+        announce(t(`files.refused.${String(d.reason).split(':')[0]}`, { name, mb: limitMb() }));
+        break;
+      case 'sending':
+      case 'file-offer': {
+        const outgoing = d.what === 'sending';
+        const it = row(key, { name, size: d.size, outgoing, sender: clip(d.sender, 100) });
+        it.status.textContent = !outgoing ? '' : [d.stripped ? t('files.stripped') : '', d.photoOnly ? t('files.photoOnly') : '']
+          .filter(Boolean).join(' ');
+        it.cancel.onclick = () => session.cancelFile(d.from, d.id);
+        if (!outgoing) announce(t('files.incoming', { name, sender: clip(d.sender, 100) || t('files.someone') }));
+        break;
+      }
+      case 'file-progress': {
+        const it = items.get(key);
+        if (it) it.bar.value = d.done;
+        break;
+      }
+      case 'file': {
+        const it = row(key, { name, size: d.size, outgoing: false, sender: clip(d.sender, 100) });
+        arrived(it, { ...d, name, sender: clip(d.sender, 100) });
+        break;
+      }
+      case 'file-ended': {
+        const it = items.get(key);
+        const text = t(`files.end.${d.end}`, { name, by: clip(d.byName, 100) || t('files.someone') });
+        if (it) over(it, text);
+        announce(text);
+        break;
+      }
+      default: break;
+    }
+  };
+  session.addEventListener('file', onFile);
+
+  return {
+    node,
+    destroy() {
+      session.removeEventListener('file', onFile);
+      for (const it of items.values()) if (it.url) URL.revokeObjectURL(it.url);
+    },
+  };
+}

@@ -54,7 +54,7 @@ export function filePanel({ t, session, level = 3, announce = () => {} }) {
     const li = h('li', { class: 'bb-files-item' },
       h('p', { class: 'utrecht-paragraph bb-files-name' }, label, ` (${size(t, n)})`), bar, status, cancel);
     list.append(li);
-    it = { li, bar, status, cancel, url: null };
+    it = { li, bar, status, cancel, url: null, name };
     items.set(key, it);
     return it;
   }
@@ -108,7 +108,7 @@ export function filePanel({ t, session, level = 3, announce = () => {} }) {
       }
       case 'file-ended': {
         const it = items.get(key);
-        const text = t(`files.end.${d.end}`, { name, by: clip(d.byName, 100) || t('files.someone') });
+        const text = t(`files.end.${d.end}`, { name: it?.name || name || t('files.aFile'), by: clip(d.byName, 100) || t('files.someone') });
         if (it) over(it, text);
         announce(text);
         break;

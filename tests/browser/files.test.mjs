@@ -174,6 +174,21 @@ test('a_file_cancelled_by_its_sender_ends_for_the_other_and_never_arrives', asyn
   assertEq((await fileEvent(citizen, 'file', 'daarna.pdf', 60000)).sha256, sha(small));
 });
 
+test('a_file_that_is_not_what_it_says_or_too_large_or_another_type_is_refused_before_it_goes', async () => {
+  const tries = [['foto.pdf', PHOTO, 'mismatch'], ['aangifte.exe', pdf(4096, 'exe'), 'type:name'],
+    ['pagina.html', Buffer.from('<!doctype html><p>hallo</p>'), 'type:unknown_type'],
+    ['kapot.png', PHOTO.subarray(0, 1000), 'type:jpeg_truncated']];
+  for (const [name, bytes] of tries) await officer.page.evaluate(([n, b]) => window.bb.shareBase64(n, b), [name, bytes.toString('base64')]);
+  await officer.page.evaluate(() => window.bb.session.shareFile({ name: 'groot.pdf', size: 21 * 1024 * 1024, bytes: null }));
+  for (const [name, , reason] of [...tries, ['groot.pdf', null, 'too-large']]) {
+    const r = await fileEvent(officer, 'refused', name);
+    assertEq(r.reason, reason, name);
+  }
+  const sent = await officer.page.evaluate(() => window.bb.files.filter((f) => f.what === 'sending').length);
+  const got = await citizen.page.evaluate(() => window.bb.files.filter((f) => f.what === 'file-offer').length);
+  assertEq(got, sent, 'a refused file was offered');
+});
+
 test('a_file_cut_off_for_12_s_goes_on_from_where_it_was', async () => {
   const doc = pdf(1536 * 1024, 'hervat');
   await citizen.page.evaluate((b) => window.bb.shareBase64('hervat.pdf', b), doc.toString('base64'));

@@ -407,6 +407,10 @@ test('files_in_the_call_are_chosen_followed_cancelled_and_shown', async () => {
   assert(await img.evaluate((el) => el.complete && el.naturalWidth === 160), 'the photo is shown');
   const pdf = w.getByRole('link', { name: 'aangifte.pdf downloaden' });
   assertEq(await pdf.getAttribute('download'), 'aangifte.pdf');
+  // Saved under the extension of what it is, whatever its name says.
+  await page.evaluate(() => window.bbCall.file({ what: 'file', from: 1, id: 9, name: 'plaatje.pdf', size: 4, fileType: 3,
+    data: new Uint8Array([137, 80, 78, 71]), sender: 'Wijkagent Jansen' }));
+  assertEq(await w.getByRole('link', { name: 'plaatje.pdf downloaden' }).getAttribute('download'), 'plaatje.pdf.png');
   // A refusal is said in words.
   await page.evaluate(() => window.bbCall.file({ what: 'refused', name: 'virus.exe', reason: 'type:unknown_type' }));
   await w.locator('[aria-live]').filter({ hasText: 'virus.exe is geen pdf, jpg of png' }).first().waitFor();

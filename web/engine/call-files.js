@@ -5,7 +5,7 @@
 // (CallCore.sendFile). What arrives reaches the page only whole, with its
 // SHA-256 and type checked in C.
 //
-//   page -> Worker  file {what: 'send', name, bytes, keepMetadata}
+//   page -> Worker  file {what: 'send', name, mime, bytes, keepMetadata}
 //                   file {what: 'cancel', owner, id}
 //   Worker -> page  file {what: 'limits', maxBytes, maxName}
 //                   file {what: 'refused', name, reason}      nothing was sent
@@ -20,6 +20,15 @@ export const FileMime = Object.freeze({ 1: 'application/pdf', 2: 'image/jpeg', 3
 // characters and the bidirectional controls that make a name read as
 // something else.
 const UNSHOWN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+// The type a file says it is: its MIME type, else its name's extension (bb_file_type; 0 unknown).
+const BY_MIME = { 'application/pdf': 1, 'image/jpeg': 2, 'image/png': 3 };
+const BY_EXT = { pdf: 1, jpg: 2, jpeg: 2, png: 3 };
+export function claimedType(name, mime) {
+  if (BY_MIME[mime]) return BY_MIME[mime];
+  const ext = /\.([a-z0-9]+)$/i.exec(String(name ?? ''))?.[1]?.toLowerCase();
+  return BY_EXT[ext] ?? 0;
+}
 
 /** A name the engine takes: without unshown characters, at most maxBytes of UTF-8, its extension kept. */
 export function fileName(name, maxBytes) {
@@ -70,7 +79,7 @@ export class CallFiles {
     });
   }
 
-  send({ name, bytes: given, keepMetadata }) {
+  send({ name, mime, bytes: given, keepMetadata }) {
     let bytes = given;
     const shown = fileName(name, this.maxName);
     const refuse = (reason) => this.post({ what: 'refused', name: shown, reason });
@@ -84,6 +93,9 @@ export class CallFiles {
       if (n > 0) { bytes = bytes.subarray(0, n); ({ type, reason } = this.sniff(bytes)); photoOnly = type === 2; }
     }
     if (!type) return refuse(`type:${reason}`);
+    // Bytes that are not what the file says it is (a PNG named .pdf) are refused, not relabelled.
+    const claimed = claimedType(name, mime);
+    if (claimed !== type) return refuse(claimed ? 'mismatch' : 'type:name');
     const out = type === 1 || keepMetadata ? bytes : this.strip(type, bytes);
     let id;
     try {

@@ -179,7 +179,7 @@ export class CallSession extends EventTarget {
   answerTimestamp(response) { this.worker.postMessage({ type: Msg.doc, what: 'timestamp', response: response ?? null }); }
 
   /**
-   * Shares a file with everyone in the call: a File, or { name, bytes } (its buffer is handed over).
+   * Shares a file with everyone in the call: a File, or { name, type?, bytes } (its buffer is handed over).
    * A PDF, JPEG or PNG up to the engine's limit; photos leave without location and camera data
    * unless keepMetadata. 'file' events tell how it goes (call-files.js).
    */
@@ -191,7 +191,8 @@ export class CallSession extends EventTarget {
       return;
     }
     const bytes = file.bytes ?? new Uint8Array(await file.arrayBuffer());
-    this.worker.postMessage({ type: Msg.file, what: 'send', name, bytes, keepMetadata: !!keepMetadata }, [bytes.buffer]);
+    this.worker.postMessage({ type: Msg.file, what: 'send', name, mime: String(file.type ?? ''), bytes,
+      keepMetadata: !!keepMetadata }, [bytes.buffer]);
   }
 
   /** Cancels a file: ours (owner is our feed) for everyone, or someone's for us. */

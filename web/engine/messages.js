@@ -15,7 +15,7 @@
 //   doc {what: 'statement', json}  officer: a new version of the statement
 //   doc {what: 'consent', decision, version}   citizen: sign or refuse the frozen version
 //   doc {what: 'timestamp', response}          officer: the time-stamping service's answer
-//   file {what: 'send', name, bytes, keepMetadata} | {what: 'cancel', owner, id}
+//   file {what: 'send', name, mime, bytes, keepMetadata} | {what: 'cancel', owner, id}
 //   micPort {port}, speakerPort {port}  audio worklets' ports (worker.js)
 //   plain                          test hook: the media messages kept as made and sent
 //   codecFail                      test hook: the browser's codecs fail now

@@ -12,6 +12,15 @@ const MIME = Object.freeze({ 1: 'application/pdf', 2: 'image/jpeg', 3: 'image/pn
 const ACCEPT = 'application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png';
 const MB = 1024 * 1024;
 
+const EXT = Object.freeze({ 1: 'pdf', 2: 'jpg', 3: 'png' });
+/** The name to save a file under: with the extension of what it is (checked in the engine). */
+export function saveName(name, fileType) {
+  const ext = EXT[fileType];
+  const m = /\.([a-z0-9]+)$/i.exec(name);
+  const has = m && (m[1].toLowerCase() === ext || (ext === 'jpg' && m[1].toLowerCase() === 'jpeg'));
+  return has ? name : `${name || 'bestand'}.${ext}`;
+}
+
 /** Bytes as people read them: "3,2 MB", "740 kB". */
 function size(t, n) {
   return n >= MB ? t('files.mb', { n: (n / MB).toFixed(1) }) : t('files.kb', { n: Math.max(1, Math.round(n / 1024)) });
@@ -73,7 +82,7 @@ export function filePanel({ t, session, level = 3, announce = () => {} }) {
       it.li.append(h('img', { class: 'bb-files-photo', src: it.url,
         alt: t('files.photoAlt', { name: d.name, sender: d.sender || t('files.someone') }) }));
     }
-    it.li.append(h('a', { class: 'utrecht-link bb-files-download', href: it.url, download: d.name },
+    it.li.append(h('a', { class: 'utrecht-link bb-files-download', href: it.url, download: saveName(d.name, d.fileType) },
       t('files.download', { name: d.name })));
     announce(t('files.arrivedAnnounce', { name: d.name, sender: d.sender || t('files.someone') }));
   }

@@ -18,6 +18,7 @@ export const FILE_TEXTS = Object.freeze({
     refused: {
       'too-large': '{name} is te groot: hoogstens {mb} MB.', empty: '{name} is leeg.',
       type: '{name} is geen pdf, jpg of png (of het bestand is beschadigd). Alleen die kun je delen.',
+      mismatch: '{name} is niet wat de naam of het type zegt (bijvoorbeeld een png met .pdf erachter). Het is niet verstuurd.',
       busy: 'Er gaat nog een bestand. Wacht tot het aangekomen is.', alone: 'Er is nog niemand om het mee te delen.',
       engine: '{name} kon niet verstuurd worden.',
     },
@@ -43,6 +44,7 @@ export const FILE_TEXTS = Object.freeze({
     refused: {
       'too-large': '{name} is too large: at most {mb} MB.', empty: '{name} is empty.',
       type: '{name} is not a PDF, JPG or PNG (or the file is damaged). Only those can be shared.',
+      mismatch: '{name} is not what its name or type says (a PNG called .pdf, for example). It was not sent.',
       busy: 'Another file is still going. Wait until it has arrived.', alone: 'There is nobody to share it with yet.',
       engine: '{name} could not be sent.',
     },

@@ -90,15 +90,25 @@ static void roster_check(bb_call *c)
     }
 }
 
-static size_t keyed_peers(const bb_call *c)
+/* The peers whose key we hold: how many, and (to, if not NULL, room for
+ * BB_CALL_MAX_ROOM) their feeds. */
+static size_t keyed_feeds(const bb_call *c, uint16_t *to)
 {
     size_t n = bb_e2ee_peer_count(c->e2ee), k = 0;
     for (size_t i = 0; i < n; i++) {
         bb_e2ee_peer p;
-        if (bb_e2ee_peer_info(c->e2ee, i, &p) == BB_OK && p.has_key)
+        if (bb_e2ee_peer_info(c->e2ee, i, &p) == BB_OK && p.has_key) {
+            if (to && k < BB_CALL_MAX_ROOM)
+                to[k] = p.id;
             k++;
+        }
     }
     return k;
+}
+
+static size_t keyed_peers(const bb_call *c)
+{
+    return keyed_feeds(c, NULL);
 }
 
 int bb_call_settled(const bb_call *c)
@@ -447,14 +457,9 @@ int bb_call_send_file(bb_call *c, int type, const char *name, size_t name_len,
     if (!c)
         return BB_E_ARG;
     uint16_t to[BB_CALL_MAX_ROOM];
-    int nto = 0;
-    size_t n = bb_e2ee_peer_count(c->e2ee);
-    for (size_t i = 0; i < n && nto < BB_CALL_MAX_ROOM; i++) {
-        bb_e2ee_peer p;
-        if (bb_e2ee_peer_info(c->e2ee, i, &p) == BB_OK && p.has_key)
-            to[nto++] = p.id;
-    }
-    int rc = files_send(c->files, to, nto, type, name, name_len, data, len, id);
+    size_t nto = keyed_feeds(c, to);
+    int rc = files_send(c->files, to, nto < BB_CALL_MAX_ROOM ? (int)nto : BB_CALL_MAX_ROOM, type,
+                        name, name_len, data, len, id);
     if (rc == BB_OK)
         files_pump(c->files, c->media, now_us);
     return rc;

@@ -140,9 +140,7 @@ void bbm_delay_est_bytes(delay_estimator *e, int64_t arrival_us, int bytes)
 
 void bbm_delay_est_packet(delay_estimator *e, int64_t send_us, int64_t arrival_us, int bytes)
 {
-    if (!e->first_arrival)
-        e->first_arrival = arrival_us;
-    add_bytes(e, arrival_us, bytes);
+    bbm_delay_est_bytes(e, arrival_us, bytes);
     int64_t owd = arrival_us - send_us; /* includes the unknown clock offset */
     /* The base delay is the minimum over the last 10 s, so a route change
      * upwards is learned, while a standing queue is still seen as queue. */

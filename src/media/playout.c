@@ -349,6 +349,38 @@ static void plc(struct peer *p, int16_t *pcm)
         memset(pcm, 0, BB_AUDIO_FRAME * sizeof(*pcm));
 }
 
+/* How far playout may fall behind its target before it skips ahead
+ * instead of dropping a frame now and then. */
+#define AUDIO_RESYNC_US 500000
+
+/* The oldest buffered frame, and the newest whose time has come (-1 if
+ * none has). */
+static int64_t audio_oldest(struct peer *p)
+{
+    for (int64_t s = p->max_audio_seq - ASLOTS + 1; s <= p->max_audio_seq; s++)
+        if (audio_at(p, s))
+            return s;
+    return -1;
+}
+
+static int64_t audio_newest_due(struct peer *p, int64_t now, int64_t base, int64_t target)
+{
+    for (int64_t s = p->max_audio_seq; s > p->max_audio_seq - ASLOTS; s--) {
+        struct aframe *a = audio_at(p, s);
+        if (a && now >= a->capture + base + target)
+            return s;
+    }
+    return -1;
+}
+
+/* Playout goes on from seq, its time taken from the frame's own. */
+static void audio_jump(struct peer *p, int64_t seq)
+{
+    p->play_seq = seq;
+    p->anchor_seq = seq;
+    p->anchor_capture = audio_at(p, seq)->capture;
+}
+
 int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pcm)
 {
     if (!m || !pcm)
@@ -362,32 +394,41 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
     update_needs(p, now);
     int64_t target = audio_target(p, now);
     p->st.audio_delay_us = (int)target;
+    /* Pulls in a burst: the host is catching up with the audio device
+     * after a stall of its own. The delay it sees then is not the
+     * buffer's; stretching or dropping for it would only add artefacts. */
+    int64_t gap = p->last_pull_us ? now - p->last_pull_us : 0;
+    int burst = p->last_pull_us && gap < AUDIO_US / 2;
+    /* Pulls at the device's pace: the delay seen now is the buffer's. */
+    int steady = !burst && gap <= 2 * AUDIO_US;
+    p->last_pull_us = now;
     if (!p->audio_started) {
         if (!p->have_audio_seq)
             return BB_OK;
         /* Start with the oldest buffered frame once its time has come. */
-        int64_t first = p->max_audio_seq;
-        for (int64_t s = p->max_audio_seq - ASLOTS + 1; s <= p->max_audio_seq; s++)
-            if (audio_at(p, s)) {
-                first = s;
-                break;
-            }
-        struct aframe *a = audio_at(p, first);
-        if (!a || now < a->capture + base + target)
+        int64_t first = audio_oldest(p);
+        if (first < 0 || now < audio_at(p, first)->capture + base + target)
             return BB_OK;
         p->audio_started = 1;
-        p->play_seq = first;
-        p->anchor_seq = first;
-        p->anchor_capture = a->capture;
+        audio_jump(p, first);
+    } else if (p->play_seq <= p->max_audio_seq - ASLOTS ||
+               (steady && now - audio_capture_of(p, p->play_seq) - base - target > AUDIO_RESYNC_US)) {
+        /* Far behind: the frames due now were overwritten, or the device
+         * pulls at its pace again after it fell further behind than dropping
+         * a frame now and then makes good in a second or two. Skip to what
+         * is due now. (Right after a stall of the host the pulls come in a
+         * burst that catches up by itself.) */
+        int64_t due = audio_newest_due(p, now, base, target);
+        if (due < 0 && p->play_seq <= p->max_audio_seq - ASLOTS)
+            due = audio_oldest(p);
+        if (due > p->play_seq) {
+            p->st.audio_dropped += (uint64_t)(due - p->play_seq);
+            audio_jump(p, due);
+        }
     }
     int64_t seq = p->play_seq;
     p->audio_realized_us = now - audio_capture_of(p, seq) - base;
     p->st.audio_latency_us = now - audio_capture_of(p, seq);
-    /* Pulls in a burst: the host is catching up with the audio device
-     * after a stall of its own. The delay it sees then is not the
-     * buffer's; stretching or dropping for it would only add artefacts. */
-    int burst = p->last_pull_us && now - p->last_pull_us < AUDIO_US / 2;
-    p->last_pull_us = now;
     /* The target grew (more jitter, or video needs longer for lip sync):
      * stretch by one concealed frame, at most every 100 ms. */
     int64_t floor = target - 30000, need = audio_jitter_need(p, now);

@@ -33,6 +33,7 @@ struct pair {
     double psnr_min;
     int fk, ak;
     int mute_from, mute_to; /* audio frames [from, to) never reach A (a stalled microphone) */
+    int speaker_off;          /* B's audio is not pulled (its audio device stalled) */
     int started;
     uint64_t origin; /* time of the first frame */
 };
@@ -107,7 +108,8 @@ static uint64_t pair_run(struct pair *p, uint64_t t0, int ms)
             if (p->ak < p->mute_from || p->ak >= p->mute_to)
                 bb_media_push_audio(p->a, pcm, t, t);
             p->ak++;
-            bb_media_pull_audio(p->b, A_SSRC, t, pcm);
+            if (!p->speaker_off)
+                bb_media_pull_audio(p->b, A_SSRC, t, pcm);
         }
         pump(p, t);
         if (bb_media_next_deadline(p->a) <= t)
@@ -451,6 +453,35 @@ static void outage_then_resume(int hold, int after_ms)
 
 TEST(media_video_and_audio_resume_after_a_3s_blackout) { outage_then_resume(0, 2000); }
 TEST(media_video_and_audio_resume_after_a_3s_hold) { outage_then_resume(1, 3000); }
+
+/* The receiver's audio device stops pulling for longer than the audio
+ * buffer holds (a throttled tab, a device that glitched under load), while
+ * everything keeps arriving. Once it pulls again, playout must be back at
+ * its target within a second, and video (which waits for audio, for lip
+ * sync) with it: not play the rest of the call seconds late. */
+TEST(media_audio_and_video_catch_up_after_the_speaker_stalled)
+{
+    struct pair p;
+    CHECK_OK(pair_init(&p, NULL, 300));
+    uint64_t t = pair_run(&p, 0, 1000);
+    p.speaker_off = 1;
+    t = pair_run(&p, t, 2000);
+    p.speaker_off = 0;
+    t = pair_run(&p, t, 1000);
+    int before = p.shown;
+    bb_media_peer_stats s0 = peer_stats(p.b);
+    pair_run(&p, t, 2000);
+    bb_media_peer_stats s1 = peer_stats(p.b);
+    printf("  audio latency %.1f ms (target %.1f), video target %.1f ms; after: shown %d, "
+           "audio %d, concealed %d\n", s1.audio_latency_us / 1000.0, s1.audio_delay_us / 1000.0,
+           s1.video_delay_us / 1000.0, p.shown - before, (int)(s1.audio_frames - s0.audio_frames),
+           (int)(s1.audio_plc - s0.audio_plc));
+    CHECK(s1.audio_latency_us < s1.audio_delay_us + 60000);
+    CHECK(s1.video_delay_us < 300000);
+    CHECK(s1.audio_frames - s0.audio_frames >= 95); /* of 100 */
+    CHECK(p.shown > before + 40);
+    pair_free(&p);
+}
 
 TEST(media_forced_keyframe_comes_next_but_not_too_often)
 {

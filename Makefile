@@ -131,9 +131,11 @@ npm: tests/node_modules/.installed web/node_modules/.installed
 tests/node_modules/.installed: tests/package.json tests/package-lock.json | apt
 	cd tests && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
-# The widget's NL Design System CSS (bundled into dist/beeldbel.js by web-dist.sh).
+# The widget's NL Design System CSS (bundled into dist/beeldbel.js by web-dist.sh)
+# and Mozilla's pdf.js (dist/engine/pdf*.min.mjs, loaded when a shared PDF is
+# opened); pdf.js's optional canvas for Node is not needed in a browser.
 web/node_modules/.installed: web/package.json web/package-lock.json | apt
-	cd web && npm ci --no-audit --no-fund --loglevel=error
+	cd web && npm ci --omit=optional --no-audit --no-fund --loglevel=error
 	touch $@
 
 check-emcc: | apt

@@ -5,7 +5,8 @@
 #                               SHA-384 of each engine file it loads
 #   DIST/engine/*.bundle.js     the engine Worker and the wire Worker, each one file
 #   DIST/engine/*               the engine's modules as they are (for the officer's
-#                               console and the test pages), the WASM module
+#                               console and the test pages), the WASM module, and
+#                               pdf.js (pdf.min.mjs, pdf.worker.min.mjs)
 #   DIST/demo/*                 the demo host page, with the snippet's SRI hash
 #   DIST/beeldbel.js.sri        the integrity value for the host page's <script>
 # The police root is pinned into the bundle afterwards (seal-bundle.mjs, at
@@ -30,13 +31,19 @@ for c in button textbox textarea select form-field form-label form-fieldset \
 done
 cp web/engine/*.js "$dist.tmp/engine/"
 cp "$wasm/beeldbel-engine.mjs" "$wasm/beeldbel-engine.wasm" "$dist.tmp/engine/"
+# Mozilla's pdf.js (its build for older browsers too), for PDFs shared in a
+# call; loaded only when one is opened (web/ui/pdf-view.js).
+pdfjs=web/node_modules/pdfjs-dist
+[ -f "$pdfjs/legacy/build/pdf.min.mjs" ] || { echo "web-dist: $pdfjs missing: run make npm (ontbreekt)" >&2; exit 1; }
+cp "$pdfjs/legacy/build/pdf.min.mjs" "$pdfjs/legacy/build/pdf.worker.min.mjs" "$dist.tmp/engine/"
+cp "$pdfjs/LICENSE" "$dist.tmp/engine/pdf.LICENSE.txt"
 node src/scripts/bundle.mjs "$dist.tmp/engine/worker.js" "$dist.tmp/engine/worker.bundle.js"
 node src/scripts/bundle.mjs "$dist.tmp/engine/wire-worker.js" "$dist.tmp/engine/wire-worker.bundle.js"
 sha384() { node -e "process.stdout.write('sha384-' + require('crypto').createHash('sha384').update(require('fs').readFileSync(process.argv[1])).digest('base64'))" "$1"; }
 {
   printf '{'
   sep=''
-  for f in worker.bundle.js wire-worker.bundle.js audio-worklet.js beeldbel-engine.wasm; do
+  for f in worker.bundle.js wire-worker.bundle.js audio-worklet.js beeldbel-engine.wasm pdf.min.mjs pdf.worker.min.mjs; do
     printf '%s"%s":"%s"' "$sep" "$f" "$(sha384 "$dist.tmp/engine/$f")"
     sep=','
   done

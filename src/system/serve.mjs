@@ -32,7 +32,7 @@ const TYPES = {
   '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8',
   '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png',
-  '.svg': 'image/svg+xml', '.sri': 'text/plain; charset=utf-8',
+  '.svg': 'image/svg+xml', '.sri': 'text/plain; charset=utf-8', '.txt': 'text/plain; charset=utf-8',
 };
 
 const PUBLIC_CSP = [

@@ -9,6 +9,7 @@ import { join, dirname } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
+import { samplePdf } from '../common/sample-pdf.mjs';
 import { startServer, launch, shotDir, axeSource, distDir } from './lib.mjs';
 import {
   fakeService, fakeCallSource, focused, tabTo, waitScreen, useFakeCall, requestByKeyboard,
@@ -369,8 +370,10 @@ test('call_screen_shows_identity_text_captions_quality_and_controls_work', async
 });
 
 /** Events of the fake session for files in the call: ours going, a photo and a PDF arrived, one refused. */
+const SAMPLE_PDF = samplePdf([['Proces-verbaal van aangifte', 'Gedupeerde: Zoë Jansen (café De Brug)'],
+  ['Tweede pagina', 'Fiets gestolen op 3 december']]);
 async function fileEvents(page) {
-  await page.evaluate(async () => {
+  await page.evaluate(async (pdf) => {
     const c = new OffscreenCanvas(160, 120);
     const g = c.getContext('2d');
     g.fillStyle = '#2b6cb0'; g.fillRect(0, 0, 160, 120);
@@ -380,12 +383,16 @@ async function fileEvents(page) {
     f.file({ what: 'file-progress', from: 2, id: 1, size: 2400000, done: 900000 });
     f.file({ what: 'file-offer', from: 1, id: 7, name: 'fiets.png', size: png.length, sender: 'Wijkagent Jansen' });
     f.file({ what: 'file', from: 1, id: 7, name: 'fiets.png', size: png.length, fileType: 3, data: png, sender: 'Wijkagent Jansen' });
-    f.file({ what: 'file', from: 1, id: 8, name: 'aangifte.pdf', size: 9, fileType: 1, data: new TextEncoder().encode('%PDF-1.7\n'), sender: 'Wijkagent Jansen' });
-  });
+    f.file({ what: 'file', from: 1, id: 8, name: 'aangifte.pdf', size: pdf.length, fileType: 1, data: new Uint8Array(pdf), sender: 'Wijkagent Jansen' });
+  }, [...SAMPLE_PDF]);
 }
 
 test('files_in_the_call_are_chosen_followed_cancelled_and_shown', async () => {
   const { context, page, w, problems } = await toCall();
+  const violations = [];
+  await page.exposeFunction('bbViolation', (v) => violations.push(v));
+  await page.evaluate(() => document.addEventListener('securitypolicyviolation',
+    (e) => window.bbViolation(`${e.violatedDirective} ${e.blockedURI}`)));
   const panel = w.locator('.bb-files');
   assert((await panel.textContent()).includes('zonder locatie- en cameragegevens'), 'the screen says photos leave without metadata');
   // Choosing a file hands it to the session, with the person's choice about metadata.
@@ -407,6 +414,35 @@ test('files_in_the_call_are_chosen_followed_cancelled_and_shown', async () => {
   assert(await img.evaluate((el) => el.complete && el.naturalWidth === 160), 'the photo is shown');
   const pdf = w.getByRole('link', { name: 'aangifte.pdf downloaden' });
   assertEq(await pdf.getAttribute('download'), 'aangifte.pdf');
+  // ... and in the page on request, by pdf.js (loaded only now, checked against the bundle's
+  // hash, under the strict CSP): each page drawn, its text over it for screen readers.
+  assertEq(await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => /pdf\.(worker\.)?min\.mjs/.test(r.name)).length), 0);
+  const view = w.getByRole('button', { name: 'aangifte.pdf bekijken' });
+  assertEq(await view.getAttribute('aria-expanded'), 'false');
+  await view.click();
+  const viewer = w.getByRole('region', { name: 'aangifte.pdf' });
+  await viewer.getByRole('status').filter({ hasText: "2 pagina('s)" }).waitFor({ timeout: 20000 });
+  const first = viewer.getByRole('group', { name: 'Pagina 1 van 2' });
+  assertEq((await first.locator('.textLayer span').allTextContents()).join(' ').replace(/\s+/g, ' ').trim(),
+    'Proces-verbaal van aangifte Gedupeerde: Zoë Jansen (café De Brug)');
+  assert((await viewer.getByRole('group', { name: 'Pagina 2 van 2' }).locator('.textLayer').textContent()).includes('Fiets gestolen'));
+  // The text lies over its picture: the first line's box starts near the top left of the page.
+  const [pageBox, lineBox] = [await first.boundingBox(), await first.locator('.textLayer span').first().boundingBox()];
+  assert(lineBox.y - pageBox.y < pageBox.height * 0.15 && lineBox.x - pageBox.x < pageBox.width * 0.2 && lineBox.width > pageBox.width * 0.2,
+    JSON.stringify([pageBox, lineBox]));
+  const inked = await first.locator('canvas').evaluate((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, Math.floor(c.height / 5)).data;
+    let dark = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 128) dark++;
+    return dark;
+  });
+  assert(inked > 200, `the first page is drawn (${inked} dark pixels)`);
+  const close = w.getByRole('button', { name: 'aangifte.pdf sluiten' });
+  assertEq(await close.getAttribute('aria-expanded'), 'true');
+  await close.click();
+  assertEq(await viewer.count(), 0);
+  assertEq(await view.getAttribute('aria-expanded'), 'false');
+  assertEq(violations.join('\n'), '');
   // Saved under the extension of what it is, whatever its name says.
   await page.evaluate(() => window.bbCall.file({ what: 'file', from: 1, id: 9, name: 'plaatje.pdf', size: 4, fileType: 3,
     data: new Uint8Array([137, 80, 78, 71]), sender: 'Wijkagent Jansen' }));
@@ -677,6 +713,8 @@ const SCREENS = {
     const o = await toCall({ bypassCSP: true });
     await fileEvents(o.page);
     await o.w.locator('.bb-files-photo').waitFor();
+    await o.w.getByRole('button', { name: 'aangifte.pdf bekijken' }).click();
+    await o.w.locator('.bb-pdf-page .textLayer span').first().waitFor({ timeout: 20000 });
     return o;
   },
   'call-reconnecting': async () => {

@@ -20,6 +20,7 @@ import { launch, axeSource, shotDir } from '../browser/lib.mjs';
 import { startSystem, runOnSystem, VIDEOFRAME_GC_WARNING } from '../browser/system-lib.mjs';
 import { officerBin, totpSource } from './lib.mjs';
 import { waitScreen as waitWidgetScreen } from '../browser/widget-lib.mjs';
+import { samplePdf } from '../common/sample-pdf.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const CITIZEN = 'Anna de Vries';
@@ -392,6 +393,33 @@ test('a_statement_drafted_read_along_settled_signed_and_downloaded_on_both_sides
   await citizen.page.emulateMedia({ contrast: 'no-preference' });
   await p.emulateMedia({ contrast: 'no-preference' });
   assertEq(violations.join('\n'), '', 'axe: ');
+});
+
+test('a_pdf_shared_either_way_is_read_in_the_page_with_its_text', async () => {
+  const panel = officer.page.locator('#call-view .bb-files'), w = widget();
+  // The citizen shares one; the console opens it (pdf.js by URL from the console's own origin).
+  const doc = samplePdf([['Eigen verklaring', 'Mijn fiets stond op slot bij café De Brug.']]);
+  await w.getByLabel('Kies een bestand om te delen').setInputFiles({ name: 'eigen-verklaring.pdf', mimeType: 'application/pdf', buffer: doc });
+  const open = panel.getByRole('button', { name: 'eigen-verklaring.pdf bekijken' });
+  await open.click({ timeout: 30000 });
+  await panel.getByRole('region', { name: 'eigen-verklaring.pdf' }).getByRole('group', { name: 'Pagina 1 van 1' })
+    .locator('.textLayer span', { hasText: 'café De Brug' }).waitFor({ timeout: 20000 });
+  // The officer shares one back; the widget opens it (pdf.js checked against the bundle's hashes).
+  const back = samplePdf([['Bijlage bij de aangifte', 'Zaaknummer 2026-123']]);
+  await panel.getByLabel('Kies een bestand om te delen').setInputFiles({ name: 'bijlage.pdf', mimeType: 'application/pdf', buffer: back });
+  await w.getByRole('button', { name: 'bijlage.pdf bekijken' }).click({ timeout: 30000 });
+  await w.getByRole('region', { name: 'bijlage.pdf' }).locator('.textLayer span', { hasText: 'Zaaknummer 2026-123' }).waitFor({ timeout: 20000 });
+  const violations = [];
+  for (const contrast of ['no-preference', 'more']) {
+    await officer.page.emulateMedia({ contrast });
+    violations.push(...await axe(officer.page, `pdf open ${contrast}`));
+  }
+  await officer.page.emulateMedia({ contrast: 'no-preference' });
+  await panel.locator('.bb-pdf').scrollIntoViewIfNeeded();
+  await officer.page.screenshot({ path: join(shotDir, 'console-call-pdf.png'), fullPage: true });
+  assertEq(violations.join('\n'), '', 'axe: ');
+  await panel.getByRole('button', { name: 'eigen-verklaring.pdf sluiten' }).click();
+  await w.getByRole('button', { name: 'bijlage.pdf sluiten' }).click();
 });
 
 test('controls_toggle_and_language_switches_in_the_call', async () => {

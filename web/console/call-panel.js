@@ -13,10 +13,14 @@ import { h } from '../ui/dom.js';
 import { callView, newViewState, roleNames } from '../ui/call-view.js';
 import { statementPanel } from '../ui/statement-view.js';
 import { filePanel } from '../ui/file-share.js';
+import { once, startPdfRenderer } from '../ui/pdf-view.js';
 import { clip } from '../ui/call-session.js';
 import { t as text } from './texts.js';
 
 const MAX_FILE = 16 * 1024;       // a PEM certificate or key is a few hundred bytes
+// pdf.js, by URL from the console's own origin, when a shared PDF is opened.
+const loadPdf = once(() => startPdfRenderer(new URL('../engine/pdf.min.mjs', import.meta.url).href,
+  new URL('../engine/pdf.worker.min.mjs', import.meta.url).href));
 
 // ---- module state -----------------------------------------------------------
 
@@ -176,7 +180,7 @@ function buildView() {
   }
   if (S.files && S.files.session !== S.session) { S.files.destroy(); S.files = null; }
   if (!S.files) {
-    S.files = filePanel({ t, session: S.session, level: 3, announce: S.announce });
+    S.files = filePanel({ t, session: S.session, level: 3, announce: S.announce, loadPdf });
     S.files.session = S.session;
   }
   S.e.incall.replaceChildren(S.view.node, ...(S.statement ? [S.statement.node] : []), S.files.node);

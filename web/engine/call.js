@@ -185,12 +185,18 @@ export class CallSession extends EventTarget {
    */
   async shareFile(file, { keepMetadata = false } = {}) {
     const name = String(file?.name ?? '');
-    const size = file?.bytes ? file.bytes.length : file?.size ?? 0;
+    // A Blob has a bytes() method of its own: it is read, never taken for { bytes }.
+    const blob = file instanceof Blob;
+    const size = blob ? file.size : file?.bytes?.length ?? file?.size ?? 0;
     if (this.fileLimits && size > this.fileLimits.maxBytes) {
       this._emit('file', { what: 'refused', name, reason: 'too-large' });
       return;
     }
-    const bytes = file.bytes ?? new Uint8Array(await file.arrayBuffer());
+    const bytes = blob ? new Uint8Array(await file.arrayBuffer()) : file?.bytes;
+    if (!(bytes instanceof Uint8Array)) {
+      this._emit('file', { what: 'refused', name, reason: 'empty' });
+      return;
+    }
     this.worker.postMessage({ type: Msg.file, what: 'send', name, mime: String(file.type ?? ''), bytes,
       keepMetadata: !!keepMetadata }, [bytes.buffer]);
   }

@@ -2,11 +2,13 @@
 // widget: choose a PDF or a photo to send (a photo's location and camera data
 // stay behind unless the person says otherwise, and the screen says so),
 // follow each file as it goes or comes (a progress bar, cancel), and see what
-// arrived: a photo as a photo, and every file as a download. The call session
+// arrived: a photo as a photo, a PDF in the page on request (pdf-view.js), and
+// every file as a download. The call session
 // does the work (call-session.js: shareFile, cancelFile, the 'file' event);
 // texts come from the host's t() under 'files.*'.
 import { h, uid } from './dom.js';
 import { clip } from './call-session.js';
+import { pdfView } from './pdf-view.js';
 
 const MIME = Object.freeze({ 1: 'application/pdf', 2: 'image/jpeg', 3: 'image/png' });
 const ACCEPT = 'application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png';
@@ -26,7 +28,8 @@ function size(t, n) {
   return n >= MB ? t('files.mb', { n: (n / MB).toFixed(1) }) : t('files.kb', { n: Math.max(1, Math.round(n / 1024)) });
 }
 
-export function filePanel({ t, session, level = 3, announce = () => {} }) {
+/** loadPdf: how this page loads pdf.js (pdf-view.js); without it a PDF is a download only. */
+export function filePanel({ t, session, level = 3, announce = () => {}, loadPdf = null }) {
   const id = uid('bb-files');
   const items = new Map(); // `${from}:${id}` -> { row, bar, state, cancel, url }
   const limitMb = () => Math.round((session.fileLimits?.maxBytes ?? 20 * MB) / MB);
@@ -84,7 +87,29 @@ export function filePanel({ t, session, level = 3, announce = () => {} }) {
     }
     it.li.append(h('a', { class: 'utrecht-link bb-files-download', href: it.url, download: saveName(d.name, d.fileType) },
       t('files.download', { name: d.name })));
+    if (d.fileType === 1 && loadPdf) viewButton(it, d);
     announce(t('files.arrivedAnnounce', { name: d.name, sender: d.sender || t('files.someone') }));
+  }
+
+  // A PDF opens under its row, and closes again, by the same button.
+  function viewButton(it, d) {
+    const where = h('div', { class: 'bb-files-view', id: uid('bb-pdf') });
+    const button = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action bb-files-open',
+      'aria-expanded': 'false', 'aria-controls': where.id }, t('files.view', { name: d.name }));
+    button.addEventListener('click', () => {
+      const open = !it.viewer;
+      if (open) {
+        it.viewer = pdfView({ t, bytes: d.data, name: d.name, loadPdf });
+        where.replaceChildren(it.viewer.node);
+      } else {
+        it.viewer.destroy();
+        it.viewer = null;
+        where.replaceChildren();
+      }
+      button.setAttribute('aria-expanded', String(open));
+      button.textContent = t(open ? 'files.hide' : 'files.view', { name: d.name });
+    });
+    it.li.append(button, where);
   }
 
   const onFile = (ev) => {
@@ -131,7 +156,10 @@ export function filePanel({ t, session, level = 3, announce = () => {} }) {
     node,
     destroy() {
       session.removeEventListener('file', onFile);
-      for (const it of items.values()) if (it.url) URL.revokeObjectURL(it.url);
+      for (const it of items.values()) {
+        if (it.url) URL.revokeObjectURL(it.url);
+        it.viewer?.destroy();
+      }
     },
   };
 }

@@ -14,6 +14,14 @@ export const FILE_TEXTS = Object.freeze({
     incoming: '{sender} deelt {name}. Het komt binnen.',
     arrived: 'Binnen en gecontroleerd.', arrivedAnnounce: '{name} van {sender} is binnen.',
     photoAlt: 'Foto {name}, gedeeld door {sender}', download: '{name} downloaden',
+    view: '{name} bekijken', hide: '{name} sluiten',
+    pdf: {
+      label: '{name}', pages: 'Pagina\'s van {name}', loading: '{name} wordt geopend…', page: 'Pagina {n} van {total}',
+      shown: '{name}: {n} pagina(\'s). De tekst van elke pagina is leesbaar voor schermlezers en kan geselecteerd worden.',
+      first: '{name}: de eerste {n} van {total} pagina\'s. Download het bestand om de rest te lezen.',
+      failed: '{name} kan hier niet getoond worden. Download het om het te openen.',
+      password: '{name} is met een wachtwoord beveiligd. Download het om het te openen.',
+    },
     mb: '{n} MB', kb: '{n} kB',
     refused: {
       'too-large': '{name} is te groot: hoogstens {mb} MB.', empty: '{name} is leeg.',
@@ -40,6 +48,14 @@ export const FILE_TEXTS = Object.freeze({
     incoming: '{sender} is sharing {name}. It is coming in.',
     arrived: 'Arrived and checked.', arrivedAnnounce: '{name} from {sender} has arrived.',
     photoAlt: 'Photo {name}, shared by {sender}', download: 'Download {name}',
+    view: 'View {name}', hide: 'Close {name}',
+    pdf: {
+      label: '{name}', pages: 'Pages of {name}', loading: 'Opening {name}…', page: 'Page {n} of {total}',
+      shown: '{name}: {n} page(s). The text of each page can be read by screen readers and selected.',
+      first: '{name}: the first {n} of {total} pages. Download the file to read the rest.',
+      failed: '{name} cannot be shown here. Download it to open it.',
+      password: '{name} is protected with a password. Download it to open it.',
+    },
     mb: '{n} MB', kb: '{n} kB',
     refused: {
       'too-large': '{name} is too large: at most {mb} MB.', empty: '{name} is empty.',

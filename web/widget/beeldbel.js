@@ -23,7 +23,7 @@ import { deviceScreen } from './screens/device.js';
 import { waitingScreen } from './screens/waiting.js';
 import { callScreen } from './screens/call.js';
 import { endedScreen } from './screens/ended.js';
-import { loadEngineFiles, loadPoliceRoot } from './engine-files.js';
+import { loadEngineFiles, loadPoliceRoot, pdfLoader } from './engine-files.js';
 import { createCallSession } from '../engine/call.js';
 
 const SCREENS = {
@@ -255,6 +255,7 @@ class BeeldbelWidget extends HTMLElement {
       isCurrent: () => alive && nav === this._nav,
       announce: (m) => this.announce(m), emit: (n, d) => this._emit(n, d),
       engineState: () => this._engine, engineInfo: () => this._engineInfo ?? null, callSessionFactory: this.callSessionFactory, worker: () => this._worker,
+      loadPdf: () => (this._loadPdf ??= pdfLoader(new URL('./', import.meta.url)))(),
     };
     const screen = SCREENS[this._screen](ctx, this._data);
     const destroy = screen.destroy;

@@ -1,5 +1,6 @@
 // The files the widget loads besides itself — the engine Worker, the wire
-// Worker, the audio worklet, the WASM module and the police root — are
+// Worker, the audio worklet, the WASM module, the police root, and pdf.js
+// when a PDF shared in a call is opened — are
 // fetched only with the SHA-384 this bundle carries, and run from the checked
 // bytes (blob: URLs, the WASM from its bytes). So the host page's one
 // integrity hash over beeldbel.js covers every byte the widget runs and the
@@ -9,6 +10,8 @@
 // bundle is sealed with the police's root (src/scripts/seal-bundle.mjs), and
 // with it the thisUpdate of the revocation list current then: the widget
 // takes no older list, so no server can replay one from before a revocation.
+
+import { once, startPdfRenderer } from '../ui/pdf-view.js';
 
 export const ENGINE_HASHES = JSON.parse('/*@BEELDBEL_ENGINE_HASHES@*/');
 const POLICE_ROOT_SHA384 = '';
@@ -60,4 +63,13 @@ export async function loadPoliceRoot(base) {
   const policeBase = new URL('police/', base);
   const root = await fetchChecked(new URL('root.pem', policeBase), 'root.pem', POLICE_ROOT_SHA384);
   return { policeRoot: new Uint8Array(root), policeBase: policeBase.href, crlFloor: POLICE_CRL_FLOOR };
+}
+
+/** Loads pdf.js (its module and its Worker) checked like the engine, on the first call only. */
+export function pdfLoader(base) {
+  return once(async () => {
+    const get = (name) => fetchChecked(new URL(`engine/${name}`, base), name, ENGINE_HASHES[name]);
+    const [lib, worker] = await Promise.all(['pdf.min.mjs', 'pdf.worker.min.mjs'].map(get));
+    return startPdfRenderer(blobUrl(lib), blobUrl(worker));
+  });
 }

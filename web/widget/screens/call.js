@@ -18,7 +18,7 @@ export function callScreen(ctx, data) {
   const statement = statementPanel({ t, session: s, role: data.call.role === 'interpreter' ? 'reader' : 'citizen',
     level: 3, announce: ctx.announce,
     onSigned: (copy) => { ctx.store.signedStatement = copy; } });
-  const files = filePanel({ t, session: s, level: 3, announce: ctx.announce });
+  const files = filePanel({ t, session: s, level: 3, announce: ctx.announce, loadPdf: ctx.loadPdf });
   const banner = h('div', { class: 'utrecht-alert utrecht-alert--warning bb-banner', role: 'alert', hidden: true },
     h('div', { class: 'utrecht-alert__content' }, h('p', { class: 'utrecht-paragraph' }, t('call.reconnecting'))));
   banner.hidden = s.state !== 'reconnecting';

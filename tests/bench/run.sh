@@ -30,8 +30,9 @@ fi
 # shared in the call add to the widget's first load, brotli: the engine
 # linked once more without its document and file code (src/doc, files in the
 # call, their bindings; tests/bench/nodoc_stub.c stands in), and the
-# document and file modules of the widget and the engine Worker. The PDF
-# viewer is not in it: it loads only when a PDF arrives.
+# document and file modules of the widget and the engine Worker (with the
+# page side of the PDF viewer). pdf.js itself is not in it: it loads only when
+# a person opens a shared PDF (doc.pdf_viewer_kb, what that costs then).
 objs=${BB_BUILD:-build}/wasm/obj
 if [ -f "$wasm_file" ] && [ -d "$objs/src/doc" ]; then
   nodoc=${BB_BUILD:-build}/wasm/nodoc
@@ -47,8 +48,13 @@ if [ -f "$wasm_file" ] && [ -d "$objs/src/doc" ]; then
   with=$(brotli -q 11 -c "$wasm_file" | wc -c)
   without=$(brotli -q 11 -c "$nodoc/engine.wasm" | wc -c)
   js=$(cat web/ui/statement-view.js web/engine/documents.js web/engine/call-documents.js \
-    web/ui/file-share.js web/ui/file-texts.js web/engine/call-files.js | brotli -q 11 -c | wc -c)
+    web/ui/file-share.js web/ui/file-texts.js web/ui/pdf-view.js web/engine/call-files.js | brotli -q 11 -c | wc -c)
   echo "bench doc.widget_extra_kb $(awk -v w="$with" -v o="$without" -v j="$js" 'BEGIN{printf "%.1f", (w - o + j)/1024}') KiB"
+fi
+dist_engine=${BB_DIST:-dist}/engine
+if [ -f "$dist_engine/pdf.min.mjs" ]; then
+  pdf=$(( $(brotli -q 11 -c "$dist_engine/pdf.min.mjs" | wc -c) + $(brotli -q 11 -c "$dist_engine/pdf.worker.min.mjs" | wc -c) ))
+  echo "bench doc.pdf_viewer_kb $(awk -v b="$pdf" 'BEGIN{printf "%.1f", b/1024}') KiB (brotli, loaded when a PDF is opened)"
 fi
 
 # Widget: first-load size of everything the snippet loads (raw,

@@ -36,13 +36,13 @@ APT_PACKAGES := emscripten binaryen node-acorn janus janus-dev chromium \
   chromium-driver libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
   dpkg-dev clang libclang-rt-14-dev nasm brotli gcc make iproute2 \
   fonts-dejavu-core zbar-tools openssl sqlite3 firefox-esr \
-  libnss3-tools webkit2gtk-driver xvfb poppler-utils qpdf
+  libnss3-tools webkit2gtk-driver xvfb poppler-utils qpdf ffmpeg
 APT_COMMANDS := node:nodejs npm:npm
 
 # ---- sources -------------------------------------------------------------------
 
 # Engine modules: plain C, no I/O, built natively and for WASM alike.
-ENGINE_MODULES := core codec crypto signal media call doc
+ENGINE_MODULES := core codec crypto signal media call doc rec
 ENGINE_SRC  := $(foreach m,$(ENGINE_MODULES),$(wildcard src/$(m)/*.c))
 BINDING_SRC := $(wildcard src/binding/*.c)
 TEST_SRC    := $(wildcard tests/unit/*.c) $(wildcard tests/common/*.c)
@@ -344,3 +344,9 @@ $(B)/native/pdf_tools: tests/doc/pdf_tools.c tests/common/bb_test.c tests/common
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_N) -o $@ tests/doc/pdf_tools.c tests/common/bb_test.c $(PDF_TOOLS_OBJ) $(LIBS_N) -lm
 native: $(B)/native/pdf_tools
+
+# The recording's WebM checked with independent tools (ffprobe, ffmpeg).
+$(B)/native/webm_tools: tests/rec/webm_tools.c tests/common/rec_sample.c tests/common/rec_sample.h tests/common/synth.c tests/common/bb_test.c tests/common/bb_test.h include/beeldbel/webm.h $(PDF_TOOLS_OBJ) $(STAMPS_N)
+	@mkdir -p $(@D)
+	$(CLANG) $(CFLAGS_N) -o $@ tests/rec/webm_tools.c tests/common/rec_sample.c tests/common/synth.c tests/common/bb_test.c $(PDF_TOOLS_OBJ) $(LIBS_N) -lm
+native: $(B)/native/webm_tools

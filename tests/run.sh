@@ -63,6 +63,7 @@ run_suite native-unit "$B/native/unit_tests"
 
 # The PDF writer against poppler (pdfinfo, pdftotext, pdfsig) and qpdf.
 run_suite pdf-tools "$B/native/pdf_tools"
+run_suite webm-tools "$B/native/webm_tools"
 
 # Media engine: the seven simulated-network scenarios, 60 s each,
 # and the engine in WASM through its JS glue.

@@ -1,0 +1,79 @@
+/*
+ * beeldbel — recording module: a WebM (Matroska) muxer for a recorded call.
+ *
+ * The frames go in as they were received and decrypted (VP8 and Opus, never
+ * re-encoded), a track per participant and medium, with the real-time text
+ * and captions as a WebVTT subtitle track. The file is written as it goes:
+ * the header (EBML header, Segment of unknown size, Info, Tracks), then one
+ * Cluster per cut. A cut (bb_webm_cut) is where the caller seals the bytes so
+ * far; each cluster is handed out whole, so a file cut short by a crash ends
+ * after the last whole cluster and still plays.
+ *
+ * Times are microseconds from the start of the recording, stored to the
+ * millisecond. Within a track they never go back (an earlier one is written
+ * as the track's last). No I/O: the caller takes the bytes (bb_webm_pending,
+ * bb_webm_drain) and writes them where it keeps the recording.
+ */
+#ifndef BEELDBEL_WEBM_H
+#define BEELDBEL_WEBM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BB_WEBM_MAX_TRACKS 16
+#define BB_WEBM_MAX_NAME 128      /* bytes of a track's name or the title, UTF-8 */
+#define BB_WEBM_MAX_FRAME (4u << 20)
+#define BB_WEBM_MAX_CLUSTER_US 30000000 /* a cluster is cut at the latest after this */
+
+typedef enum {
+    BB_WEBM_VP8 = 1,     /* V_VP8 */
+    BB_WEBM_OPUS = 2,    /* A_OPUS, 48 kHz */
+    BB_WEBM_WEBVTT = 3,  /* D_WEBVTT/SUBTITLES: a cue per block (WebVTT in WebM) */
+} bb_webm_codec;
+
+typedef struct {
+    bb_webm_codec codec;
+    const char *name;      /* shown by players: "Jan de Vries (wijkagent), beeld" */
+    const char *language;  /* ISO 639-2, "dut"; NULL: "und" */
+    int width, height;     /* VP8: the size the track starts at (frames carry their own) */
+    int channels;          /* Opus: 1 or 2 */
+} bb_webm_track;
+
+typedef struct bb_webm bb_webm;
+
+/* A new recording. title: the Info title (UTF-8); start_unix_ms: when it
+ * starts (Info DateUTC). */
+int bb_webm_new(bb_webm **out, const char *title, int64_t start_unix_ms);
+void bb_webm_free(bb_webm *w);
+
+/* Adds a track before the first frame; returns its number (1..) or an error
+ * (BB_E_STATE after the first frame, BB_E_TOO_LARGE past BB_WEBM_MAX_TRACKS,
+ * BB_E_ARG for a bad name, language or size). */
+int bb_webm_add_track(bb_webm *w, const bb_webm_track *t);
+
+/* One encoded frame of a VP8 or Opus track at time_us; key: a VP8 keyframe
+ * (Opus frames are all key). */
+int bb_webm_frame(bb_webm *w, int track, int64_t time_us, const uint8_t *data, size_t len, int key);
+
+/* One cue of a WebVTT track: its text (UTF-8, no NUL), shown from time_us
+ * for duration_us. */
+int bb_webm_text(bb_webm *w, int track, int64_t time_us, int64_t duration_us, const char *text, size_t len);
+
+/* Ends the cluster being written: its bytes become pending. A cut with
+ * nothing written since the last one does nothing. */
+int bb_webm_cut(bb_webm *w);
+
+/* The bytes ready to write (the header once, then whole clusters), or
+ * len 0. They stay until bb_webm_drain. */
+void bb_webm_pending(const bb_webm *w, const uint8_t **data, size_t *len);
+void bb_webm_drain(bb_webm *w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

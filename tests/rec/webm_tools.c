@@ -1,0 +1,170 @@
+/*
+ * The recording's WebM (webm.h) read by tools that share no code with it:
+ * ffprobe lists every track with its codec, name and language, and ffmpeg
+ * decodes the whole file without one error; the same holds for the file
+ * cut short after a cluster, as a crash leaves it. The recorded call is
+ * tests/common/rec_sample.c, written into a temporary directory that is
+ * removed at the end (or into $BB_REC_KEEP, kept, to look at or play).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../common/bb_test.h"
+#include "../common/rec_sample.h"
+
+static char dir[512];
+static int ready = -1; /* the files are written: 0 yes, else an error */
+
+static void path_of(const char *name, char *out, size_t cap) { snprintf(out, cap, "%s/%s", dir, name); }
+
+static int write_file(const char *name, const uint8_t *d, size_t n)
+{
+    char p[600];
+    path_of(name, p, sizeof(p));
+    FILE *f = fopen(p, "wb");
+    if (!f)
+        return -1;
+    int ok = fwrite(d, 1, n, f) == n;
+    return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int files(void)
+{
+    if (ready >= 0)
+        return ready;
+    const char *keep = getenv("BB_REC_KEEP");
+    if (keep && *keep) {
+        snprintf(dir, sizeof(dir), "%s", keep);
+        mkdir(dir, 0700);
+    } else {
+        const char *tmp = getenv("TMPDIR");
+        snprintf(dir, sizeof(dir), "%s/bb-rec-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+        if (!mkdtemp(dir))
+            return ready = 1;
+    }
+    rec_sample s;
+    ready = rec_sample_make(&s) != 0;
+    if (!ready)
+        ready = write_file("call.webm", s.data, s.len) || write_file("cut.webm", s.data, s.cut_at[1]);
+    rec_sample_free(&s);
+    if (ready)
+        printf("  cannot write the sample recordings into %s\n", dir);
+    return ready;
+}
+
+/* Runs cmd (with {} for the file's path) and returns what it printed on
+ * standard output and error (malloc'd) and its exit status. */
+static char *run(const char *cmd, const char *name, int *status)
+{
+    char p[600], line[2048];
+    path_of(name, p, sizeof(p));
+    const char *at = strstr(cmd, "{}");
+    snprintf(line, sizeof(line), "%.*s'%s'%s 2>&1", (int)(at - cmd), cmd, p, at + 2);
+    FILE *f = popen(line, "r");
+    if (!f)
+        return NULL;
+    size_t len = 0, cap = 8192;
+    char *out = malloc(cap);
+    for (size_t got = 1; out && got;) {
+        if (cap - len < 1024) {
+            char *q = realloc(out, cap * 2);
+            if (!q) {
+                free(out);
+                out = NULL;
+                break;
+            }
+            out = q;
+            cap *= 2;
+        }
+        got = fread(out + len, 1, cap - len - 1, f);
+        len += got;
+    }
+    int st = pclose(f);
+    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+    if (out)
+        out[len] = 0;
+    if (*status == 127)
+        printf("  %.*s is not installed (ffmpeg)\n", (int)strcspn(cmd, " "), cmd);
+    return out;
+}
+
+#define STREAMS "ffprobe -v error -show_entries stream=index,codec_type,codec_name:stream_tags=title,language " \
+                "-of csv=p=0 {}"
+
+TEST(ffprobe_lists_every_participants_video_and_audio_and_the_text)
+{
+    CHECK_OK(files());
+    int st;
+    char *out = run(STREAMS, "call.webm", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK_EQ_INT(st, 0);
+    CHECK(!strcmp(out, "0,vp8,video,dut,\"Jan de Vries (wijkagent), beeld\"\n"
+                       "1,opus,audio,dut,\"Jan de Vries (wijkagent), geluid\"\n"
+                       "2,vp8,video,dut,\"Burger, beeld\"\n"
+                       "3,opus,audio,dut,\"Burger, geluid\"\n"
+                       "4,webvtt,subtitle,dut,Tekst en ondertiteling\n"));
+    free(out);
+    out = run("ffprobe -v error -show_entries format=format_name:format_tags=title -of csv=p=0 {}", "call.webm", &st);
+    CHECK(out != NULL && st == 0);
+    CHECK(!strcmp(out, "\"matroska,webm\"," REC_SAMPLE_TITLE "\n"));
+    free(out);
+}
+
+TEST(ffmpeg_decodes_the_whole_recording_without_an_error)
+{
+    CHECK_OK(files());
+    int st;
+    /* Every picture and sound decoded; -v error prints nothing unless something is wrong. */
+    char *out = run("ffmpeg -nostdin -v error -i {} -map 0:v -map 0:a -f null -", "call.webm", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK_EQ_INT(st, 0);
+    CHECK_EQ_INT(strlen(out), 0);
+    free(out);
+    /* Frames per stream as decoded: every frame the sample put in. */
+    out = run("ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 {}", "call.webm", &st);
+    CHECK(out != NULL && st == 0);
+    printf("  frames per stream: %s", out);
+    CHECK(!strcmp(out, "84\n250\n84\n250\n1\n"));
+    free(out);
+    /* The text, as a player shows it, at the times it was recorded (-copyts: not shifted by
+     * Opus's 6.5 ms of pre-skip). */
+    out = run("ffmpeg -nostdin -v error -copyts -i {} -map 0:s -f webvtt -", "call.webm", &st);
+    CHECK(out != NULL && st == 0);
+    CHECK(strstr(out, "00:01.500 --> 00:02.500\n" REC_SAMPLE_CUE) != NULL);
+    free(out);
+}
+
+TEST(a_recording_cut_short_by_a_crash_plays_up_to_its_last_cluster)
+{
+    CHECK_OK(files());
+    int st;
+    char *out = run("ffmpeg -nostdin -v error -i {} -map 0:v -map 0:a -f null -", "cut.webm", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK_EQ_INT(st, 0);
+    CHECK_EQ_INT(strlen(out), 0);
+    free(out);
+    out = run("ffprobe -v error -count_frames -select_streams a:0 -show_entries stream=nb_read_frames -of csv=p=0 {}", "cut.webm", &st);
+    CHECK(out != NULL && st == 0);
+    CHECK(!strcmp(out, "200\n")); /* the 4 s up to the cut */
+    free(out);
+}
+
+TEST(cleanup)
+{
+    const char *keep = getenv("BB_REC_KEEP");
+    if (ready == 0 && !(keep && *keep)) {
+        char p[600];
+        path_of("call.webm", p, sizeof(p));
+        unlink(p);
+        path_of("cut.webm", p, sizeof(p));
+        unlink(p);
+        CHECK_OK(rmdir(dir));
+    }
+}

@@ -63,7 +63,8 @@ run_suite native-unit "$B/native/unit_tests"
 
 # The PDF writer against poppler (pdfinfo, pdftotext, pdfsig) and qpdf.
 run_suite pdf-tools "$B/native/pdf_tools"
-run_suite webm-tools "$B/native/webm_tools"
+# A recorded interview: its WebM against ffprobe and ffmpeg, its seal against beeldbel-verify.
+run_suite rec-tools "$B/native/rec_tools"
 
 # Media engine: the seven simulated-network scenarios, 60 s each,
 # and the engine in WASM through its JS glue.

@@ -72,6 +72,19 @@ int bb_webm_cut(bb_webm *w);
 void bb_webm_pending(const bb_webm *w, const uint8_t **data, size_t *len);
 void bb_webm_drain(bb_webm *w);
 
+/* ---- reading a recording's tracks back (untrusted bytes) ---- */
+
+typedef struct {
+    int number;
+    bb_webm_codec codec;   /* 0: a codec this module does not write */
+    char name[BB_WEBM_MAX_NAME + 1];
+} bb_webm_track_info;
+
+/* The tracks declared in the header of a WebM file (its first bytes): up to
+ * max of them into out, their number into *count. BB_OK; BB_E_PARSE for
+ * anything but a WebM (or Matroska) header with its Tracks. */
+int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int max, int *count);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,6 @@
 /*
  * Big-endian integers in wire formats (the media wire, the key agreement,
- * documents in the call). Internal to the engine.
+ * documents in the call, a recording's hash chain). Internal to the engine.
  */
 #ifndef BB_CORE_BYTES_H
 #define BB_CORE_BYTES_H
@@ -17,6 +17,11 @@ static inline void wr32(uint8_t *p, uint32_t v)
 {
     p[0] = (uint8_t)(v >> 24); p[1] = (uint8_t)(v >> 16);
     p[2] = (uint8_t)(v >> 8); p[3] = (uint8_t)v;
+}
+static inline void wr64(uint8_t *p, uint64_t v)
+{
+    wr32(p, (uint32_t)(v >> 32));
+    wr32(p + 4, (uint32_t)v);
 }
 
 #endif /* BB_CORE_BYTES_H */

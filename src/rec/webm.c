@@ -428,3 +428,114 @@ void bb_webm_drain(bb_webm *w)
     if (w)
         w->out.n = 0;
 }
+
+/* ---- reading the tracks back ---- */
+
+/* An element's ID (with its marker) and size at p; -1 when it does not fit
+ * in n. An unknown size (all ones) reads as what is left. */
+static int read_el(const uint8_t *p, size_t n, uint32_t *id, uint64_t *size, size_t *head)
+{
+    if (!n || !p[0] || p[0] < 0x10)
+        return -1; /* IDs are 1 to 4 bytes */
+    int il = p[0] >= 0x80 ? 1 : p[0] >= 0x40 ? 2 : p[0] >= 0x20 ? 3 : 4;
+    if ((size_t)il >= n)
+        return -1;
+    uint32_t v = 0;
+    for (int i = 0; i < il; i++)
+        v = v << 8 | p[i];
+    const uint8_t *q = p + il;
+    if (!q[0])
+        return -1;
+    int sl = 1;
+    while (!(q[0] & (0x80 >> (sl - 1))))
+        sl++;
+    if ((size_t)(il + sl) > n)
+        return -1;
+    uint64_t s = q[0] & (0xFF >> sl), ones = (1ULL << (7 * sl)) - 1;
+    for (int i = 1; i < sl; i++)
+        s = s << 8 | q[i];
+    size_t left = n - (size_t)(il + sl);
+    if (s == ones)
+        s = left;
+    if (s > left)
+        return -1;
+    *id = v;
+    *size = s;
+    *head = (size_t)(il + sl);
+    return 0;
+}
+
+static void read_entry(const uint8_t *p, size_t n, bb_webm_track_info *t)
+{
+    memset(t, 0, sizeof(*t));
+    uint32_t id;
+    uint64_t size;
+    size_t head;
+    while (n && !read_el(p, n, &id, &size, &head)) {
+        const uint8_t *v = p + head;
+        if (id == ID_TRACK_NUMBER && size >= 1 && size <= 2)
+            t->number = size == 1 ? v[0] : v[0] << 8 | v[1];
+        else if (id == ID_NAME && size <= BB_WEBM_MAX_NAME && bb_utf8_plain_name(v, (size_t)size))
+            memcpy(t->name, v, (size_t)size);
+        else if (id == ID_CODEC_ID)
+            t->codec = size == 5 && !memcmp(v, "V_VP8", 5) ? BB_WEBM_VP8
+                : size == 6 && !memcmp(v, "A_OPUS", 6) ? BB_WEBM_OPUS
+                : size == 18 && !memcmp(v, "D_WEBVTT/SUBTITLES", 18) ? BB_WEBM_WEBVTT : (bb_webm_codec)0;
+        p += head + size;
+        n -= head + (size_t)size;
+    }
+}
+
+int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int max, int *count)
+{
+    if ((!d && n) || (!out && max > 0) || max < 0 || !count)
+        return BB_E_ARG;
+    *count = 0;
+    uint32_t id;
+    uint64_t size;
+    size_t head;
+    /* The EBML header, saying webm or matroska. */
+    if (read_el(d, n, &id, &size, &head) || id != ID_EBML)
+        return BB_E_PARSE;
+    int doctype = 0;
+    for (const uint8_t *p = d + head, *end = p + size; p < end;) {
+        uint32_t cid;
+        uint64_t cs;
+        size_t ch;
+        if (read_el(p, (size_t)(end - p), &cid, &cs, &ch))
+            return BB_E_PARSE;
+        if (cid == ID_DOCTYPE)
+            doctype = (cs == 4 && !memcmp(p + ch, "webm", 4)) || (cs == 8 && !memcmp(p + ch, "matroska", 8));
+        p += ch + cs;
+    }
+    if (!doctype)
+        return BB_E_PARSE;
+    d += head + size;
+    n -= head + (size_t)size;
+    /* The Segment, and in it the Tracks before the first Cluster. */
+    if (read_el(d, n, &id, &size, &head) || id != ID_SEGMENT)
+        return BB_E_PARSE;
+    for (const uint8_t *p = d + head, *end = p + size; p < end;) {
+        if (read_el(p, (size_t)(end - p), &id, &size, &head) || id == ID_CLUSTER)
+            return BB_E_PARSE;
+        if (id == ID_TRACKS) {
+            for (const uint8_t *q = p + head, *qe = q + size; q < qe;) {
+                uint32_t tid;
+                uint64_t ts;
+                size_t th;
+                if (read_el(q, (size_t)(qe - q), &tid, &ts, &th))
+                    return BB_E_PARSE;
+                if (tid == ID_TRACK_ENTRY) {
+                    if (*count < max)
+                        read_entry(q + th, (size_t)ts, &out[*count]);
+                    if (*count < BB_WEBM_MAX_TRACKS * 16)
+                        (*count)++;
+                }
+                q += th + ts;
+            }
+            return BB_OK;
+        }
+        p += head + size;
+    }
+    return BB_E_PARSE;
+}

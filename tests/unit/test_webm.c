@@ -6,6 +6,7 @@
  * are marked, cues carry their text and duration, and a file cut short after
  * a cluster still reads to its end. Bad calls are refused.
  */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
@@ -241,4 +242,30 @@ TEST(webm_bad_calls_are_refused_and_times_never_go_back)
     bb_webm_pending(w, &p, &n);
     CHECK(n == 0 && p == NULL);
     bb_webm_free(w);
+}
+
+TEST(webm_the_tracks_are_read_back_from_the_header_and_nothing_else_passes)
+{
+    rec_sample f;
+    CHECK_OK(rec_sample_make(&f));
+    bb_webm_track_info t[8];
+    int n = 0;
+    CHECK_OK(bb_webm_read_tracks(f.data, f.len, t, 8, &n));
+    CHECK_EQ_INT(n, 5);
+    CHECK(t[0].number == 1 && t[0].codec == BB_WEBM_VP8 && !strcmp(t[0].name, "Jan de Vries (wijkagent), beeld"));
+    CHECK(t[3].number == 4 && t[3].codec == BB_WEBM_OPUS && !strcmp(t[3].name, "Burger, geluid"));
+    CHECK(t[4].codec == BB_WEBM_WEBVTT && !strcmp(t[4].name, "Tekst en ondertiteling"));
+    CHECK_OK(bb_webm_read_tracks(f.data, f.len, t, 2, &n)); /* room for two: all five counted */
+    CHECK_EQ_INT(n, 5);
+    CHECK_EQ_INT(bb_webm_read_tracks(f.data, 40, t, 8, &n), BB_E_PARSE); /* cut inside the header */
+    uint8_t *other = malloc(f.len);
+    CHECK(other != NULL);
+    memcpy(other, f.data, f.len);
+    uint8_t *doctype = memmem(other, 64, "webm", 4);
+    CHECK(doctype != NULL);
+    doctype[1] = 'x'; /* a DocType of another kind */
+    CHECK_EQ_INT(bb_webm_read_tracks(other, f.len, t, 8, &n), BB_E_PARSE);
+    free(other);
+    CHECK_EQ_INT(bb_webm_read_tracks((const uint8_t *)"%PDF-1.7", 8, t, 8, &n), BB_E_PARSE);
+    rec_sample_free(&f);
 }

@@ -1,10 +1,15 @@
 /*
- * The recording's WebM (webm.h) read by tools that share no code with it:
- * ffprobe lists every track with its codec, name and language, and ffmpeg
- * decodes the whole file without one error; the same holds for the file
- * cut short after a cluster, as a crash leaves it. The recorded call is
- * tests/common/rec_sample.c, written into a temporary directory that is
- * removed at the end (or into $BB_REC_KEEP, kept, to look at or play).
+ * A recorded interview read by the tools people use on it. The WebM
+ * (webm.h) by tools that share no code with it: ffprobe lists every track
+ * with its codec, name and language, and ffmpeg decodes the whole file
+ * without one error, also when cut short after a cluster as a crash leaves
+ * it. The seal (seal.h) by beeldbel-verify (build/bin): a sealed recording
+ * passes and the tool says who recorded it, when and what; a flipped byte,
+ * a cut-off end, a seal by someone else and a missing file each fail with
+ * their segment and time, or the usage status. The recorded call is
+ * tests/common/rec_sample.c, sealed with the tests' police CA, written into
+ * a temporary directory that is removed at the end (or into $BB_REC_KEEP,
+ * kept, to look at or play).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +20,7 @@
 
 #include "../common/bb_test.h"
 #include "../common/rec_sample.h"
+#include "../common/rec_seal.h"
 
 static char dir[512];
 static int ready = -1; /* the files are written: 0 yes, else an error */
@@ -47,9 +53,28 @@ static int files(void)
             return ready = 1;
     }
     rec_sample s;
-    ready = rec_sample_make(&s) != 0;
-    if (!ready)
-        ready = write_file("call.webm", s.data, s.len) || write_file("cut.webm", s.data, s.cut_at[1]);
+    static police_ca ca;
+    static police_officer jan, sanne, tsa;
+    ready = rec_sample_make(&s) != 0 || pca_init(&ca, 31, "Politie Demo Root CA") ||
+            pca_officer(&ca, &jan, "Jan de Vries", "100001", 1001, -1, 12) ||
+            pca_officer(&ca, &sanne, "Sanne Bakker", "100002", 1002, -1, 12) || pca_tsa(&ca, &tsa, 2001);
+    char *m = ready ? NULL : rec_manifest(&s, s.data, &jan, &tsa, ca.root_cert, 2, 1);
+    char *other = ready ? NULL : rec_manifest(&s, s.data, &sanne, &tsa, ca.root_cert, 2, 1);
+    uint8_t *flipped = ready ? NULL : malloc(s.len);
+    if (!m || !other || !flipped)
+        ready = 1;
+    if (!ready) {
+        memcpy(flipped, s.data, s.len);
+        flipped[rec_seg_at(&s, 1) + 1000] ^= 0x04;
+        ready = write_file("call.webm", s.data, s.len) || write_file("cut.webm", s.data, s.cut_at[1]) ||
+                write_file("root.pem", (const uint8_t *)ca.root_cert, strlen(ca.root_cert)) ||
+                write_file("call.manifest.json", (const uint8_t *)m, strlen(m)) ||
+                write_file("sanne.manifest.json", (const uint8_t *)other, strlen(other)) ||
+                write_file("flipped.webm", flipped, s.len) || write_file("short.webm", s.data, rec_seg_at(&s, 2) + 100);
+    }
+    free(m);
+    free(other);
+    free(flipped);
     rec_sample_free(&s);
     if (ready)
         printf("  cannot write the sample recordings into %s\n", dir);
@@ -156,15 +181,71 @@ TEST(a_recording_cut_short_by_a_crash_plays_up_to_its_last_cluster)
     free(out);
 }
 
+/* beeldbel-verify, next to this program's build folder (build/native -> build/bin). */
+static char *verify(const char *rec, const char *manifest, int *status)
+{
+    char cmd[1400], root[600], man[600];
+    const char *b = getenv("BB_BUILD");
+    path_of("root.pem", root, sizeof(root));
+    path_of(manifest, man, sizeof(man));
+    snprintf(cmd, sizeof(cmd), "%s/bin/beeldbel-verify --now %lld --root '%s' {} '%s'", b && *b ? b : "build",
+             (long long)PCA_NOW, root, man);
+    return run(cmd, rec, status);
+}
+
+TEST(beeldbel_verify_passes_a_sealed_recording_and_says_who_when_and_what)
+{
+    CHECK_OK(files());
+    int st;
+    char *out = verify("call.webm", "call.manifest.json", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK_EQ_INT(st, 0);
+    CHECK(strstr(out, "beeldbel-verify: sealed and unchanged / verzegeld en ongewijzigd\n") != NULL);
+    CHECK(strstr(out, "title / titel: " REC_SAMPLE_TITLE "\n") != NULL);
+    CHECK(strstr(out, "recorded by / opgenomen door: Jan de Vries (100001), Basisteam Groningen-Noord\n") != NULL);
+    CHECK(strstr(out, "started / begonnen: 2026-12-04 16:00:00 UTC\n") != NULL);
+    CHECK(strstr(out, "sealed / verzegeld: 0:00:00.0 - 0:00:05.0, 3 segments / segmenten, 2 seals / zegels\n") != NULL);
+    CHECK(strstr(out, "  1 VP8 Jan de Vries (wijkagent), beeld\n  2 Opus Jan de Vries (wijkagent), geluid\n"
+                      "  3 VP8 Burger, beeld\n  4 Opus Burger, geluid\n  5 WebVTT Tekst en ondertiteling\n") != NULL);
+    free(out);
+}
+
+TEST(beeldbel_verify_names_the_first_bad_segment_and_its_time)
+{
+    CHECK_OK(files());
+    int st;
+    char *out = verify("flipped.webm", "call.manifest.json", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK_EQ_INT(st, 1);
+    CHECK(!strcmp(out, "beeldbel-verify: segment 1 (0:00:02.0 - 0:00:04.0): changed / gewijzigd\n"));
+    free(out);
+    out = verify("short.webm", "call.manifest.json", &st);
+    CHECK(out != NULL && st == 1);
+    CHECK(strstr(out, "segment 2 (0:00:04.0 - 0:00:05.0): missing (the file ends before it does)") != NULL);
+    free(out);
+    out = verify("call.webm", "sanne.manifest.json", &st);
+    CHECK(out != NULL && st == 1);
+    CHECK(strstr(out, "segment 1 (0:00:02.0 - 0:00:04.0): sealed by another officer than the manifest names") != NULL);
+    free(out);
+    out = verify("call.webm", "none.json", &st);
+    CHECK(out != NULL && st == 2);
+    CHECK(strstr(out, "cannot read / kan niet lezen:") != NULL);
+    free(out);
+}
+
 TEST(cleanup)
 {
+    static const char *const names[] = { "call.webm", "cut.webm", "root.pem", "call.manifest.json",
+                                         "sanne.manifest.json", "flipped.webm", "short.webm" };
     const char *keep = getenv("BB_REC_KEEP");
     if (ready == 0 && !(keep && *keep)) {
         char p[600];
-        path_of("call.webm", p, sizeof(p));
-        unlink(p);
-        path_of("cut.webm", p, sizeof(p));
-        unlink(p);
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+            path_of(names[i], p, sizeof(p));
+            unlink(p);
+        }
         CHECK_OK(rmdir(dir));
     }
 }

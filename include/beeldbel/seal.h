@@ -1,0 +1,117 @@
+/*
+ * beeldbel — recording module: the seal over a recorded interview.
+ *
+ * The recording (webm.h) is cut in segments, a WebM cluster each (the header
+ * is segment 0). A hash chain runs over them:
+ *   head_0 = 32 zero bytes
+ *   head_k+1 = SHA-256("beeldbel-rec-chain-1" || head_k || k (4 bytes) ||
+ *              offset (8) || length (8) || start_ms (8) || end_ms (8) ||
+ *              SHA-256(segment k))
+ * all big-endian. Every 30 s and at the end the officer's engine signs the
+ * head: a CMS SignedData (cms.h, bb_pades_sign) over
+ *   SHA-256("beeldbel-rec-seal-1" || head || segments (4) || end_ms (8) ||
+ *           started_unix_ms (8))
+ * with the officer's certificate and an RFC 3161 timestamp from the police
+ * time-stamping service over the signature. The manifest (JSON, below) holds
+ * every segment and every seal; it is written beside the recording and goes
+ * into it as an attachment. Anyone holding the police root checks it with
+ * bb_rec_verify (the tool: beeldbel-verify).
+ *
+ * The manifest:
+ *   { "format": "beeldbel-recording-1", "title": "...", "started": <unix ms>,
+ *     "officer": "<officer number>",
+ *     "segments": [ { "offset": n, "length": n, "start": ms, "end": ms,
+ *                     "sha256": "<hex>" }, ... ],
+ *     "seals": [ { "segments": n, "head": "<hex>", "cms": "<base64>" }, ... ] }
+ */
+#ifndef BEELDBEL_SEAL_H
+#define BEELDBEL_SEAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "identity.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define BB_REC_MAX_SEGMENTS 100000    /* 2 s each: over two days */
+#define BB_REC_MAX_SEALS 20000
+#define BB_REC_MAX_MANIFEST (64u << 20)
+
+typedef struct bb_rec_chain {
+    uint8_t head[32];
+    uint32_t count;      /* segments chained */
+    uint64_t length;     /* bytes chained (the next segment's offset) */
+    int64_t end_ms;      /* the last segment's end */
+} bb_rec_chain;
+
+void bb_rec_chain_init(bb_rec_chain *c);
+/* Adds the next segment (its bytes' SHA-256); it starts where the last ended. */
+int bb_rec_chain_add(bb_rec_chain *c, const uint8_t sha256[32], uint64_t length, int64_t start_ms, int64_t end_ms);
+/* What the officer signs for the chain as it stands. */
+void bb_rec_seal_digest(const bb_rec_chain *c, int64_t started_unix_ms, uint8_t out[32]);
+
+/* ---- the manifest, as the recording goes ---- */
+
+typedef struct bb_rec_manifest bb_rec_manifest;
+
+int bb_rec_manifest_new(bb_rec_manifest **out, const char *title, int64_t started_unix_ms, const char *officer_id);
+void bb_rec_manifest_free(bb_rec_manifest *m);
+/* The next segment's bytes, from start_ms to end_ms of the recording. */
+int bb_rec_manifest_segment(bb_rec_manifest *m, const uint8_t *bytes, size_t len, int64_t start_ms, int64_t end_ms);
+/* What to sign now (bb_rec_seal_digest of the chain so far); BB_E_STATE before any segment. */
+int bb_rec_manifest_digest(const bb_rec_manifest *m, uint8_t out[32]);
+/* The signature (CMS, timestamped) over that digest: a seal over every segment so far. */
+int bb_rec_manifest_seal(bb_rec_manifest *m, const uint8_t *cms, size_t len);
+/* The manifest as JSON (malloc'd, NUL-terminated; the caller frees it). */
+int bb_rec_manifest_json(const bb_rec_manifest *m, char **out, size_t *len);
+
+/* ---- checking a recording ---- */
+
+typedef enum {
+    BB_REC_OK = 0,
+    BB_REC_MANIFEST,         /* the manifest is not one (format, a field, a size) */
+    BB_REC_SEGMENT_CHANGED,  /* a segment's bytes are not what was chained */
+    BB_REC_SEGMENT_MISSING,  /* the file ends before a chained segment does */
+    BB_REC_NOT_SEALED,       /* no seal covers any segment */
+    BB_REC_SEAL_HEAD,        /* a seal's head is not the chain's at its count */
+    BB_REC_SEAL_SIGNATURE,   /* a seal's signature, certificate or timestamp does not verify */
+    BB_REC_SEAL_OFFICER,     /* a seal by someone else than the officer the manifest names */
+    BB_REC_REASON_COUNT
+} bb_rec_reason;
+
+typedef struct bb_rec_report {
+    bb_rec_reason reason;        /* BB_REC_OK: everything sealed checks */
+    int64_t started_unix_ms;
+    char title[129];
+    bb_officer_result officer;   /* who sealed it (the certificate's names) */
+    uint32_t segments;           /* in the manifest */
+    uint32_t sealed;             /* covered by the last good seal */
+    int64_t sealed_until_ms;     /* the end of the last sealed segment */
+    uint64_t sealed_bytes;       /* the file up to there */
+    int64_t first_stamp, last_stamp; /* the seals' timestamps (Unix seconds) */
+    uint32_t seals;
+    /* The first thing wrong: the segment (or -1) and its time in the recording. */
+    int64_t bad_segment, bad_start_ms, bad_end_ms;
+} bb_rec_report;
+
+/*
+ * Checks a recording (untrusted file and manifest) against the police root
+ * in trust: every segment's bytes against the chain, every seal's head, its
+ * signature (an officer certificate of the root, valid at the timestamp's
+ * time), its timestamp, and that one officer, the manifest's, sealed it all.
+ * Segments after the last seal are reported (sealed < segments), not
+ * refused: what was sealed before a crash still verifies. BB_OK when it
+ * holds (rep->reason BB_REC_OK), BB_E_AUTH with rep->reason and the bad
+ * segment when it does not, BB_E_PARSE for a manifest that is not one.
+ */
+int bb_rec_verify(const uint8_t *file, size_t file_len, const char *manifest, size_t manifest_len,
+                  bb_trust *trust, int64_t now_s, bb_rec_report *rep);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

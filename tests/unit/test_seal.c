@@ -1,0 +1,163 @@
+/*
+ * The seal over a recording (seal.h): a recorded call (rec_sample) in three
+ * segments, sealed after two and at the end by Jan de Vries with a police
+ * timestamp, checks; every kind of tampering is found and named with its
+ * segment and time: a byte flipped, a segment removed, two swapped, the file
+ * cut short, the manifest's hash changed with the file, a seal by another
+ * officer, a timestamp from another service. A recording cut short by a
+ * crash after its first seal still verifies as far as it was sealed.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "../common/bb_test.h"
+#include "../common/police_ca.h"
+#include "../common/rec_sample.h"
+#include "../common/rec_seal.h"
+#include "beeldbel/cms.h"
+#include "beeldbel/error.h"
+#include "beeldbel/seal.h"
+
+static police_ca ca, other_ca;
+static police_officer jan, sanne, tsa, other_tsa;
+static rec_sample rec;
+static int fixture_rc = -1;
+
+static int fixture(void)
+{
+    if (fixture_rc != -1)
+        return fixture_rc;
+    int rc = pca_init(&ca, 21, "Politie Demo Root CA");
+    if (!rc) rc = pca_officer(&ca, &jan, "Jan de Vries", "100001", 1001, -1, 12);
+    if (!rc) rc = pca_officer(&ca, &sanne, "Sanne Bakker", "100002", 1002, -1, 12);
+    if (!rc) rc = pca_tsa(&ca, &tsa, 2001);
+    if (!rc) rc = pca_init(&other_ca, 22, "Andere CA");
+    if (!rc) rc = pca_tsa(&other_ca, &other_tsa, 2002);
+    if (!rc) rc = rec_sample_make(&rec);
+    if (!rc && rec.cuts != 3)
+        rc = BB_E_STATE;
+    fixture_rc = rc;
+    return rc;
+}
+
+static bb_trust *police(void)
+{
+    bb_trust *t = NULL;
+    bb_trust_new(&t, (const uint8_t *)ca.root_cert, strlen(ca.root_cert) + 1);
+    return t;
+}
+
+static int check(const uint8_t *f, size_t len, const char *m, bb_rec_report *rep)
+{
+    bb_trust *t = police();
+    int rc = t ? bb_rec_verify(f, len, m, strlen(m), t, PCA_NOW, rep) : BB_E_NOMEM;
+    bb_trust_free(t);
+    return rc;
+}
+
+TEST(seal_a_sealed_recording_verifies_and_says_who_when_and_how_far)
+{
+    CHECK_OK(fixture());
+    char *m = rec_manifest(&rec, rec.data, &jan, &tsa, ca.root_cert, 2, 1);
+    CHECK(m != NULL);
+    bb_rec_report r;
+    CHECK_OK(check(rec.data, rec.len, m, &r));
+    CHECK_EQ_INT(r.reason, BB_REC_OK);
+    CHECK(!strcmp(r.officer.name, "Jan de Vries") && !strcmp(r.officer.officer_id, "100001"));
+    CHECK(!strcmp(r.title, REC_SAMPLE_TITLE) && r.started_unix_ms == 1796400000000LL);
+    CHECK(r.segments == 3 && r.sealed == 3 && r.seals == 2 && r.sealed_until_ms == 5000 && r.sealed_bytes == rec.len);
+    CHECK(r.first_stamp == PCA_NOW && r.last_stamp == PCA_NOW);
+    free(m);
+}
+
+/* Checks that file f (len) with manifest m fails for why at segment seg. */
+static void fails(const uint8_t *f, size_t len, const char *m, bb_rec_reason why, int seg)
+{
+    bb_rec_report r;
+    int rc = check(f, len, m, &r);
+    CHECK_EQ_INT(rc, why == BB_REC_MANIFEST ? BB_E_PARSE : BB_E_AUTH);
+    CHECK_EQ_INT(r.reason, why);
+    CHECK_EQ_INT(r.bad_segment, seg);
+    if (seg >= 0)
+        CHECK(r.bad_start_ms == rec_seg_ms[seg] && r.bad_end_ms == rec_seg_ms[seg + 1]);
+}
+
+TEST(seal_tampering_with_the_file_is_found_at_its_segment)
+{
+    CHECK_OK(fixture());
+    char *m = rec_manifest(&rec, rec.data, &jan, &tsa, ca.root_cert, 2, 1);
+    CHECK(m != NULL);
+    uint8_t *f = malloc(rec.len);
+    CHECK(f != NULL);
+    /* One byte flipped in the middle segment. */
+    memcpy(f, rec.data, rec.len);
+    f[rec_seg_at(&rec, 1) + (rec_seg_at(&rec, 2) - rec_seg_at(&rec, 1)) / 2] ^= 0x01;
+    fails(f, rec.len, m, BB_REC_SEGMENT_CHANGED, 1);
+    /* The middle segment taken out: the file now ends inside where it was (the last is shorter). */
+    size_t s1 = rec_seg_at(&rec, 2) - rec_seg_at(&rec, 1);
+    CHECK(rec.len - rec_seg_at(&rec, 2) < s1);
+    memcpy(f, rec.data, rec_seg_at(&rec, 1));
+    memcpy(f + rec_seg_at(&rec, 1), rec.data + rec_seg_at(&rec, 2), rec.len - rec_seg_at(&rec, 2));
+    fails(f, rec.len - s1, m, BB_REC_SEGMENT_MISSING, 1);
+    /* The last two swapped. */
+    memcpy(f, rec.data, rec_seg_at(&rec, 1));
+    memcpy(f + rec_seg_at(&rec, 1), rec.data + rec_seg_at(&rec, 2), rec.len - rec_seg_at(&rec, 2));
+    memcpy(f + rec_seg_at(&rec, 1) + (rec.len - rec_seg_at(&rec, 2)), rec.data + rec_seg_at(&rec, 1), s1);
+    fails(f, rec.len, m, BB_REC_SEGMENT_CHANGED, 1);
+    /* Cut short inside the last (sealed) segment. */
+    fails(rec.data, rec_seg_at(&rec, 2) + 100, m, BB_REC_SEGMENT_MISSING, 2);
+    free(f);
+    free(m);
+}
+
+TEST(seal_a_changed_manifest_or_a_foreign_seal_is_found)
+{
+    CHECK_OK(fixture());
+    /* The file changed and the manifest's hash with it: the chain under the seal says no. */
+    uint8_t *f = malloc(rec.len);
+    CHECK(f != NULL);
+    memcpy(f, rec.data, rec.len);
+    f[rec_seg_at(&rec, 1) + 10] ^= 0x80;
+    char *good = rec_manifest(&rec, rec.data, &jan, &tsa, ca.root_cert, 2, 1), *redone = rec_manifest(&rec, f, &jan, &tsa, ca.root_cert, 0, 0);
+    CHECK(good && redone);
+    /* redone has the changed file's segments and no seals: graft the good seals onto it. */
+    char *seals = strstr(good, "],\"seals\":"), *cut = strstr(redone, "],\"seals\":");
+    CHECK(seals && cut);
+    size_t head = (size_t)(cut - redone);
+    char *forged = malloc(head + strlen(seals) + 1);
+    CHECK(forged != NULL);
+    memcpy(forged, redone, head);
+    strcpy(forged + head, seals);
+    fails(f, rec.len, forged, BB_REC_SEAL_HEAD, 1);
+    /* Sealed by another officer of the same police. */
+    char *by_sanne = rec_manifest(&rec, rec.data, &sanne, &tsa, ca.root_cert, 2, 1);
+    CHECK(by_sanne != NULL);
+    fails(rec.data, rec.len, by_sanne, BB_REC_SEAL_OFFICER, 1);
+    /* A timestamp from a service the police root does not know. */
+    char *other = rec_manifest(&rec, rec.data, &jan, &other_tsa, other_ca.root_cert, 2, 1);
+    CHECK(other != NULL);
+    fails(rec.data, rec.len, other, BB_REC_SEAL_SIGNATURE, 1);
+    /* No seal at all, and no manifest at all. */
+    fails(rec.data, rec.len, redone, BB_REC_NOT_SEALED, 0);
+    fails(rec.data, rec.len, "{\"format\":\"beeldbel-recording-1\"}", BB_REC_MANIFEST, -1);
+    fails(rec.data, rec.len, "not json", BB_REC_MANIFEST, -1);
+    free(f);
+    free(good);
+    free(redone);
+    free(forged);
+    free(by_sanne);
+    free(other);
+}
+
+TEST(seal_a_crash_after_the_first_seal_leaves_what_was_sealed_verifiable)
+{
+    CHECK_OK(fixture());
+    /* Sealed after two segments; the third was listed but the file ends inside it. */
+    char *m = rec_manifest(&rec, rec.data, &jan, &tsa, ca.root_cert, 2, 0);
+    CHECK(m != NULL);
+    bb_rec_report r;
+    CHECK_OK(check(rec.data, rec_seg_at(&rec, 2) + 100, m, &r));
+    CHECK(r.reason == BB_REC_OK && r.segments == 3 && r.sealed == 2 && r.sealed_until_ms == 4000);
+    CHECK(r.sealed_bytes == rec_seg_at(&rec, 2));
+    free(m);
+}

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../common/bb_test.h"
+#include "../common/capture.h"
 #include "beeldbel/error.h"
 #include "beeldbel/pdf.h"
 
@@ -183,29 +183,7 @@ static char *run(const char *tool, const char *args, int f, int quiet, int *stat
     path_of(f, path, sizeof(path));
     snprintf(cmd, sizeof(cmd), "%s %s '%s'%s %s", tool, args, path,
              strcmp(tool, "pdftotext") == 0 ? " -" : "", quiet ? "2>/dev/null" : "2>&1");
-    FILE *p = popen(cmd, "r");
-    if (!p)
-        return NULL;
-    size_t len = 0, cap = 4096;
-    char *out = malloc(cap);
-    for (size_t got = 1; out && got;) {
-        if (cap - len < 1024) {
-            char *q = realloc(out, cap * 2);
-            if (!q) {
-                free(out);
-                out = NULL;
-                break;
-            }
-            out = q;
-            cap *= 2;
-        }
-        got = fread(out + len, 1, cap - len - 1, p);
-        len += got;
-    }
-    int st = pclose(p);
-    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    if (out)
-        out[len] = 0;
+    char *out = capture(cmd, status);
     if (out && *status == 127)
         printf("  %s is not installed (poppler-utils, qpdf)\n", tool);
     return out;

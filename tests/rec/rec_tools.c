@@ -15,10 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../common/bb_test.h"
+#include "../common/capture.h"
 #include "../common/rec_sample.h"
 #include "../common/rec_seal.h"
 
@@ -89,29 +89,7 @@ static char *run(const char *cmd, const char *name, int *status)
     path_of(name, p, sizeof(p));
     const char *at = strstr(cmd, "{}");
     snprintf(line, sizeof(line), "%.*s'%s'%s 2>&1", (int)(at - cmd), cmd, p, at + 2);
-    FILE *f = popen(line, "r");
-    if (!f)
-        return NULL;
-    size_t len = 0, cap = 8192;
-    char *out = malloc(cap);
-    for (size_t got = 1; out && got;) {
-        if (cap - len < 1024) {
-            char *q = realloc(out, cap * 2);
-            if (!q) {
-                free(out);
-                out = NULL;
-                break;
-            }
-            out = q;
-            cap *= 2;
-        }
-        got = fread(out + len, 1, cap - len - 1, f);
-        len += got;
-    }
-    int st = pclose(f);
-    *status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-    if (out)
-        out[len] = 0;
+    char *out = capture(line, status);
     if (*status == 127)
         printf("  %.*s is not installed (ffmpeg)\n", (int)strcspn(cmd, " "), cmd);
     return out;

@@ -67,6 +67,13 @@ int bb_webm_text(bb_webm *w, int track, int64_t time_us, int64_t duration_us, co
  * nothing written since the last one does nothing. */
 int bb_webm_cut(bb_webm *w);
 
+/* Ends the recording with a file attached after the last cluster (the
+ * manifest, say): name (plain UTF-8), its media type, its bytes. The cluster
+ * being written is cut first; nothing can be added after. Readers that scan
+ * the file find it; those that look attachments up in a SeekHead (ffmpeg)
+ * do not: the header is written before the attachment's place is known. */
+int bb_webm_attach(bb_webm *w, const char *name, const char *media_type, const uint8_t *data, size_t len);
+
 /* The bytes ready to write (the header once, then whole clusters), or
  * len 0. They stay until bb_webm_drain. */
 void bb_webm_pending(const bb_webm *w, const uint8_t **data, size_t *len);

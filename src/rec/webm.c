@@ -23,6 +23,8 @@ enum {
     ID_AUDIO = 0xE1, ID_SAMPLING_FREQUENCY = 0xB5, ID_CHANNELS = 0x9F,
     ID_CLUSTER = 0x1F43B675, ID_TIMESTAMP = 0xE7, ID_SIMPLE_BLOCK = 0xA3,
     ID_BLOCK_GROUP = 0xA0, ID_BLOCK = 0xA1, ID_BLOCK_DURATION = 0x9B,
+    ID_ATTACHMENTS = 0x1941A469, ID_ATTACHED_FILE = 0x61A7, ID_FILE_NAME = 0x466E,
+    ID_FILE_MEDIA_TYPE = 0x4660, ID_FILE_DATA = 0x465C, ID_FILE_UID = 0x46AE,
 };
 
 #define OPUS_PRE_SKIP 312          /* libopus's look-ahead at 48 kHz: 6.5 ms */
@@ -130,6 +132,7 @@ struct bb_webm {
     struct buf cl;        /* the cluster being written (its blocks) */
     int64_t cl_ms;        /* its timestamp */
     int cl_open;
+    int closed;           /* a file is attached: the recording is over */
 };
 
 int bb_webm_new(bb_webm **out, const char *title, int64_t start_unix_ms)
@@ -345,6 +348,8 @@ static int begin(bb_webm *w, int track, int video_or_audio, int64_t time_us, siz
 {
     if (!w || track < 1 || track > w->n_tracks || time_us < 0 || !len || len > BB_WEBM_MAX_FRAME)
         return BB_E_ARG;
+    if (w->closed)
+        return BB_E_STATE;
     struct track *k = &w->tracks[track - 1];
     if ((k->t.codec == BB_WEBM_WEBVTT) == video_or_audio)
         return BB_E_ARG;
@@ -412,6 +417,34 @@ int bb_webm_text(bb_webm *w, int track, int64_t time_us, int64_t duration_us, co
         w->cl.err = 0;
         w->cl.n = at;
     }
+    return rc;
+}
+
+int bb_webm_attach(bb_webm *w, const char *name, const char *media_type, const uint8_t *data, size_t len)
+{
+    size_t nl = name ? strlen(name) : 0, ml = media_type ? strlen(media_type) : 0;
+    if (!w || !nl || nl > BB_WEBM_MAX_NAME || !bb_utf8_plain_name((const unsigned char *)name, nl) || !ml ||
+        ml > 64 || strpbrk(media_type, " \"\\") || (!data && len) || len > BB_WEBM_MAX_FRAME * 16)
+        return BB_E_ARG;
+    if (w->closed)
+        return BB_E_STATE;
+    int rc = start(w);
+    if (!rc)
+        rc = bb_webm_cut(w);
+    if (rc)
+        return rc;
+    struct buf f = { 0 }, a = { 0 };
+    el_str(&f, ID_FILE_NAME, name);
+    el_str(&f, ID_FILE_MEDIA_TYPE, media_type);
+    el_bytes(&f, ID_FILE_DATA, data, len);
+    el_uint(&f, ID_FILE_UID, 1);
+    el_master(&a, ID_ATTACHED_FILE, &f);
+    el_master(&w->out, ID_ATTACHMENTS, &a);
+    rc = w->out.err;
+    free(f.d);
+    free(a.d);
+    if (!rc)
+        w->closed = 1;
     return rc;
 }
 

@@ -95,7 +95,9 @@ static int fill(bb_webm *w, bb_video_encoder *ve, bb_audio_encoder *ae, rec_samp
     return rc ? rc : cut(w, s);
 }
 
-int rec_sample_make(rec_sample *s)
+int rec_sample_make(rec_sample *s) { return rec_sample_make_attached(s, NULL); }
+
+int rec_sample_make_attached(rec_sample *s, const char *attach)
 {
     memset(s, 0, sizeof(*s));
     bb_webm *w = NULL;
@@ -113,6 +115,10 @@ int rec_sample_make(rec_sample *s)
         rc = bb_audio_encoder_new(&ae, 24000);
     if (!rc)
         rc = fill(w, ve, ae, s);
+    if (!rc && attach)
+        rc = bb_webm_attach(w, "manifest.json", "application/json", (const uint8_t *)attach, strlen(attach));
+    if (!rc && attach)
+        rc = take(w, s);
     bb_video_encoder_free(ve);
     bb_audio_encoder_free(ae);
     bb_webm_free(w);

@@ -21,6 +21,8 @@ typedef struct {
 
 /* BB_OK, or the first error of the muxer or an encoder. */
 int rec_sample_make(rec_sample *s);
+/* The same, ended with attach (a NUL-terminated text) attached as manifest.json. */
+int rec_sample_make_attached(rec_sample *s, const char *attach);
 void rec_sample_free(rec_sample *s);
 
 #endif

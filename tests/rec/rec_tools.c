@@ -72,6 +72,14 @@ static int files(void)
                 write_file("sanne.manifest.json", (const uint8_t *)other, strlen(other)) ||
                 write_file("flipped.webm", flipped, s.len) || write_file("short.webm", s.data, rec_seg_at(&s, 2) + 100);
     }
+    /* The same recording ended with its manifest attached, as the console keeps it. */
+    rec_sample att;
+    if (!ready && rec_sample_make_attached(&att, m) == 0) {
+        ready = att.len <= s.len || memcmp(att.data, s.data, s.len) || write_file("attached.webm", att.data, att.len);
+        rec_sample_free(&att);
+    } else {
+        ready = 1;
+    }
     free(m);
     free(other);
     free(flipped);
@@ -213,10 +221,27 @@ TEST(beeldbel_verify_names_the_first_bad_segment_and_its_time)
     free(out);
 }
 
+TEST(the_manifest_travels_inside_the_recording_and_still_verifies)
+{
+    CHECK_OK(files());
+    int st;
+    /* Attached after the last cluster, the manifest changes nothing a player decodes... */
+    char *out = run("ffmpeg -nostdin -v error -i {} -map 0:v -map 0:a -f null -", "attached.webm", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK(st == 0 && strlen(out) == 0);
+    free(out);
+    /* ... and nothing the seal covers. */
+    out = verify("attached.webm", "call.manifest.json", &st);
+    CHECK(out != NULL);
+    CHECK_EQ_INT(st, 0);
+    free(out);
+}
+
 TEST(cleanup)
 {
     static const char *const names[] = { "call.webm", "cut.webm", "root.pem", "call.manifest.json",
-                                         "sanne.manifest.json", "flipped.webm", "short.webm" };
+                                         "sanne.manifest.json", "flipped.webm", "short.webm", "attached.webm" };
     const char *keep = getenv("BB_REC_KEEP");
     if (ready == 0 && !(keep && *keep)) {
         char p[600];

@@ -241,6 +241,18 @@ TEST(webm_bad_calls_are_refused_and_times_never_go_back)
     bb_webm_drain(w);
     bb_webm_pending(w, &p, &n);
     CHECK(n == 0 && p == NULL);
+    /* A file attached ends it: after that, nothing more. */
+    CHECK_EQ_INT(bb_webm_attach(w, "", "application/json", fr, 4), BB_E_ARG);
+    CHECK_EQ_INT(bb_webm_attach(w, "m.json", "a b", fr, 4), BB_E_ARG);
+    CHECK_OK(bb_webm_frame(w, 1, 41000000, fr, 4, 1));
+    CHECK_OK(bb_webm_attach(w, "m.json", "application/json", fr, 4));
+    CHECK_EQ_INT(bb_webm_frame(w, 1, 42000000, fr, 4, 1), BB_E_STATE);
+    CHECK_EQ_INT(bb_webm_attach(w, "m.json", "application/json", fr, 4), BB_E_STATE);
+    bb_webm_pending(w, &p, &n);
+    walk after = { .tracks = BB_WEBM_MAX_TRACKS };
+    CHECK(!walk_els(&after, p, n, 0)); /* the last cluster, then the attachment */
+    CHECK(after.clusters == 1 && after.blocks[1] == 1);
+    CHECK(n > 8 && memcmp(p + n - 8, fr, 4) == 0); /* the file's bytes, then its 4-byte UID element */
     bb_webm_free(w);
 }
 

@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "identity.h"
+#include "webm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -67,6 +68,43 @@ int bb_rec_manifest_digest(const bb_rec_manifest *m, uint8_t out[32]);
 int bb_rec_manifest_seal(bb_rec_manifest *m, const uint8_t *cms, size_t len);
 /* The manifest as JSON (malloc'd, NUL-terminated; the caller frees it). */
 int bb_rec_manifest_json(const bb_rec_manifest *m, char **out, size_t *len);
+
+/* ---- recording: the file and its manifest together ---- */
+
+/*
+ * The officer's side of a recording: frames go into the WebM (webm.h), a
+ * segment is cut every BB_REC_SEGMENT_US of recording time, and each
+ * segment goes into the manifest as it is handed out. A seal is due every
+ * BB_REC_SEAL_US and at the end: the caller signs bb_recorder_digest (the
+ * officer's key and the time-stamping service are the caller's) and gives
+ * the signature back with bb_recorder_seal. bb_recorder_finish cuts the last
+ * segment; after the last seal, bb_recorder_close attaches the manifest.
+ */
+#define BB_REC_SEGMENT_US 2000000
+#define BB_REC_SEAL_US 30000000
+
+typedef struct bb_recorder bb_recorder;
+
+int bb_recorder_new(bb_recorder **out, const char *title, int64_t started_unix_ms, const char *officer_id);
+void bb_recorder_free(bb_recorder *r);
+/* The WebM inside, for its tracks (bb_webm_add_track) before the first frame. */
+bb_webm *bb_recorder_webm(bb_recorder *r);
+/* A frame or a cue (as bb_webm_frame, bb_webm_text), cutting a segment first when one is due. */
+int bb_recorder_frame(bb_recorder *r, int track, int64_t time_us, const uint8_t *data, size_t len, int key);
+int bb_recorder_text(bb_recorder *r, int track, int64_t time_us, int64_t duration_us, const char *text, size_t len);
+/* 1 when a seal is due at time_us (BB_REC_SEAL_US since the last, with segments since). */
+int bb_recorder_seal_due(const bb_recorder *r, int64_t time_us);
+/* Cuts the segment being written (it ends at time_us) and gives what to
+ * sign for everything so far. */
+int bb_recorder_digest(bb_recorder *r, int64_t time_us, uint8_t out[32]);
+int bb_recorder_seal(bb_recorder *r, const uint8_t *cms, size_t len);
+/* The end: the last segment cut (then seal it); close attaches the manifest. */
+int bb_recorder_finish(bb_recorder *r, int64_t time_us);
+int bb_recorder_close(bb_recorder *r);
+/* The file's bytes ready to write (as bb_webm_pending), and the manifest now. */
+void bb_recorder_pending(const bb_recorder *r, const uint8_t **data, size_t *len);
+void bb_recorder_drain(bb_recorder *r);
+int bb_recorder_manifest(const bb_recorder *r, char **json, size_t *len);
 
 /* ---- checking a recording ---- */
 

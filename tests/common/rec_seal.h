@@ -18,18 +18,17 @@
 static const int64_t rec_seg_ms[4] = { 0, 2000, 4000, 5000 };
 static inline size_t rec_seg_at(const rec_sample *r, int k) { return k ? r->cut_at[k - 1] : 0; }
 
-/* A seal over the manifest as it stands, by officer o, timestamped by svc
- * (whose root, PEM, is svc_root) at PCA_NOW. */
-static inline int rec_seal(bb_rec_manifest *m, const police_officer *o, const police_officer *svc, const char *svc_root)
+/* The officer's signature over digest by o, timestamped by svc (whose
+ * root, PEM, is svc_root) at PCA_NOW: the CMS into cms (BB_CMS_MAX). */
+static inline int rec_sign(const uint8_t digest[32], const police_officer *o, const police_officer *svc,
+                           const char *svc_root, uint8_t *cms, size_t *len)
 {
-    uint8_t digest[32], imprint[32], cms[BB_CMS_MAX], req[BB_TSP_MAX_REQUEST], resp[BB_TSP_MAX_RESPONSE];
+    uint8_t imprint[32], req[BB_TSP_MAX_REQUEST], resp[BB_TSP_MAX_RESPONSE];
     static const uint8_t nonce[BB_TSP_NONCE_LEN] = { 9, 8, 7 };
-    size_t len, req_len, resp_len;
-    bb_pades_request rq = { .key = (const uint8_t *)o->key, .key_len = strlen(o->key) + 1, .cert = o->der,
-                            .cert_len = o->der_len };
-    int rc = bb_rec_manifest_digest(m, digest);
-    rq.digest = digest;
-    if (!rc) rc = bb_pades_sign(&rq, NULL, 0, cms, sizeof(cms), &len, imprint);
+    size_t req_len, resp_len;
+    bb_pades_request rq = { .digest = digest, .key = (const uint8_t *)o->key, .key_len = strlen(o->key) + 1,
+                            .cert = o->der, .cert_len = o->der_len };
+    int rc = bb_pades_sign(&rq, NULL, 0, cms, BB_CMS_MAX, len, imprint);
     if (!rc) rc = bb_tsp_request(imprint, nonce, req, sizeof(req), &req_len);
     bb_tsa_request tr;
     int fail_bit;
@@ -44,7 +43,17 @@ static inline int rec_seal(bb_rec_manifest *m, const police_officer *o, const po
     int64_t when;
     if (!rc) rc = bb_tsp_check_response(resp, resp_len, imprint, nonce, t, &tst, &tst_len, &when);
     bb_trust_free(t);
-    if (!rc) rc = bb_pades_sign(&rq, tst, tst_len, cms, sizeof(cms), &len, NULL);
+    if (!rc) rc = bb_pades_sign(&rq, tst, tst_len, cms, BB_CMS_MAX, len, NULL);
+    return rc;
+}
+
+/* A seal over the manifest as it stands (rec_sign). */
+static inline int rec_seal(bb_rec_manifest *m, const police_officer *o, const police_officer *svc, const char *svc_root)
+{
+    uint8_t digest[32], cms[BB_CMS_MAX];
+    size_t len;
+    int rc = bb_rec_manifest_digest(m, digest);
+    if (!rc) rc = rec_sign(digest, o, svc, svc_root, cms, &len);
     if (!rc) rc = bb_rec_manifest_seal(m, cms, len);
     return rc;
 }

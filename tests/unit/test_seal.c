@@ -7,6 +7,7 @@
  * officer, a timestamp from another service. A recording cut short by a
  * crash after its first seal still verifies as far as it was sealed.
  */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,5 +160,113 @@ TEST(seal_a_crash_after_the_first_seal_leaves_what_was_sealed_verifiable)
     CHECK_OK(check(rec.data, rec_seg_at(&rec, 2) + 100, m, &r));
     CHECK(r.reason == BB_REC_OK && r.segments == 3 && r.sealed == 2 && r.sealed_until_ms == 4000);
     CHECK(r.sealed_bytes == rec_seg_at(&rec, 2));
+    free(m);
+}
+
+/* ---- the recorder: file and manifest in step ---- */
+
+/* What the console does for a minute and five seconds: two people's audio
+ * (every 20 ms) and video (about 15 fps, a keyframe every 2 s) and a line of
+ * text, a seal when one is due, then the end, its seal, the manifest
+ * attached. stop_us: like a crash, stop feeding there (0: run to the end);
+ * file and manifest: what was written, and the manifest as of the last seal. */
+static void record_minute(int64_t stop_us, uint8_t **file, size_t *file_len, char **manifest, int *seals)
+{
+    bb_recorder *r;
+    *file = NULL;
+    *file_len = 0;
+    *manifest = NULL;
+    *seals = 0;
+    CHECK_OK(bb_recorder_new(&r, REC_SAMPLE_TITLE, 1796400000000LL, "100001"));
+    bb_webm_track v = { .codec = BB_WEBM_VP8, .name = "Jan de Vries (wijkagent), beeld", .width = 640, .height = 360 };
+    bb_webm_track a = { .codec = BB_WEBM_OPUS, .name = "Jan de Vries (wijkagent), geluid", .channels = 1 };
+    bb_webm_track t = { .codec = BB_WEBM_WEBVTT, .name = "Tekst" };
+    CHECK_EQ_INT(bb_webm_add_track(bb_recorder_webm(r), &v), 1);
+    CHECK_EQ_INT(bb_webm_add_track(bb_recorder_webm(r), &a), 2);
+    CHECK_EQ_INT(bb_webm_add_track(bb_recorder_webm(r), &t), 3);
+    uint8_t frame[600], cms[BB_CMS_MAX], digest[32];
+    size_t len;
+    const int64_t end = 65000000;
+    for (int64_t us = 0; us < end && (!stop_us || us < stop_us); us += 20000) {
+        memset(frame, (int)(us / 20000), sizeof(frame));
+        CHECK_OK(bb_recorder_frame(r, 2, us, frame, 40, 1));
+        if (us % 60000 == 0)
+            CHECK_OK(bb_recorder_frame(r, 1, us + 1000, frame, us % 2000000 == 0 ? 600 : 200, us % 2000000 == 0));
+        if (us == 31000000)
+            CHECK_OK(bb_recorder_text(r, 3, 29500000, 1500000, "Burger: ja, om tien uur.", 24));
+        if (bb_recorder_seal_due(r, us)) {
+            CHECK_OK(bb_recorder_digest(r, us, digest));
+            CHECK_OK(rec_sign(digest, &jan, &tsa, ca.root_cert, cms, &len));
+            CHECK_OK(bb_recorder_seal(r, cms, len));
+            (*seals)++;
+            free(*manifest);
+            CHECK_OK(bb_recorder_manifest(r, manifest, NULL));
+        }
+        const uint8_t *p;
+        size_t n;
+        bb_recorder_pending(r, &p, &n);
+        if (n) { /* written as it comes, as the console's file would be */
+            *file = realloc(*file, *file_len + n);
+            memcpy(*file + *file_len, p, n);
+            *file_len += n;
+            bb_recorder_drain(r);
+        }
+    }
+    if (!stop_us) {
+        CHECK_OK(bb_recorder_finish(r, end));
+        CHECK_EQ_INT(bb_recorder_frame(r, 2, end, frame, 40, 1), BB_E_STATE);
+        CHECK_OK(bb_recorder_digest(r, end, digest));
+        CHECK_OK(rec_sign(digest, &jan, &tsa, ca.root_cert, cms, &len));
+        CHECK_OK(bb_recorder_seal(r, cms, len));
+        (*seals)++;
+        free(*manifest);
+        CHECK_OK(bb_recorder_manifest(r, manifest, NULL));
+        CHECK_OK(bb_recorder_close(r));
+        CHECK_EQ_INT(bb_recorder_close(r), BB_E_STATE);
+        const uint8_t *p;
+        size_t n;
+        bb_recorder_pending(r, &p, &n);
+        *file = realloc(*file, *file_len + n);
+        memcpy(*file + *file_len, p, n);
+        *file_len += n;
+    }
+    bb_recorder_free(r);
+}
+
+TEST(seal_the_recorder_cuts_seals_and_ends_a_recording_that_verifies)
+{
+    CHECK_OK(fixture());
+    uint8_t *f;
+    size_t n;
+    char *m;
+    int seals;
+    record_minute(0, &f, &n, &m, &seals);
+    CHECK(f && m);
+    bb_rec_report r;
+    CHECK_OK(check(f, n, m, &r));
+    printf("  %zu bytes, %u segments, %d seals, sealed to %lld ms\n", n, r.segments, seals, (long long)r.sealed_until_ms);
+    CHECK_EQ_INT(seals, 3); /* at 30 s, at 60 s, at the end */
+    CHECK(r.seals == 3 && r.sealed == r.segments && r.sealed_until_ms == 65000);
+    CHECK(r.segments >= 33 && r.segments <= 35); /* one every 2 s, and one more at each seal */
+    CHECK(r.sealed_bytes < n); /* the manifest attached after the last segment */
+    CHECK(memmem(f + r.sealed_bytes, n - r.sealed_bytes, m, strlen(m)) != NULL);
+    free(f);
+    free(m);
+}
+
+TEST(seal_a_recording_stopped_by_a_crash_verifies_up_to_its_last_seal)
+{
+    CHECK_OK(fixture());
+    uint8_t *f;
+    size_t n;
+    char *m;
+    int seals;
+    record_minute(45000000, &f, &n, &m, &seals); /* 15 s after the first seal */
+    CHECK(f && m);
+    CHECK_EQ_INT(seals, 1);
+    bb_rec_report r;
+    CHECK_OK(check(f, n, m, &r));
+    CHECK(r.seals == 1 && r.sealed == r.segments && r.sealed_until_ms == 30000 && r.sealed_bytes <= n);
+    free(f);
     free(m);
 }

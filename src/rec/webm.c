@@ -218,14 +218,16 @@ static void opus_head(struct buf *b, int channels)
     put_byte(b, 0); /* mapping family 0: mono or stereo */
 }
 
+/* Matroska's CodecID and TrackType of each bb_webm_codec. */
+static const char *const codec_ids[] = { "", "V_VP8", "A_OPUS", "D_WEBVTT/SUBTITLES" };
+static const uint8_t track_types[] = { 0, 1, 2, 0x11 };
+
 static void track_entry(struct buf *b, int number, const struct track *k)
 {
     struct buf e = { 0 }, sub = { 0 };
-    static const char *const codec_ids[] = { "", "V_VP8", "A_OPUS", "D_WEBVTT/SUBTITLES" };
-    static const uint8_t types[] = { 0, 1, 2, 0x11 };
     el_uint(&e, ID_TRACK_NUMBER, (uint64_t)number);
     el_uint(&e, ID_TRACK_UID, (uint64_t)number);
-    el_uint(&e, ID_TRACK_TYPE, types[k->t.codec]);
+    el_uint(&e, ID_TRACK_TYPE, track_types[k->t.codec]);
     el_uint(&e, ID_FLAG_LACING, 0);
     el_str(&e, ID_LANGUAGE, k->lang);
     if (k->name[0])
@@ -258,7 +260,7 @@ static int start(bb_webm *w)
         return BB_OK;
     if (!w->n_tracks)
         return BB_E_STATE;
-    struct buf b = { 0 }, e = { 0 }, info = { 0 }, tracks = { 0 };
+    struct buf *b = &w->out, e = { 0 }, info = { 0 }, tracks = { 0 };
     el_uint(&e, ID_EBML_VERSION, 1);
     el_uint(&e, ID_EBML_READ_VERSION, 1);
     el_uint(&e, ID_EBML_MAX_ID, 4);
@@ -266,10 +268,10 @@ static int start(bb_webm *w)
     el_str(&e, ID_DOCTYPE, "webm");
     el_uint(&e, ID_DOCTYPE_VERSION, 4);
     el_uint(&e, ID_DOCTYPE_READ_VERSION, 2);
-    el_master(&b, ID_EBML, &e);
+    el_master(b, ID_EBML, &e);
     /* The Segment's size is not known while recording: all ones. */
-    put_id(&b, ID_SEGMENT);
-    put_be(&b, 0x01FFFFFFFFFFFFFFULL, 8);
+    put_id(b, ID_SEGMENT);
+    put_be(b, 0x01FFFFFFFFFFFFFFULL, 8);
     el_uint(&info, ID_TIMESTAMP_SCALE, 1000000);
     el_str(&info, ID_MUXING_APP, "beeldbel");
     el_str(&info, ID_WRITING_APP, "beeldbel");
@@ -278,16 +280,11 @@ static int start(bb_webm *w)
     put_id(&info, ID_DATE_UTC);
     put_size(&info, 8);
     put_be(&info, (uint64_t)((w->start_unix_ms - UNIX_2001_MS) * 1000000), 8);
-    el_master(&b, ID_INFO, &info);
+    el_master(b, ID_INFO, &info);
     for (int i = 0; i < w->n_tracks; i++)
         track_entry(&tracks, i + 1, &w->tracks[i]);
-    el_master(&b, ID_TRACKS, &tracks);
-    int rc = b.err;
-    if (!rc) {
-        put(&w->out, b.d, b.n);
-        rc = w->out.err;
-    }
-    free(b.d);
+    el_master(b, ID_TRACKS, &tracks);
+    int rc = b->err;
     free(e.d);
     free(info.d);
     free(tracks.d);
@@ -302,18 +299,11 @@ int bb_webm_cut(bb_webm *w)
         return BB_E_ARG;
     if (!w->cl_open)
         return BB_OK;
-    struct buf c = { 0 };
-    put_id(&c, ID_CLUSTER);
-    put_size(&c, w->cl.n);
-    put(&c, w->cl.d, w->cl.n);
-    int rc = c.err;
-    if (!rc) {
-        put(&w->out, c.d, c.n);
-        rc = w->out.err;
-    }
-    free(c.d);
-    if (rc)
-        return rc;
+    put_id(&w->out, ID_CLUSTER);
+    put_size(&w->out, w->cl.n);
+    put(&w->out, w->cl.d, w->cl.n);
+    if (w->out.err)
+        return w->out.err;
     w->cl.n = 0;
     w->cl_open = 0;
     return BB_OK;
@@ -511,9 +501,9 @@ static void read_entry(const uint8_t *p, size_t n, bb_webm_track_info *t)
         else if (id == ID_NAME && size <= BB_WEBM_MAX_NAME && bb_utf8_plain_name(v, (size_t)size))
             memcpy(t->name, v, (size_t)size);
         else if (id == ID_CODEC_ID)
-            t->codec = size == 5 && !memcmp(v, "V_VP8", 5) ? BB_WEBM_VP8
-                : size == 6 && !memcmp(v, "A_OPUS", 6) ? BB_WEBM_OPUS
-                : size == 18 && !memcmp(v, "D_WEBVTT/SUBTITLES", 18) ? BB_WEBM_WEBVTT : (bb_webm_codec)0;
+            for (int c = BB_WEBM_VP8; c <= BB_WEBM_WEBVTT; c++)
+                if (size == strlen(codec_ids[c]) && !memcmp(v, codec_ids[c], (size_t)size))
+                    t->codec = (bb_webm_codec)c;
         p += head + size;
         n -= head + (size_t)size;
     }

@@ -7,13 +7,13 @@
 
 #include "beeldbel/error.h"
 #include "beeldbel/seal.h"
+#include "seal_internal.h"
 
 struct bb_recorder {
     bb_webm *w;
     bb_rec_manifest *m;
     int64_t seg_start_us;     /* where the segment being written starts */
     int64_t last_seal_us;     /* where the chain stood at the last seal */
-    uint32_t segments, sealed;
     int open;                 /* a block written since the last cut */
     int finished, closed;
     uint8_t *out;             /* bytes handed out and not yet drained */
@@ -74,7 +74,6 @@ static int take(bb_recorder *r, int into_manifest, int64_t end_us)
         int rc = bb_rec_manifest_segment(r->m, p, n, r->seg_start_us / 1000, end_us / 1000);
         if (rc)
             return rc;
-        r->segments++;
         r->seg_start_us = end_us;
     }
     memcpy(r->out + r->n, p, n);
@@ -134,7 +133,11 @@ int bb_recorder_text(bb_recorder *r, int track, int64_t time_us, int64_t duratio
 
 int bb_recorder_seal_due(const bb_recorder *r, int64_t time_us)
 {
-    return r && !r->closed && time_us - r->last_seal_us >= BB_REC_SEAL_US && (r->segments > r->sealed || r->open);
+    if (!r || r->closed || time_us - r->last_seal_us < BB_REC_SEAL_US)
+        return 0;
+    uint32_t segments, sealed;
+    bb_rec_manifest_counts(r->m, &segments, &sealed);
+    return segments > sealed || r->open;
 }
 
 int bb_recorder_digest(bb_recorder *r, int64_t time_us, uint8_t out[32])
@@ -154,10 +157,8 @@ int bb_recorder_seal(bb_recorder *r, const uint8_t *cms, size_t len)
     if (r->closed)
         return BB_E_STATE;
     int rc = bb_rec_manifest_seal(r->m, cms, len);
-    if (!rc) {
-        r->sealed = r->segments;
+    if (!rc)
         r->last_seal_us = r->seg_start_us;
-    }
     return rc;
 }
 

@@ -129,6 +129,12 @@ int bb_rec_manifest_segment(bb_rec_manifest *m, const uint8_t *bytes, size_t len
     return rc;
 }
 
+void bb_rec_manifest_counts(const bb_rec_manifest *m, uint32_t *segments, uint32_t *sealed)
+{
+    *segments = m->n_seg;
+    *sealed = m->n_seal ? m->seal[m->n_seal - 1].segments : 0;
+}
+
 int bb_rec_manifest_digest(const bb_rec_manifest *m, uint8_t out[32])
 {
     if (!m || !out)

@@ -1,5 +1,6 @@
 /*
- * What the manifest writer (seal.c) and its reader (verify.c) share.
+ * What the manifest writer (seal.c), its reader (verify.c) and the
+ * recorder (recorder.c) share.
  * Internal to the recording module.
  */
 #ifndef BB_REC_SEAL_INTERNAL_H
@@ -24,6 +25,11 @@ struct bb_rec_seal {
     uint8_t *cms;
     size_t cms_len;
 };
+
+struct bb_rec_manifest;
+
+/* Segments in the manifest, and how many of them its last seal covers. */
+void bb_rec_manifest_counts(const struct bb_rec_manifest *m, uint32_t *segments, uint32_t *sealed);
 
 /* A title or officer number the manifest can hold as it is: plain UTF-8
  * (no control or bidi characters), no quote or backslash, at most max bytes. */

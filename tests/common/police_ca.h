@@ -6,11 +6,13 @@
 #ifndef BB_TEST_POLICE_CA_H
 #define BB_TEST_POLICE_CA_H
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "beeldbel/ca.h"
 #include "beeldbel/crypto.h"
 #include "beeldbel/error.h"
+#include "beeldbel/identity.h"
 
 /* 2026-11-30 00:53:20 UTC: the tests' "now". */
 #define PCA_NOW ((int64_t)1796000000)
@@ -65,6 +67,18 @@ static inline int pca_tsa(police_ca *ca, police_officer *t, uint64_t serial)
     if (!rc)
         rc = bb_ca_pem_to_der(t->cert, t->der, sizeof(t->der), &t->der_len);
     return rc;
+}
+
+/* The fuzz targets' police root (seed 11, as make_seeds.c, so the committed
+ * seeds pass its signatures), trusted; made once, aborts if it cannot be. */
+static inline bb_trust *pca_fuzz_trust(void)
+{
+    static police_ca ca;
+    static bb_trust *trust;
+    if (!trust && (pca_init(&ca, 11, "Politie Demo Root CA") ||
+                   bb_trust_new(&trust, (const uint8_t *)ca.root_cert, strlen(ca.root_cert) + 1)))
+        abort();
+    return trust;
 }
 
 #endif

@@ -45,13 +45,10 @@ static uint64_t counted(const bb_call *c)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    static police_ca ca;
     static bb_trust *trust;
     static bb_seeded_rng rng;
     if (!trust) {
-        if (pca_init(&ca, 11, "Politie Demo Root CA") ||
-            bb_trust_new(&trust, (const uint8_t *)ca.root_cert, strlen(ca.root_cert)))
-            abort();
+        trust = pca_fuzz_trust();
         bb_seeded_rng_init(&rng, 7);
     }
     bb_call *call = make_citizen(trust, &rng);

@@ -16,14 +16,6 @@
 
 static bb_trust *trust;
 
-static void init(void)
-{
-    static police_ca ca;
-    if (pca_init(&ca, 11, "Politie Demo Root CA") ||
-        bb_trust_new(&trust, (const uint8_t *)ca.root_cert, strlen(ca.root_cert) + 1))
-        abort();
-}
-
 static void statement(const uint8_t *d, size_t n)
 {
     bb_statement s;
@@ -71,8 +63,7 @@ static void parts(const uint8_t *d, size_t n)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!trust)
-        init();
+    trust = pca_fuzz_trust();
     if (size < 1)
         return 0;
     const uint8_t *d = data + 1;

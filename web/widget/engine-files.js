@@ -42,15 +42,18 @@ async function fetchChecked(url, name, integrity) {
 
 const blobUrl = (bytes) => URL.createObjectURL(new Blob([bytes], { type: 'text/javascript' }));
 
+/** The files of dist/engine/ named, each checked against its pinned hash (base: the directory of beeldbel.js). */
+const engineFiles = (base, names) =>
+  Promise.all(names.map((name) => fetchChecked(new URL(`engine/${name}`, base), name, ENGINE_HASHES[name])));
+
 /**
  * The engine's code, checked: { worker (a started module Worker), wasm
  * (ArrayBuffer, for its init message), files: { wireWorkerUrl, workletUrl } }.
  * base: the directory of beeldbel.js.
  */
 export async function loadEngineFiles(base) {
-  const get = (name) => fetchChecked(new URL(`engine/${name}`, base), name, ENGINE_HASHES[name]);
-  const [worker, wire, worklet, wasm] = await Promise.all(
-    ['worker.bundle.js', 'wire-worker.bundle.js', 'audio-worklet.js', 'beeldbel-engine.wasm'].map(get));
+  const [worker, wire, worklet, wasm] = await engineFiles(base,
+    ['worker.bundle.js', 'wire-worker.bundle.js', 'audio-worklet.js', 'beeldbel-engine.wasm']);
   return {
     worker: new Worker(blobUrl(worker), { type: 'module' }),
     wasm,
@@ -68,8 +71,7 @@ export async function loadPoliceRoot(base) {
 /** Loads pdf.js (its module and its Worker) checked like the engine, on the first call only. */
 export function pdfLoader(base) {
   return once(async () => {
-    const get = (name) => fetchChecked(new URL(`engine/${name}`, base), name, ENGINE_HASHES[name]);
-    const [lib, worker] = await Promise.all(['pdf.min.mjs', 'pdf.worker.min.mjs'].map(get));
+    const [lib, worker] = await engineFiles(base, ['pdf.min.mjs', 'pdf.worker.min.mjs']);
     return startPdfRenderer(blobUrl(lib), blobUrl(worker));
   });
 }

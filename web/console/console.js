@@ -38,10 +38,10 @@ function showError(err) {
   box.hidden = false;
 }
 
-async function api(method, path, body) {
+async function api(method, path, body, csrf = state.csrf) {
   const headers = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method === 'POST' && state.csrf) headers['X-CSRF-Token'] = state.csrf;
+  if (method === 'POST' && csrf) headers['X-CSRF-Token'] = csrf;
   let res;
   try {
     res = await fetch(`/api/v1/${path}`, { method, headers, credentials: 'same-origin',
@@ -439,8 +439,11 @@ $('enrol-cancel').addEventListener('click', () => { endEnrolment(); $('login-vie
 $('show-password').addEventListener('change', (ev) => { $('password').type = ev.target.checked ? 'text' : 'password'; });
 $('refresh').addEventListener('click', () => loadQueue());
 $('logout').addEventListener('click', async () => {
-  await api('POST', 'officer/logout');
+  // The page leaves the call and goes quiet first, then tells the service:
+  // no keep-alive of the call can reach the service after the session ends.
+  const csrf = state.csrf;
   setLoggedOut();
+  await api('POST', 'officer/logout', undefined, csrf);
   announce(t('logged_out'));
   $('username').focus();
 });

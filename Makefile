@@ -346,7 +346,7 @@ $(B)/native/pdf_tools: tests/doc/pdf_tools.c tests/common/bb_test.c tests/common
 native: $(B)/native/pdf_tools
 
 # A recording checked with independent tools (ffprobe, ffmpeg) and with beeldbel-verify.
-$(B)/native/rec_tools: tests/rec/rec_tools.c tests/common/capture.h tests/common/rec_sample.c tests/common/rec_sample.h tests/common/rec_seal.h tests/common/police_ca.h tests/common/synth.c tests/common/bb_test.c tests/common/bb_test.h include/beeldbel/webm.h include/beeldbel/seal.h $(PDF_TOOLS_OBJ) $(STAMPS_N) | $(B)/bin/beeldbel-verify
+$(B)/native/rec_tools: tests/rec/rec_tools.c tests/common/capture.h tests/common/rec_call.c tests/common/rec_call.h tests/common/rec_sample.c tests/common/rec_sample.h tests/common/rec_seal.h tests/common/police_ca.h tests/common/synth.c tests/common/bb_test.c tests/common/bb_test.h include/beeldbel/webm.h include/beeldbel/seal.h $(PDF_TOOLS_OBJ) $(STAMPS_N) | $(B)/bin/beeldbel-verify
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS_N) -o $@ tests/rec/rec_tools.c tests/common/rec_sample.c tests/common/synth.c tests/common/bb_test.c $(PDF_TOOLS_OBJ) $(LIBS_N) -lm
+	$(CLANG) $(CFLAGS_N) -o $@ tests/rec/rec_tools.c tests/common/rec_call.c tests/common/rec_sample.c tests/common/synth.c tests/common/bb_test.c $(PDF_TOOLS_OBJ) $(LIBS_N) -lm
 native: $(B)/native/rec_tools

@@ -201,6 +201,13 @@ int bb_media_peers(const bb_media *m, uint32_t ssrc[BB_MEDIA_MAX_PEERS]);
 int bb_media_force_keyframe(bb_media *m);
 
 /*
+ * Asks sender ssrc for a keyframe (a recording starts: it needs one to
+ * begin each picture with), rate-limited like the requests loss makes.
+ * BB_E_ARG when ssrc is not known.
+ */
+int bb_media_request_keyframe(bb_media *m, uint32_t ssrc);
+
+/*
  * Forgets sender ssrc (it left the call): its decoders, buffers and control
  * state are released and its slot is free again; control messages no longer
  * wait for its acknowledgement. A later message from it starts afresh.
@@ -299,6 +306,21 @@ int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
  * known.
  */
 int bb_media_decode_failed(bb_media *m, uint32_t ssrc);
+
+/*
+ * A tap on the coded media (a recording): fn sees every frame this engine
+ * sends and every frame it plays, as coded (VP8, Opus) and before SFrame
+ * sealing or after opening, never re-encoded. Sent frames come with their
+ * capture time; received ones when playout takes them, at their capture
+ * time moved onto this engine's clock (now_us's), so every participant is
+ * on one timeline. A received frame lost for good is not seen; concealment
+ * and FEC rebuilding are the player's. fn NULL removes the tap. The engine
+ * keeps no reference to data after fn returns.
+ */
+typedef enum bb_media_tap_kind { BB_MEDIA_TAP_AUDIO = 1, BB_MEDIA_TAP_VIDEO = 2 } bb_media_tap_kind;
+typedef void (*bb_media_tap_fn)(void *ctx, uint32_t ssrc, bb_media_tap_kind kind, const uint8_t *data,
+                                size_t len, int key, uint64_t time_us);
+void bb_media_set_tap(bb_media *m, bb_media_tap_fn fn, void *ctx);
 
 /* Copies the counters into *st. BB_OK; BB_E_ARG for NULL arguments. */
 int bb_media_get_stats(const bb_media *m, bb_media_stats *st);

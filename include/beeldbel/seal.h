@@ -62,9 +62,12 @@ int bb_rec_manifest_new(bb_rec_manifest **out, const char *title, int64_t starte
 void bb_rec_manifest_free(bb_rec_manifest *m);
 /* The next segment's bytes, from start_ms to end_ms of the recording. */
 int bb_rec_manifest_segment(bb_rec_manifest *m, const uint8_t *bytes, size_t len, int64_t start_ms, int64_t end_ms);
-/* What to sign now (bb_rec_seal_digest of the chain so far); BB_E_STATE before any segment. */
-int bb_rec_manifest_digest(const bb_rec_manifest *m, uint8_t out[32]);
-/* The signature (CMS, timestamped) over that digest: a seal over every segment so far. */
+/* What to sign now (bb_rec_seal_digest of the chain so far); BB_E_STATE before any segment.
+ * The chain is remembered as it stands: segments may follow while the
+ * signature and its timestamp are on their way. */
+int bb_rec_manifest_digest(bb_rec_manifest *m, uint8_t out[32]);
+/* The signature (CMS, timestamped) over the last digest: a seal over the
+ * segments chained then. BB_E_STATE without a digest not yet sealed. */
 int bb_rec_manifest_seal(bb_rec_manifest *m, const uint8_t *cms, size_t len);
 /* The manifest as JSON (malloc'd, NUL-terminated; the caller frees it). */
 int bb_rec_manifest_json(const bb_rec_manifest *m, char **out, size_t *len);

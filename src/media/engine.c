@@ -239,6 +239,14 @@ int bb_media_peers(const bb_media *m, uint32_t ssrc[BB_MEDIA_MAX_PEERS])
     return n;
 }
 
+void bb_media_set_tap(bb_media *m, bb_media_tap_fn fn, void *ctx)
+{
+    if (!m)
+        return;
+    m->tap = fn;
+    m->tap_ctx = fn ? ctx : NULL;
+}
+
 int bb_media_force_keyframe(bb_media *m)
 {
     if (!m)

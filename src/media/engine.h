@@ -214,6 +214,8 @@ struct inbox_msg {
 
 struct bb_media {
     bb_media_config cfg;
+    bb_media_tap_fn tap;               /* a recording's view of the coded media */
+    void *tap_ctx;
     uint64_t rng;
     bb_media_stats st;
     int64_t now;

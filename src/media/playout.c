@@ -165,6 +165,15 @@ static void request_keyframe(bb_media *m, struct peer *p)
     p->pli_pending = 1;
 }
 
+int bb_media_request_keyframe(bb_media *m, uint32_t ssrc)
+{
+    struct peer *p = m ? bbm_media_find_peer(m, ssrc) : NULL;
+    if (!p)
+        return BB_E_ARG;
+    request_keyframe(m, p);
+    return BB_OK;
+}
+
 /* Gives up on a frame that retransmission did not bring in time and asks
  * for a keyframe instead. */
 void bbm_playout_check_video(bb_media *m, struct peer *p)
@@ -256,6 +265,9 @@ int bbm_playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_fra
     d->id = f->id;
     d->capture = f->capture;
     d->key = f->key;
+    if (m->tap)
+        m->tap(m->tap_ctx, p->ssrc, BB_MEDIA_TAP_VIDEO, m->frame_buf, total, f->key,
+               (uint64_t)(f->capture + base));
     p->next_id = f->id + 1;
     p->need_key = 0;
     f->used = 0;
@@ -374,6 +386,14 @@ static int64_t audio_newest_due(struct peer *p, int64_t now, int64_t base, int64
 }
 
 /* Playout goes on from seq, its time taken from the frame's own. */
+/* A received packet, as playout takes it, for the tap (bb_media_set_tap). */
+static void tap_audio(bb_media *m, struct peer *p, const struct aframe *a)
+{
+    if (m->tap)
+        m->tap(m->tap_ctx, p->ssrc, BB_MEDIA_TAP_AUDIO, a->data, a->len, 1,
+               (uint64_t)(a->capture + bbm_receiver_base(p)));
+}
+
 static void audio_jump(struct peer *p, int64_t seq)
 {
     p->play_seq = seq;
@@ -444,6 +464,7 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
     struct aframe *a = audio_at(p, seq);
     int n = 0;
     if (a) {
+        tap_audio(m, p, a);
         if (bb_audio_decoder_decode(p->adec, a->data, a->len, 0, pcm, &n) || n != BB_AUDIO_FRAME) {
             m->st.rejected[BB_MEDIA_REJECT_DECODE]++;
             plc(p, pcm);
@@ -484,6 +505,7 @@ int bb_media_pull_audio(bb_media *m, uint32_t ssrc, uint64_t now_us, int16_t *pc
         int16_t scratch[BB_AUDIO_FRAME];
         struct aframe *d = audio_at(p, p->play_seq);
         int k;
+        tap_audio(m, p, d);
         bb_audio_decoder_decode(p->adec, d->data, d->len, 0, scratch, &k); /* keep decoder state */
         d->used = 0;
         p->play_seq++;

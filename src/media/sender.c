@@ -364,6 +364,8 @@ int bbm_sender_send_frame(bb_media *m, const uint8_t *bits, size_t len, int key,
         m->st.keyframes_sent++;
     }
     int rc = packetize_video(m, bits, len, key, capture_us, m->now);
+    if (!rc && m->tap)
+        m->tap(m->tap_ctx, m->cfg.ssrc, BB_MEDIA_TAP_VIDEO, bits, len, key, capture_us);
     if (rc == BB_E_TOO_LARGE)
         m->force_key = 1; /* that frame is lost to everyone: start over */
     return rc;
@@ -432,6 +434,8 @@ int bb_media_push_audio(bb_media *m, const int16_t *pcm, uint64_t capture_us,
         m->audio_seq = (uint16_t)(m->audio_seq + (skip > 4 * ASLOTS ? 4 * ASLOTS : skip));
     }
     m->audio_last_capture = (int64_t)capture_us;
+    if (m->tap)
+        m->tap(m->tap_ctx, m->cfg.ssrc, BB_MEDIA_TAP_AUDIO, pkt, len, 1, capture_us);
     wire_msg w = { 0 };
     w.type = WIRE_AUDIO;
     w.ssrc = m->cfg.ssrc;

@@ -13,7 +13,7 @@ struct bb_recorder {
     bb_webm *w;
     bb_rec_manifest *m;
     int64_t seg_start_us;     /* where the segment being written starts */
-    int64_t last_seal_us;     /* where the chain stood at the last seal */
+    int64_t last_seal_us;     /* where the chain stood at the last digest */
     int open;                 /* a block written since the last cut */
     int finished, closed;
     uint8_t *out;             /* bytes handed out and not yet drained */
@@ -147,7 +147,11 @@ int bb_recorder_digest(bb_recorder *r, int64_t time_us, uint8_t out[32])
     if (r->closed)
         return BB_E_STATE;
     int rc = cut(r, time_us);
-    return rc ? rc : bb_rec_manifest_digest(r->m, out);
+    if (!rc)
+        rc = bb_rec_manifest_digest(r->m, out);
+    if (!rc)
+        r->last_seal_us = r->seg_start_us;
+    return rc;
 }
 
 int bb_recorder_seal(bb_recorder *r, const uint8_t *cms, size_t len)
@@ -156,10 +160,7 @@ int bb_recorder_seal(bb_recorder *r, const uint8_t *cms, size_t len)
         return BB_E_ARG;
     if (r->closed)
         return BB_E_STATE;
-    int rc = bb_rec_manifest_seal(r->m, cms, len);
-    if (!rc)
-        r->last_seal_us = r->seg_start_us;
-    return rc;
+    return bb_rec_manifest_seal(r->m, cms, len);
 }
 
 int bb_recorder_finish(bb_recorder *r, int64_t time_us)

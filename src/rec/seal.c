@@ -66,6 +66,7 @@ struct bb_rec_manifest {
     uint32_t n_seg, cap_seg;
     struct bb_rec_seal *seal;
     uint32_t n_seal, cap_seal;
+    bb_rec_chain signing;     /* the chain as it stood at the last digest */
 };
 
 int bb_rec_name_ok(const char *s, size_t max)
@@ -135,13 +136,14 @@ void bb_rec_manifest_counts(const bb_rec_manifest *m, uint32_t *segments, uint32
     *sealed = m->n_seal ? m->seal[m->n_seal - 1].segments : 0;
 }
 
-int bb_rec_manifest_digest(const bb_rec_manifest *m, uint8_t out[32])
+int bb_rec_manifest_digest(bb_rec_manifest *m, uint8_t out[32])
 {
     if (!m || !out)
         return BB_E_ARG;
     if (!m->chain.count)
         return BB_E_STATE;
-    bb_rec_seal_digest(&m->chain, m->started, out);
+    m->signing = m->chain;
+    bb_rec_seal_digest(&m->signing, m->started, out);
     return BB_OK;
 }
 
@@ -149,8 +151,8 @@ int bb_rec_manifest_seal(bb_rec_manifest *m, const uint8_t *cms, size_t len)
 {
     if (!m || !cms || !len || len > BB_REC_MAX_CMS)
         return BB_E_ARG;
-    if (!m->chain.count)
-        return BB_E_STATE;
+    if (!m->signing.count || (m->n_seal && m->seal[m->n_seal - 1].segments >= m->signing.count))
+        return BB_E_STATE;   /* no digest taken, or that one is sealed already */
     if (m->n_seal == BB_REC_MAX_SEALS)
         return BB_E_TOO_LARGE;
     if (m->n_seal == m->cap_seal) {
@@ -167,8 +169,8 @@ int bb_rec_manifest_seal(bb_rec_manifest *m, const uint8_t *cms, size_t len)
         return BB_E_NOMEM;
     memcpy(s->cms, cms, len);
     s->cms_len = len;
-    s->segments = m->chain.count;
-    memcpy(s->head, m->chain.head, 32);
+    s->segments = m->signing.count;
+    memcpy(s->head, m->signing.head, 32);
     m->n_seal++;
     return BB_OK;
 }

@@ -11,6 +11,7 @@
  * a temporary directory that is removed at the end (or into $BB_REC_KEEP,
  * kept, to look at or play).
  */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +20,14 @@
 
 #include "../common/bb_test.h"
 #include "../common/capture.h"
+#include "../common/rec_call.h"
 #include "../common/rec_sample.h"
 #include "../common/rec_seal.h"
 
 static char dir[512];
 static int ready = -1; /* the files are written: 0 yes, else an error */
+static police_ca ca;
+static police_officer jan, sanne, tsa;
 
 static void path_of(const char *name, char *out, size_t cap) { snprintf(out, cap, "%s/%s", dir, name); }
 
@@ -53,8 +57,6 @@ static int files(void)
             return ready = 1;
     }
     rec_sample s;
-    static police_ca ca;
-    static police_officer jan, sanne, tsa;
     ready = rec_sample_make(&s) != 0 || pca_init(&ca, 31, "Politie Demo Root CA") ||
             pca_officer(&ca, &jan, "Jan de Vries", "100001", 1001, -1, 12) ||
             pca_officer(&ca, &sanne, "Sanne Bakker", "100002", 1002, -1, 12) || pca_tsa(&ca, &tsa, 2001);
@@ -238,10 +240,76 @@ TEST(the_manifest_travels_inside_the_recording_and_still_verifies)
     free(out);
 }
 
+static int sign_as_jan(void *ctx, const uint8_t digest[32], uint8_t *cms, size_t *len)
+{
+    (void)ctx;
+    return rec_sign(digest, &jan, &tsa, ca.root_cert, cms, len);
+}
+
+TEST(a_call_recorded_by_the_officers_engine_plays_and_verifies)
+{
+    CHECK_OK(files());
+    /* 33 s: a seal at 30 s, asked for while the call goes on, and one at the end. */
+    rec_call_opts o = { .width = 160, .height = 96, .fps = 10, .seconds = 33, .record = 1,
+                        .seal_delay_ms = 400, .sign = sign_as_jan };
+    rec_call_result r;
+    CHECK_OK(rec_call_run(&o, &r));
+    printf("  %zu bytes, %llu frames (%llu left out), %d seals, at most %llu bytes waiting\n", r.len,
+           (unsigned long long)r.frames, (unsigned long long)r.dropped, r.seals, (unsigned long long)r.max_pending);
+    CHECK_EQ_INT(r.seals, 2);
+    CHECK_EQ_INT((int)r.dropped, 0);
+    /* The cue says who spoke (a WebVTT voice span; ffmpeg's WebVTT writer leaves it out). */
+    static const char voice[] = "<v " REC_CALL_CITIZEN ">" REC_CALL_LINE;
+    CHECK(memmem(r.file, r.len, voice, sizeof(voice) - 1) != NULL);
+    CHECK_OK(write_file("engine.webm", r.file, r.len));
+    CHECK_OK(write_file("engine.manifest.json", (const uint8_t *)r.manifest, strlen(r.manifest)));
+    rec_call_free(&r);
+    int st;
+    char *out = run(STREAMS, "engine.webm", &st);
+    CHECK(out != NULL && st == 0);
+    printf("%s", out);
+    CHECK(strstr(out, "0,vp8,video,\"" REC_CALL_OFFICER ", beeld\"\n1,opus,audio,\"" REC_CALL_OFFICER
+                      ", geluid\"\n2,vp8,video,\"" REC_CALL_CITIZEN ", beeld\"\n") == out);
+    CHECK(strstr(out, "8,vp8,video,\"Deelnemer 5, beeld\"\n9,opus,audio,\"Deelnemer 5, geluid\"\n"
+                      "10,webvtt,subtitle,dut,Tekst en ondertiteling\n") != NULL);
+    free(out);
+    out = run("ffmpeg -nostdin -v error -i {} -map 0:v:0 -map 0:a:0 -map 0:v:1 -map 0:a:1 -f null -", "engine.webm", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK(st == 0 && strlen(out) == 0);
+    free(out);
+    /* Both people's pictures and sound, for the 32.5 s recorded: what each engine sent
+     * (10 fps, 50 audio frames a second) and what the officer's played of the citizen's. */
+    out = run("ffprobe -v error -count_frames -show_entries stream=nb_read_frames -of csv=p=0 {}", "engine.webm", &st);
+    CHECK(out != NULL && st == 0);
+    printf("  frames per stream: %s", out);
+    int v0, a0, v1, a1;
+    CHECK(sscanf(out, "%d %d %d %d", &v0, &a0, &v1, &a1) == 4);
+    CHECK(v0 >= 315 && v0 <= 326 && a0 >= 1615 && a0 <= 1626);
+    CHECK(v1 >= 300 && v1 <= 326 && a1 >= 1580 && a1 <= 1626);
+    free(out);
+    out = run("ffmpeg -nostdin -v error -copyts -i {} -map 0:s -f webvtt -", "engine.webm", &st);
+    CHECK(out != NULL && st == 0);
+    CHECK(strstr(out, "00:01.000 --> 00:06.000\n" REC_CALL_LINE) != NULL);
+    free(out);
+    out = verify("engine.webm", "engine.manifest.json", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK_EQ_INT(st, 0);
+    /* Segments of about 2 s each (a seal cuts one short), all of them sealed. */
+    int segments = 0;
+    const char *sealed = strstr(out, "sealed / verzegeld: 0:00:00.0 - 0:00:32.5, ");
+    CHECK(sealed && sscanf(sealed, "sealed / verzegeld: 0:00:00.0 - 0:00:32.5, %d segments", &segments) == 1);
+    CHECK(segments >= 16 && segments <= 18);
+    CHECK(strstr(sealed, "segmenten, 2 seals / zegels\n") != NULL);
+    free(out);
+}
+
 TEST(cleanup)
 {
     static const char *const names[] = { "call.webm", "cut.webm", "root.pem", "call.manifest.json",
-                                         "sanne.manifest.json", "flipped.webm", "short.webm", "attached.webm" };
+                                         "sanne.manifest.json", "flipped.webm", "short.webm", "attached.webm",
+                                         "engine.webm", "engine.manifest.json" };
     const char *keep = getenv("BB_REC_KEEP");
     if (ready == 0 && !(keep && *keep)) {
         char p[600];

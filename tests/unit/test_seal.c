@@ -15,6 +15,7 @@
 #include "../common/police_ca.h"
 #include "../common/rec_sample.h"
 #include "../common/rec_seal.h"
+#include "beeldbel/callrec.h"
 #include "beeldbel/cms.h"
 #include "beeldbel/error.h"
 #include "beeldbel/seal.h"
@@ -269,4 +270,59 @@ TEST(seal_a_recording_stopped_by_a_crash_verifies_up_to_its_last_seal)
     CHECK(r.seals == 1 && r.sealed == r.segments && r.sealed_until_ms == 30000 && r.sealed_bytes <= n);
     free(f);
     free(m);
+}
+
+/* The officer's recording of a call (callrec.h): its rules, without a call. */
+TEST(seal_a_call_recording_checks_names_slots_and_the_order_of_seals)
+{
+    bb_media_config mc;
+    bb_media_config_default(&mc, 1);
+    mc.width = 64;
+    mc.height = 48;
+    bb_media *m;
+    CHECK_OK(bb_media_new(&m, &mc));
+    bb_callrec *r;
+    CHECK_OK(bb_callrec_new(&r, m, REC_SAMPLE_TITLE, "100001", 1796400000000LL));
+    /* Names are plain text: no markup of a cue, no control characters. */
+    CHECK_EQ_INT(bb_callrec_party(r, 2, "<b>Anna</b>", 11, 0), BB_E_ARG);
+    CHECK_EQ_INT(bb_callrec_party(r, 2, "Anna\nde Vries", 13, 0), BB_E_ARG);
+    CHECK_EQ_INT(bb_callrec_party(r, 0, "Anna", 4, 0), BB_E_ARG);
+    for (uint32_t feed = 1; feed <= BB_CALLREC_SLOTS; feed++)
+        CHECK_OK(bb_callrec_party(r, feed, "Deelnemer", 9, 0));
+    CHECK_EQ_INT(bb_callrec_party(r, 99, "Nog een", 7, 0), BB_E_TOO_LARGE);
+    /* Nothing to seal before the start, nor a seal without a digest. */
+    uint8_t d[32];
+    CHECK_EQ_INT(bb_callrec_seal_due(r, 0), 0);
+    CHECK_EQ_INT(bb_callrec_digest(r, 0, d), BB_E_STATE);
+    CHECK_EQ_INT(bb_callrec_text(r, 2, "hallo", 5, 0), BB_E_STATE);
+    CHECK_OK(bb_callrec_start(r, 1000000));
+    CHECK_EQ_INT(bb_callrec_start(r, 1000000), BB_E_STATE);
+    CHECK_EQ_INT(bb_callrec_seal(r, (const uint8_t *)"x", 1), BB_E_STATE);
+    CHECK_EQ_INT(bb_callrec_text(r, 2, "\xff", 1, 1500000), BB_E_ARG);
+    CHECK_OK(bb_callrec_text(r, 2, "hallo <b>", 9, 1500000));
+    CHECK_EQ_INT(bb_callrec_seal_due(r, 1000000 + BB_REC_SEAL_US), 1);
+    CHECK_OK(bb_callrec_digest(r, 1000000 + BB_REC_SEAL_US, d));
+    /* One seal at a time: the next digest waits for this one's signature. */
+    CHECK_EQ_INT(bb_callrec_seal_due(r, 1000000 + 2 * BB_REC_SEAL_US), 0);
+    CHECK_EQ_INT(bb_callrec_digest(r, 1000000 + BB_REC_SEAL_US, d), BB_E_STATE);
+    CHECK_OK(bb_callrec_seal(r, (const uint8_t *)"cms", 3));
+    /* The text went in with its speaker, its markup made plain. */
+    const uint8_t *p;
+    size_t n;
+    bb_callrec_pending(r, &p, &n);
+    static const char cue[] = "<v Deelnemer>hallo (b)";
+    CHECK(n > 0 && memmem(p, n, cue, sizeof(cue) - 1) != NULL);
+    /* The end needs its own seal before the manifest goes in. */
+    CHECK_OK(bb_callrec_stop(r, 1000000 + BB_REC_SEAL_US + 1000));
+    CHECK_EQ_INT(bb_callrec_seal_due(r, 0), 1);
+    CHECK_EQ_INT(bb_callrec_stop(r, 0), BB_E_STATE);
+    /* Freed, the recording takes its tap off the engine: the engine runs on (ASan would see a use after free). */
+    bb_callrec_free(r);
+    uint8_t pic[64 * 48 * 3 / 2] = { 0 };
+    bb_image img;
+    bb_image_wrap_i420(&img, pic, 64, 48);
+    CHECK_OK(bb_media_push_video(m, &img, 2000000, 2000000));
+    int16_t pcm[BB_AUDIO_FRAME] = { 0 };
+    CHECK_OK(bb_media_push_audio(m, pcm, 2000000, 2000000));
+    bb_media_free(m);
 }

@@ -1,0 +1,178 @@
+/*
+ * A call recorded by the officer's engine (rec_call.h).
+ */
+#include "rec_call.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "beeldbel/callrec.h"
+#include "beeldbel/cms.h"
+#include "beeldbel/error.h"
+#include "beeldbel/media.h"
+#include "synth.h"
+
+#define OFFICER 1u
+#define CITIZEN 2u
+
+struct sink {
+    uint8_t *d;
+    size_t n, cap;
+    uint64_t max_pending;
+};
+
+/* Moves what the recording has ready into the sink, as the console writes it out. */
+static int take(bb_callrec *r, struct sink *s)
+{
+    const uint8_t *p;
+    size_t n;
+    bb_callrec_pending(r, &p, &n);
+    if (!n)
+        return BB_OK;
+    if (n > s->max_pending)
+        s->max_pending = n;
+    if (s->n + n > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 1 << 20;
+        while (cap < s->n + n)
+            cap *= 2;
+        uint8_t *d = realloc(s->d, cap);
+        if (!d)
+            return BB_E_NOMEM;
+        s->d = d;
+        s->cap = cap;
+    }
+    memcpy(s->d + s->n, p, n);
+    s->n += n;
+    bb_callrec_drain(r);
+    return BB_OK;
+}
+
+static void wire(bb_media *from, bb_media *to, uint64_t t)
+{
+    uint8_t buf[BB_MEDIA_MAX_MSG];
+    size_t len;
+    while (bb_media_poll_send(from, buf, sizeof(buf), &len, NULL) == BB_OK)
+        bb_media_receive(to, buf, len, t);
+}
+
+int rec_call_run(const rec_call_opts *o, rec_call_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    bb_media *m[2] = { NULL, NULL };
+    bb_callrec *r = NULL;
+    struct sink sink = { 0 };
+    size_t fsize = (size_t)o->width * o->height * 3 / 2;
+    uint8_t *pic = malloc(fsize);
+    int rc = pic ? BB_OK : BB_E_NOMEM;
+    for (int i = 0; i < 2 && !rc; i++) {
+        bb_media_config c;
+        bb_media_config_default(&c, i ? CITIZEN : OFFICER);
+        c.width = o->width;
+        c.height = o->height;
+        c.fps = o->fps;
+        rc = bb_media_new(&m[i], &c);
+    }
+    if (!rc && o->record)
+        rc = bb_callrec_new(&r, m[0], "Verhoor BB-2026-000123", "100001", 1796400000000LL);
+    if (!rc && r)
+        rc = bb_callrec_party(r, OFFICER, REC_CALL_OFFICER, strlen(REC_CALL_OFFICER), 0);
+    if (!rc && r)
+        rc = bb_callrec_party(r, CITIZEN, REC_CALL_CITIZEN, strlen(REC_CALL_CITIZEN), 0);
+    uint8_t digest[32], cms[BB_CMS_MAX];
+    int64_t sign_at = -1;   /* when the signature "comes back" (ms), -1: none on its way */
+    int16_t pcm[BB_AUDIO_FRAME];
+    int64_t end = (int64_t)o->seconds * 1000, frame_ms = 1000 / o->fps;
+    for (int64_t ms = 0; ms <= end && !rc; ms++) {
+        uint64_t t = 1000000 + (uint64_t)ms * 1000;
+        if (r && ms == 500)
+            rc = bb_callrec_start(r, t);
+        if (ms % frame_ms == 0)
+            for (int i = 0; i < 2 && !rc; i++) {
+                bb_image img;
+                synth_video_frame(pic, o->width, o->height, (int)(ms / frame_ms) + i * 7);
+                bb_image_wrap_i420(&img, pic, o->width, o->height);
+                rc = bb_media_push_video(m[i], &img, t, t);
+            }
+        if (ms % 20 == 0)
+            for (int i = 0; i < 2 && !rc; i++) {
+                synth_audio_frame(pcm, (int)(ms / 20) + i * 50);
+                rc = bb_media_push_audio(m[i], pcm, t, t);
+                if (!rc)
+                    bb_media_pull_audio(m[i], i ? OFFICER : CITIZEN, t, pcm);
+            }
+        wire(m[0], m[1], t);
+        wire(m[1], m[0], t);
+        for (int i = 0; i < 2; i++) {
+            if (bb_media_next_deadline(m[i]) <= t)
+                bb_media_tick(m[i], t);
+            if (ms % 10 == 0) {
+                bb_media_frame f;
+                bb_media_pull_frame(m[i], i ? OFFICER : CITIZEN, t, &f);
+            }
+        }
+        if (!r || rc || ms < 500)
+            continue;
+        if (ms == 1500)
+            rc = bb_callrec_text(r, CITIZEN, REC_CALL_LINE, strlen(REC_CALL_LINE), t);
+        if (!rc && ms == end)
+            rc = bb_callrec_stop(r, t);
+        if (!rc && sign_at < 0 && bb_callrec_seal_due(r, t)) {
+            rc = bb_callrec_digest(r, t, digest);
+            sign_at = ms + o->seal_delay_ms;
+        }
+        if (!rc && sign_at >= 0 && ms >= sign_at && ms < end) {
+            size_t len;
+            rc = o->sign(o->ctx, digest, cms, &len);
+            if (!rc)
+                rc = bb_callrec_seal(r, cms, len);
+            out->seals += !rc;
+            sign_at = -1;
+        }
+        if (!rc)
+            rc = take(r, &sink);
+    }
+    if (!rc && r) {
+        /* The end: the last seal (its signature waited for), the manifest attached. */
+        size_t len;
+        if (sign_at >= 0) {
+            rc = o->sign(o->ctx, digest, cms, &len);
+            if (!rc)
+                rc = bb_callrec_seal(r, cms, len);
+            out->seals += !rc;
+        }
+        if (!rc && bb_callrec_seal_due(r, 0)) {
+            rc = bb_callrec_digest(r, 0, digest);
+            if (!rc)
+                rc = o->sign(o->ctx, digest, cms, &len);
+            if (!rc)
+                rc = bb_callrec_seal(r, cms, len);
+            out->seals += !rc;
+        }
+        if (!rc)
+            rc = bb_callrec_close(r);
+        size_t mlen;
+        if (!rc)
+            rc = bb_callrec_manifest(r, &out->manifest, &mlen);
+        if (!rc)
+            rc = take(r, &sink);
+        bb_callrec_counts(r, &out->frames, &out->dropped);
+    }
+    bb_callrec_free(r);
+    bb_media_free(m[0]);
+    bb_media_free(m[1]);
+    free(pic);
+    out->file = sink.d;
+    out->len = sink.n;
+    out->max_pending = sink.max_pending;
+    if (rc)
+        rec_call_free(out);
+    return rc;
+}
+
+void rec_call_free(rec_call_result *r)
+{
+    free(r->file);
+    free(r->manifest);
+    r->file = NULL;
+    r->manifest = NULL;
+}

@@ -240,8 +240,9 @@ browser-support:
 
 # ---- bench ----------------------------------------------------------------------------
 
-# Every tests/bench/*.c (plus the shared test media) makes one program.
-BENCH_SRC := $(wildcard tests/bench/*.c) $(wildcard tests/common/synth.c tests/common/netsim.c)
+# Every tests/bench/*.c (plus the shared test media) makes one program; nodoc_stub.c
+# is for run.sh's engine without documents.
+BENCH_SRC := $(filter-out tests/bench/nodoc_stub.c,$(wildcard tests/bench/*.c)) $(wildcard tests/common/synth.c tests/common/netsim.c tests/common/rec_call.c)
 $(B)/native-opt/bench: $(BENCH_SRC) $(wildcard tests/bench/*.h) $(OBJ_B) $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_B) -o $@ $(BENCH_SRC) $(OBJ_B) $(LIBS_N) -lm

@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "beeldbel/callrec.h"
 #include "beeldbel/cms.h"
@@ -14,6 +15,14 @@
 
 #define OFFICER 1u
 #define CITIZEN 2u
+#define PICTURES 30
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 struct sink {
     uint8_t *d;
@@ -62,14 +71,18 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
     bb_callrec *r = NULL;
     struct sink sink = { 0 };
     size_t fsize = (size_t)o->width * o->height * 3 / 2;
-    uint8_t *pic = malloc(fsize);
+    uint8_t *pic = malloc(fsize * PICTURES);
     int rc = pic ? BB_OK : BB_E_NOMEM;
+    for (int k = 0; k < PICTURES && !rc; k++)
+        synth_video_frame(pic + fsize * k, o->width, o->height, k);
     for (int i = 0; i < 2 && !rc; i++) {
         bb_media_config c;
         bb_media_config_default(&c, i ? CITIZEN : OFFICER);
         c.width = o->width;
         c.height = o->height;
         c.fps = o->fps;
+        if (o->max_kbps)
+            c.max_kbps = o->max_kbps;
         rc = bb_media_new(&m[i], &c);
     }
     if (!rc && o->record)
@@ -82,6 +95,7 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
     int64_t sign_at = -1;   /* when the signature "comes back" (ms), -1: none on its way */
     int16_t pcm[BB_AUDIO_FRAME];
     int64_t end = (int64_t)o->seconds * 1000, frame_ms = 1000 / o->fps;
+    double t_run = now_s();
     for (int64_t ms = 0; ms <= end && !rc; ms++) {
         uint64_t t = 1000000 + (uint64_t)ms * 1000;
         if (r && ms == 500)
@@ -89,8 +103,7 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
         if (ms % frame_ms == 0)
             for (int i = 0; i < 2 && !rc; i++) {
                 bb_image img;
-                synth_video_frame(pic, o->width, o->height, (int)(ms / frame_ms) + i * 7);
-                bb_image_wrap_i420(&img, pic, o->width, o->height);
+                bb_image_wrap_i420(&img, pic + fsize * (size_t)((ms / frame_ms + i * 7) % PICTURES), o->width, o->height);
                 rc = bb_media_push_video(m[i], &img, t, t);
             }
         if (ms % 20 == 0)
@@ -131,6 +144,8 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
         if (!rc)
             rc = take(r, &sink);
     }
+    out->seconds = now_s() - t_run;
+    out->recorded_ms = r ? end - 500 : 0;
     if (!rc && r) {
         /* The end: the last seal (its signature waited for), the manifest attached. */
         size_t len;

@@ -5,6 +5,7 @@
  * officer recording it all (callrec.h) with a line of text at 1.5 s and a
  * seal whenever one is due, signed by the caller's sign() after a delay
  * (the time-stamping service's round trip) while the call goes on.
+ * The cameras show 30 synthetic pictures in turn, made before the call.
  */
 #ifndef BB_TEST_REC_CALL_H
 #define BB_TEST_REC_CALL_H
@@ -18,6 +19,7 @@
 
 typedef struct {
     int width, height, fps;    /* both cameras */
+    int max_kbps;              /* each sender's ceiling (0: the engine's default) */
     int seconds;               /* of call, recorded from 0.5 s to the end */
     int record;                /* 0: the same call, not recorded (a baseline) */
     int seal_delay_ms;         /* from digest to seal */
@@ -33,6 +35,8 @@ typedef struct {
     uint64_t frames, dropped;  /* written into the recording / left out */
     int seals;
     uint64_t max_pending;      /* the most bytes waiting to be written at once */
+    double seconds;            /* the call's run time (both engines, and the recording) */
+    int64_t recorded_ms;       /* of call recorded */
 } rec_call_result;
 
 /* BB_OK, or the first error of an engine, the recording or sign(). */

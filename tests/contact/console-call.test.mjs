@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
-import { launch, axeSource, shotDir } from '../browser/lib.mjs';
+import { launch, axeSource, shotDir, buildDir } from '../browser/lib.mjs';
 import { startSystem, runOnSystem, VIDEOFRAME_GC_WARNING } from '../browser/system-lib.mjs';
 import { officerBin, totpSource } from './lib.mjs';
 import { waitScreen as waitWidgetScreen } from '../browser/widget-lib.mjs';
@@ -54,7 +54,7 @@ async function logIn(p, user) {
 const site = sys.httpUrl, consoleSite = sys.consoleUrl;
 const officerFiles = join(sys.runDir, 'ca', 'officers');
 const browser = await launch();
-let reference, invitationUrl, officer, citizen;
+let reference, invitationUrl, officer, citizen, tolk;
 const problems = [];
 
 /** A page in its own context (own window: not throttled as a background tab), recording CSP violations. */
@@ -267,7 +267,7 @@ test('citizen_joins_through_the_widget_both_connected_with_video_and_the_same_co
     .map((n) => [...n.classList].find((c) => c.startsWith('bb-')) ?? n.tagName.toLowerCase());
   const officerParts = await p.evaluate(`(${parts})(document.querySelector('#call-view .bb-call'))`);
   const citizenParts = await citizen.page.evaluate(`(${parts})(document.querySelector('beeldbel-widget').shadowRoot.querySelector('.bb-call'))`);
-  assertEq(officerParts.join(' '), 'bb-callbar bb-identity bb-quality bb-stage bb-controls bb-rtt bb-dialog');
+  assertEq(officerParts.join(' '), 'bb-callbar bb-identity bb-quality bb-rec bb-stage bb-controls bb-rtt bb-dialog');
   assertEq(citizenParts.join(' '), officerParts.join(' '), 'the citizen sees the same components');
   // And the citizen's screen shows the officer's video too.
   await citizen.page.waitForFunction(() => {
@@ -472,7 +472,7 @@ test('an_interpreter_with_a_link_of_their_own_is_on_every_screen', async () => {
   const link = await p.getByLabel('Link voor tolk 1').inputValue({ timeout: 10000 });
   assert(/#invite=[A-Za-z0-9_-]{43}&key=[A-Za-z0-9_-]{43}$/.test(link) && link !== invitationUrl, link);
   assertEq(link.split('&key=')[1], invitationUrl.split('&key=')[1], 'the call\'s own secret, made by the console');
-  const tolk = await openPage('interpreter', { viewport: { width: 1000, height: 900 } });
+  tolk = await openPage('interpreter', { viewport: { width: 1000, height: 900 } });
   const tw = () => tolk.page.locator('beeldbel-widget');
   await tolk.page.goto(link);
   await tw().getByRole('button', { name: 'Deelnemen' }).click({ timeout: 15000 });
@@ -508,6 +508,86 @@ test('an_interpreter_with_a_link_of_their_own_is_on_every_screen', async () => {
   await p.screenshot({ path: join(shotDir, 'console-call-interpreter.png'), fullPage: true });
   await tolk.page.screenshot({ path: join(shotDir, 'console-call-interpreter-widget.png'), fullPage: true });
   assertEq((await axe(p, 'with an interpreter')).join('\n'), '', 'axe: ');
+});
+
+test('a_recorded_interview_is_announced_on_every_screen_sealed_and_kept', async () => {
+  const p = officer.page;
+  const tw = () => tolk.page.locator('beeldbel-widget');
+  const panel = p.locator('#call-view .bb-recording');
+  const shown = (page) => page.evaluate(() => {
+    const root = document.querySelector('beeldbel-widget')?.shadowRoot ?? document;
+    const n = root.querySelector('.bb-rec');
+    return n ? { on: n.dataset.recording, text: n.textContent, role: n.getAttribute('role') } : null;
+  });
+  // Nothing is said about recording before it starts: the live region is there, empty.
+  assertEq(JSON.stringify(await shown(citizen.page)), JSON.stringify({ on: 'false', text: '', role: 'status' }));
+  const t1 = Date.now();
+  await panel.getByRole('button', { name: 'Opname starten' }).click();
+  // The officer's engine records only once every participant's engine has the notice;
+  // their screens show it, in words, in a live region.
+  await p.waitForFunction(() => document.querySelector('#call-view .bb-recording')?.dataset.state === 'recording', null, { timeout: 20000 });
+  const tStart = Date.now() - t1;
+  for (const [who, page] of [['citizen', citizen.page], ['interpreter', tolk.page]]) {
+    await page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot.querySelector('.bb-rec[data-recording="true"]'),
+      null, { timeout: 5000 });
+    assertEq((await shown(page)).text, '● Dit gesprek wordt opgenomen door de politie.', `${who}: `);
+  }
+  assertEq(await p.locator('#call-view .bb-rec').textContent(), '● Dit gesprek wordt opgenomen. Iedereen in het gesprek ziet dit.');
+  console.log(`  recording started ${tStart} ms after "Opname starten" (every participant acknowledged the notice)`);
+  await p.screenshot({ path: join(shotDir, 'console-call-recording.png'), fullPage: true });
+  await citizen.page.screenshot({ path: join(shotDir, 'console-call-recording-widget.png'), fullPage: true });
+  for (const theme of ['no-preference', 'more']) {
+    await citizen.page.emulateMedia({ contrast: theme });
+    await p.emulateMedia({ contrast: theme });
+    assertEq((await axe(citizen.page, `recording citizen ${theme}`)).join('\n'), '', 'axe: ');
+    assertEq((await axe(p, `recording officer ${theme}`)).join('\n'), '', 'axe: ');
+  }
+  await citizen.page.emulateMedia({ contrast: 'no-preference' });
+  await p.emulateMedia({ contrast: 'no-preference' });
+  // A line of text goes into the recording with who said it.
+  const input = widget().getByLabel('Jouw tekst (de ander ziet het terwijl je typt)');
+  await input.focus();
+  await citizen.page.keyboard.type('Het was om tien over negen.', { delay: 10 });
+  await citizen.page.keyboard.press('Enter');
+  await p.waitForTimeout(5000);
+  await panel.getByRole('button', { name: 'Opname stoppen' }).click();
+  const fileLink = panel.getByRole('link', { name: 'Opname (WebM)' });
+  await fileLink.waitFor({ timeout: 30000 });
+  for (const [who, page] of [['citizen', citizen.page], ['interpreter', tolk.page]]) {
+    await page.waitForFunction(() => document.querySelector('beeldbel-widget').shadowRoot.querySelector('.bb-rec[data-recording="false"]'),
+      null, { timeout: 10000 });
+    assertEq((await shown(page)).text, 'De opname is gestopt.', `${who}: `);
+  }
+  const dir = join(sys.runDir, 'recording');
+  execFileSync('mkdir', ['-p', dir]);
+  const save = async (name, file) => {
+    const [download] = await Promise.all([p.waitForEvent('download', { timeout: 10000 }), panel.getByRole('link', { name }).click()]);
+    assert(/^verhoor-\d{8}-\d{6}\.(webm|manifest\.json)$/.test(download.suggestedFilename()), download.suggestedFilename());
+    await download.saveAs(join(dir, file));
+  };
+  await save('Opname (WebM)', 'rec.webm');
+  await save('Zegel en inhoud (manifest, JSON)', 'rec.manifest.json');
+  // Players read it: every participant's picture and sound, and the text.
+  const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=index,codec_name:stream_tags=title', '-of', 'csv=p=0',
+    join(dir, 'rec.webm')], { encoding: 'utf8' });
+  console.log(probe.trim().split('\n').map((l) => `  ffprobe: ${l}`).join('\n'));
+  assert(probe.includes('0,vp8,"Jan de Vries (wijkagent), beeld"') && probe.includes(`2,vp8,"${CITIZEN} (burger), beeld"`) &&
+    probe.includes('4,vp8,"Tolk, beeld"') && probe.includes('10,webvtt,Tekst en ondertiteling'), probe);
+  const decode = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', join(dir, 'rec.webm'), '-map', '0:v:0', '-map', '0:a:0',
+    '-map', '0:v:1', '-map', '0:a:1', '-f', 'null', '-'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  assertEq(decode, '', 'ffmpeg decodes without an error: ');
+  const frames = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v', '-show_entries', 'stream=nb_read_frames',
+    '-of', 'csv=p=0', join(dir, 'rec.webm')], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  console.log(`  video frames per participant: ${frames.join(', ')}`);
+  assert(frames[0] >= 30 && frames[1] >= 30 && frames[2] >= 30, `everyone's picture is in it: ${frames}`);
+  const cues = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-i', join(dir, 'rec.webm'), '-map', '0:s', '-f', 'webvtt', '-'],
+    { encoding: 'utf8' });
+  assert(cues.includes('Het was om tien over negen.'), cues);
+  // And the seal holds: by Jan de Vries, checked against the police root.
+  const verified = execFileSync(join(buildDir, 'bin', 'beeldbel-verify'), ['--root', join(sys.runDir, 'ca', 'root.pem'),
+    join(dir, 'rec.webm'), join(dir, 'rec.manifest.json')], { encoding: 'utf8' });
+  console.log(verified.trim().split('\n').map((l) => `  ${l}`).join('\n'));
+  assert(verified.includes('sealed and unchanged / verzegeld en ongewijzigd') && verified.includes('Jan de Vries (100001)'), verified);
   // The interpreter hangs up: everyone is back to two, with a new code.
   await tw().getByRole('button', { name: 'Ophangen' }).click();
   await tw().getByRole('button', { name: 'Ja, ophangen' }).click();

@@ -13,6 +13,7 @@ import { h } from '../ui/dom.js';
 import { callView, newViewState, roleNames } from '../ui/call-view.js';
 import { statementPanel } from '../ui/statement-view.js';
 import { filePanel } from '../ui/file-share.js';
+import { recordingPanel } from './recording-panel.js';
 import { once, startPdfRenderer } from '../ui/pdf-view.js';
 import { clip } from '../ui/call-session.js';
 import { t as text } from './texts.js';
@@ -31,6 +32,7 @@ const S = {
   stamp: null,          // the time-stamping service (console.js)
   keep: null,           // keeps a signed statement with its request (console.js)
   statement: null,      // the statement panel (../ui/statement-view.js), officers only
+  recording: null,      // the recording panel (recording-panel.js), officers only
   files: null,          // the file panel (../ui/file-share.js)
   worker: null,
   engineFailed: false,
@@ -178,12 +180,20 @@ function buildView() {
         officer: { name: clip(c.officer.name, 64), number: clip(c.officer.number, 32), team: clip(c.officer.team, 64) } } });
     S.statement.session = S.session;
   }
+  if (S.recording && S.recording.session !== S.session) { S.recording.destroy(); S.recording = null; }
+  if (!S.recording && c.role === 'officer' && c.officer && S.stamp) {
+    S.recording = recordingPanel({ t, session: S.session, level: 3, announce: S.announce, onStamp: S.stamp, lang: S.lang,
+      title: c.reference ? `Verhoor ${c.reference}` : `Gesprek ${c.call.room}`,
+      names: { self: `${clip(c.officer.name, 64)} (wijkagent)`, citizen: `${citizenName()} (burger)` } });
+    S.recording.session = S.session;
+  }
   if (S.files && S.files.session !== S.session) { S.files.destroy(); S.files = null; }
   if (!S.files) {
     S.files = filePanel({ t, session: S.session, level: 3, announce: S.announce, loadPdf });
     S.files.session = S.session;
   }
-  S.e.incall.replaceChildren(S.view.node, ...(S.statement ? [S.statement.node] : []), S.files.node);
+  S.e.incall.replaceChildren(S.view.node, ...(S.recording ? [S.recording.node] : []),
+    ...(S.statement ? [S.statement.node] : []), S.files.node);
   if (focusInside) S.view.focus();
 }
 
@@ -306,11 +316,13 @@ function callEnded(reason) {
   const focusInside = e.incall.contains(document.activeElement) || document.activeElement === document.body;
   S.view?.destroy();
   S.view = null;
-  e.incall.replaceChildren(...(S.statement ? [S.statement.node] : []));   // a signed statement stays downloadable
+  // A signed statement and a recording stay downloadable.
+  const kept = [...(S.recording ? [S.recording.node] : []), ...(S.statement ? [S.statement.node] : [])];
+  e.incall.replaceChildren(...kept);
   e.join.textContent = t('panel.rejoin');
   e.join.dataset.cp = 'panel.rejoin';
   showInCall(false);
-  if (S.statement) e.incall.hidden = false;
+  if (kept.length) e.incall.hidden = false;
   setState('ended');
   // Focus was on a control that is gone now: keep it in the panel.
   if (focusInside) e.join.focus();

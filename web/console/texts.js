@@ -84,6 +84,17 @@ const nl = {
     failed: 'Het ondertekenen lukte niet. Probeer het opnieuw (deel of stel opnieuw vast).',
   },
 
+  recording: {
+    title: 'Opname van het verhoor',
+    hint: 'De opname is het bewijs: beeld en geluid van iedereen en de tekst, verzegeld met uw certificaat en een tijdstempel. Iedereen in het gesprek ziet dat er wordt opgenomen, voordat de opname begint.',
+    start: 'Opname starten', stop: 'Opname stoppen',
+    st: { announcing: 'Iedereen in het gesprek wordt gewaarschuwd; de opname begint zodra zij het weten…', started: 'De opname is begonnen.',
+      ending: 'De opname wordt afgesloten en verzegeld…' },
+    running: 'Opname loopt: {time}, {seals} zegel(s), {size}.',
+    done: 'Opname klaar: {size}, {seals} zegel(s). Bewaar beide bestanden.',
+    file: 'Opname (WebM)', manifest: 'Zegel en inhoud (manifest, JSON)',
+    error: 'Probleem met de opname: {message}',
+  },
   panel: {
     title: 'Videogesprek met {name}', title_colleague: 'Gesprek van {name}: u doet mee als collega', citizen: 'Burger',
     ref: 'Kenmerk {reference} — kamer {room}', room: 'Kamer {room}',
@@ -128,6 +139,7 @@ const nl = {
     sas: 'Code om voor te lezen', sasWait: 'De code verschijnt zodra de burger verbonden is.',
     sasHint: 'Lees deze code voor. De burger ziet dezelfde code; is die anders, hang dan op.',
     people: '{n} mensen in dit gesprek, u meegerekend. Ziet u er minder? Hang dan op.',
+    recording: 'Dit gesprek wordt opgenomen. Iedereen in het gesprek ziet dit.', recordingStopped: 'De opname is gestopt.',
     quality: 'Verbinding: {q}', good: 'goed', fair: 'matig', poor: 'slecht',
     confirmHangUp: 'Wilt u het gesprek beëindigen?', confirmYes: 'Ja, ophangen', confirmNo: 'Nee, doorgaan',
   },
@@ -212,6 +224,17 @@ const en = {
     failed: 'Signing did not work. Try again (share or settle again).',
   },
 
+  recording: {
+    title: 'Recording of the interview',
+    hint: 'The recording is evidence: everyone\'s picture and sound and the text, sealed with your certificate and a timestamp. Everyone in the call sees that it is recorded, before the recording starts.',
+    start: 'Start recording', stop: 'Stop recording',
+    st: { announcing: 'Everyone in the call is being told; the recording starts once they know…', started: 'The recording has started.',
+      ending: 'The recording is being closed and sealed…' },
+    running: 'Recording: {time}, {seals} seal(s), {size}.',
+    done: 'Recording ready: {size}, {seals} seal(s). Keep both files.',
+    file: 'Recording (WebM)', manifest: 'Seal and contents (manifest, JSON)',
+    error: 'Problem with the recording: {message}',
+  },
   panel: {
     title: 'Video call with {name}', title_colleague: 'Call of {name}: you join as a colleague', citizen: 'Citizen',
     ref: 'Reference {reference} — room {room}', room: 'Room {room}',
@@ -256,6 +279,7 @@ const en = {
     sas: 'Code to read aloud', sasWait: 'The code appears once the citizen is connected.',
     sasHint: 'Read this code aloud. The citizen sees the same code; if it differs, hang up.',
     people: '{n} people in this call, you included. Do you see fewer? Then hang up.',
+    recording: 'This call is being recorded. Everyone in the call sees this.', recordingStopped: 'The recording has stopped.',
     quality: 'Connection: {q}', good: 'good', fair: 'fair', poor: 'poor',
     confirmHangUp: 'Do you want to end the call?', confirmYes: 'Yes, hang up', confirmNo: 'No, continue',
   },

@@ -14,6 +14,7 @@ import { LoadMeter } from './load.js';
 import { Msg } from './messages.js';
 import { CallDocuments } from './call-documents.js';
 import { CallFiles } from './call-files.js';
+import { CallRecording } from './call-recording.js';
 
 const STATUS_EVERY_MS = 500;
 const LOAD_EVERY_MS = 500;
@@ -79,6 +80,8 @@ export class WorkerCall {
     this.documents = new CallDocuments(this.e, this.core, { role: c.role, room: String(c.room), cert: c.cert, key: c.key,
       expectedOfficer: c.expectedOfficer || '', trust: this.trust }, this.post, nowUs);
     this.files = new CallFiles(this.e, this.core, this.feedId, this.post, nowUs);
+    this.recording = new CallRecording(this.e, this.core, { role: c.role, feedId: this.feedId, cert: c.cert, key: c.key,
+      trust: this.trust }, this.post, nowUs);
     if (c.codec !== 'wasm' && await webCodecsUsable({ width: c.width, height: c.height, fps: c.fps,
       kbps: c.startKbps ?? 800 })) {
       this.vc = new WebCodecsVideo({
@@ -110,9 +113,10 @@ export class WorkerCall {
     this.timers = [];
     if (this.vc) this.vc.close();
     this.vc = null;
+    if (this.recording) this.recording.abandon();
     if (this.core) this.core.free();
     if (this.trust) this.trust.free();
-    this.core = this.media = this.trust = this.documents = this.files = null;
+    this.core = this.media = this.trust = this.documents = this.files = this.recording = null;
   }
 
   // ---- in from the page --------------------------------------------------
@@ -179,6 +183,7 @@ export class WorkerCall {
 
   text(text, final, kind = 'rtt') {
     this.core.sendText(kind === 'caption' ? 'caption' : 'rtt', final, String(text), nowUs());
+    if (final) this.recording.text(this.feedId, String(text));
     this._pump();
   }
 
@@ -192,6 +197,15 @@ export class WorkerCall {
     if (msg.what === 'statement') d.statement(String(msg.json));
     else if (msg.what === 'consent') d.consent(msg.decision, msg.version);
     else if (msg.what === 'timestamp') d.timestamp(msg.response instanceof Uint8Array ? msg.response : null);
+    this._pump();
+  }
+
+  /** Recording, from the officer's page (messages.js: rec). */
+  rec(msg) {
+    const r = this.recording;
+    if (msg.what === 'start') r.start({ title: String(msg.title ?? ''), names: msg.names ?? {} });
+    else if (msg.what === 'stop') r.stop();
+    else if (msg.what === 'timestamp') r.timestamp(msg.response instanceof Uint8Array ? msg.response : null);
     this._pump();
   }
 
@@ -238,8 +252,10 @@ export class WorkerCall {
       }
       msgs.push(m.data);
     }
-    if (msgs.length) this.post({ type: Msg.send, msgs }, msgs.map((m) => m.buffer));
     this._events();
+    this.recording.pump();
+    for (const m of this.core.pollSend(false)) msgs.push(m.data);   // what the recording sent (its notice)
+    if (msgs.length) this.post({ type: Msg.send, msgs }, msgs.map((m) => m.buffer));
     clearTimeout(this.tickTimer);
     const d = this.core.nextDeadline();
     this.tickTimer = setTimeout(this.meter.wrap(() => {
@@ -254,13 +270,17 @@ export class WorkerCall {
     let roster = false;
     for (const ev of this.core.pollEvents()) {
       if (ev.type === 'roster') roster = true;
-      else if (ev.type === 'doc') this.documents.receive(ev);
+      else if (ev.type === 'doc') { if (!this.recording.receive(ev)) this.documents.receive(ev); }
       else if (ev.type.startsWith('file')) this.files.event(ev);
-      else this.post({ type: Msg.text, feedId: ev.from, kind: ev.kind, text: ev.text, final: ev.final });
+      else {
+        this.post({ type: Msg.text, feedId: ev.from, kind: ev.kind, text: ev.text, final: ev.final });
+        if (ev.final) this.recording.text(ev.from, ev.text);
+      }
     }
     if (roster) {
       this._status();
       this.documents.roster();
+      this.recording.roster();
     }
   }
 

@@ -104,6 +104,7 @@ export class CallSession extends EventTarget {
     this.tiles = [];
     this.identity = null;
     this.quality = 'good';
+    this.recording = false;   // the officer records the call (call-recording.js)
     this.stats = null;          // the Worker's last status (tests and the console read it)
     this.feedId = 0;
     this.remote = new Map();    // feedId -> { display, canvas, tile (once authenticated), renderer, frames, late, stale }
@@ -177,6 +178,16 @@ export class CallSession extends EventTarget {
   consentStatement(decision, version) { this.worker.postMessage({ type: Msg.doc, what: 'consent', decision, version }); }
   /** Officer: the time-stamping service's answer (bytes), or null when it failed. */
   answerTimestamp(response) { this.worker.postMessage({ type: Msg.doc, what: 'timestamp', response: response ?? null }); }
+
+  /**
+   * Officer: records the call (call-recording.js): everyone is told first; 'recording' events
+   * tell how it goes ({what: 'state'|'stamp'|'bytes'|'done'|'notice'|'error'}).
+   * names: { self, citizen }, as the recording names them.
+   */
+  startRecording(title, names) { this.worker.postMessage({ type: Msg.rec, what: 'start', title: String(title), names: { ...names } }); }
+  stopRecording() { this.worker.postMessage({ type: Msg.rec, what: 'stop' }); }
+  /** Officer: the time-stamping service's answer to a seal's request (bytes), or null. */
+  answerRecordingStamp(response) { this.worker.postMessage({ type: Msg.rec, what: 'timestamp', response: response ?? null }); }
 
   /**
    * Shares a file with everyone in the call: a File, or { name, type?, bytes } (its buffer is handed over).
@@ -572,6 +583,13 @@ export class CallSession extends EventTarget {
         this._emit('document', detail);
         break;
       }
+      case Msg.rec: {
+        const { type, ...detail } = m;
+        if (detail.what === 'notice') this.recording = !!detail.on;
+        else if (detail.what === 'state') this.recording = detail.state !== 'off';
+        this._emit('recording', detail);
+        break;
+      }
       case Msg.file: {
         const { type, ...detail } = m;
         if (detail.what === 'limits') { this.fileLimits = { maxBytes: detail.maxBytes, maxName: detail.maxName }; break; }
@@ -632,6 +650,20 @@ export class CallSession extends EventTarget {
       this.worker.postMessage({ type: Msg.stop });
       if (this.wire) this.wire.terminate();
       this.worker.removeEventListener('message', this._onWorker);
+      // A recording of ours ends with the call: its last bytes and its
+      // manifest still come (call-recording.js), up to its state 'off'.
+      if (this.recording && this.opt.role === 'officer') {
+        const last = (ev) => {
+          if (ev.data?.type !== Msg.rec) return;
+          const { type, ...detail } = ev.data;
+          if (detail.what === 'state' && detail.state === 'off') {
+            this.worker.removeEventListener('message', last);
+            this.recording = false;
+          }
+          this._emit('recording', detail);
+        };
+        this.worker.addEventListener('message', last);
+      }
       if (typeof window !== 'undefined') window.removeEventListener('pagehide', this._onPageHide);
     }
     this._emit('state', { state, reason });

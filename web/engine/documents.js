@@ -8,7 +8,7 @@ const I32 = 4;
 const DIGEST = 32, KEY = 97, PUB = 65;
 
 /** What a document sent in the call is (CallCore.sendDoc kinds). */
-export const DocKind = Object.freeze({ statement: 1, consentKey: 2, consent: 3, signature: 4, refusal: 5 });
+export const DocKind = Object.freeze({ statement: 1, consentKey: 2, consent: 3, signature: 4, refusal: 5, recording: 6 });
 
 function bytesOut(M, p, n) { return M.HEAPU8.slice(p, p + n); }
 

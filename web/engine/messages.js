@@ -16,6 +16,9 @@
 //   doc {what: 'consent', decision, version}   citizen: sign or refuse the frozen version
 //   doc {what: 'timestamp', response}          officer: the time-stamping service's answer
 //   file {what: 'send', name, mime, bytes, keepMetadata} | {what: 'cancel', owner, id}
+//   rec {what: 'start', title, names: {self, citizen}} | {what: 'stop'}
+//                                  officer: record the call (call-recording.js)
+//   rec {what: 'timestamp', response}          officer: the answer to a seal's stamp
 //   micPort {port}, speakerPort {port}  audio worklets' ports (worker.js)
 //   plain                          test hook: the media messages kept as made and sent
 //   codecFail                      test hook: the browser's codecs fail now
@@ -33,12 +36,15 @@
 //                                  'shared' | 'problem' | 'statement' | 'consent-sent' |
 //                                  'consent' | 'stamp' {request} | 'signed' {pdf} | 'error'
 //   file {what, ...}               files shared in the call (call-files.js)
+//   rec {what, ...}                recording (call-recording.js): 'state' {state, seals,
+//                                  bytes} | 'stamp' {request} | 'bytes' {data} |
+//                                  'done' {manifest} | 'notice' {on, by} | 'error'
 //   plain {plain, wire}            answer to the test hook
 //   error {code, en, nl}
 export const Msg = Object.freeze({
   start: 'call-start', video: 'call-video', audio: 'call-audio', recv: 'call-recv', text: 'call-text',
   peerJoined: 'call-peer-joined', peerLeft: 'call-peer-left', profile: 'call-profile',
-  doc: 'call-doc', file: 'call-file', micPort: 'call-mic-port', speakerPort: 'call-speaker-port', plain: 'call-plain', codecFail: 'call-codec-fail',
+  doc: 'call-doc', file: 'call-file', rec: 'call-rec', micPort: 'call-mic-port', speakerPort: 'call-speaker-port', plain: 'call-plain', codecFail: 'call-codec-fail',
   stop: 'call-stop',
   send: 'call-send', videoDone: 'call-video-done', frame: 'call-frame', pcm: 'call-pcm', micRate: 'call-mic-rate',
   status: 'call-status', error: 'call-error',

@@ -233,6 +233,7 @@ async function callMessage(msg) {
     case Msg.profile: call.profile(msg.profile); break;
     case Msg.doc: call.doc(msg); break;
     case Msg.file: call.file(msg); break;
+    case Msg.rec: call.rec(msg); break;
     case Msg.plain: post({ type: Msg.plain, plain: call.sentPlain, wire: call.sentWire }); break;
     // Test hook: the browser's codecs fail now, as on a real WebCodecs error.
     case Msg.codecFail: if (call.vc) call.vc._fail(new Error('codec failure (test)')); break;

@@ -30,6 +30,8 @@
 //             this participant included (shown beside the code)
 //   quality   'good' | 'fair' | 'poor'
 //   fileLimits null | { maxBytes, maxName } — what the engine takes (from C)
+//   recording boolean: the officer records the call (told before the first
+//             recorded frame, until after the last)
 // Events (CustomEvent, detail as shown):
 //   reason    why the state became 'ended', when not by hanging up: 'unauthorized' |
 //             'no_room' (Janus refused the call) | 'police_trust' (the police
@@ -55,6 +57,10 @@
 //              'file' {name, data, fileType, sha256, sender} (whole and checked) |
 //              'file-ended' {end: 'delivered'|'cancelled'|'declined'|'no-room'|'damaged'|
 //              'wrong-type'|'left', by?, byName?}
+//   'recording' { what, ... }        recording (web/engine/call-recording.js): everyone
+//              'notice' {on, by}; the officer 'state' {state: 'announcing'|'recording'|
+//              'ending'|'off', seals, bytes} | 'stamp' {request} | 'bytes' {data} |
+//              'done' {manifest, seals, bytes, frames, dropped} | 'error' {code, en, nl}
 // Methods:
 //   setMicrophone(on), setCamera(on)            local tracks on/off
 //   switchCamera() -> Promise<MediaStream|null>  next camera (front/back)
@@ -66,6 +72,8 @@
 //   answerTimestamp(bytes | null)               officer: the time-stamping service's answer
 //   shareFile(File | {name, bytes}, {keepMetadata})  a PDF or photo to everyone in the call
 //   cancelFile(owner, id)                       ours for everyone, or someone's for us
+//   startRecording(title, {self, citizen}), stopRecording()   officer: record the call
+//   answerRecordingStamp(bytes | null)          officer: the answer to a seal's stamp
 //   hangUp()                                    leave; the state becomes 'ended'
 //
 // Text from the network is shown with textContent only and cut to MAX_TEXT.

@@ -5,6 +5,9 @@
 //                   clear warning), the code to compare aloud, and how many
 //                   people the code covers
 //   quality         the connection, in bars and words
+//   recording       that the officer records the call, in words, announced
+//                   (on every screen from before the first recorded frame
+//                   until after the last)
 //   stage           one tile per participant the key agreement authenticated
 //                   (their video in a canvas, "no video yet" until the first
 //                   frame), the self view, captions over the video, and in
@@ -84,6 +87,25 @@ function qualityMeter(t, session) {
     node.dataset.level = q;
     node.replaceChildren(h('span', { class: 'bb-bars', 'aria-hidden': 'true' }, h('i'), h('i'), h('i')), ' ',
       t('call.quality', { q: t(`call.${q}`) }));
+  }
+  render();
+  return { node, render };
+}
+
+/**
+ * "This call is being recorded": in words and with a mark, in a live region
+ * that is always there (so the change is read out), from session.recording.
+ */
+function recordingNotice(t, session) {
+  const node = h('p', { class: 'bb-rec', role: 'status' });
+  let was = false;
+  function render() {
+    const on = !!session.recording;
+    node.dataset.recording = String(on);
+    if (on === was && node.childNodes.length) return;
+    node.replaceChildren(...(on ? [h('span', { class: 'bb-rec__mark', 'aria-hidden': 'true' }, '●'), ' ', t('call.recording')]
+      : was ? [t('call.recordingStopped')] : []));
+    was = on;
   }
   render();
   return { node, render };
@@ -250,6 +272,7 @@ export function callView({ t, session, state, localStream = null, otherName = ''
   const hasVideo = !!localStream?.getVideoTracks?.().length;
   const badge = identityBadge(t, session);
   const quality = qualityMeter(t, session);
+  const rec = recordingNotice(t, session);
   const theStage = stage(t, session, st, localStream);
   theStage.camera(st.cam && hasVideo);
   const text = textPanel(t, session, st, { otherName, level });
@@ -258,6 +281,7 @@ export function callView({ t, session, state, localStream = null, otherName = ''
     tiles: () => theStage.render(),
     identity: () => badge.render(),
     quality: () => quality.render(),
+    recording: () => rec.render(),
     frame: (e) => theStage.frame(e.detail?.feedId),
     rtt: (e) => text.received(e.detail, false),
     caption: (e) => { theStage.caption(safeText(e.detail?.text)); if (e.detail?.final) text.received(e.detail, true); },
@@ -266,7 +290,7 @@ export function callView({ t, session, state, localStream = null, otherName = ''
   for (const [k, fn] of Object.entries(on)) session.addEventListener(k, fn);
   return {
     node: h('div', { class: 'bb-call' },
-      h('div', { class: 'bb-callbar' }, badge.node, quality.node),
+      h('div', { class: 'bb-callbar' }, badge.node, quality.node), rec.node,
       theStage.node, ctl.node, text.node, ctl.dialog),
     /** Where focus goes when the call starts. */
     focus: () => ctl.first().focus(),

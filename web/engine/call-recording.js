@@ -1,0 +1,284 @@
+// Recording a call, in the engine Worker. The officer's engine records what
+// it sends and plays, as coded, into one WebM with a sealed manifest
+// (include/beeldbel/callrec.h); everyone is told, inside the call's
+// end-to-end encryption, before the first frame is written and after the
+// last (DocKind.recording, one byte: 1 on, 0 off; only an officer's counts).
+//
+//   officer: start({title, names}) -> the notice goes out; once every peer
+//            has acknowledged it (or after ANNOUNCE_MAX_MS), recording
+//            starts. Every 30 s, and at the end, the chain is signed with
+//            the officer's key; the timestamp request goes to the page
+//            (stamp) and its answer comes back (timestamp()). The file's
+//            bytes go to the page as they are cut (bytes), a whole segment
+//            at a time, to be kept at once; at the end the manifest (done).
+//   everyone: notice {on, by} when an officer says the call is, or is no
+//            longer, recorded.
+import { Documents, DocKind } from './documents.js';
+import { Msg } from './messages.js';
+
+const ANNOUNCE_MAX_MS = 10000;   // a peer that never acknowledges (gone) holds nothing up longer
+const DIGEST = 32;
+
+/** The C recording (callrec.h), thin. */
+class Recording {
+  constructor(engine, mediaPtr, { title, officer, startedMs }) {
+    this.e = engine;
+    this.M = engine.M;
+    this.ptr = engine._with((s) => {
+      const out = s.alloc(4);
+      engine._check(this.M._bbw_callrec_new(mediaPtr, s.str(title), s.str(officer), startedMs, out), 'recording');
+      return engine._u32(out);
+    });
+  }
+
+  free() { if (this.ptr) { this.M._bbw_callrec_free(this.ptr); this.ptr = 0; } }
+  _bytes(fn, text, where) {
+    const b = new TextEncoder().encode(text);
+    return this.e._with((s) => this.e._check(fn(s.bytes(b), b.length), where));
+  }
+  party(feed, name, nowUs) { this._bytes((p, n) => this.M._bbw_callrec_party(this.ptr, feed, p, n, nowUs), name, 'recording party'); }
+  start(nowUs) { this.e._check(this.M._bbw_callrec_start(this.ptr, nowUs), 'recording start'); }
+  text(feed, text, nowUs) { this._bytes((p, n) => this.M._bbw_callrec_text(this.ptr, feed, p, n, nowUs), text, 'recording text'); }
+  sealDue(nowUs) { return this.M._bbw_callrec_seal_due(this.ptr, nowUs) === 1; }
+  digest(nowUs) {
+    return this.e._with((s) => {
+      const out = s.alloc(DIGEST);
+      this.e._check(this.M._bbw_callrec_digest(this.ptr, nowUs, out), 'recording digest');
+      return this.M.HEAPU8.slice(out, out + DIGEST);
+    });
+  }
+  seal(cms) { this.e._with((s) => this.e._check(this.M._bbw_callrec_seal(this.ptr, s.bytes(cms), cms.length), 'recording seal')); }
+  sealFailed() { this.M._bbw_callrec_seal_failed(this.ptr); }
+  stop(nowUs) { this.e._check(this.M._bbw_callrec_stop(this.ptr, nowUs), 'recording stop'); }
+  close() { this.e._check(this.M._bbw_callrec_close(this.ptr), 'recording close'); }
+  /** The bytes cut since the last take (a copy), or null. */
+  take() {
+    return this.e._with((s) => {
+      const len = s.alloc(4), p = this.M._bbw_callrec_pending(this.ptr, len), n = this.e._u32(len);
+      if (!n) return null;
+      const out = this.M.HEAPU8.slice(p, p + n);
+      this.M._bbw_callrec_drain(this.ptr);
+      return out;
+    });
+  }
+  manifest() {
+    const p = this.M._bbw_callrec_manifest(this.ptr);
+    if (!p) return null;
+    const json = this.M.UTF8ToString(p);
+    this.M._free(p);
+    return json;
+  }
+  counts() {
+    return this.e._with((s) => {
+      const out = s.alloc(16);
+      this.M._bbw_callrec_counts(this.ptr, out);
+      const f = new Float64Array(this.M.HEAPU8.buffer, out, 2);
+      return { frames: f[0], dropped: f[1] };
+    });
+  }
+}
+
+const failure = (err) => ({ what: 'error', code: err?.code ?? 0,
+  en: String(err?.en ?? err?.message ?? err).slice(0, 200), nl: String(err?.nl ?? err?.message ?? err).slice(0, 200) });
+
+export class CallRecording {
+  /**
+   * @param {import('./engine.js').Engine} engine
+   * @param {import('./engine.js').CallCore} core
+   * @param {{ role: string, feedId: number, cert?: Uint8Array, key?: Uint8Array,
+   *   trust: import('./engine.js').PoliceTrust }} cfg
+   * @param {(msg: object, transfer?: Transferable[]) => void} post
+   * @param {() => number} nowUs
+   */
+  constructor(engine, core, cfg, post, nowUs) {
+    this.e = engine;
+    this.docs = new Documents(engine);
+    this.core = core;
+    this.cfg = cfg;
+    this.post = (m, t) => post({ type: Msg.rec, ...m }, t);
+    this.nowUs = nowUs;
+    this.rec = null;
+    this.state = 'off';        // off | announcing | recording | ending
+    this.names = {};
+    this.named = new Set();    // feeds whose name the recording has
+    this.pending = null;       // a seal waiting for its timestamp
+    this.seals = 0;
+    this.bytes = 0;
+    this.noticed = new Map();  // everyone: officer feed -> on, as last told
+  }
+
+  /** Officer: begin (title: the recording's, names: { self, citizen } as the page knows them). */
+  start({ title, names }) {
+    if (this.cfg.role !== 'officer' || this.state !== 'off') return;
+    try {
+      const me = this.cfg.trust?.verifyOfficer(this.cfg.cert);
+      if (!me?.number) throw Object.assign(new Error('no officer certificate'), { nl: 'geen politiecertificaat' });
+      this.names = names ?? {};
+      this.rec = new Recording(this.e, this.core.media.ptr, { title: String(title), officer: me.number, startedMs: Date.now() });
+      this.rec.party(this.cfg.feedId, String(this.names.self || me.name), this.nowUs());
+      this._nameParties();
+      this.state = 'announcing';
+      this.announcedAt = this.nowUs();
+      this._notice(true);
+      this._state();
+    } catch (e) {
+      this._drop();
+      this.post(failure(e));
+    }
+  }
+
+  /** Officer: the end (the last seal, then the manifest). */
+  stop() {
+    if (!this.rec || this.state === 'ending') return;
+    if (this.state === 'announcing') { this._drop(); this._notice(false); this._state(); return; }
+    try {
+      this.rec.stop(this.nowUs());
+      this.state = 'ending';
+      this._state();
+      this.pump();
+    } catch (e) { this.post(failure(e)); }
+  }
+
+  /** The call ends now: what was recorded is handed out with the seals made so far (no time for another). */
+  abandon() {
+    const r = this.rec;
+    if (!r) return;
+    try {
+      if (this.state === 'recording') r.stop(this.nowUs());
+      if (this.pending || this.state !== 'announcing') r.sealFailed();
+    } catch (e) { this.post(failure(e)); }
+    this.pending = null;
+    if (this.state === 'announcing') { this._drop(); return; }
+    this._finish();
+  }
+
+  /** Officer: the time-stamping service's answer (DER), or null when it could not be reached. */
+  timestamp(response) {
+    const p = this.pending;
+    if (!p || !this.rec) return;
+    this.pending = null;
+    try {
+      if (!response) throw Object.assign(new Error('the time-stamping service did not answer'), { nl: 'de tijdstempeldienst antwoordde niet' });
+      const ts = this.docs.timestampCheck(response, p.imprint, p.nonce, this.cfg.trust);
+      const { cms } = this.docs.padesSign({ digest: p.digest, key: this.cfg.key, cert: this.cfg.cert, timestampToken: ts.token });
+      this.rec.seal(cms);
+      this.seals++;
+      this._state();
+    } catch (e) {
+      this.rec.sealFailed();   // the next seal covers these segments too
+      this.post(failure(e));
+    }
+    this.pump();
+  }
+
+  /** Someone joined or left: a newcomer is told too, and named in the recording; a recording officer who left is no more. */
+  roster() {
+    // An officer who said the call is recorded and left: their recording ended with them.
+    const here = new Set(this.core.e2ee.peers().map((p) => p.id));
+    for (const [feed, on] of this.noticed) {
+      if (here.has(feed)) continue;
+      this.noticed.delete(feed);
+      if (on) this.post({ what: 'notice', on: false, by: '' });
+    }
+    if (this.state === 'off') return;
+    this._notice(true);
+    this._nameParties();
+  }
+
+  /** A finished line of text by feed (ours or a peer's). */
+  text(feed, text) {
+    if (this.state !== 'recording' || !text) return;
+    try { this.rec.text(feed, String(text), this.nowUs()); } catch { /* a line the recording refuses is not the call's problem */ }
+  }
+
+  /** A recording notice from a peer: true when it was one (handled here). */
+  receive(ev) {
+    if (ev.kind !== DocKind.recording) return false;
+    const from = this.core.e2ee.peers().find((p) => p.id === ev.from);
+    if (from?.role !== 'officer' || ev.data.length !== 1) return true;   // only the officer records
+    const on = ev.data[0] === 1;
+    if (this.noticed.get(ev.from) === on) return true;
+    this.noticed.set(ev.from, on);
+    this.post({ what: 'notice', on, by: from.officer?.name ?? '' });
+    return true;
+  }
+
+  /** After every turn of the Worker's pump: start when announced, seal when due, hand out bytes. */
+  pump() {
+    const r = this.rec;
+    if (!r) return;
+    const now = this.nowUs();
+    try {
+      if (this.state === 'announcing') {
+        const waiting = this.e.M._bbw_media_control_pending(this.core.media.ptr);
+        if (waiting !== 0 && now - this.announcedAt < ANNOUNCE_MAX_MS * 1000) return;
+        r.start(now);
+        this.state = 'recording';
+        this.startedAt = Date.now();
+        this._state();
+      }
+      if (!this.pending && r.sealDue(now)) this._sign(r.digest(now));
+      this._takeBytes();
+      if (this.state === 'ending' && !this.pending && !r.sealDue(now)) this._finish();
+    } catch (e) {
+      this.post(failure(e));
+      if (this.state === 'ending') this._finish();
+    }
+  }
+
+  _sign(digest) {
+    const first = this.docs.padesSign({ digest, key: this.cfg.key, cert: this.cfg.cert });
+    const { request, nonce } = this.docs.timestampRequest(first.imprint);
+    this.pending = { digest, imprint: first.imprint, nonce };
+    this.post({ what: 'stamp', request }, [request.buffer]);
+  }
+
+  _takeBytes() {
+    const b = this.rec.take();
+    if (!b) return;
+    this.bytes += b.length;
+    this.post({ what: 'bytes', data: b }, [b.buffer]);
+  }
+
+  _finish() {
+    const r = this.rec;
+    try {
+      r.close();
+      this._takeBytes();
+      const manifest = r.manifest();
+      this.post({ what: 'done', manifest, seals: this.seals, bytes: this.bytes, ...r.counts() });
+    } catch (e) { this.post(failure(e)); }
+    this._drop();
+    this._notice(false);
+    this._state();
+  }
+
+  _drop() {
+    if (this.rec) this.rec.free();
+    this.rec = null;
+    this.pending = null;
+    this.state = 'off';
+    this.seals = 0;
+    this.bytes = 0;
+    this.named.clear();
+  }
+
+  _nameParties() {
+    if (!this.rec) return;
+    for (const p of this.core.e2ee.peers()) {
+      if (this.named.has(p.id)) continue;
+      const name = p.role === 'citizen' ? this.names.citizen || 'Burger'
+        : p.role === 'interpreter' ? 'Tolk'
+        : p.officer?.name ? `${p.officer.name} (${p.role === 'colleague' ? 'collega' : 'politie'})` : `Deelnemer ${p.id}`;
+      try { this.rec.party(p.id, name, this.nowUs()); this.named.add(p.id); } catch { /* a sixth participant has no tracks */ }
+    }
+  }
+
+  _notice(on) {
+    try { this.core.sendDoc(DocKind.recording, new Uint8Array([on ? 1 : 0]), this.nowUs()); } catch (e) { this.post(failure(e)); }
+  }
+
+  _state() {
+    this.post({ what: 'state', state: this.state, seals: this.seals, bytes: this.bytes, startedAt: this.startedAt ?? null });
+  }
+}

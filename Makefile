@@ -279,14 +279,16 @@ CONTACT_PURE := src/contact/validate.c src/contact/phone.c src/contact/tokens.c 
 # the engine's own RFC 3161, CMS and PDF-signature code.
 CONTACT_TSA  := src/doc/tsp.c src/doc/cms.c src/doc/signed_data.c src/doc/der.c src/doc/pdf_sig.c \
   src/crypto/identity.c src/crypto/entropy.c src/crypto/rng.c src/core/error.c
+# The evidence store checks a recording's seal with the engine's verifier.
+CONTACT_REC  := src/rec/verify.c src/rec/seal.c src/rec/webm.c src/core/utf8.c
 CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c src/contact/pilot.c \
-  src/contact/hashpool.c $(CONTACT_TSA)
-CONTACT_HDR  := include/beeldbel/contact.h include/beeldbel/cms.h $(wildcard src/contact/*.h) $(wildcard src/doc/*.h)
+  src/contact/hashpool.c src/contact/evidence.c $(CONTACT_TSA) $(CONTACT_REC)
+CONTACT_HDR  := include/beeldbel/contact.h include/beeldbel/cms.h include/beeldbel/seal.h $(wildcard src/contact/*.h) $(wildcard src/doc/*.h) $(wildcard src/rec/*.h)
 # Janus tokens need HMAC-SHA1, absent from the shared config: sha1.c is
 # compiled here with src/contact/mbedtls_sha1_config.h (shared libs untouched).
 CONTACT_SHA1 := $(SRCROOT)/mbedtls/library/sha1.c
 CONTACT_SHA1_FLAGS := -I$(SRCROOT)/mbedtls/library -Isrc/contact -UMBEDTLS_CONFIG_FILE -DMBEDTLS_CONFIG_FILE='"mbedtls_sha1_config.h"'
-CONTACT_LIBS := $(DEPS_N)/lib/libmbedcrypto.a $(DEPS_N)/lib/libcjson.a -lmicrohttpd -lsqlite3 -lcurl -lpthread
+CONTACT_LIBS := $(DEPS_N)/lib/libmbedcrypto.a $(DEPS_N)/lib/libcjson.a -lmicrohttpd -lsqlite3 -lcurl -lpthread -lm
 CONTACT_BINS := $(B)/bin/beeldbel-contact $(B)/bin/beeldbel-officer $(B)/contact/asan/beeldbel-contact \
   $(B)/contact/unit_tests
 

@@ -217,13 +217,17 @@ typedef enum {
     BB_ROUTE_FEEDBACK,         /* POST feedback (a citizen's two questions after a call) */
     BB_ROUTE_TIMESTAMP,        /* POST officer/timestamp (RFC 3161, the police time-stamping service) */
     BB_ROUTE_STATEMENT,        /* GET | POST officer/requests/{id}/statement (a signed statement's PDF) */
+    BB_ROUTE_RECORDING_NEW,    /* POST officer/requests/{id}/recording (a recorded interview begins) */
+    BB_ROUTE_RECORDING,        /* GET  officer/recordings/{id} (how much is kept) */
+    BB_ROUTE_RECORDING_FILE,   /* GET | POST officer/recordings/{id}/file (POST: a part, at Upload-Offset) */
+    BB_ROUTE_RECORDING_MANIFEST, /* GET | POST officer/recordings/{id}/manifest */
     BB_ROUTE_KINDS             /* one past the last */
 } bb_route_kind;
 
 #define BB_ACTION_NAME_MAX 16
 typedef struct {
     bb_route_kind kind;
-    int64_t id;                     /* BB_ROUTE_ACTION: 1..15 digits */
+    int64_t id;                     /* BB_ROUTE_ACTION, _STATEMENT, _RECORDING*: 1..15 digits */
     char action[BB_ACTION_NAME_MAX]; /* BB_ROUTE_ACTION: a-z, not checked further */
 } bb_route;
 

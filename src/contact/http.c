@@ -54,6 +54,33 @@ static int action_route(const char *p, bb_route *out)
     return 0;
 }
 
+/* officer/recordings/{id}[/file|/manifest] */
+static int recording_route(const char *p, int get, int post, bb_route *out)
+{
+    static const char prefix[] = "officer/recordings/";
+    if (strncmp(p, prefix, sizeof(prefix) - 1))
+        return 404;
+    p += sizeof(prefix) - 1;
+    size_t digits = strspn(p, "0123456789");
+    if (digits < 1 || digits > 15)
+        return 404;
+    const char *rest = p + digits;
+    if (!*rest)
+        out->kind = BB_ROUTE_RECORDING;
+    else if (!strcmp(rest, "/file"))
+        out->kind = BB_ROUTE_RECORDING_FILE;
+    else if (!strcmp(rest, "/manifest"))
+        out->kind = BB_ROUTE_RECORDING_MANIFEST;
+    else
+        return 404;
+    for (size_t i = 0; i < digits; i++)
+        out->id = out->id * 10 + (p[i] - '0');
+    if (get || (post && out->kind != BB_ROUTE_RECORDING))
+        return 0;
+    memset(out, 0, sizeof(*out));
+    return 405;
+}
+
 int bb_http_route(const char *method, const char *url, bb_route *out)
 {
     memset(out, 0, sizeof(*out));
@@ -69,8 +96,12 @@ int bb_http_route(const char *method, const char *url, bb_route *out)
     if (i < sizeof(ROUTES) / sizeof(ROUTES[0])) {
         out->kind = ROUTES[i].kind;
         want_get = ROUTES[i].get;
+    } else if (!strncmp(p, "officer/recordings/", 19)) {
+        return recording_route(p, get, post, out);
     } else if (action_route(p, out)) {
         return 404;
+    } else if (!strcmp(out->action, "recording")) {
+        out->kind = BB_ROUTE_RECORDING_NEW; /* POST, as every action */
     } else if (!strcmp(out->action, "statement")) {
         out->kind = BB_ROUTE_STATEMENT; /* GET the kept copy, POST one to keep */
         if (get || post)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 
 #include <curl/curl.h>
 
@@ -146,7 +147,7 @@ int main(int argc, char **argv)
         usage();
         return 2;
     }
-    double port, days, open_days, ttl, create, calls, hops, session_max, session_idle;
+    double port, days, open_days, ttl, create, calls, hops, session_max, session_idle, ev_mb, ev_days;
     if (env_num("BB_CONTACT_PORT", 8471, 0, 65535, &port) ||
         env_num("BB_CONTACT_RETENTION_DAYS", 30, 0, 3650, &days) ||
         env_num("BB_CONTACT_OPEN_DAYS", 14, 0, 3650, &open_days) ||
@@ -155,8 +156,20 @@ int main(int argc, char **argv)
         env_num("BB_CONTACT_CALLS_PER_MINUTE", 120, 1, 1e9, &calls) ||
         env_num("BB_CONTACT_PROXY_HOPS", 0, 0, 8, &hops) ||
         env_num("BB_CONTACT_SESSION_MAX", 8 * 3600, 1, 86400, &session_max) ||
-        env_num("BB_CONTACT_SESSION_IDLE", 20 * 60, 1, 86400, &session_idle))
+        env_num("BB_CONTACT_SESSION_IDLE", 20 * 60, 1, 86400, &session_idle) ||
+        env_num("BB_CONTACT_EVIDENCE_MAX_MB", 4096, 1, 1 << 20, &ev_mb) ||
+        env_num("BB_CONTACT_EVIDENCE_DAYS", 365, 0, 36500, &ev_days))
         return 2;
+    /* Recorded interviews beside the database, unless put elsewhere. */
+    char evidence[4096];
+    const char *ev_dir = getenv("BB_CONTACT_EVIDENCE_DIR");
+    snprintf(evidence, sizeof(evidence), "%s", ev_dir && *ev_dir ? ev_dir : db);
+    if (!(ev_dir && *ev_dir) && strlen(evidence) + 10 < sizeof(evidence))
+        strcat(evidence, "-evidence");
+    if (mkdir(evidence, 0700) && errno != EEXIST) {
+        fprintf(stderr, "contact: cannot make the evidence directory %s (kan de map voor opnamen niet maken)\n", evidence);
+        return 1;
+    }
     bb_contact_config cfg = {
         .bind_ip = "127.0.0.1",
         .port = (unsigned)port,
@@ -174,6 +187,9 @@ int main(int argc, char **argv)
         .janus_ws_url = getenv("BB_JANUS_WS_URL") ? getenv("BB_JANUS_WS_URL") : "ws://127.0.0.1:8188",
         .janus_token_secret = getenv("BB_JANUS_TOKEN_SECRET"),
         .videoroom_admin_key = getenv("BB_VIDEOROOM_ADMIN_KEY"),
+        .evidence_dir = evidence,
+        .evidence_max_bytes = (int64_t)ev_mb * 1000000,
+        .evidence_retention_s = (int64_t)(ev_days * 86400),
         .random = os_random,
     };
     char *tsa_key = NULL;

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <microhttpd.h>
 
@@ -23,6 +24,7 @@
 #include "beeldbel/e2ee.h"
 #include "beeldbel/error.h"
 #include "cjson/cJSON.h"
+#include "evidence.h"
 #include "hashpool.h"
 #include "janus_admin.h"
 #include "pilot.h"
@@ -58,6 +60,7 @@ struct bb_contact_service {
     bb_backoff *login_backoff;
     bb_hashpool *hashes;
     bb_contact_stats stats;
+    bb_evidence_config evidence;
     pthread_t purger;
     pthread_cond_t stop_cond;
     int stopping;
@@ -1131,6 +1134,98 @@ static enum MHD_Result statement(bb_contact_service *svc, struct MHD_Connection 
     return send_json(c, 201, o, NULL, 0);
 }
 
+/* ---- the evidence store (evidence.h) ---- */
+
+static enum MHD_Result send_evidence(struct MHD_Connection *c, bb_evidence_reply *r)
+{
+    if (r->error) {
+        cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
+        cJSON_AddStringToObject(e, "code", r->error);
+        cJSON *m = cJSON_AddObjectToObject(e, "message");
+        cJSON_AddStringToObject(m, "nl", bb_contact_msg_nl(r->error));
+        cJSON_AddStringToObject(m, "en", bb_contact_msg_en(r->error));
+        /* What the client needs to go on: how much is kept, or the first bad segment. */
+        for (cJSON *k = r->json ? r->json->child : NULL; k; k = k->next)
+            if (!strcmp(k->string, "size") || !strcmp(k->string, "segment") || !strcmp(k->string, "start_ms"))
+                cJSON_AddNumberToObject(e, k->string, k->valuedouble);
+        cJSON_Delete(r->json);
+        return send_json(c, r->status, o, NULL, 0);
+    }
+    if (r->json)
+        return send_json(c, r->status, r->json, NULL, 0);
+    if (r->bytes)
+        return send_bytes(c, (uint8_t *)r->bytes, r->len, r->type, r->disposition);
+    struct MHD_Response *resp = MHD_create_response_from_fd((uint64_t)r->size, r->fd);
+    if (!resp) {
+        close(r->fd);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", r->type);
+    MHD_add_response_header(resp, "Content-Disposition", r->disposition);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    enum MHD_Result ret = MHD_queue_response(c, 200, resp);
+    MHD_destroy_response(resp);
+    return ret;
+}
+
+static enum MHD_Result evidence_route(bb_contact_service *svc, struct MHD_Connection *c, const conn_ctx *ctx,
+                                      const session *s, const bb_route *route, int is_post, int64_t now)
+{
+    bb_evidence_reply r;
+    int64_t id = route->id, officer = s->officer.id;
+    switch (route->kind) {
+    case BB_ROUTE_RECORDING_NEW: {
+        bb_stored_request *req = malloc(sizeof(*req));
+        if (!req)
+            return send_error(c, 500, "internal", NULL, 0);
+        int rc = bb_store_get(svc->store, id, req);
+        int serves = rc == BB_OK && officer_serves(&s->officer, req->req.neighbourhood);
+        free(req);
+        if (rc == BB_E_AGAIN)
+            return send_error(c, 404, "not_found", NULL, 0);
+        if (rc != BB_OK)
+            return send_error(c, 500, "internal", NULL, 0);
+        if (!serves)
+            return send_error(c, 403, "forbidden", NULL, 0);
+        bb_evidence_create(&svc->evidence, svc->store, officer, id, now, &r);
+        break;
+    }
+    case BB_ROUTE_RECORDING:
+        bb_evidence_status(&svc->evidence, svc->store, officer, id, &r);
+        break;
+    case BB_ROUTE_RECORDING_FILE:
+        if (is_post) {
+            const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
+            if (!ct || strcmp(ct, "application/octet-stream"))
+                return send_error(c, 415, "unsupported_media_type", NULL, 0);
+            const char *at = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Upload-Offset");
+            uint64_t offset;
+            int64_t off = at && !bb_http_content_length(at, &offset) ? (int64_t)offset : -1;
+            bb_evidence_append(&svc->evidence, svc->store, officer, id, off, (const uint8_t *)ctx->body, ctx->len, &r);
+        } else {
+            bb_evidence_get(&svc->evidence, svc->store, officer, id, 0, now, &r);
+        }
+        break;
+    default: /* the manifest */
+        if (is_post) {
+            const char *last = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "last");
+            bb_evidence_manifest(&svc->evidence, svc->store, officer, id, ctx->body, ctx->len,
+                                 last && !strcmp(last, "1"), now, &r);
+        } else {
+            bb_evidence_get(&svc->evidence, svc->store, officer, id, 1, now, &r);
+        }
+        break;
+    }
+    return send_evidence(c, &r);
+}
+
+static int is_evidence(bb_route_kind k)
+{
+    return k == BB_ROUTE_RECORDING_NEW || k == BB_ROUTE_RECORDING || k == BB_ROUTE_RECORDING_FILE ||
+           k == BB_ROUTE_RECORDING_MANIFEST;
+}
+
 /* Routes that need an officer's session. */
 static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connection *c,
                                      const conn_ctx *ctx, const bb_route *route, int is_post,
@@ -1187,6 +1282,11 @@ static enum MHD_Result officer_route(bb_contact_service *svc, struct MHD_Connect
         return statement(svc, c, ctx, &s, route->id, is_post, now);
     case BB_ROUTE_COLLEAGUE_REDEEM: /* a colleague's link, by the colleague logged in */
         return redeem_invitation(svc, c, ctx, 1, now);
+    case BB_ROUTE_RECORDING_NEW:
+    case BB_ROUTE_RECORDING:
+    case BB_ROUTE_RECORDING_FILE:
+    case BB_ROUTE_RECORDING_MANIFEST:
+        return evidence_route(svc, c, ctx, &s, route, is_post, now);
     default:
         return officer_action(svc, c, ctx, &s, route->id, route->action, now);
     }
@@ -1204,7 +1304,8 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
     int status = bb_http_route(method, url, &route);
     if (status)
         return send_error(c, status, status == 405 ? "method_not_allowed" : "not_found", NULL, 0);
-    if (ctx->len > 0 && route.kind != BB_ROUTE_TIMESTAMP && route.kind != BB_ROUTE_STATEMENT) { /* DER, PDF */
+    if (ctx->len > 0 && route.kind != BB_ROUTE_TIMESTAMP && route.kind != BB_ROUTE_STATEMENT &&
+        route.kind != BB_ROUTE_RECORDING_FILE) { /* DER, PDF, a recording's part */
         const char *ct = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type");
         if (!ct || (strcmp(ct, "application/json") && strncmp(ct, "application/json;", 17)))
             return send_error(c, 415, "unsupported_media_type", NULL, 0);
@@ -1262,11 +1363,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!ctx)
             return MHD_NO;
         *con_cls = ctx;
-        /* A signed statement's PDF may be larger than anything else. */
+        /* A signed statement's PDF and a recording's parts and manifest may be larger than anything else. */
         bb_route route;
-        ctx->max = bb_http_route(method, url, &route) == 0 && route.kind == BB_ROUTE_STATEMENT
-                       ? BB_STATEMENT_PDF_MAX
-                       : BB_CONTACT_MAX_BODY;
+        int routed = bb_http_route(method, url, &route) == 0;
+        ctx->max = !routed ? BB_CONTACT_MAX_BODY
+                   : route.kind == BB_ROUTE_STATEMENT ? BB_STATEMENT_PDF_MAX
+                   : route.kind == BB_ROUTE_RECORDING_FILE ? BB_EVIDENCE_PART_MAX
+                   : route.kind == BB_ROUTE_RECORDING_MANIFEST ? BB_EVIDENCE_MANIFEST_MAX
+                                                              : BB_CONTACT_MAX_BODY;
+        /* Those large bodies only from a logged-in officer: asked before a byte of them is read. */
+        if (routed && is_evidence(route.kind)) {
+            session s;
+            enum MHD_Result ret;
+            if (authenticate(svc, c, !strcmp(method, "POST"), (int64_t)time(NULL), &s, &ret))
+                return ret;
+        }
         const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
         uint64_t len;
         if (cl && (bb_http_content_length(cl, &len) || len > ctx->max))
@@ -1329,6 +1440,11 @@ void bb_contact_service_purge(bb_contact_service *svc)
     } else {
         fprintf(stderr, "contact: retention run failed\n");
     }
+    int gone = bb_evidence_purge(&svc->evidence, svc->store, now);
+    if (gone > 0)
+        fprintf(stderr, "contact: retention deleted %d recording(s)\n", gone);
+    else if (gone < 0)
+        fprintf(stderr, "contact: retention of recordings failed\n");
     end_rooms(svc, 0, now);
 }
 
@@ -1360,6 +1476,9 @@ int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_c
     if (!svc)
         return BB_E_NOMEM;
     svc->cfg = *cfg;
+    svc->evidence = (bb_evidence_config){ .dir = cfg->evidence_dir, .max_bytes = cfg->evidence_max_bytes,
+                                          .retention_s = cfg->evidence_retention_s, .police = cfg->police,
+                                          .trust_lock = &svc->lock };
     svc->store = store;
     pthread_mutex_init(&svc->lock, NULL);
     pthread_cond_init(&svc->stop_cond, NULL);

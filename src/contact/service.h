@@ -38,6 +38,11 @@ typedef struct {
      * officer certificate must chain to before it is kept; NULL: statements
      * are refused. Borrowed. */
     bb_trust *police;
+    /* The evidence store (evidence.h): the directory of recorded
+     * interviews (NULL: none), the largest recording, how long one is kept. */
+    const char *evidence_dir;
+    int64_t evidence_max_bytes;
+    int64_t evidence_retention_s;
     /* Fills buf with len random bytes; 0 or BB_E_*. */
     int (*random)(uint8_t *buf, size_t len);
 } bb_contact_config;

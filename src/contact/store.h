@@ -165,6 +165,36 @@ int bb_store_statement_add(bb_store *s, int64_t request_id, int64_t officer_id, 
  * BB_OK; BB_E_AGAIN when it has none. */
 int bb_store_statement_latest(bb_store *s, int64_t request_id, uint8_t **pdf, size_t *len);
 
+/* ---- the evidence store: recorded interviews ----
+ * A recording's bytes are a file beside the database (the service keeps
+ * them); here its owner, its size so far, its manifest and an audit log
+ * (when, which officer by their id, which recording, what: created,
+ * sealed, downloaded, deleted) that holds nothing about the people in it. */
+typedef struct {
+    int64_t id, request_id, officer_id, created_at, size;
+    int sealed;            /* the final manifest verified: nothing more is added */
+    int has_manifest;
+} bb_stored_recording;
+/* A new, empty recording of officer_id for request_id (audited). */
+int bb_store_recording_add(bb_store *s, int64_t request_id, int64_t officer_id, int64_t now, int64_t *id);
+/* BB_OK; BB_E_AGAIN when there is no such recording. */
+int bb_store_recording_get(bb_store *s, int64_t id, bb_stored_recording *out);
+/* Its size goes from `from` to `to`: BB_E_STATE when it is not `from` (another
+ * upload came first) or the recording is sealed. */
+int bb_store_recording_grow(bb_store *s, int64_t id, int64_t from, int64_t to);
+/* Keeps the manifest as it stands; sealed: the last one, checked (audited). */
+int bb_store_recording_manifest(bb_store *s, int64_t id, int64_t officer_id, const char *json, size_t len, int sealed,
+                                int64_t now);
+/* The manifest, malloc'd and NUL-terminated; BB_E_AGAIN when there is none. */
+int bb_store_recording_manifest_get(bb_store *s, int64_t id, char **json, size_t *len);
+int bb_store_recording_audit(bb_store *s, int64_t now, int64_t officer_id, int64_t id, const char *action);
+int bb_store_recording_audit_rows(bb_store *s, int64_t id,
+                                  void (*row)(void *ctx, int64_t at, int64_t officer_id, const char *action),
+                                  void *ctx);
+/* Retention: deletes (and audits) up to max recordings created before
+ * `before`; their ids in ids[0..*n) for the caller to delete their files. */
+int bb_store_recordings_expire(bb_store *s, int64_t now, int64_t before, int64_t *ids, int max, int *n);
+
 /* Retention: deletes requests closed before now - retention_s and open
  * ones (never closed) created before now - open_max_s, with their
  * invitations; invitations a week after they expired; expired sessions.

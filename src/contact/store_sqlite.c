@@ -61,7 +61,13 @@ static const char SCHEMA[] =
     "CREATE TABLE IF NOT EXISTS statements ("
     " id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL REFERENCES requests(id) ON DELETE CASCADE,"
     " officer_id INTEGER NOT NULL, created_at INTEGER NOT NULL, sha256 TEXT NOT NULL, pdf BLOB NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS statements_request ON statements(request_id);";
+    "CREATE INDEX IF NOT EXISTS statements_request ON statements(request_id);"
+    "CREATE TABLE IF NOT EXISTS recordings ("
+    " id INTEGER PRIMARY KEY, request_id INTEGER NOT NULL, officer_id INTEGER NOT NULL,"
+    " created_at INTEGER NOT NULL, size INTEGER NOT NULL DEFAULT 0, sealed INTEGER NOT NULL DEFAULT 0,"
+    " manifest BLOB);"
+    "CREATE TABLE IF NOT EXISTS recording_audit ("
+    " at INTEGER NOT NULL, officer_id INTEGER NOT NULL, recording_id INTEGER NOT NULL, action TEXT NOT NULL);";
 
 static int has_column(sqlite3 *db, const char *table, const char *column)
 {
@@ -527,6 +533,133 @@ int bb_store_statement_latest(bb_store *s, int64_t request_id, uint8_t **pdf, si
         }
     }
     sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+/* ---- the evidence store's recordings ---- */
+
+int bb_store_recording_add(bb_store *s, int64_t request_id, int64_t officer_id, int64_t now, int64_t *id)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "INSERT INTO recordings (request_id, officer_id, created_at) VALUES (?, ?, ?)", "iii",
+                      request_id, officer_id, now));
+    if (!rc) {
+        *id = sqlite3_last_insert_rowid(s->db);
+        rc = run(prep(s, "INSERT INTO recording_audit VALUES (?, ?, ?, 'created')", "iii", now, officer_id, *id));
+    }
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_recording_get(bb_store *s, int64_t id, bb_stored_recording *out)
+{
+    memset(out, 0, sizeof(*out));
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "SELECT request_id, officer_id, created_at, size, sealed, manifest IS NOT NULL"
+                               " FROM recordings WHERE id = ?", "i", id);
+    int rc = st ? BB_E_AGAIN : BB_E_STATE;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        out->id = id;
+        out->request_id = sqlite3_column_int64(st, 0);
+        out->officer_id = sqlite3_column_int64(st, 1);
+        out->created_at = sqlite3_column_int64(st, 2);
+        out->size = sqlite3_column_int64(st, 3);
+        out->sealed = sqlite3_column_int(st, 4);
+        out->has_manifest = sqlite3_column_int(st, 5);
+        rc = BB_OK;
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_recording_grow(bb_store *s, int64_t id, int64_t from, int64_t to)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "UPDATE recordings SET size = ? WHERE id = ? AND size = ? AND sealed = 0", "iii", to, id, from));
+    if (!rc && sqlite3_changes(s->db) != 1)
+        rc = BB_E_STATE;
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_recording_manifest(bb_store *s, int64_t id, int64_t officer_id, const char *json, size_t len, int sealed,
+                                int64_t now)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "UPDATE recordings SET manifest = ?, sealed = ? WHERE id = ? AND sealed = 0", "bii", json,
+                      (int)len, (int64_t)sealed, id));
+    if (!rc && sqlite3_changes(s->db) != 1)
+        rc = BB_E_STATE;
+    if (!rc && sealed)
+        rc = run(prep(s, "INSERT INTO recording_audit VALUES (?, ?, ?, 'sealed')", "iii", now, officer_id, id));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_recording_manifest_get(bb_store *s, int64_t id, char **json, size_t *len)
+{
+    *json = NULL;
+    *len = 0;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "SELECT manifest FROM recordings WHERE id = ? AND manifest IS NOT NULL", "i", id);
+    int rc = st ? BB_E_AGAIN : BB_E_STATE;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        *json = malloc((size_t)n + 1);
+        if (*json) {
+            memcpy(*json, sqlite3_column_blob(st, 0), (size_t)n);
+            (*json)[n] = 0;
+            *len = (size_t)n;
+            rc = BB_OK;
+        } else {
+            rc = BB_E_NOMEM;
+        }
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_recording_audit(bb_store *s, int64_t now, int64_t officer_id, int64_t id, const char *action)
+{
+    pthread_mutex_lock(&s->lock);
+    int rc = run(prep(s, "INSERT INTO recording_audit VALUES (?, ?, ?, ?)", "iiit", now, officer_id, id, action));
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_recording_audit_rows(bb_store *s, int64_t id,
+                                  void (*row)(void *ctx, int64_t at, int64_t officer_id, const char *action),
+                                  void *ctx)
+{
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "SELECT at, officer_id, action FROM recording_audit WHERE recording_id = ?"
+                               " ORDER BY rowid", "i", id);
+    int rc = st ? BB_OK : BB_E_STATE;
+    while (st && sqlite3_step(st) == SQLITE_ROW)
+        row(ctx, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1), (const char *)sqlite3_column_text(st, 2));
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+int bb_store_recordings_expire(bb_store *s, int64_t now, int64_t before, int64_t *ids, int max, int *n)
+{
+    *n = 0;
+    pthread_mutex_lock(&s->lock);
+    sqlite3_stmt *st = prep(s, "SELECT id FROM recordings WHERE created_at < ? ORDER BY id LIMIT ?", "ii", before,
+                            (int64_t)max);
+    int rc = st ? BB_OK : BB_E_STATE;
+    while (st && *n < max && sqlite3_step(st) == SQLITE_ROW)
+        ids[(*n)++] = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    for (int i = 0; i < *n && !rc; i++) {
+        rc = run(prep(s, "DELETE FROM recordings WHERE id = ?", "i", ids[i]));
+        if (!rc)
+            rc = run(prep(s, "INSERT INTO recording_audit VALUES (?, 0, ?, 'deleted')", "ii", now, ids[i]));
+    }
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

@@ -117,13 +117,19 @@ function refuseTooLarge(req, res) {
   sendJson(res, 413, TOO_LARGE);
 }
 
-// A signed statement's PDF (officers only) may be up to 256 KiB.
-const MAX_STATEMENT = 256 * 1024;
-const STATEMENT = /^\/api\/v1\/officer\/requests\/\d{1,15}\/statement$/;
+// Larger bodies, officers only, as the service takes them (it checks them
+// again, and asks for the officer's session before it reads one): a signed
+// statement's PDF (256 KiB, BB_STATEMENT_PDF_MAX), a part of a recording
+// (8 MiB, BB_EVIDENCE_PART_MAX) and its manifest (16 MiB, BB_EVIDENCE_MANIFEST_MAX).
+const LARGE = [
+  [/^\/api\/v1\/officer\/requests\/\d{1,15}\/statement$/, 256 * 1024],
+  [/^\/api\/v1\/officer\/recordings\/\d{1,15}\/file$/, 8 << 20],
+  [/^\/api\/v1\/officer\/recordings\/\d{1,15}\/manifest(\?last=1)?$/, 16 << 20],
+];
 
 function proxyContact(req, res) {
   const declared = req.headers['content-length'];
-  const max = STATEMENT.test(req.url) ? MAX_STATEMENT : MAX_BODY;
+  const max = LARGE.find(([path]) => path.test(req.url))?.[1] ?? MAX_BODY;
   if (declared !== undefined && !(/^\d{1,9}$/.test(declared) && Number(declared) <= max)) {
     return refuseTooLarge(req, res);
   }

@@ -129,17 +129,15 @@ test('a_cancelled_request_is_nowhere_in_the_database_files', async () => {
 // ---- hostile and malformed citizen requests ----------------------------------------------
 // (each field's refusals through the proxy: hostile.test.mjs)
 
-test('hostile_huge_body_is_413', async () => {
-  // A 1 MiB body announced as a client does for a large one (Expect: 100-continue, like curl):
-  // the 413 comes instead of the go-ahead, and not a byte of the body is sent. (A client that
-  // sends it all at once regardless gets the answer only if it reads while it sends: the
-  // service answers on the declared length and closes, see the raw-socket test below.)
+/** A body of size bytes announced as a client does for a large one (Expect: 100-continue, like curl):
+ * { status, text, sent } (sent: whether the service asked for the body). */
+async function announced(path, headers, size) {
   const { request } = await import('node:http');
-  const early = await new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: svc.port, method: 'POST', path: '/api/v1/requests',
-      headers: { 'Content-Type': 'application/json', 'Content-Length': 1 << 20, Expect: '100-continue', 'X-Forwarded-For': nextAddr() } });
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: svc.port, method: 'POST', path,
+      headers: { ...headers, 'Content-Length': size, Expect: '100-continue' } });
     let sent = false;
-    req.on('continue', () => { sent = true; req.end('x'.repeat(1 << 20)); });
+    req.on('continue', () => { sent = true; req.end(Buffer.alloc(size, 120)); });
     req.on('response', (res) => {
       let text = '';
       res.on('data', (d) => { text += d; });
@@ -147,6 +145,14 @@ test('hostile_huge_body_is_413', async () => {
     });
     req.on('error', reject);
   });
+}
+
+test('hostile_huge_body_is_413', async () => {
+  // A 1 MiB body announced as a client does for a large one (Expect: 100-continue, like curl):
+  // the 413 comes instead of the go-ahead, and not a byte of the body is sent. (A client that
+  // sends it all at once regardless gets the answer only if it reads while it sends: the
+  // service answers on the declared length and closes, see the raw-socket test below.)
+  const early = await announced('/api/v1/requests', { 'Content-Type': 'application/json', 'X-Forwarded-For': nextAddr() }, 1 << 20);
   assertEq(early.status, 413, early.text);
   assert(/"too_large"/.test(early.text) && !early.sent, `${early.text} (body sent: ${early.sent})`);
   assertRefusal(await call('POST', '/api/v1/requests', { body: JSON.stringify(valid({ topic: 'y'.repeat(16400) })) }), 413, 'too_large');
@@ -363,6 +369,60 @@ test('claim_is_exclusive', async () => {
   const q2 = await call('GET', '/api/v1/officer/queue', { cookie: other.cookie });
   assertEq(q2.json.requests.find((x) => x.id === item.id).claimed_by, 'Wijkagent Noord');
   flow.claimed = { id: item.id, phone, reference: r.json.reference };
+});
+
+test('the_evidence_store_keeps_a_recording_part_by_part_for_its_officer_only', async () => {
+  const o = flow.o, other = await session('noord2'), zuid = await session('zuid'), id = flow.claimed.id;
+  const bytes = (n, v) => Buffer.alloc(n, v);
+  const part = (rid, offset, body, who = o, headers = {}) => call('POST', `/api/v1/officer/recordings/${rid}/file`,
+    { cookie: who.cookie, csrf: who.csrf, body, headers: { 'Content-Type': 'application/octet-stream', 'Upload-Offset': String(offset), ...headers } });
+  // Only for a request of the officer's own neighbourhoods, and only logged in.
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/recording`, { cookie: zuid.cookie, csrf: zuid.csrf, body: {} }), 403, 'forbidden');
+  assertRefusal(await call('POST', `/api/v1/officer/requests/${id}/recording`, { body: {} }), 401, 'not_logged_in');
+  const made = await call('POST', `/api/v1/officer/requests/${id}/recording`, { cookie: o.cookie, csrf: o.csrf, body: {} });
+  assertEq(made.status, 201, made.text);
+  const rid = made.json.id;
+  assertEq(JSON.stringify(made.json), JSON.stringify({ id: rid, request: id, size: 0, sealed: false, manifest: false }));
+  // Parts follow on from what is kept; a part at the wrong offset is refused with the offset to go on from.
+  assertEq((await part(rid, 0, bytes(1000, 1))).json.size, 1000);
+  const gap = await part(rid, 2000, bytes(10, 2));
+  assertRefusal(gap, 409, 'recording_offset');
+  assertEq(gap.json.error.size, 1000);
+  // A part sent twice (its answer lost) is not kept twice: the store says it has it.
+  assertEq((await part(rid, 1000, bytes(500, 3))).json.size, 1500);
+  const again = await part(rid, 1000, bytes(500, 3));
+  assertRefusal(again, 409, 'recording_offset');
+  assertEq(again.json.error.size, 1500);
+  // Another officer does not see it, cannot add to it or read it; CSRF and the type are checked.
+  assertRefusal(await part(rid, 1500, bytes(10, 4), other), 404, 'not_found');
+  assertRefusal(await call('GET', `/api/v1/officer/recordings/${rid}/file`, { cookie: other.cookie }), 404, 'not_found');
+  assertRefusal(await part(rid, 1500, bytes(10, 4), { cookie: o.cookie, csrf: 'x'.repeat(43) }), 403, 'csrf');
+  assertRefusal(await part(rid, 1500, bytes(10, 4), o, { 'Content-Type': 'video/webm' }), 415, 'unsupported_media_type');
+  assertRefusal(await part(rid, 1500, Buffer.alloc(0)), 413, 'too_large');
+  // A part larger than the store takes is refused before it is read; so is any large body without a session.
+  const path = `/api/v1/officer/recordings/${rid}/file`, octets = { 'Content-Type': 'application/octet-stream', 'Upload-Offset': '1500' };
+  const big = await announced(path, { ...octets, Cookie: o.cookie, 'X-CSRF-Token': o.csrf }, (8 << 20) + 1);
+  assert(big.status === 413 && /"too_large"/.test(big.text) && !big.sent, `${big.status} ${big.text} (sent: ${big.sent})`);
+  const stranger = await announced(path, octets, 4 << 20);
+  assert(stranger.status === 401 && /"not_logged_in"/.test(stranger.text) && !stranger.sent, `${stranger.status} ${stranger.text}`);
+  // The manifest so far is kept if it is one; the last one needs the police root to be checked.
+  assertRefusal(await call('POST', `/api/v1/officer/recordings/${rid}/manifest`, { cookie: o.cookie, csrf: o.csrf, body: { format: 'other' } }), 422, 'recording_invalid');
+  const m = await call('POST', `/api/v1/officer/recordings/${rid}/manifest`, { cookie: o.cookie, csrf: o.csrf, body: { format: 'beeldbel-recording-1' } });
+  assertEq(m.status, 200, m.text);
+  assertRefusal(await call('POST', `/api/v1/officer/recordings/${rid}/manifest?last=1`, { cookie: o.cookie, csrf: o.csrf, body: { format: 'beeldbel-recording-1' } }), 503, 'evidence_unavailable');
+  // What it holds comes back as it was sent, and the status says how much.
+  const st = await call('GET', `/api/v1/officer/recordings/${rid}`, { cookie: o.cookie });
+  assertEq(JSON.stringify(st.json), JSON.stringify({ id: rid, request: id, size: 1500, sealed: false, manifest: true }));
+  const res = await fetch(`${svc.base}/api/v1/officer/recordings/${rid}/file`, { headers: { Cookie: o.cookie } });
+  const got = Buffer.from(await res.arrayBuffer());
+  assertEq(res.headers.get('content-type'), 'video/webm');
+  assert(got.length === 1500 && got.subarray(0, 1000).every((b) => b === 1) && got.subarray(1000).every((b) => b === 3), 'the bytes as sent');
+  assertRefusal(await call('GET', '/api/v1/officer/recordings/999999', { cookie: o.cookie }), 404, 'not_found');
+  assertRefusal(await call('POST', `/api/v1/officer/recordings/${rid}`, { cookie: o.cookie, csrf: o.csrf, body: {} }), 405, 'method_not_allowed');
+  // The audit log: who (an officer's id) did what to which recording, and when; nothing about the people in it.
+  const audit = execFileSync('sqlite3', [db, `SELECT officer_id, action FROM recording_audit WHERE recording_id = ${rid} ORDER BY rowid`], { encoding: 'utf8' });
+  assertEq(audit.trim().split('\n').map((l) => l.split('|')[1]).join(','), 'created,downloaded');
+  assert(existsSync(join(`${db}-evidence`, `${rid}.webm`)), 'the file beside the database');
 });
 
 test('hostile_officer_actions', async () => {

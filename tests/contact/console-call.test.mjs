@@ -13,6 +13,7 @@
 // language, screenshots and axe-core in both themes, and no CSP violation
 // anywhere.
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
@@ -86,6 +87,9 @@ async function waitOfficerState(want, timeout = 30000) {
   }
 }
 const widget = () => citizen.page.locator('beeldbel-widget');
+/** Waits for sel inside page's widget. */
+const inShadow = (page, sel) => page.waitForFunction((q) => document.querySelector('beeldbel-widget').shadowRoot.querySelector(q),
+  sel, { timeout: 30000, polling: 100 });
 const waitScreen = (name, timeout = 30000) => waitWidgetScreen(citizen.page, name, timeout, async () => problems.join('\n'));
 
 /** Mean, spread and a hash of a tile canvas's pixels (read back through a 2D canvas). */
@@ -481,8 +485,6 @@ test('an_interpreter_with_a_link_of_their_own_is_on_every_screen', async () => {
   await tolk.page.waitForFunction(() => document.querySelector('beeldbel-widget')?.screen === 'call', null, { timeout: 45000 });
   // Everyone holding the call's keys is on every screen, with the role the handshake proved,
   // and the count beside the code says three.
-  const inShadow = (page, sel) => page.waitForFunction((q) => document.querySelector('beeldbel-widget').shadowRoot.querySelector(q),
-    sel, { timeout: 30000, polling: 100 });
   await p.locator('#call-view [data-people="3"]').waitFor({ timeout: 30000 });
   await p.locator('#call-view figure.bb-tile[data-role="interpreter"]').waitFor({ timeout: 10000 });
   await inShadow(citizen.page, '[data-people="3"]');
@@ -588,6 +590,24 @@ test('a_recorded_interview_is_announced_on_every_screen_sealed_and_kept', async 
     join(dir, 'rec.webm'), join(dir, 'rec.manifest.json')], { encoding: 'utf8' });
   console.log(verified.trim().split('\n').map((l) => `  ${l}`).join('\n'));
   assert(verified.includes('sealed and unchanged / verzegeld en ongewijzigd') && verified.includes('Jan de Vries (100001)'), verified);
+  // The evidence store has it too, part by part as it was made: it checked the seal against the
+  // police root and keeps it sealed; the officer gets the same bytes back.
+  await p.waitForFunction(() => document.querySelector('#call-view .bb-recording')?.dataset.kept === 'sealed', null, { timeout: 30000 });
+  console.log(`  evidence store: ${await panel.locator('[data-rec="kept"]').textContent()}`);
+  const stored = await p.evaluate(async () => {
+    const get = async (sel) => {
+      const r = await fetch(document.querySelector(sel).href);
+      const b = new Uint8Array(await r.arrayBuffer());
+      const h = new Uint8Array(await crypto.subtle.digest('SHA-256', b));
+      return { status: r.status, type: r.headers.get('content-type'), sha: Array.from(h, (x) => x.toString(16).padStart(2, '0')).join('') };
+    };
+    return { file: await get('[data-rec="stored-file"]'), manifest: await get('[data-rec="stored-manifest"]') };
+  });
+  const sha = (f) => createHash('sha256').update(readFileSync(join(dir, f))).digest('hex');
+  assertEq(JSON.stringify(stored.file), JSON.stringify({ status: 200, type: 'video/webm', sha: sha('rec.webm') }), 'stored file: ');
+  assertEq(stored.manifest.sha, sha('rec.manifest.json'), 'stored manifest');
+  const log = readFileSync(join(sys.runDir, 'contact.log'), 'utf8');
+  assert(/POST \/api\/v1\/officer\/recordings\/\d+\/manifest 201 /.test(log), 'the last manifest was checked and kept');
   // The interpreter hangs up: everyone is back to two, with a new code.
   await tw().getByRole('button', { name: 'Ophangen' }).click();
   await tw().getByRole('button', { name: 'Ja, ophangen' }).click();

@@ -33,6 +33,7 @@ const S = {
   keep: null,           // keeps a signed statement with its request (console.js)
   statement: null,      // the statement panel (../ui/statement-view.js), officers only
   recording: null,      // the recording panel (recording-panel.js), officers only
+  evidence: null,       // the evidence store of a request's recordings (console.js)
   files: null,          // the file panel (../ui/file-share.js)
   worker: null,
   engineFailed: false,
@@ -183,6 +184,7 @@ function buildView() {
   if (S.recording && S.recording.session !== S.session) { S.recording.destroy(); S.recording = null; }
   if (!S.recording && c.role === 'officer' && c.officer && S.stamp) {
     S.recording = recordingPanel({ t, session: S.session, level: 3, announce: S.announce, onStamp: S.stamp, lang: S.lang,
+      store: S.evidence && c.requestId !== undefined ? S.evidence(c.requestId) : null,
       title: c.reference ? `Verhoor ${c.reference}` : `Gesprek ${c.call.room}`,
       names: { self: `${clip(c.officer.name, 64)} (wijkagent)`, citizen: `${citizenName()} (burger)` } });
     S.recording.session = S.session;
@@ -398,10 +400,11 @@ export function setCallPanelLanguage(lang) {
  * mount(node): puts the panel into the page; announce(msg): the console's
  * live region; onClose(requestId): where focus goes when the panel closes.
  */
-export function initCallPanel({ lang, mount, announce, onClose, stamp, keepStatement }) {
+export function initCallPanel({ lang, mount, announce, onClose, stamp, keepStatement, evidenceStore }) {
   S.lang = lang === 'en' ? 'en' : 'nl';
   S.stamp = stamp ?? null;
   S.keep = keepStatement ?? null;
+  S.evidence = evidenceStore ?? null;
   S.mount = mount;
   S.announce = announce ?? S.announce;
   S.onClose = onClose ?? S.onClose;

@@ -209,6 +209,35 @@ async function postBytes(path, bytes, type) {
   return res;
 }
 
+/**
+ * The evidence store for a request's recordings (src/contact/API.md): each
+ * answer { ok, status, json } (json: the body, or the error's details).
+ */
+function evidenceStore(requestId) {
+  const base = '/api/v1/officer/recordings';
+  const send = async (method, path, body, headers = {}) => {
+    try {
+      const res = await fetch(path, { method, credentials: 'same-origin', body,
+        headers: { ...headers, ...(method === 'POST' ? { 'X-CSRF-Token': state.csrf ?? '' } : {}) } });
+      if (res.status === 401) setLoggedOut();
+      const json = await res.json().catch(() => null);
+      return { ok: res.ok, status: res.status, json: res.ok ? json : json?.error ?? null };
+    } catch {
+      return { ok: false, status: 0, json: null };
+    }
+  };
+  return {
+    create: () => send('POST', `/api/v1/officer/requests/${encodeURIComponent(requestId)}/recording`, '{}',
+      { 'Content-Type': 'application/json' }),
+    status: (id) => send('GET', `${base}/${id}`),
+    append: (id, offset, bytes) => send('POST', `${base}/${id}/file`, bytes,
+      { 'Content-Type': 'application/octet-stream', 'Upload-Offset': String(offset) }),
+    manifest: (id, json, last) => send('POST', `${base}/${id}/manifest${last ? '?last=1' : ''}`, json,
+      { 'Content-Type': 'application/json' }),
+    url: (id, what) => `${base}/${id}/${what}`,
+  };
+}
+
 /** Keeps a signed statement with its request (the contact service checks the signature first). */
 async function keepStatement(requestId, pdf) {
   const res = await postBytes(`officer/requests/${encodeURIComponent(requestId)}/statement`, pdf, 'application/pdf');
@@ -463,7 +492,7 @@ initIntake({ api, t, lang: () => state.lang, announce, showError });
 initPilot({ api, t, announce, showError });
 $('pilot-refresh').addEventListener('click', () => loadPilot());
 initCallPanel({
-  lang: state.lang, announce, stamp, keepStatement,
+  lang: state.lang, announce, stamp, keepStatement, evidenceStore,
   mount: (node) => $('error').after(node),
   // Back to where the officer came from: the request's video button.
   onClose: (id) => (document.querySelector(`[data-key="${id}-to-call"]`) ?? $('queue-title'))?.focus(),

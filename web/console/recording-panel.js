@@ -1,17 +1,23 @@
 // Recording an interview, in the officer's call panel: start and stop, how
 // it goes, and the recording and its manifest to keep. The engine records
 // and seals (web/engine/call-recording.js); everyone in the call is told
-// before the first frame is written. This panel keeps the bytes as they
-// come, a whole segment at a time, and offers both files when it ends.
+// before the first frame is written. This panel sends the bytes to the
+// evidence store as they come, a whole segment at a time (a part that does
+// not arrive is sent again from where the store stands), the manifest after
+// every seal and at the end, when the store checks the seal and keeps the
+// recording sealed. It also keeps a copy in the page and offers both files.
 //
-//   const p = recordingPanel({ t, session, level, announce, onStamp, title, names });
+//   const p = recordingPanel({ t, session, level, announce, onStamp, title, names, store });
 //   host.append(p.node); ... p.destroy();
 //
-// onStamp(request bytes) -> Promise<response bytes>: the time-stamping service.
+// onStamp(request bytes) -> Promise<response bytes>: the time-stamping service;
+// store: the evidence store (console.js evidenceStore), or null.
 // t(key, vars) looks up 'recording.*' (texts.js).
 import { h, uid } from '../ui/dom.js';
 
 const STATES = ['off', 'announcing', 'recording', 'ending'];
+const RETRY_MS = 2000;
+const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
 
 /** "1,2 MB" / "1.2 MB" */
 function megabytes(n, lang) {
@@ -23,23 +29,95 @@ function clock(ms) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function recordingPanel({ t, session, level = 3, announce = () => {}, onStamp, title, names, lang = 'nl' }) {
+export function recordingPanel({ t, session, level = 3, announce = () => {}, onStamp, title, names, lang = 'nl', store = null }) {
   const headingId = uid('rec');
+  // What changes once (announcing, ending) is read out; the running clock is not, every second.
   const status = h('p', { class: 'bb-rec-status', role: 'status' });
+  const running = h('p', { class: 'bb-rec-running', 'data-rec': 'running' });
+  const kept = h('p', { class: 'bb-rec-kept', 'data-rec': 'kept' });
   const toggle = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', 'data-rec': 'toggle' });
   const result = h('div', { class: 'bb-rec-result' });
   const node = h('section', { class: 'bb-recording', 'aria-labelledby': headingId },
     h(`h${level}`, { id: headingId }, t('recording.title')), h('p', { class: 'bb-small' }, t('recording.hint')),
-    toggle, status, result);
+    toggle, status, running, kept, result);
   let state = 'off', seals = 0, bytes = 0, startedAt = null, parts = [], urls = [], timer = null;
+  // The evidence store: the recording's id there, what it holds, what is still to send.
+  const up = { id: null, offset: 0, queue: [], manifest: null, last: null, busy: false, failed: false, sent: 0 };
+
+  function renderKept(text) {
+    kept.textContent = text ?? (up.id === null ? '' : t('recording.kept', { kept: megabytes(up.offset, lang), size: megabytes(up.sent, lang) }));
+  }
+
+  function storeFailed(r) {
+    up.failed = true;
+    const why = String((lang === 'nl' ? r?.json?.message?.nl : r?.json?.message?.en) ?? r?.json?.code ?? r?.status ?? '').slice(0, 200);
+    kept.replaceChildren(h('span', { role: 'alert' }, t('recording.storeError', { message: why })));
+  }
+
+  function storeKept(j) {
+    const text = t('recording.sealedKept', { id: j.id, segments: j.segments, seals: j.seals });
+    kept.replaceChildren(text, ' ',
+      h('a', { href: store.url(j.id, 'file'), 'data-rec': 'stored-file' }, t('recording.storedFile')), ' ',
+      h('a', { href: store.url(j.id, 'manifest'), 'data-rec': 'stored-manifest' }, t('recording.storedManifest')));
+    node.dataset.kept = 'sealed';
+    announce(text);
+  }
+
+  // One sender at a time, in order: parts, then the manifest as it stands, then the last one.
+  async function upload() {
+    if (!store || up.busy || up.failed) return;
+    up.busy = true;
+    try {
+      for (;;) {
+        if (up.id === null) {
+          const r = await store.create();
+          if (!r.ok) { if (r.status === 0 || r.status >= 500) { await sleep(RETRY_MS); continue; } storeFailed(r); return; }
+          up.id = r.json.id;
+          renderKept();
+          continue;
+        }
+        if (up.queue.length) {
+          const part = up.queue[0];
+          const r = await store.append(up.id, up.offset, part);
+          if (r.ok) { up.offset = r.json.size; up.queue.shift(); renderKept(); continue; }
+          // The store says where it stands: the part is there (its answer was lost), or it is not.
+          if (r.status === 409 && r.json?.code === 'recording_offset' && r.json.size === up.offset + part.length) {
+            up.offset = r.json.size; up.queue.shift(); renderKept(); continue;
+          }
+          if (r.status === 0 || r.status >= 500) { await sleep(RETRY_MS); continue; }
+          storeFailed(r);
+          return;
+        }
+        if (up.manifest) {
+          const json = up.manifest;
+          up.manifest = null;
+          const r = await store.manifest(up.id, json, false);
+          if (!r.ok && (r.status === 0 || r.status >= 500) && !up.manifest) up.manifest = json;   // again, unless a newer one came
+          if (!r.ok && r.status !== 0 && r.status < 500) { storeFailed(r); return; }
+          if (!r.ok) await sleep(RETRY_MS);
+          continue;
+        }
+        if (up.last) {
+          const r = await store.manifest(up.id, up.last, true);
+          if (!r.ok && (r.status === 0 || r.status >= 500)) { await sleep(RETRY_MS); continue; }
+          up.last = null;
+          if (r.ok) storeKept(r.json); else storeFailed(r);
+        }
+        return;
+      }
+    } finally {
+      up.busy = false;
+    }
+  }
 
   function render() {
     node.dataset.state = state;
     toggle.textContent = t(state === 'off' ? 'recording.start' : 'recording.stop');
     toggle.disabled = state === 'announcing' || state === 'ending' || session.state === 'ended';
-    status.textContent = state === 'recording'
-      ? t('recording.running', { time: clock(Date.now() - (startedAt ?? Date.now())), seals, size: megabytes(bytes, lang) })
-      : state === 'off' ? '' : t(`recording.st.${state}`);
+    running.textContent = state === 'recording'
+      ? t('recording.running', { time: clock(Date.now() - (startedAt ?? Date.now())), seals, size: megabytes(bytes, lang) }) : '';
+    const said = state === 'off' || state === 'recording' ? '' : t(`recording.st.${state}`);
+    if (status.textContent !== said) status.textContent = said;
   }
 
   function free() { for (const u of urls) URL.revokeObjectURL(u); urls = []; }
@@ -71,12 +149,19 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
     } else if (d.what === 'bytes' && d.data instanceof Uint8Array) {
       parts.push(d.data);
       bytes += d.data.length;
+      up.queue.push(d.data);
+      up.sent += d.data.length;
+      upload();
+    } else if (d.what === 'manifest' && typeof d.json === 'string') {
+      up.manifest = d.json;
+      upload();
     } else if (d.what === 'stamp') {
       let response = null;
       try { response = await onStamp(d.request); } catch { response = null; }
       session.answerRecordingStamp(response);
     } else if (d.what === 'done') {
       finished(d);
+      if (typeof d.manifest === 'string') { up.manifest = null; up.last = d.manifest; upload(); }
     } else if (d.what === 'error') {
       result.replaceChildren(h('p', { class: 'bb-rec-error', role: 'alert' },
         t('recording.error', { message: String((lang === 'nl' ? d.nl : d.en) ?? '').slice(0, 200) })));
@@ -86,6 +171,9 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
   toggle.addEventListener('click', () => {
     if (state === 'off') {
       result.replaceChildren();
+      Object.assign(up, { id: null, offset: 0, queue: [], manifest: null, last: null, failed: false, sent: 0 });
+      delete node.dataset.kept;
+      renderKept();
       session.startRecording(title, names);
     } else if (state === 'recording') {
       session.stopRecording();

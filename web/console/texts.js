@@ -94,6 +94,10 @@ const nl = {
     done: 'Opname klaar: {size}, {seals} zegel(s). Bewaar beide bestanden.',
     file: 'Opname (WebM)', manifest: 'Zegel en inhoud (manifest, JSON)',
     error: 'Probleem met de opname: {message}',
+    kept: 'Bewaard bij de politie: {kept} van {size}.',
+    sealedKept: 'Verzegeld bewaard bij de politie (opname {id}): {segments} segmenten, {seals} zegel(s), gecontroleerd.',
+    storedFile: 'Opname uit de bewaarplaats', storedManifest: 'Manifest uit de bewaarplaats',
+    storeError: 'De opname kon niet bij de politie worden bewaard ({message}). Download beide bestanden hieronder en lever ze zelf in.',
   },
   panel: {
     title: 'Videogesprek met {name}', title_colleague: 'Gesprek van {name}: u doet mee als collega', citizen: 'Burger',
@@ -234,6 +238,10 @@ const en = {
     done: 'Recording ready: {size}, {seals} seal(s). Keep both files.',
     file: 'Recording (WebM)', manifest: 'Seal and contents (manifest, JSON)',
     error: 'Problem with the recording: {message}',
+    kept: 'Kept by the police: {kept} of {size}.',
+    sealedKept: 'Kept sealed by the police (recording {id}): {segments} segments, {seals} seal(s), checked.',
+    storedFile: 'Recording from the evidence store', storedManifest: 'Manifest from the evidence store',
+    storeError: 'The recording could not be kept by the police ({message}). Download both files below and hand them in yourself.',
   },
   panel: {
     title: 'Video call with {name}', title_colleague: 'Call of {name}: you join as a colleague', citizen: 'Citizen',

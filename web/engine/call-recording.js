@@ -10,7 +10,8 @@
 //            the officer's key; the timestamp request goes to the page
 //            (stamp) and its answer comes back (timestamp()). The file's
 //            bytes go to the page as they are cut (bytes), a whole segment
-//            at a time, to be kept at once; at the end the manifest (done).
+//            at a time, to be kept at once; the manifest after every seal
+//            (manifest) and at the end (done).
 //   everyone: notice {on, by} when an officer says the call is, or is no
 //            longer, recorded.
 import { Documents, DocKind } from './documents.js';
@@ -164,6 +165,8 @@ export class CallRecording {
       this.rec.seal(cms);
       this.seals++;
       this._state();
+      // The manifest as it stands, kept with what was sent: a crash loses at most what came after.
+      if (this.state !== 'ending') this.post({ what: 'manifest', json: this.rec.manifest() });
     } catch (e) {
       this.rec.sealFailed();   // the next seal covers these segments too
       this.post(failure(e));

@@ -38,7 +38,8 @@
 //   file {what, ...}               files shared in the call (call-files.js)
 //   rec {what, ...}                recording (call-recording.js): 'state' {state, seals,
 //                                  bytes} | 'stamp' {request} | 'bytes' {data} |
-//                                  'done' {manifest} | 'notice' {on, by} | 'error'
+//                                  'manifest' {json} | 'done' {manifest} |
+//                                  'notice' {on, by} | 'error'
 //   plain {plain, wire}            answer to the test hook
 //   error {code, en, nl}
 export const Msg = Object.freeze({

@@ -59,7 +59,7 @@
 //              'wrong-type'|'left', by?, byName?}
 //   'recording' { what, ... }        recording (web/engine/call-recording.js): everyone
 //              'notice' {on, by}; the officer 'state' {state: 'announcing'|'recording'|
-//              'ending'|'off', seals, bytes} | 'stamp' {request} | 'bytes' {data} |
+//              'ending'|'off', seals, bytes} | 'stamp' {request} | 'bytes' {data} | 'manifest' {json} |
 //              'done' {manifest, seals, bytes, frames, dropped} | 'error' {code, en, nl}
 // Methods:
 //   setMicrophone(on), setCamera(on)            local tracks on/off

@@ -791,7 +791,23 @@ TEST(routes_map_method_and_path)
     CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/timestamp", &r), 0);
     CHECK_EQ_INT(r.kind, BB_ROUTE_TIMESTAMP);
     CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/timestamp", &r), 405);
+    /* The evidence store: a recording begins with its request, then goes by its own id. */
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/requests/7/recording", &r), 0);
+    CHECK(r.kind == BB_ROUTE_RECORDING_NEW && r.id == 7);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/requests/7/recording", &r), 405);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/recordings/12", &r), 0);
+    CHECK(r.kind == BB_ROUTE_RECORDING && r.id == 12);
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/recordings/12", &r), 405);
+    CHECK_EQ_INT(bb_http_route("POST", "/api/v1/officer/recordings/12/file", &r), 0);
+    CHECK(r.kind == BB_ROUTE_RECORDING_FILE && r.id == 12);
+    CHECK_EQ_INT(bb_http_route("GET", "/api/v1/officer/recordings/999999999999999/manifest", &r), 0);
+    CHECK(r.kind == BB_ROUTE_RECORDING_MANIFEST && r.id == 999999999999999LL);
+    CHECK_EQ_INT(bb_http_route("PUT", "/api/v1/officer/recordings/12/file", &r), 405);
+    CHECK_EQ_INT(r.kind, 0);
     const char *const missing[] = {
+        "/api/v1/officer/recordings/", "/api/v1/officer/recordings/1234567890123456",
+        "/api/v1/officer/recordings/1/", "/api/v1/officer/recordings/1/files", "/api/v1/officer/recordings/x/file",
+        "/api/v1/officer/recordings/1/file/x", "/api/v1/officer/recordings//file",
         "/api/v1/nope", "/api/v1/../../etc/passwd", "/api/v2/requests", "/api/v1/requests/",
         "/api/v1/officer/requests/1234567890123456/claim", "/api/v1/officer/requests//claim",
         "/api/v1/officer/requests/1/", "/api/v1/officer/requests/1/Claim",

@@ -1059,6 +1059,29 @@ static enum MHD_Result timestamp(bb_contact_service *svc, struct MHD_Connection 
     return send_bytes(c, out, len, "application/timestamp-reply", NULL);
 }
 
+/* Request id of a neighbourhood the officer serves: 1 (its reference into
+ * reference, when given); else 0 with the answer sent into *ret. */
+static int request_served(bb_contact_service *svc, struct MHD_Connection *c, const session *s, int64_t id,
+                          char *reference, enum MHD_Result *ret)
+{
+    bb_stored_request *r = malloc(sizeof(*r));
+    if (!r) {
+        *ret = send_error(c, 500, "internal", NULL, 0);
+        return 0;
+    }
+    int rc = bb_store_get(svc->store, id, r);
+    int serves = rc == BB_OK && officer_serves(&s->officer, r->req.neighbourhood);
+    if (reference)
+        snprintf(reference, sizeof(r->reference), "%s", rc == BB_OK ? r->reference : "");
+    free(r);
+    if (rc == BB_OK && serves)
+        return 1;
+    *ret = rc == BB_E_AGAIN ? send_error(c, 404, "not_found", NULL, 0)
+           : rc != BB_OK    ? send_error(c, 500, "internal", NULL, 0)
+                            : send_error(c, 403, "forbidden", NULL, 0);
+    return 0;
+}
+
 /* A signed statement kept with its request: POST stores the PDF (its PAdES
  * signature must verify, by the police root, as this officer's, with a
  * timestamp); GET gives the latest one back. Only the route and the outcome
@@ -1066,20 +1089,11 @@ static enum MHD_Result timestamp(bb_contact_service *svc, struct MHD_Connection 
 static enum MHD_Result statement(bb_contact_service *svc, struct MHD_Connection *c, const conn_ctx *ctx,
                                  const session *s, int64_t id, int is_post, int64_t now)
 {
-    bb_stored_request *r = malloc(sizeof(*r));
-    if (!r)
-        return send_error(c, 500, "internal", NULL, 0);
-    int rc = bb_store_get(svc->store, id, r);
-    int serves = rc == BB_OK && officer_serves(&s->officer, r->req.neighbourhood);
-    char reference[sizeof(r->reference)];
-    snprintf(reference, sizeof(reference), "%s", rc == BB_OK ? r->reference : "");
-    free(r);
-    if (rc == BB_E_AGAIN)
-        return send_error(c, 404, "not_found", NULL, 0);
-    if (rc != BB_OK)
-        return send_error(c, 500, "internal", NULL, 0);
-    if (!serves)
-        return send_error(c, 403, "forbidden", NULL, 0);
+    char reference[sizeof(((bb_stored_request *)0)->reference)];
+    enum MHD_Result ret;
+    if (!request_served(svc, c, s, id, reference, &ret))
+        return ret;
+    int rc;
     if (!is_post) {
         uint8_t *pdf;
         size_t len;
@@ -1176,18 +1190,9 @@ static enum MHD_Result evidence_route(bb_contact_service *svc, struct MHD_Connec
     int64_t id = route->id, officer = s->officer.id;
     switch (route->kind) {
     case BB_ROUTE_RECORDING_NEW: {
-        bb_stored_request *req = malloc(sizeof(*req));
-        if (!req)
-            return send_error(c, 500, "internal", NULL, 0);
-        int rc = bb_store_get(svc->store, id, req);
-        int serves = rc == BB_OK && officer_serves(&s->officer, req->req.neighbourhood);
-        free(req);
-        if (rc == BB_E_AGAIN)
-            return send_error(c, 404, "not_found", NULL, 0);
-        if (rc != BB_OK)
-            return send_error(c, 500, "internal", NULL, 0);
-        if (!serves)
-            return send_error(c, 403, "forbidden", NULL, 0);
+        enum MHD_Result ret;
+        if (!request_served(svc, c, s, id, NULL, &ret))
+            return ret;
         bb_evidence_create(&svc->evidence, svc->store, officer, id, now, &r);
         break;
     }

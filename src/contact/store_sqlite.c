@@ -256,6 +256,27 @@ static int run(sqlite3_stmt *st)
     return rc == SQLITE_DONE ? BB_OK : BB_E_STATE;
 }
 
+/* The first column of st's row, malloc'd with a NUL after it, and st
+ * finalized: BB_OK; BB_E_AGAIN without a row; BB_E_STATE for no statement. */
+static int take_blob(sqlite3_stmt *st, char **out, size_t *len)
+{
+    int rc = st ? BB_E_AGAIN : BB_E_STATE;
+    if (st && sqlite3_step(st) == SQLITE_ROW) {
+        int n = sqlite3_column_bytes(st, 0);
+        *out = malloc((size_t)n + 1);
+        if (*out) {
+            memcpy(*out, sqlite3_column_blob(st, 0), (size_t)n);
+            (*out)[n] = 0;
+            *len = (size_t)n;
+            rc = BB_OK;
+        } else {
+            rc = BB_E_NOMEM;
+        }
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static void copy_col(sqlite3_stmt *st, int col, char *out, size_t size)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
@@ -519,20 +540,7 @@ int bb_store_statement_latest(bb_store *s, int64_t request_id, uint8_t **pdf, si
     pthread_mutex_lock(&s->lock);
     sqlite3_stmt *st = prep(s, "SELECT pdf FROM statements WHERE request_id = ? ORDER BY id DESC LIMIT 1",
                             "i", request_id);
-    int rc = st ? BB_E_AGAIN : BB_E_STATE;
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(st, 0);
-        const void *p = sqlite3_column_blob(st, 0);
-        *pdf = n > 0 ? malloc((size_t)n) : NULL;
-        if (*pdf) {
-            memcpy(*pdf, p, (size_t)n);
-            *len = (size_t)n;
-            rc = BB_OK;
-        } else {
-            rc = BB_E_NOMEM;
-        }
-    }
-    sqlite3_finalize(st);
+    int rc = take_blob(st, (char **)pdf, len);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }
@@ -604,20 +612,7 @@ int bb_store_recording_manifest_get(bb_store *s, int64_t id, char **json, size_t
     *len = 0;
     pthread_mutex_lock(&s->lock);
     sqlite3_stmt *st = prep(s, "SELECT manifest FROM recordings WHERE id = ? AND manifest IS NOT NULL", "i", id);
-    int rc = st ? BB_E_AGAIN : BB_E_STATE;
-    if (st && sqlite3_step(st) == SQLITE_ROW) {
-        int n = sqlite3_column_bytes(st, 0);
-        *json = malloc((size_t)n + 1);
-        if (*json) {
-            memcpy(*json, sqlite3_column_blob(st, 0), (size_t)n);
-            (*json)[n] = 0;
-            *len = (size_t)n;
-            rc = BB_OK;
-        } else {
-            rc = BB_E_NOMEM;
-        }
-    }
-    sqlite3_finalize(st);
+    int rc = take_blob(st, json, len);
     pthread_mutex_unlock(&s->lock);
     return rc;
 }

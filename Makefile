@@ -71,13 +71,14 @@ EM_LINK := -O3 -sMODULARIZE=1 -sEXPORT_ES6=1 -sEXPORT_NAME=createBeeldbelEngine 
   -sEXPORTED_FUNCTIONS=_malloc,_free \
   -sEXPORTED_RUNTIME_METHODS=UTF8ToString,stringToUTF8,lengthBytesUTF8
 
-.PHONY: all deps apt npm sources libs wasm native web test bench run clean distclean help check-root check-emcc
+.PHONY: all deps apt npm sources libs wasm native web test bench soak run clean distclean help check-root check-emcc
 all: wasm native web
 
 help:
 	@echo "make run    - install what is missing, build, start beeldbel on localhost"
 	@echo "make test   - the same, then run every test"
 	@echo "make bench  - benchmarks (native and WASM in one run, with ratios)"
+	@echo "make soak   - a recorded three-party call held for 60 minutes (BB_SOAK_MINUTES)"
 	@echo "make deps | wasm | native | web | clean"
 
 # ---- deps: Debian packages, Debian source packages, npm packages ---------------
@@ -232,6 +233,14 @@ fuzz-seeds: $(B)/native-opt/make_seeds
 test: deps native wasm web fuzz
 	@mkdir -p $(OUT)
 	BB_BUILD=$(B) BB_DIST=$(DIST) FUZZ_SECONDS=$(FUZZ_SECONDS) bash tests/run.sh
+
+# A recorded three-party call held for an hour (make test holds it 3 minutes):
+# memory, latency and frame rate per minute, and the recording verified.
+soak: deps native wasm web contact
+	@mkdir -p $(OUT)
+	BB_BUILD=$(B) BB_DIST=$(DIST) BB_SOAK_MINUTES=$${BB_SOAK_MINUTES:-60} \
+	  NODE_EXTRA_CA_CERTS=$$(BB_BUILD=$(B) node -e "import('./tests/browser/lib.mjs').then((m) => console.log(m.ensureTestCa() + '/ca.pem'))") \
+	  node tests/browser/soak.test.mjs
 
 # The README's browser support table from the last `make test`'s results.
 .PHONY: browser-support

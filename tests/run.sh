@@ -115,6 +115,12 @@ run_suite e2ee node tests/browser/e2ee.test.mjs
 # Janus's recording never holding the plaintext video or text.
 run_suite session node tests/browser/session.test.mjs
 
+# A recorded interview held for BB_SOAK_MINUTES (3 here; make soak: 60):
+# officer, citizen and interpreter through Janus, the officer's engine
+# recording and sealing; memory, latency and frame rate per minute must not
+# drift, and the recording verifies and shows every participant's camera.
+run_suite soak node tests/browser/soak.test.mjs
+
 # Files in the real call through Janus losing 3 % of its UDP: a 5 MB PDF and
 # a photo both ways, checked whole, the photo without its metadata; cancel;
 # a 12 s cut that the transfer survives; Janus's recording without them.

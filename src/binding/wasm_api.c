@@ -5,6 +5,7 @@
  * functions only adapt calling conventions. Ownership follows the headers:
  * objects made by *_new are freed by the matching *_free from JS.
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -504,6 +505,9 @@ API int bbw_media_stats(bb_media *m, double *out, int n)
     }
     return BB_OK;
 }
+/* Bytes the engine's allocator has handed out and not had back (its memory in use). */
+API double bbw_heap_in_use(void) { return (double)mallinfo().uordblks; }
+
 /* Control messages not yet acknowledged by every peer (-1 on error). */
 API int bbw_media_control_pending(const bb_media *m)
 {

@@ -359,6 +359,8 @@ export class WorkerCall {
       media: { targetKbps: st.targetKbps, width: st.width, height: st.height, fps: st.fps, rttUs: st.rttUs,
         lossPct: st.lossPct, busyPct: Math.round(this.busyPct), msgsSent: st.msgsSent, bytesSent: st.bytesSent, peers: st.peers, rejected: st.rejected,
         codecPath: this.codecPath, codecFallback: this.codecFallback, webcodecs: this.vc ? { ...this.vc.counts } : null },
+      // The engine's memory: what its allocator holds now, and the WASM memory it has grown to.
+      engine: { heapBytes: this.e.M._bbw_heap_in_use(), memoryBytes: this.e.M.HEAPU8.length },
     });
   }
 }

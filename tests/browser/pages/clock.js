@@ -2,7 +2,7 @@
 // benchmarks (not part of the product): drawn into the sender's canvas,
 // read back from the receiver's picture; the difference is glass-to-glass
 // latency (both pages share the machine's clock).
-export const BLOCK = 20, BITS = 32;
+export const BLOCK = 20, BITS = 32, BAND = 60;
 export const nowMs = () => performance.timeOrigin + performance.now();
 
 /** Paints the current time (ms, 32 bits) on a grey w x h background. */
@@ -18,10 +18,11 @@ export function drawClock(ctx, w, h) {
 
 /**
  * A video track of the clock drawn on `canvas` (w x h) at every animation
- * frame, captured at 30 fps; `marker`, if given, is written across it.
+ * frame, captured at 30 fps; `marker`, if given, is written across it, and
+ * `colour` (CSS) fills a band along the bottom (who sent it, in a recording).
  * Every benchmarked pipeline uses this one source, so they pay the same for it.
  */
-export function clockTrack(canvas, w, h, marker) {
+export function clockTrack(canvas, w, h, marker, colour) {
   canvas.width = w;
   canvas.height = h;
   const ctx = canvas.getContext('2d');
@@ -31,6 +32,10 @@ export function clockTrack(canvas, w, h, marker) {
       ctx.fillStyle = '#ff0';
       ctx.font = 'bold 48px sans-serif';
       ctx.fillText(marker, 40, 200);
+    }
+    if (colour) {
+      ctx.fillStyle = colour;
+      ctx.fillRect(0, h - BAND, w, BAND);
     }
     requestAnimationFrame(draw);
   };

@@ -24,7 +24,7 @@ bb.setup = async (cfg) => {
   if (cfg.source === 'none') {
     stream = audio;
   } else if (cfg.source === 'clock') {
-    stream = new MediaStream([clockTrack(canvas, W, H, cfg.marker || 'BEELDBEL')]);
+    stream = new MediaStream([clockTrack(canvas, W, H, cfg.marker || 'BEELDBEL', cfg.colour)]);
   } else {
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: W, height: H } });
   }

@@ -663,6 +663,12 @@ test('a_colleague_with_a_link_and_a_login_of_their_own_is_on_every_screen', asyn
 
 test('officer_hangs_up_and_can_join_again', async () => {
   const p = officer.page;
+  // Hanging up mid-recording: what was recorded is still handed to the evidence store, kept as
+  // it stands (proven up to its last seal; the call ended before another could be made).
+  const panel = p.locator('#call-view .bb-recording');
+  await panel.getByRole('button', { name: 'Opname starten' }).click();
+  await p.waitForFunction(() => document.querySelector('#call-view .bb-recording')?.dataset.state === 'recording', null, { timeout: 20000 });
+  await p.waitForTimeout(3000);
   await p.getByRole('button', { name: 'Ophangen' }).focus();
   await p.keyboard.press('Enter');
   // Hanging up asks first, as in the widget; "No" is the default.
@@ -673,6 +679,9 @@ test('officer_hangs_up_and_can_join_again', async () => {
   await p.keyboard.press('Enter');
   await waitOfficerState('ended', 10000);
   assertEq(await p.locator('#call-view .call-state').textContent(), 'Het gesprek is beëindigd.');
+  await p.waitForFunction(() => /Het gesprek eindigde voor de laatste zegel/.test(document.querySelector('.bb-recording [data-rec="kept"]')?.textContent ?? ''),
+    null, { timeout: 20000 });
+  assert(await p.getByRole('link', { name: 'Opname (WebM)' }).isVisible(), 'the copy in the page too');
   const again = p.locator('#call-view').getByRole('button', { name: 'Opnieuw deelnemen' });
   assert(await again.isVisible(), 'join again offered');
   assertEq(await p.evaluate(() => document.activeElement?.textContent), 'Opnieuw deelnemen', 'focus kept in the panel');

@@ -42,7 +42,7 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
     toggle, status, running, kept, result);
   let state = 'off', seals = 0, bytes = 0, startedAt = null, parts = [], urls = [], timer = null;
   // The evidence store: the recording's id there, what it holds, what is still to send.
-  const up = { id: null, offset: 0, queue: [], manifest: null, last: null, busy: false, failed: false, sent: 0 };
+  const up = { id: null, offset: 0, queue: [], manifest: null, last: null, busy: false, failed: false, sent: 0, cut: false };
 
   function renderKept(text) {
     kept.textContent = text ?? (up.id === null ? '' : t('recording.kept', { kept: megabytes(up.offset, lang), size: megabytes(up.sent, lang) }));
@@ -95,6 +95,7 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
           if (!r.ok && (r.status === 0 || r.status >= 500) && !up.manifest) up.manifest = json;   // again, unless a newer one came
           if (!r.ok && r.status !== 0 && r.status < 500) { storeFailed(r); return; }
           if (!r.ok) await sleep(RETRY_MS);
+          else if (up.cut && !up.queue.length && !up.manifest) renderKept(t('recording.keptCut', { kept: megabytes(up.offset, lang) }));
           continue;
         }
         if (up.last) {
@@ -161,7 +162,12 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
       session.answerRecordingStamp(response);
     } else if (d.what === 'done') {
       finished(d);
-      if (typeof d.manifest === 'string') { up.manifest = null; up.last = d.manifest; upload(); }
+      // Sealed to the end: the store checks it and keeps it sealed. Cut short (the call ended
+      // before the last seal): kept as it stands, proven up to its last seal.
+      if (typeof d.manifest === 'string') {
+        if (d.complete) { up.manifest = null; up.last = d.manifest; } else { up.manifest = d.manifest; up.cut = true; }
+        upload();
+      }
     } else if (d.what === 'error') {
       result.replaceChildren(h('p', { class: 'bb-rec-error', role: 'alert' },
         t('recording.error', { message: String((lang === 'nl' ? d.nl : d.en) ?? '').slice(0, 200) })));
@@ -171,7 +177,7 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
   toggle.addEventListener('click', () => {
     if (state === 'off') {
       result.replaceChildren();
-      Object.assign(up, { id: null, offset: 0, queue: [], manifest: null, last: null, failed: false, sent: 0 });
+      Object.assign(up, { id: null, offset: 0, queue: [], manifest: null, last: null, failed: false, sent: 0, cut: false });
       delete node.dataset.kept;
       renderKept();
       session.startRecording(title, names);
@@ -187,10 +193,9 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
     node,
     destroy() {
       clearInterval(timer);
+      free();
       session.removeEventListener('recording', onRecording);
       session.removeEventListener('state', onState);
     },
-    /** The files of the last recording stay downloadable until the panel goes. */
-    free,
   };
 }

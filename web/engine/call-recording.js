@@ -11,7 +11,8 @@
 //            (stamp) and its answer comes back (timestamp()). The file's
 //            bytes go to the page as they are cut (bytes), a whole segment
 //            at a time, to be kept at once; the manifest after every seal
-//            (manifest) and at the end (done).
+//            (manifest) and at the end (done; complete when the last seal
+//            covers it all, not when the call or the last timestamp failed).
 //   everyone: notice {on, by} when an officer says the call is, or is no
 //            longer, recorded.
 import { Documents, DocKind } from './documents.js';
@@ -104,6 +105,7 @@ export class CallRecording {
     this.named = new Set();    // feeds whose name the recording has
     this.pending = null;       // a seal waiting for its timestamp
     this.seals = 0;
+    this.lastSealed = false;   // ending: the seal over the last segment is made
     this.bytes = 0;
     this.noticed = new Map();  // everyone: officer feed -> on, as last told
   }
@@ -150,7 +152,7 @@ export class CallRecording {
     } catch (e) { this.post(failure(e)); }
     this.pending = null;
     if (this.state === 'announcing') { this._drop(); return; }
-    this._finish();
+    this._finish(false);
   }
 
   /** Officer: the time-stamping service's answer (DER), or null when it could not be reached. */
@@ -164,12 +166,14 @@ export class CallRecording {
       const { cms } = this.docs.padesSign({ digest: p.digest, key: this.cfg.key, cert: this.cfg.cert, timestampToken: ts.token });
       this.rec.seal(cms);
       this.seals++;
+      if (this.state === 'ending') this.lastSealed = !this.rec.sealDue(this.nowUs());
       this._state();
       // The manifest as it stands, kept with what was sent: a crash loses at most what came after.
       if (this.state !== 'ending') this.post({ what: 'manifest', json: this.rec.manifest() });
     } catch (e) {
       this.rec.sealFailed();   // the next seal covers these segments too
       this.post(failure(e));
+      if (this.state === 'ending') { this._finish(false); return; }   // at the end, none will: kept as sealed so far
     }
     this.pump();
   }
@@ -222,10 +226,10 @@ export class CallRecording {
       }
       if (!this.pending && r.sealDue(now)) this._sign(r.digest(now));
       this._takeBytes();
-      if (this.state === 'ending' && !this.pending && !r.sealDue(now)) this._finish();
+      if (this.state === 'ending' && !this.pending && !r.sealDue(now)) this._finish(this.lastSealed);
     } catch (e) {
       this.post(failure(e));
-      if (this.state === 'ending') this._finish();
+      if (this.state === 'ending') this._finish(false);
     }
   }
 
@@ -243,13 +247,14 @@ export class CallRecording {
     this.post({ what: 'bytes', data: b }, [b.buffer]);
   }
 
-  _finish() {
+  /** complete: the last seal covers the whole recording (else what came after the last seal is not proven). */
+  _finish(complete) {
     const r = this.rec;
     try {
       r.close();
       this._takeBytes();
       const manifest = r.manifest();
-      this.post({ what: 'done', manifest, seals: this.seals, bytes: this.bytes, ...r.counts() });
+      this.post({ what: 'done', manifest, complete: !!complete, seals: this.seals, bytes: this.bytes, ...r.counts() });
     } catch (e) { this.post(failure(e)); }
     this._drop();
     this._notice(false);
@@ -261,6 +266,7 @@ export class CallRecording {
     this.rec = null;
     this.pending = null;
     this.state = 'off';
+    this.lastSealed = false;
     this.seals = 0;
     this.bytes = 0;
     this.named.clear();

@@ -38,7 +38,7 @@
 //   file {what, ...}               files shared in the call (call-files.js)
 //   rec {what, ...}                recording (call-recording.js): 'state' {state, seals,
 //                                  bytes} | 'stamp' {request} | 'bytes' {data} |
-//                                  'manifest' {json} | 'done' {manifest} |
+//                                  'manifest' {json} | 'done' {manifest, complete} |
 //                                  'notice' {on, by} | 'error'
 //   plain {plain, wire}            answer to the test hook
 //   error {code, en, nl}

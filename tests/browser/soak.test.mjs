@@ -2,7 +2,8 @@
 // Janus, each camera the wall clock as blocks (web latency, as in the call
 // bench) with a band of its own colour, text every 20 s, and the officer's
 // engine recording it all, sealed with the police timestamp. Every 10 s the
-// test reads each page's JS heap (after a garbage collection), each
+// test reads each page's JS heap (after a garbage collection; a minute's
+// level is the median of its readings), each
 // engine's allocator, the frame rate and the glass-to-glass latency; it
 // prints them per minute, and the bench lines soak.memory_growth_pct and
 // soak.latency_drift_ms. It holds when memory stays within 10 % of its
@@ -143,25 +144,30 @@ test(`the_call_holds_for_${MINUTES}_minutes`, async () => {
     const inMin = samples.filter((s) => s.t > m * 60 && s.t <= (m + 1) * 60 + 1);
     const last = inMin.at(-1), before = samples[samples.indexOf(inMin[0]) - 1];
     const span = last.t - (before ? before.t : 0);
+    // A minute's memory level: the median of its readings (each after a garbage collection), so
+    // a message in flight at one reading is not taken for the level.
+    const level = (key) => pages.map((_, i) => p50(inMin.map((x) => x[key][i])));
     perMinute.push({
-      heap: last.heap, engine: last.engine,
+      heap: level('heap'), engine: level('engine'),
+      heapMax: pages.map((_, i) => Math.max(...inMin.map((x) => x.heap[i]))),
       fps: last.frames.map((f, i) => (f - (before ? before.frames[i] : 0)) / span / 2),
       lat: pages.map((_, i) => p50(inMin.flatMap((s) => s.lat[i]))),
     });
   }
-  console.log('  minute  page heap MB (officer/citizen/interpreter)  engine heap MB  fps (of each of 2 others)  latency p50 ms');
+  console.log('  minute  page heap MB, median (officer/citizen/interpreter)  engine heap MB  fps (of each of 2 others)  latency p50 ms');
   perMinute.forEach((x, m) => console.log(`  ${String(m + 1).padStart(6)}  ${x.heap.map(MB).join(' / ').padEnd(42)}  ${x.engine.map(MB).join(' / ').padEnd(14)}  ` +
     `${x.fps.map((f) => f.toFixed(1)).join(' / ').padEnd(25)}  ${x.lat.map((l) => Math.round(l)).join(' / ')}`));
   // Against the level after the first minute: the largest later reading, every page and engine.
   const base = perMinute[0];
-  const later = samples.filter((s) => s.t > 60 + 1);
-  const growth = (key) => Math.max(...pages.map((_, i) => Math.max(...later.map((s) => s[key][i])) / base[key][i] - 1)) * 100;
+  const growth = (key) => Math.max(...pages.map((_, i) => Math.max(...perMinute.slice(1).map((x) => x[key][i])) / base[key][i] - 1)) * 100;
+  const peak = Math.max(...pages.map((_, i) => Math.max(...perMinute.slice(1).map((x) => x.heapMax[i])) / base.heap[i] - 1)) * 100;
   const heapGrowth = growth('heap'), engineGrowth = growth('engine');
   const drift = Math.max(...pages.map((_, i) => perMinute.at(-1).lat[i] - base.lat[i]));
   const fpsRatio = Math.min(...pages.map((_, i) => perMinute.at(-1).fps[i] / base.fps[i]));
   console.log(`bench soak.memory_growth_pct ${Math.max(heapGrowth, engineGrowth).toFixed(3)} %`);
   console.log(`bench soak.latency_drift_ms ${drift.toFixed(3)} ms`);
-  console.log(`  page heap grew at most ${heapGrowth.toFixed(1)} %, engine ${engineGrowth.toFixed(1)} %; last minute's fps ${(fpsRatio * 100).toFixed(0)} % of the first's`);
+  console.log(`  page heap grew at most ${heapGrowth.toFixed(1)} % (single readings: ${peak.toFixed(1)} %), engine ${engineGrowth.toFixed(1)} %; ` +
+    `last minute's fps ${(fpsRatio * 100).toFixed(0)} % of the first's`);
   assert(heapGrowth <= 10 && engineGrowth <= 10, `memory within 10 % of its level after the first minute (page ${heapGrowth.toFixed(1)} %, engine ${engineGrowth.toFixed(1)} %)`);
   assert(drift < 150, `latency does not drift (${drift.toFixed(0)} ms)`);
   assert(fpsRatio > 0.75, `frame rate does not drift (${(fpsRatio * 100).toFixed(0)} % of the first minute's)`);

@@ -56,6 +56,18 @@ static int take(bb_callrec *r, struct sink *s)
     return BB_OK;
 }
 
+/* The signature over digest comes back: the seal is made. */
+static int seal(const rec_call_opts *o, bb_callrec *r, const uint8_t digest[32], rec_call_result *out)
+{
+    uint8_t cms[BB_CMS_MAX];
+    size_t len;
+    int rc = o->sign(o->ctx, digest, cms, &len);
+    if (!rc)
+        rc = bb_callrec_seal(r, cms, len);
+    out->seals += !rc;
+    return rc;
+}
+
 static void wire(bb_media *from, bb_media *to, uint64_t t)
 {
     uint8_t buf[BB_MEDIA_MAX_MSG];
@@ -91,7 +103,7 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
         rc = bb_callrec_party(r, OFFICER, REC_CALL_OFFICER, strlen(REC_CALL_OFFICER), 0);
     if (!rc && r)
         rc = bb_callrec_party(r, CITIZEN, REC_CALL_CITIZEN, strlen(REC_CALL_CITIZEN), 0);
-    uint8_t digest[32], cms[BB_CMS_MAX];
+    uint8_t digest[32];
     int64_t sign_at = -1;   /* when the signature "comes back" (ms), -1: none on its way */
     int16_t pcm[BB_AUDIO_FRAME];
     int64_t end = (int64_t)o->seconds * 1000, frame_ms = 1000 / o->fps;
@@ -134,11 +146,7 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
             sign_at = ms + o->seal_delay_ms;
         }
         if (!rc && sign_at >= 0 && ms >= sign_at && ms < end) {
-            size_t len;
-            rc = o->sign(o->ctx, digest, cms, &len);
-            if (!rc)
-                rc = bb_callrec_seal(r, cms, len);
-            out->seals += !rc;
+            rc = seal(o, r, digest, out);
             sign_at = -1;
         }
         if (!rc)
@@ -148,20 +156,12 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
     out->recorded_ms = r ? end - 500 : 0;
     if (!rc && r) {
         /* The end: the last seal (its signature waited for), the manifest attached. */
-        size_t len;
-        if (sign_at >= 0) {
-            rc = o->sign(o->ctx, digest, cms, &len);
-            if (!rc)
-                rc = bb_callrec_seal(r, cms, len);
-            out->seals += !rc;
-        }
+        if (sign_at >= 0)
+            rc = seal(o, r, digest, out);
         if (!rc && bb_callrec_seal_due(r, 0)) {
             rc = bb_callrec_digest(r, 0, digest);
             if (!rc)
-                rc = o->sign(o->ctx, digest, cms, &len);
-            if (!rc)
-                rc = bb_callrec_seal(r, cms, len);
-            out->seals += !rc;
+                rc = seal(o, r, digest, out);
         }
         if (!rc)
             rc = bb_callrec_close(r);

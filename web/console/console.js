@@ -38,19 +38,28 @@ function showError(err) {
   box.hidden = false;
 }
 
-async function api(method, path, body, csrf = state.csrf) {
-  const headers = {};
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  if (method === 'POST' && csrf) headers['X-CSRF-Token'] = csrf;
+/**
+ * A request to the service (path under /api/v1/) as the officer logged in
+ * here: a POST carries the CSRF token; a 401 logs the page out. The
+ * Response, or null when the network failed.
+ */
+async function officerFetch(method, path, { body, headers = {}, csrf = state.csrf } = {}) {
   let res;
   try {
-    res = await fetch(`/api/v1/${path}`, { method, headers, credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(`/api/v1/${path}`, { method, credentials: 'same-origin', body,
+      headers: { ...headers, ...(method === 'POST' && csrf ? { 'X-CSRF-Token': csrf } : {}) } });
   } catch {
-    return { ok: false, error: t('network') };
+    return null;
   }
-  const json = await res.json().catch(() => null);
   if (res.status === 401 && path !== 'officer/login') setLoggedOut();
+  return res;
+}
+
+async function api(method, path, body, csrf = state.csrf) {
+  const res = await officerFetch(method, path, { csrf, body: body === undefined ? undefined : JSON.stringify(body),
+    headers: body === undefined ? {} : { 'Content-Type': 'application/json' } });
+  if (!res) return { ok: false, error: t('network') };
+  const json = await res.json().catch(() => null);
   if (!res.ok) return { ok: false, status: res.status, error: json?.error ?? t('network') };
   return { ok: true, json };
 }
@@ -203,9 +212,8 @@ const callDetail = (r, invitation) => ({ requestId: r.id, call: invitation.call,
 
 /** POSTs bytes of a type (not JSON) to the service with the session's CSRF token; the response. */
 async function postBytes(path, bytes, type) {
-  const res = await fetch(`/api/v1/${path}`, { method: 'POST', credentials: 'same-origin',
-    headers: { 'Content-Type': type, 'X-CSRF-Token': state.csrf ?? '' }, body: bytes });
-  if (res.status === 401) setLoggedOut();
+  const res = await officerFetch('POST', path, { body: bytes, headers: { 'Content-Type': type } });
+  if (!res) throw new Error('network');
   return res;
 }
 
@@ -214,27 +222,21 @@ async function postBytes(path, bytes, type) {
  * answer { ok, status, json } (json: the body, or the error's details).
  */
 function evidenceStore(requestId) {
-  const base = '/api/v1/officer/recordings';
+  const base = 'officer/recordings';
+  const json = { 'Content-Type': 'application/json' };
   const send = async (method, path, body, headers = {}) => {
-    try {
-      const res = await fetch(path, { method, credentials: 'same-origin', body,
-        headers: { ...headers, ...(method === 'POST' ? { 'X-CSRF-Token': state.csrf ?? '' } : {}) } });
-      if (res.status === 401) setLoggedOut();
-      const json = await res.json().catch(() => null);
-      return { ok: res.ok, status: res.status, json: res.ok ? json : json?.error ?? null };
-    } catch {
-      return { ok: false, status: 0, json: null };
-    }
+    const res = await officerFetch(method, path, { body, headers });
+    if (!res) return { ok: false, status: 0, json: null };
+    const answer = await res.json().catch(() => null);
+    return { ok: res.ok, status: res.status, json: res.ok ? answer : answer?.error ?? null };
   };
   return {
-    create: () => send('POST', `/api/v1/officer/requests/${encodeURIComponent(requestId)}/recording`, '{}',
-      { 'Content-Type': 'application/json' }),
+    create: () => send('POST', `officer/requests/${encodeURIComponent(requestId)}/recording`, '{}', json),
     status: (id) => send('GET', `${base}/${id}`),
     append: (id, offset, bytes) => send('POST', `${base}/${id}/file`, bytes,
       { 'Content-Type': 'application/octet-stream', 'Upload-Offset': String(offset) }),
-    manifest: (id, json, last) => send('POST', `${base}/${id}/manifest${last ? '?last=1' : ''}`, json,
-      { 'Content-Type': 'application/json' }),
-    url: (id, what) => `${base}/${id}/${what}`,
+    manifest: (id, text, last) => send('POST', `${base}/${id}/manifest${last ? '?last=1' : ''}`, text, json),
+    url: (id, what) => `/api/v1/${base}/${id}/${what}`,
   };
 }
 

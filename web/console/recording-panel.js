@@ -18,6 +18,8 @@ import { h, uid } from '../ui/dom.js';
 const STATES = ['off', 'announcing', 'recording', 'ending'];
 const RETRY_MS = 2000;
 const sleep = (ms) => new Promise((r) => { setTimeout(r, ms); });
+/** The network or the service failed (worth sending again), not a refusal. */
+const transient = (r) => r.status === 0 || r.status >= 500;
 
 /** "1,2 MB" / "1.2 MB" */
 function megabytes(n, lang) {
@@ -71,7 +73,7 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
       for (;;) {
         if (up.id === null) {
           const r = await store.create();
-          if (!r.ok) { if (r.status === 0 || r.status >= 500) { await sleep(RETRY_MS); continue; } storeFailed(r); return; }
+          if (!r.ok) { if (transient(r)) { await sleep(RETRY_MS); continue; } storeFailed(r); return; }
           up.id = r.json.id;
           renderKept();
           continue;
@@ -84,7 +86,7 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
           if (r.status === 409 && r.json?.code === 'recording_offset' && r.json.size === up.offset + part.length) {
             up.offset = r.json.size; up.queue.shift(); renderKept(); continue;
           }
-          if (r.status === 0 || r.status >= 500) { await sleep(RETRY_MS); continue; }
+          if (transient(r)) { await sleep(RETRY_MS); continue; }
           storeFailed(r);
           return;
         }
@@ -92,15 +94,16 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
           const json = up.manifest;
           up.manifest = null;
           const r = await store.manifest(up.id, json, false);
-          if (!r.ok && (r.status === 0 || r.status >= 500) && !up.manifest) up.manifest = json;   // again, unless a newer one came
-          if (!r.ok && r.status !== 0 && r.status < 500) { storeFailed(r); return; }
-          if (!r.ok) await sleep(RETRY_MS);
-          else if (up.cut && !up.queue.length && !up.manifest) renderKept(t('recording.keptCut', { kept: megabytes(up.offset, lang) }));
+          if (!r.ok && !transient(r)) { storeFailed(r); return; }
+          if (!r.ok) {
+            if (!up.manifest) up.manifest = json;   // again, unless a newer one came
+            await sleep(RETRY_MS);
+          } else if (up.cut && !up.queue.length && !up.manifest) renderKept(t('recording.keptCut', { kept: megabytes(up.offset, lang) }));
           continue;
         }
         if (up.last) {
           const r = await store.manifest(up.id, up.last, true);
-          if (!r.ok && (r.status === 0 || r.status >= 500)) { await sleep(RETRY_MS); continue; }
+          if (!r.ok && transient(r)) { await sleep(RETRY_MS); continue; }
           up.last = null;
           if (r.ok) storeKept(r.json); else storeFailed(r);
         }

@@ -17,7 +17,8 @@ import { Msg } from './messages.js';
 
 const KEY_PUB = 65, MAC = 32;
 
-const failure = (stage, err) => ({ what: 'error', stage, code: err?.code ?? 0,
+/** An error for the page: what failed (stage), its code and its text in English and Dutch. */
+export const failure = (stage, err) => ({ what: 'error', stage, code: err?.code ?? 0,
   en: String(err?.en ?? err?.message ?? err).slice(0, 200), nl: String(err?.nl ?? err?.message ?? err).slice(0, 200) });
 
 export class CallDocuments {

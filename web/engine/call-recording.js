@@ -16,6 +16,7 @@
 //   everyone: notice {on, by} when an officer says the call is, or is no
 //            longer, recorded.
 import { Documents, DocKind } from './documents.js';
+import { failure } from './call-documents.js';
 import { Msg } from './messages.js';
 
 const ANNOUNCE_MAX_MS = 10000;   // a peer that never acknowledges (gone) holds nothing up longer
@@ -80,9 +81,6 @@ class Recording {
   }
 }
 
-const failure = (err) => ({ what: 'error', code: err?.code ?? 0,
-  en: String(err?.en ?? err?.message ?? err).slice(0, 200), nl: String(err?.nl ?? err?.message ?? err).slice(0, 200) });
-
 export class CallRecording {
   /**
    * @param {import('./engine.js').Engine} engine
@@ -102,10 +100,8 @@ export class CallRecording {
     this.rec = null;
     this.state = 'off';        // off | announcing | recording | ending
     this.names = {};
-    this.named = new Set();    // feeds whose name the recording has
     this.pending = null;       // a seal waiting for its timestamp
     this.seals = 0;
-    this.lastSealed = false;   // ending: the seal over the last segment is made
     this.bytes = 0;
     this.noticed = new Map();  // everyone: officer feed -> on, as last told
   }
@@ -126,7 +122,7 @@ export class CallRecording {
       this._state();
     } catch (e) {
       this._drop();
-      this.post(failure(e));
+      this.post(failure('recording', e));
     }
   }
 
@@ -139,19 +135,19 @@ export class CallRecording {
       this.state = 'ending';
       this._state();
       this.pump();
-    } catch (e) { this.post(failure(e)); }
+    } catch (e) { this.post(failure('recording', e)); }
   }
 
   /** The call ends now: what was recorded is handed out with the seals made so far (no time for another). */
   abandon() {
     const r = this.rec;
     if (!r) return;
+    if (this.state === 'announcing') { this._drop(); return; }
     try {
       if (this.state === 'recording') r.stop(this.nowUs());
-      if (this.pending || this.state !== 'announcing') r.sealFailed();
-    } catch (e) { this.post(failure(e)); }
+      r.sealFailed();   // a seal on its way, if any, will not come
+    } catch (e) { this.post(failure('recording', e)); }
     this.pending = null;
-    if (this.state === 'announcing') { this._drop(); return; }
     this._finish(false);
   }
 
@@ -166,13 +162,12 @@ export class CallRecording {
       const { cms } = this.docs.padesSign({ digest: p.digest, key: this.cfg.key, cert: this.cfg.cert, timestampToken: ts.token });
       this.rec.seal(cms);
       this.seals++;
-      if (this.state === 'ending') this.lastSealed = !this.rec.sealDue(this.nowUs());
       this._state();
       // The manifest as it stands, kept with what was sent: a crash loses at most what came after.
       if (this.state !== 'ending') this.post({ what: 'manifest', json: this.rec.manifest() });
     } catch (e) {
       this.rec.sealFailed();   // the next seal covers these segments too
-      this.post(failure(e));
+      this.post(failure('recording', e));
       if (this.state === 'ending') { this._finish(false); return; }   // at the end, none will: kept as sealed so far
     }
     this.pump();
@@ -226,9 +221,10 @@ export class CallRecording {
       }
       if (!this.pending && r.sealDue(now)) this._sign(r.digest(now));
       this._takeBytes();
-      if (this.state === 'ending' && !this.pending && !r.sealDue(now)) this._finish(this.lastSealed);
+      // Ending with no seal on its way and none due: the last one covers it all.
+      if (this.state === 'ending' && !this.pending && !r.sealDue(now)) this._finish(true);
     } catch (e) {
-      this.post(failure(e));
+      this.post(failure('recording', e));
       if (this.state === 'ending') this._finish(false);
     }
   }
@@ -255,7 +251,7 @@ export class CallRecording {
       this._takeBytes();
       const manifest = r.manifest();
       this.post({ what: 'done', manifest, complete: !!complete, seals: this.seals, bytes: this.bytes, ...r.counts() });
-    } catch (e) { this.post(failure(e)); }
+    } catch (e) { this.post(failure('recording', e)); }
     this._drop();
     this._notice(false);
     this._state();
@@ -266,25 +262,23 @@ export class CallRecording {
     this.rec = null;
     this.pending = null;
     this.state = 'off';
-    this.lastSealed = false;
     this.seals = 0;
     this.bytes = 0;
-    this.named.clear();
   }
 
+  /** Every participant by name (the recording takes a name it already has as it is). */
   _nameParties() {
     if (!this.rec) return;
     for (const p of this.core.e2ee.peers()) {
-      if (this.named.has(p.id)) continue;
       const name = p.role === 'citizen' ? this.names.citizen || 'Burger'
         : p.role === 'interpreter' ? 'Tolk'
         : p.officer?.name ? `${p.officer.name} (${p.role === 'colleague' ? 'collega' : 'politie'})` : `Deelnemer ${p.id}`;
-      try { this.rec.party(p.id, name, this.nowUs()); this.named.add(p.id); } catch { /* a sixth participant has no tracks */ }
+      try { this.rec.party(p.id, name, this.nowUs()); } catch { /* a sixth participant has no tracks */ }
     }
   }
 
   _notice(on) {
-    try { this.core.sendDoc(DocKind.recording, new Uint8Array([on ? 1 : 0]), this.nowUs()); } catch (e) { this.post(failure(e)); }
+    try { this.core.sendDoc(DocKind.recording, new Uint8Array([on ? 1 : 0]), this.nowUs()); } catch (e) { this.post(failure('recording', e)); }
   }
 
   _state() {

@@ -241,6 +241,9 @@ export class WorkerCall {
 
   _pump() {
     if (!this.core) return;
+    // What happened first (its answers, and the recording's notice, leave with this turn's messages).
+    this._events();
+    this.recording.pump();
     const msgs = [];
     for (const m of this.core.pollSend(this.cfg.keepPlain && this.sentPlain.length < KEEP_PLAIN)) {
       // Test hook: every 8th media message from the 100th on (after the
@@ -252,9 +255,6 @@ export class WorkerCall {
       }
       msgs.push(m.data);
     }
-    this._events();
-    this.recording.pump();
-    for (const m of this.core.pollSend(false)) msgs.push(m.data);   // what the recording sent (its notice)
     if (msgs.length) this.post({ type: Msg.send, msgs }, msgs.map((m) => m.buffer));
     clearTimeout(this.tickTimer);
     const d = this.core.nextDeadline();

@@ -583,13 +583,7 @@ export class CallSession extends EventTarget {
         this._emit('document', detail);
         break;
       }
-      case Msg.rec: {
-        const { type, ...detail } = m;
-        if (detail.what === 'notice') this.recording = !!detail.on;
-        else if (detail.what === 'state') this.recording = detail.state !== 'off';
-        this._emit('recording', detail);
-        break;
-      }
+      case Msg.rec: this._recordingEvent(m); break;
       case Msg.file: {
         const { type, ...detail } = m;
         if (detail.what === 'limits') { this.fileLimits = { maxBytes: detail.maxBytes, maxName: detail.maxName }; break; }
@@ -655,18 +649,22 @@ export class CallSession extends EventTarget {
       if (this.recording && this.opt.role === 'officer') {
         const last = (ev) => {
           if (ev.data?.type !== Msg.rec) return;
-          const { type, ...detail } = ev.data;
-          if (detail.what === 'state' && detail.state === 'off') {
-            this.worker.removeEventListener('message', last);
-            this.recording = false;
-          }
-          this._emit('recording', detail);
+          this._recordingEvent(ev.data);
+          if (!this.recording) this.worker.removeEventListener('message', last);
         };
         this.worker.addEventListener('message', last);
       }
       if (typeof window !== 'undefined') window.removeEventListener('pagehide', this._onPageHide);
     }
     this._emit('state', { state, reason });
+  }
+
+  /** A recording message from the Worker: whether the call is recorded now, and the 'recording' event. */
+  _recordingEvent(m) {
+    const { type, ...detail } = m;
+    if (detail.what === 'notice') this.recording = !!detail.on;
+    else if (detail.what === 'state') this.recording = detail.state !== 'off';
+    this._emit('recording', detail);
   }
 
   _emit(type, detail = {}) { this.dispatchEvent(new CustomEvent(type, { detail })); }

@@ -17,16 +17,24 @@ export function drawClock(ctx, w, h) {
 }
 
 /**
- * A video track of the clock drawn on `canvas` (w x h) at every animation
- * frame, captured at 30 fps; `marker`, if given, is written across it, and
- * `colour` (CSS) fills a band along the bottom (who sent it, in a recording).
- * Every benchmarked pipeline uses this one source, so they pay the same for it.
+ * A video track of the clock drawn on `canvas` (w x h) at the animation frame
+ * nearest each of `fps` ticks a second, captured at `fps`; `marker`, if given,
+ * is written across it, and `colour` (CSS) fills a band along the bottom (who
+ * sent it, in a recording). Every benchmarked pipeline uses this one source,
+ * so they pay the same for it.
  */
-export function clockTrack(canvas, w, h, marker, colour) {
+export function clockTrack(canvas, w, h, marker, colour, fps = 30) {
   canvas.width = w;
   canvas.height = h;
   const ctx = canvas.getContext('2d');
-  const draw = () => {
+  // A picture is drawn only when the capture can take it: an animation frame
+  // comes every 16.7 ms, a little early or late.
+  const every = 1000 / fps - 5;
+  let last = -Infinity;
+  const draw = (now) => {
+    requestAnimationFrame(draw);
+    if (now - last < every) return;
+    last = now;
     drawClock(ctx, w, h);
     if (marker) {
       ctx.fillStyle = '#ff0';
@@ -37,10 +45,9 @@ export function clockTrack(canvas, w, h, marker, colour) {
       ctx.fillStyle = colour;
       ctx.fillRect(0, h - BAND, w, BAND);
     }
-    requestAnimationFrame(draw);
   };
-  draw();
-  return canvas.captureStream(30).getVideoTracks()[0];
+  draw(performance.now());
+  return canvas.captureStream(fps).getVideoTracks()[0];
 }
 
 /** The time drawn into `source` (a canvas or video), scaled to w x h on `probe`. */

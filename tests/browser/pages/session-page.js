@@ -24,7 +24,7 @@ bb.setup = async (cfg) => {
   if (cfg.source === 'none') {
     stream = audio;
   } else if (cfg.source === 'clock') {
-    stream = new MediaStream([clockTrack(canvas, W, H, cfg.marker || 'BEELDBEL', cfg.colour)]);
+    stream = new MediaStream([clockTrack(canvas, W, H, cfg.marker || 'BEELDBEL', cfg.colour, cfg.fps ?? 30)]);
   } else {
     stream = await navigator.mediaDevices.getUserMedia({ video: { width: W, height: H } });
   }

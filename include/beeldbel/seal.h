@@ -120,6 +120,7 @@ typedef enum {
     BB_REC_SEAL_HEAD,        /* a seal's head is not the chain's at its count */
     BB_REC_SEAL_SIGNATURE,   /* a seal's signature, certificate or timestamp does not verify */
     BB_REC_SEAL_OFFICER,     /* a seal by someone else than the officer the manifest names */
+    BB_REC_SEAL_TIME,        /* a seal stamped before the moments it seals, or before the seal before it */
     BB_REC_REASON_COUNT
 } bb_rec_reason;
 
@@ -133,16 +134,24 @@ typedef struct bb_rec_report {
     int64_t sealed_until_ms;     /* the end of the last sealed segment */
     uint64_t sealed_bytes;       /* the file up to there */
     int64_t first_stamp, last_stamp; /* the seals' timestamps (Unix seconds) */
+    int64_t longest_wait_s;      /* the longest from a sealed moment to its seal's timestamp */
     uint32_t seals;
     /* The first thing wrong: the segment (or -1) and its time in the recording. */
     int64_t bad_segment, bad_start_ms, bad_end_ms;
 } bb_rec_report;
+
+/* How far the recording officer's clock (the manifest's start) may be ahead
+ * of the time-stamping service's (seconds). */
+#define BB_REC_CLOCK_SKEW_S 300
 
 /*
  * Checks a recording (untrusted file and manifest) against the police root
  * in trust: every segment's bytes against the chain, every seal's head, its
  * signature (an officer certificate of the root, valid at the timestamp's
  * time), its timestamp, and that one officer, the manifest's, sealed it all.
+ * A seal's timestamp comes after the moments it seals (the start plus the
+ * last sealed segment's end, less BB_REC_CLOCK_SKEW_S) and not before the
+ * seal before it: a recording cannot be sealed before it was made.
  * Segments after the last seal are reported (sealed < segments), not
  * refused: what was sealed before a crash still verifies. BB_OK when it
  * holds (rep->reason BB_REC_OK), BB_E_AUTH with rep->reason and the bad

@@ -215,6 +215,12 @@ static int check_seals(const struct parsed *p, const uint8_t (*heads)[32], bb_tr
         if (strcmp(res.signer.officer_id, p->officer) ||
             (i && strcmp(res.signer.officer_id, rep->officer.officer_id)))
             return fail(rep, BB_REC_SEAL_OFFICER, p, last);
+        /* The sealed moments are at most skew ahead of the stamp; stamps go forward. */
+        int64_t sealed_s = (p->started + p->seg[last].end_ms) / 1000;
+        if (sealed_s > res.timestamp + BB_REC_CLOCK_SKEW_S || (i && res.timestamp < rep->last_stamp))
+            return fail(rep, BB_REC_SEAL_TIME, p, last);
+        if (res.timestamp - sealed_s > rep->longest_wait_s)
+            rep->longest_wait_s = res.timestamp - sealed_s;
         rep->officer = res.signer;
         if (!i)
             rep->first_stamp = res.timestamp;

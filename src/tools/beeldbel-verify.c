@@ -88,11 +88,13 @@ static const char *const why_en[BB_REC_REASON_COUNT] = {
     "sealed and unchanged", "the manifest is not a beeldbel manifest", "changed", "missing (the file ends before it does)",
     "no seal", "the seal does not match the segments before it",
     "the seal's signature, certificate or timestamp does not verify", "sealed by another officer than the manifest names",
+    "the seal's timestamp is before what it seals, or before the seal before it",
 };
 static const char *const why_nl[BB_REC_REASON_COUNT] = {
     "verzegeld en ongewijzigd", "het manifest is geen beeldbel-manifest", "gewijzigd", "ontbreekt (het bestand houdt eerder op)",
     "geen zegel", "het zegel past niet bij de segmenten ervoor",
     "handtekening, certificaat of tijdstempel van het zegel klopt niet", "verzegeld door een andere agent dan het manifest noemt",
+    "de tijdstempel van het zegel ligt vóór wat het verzegelt, of vóór het zegel ervoor",
 };
 
 static const char *codec_name(bb_webm_codec c)
@@ -112,6 +114,7 @@ static void report(const bb_rec_report *r, const uint8_t *file, size_t len)
     utc(r->first_stamp, a, sizeof(a));
     utc(r->last_stamp, c, sizeof(c));
     printf("timestamps / tijdstempels: %s - %s\n", a, c);
+    printf("longest wait for a seal / langste wachttijd op een zegel: %lld s\n", (long long)r->longest_wait_s);
     if (r->sealed < r->segments) {
         printf("not sealed / niet verzegeld: %u segments after / segmenten na %s (not proven / niet bewezen)\n",
                r->segments - r->sealed, b);

@@ -11,6 +11,7 @@
 #include "beeldbel/cms.h"
 #include "beeldbel/error.h"
 #include "beeldbel/media.h"
+#include "rec_sample.h"
 #include "synth.h"
 
 #define OFFICER 1u
@@ -98,7 +99,7 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
         rc = bb_media_new(&m[i], &c);
     }
     if (!rc && o->record)
-        rc = bb_callrec_new(&r, m[0], "Verhoor BB-2026-000123", "100001", 1796400000000LL);
+        rc = bb_callrec_new(&r, m[0], "Verhoor BB-2026-000123", "100001", REC_SAMPLE_STARTED_MS);
     if (!rc && r)
         rc = bb_callrec_party(r, OFFICER, REC_CALL_OFFICER, strlen(REC_CALL_OFFICER), 0);
     if (!rc && r)

@@ -106,7 +106,7 @@ int rec_sample_make_attached(rec_sample *s, const char *attach)
     bb_video_config vc;
     bb_video_config_default(&vc, W, H);
     vc.fps = 15;
-    int rc = bb_webm_new(&w, REC_SAMPLE_TITLE, 1796400000000LL);
+    int rc = bb_webm_new(&w, REC_SAMPLE_TITLE, REC_SAMPLE_STARTED_MS);
     if (!rc)
         rc = tracks(w);
     if (!rc)

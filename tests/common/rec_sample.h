@@ -11,6 +11,8 @@
 
 #define REC_SAMPLE_CUE "Burger: ik zag hem om 21.10 uur bij caf\xc3\xa9 De Brug."
 #define REC_SAMPLE_TITLE "Verhoor BB-2026-000123"
+/* When the recordings start: ten minutes before the tests' "now" (police_ca.h). */
+#define REC_SAMPLE_STARTED_MS 1795999400000LL
 
 typedef struct {
     uint8_t *data;        /* the whole file (malloc'd) */

@@ -18,8 +18,11 @@
 static const int64_t rec_seg_ms[4] = { 0, 2000, 4000, 5000 };
 static inline size_t rec_seg_at(const rec_sample *r, int k) { return k ? r->cut_at[k - 1] : 0; }
 
+/* When the time-stamping service stamps (Unix seconds). */
+static int64_t rec_stamp_at = PCA_NOW;
+
 /* The officer's signature over digest by o, timestamped by svc (whose
- * root, PEM, is svc_root) at PCA_NOW: the CMS into cms (BB_CMS_MAX). */
+ * root, PEM, is svc_root) at rec_stamp_at: the CMS into cms (BB_CMS_MAX). */
 static inline int rec_sign(const uint8_t digest[32], const police_officer *o, const police_officer *svc,
                            const char *svc_root, uint8_t *cms, size_t *len)
 {
@@ -35,7 +38,7 @@ static inline int rec_sign(const uint8_t digest[32], const police_officer *o, co
     if (!rc) rc = bb_tsa_parse_request(req, req_len, &tr, &fail_bit);
     if (!rc)
         rc = bb_tsa_grant(&tr, (const uint8_t *)svc->key, strlen(svc->key) + 1, svc->der, svc->der_len,
-                          PCA_NOW, bb_rng_os, NULL, resp, sizeof(resp), &resp_len);
+                          rec_stamp_at, bb_rng_os, NULL, resp, sizeof(resp), &resp_len);
     const uint8_t *tst = NULL;
     size_t tst_len = 0;
     bb_trust *t = NULL;
@@ -58,13 +61,15 @@ static inline int rec_seal(bb_rec_manifest *m, const police_officer *o, const po
     return rc;
 }
 
-/* The manifest (JSON, malloc'd) of file f, laid out as r, sealed after
- * `first` segments (0: not) and at the end (`end` 0: not); NULL on error. */
-static inline char *rec_manifest(const rec_sample *r, const uint8_t *f, const police_officer *o,
-                                 const police_officer *svc, const char *svc_root, int first, int end)
+/* The manifest (JSON, malloc'd) of file f, laid out as r, started at
+ * started_ms, sealed after `first` segments (0: not) and at the end (`end`
+ * 0: not); NULL on error. */
+static inline char *rec_manifest_at(const rec_sample *r, const uint8_t *f, const police_officer *o,
+                                    const police_officer *svc, const char *svc_root, int first, int end,
+                                    int64_t started_ms)
 {
     bb_rec_manifest *m;
-    if (bb_rec_manifest_new(&m, REC_SAMPLE_TITLE, 1796400000000LL, "100001"))
+    if (bb_rec_manifest_new(&m, REC_SAMPLE_TITLE, started_ms, "100001"))
         return NULL;
     int rc = 0;
     for (int k = 0; k < 3 && !rc; k++) {
@@ -78,6 +83,13 @@ static inline char *rec_manifest(const rec_sample *r, const uint8_t *f, const po
         rc = bb_rec_manifest_json(m, &j, NULL);
     bb_rec_manifest_free(m);
     return rc ? NULL : j;
+}
+
+/* rec_manifest_at, started at REC_SAMPLE_STARTED_MS. */
+static inline char *rec_manifest(const rec_sample *r, const uint8_t *f, const police_officer *o,
+                                 const police_officer *svc, const char *svc_root, int first, int end)
+{
+    return rec_manifest_at(r, f, o, svc, svc_root, first, end, REC_SAMPLE_STARTED_MS);
 }
 
 #endif

@@ -192,7 +192,7 @@ TEST(beeldbel_verify_passes_a_sealed_recording_and_says_who_when_and_what)
     CHECK(strstr(out, "beeldbel-verify: sealed and unchanged / verzegeld en ongewijzigd\n") != NULL);
     CHECK(strstr(out, "title / titel: " REC_SAMPLE_TITLE "\n") != NULL);
     CHECK(strstr(out, "recorded by / opgenomen door: Jan de Vries (100001), Basisteam Groningen-Noord\n") != NULL);
-    CHECK(strstr(out, "started / begonnen: 2026-12-04 16:00:00 UTC\n") != NULL);
+    CHECK(strstr(out, "started / begonnen: 2026-11-30 00:43:20 UTC\n") != NULL);
     CHECK(strstr(out, "sealed / verzegeld: 0:00:00.0 - 0:00:05.0, 3 segments / segmenten, 2 seals / zegels\n") != NULL);
     CHECK(strstr(out, "  1 VP8 Jan de Vries (wijkagent), beeld\n  2 Opus Jan de Vries (wijkagent), geluid\n"
                       "  3 VP8 Burger, beeld\n  4 Opus Burger, geluid\n  5 WebVTT Tekst en ondertiteling\n") != NULL);

@@ -4,7 +4,8 @@
  * timestamp, checks; every kind of tampering is found and named with its
  * segment and time: a byte flipped, a segment removed, two swapped, the file
  * cut short, the manifest's hash changed with the file, a seal by another
- * officer, a timestamp from another service. A recording cut short by a
+ * officer, a timestamp from another service, a seal stamped before what it
+ * seals or before the seal before it. A recording cut short by a
  * crash after its first seal still verifies as far as it was sealed.
  */
 #define _GNU_SOURCE
@@ -66,9 +67,10 @@ TEST(seal_a_sealed_recording_verifies_and_says_who_when_and_how_far)
     CHECK_OK(check(rec.data, rec.len, m, &r));
     CHECK_EQ_INT(r.reason, BB_REC_OK);
     CHECK(!strcmp(r.officer.name, "Jan de Vries") && !strcmp(r.officer.officer_id, "100001"));
-    CHECK(!strcmp(r.title, REC_SAMPLE_TITLE) && r.started_unix_ms == 1796400000000LL);
+    CHECK(!strcmp(r.title, REC_SAMPLE_TITLE) && r.started_unix_ms == REC_SAMPLE_STARTED_MS);
     CHECK(r.segments == 3 && r.sealed == 3 && r.seals == 2 && r.sealed_until_ms == 5000 && r.sealed_bytes == rec.len);
     CHECK(r.first_stamp == PCA_NOW && r.last_stamp == PCA_NOW);
+    CHECK_EQ_INT(r.longest_wait_s, 596);   /* started ten minutes before the stamps; the first seal covers 4 s */
     free(m);
 }
 
@@ -151,6 +153,39 @@ TEST(seal_a_changed_manifest_or_a_foreign_seal_is_found)
     free(other);
 }
 
+TEST(seal_a_seal_stamped_before_what_it_seals_or_before_the_seal_before_it_is_found)
+{
+    CHECK_OK(fixture());
+    /* Started an hour after its stamps: sealed before it was recorded. */
+    char *late = rec_manifest_at(&rec, rec.data, &jan, &tsa, ca.root_cert, 2, 1, (PCA_NOW + 3600) * 1000);
+    CHECK(late != NULL);
+    fails(rec.data, rec.len, late, BB_REC_SEAL_TIME, 1);
+    /* The officer's clock a little ahead of the service's (within BB_REC_CLOCK_SKEW_S): it holds. */
+    char *ahead = rec_manifest_at(&rec, rec.data, &jan, &tsa, ca.root_cert, 2, 1, (PCA_NOW + BB_REC_CLOCK_SKEW_S - 10) * 1000);
+    CHECK(ahead != NULL);
+    bb_rec_report r;
+    CHECK_OK(check(rec.data, rec.len, ahead, &r));
+    /* The second seal stamped a minute before the first. */
+    bb_rec_manifest *m;
+    CHECK_OK(bb_rec_manifest_new(&m, REC_SAMPLE_TITLE, REC_SAMPLE_STARTED_MS, "100001"));
+    for (int k = 0; k < 3; k++) {
+        CHECK_OK(bb_rec_manifest_segment(m, rec.data + rec_seg_at(&rec, k), rec_seg_at(&rec, k + 1) - rec_seg_at(&rec, k),
+                                         rec_seg_ms[k], rec_seg_ms[k + 1]));
+        if (k >= 1) {
+            rec_stamp_at = k == 1 ? PCA_NOW + 60 : PCA_NOW;
+            CHECK_OK(rec_seal(m, &jan, &tsa, ca.root_cert));
+        }
+    }
+    rec_stamp_at = PCA_NOW;
+    char *back = NULL;
+    CHECK_OK(bb_rec_manifest_json(m, &back, NULL));
+    fails(rec.data, rec.len, back, BB_REC_SEAL_TIME, 2);
+    bb_rec_manifest_free(m);
+    free(back);
+    free(late);
+    free(ahead);
+}
+
 TEST(seal_a_crash_after_the_first_seal_leaves_what_was_sealed_verifiable)
 {
     CHECK_OK(fixture());
@@ -178,7 +213,7 @@ static void record_minute(int64_t stop_us, uint8_t **file, size_t *file_len, cha
     *file_len = 0;
     *manifest = NULL;
     *seals = 0;
-    CHECK_OK(bb_recorder_new(&r, REC_SAMPLE_TITLE, 1796400000000LL, "100001"));
+    CHECK_OK(bb_recorder_new(&r, REC_SAMPLE_TITLE, REC_SAMPLE_STARTED_MS, "100001"));
     bb_webm_track v = { .codec = BB_WEBM_VP8, .name = "Jan de Vries (wijkagent), beeld", .width = 640, .height = 360 };
     bb_webm_track a = { .codec = BB_WEBM_OPUS, .name = "Jan de Vries (wijkagent), geluid", .channels = 1 };
     bb_webm_track t = { .codec = BB_WEBM_WEBVTT, .name = "Tekst" };
@@ -282,7 +317,7 @@ TEST(seal_a_call_recording_checks_names_slots_and_the_order_of_seals)
     bb_media *m;
     CHECK_OK(bb_media_new(&m, &mc));
     bb_callrec *r;
-    CHECK_OK(bb_callrec_new(&r, m, REC_SAMPLE_TITLE, "100001", 1796400000000LL));
+    CHECK_OK(bb_callrec_new(&r, m, REC_SAMPLE_TITLE, "100001", REC_SAMPLE_STARTED_MS));
     /* Names are plain text: no markup of a cue, no control characters. */
     CHECK_EQ_INT(bb_callrec_party(r, 2, "<b>Anna</b>", 11, 0), BB_E_ARG);
     CHECK_EQ_INT(bb_callrec_party(r, 2, "Anna\nde Vries", 13, 0), BB_E_ARG);

@@ -10,6 +10,9 @@
  * participants named then (bb_callrec_party) get theirs under their names,
  * and BB_CALLREC_SLOTS in all are kept, so whoever joins later still has
  * tracks ("Deelnemer 3"); their name goes into the text track as a cue.
+ * Only those named before the start, and those admitted after it
+ * (bb_callrec_admit: the host admits a newcomer once they were told the
+ * call is recorded), are recorded; anyone else's frames are left out.
  *
  * Times: now_us and the tap's times are the media engine's clock; the
  * recording's time 0 is bb_callrec_start's now_us. Frames from before it
@@ -51,7 +54,12 @@ void bb_callrec_free(bb_callrec *r);
  * BB_WEBM_MAX_NAME bytes): before the start, their tracks are named so;
  * after it, a cue says they joined. BB_E_TOO_LARGE past BB_CALLREC_SLOTS. */
 int bb_callrec_party(bb_callrec *r, uint32_t feed, const char *name, size_t len, uint64_t now_us);
-/* Declares the tracks and puts the tap on: the recording starts at now_us. */
+/* Records the participant on feed from now on (a newcomer, once told the
+ * call is recorded; their picture from their next keyframe, asked for).
+ * BB_E_TOO_LARGE past BB_CALLREC_SLOTS. */
+int bb_callrec_admit(bb_callrec *r, uint32_t feed);
+/* Declares the tracks and puts the tap on: the recording starts at now_us;
+ * everyone named by then is admitted. */
 int bb_callrec_start(bb_callrec *r, uint64_t now_us);
 /* A finished line of text (or caption) by the participant on feed. */
 int bb_callrec_text(bb_callrec *r, uint32_t feed, const char *text, size_t len, uint64_t now_us);
@@ -75,7 +83,8 @@ int bb_callrec_close(bb_callrec *r);
 void bb_callrec_pending(const bb_callrec *r, const uint8_t **data, size_t *len);
 void bb_callrec_drain(bb_callrec *r);
 int bb_callrec_manifest(const bb_callrec *r, char **json, size_t *len);
-/* Frames written and frames left out (a recorder error, a slot too few). */
+/* Frames written and frames left out (a recorder error, a slot too few;
+ * not counting those of someone not admitted). */
 void bb_callrec_counts(const bb_callrec *r, uint64_t *frames, uint64_t *dropped);
 
 #ifdef __cplusplus

@@ -21,6 +21,7 @@ API int bbw_callrec_party(bb_callrec *r, double feed, const char *name, size_t l
 {
     return bb_callrec_party(r, (uint32_t)feed, name, len, (uint64_t)now_us);
 }
+API int bbw_callrec_admit(bb_callrec *r, double feed) { return bb_callrec_admit(r, (uint32_t)feed); }
 API int bbw_callrec_start(bb_callrec *r, double now_us) { return bb_callrec_start(r, (uint64_t)now_us); }
 API int bbw_callrec_text(bb_callrec *r, double feed, const char *text, size_t len, double now_us)
 {

@@ -16,6 +16,7 @@ struct slot {
     char name[BB_WEBM_MAX_NAME + 1];
     int video, audio;                  /* track numbers */
     int keyed;                         /* a keyframe written: the picture can start */
+    int admitted;                      /* recorded (named before the start, or admitted) */
 };
 
 struct bb_callrec {
@@ -132,15 +133,15 @@ static void tap(void *ctx, uint32_t ssrc, bb_media_tap_kind kind, const uint8_t 
 {
     bb_callrec *r = ctx;
     int64_t t = rec_time(r, time_us);
-    if (t < 0)
-        return;
-    struct slot *s = slot_for(r, ssrc);
-    if (s && kind == BB_MEDIA_TAP_VIDEO && !s->keyed) {
+    struct slot *s = ssrc ? slot_of(r, ssrc) : NULL;
+    if (t < 0 || !s || !s->admitted)
+        return;   /* before the start, or someone not (yet) told they are recorded */
+    if (kind == BB_MEDIA_TAP_VIDEO && !s->keyed) {
         if (!key)
             return;   /* a picture starts at a keyframe (asked for at the start) */
         s->keyed = 1;
     }
-    if (!s || bb_recorder_frame(r->rec, kind == BB_MEDIA_TAP_VIDEO ? s->video : s->audio, t, data, len, key)) {
+    if (bb_recorder_frame(r->rec, kind == BB_MEDIA_TAP_VIDEO ? s->video : s->audio, t, data, len, key)) {
         r->dropped++;
         return;
     }
@@ -174,6 +175,7 @@ int bb_callrec_start(bb_callrec *r, uint64_t now_us)
         s->audio = bb_webm_add_track(w, &a);
         if (s->video < 0 || s->audio < 0)
             return s->video < 0 ? s->video : s->audio;
+        s->admitted = s->feed != 0;
     }
     bb_webm_track t = { .codec = BB_WEBM_WEBVTT, .name = "Tekst en ondertiteling", .language = "dut" };
     r->text_track = bb_webm_add_track(w, &t);
@@ -192,16 +194,35 @@ int bb_callrec_start(bb_callrec *r, uint64_t now_us)
     return BB_OK;
 }
 
+int bb_callrec_admit(bb_callrec *r, uint32_t feed)
+{
+    if (!r || !feed || feed > 0xffff)
+        return BB_E_ARG;
+    if (r->stopped)
+        return BB_E_STATE;
+    struct slot *s = slot_for(r, feed);
+    if (!s)
+        return BB_E_TOO_LARGE;
+    if (s->admitted)
+        return BB_OK;
+    s->admitted = 1;
+    if (r->started)
+        bb_media_request_keyframe(r->media, feed);
+    return BB_OK;
+}
+
 int bb_callrec_text(bb_callrec *r, uint32_t feed, const char *text, size_t len, uint64_t now_us)
 {
     if (!r || !text || !len || !bb_utf8_valid((const unsigned char *)text, len) || memchr(text, 0, len))
         return BB_E_ARG;
     if (!r->started || r->stopped)
         return BB_E_STATE;
-    struct slot *s = slot_for(r, feed);
+    struct slot *s = feed ? slot_of(r, feed) : NULL;
+    if (!s || !s->admitted)
+        return BB_OK;   /* someone not (yet) told they are recorded: left out */
     char fallback[32];
-    const char *who = s && s->name[0] ? s->name : fallback;
-    snprintf(fallback, sizeof(fallback), "Deelnemer %d", s ? (int)(s - r->slot) + 1 : 0);
+    const char *who = s->name[0] ? s->name : fallback;
+    snprintf(fallback, sizeof(fallback), "Deelnemer %d", (int)(s - r->slot) + 1);
     /* The text is the participant's: "<" and "&" would be WebVTT markup. */
     char *clean = malloc(len);
     if (!clean)

@@ -102,7 +102,7 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
         rc = bb_callrec_new(&r, m[0], "Verhoor BB-2026-000123", "100001", REC_SAMPLE_STARTED_MS);
     if (!rc && r)
         rc = bb_callrec_party(r, OFFICER, REC_CALL_OFFICER, strlen(REC_CALL_OFFICER), 0);
-    if (!rc && r)
+    if (!rc && r && !o->admit_citizen_ms)
         rc = bb_callrec_party(r, CITIZEN, REC_CALL_CITIZEN, strlen(REC_CALL_CITIZEN), 0);
     uint8_t digest[32];
     int64_t sign_at = -1;   /* when the signature "comes back" (ms), -1: none on its way */
@@ -140,6 +140,11 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
             continue;
         if (ms == 1500)
             rc = bb_callrec_text(r, CITIZEN, REC_CALL_LINE, strlen(REC_CALL_LINE), t);
+        if (!rc && o->admit_citizen_ms && ms == o->admit_citizen_ms) {
+            rc = bb_callrec_party(r, CITIZEN, REC_CALL_CITIZEN, strlen(REC_CALL_CITIZEN), t);
+            if (!rc)
+                rc = bb_callrec_admit(r, CITIZEN);
+        }
         if (!rc && ms == end)
             rc = bb_callrec_stop(r, t);
         if (!rc && sign_at < 0 && bb_callrec_seal_due(r, t)) {

@@ -23,6 +23,7 @@ typedef struct {
     int seconds;               /* of call, recorded from 0.5 s to the end */
     int record;                /* 0: the same call, not recorded (a baseline) */
     int seal_delay_ms;         /* from digest to seal */
+    int admit_citizen_ms;      /* 0: the citizen is named before the start; else named and admitted then */
     /* The officer's timestamped signature over digest into cms (BB_CMS_MAX). */
     int (*sign)(void *ctx, const uint8_t digest[32], uint8_t *cms, size_t *len);
     void *ctx;

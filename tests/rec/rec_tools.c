@@ -305,11 +305,48 @@ TEST(a_call_recorded_by_the_officers_engine_plays_and_verifies)
     free(out);
 }
 
+TEST(someone_who_joins_a_recorded_call_is_recorded_only_once_admitted)
+{
+    CHECK_OK(files());
+    /* The citizen is admitted 6 s into the call, 5.5 s into the recording: nothing of theirs before. */
+    rec_call_opts o = { .width = 160, .height = 96, .fps = 10, .seconds = 12, .record = 1,
+                        .seal_delay_ms = 400, .sign = sign_as_jan, .admit_citizen_ms = 6000 };
+    rec_call_result r;
+    CHECK_OK(rec_call_run(&o, &r));
+    CHECK_EQ_INT((int)r.dropped, 0);
+    CHECK(memmem(r.file, r.len, REC_CALL_LINE, sizeof(REC_CALL_LINE) - 1) == NULL);   /* their text at 1.5 s */
+    CHECK_OK(write_file("late.webm", r.file, r.len));
+    CHECK_OK(write_file("late.manifest.json", (const uint8_t *)r.manifest, strlen(r.manifest)));
+    rec_call_free(&r);
+    int st;
+    char *out = run("ffprobe -v error -show_entries stream=index:stream_tags=title -of csv=p=0 {}", "late.webm", &st);
+    CHECK(out != NULL && st == 0 && strstr(out, "2,\"" REC_CALL_CITIZEN ", beeld\"") == NULL);   /* named after the start */
+    free(out);
+    /* The officer from the start; the citizen's first picture and sound played after 5.5 s (a frame
+     * is at its capture time: what is played just after was captured a jitter buffer earlier). */
+    const char *first[] = { "v:0", "a:0", "v:1", "a:1" };
+    for (int i = 0; i < 4; i++) {
+        char cmd[256];
+        snprintf(cmd, sizeof(cmd), "ffprobe -v error -select_streams %s -show_entries packet=pts_time -of csv=p=0 {}", first[i]);
+        out = run(cmd, "late.webm", &st);
+        CHECK(out != NULL && st == 0);
+        double at = -1;
+        CHECK(sscanf(out, "%lf", &at) == 1);
+        printf("  %s: first frame at %.3f s\n", first[i], at);
+        CHECK(i < 2 ? at < 0.5 : at >= 5.3 && at < 7.0);
+        free(out);
+    }
+    out = verify("late.webm", "late.manifest.json", &st);
+    CHECK(out != NULL);
+    CHECK_EQ_INT(st, 0);
+    free(out);
+}
+
 TEST(cleanup)
 {
     static const char *const names[] = { "call.webm", "cut.webm", "root.pem", "call.manifest.json",
                                          "sanne.manifest.json", "flipped.webm", "short.webm", "attached.webm",
-                                         "engine.webm", "engine.manifest.json" };
+                                         "engine.webm", "engine.manifest.json", "late.webm", "late.manifest.json" };
     const char *keep = getenv("BB_REC_KEEP");
     if (ready == 0 && !(keep && *keep)) {
         char p[600];

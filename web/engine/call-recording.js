@@ -13,6 +13,8 @@
 //            at a time, to be kept at once; the manifest after every seal
 //            (manifest) and at the end (done; complete when the last seal
 //            covers it all, not when the call or the last timestamp failed).
+//            Someone who joins while it records is recorded only once
+//            they too have acknowledged the notice (or after ANNOUNCE_MAX_MS).
 //   everyone: notice {on, by} when an officer says the call is, or is no
 //            longer, recorded.
 import { Documents, DocKind } from './documents.js';
@@ -40,6 +42,7 @@ class Recording {
     return this.e._with((s) => this.e._check(fn(s.bytes(b), b.length), where));
   }
   party(feed, name, nowUs) { this._bytes((p, n) => this.M._bbw_callrec_party(this.ptr, feed, p, n, nowUs), name, 'recording party'); }
+  admit(feed) { this.e._check(this.M._bbw_callrec_admit(this.ptr, feed), 'recording admit'); }
   start(nowUs) { this.e._check(this.M._bbw_callrec_start(this.ptr, nowUs), 'recording start'); }
   text(feed, text, nowUs) { this._bytes((p, n) => this.M._bbw_callrec_text(this.ptr, feed, p, n, nowUs), text, 'recording text'); }
   sealDue(nowUs) { return this.M._bbw_callrec_seal_due(this.ptr, nowUs) === 1; }
@@ -104,6 +107,7 @@ export class CallRecording {
     this.seals = 0;
     this.bytes = 0;
     this.noticed = new Map();  // everyone: officer feed -> on, as last told
+    this.newcomers = new Map(); // officer, recording: feed -> when told, not yet recorded
   }
 
   /** Officer: begin (title: the recording's, names: { self, citizen } as the page knows them). */
@@ -185,6 +189,8 @@ export class CallRecording {
     if (this.state === 'off') return;
     this._notice(true);
     this._nameParties();
+    if (this.state !== 'recording') return;   // before the start, everyone named then is recorded
+    for (const id of here) if (!this.admitted.has(id) && !this.newcomers.has(id)) this.newcomers.set(id, this.nowUs());
   }
 
   /** A finished line of text by feed (ours or a peer's). */
@@ -217,7 +223,18 @@ export class CallRecording {
         r.start(now);
         this.state = 'recording';
         this.startedAt = Date.now();
+        this.admitted = new Set(this.core.e2ee.peers().map((p) => p.id));
         this._state();
+      }
+      // A newcomer is recorded once they have the notice (the control channel has nothing unacknowledged).
+      if (this.state === 'recording' && this.newcomers.size) {
+        const waiting = this.e.M._bbw_media_control_pending(this.core.media.ptr);
+        for (const [feed, since] of this.newcomers) {
+          if (waiting !== 0 && now - since < ANNOUNCE_MAX_MS * 1000) continue;
+          this.newcomers.delete(feed);
+          this.admitted.add(feed);
+          try { r.admit(feed); } catch { /* a sixth participant has no tracks */ }
+        }
       }
       if (!this.pending && r.sealDue(now)) this._sign(r.digest(now));
       this._takeBytes();
@@ -264,6 +281,7 @@ export class CallRecording {
     this.state = 'off';
     this.seals = 0;
     this.bytes = 0;
+    this.newcomers.clear();
   }
 
   /** Every participant by name (the recording takes a name it already has as it is). */

@@ -109,15 +109,25 @@ static int name_ok(const char *s, size_t len)
            !memchr(s, '<', len) && !memchr(s, '>', len) && !memchr(s, '&', len);
 }
 
-int bb_callrec_party(bb_callrec *r, uint32_t feed, const char *name, size_t len, uint64_t now_us)
+/* The slot of feed (a participant), to name or admit them before the end. */
+static int slot_to_change(bb_callrec *r, uint32_t feed, struct slot **out)
 {
-    if (!r || !feed || feed > 0xffff || !name_ok(name, len))
+    if (!r || !feed || feed > 0xffff)
         return BB_E_ARG;
     if (r->stopped)
         return BB_E_STATE;
-    struct slot *s = slot_for(r, feed);
-    if (!s)
-        return BB_E_TOO_LARGE;
+    *out = slot_for(r, feed);
+    return *out ? BB_OK : BB_E_TOO_LARGE;
+}
+
+int bb_callrec_party(bb_callrec *r, uint32_t feed, const char *name, size_t len, uint64_t now_us)
+{
+    struct slot *s;
+    if (!name_ok(name, len))
+        return BB_E_ARG;
+    int rc = slot_to_change(r, feed, &s);
+    if (rc)
+        return rc;
     if (s->name[0] && strlen(s->name) == len && !memcmp(s->name, name, len))
         return BB_OK;
     memcpy(s->name, name, len);
@@ -196,13 +206,10 @@ int bb_callrec_start(bb_callrec *r, uint64_t now_us)
 
 int bb_callrec_admit(bb_callrec *r, uint32_t feed)
 {
-    if (!r || !feed || feed > 0xffff)
-        return BB_E_ARG;
-    if (r->stopped)
-        return BB_E_STATE;
-    struct slot *s = slot_for(r, feed);
-    if (!s)
-        return BB_E_TOO_LARGE;
+    struct slot *s;
+    int rc = slot_to_change(r, feed, &s);
+    if (rc)
+        return rc;
     if (s->admitted)
         return BB_OK;
     s->admitted = 1;

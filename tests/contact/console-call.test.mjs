@@ -608,6 +608,15 @@ test('a_recorded_interview_is_announced_on_every_screen_sealed_and_kept', async 
   assertEq(stored.manifest.sha, sha('rec.manifest.json'), 'stored manifest');
   const log = readFileSync(join(sys.runDir, 'contact.log'), 'utf8');
   assert(/POST \/api\/v1\/officer\/recordings\/\d+\/manifest 201 /.test(log), 'the last manifest was checked and kept');
+  // A language switch: everything the panel says, in English, the links still there.
+  await p.click('#lang');
+  assertEq(await panel.getByRole('heading').first().textContent(), 'Recording of the interview');
+  assert(/^Kept sealed by the police \(recording \d+\): \d+ segments, \d seal\(s\), checked\. /.test(await panel.locator('[data-rec="kept"]').textContent()),
+    await panel.locator('[data-rec="kept"]').textContent());
+  assert(await panel.getByRole('link', { name: 'Recording (WebM)' }).isVisible(), 'the page copy, in English');
+  assert(await panel.getByRole('button', { name: 'Start recording' }).isVisible(), 'the button, in English');
+  await p.click('#lang');
+  assertEq(await panel.getByRole('heading').first().textContent(), 'Opname van het verhoor');
   // The interpreter hangs up: everyone is back to two, with a new code.
   await tw().getByRole('button', { name: 'Ophangen' }).click();
   await tw().getByRole('button', { name: 'Ja, ophangen' }).click();

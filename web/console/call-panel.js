@@ -156,6 +156,7 @@ function relabel() {
   e.ref.textContent = c.reference ? t('panel.ref', { reference: c.reference, room: c.call.room }) : t('panel.room', { room: c.call.room });
   renderState();
   if (active()) { mediaNotice(); buildView(); }
+  S.recording?.relabel();
   renderFiles();
 }
 
@@ -183,7 +184,7 @@ function buildView() {
   }
   if (S.recording && S.recording.session !== S.session) { S.recording.destroy(); S.recording = null; }
   if (!S.recording && c.role === 'officer' && c.officer && S.stamp) {
-    S.recording = recordingPanel({ t, session: S.session, level: 3, announce: S.announce, onStamp: S.stamp, lang: S.lang,
+    S.recording = recordingPanel({ t, session: S.session, level: 3, announce: S.announce, onStamp: S.stamp, lang: () => S.lang,
       store: S.evidence && c.requestId !== undefined ? S.evidence(c.requestId) : null,
       title: c.reference ? `Verhoor ${c.reference}` : `Gesprek ${c.call.room}`,
       names: { self: `${clip(c.officer.name, 64)} (wijkagent)`, citizen: `${citizenName()} (burger)` } });

@@ -7,9 +7,10 @@
 // every seal and at the end, when the store checks the seal and keeps the
 // recording sealed. It also keeps a copy in the page and offers both files.
 //
-//   const p = recordingPanel({ t, session, level, announce, onStamp, title, names, store });
-//   host.append(p.node); ... p.destroy();
+//   const p = recordingPanel({ t, session, level, announce, onStamp, title, names, lang, store });
+//   host.append(p.node); ... p.relabel() after a language switch; p.destroy();
 //
+// lang: () => 'nl' | 'en', the console's language now (t follows it too).
 // onStamp(request bytes) -> Promise<response bytes>: the time-stamping service;
 // store: the evidence store (console.js evidenceStore), or null.
 // t(key, vars) looks up 'recording.*' (texts.js).
@@ -31,8 +32,9 @@ function clock(ms) {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
-export function recordingPanel({ t, session, level = 3, announce = () => {}, onStamp, title, names, lang = 'nl', store = null }) {
+export function recordingPanel({ t, session, level = 3, announce = () => {}, onStamp, title, names, lang = () => 'nl', store = null }) {
   const headingId = uid('rec');
+  const heading = h(`h${level}`, { id: headingId }), hint = h('p', { class: 'bb-small' });
   // What changes once (announcing, ending) is read out; the running clock is not, every second.
   const status = h('p', { class: 'bb-rec-status', role: 'status' });
   const running = h('p', { class: 'bb-rec-running', 'data-rec': 'running' });
@@ -40,29 +42,35 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
   const toggle = h('button', { type: 'button', class: 'utrecht-button utrecht-button--secondary-action', 'data-rec': 'toggle' });
   const result = h('div', { class: 'bb-rec-result' });
   const node = h('section', { class: 'bb-recording', 'aria-labelledby': headingId },
-    h(`h${level}`, { id: headingId }, t('recording.title')), h('p', { class: 'bb-small' }, t('recording.hint')),
-    toggle, status, running, kept, result);
+    heading, hint, toggle, status, running, kept, result);
   let state = 'off', seals = 0, bytes = 0, startedAt = null, parts = [], urls = [], timer = null;
   // The evidence store: the recording's id there, what it holds, what is still to send.
   const up = { id: null, offset: 0, queue: [], manifest: null, last: null, busy: false, failed: false, sent: 0, cut: false };
 
-  function renderKept(text) {
-    kept.textContent = text ?? (up.id === null ? '' : t('recording.kept', { kept: megabytes(up.offset, lang), size: megabytes(up.sent, lang) }));
+  // What the store line and the result say, kept as how to say it, so a language switch says it again.
+  let keptView = () => [], resultView = () => [];
+  const show = (where, view) => where.replaceChildren(...view());
+
+  function renderKept(view) {
+    keptView = view ?? (() => (up.id === null ? [] : [t('recording.kept', { kept: megabytes(up.offset, lang()), size: megabytes(up.sent, lang()) })]));
+    show(kept, keptView);
   }
 
   function storeFailed(r) {
     up.failed = true;
-    const why = String((lang === 'nl' ? r?.json?.message?.nl : r?.json?.message?.en) ?? r?.json?.code ?? r?.status ?? '').slice(0, 200);
-    kept.replaceChildren(h('span', { role: 'alert' }, t('recording.storeError', { message: why })));
+    renderKept(() => {
+      const why = String((lang() === 'nl' ? r?.json?.message?.nl : r?.json?.message?.en) ?? r?.json?.code ?? r?.status ?? '').slice(0, 200);
+      return [h('span', { role: 'alert' }, t('recording.storeError', { message: why }))];
+    });
   }
 
   function storeKept(j) {
-    const text = t('recording.sealedKept', { id: j.id, segments: j.segments, seals: j.seals });
-    kept.replaceChildren(text, ' ',
+    const text = () => t('recording.sealedKept', { id: j.id, segments: j.segments, seals: j.seals });
+    renderKept(() => [text(), ' ',
       h('a', { href: store.url(j.id, 'file'), 'data-rec': 'stored-file' }, t('recording.storedFile')), ' ',
-      h('a', { href: store.url(j.id, 'manifest'), 'data-rec': 'stored-manifest' }, t('recording.storedManifest')));
+      h('a', { href: store.url(j.id, 'manifest'), 'data-rec': 'stored-manifest' }, t('recording.storedManifest'))]);
     node.dataset.kept = 'sealed';
-    announce(text);
+    announce(text());
   }
 
   // One sender at a time, in order: parts, then the manifest as it stands, then the last one.
@@ -98,7 +106,7 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
           if (!r.ok) {
             if (!up.manifest) up.manifest = json;   // again, unless a newer one came
             await sleep(RETRY_MS);
-          } else if (up.cut && !up.queue.length && !up.manifest) renderKept(t('recording.keptCut', { kept: megabytes(up.offset, lang) }));
+          } else if (up.cut && !up.queue.length && !up.manifest) renderKept(() => [t('recording.keptCut', { kept: megabytes(up.offset, lang()) })]);
           continue;
         }
         if (up.last) {
@@ -115,11 +123,13 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
   }
 
   function render() {
+    heading.textContent = t('recording.title');
+    hint.textContent = t('recording.hint');
     node.dataset.state = state;
     toggle.textContent = t(state === 'off' ? 'recording.start' : 'recording.stop');
     toggle.disabled = state === 'announcing' || state === 'ending' || session.state === 'ended';
     running.textContent = state === 'recording'
-      ? t('recording.running', { time: clock(Date.now() - (startedAt ?? Date.now())), seals, size: megabytes(bytes, lang) }) : '';
+      ? t('recording.running', { time: clock(Date.now() - (startedAt ?? Date.now())), seals, size: megabytes(bytes, lang()) }) : '';
     const said = state === 'off' || state === 'recording' ? '' : t(`recording.st.${state}`);
     if (status.textContent !== said) status.textContent = said;
   }
@@ -132,11 +142,13 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
     const file = new Blob(parts, { type: 'video/webm' }), manifest = new Blob([d.manifest ?? ''], { type: 'application/json' });
     parts = [];
     urls = [URL.createObjectURL(file), URL.createObjectURL(manifest)];
-    result.replaceChildren(h('p', {}, t('recording.done', { seals: d.seals ?? 0, size: megabytes(file.size, lang) })),
+    const [fileUrl, manifestUrl] = urls;
+    resultView = () => [h('p', {}, t('recording.done', { seals: d.seals ?? 0, size: megabytes(file.size, lang()) })),
       h('ul', {},
-        h('li', {}, h('a', { href: urls[0], download: `verhoor-${stamp}.webm`, 'data-rec': 'file' }, t('recording.file'))),
-        h('li', {}, h('a', { href: urls[1], download: `verhoor-${stamp}.manifest.json`, 'data-rec': 'manifest' }, t('recording.manifest')))));
-    announce(t('recording.done', { seals: d.seals ?? 0, size: megabytes(file.size, lang) }));
+        h('li', {}, h('a', { href: fileUrl, download: `verhoor-${stamp}.webm`, 'data-rec': 'file' }, t('recording.file'))),
+        h('li', {}, h('a', { href: manifestUrl, download: `verhoor-${stamp}.manifest.json`, 'data-rec': 'manifest' }, t('recording.manifest'))))];
+    show(result, resultView);
+    announce(t('recording.done', { seals: d.seals ?? 0, size: megabytes(file.size, lang()) }));
   }
 
   async function onRecording(ev) {
@@ -172,14 +184,16 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
         upload();
       }
     } else if (d.what === 'error') {
-      result.replaceChildren(h('p', { class: 'bb-rec-error', role: 'alert' },
-        t('recording.error', { message: String((lang === 'nl' ? d.nl : d.en) ?? '').slice(0, 200) })));
+      resultView = () => [h('p', { class: 'bb-rec-error', role: 'alert' },
+        t('recording.error', { message: String((lang() === 'nl' ? d.nl : d.en) ?? '').slice(0, 200) }))];
+      show(result, resultView);
     }
   }
 
   toggle.addEventListener('click', () => {
     if (state === 'off') {
-      result.replaceChildren();
+      resultView = () => [];
+      show(result, resultView);
       Object.assign(up, { id: null, offset: 0, queue: [], manifest: null, last: null, failed: false, sent: 0, cut: false });
       delete node.dataset.kept;
       renderKept();
@@ -194,6 +208,8 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
   render();
   return {
     node,
+    /** After a language switch: everything the panel says, in the language now. */
+    relabel() { render(); show(kept, keptView); show(result, resultView); },
     destroy() {
       clearInterval(timer);
       free();

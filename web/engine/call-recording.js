@@ -190,7 +190,9 @@ export class CallRecording {
     this._notice(true);
     this._nameParties();
     if (this.state !== 'recording') return;   // before the start, everyone named then is recorded
-    for (const id of here) if (!this.admitted.has(id) && !this.newcomers.has(id)) this.newcomers.set(id, this.nowUs());
+    for (const p of this.core.e2ee.peers()) {
+      if (p.hasKey && !this.admitted.has(p.id) && !this.newcomers.has(p.id)) this.newcomers.set(p.id, this.nowUs());
+    }
   }
 
   /** A finished line of text by feed (ours or a peer's). */
@@ -223,7 +225,7 @@ export class CallRecording {
         r.start(now);
         this.state = 'recording';
         this.startedAt = Date.now();
-        this.admitted = new Set(this.core.e2ee.peers().map((p) => p.id));
+        this.admitted = new Set(this.core.e2ee.peers().filter((p) => p.hasKey).map((p) => p.id));
         this._state();
       }
       // A newcomer is recorded once they have the notice (the control channel has nothing unacknowledged).
@@ -284,10 +286,12 @@ export class CallRecording {
     this.newcomers.clear();
   }
 
-  /** Every participant by name (the recording takes a name it already has as it is). */
+  /** Every participant who has the call's key (and so the notice), by name (the recording
+   *  takes a name it already has as it is): named before the start, they are recorded from it. */
   _nameParties() {
     if (!this.rec) return;
     for (const p of this.core.e2ee.peers()) {
+      if (!p.hasKey) continue;   // not in the call's encryption yet: a newcomer once they are
       const name = p.role === 'citizen' ? this.names.citizen || 'Burger'
         : p.role === 'interpreter' ? 'Tolk'
         : p.officer?.name ? `${p.officer.name} (${p.role === 'colleague' ? 'collega' : 'politie'})` : `Deelnemer ${p.id}`;

@@ -56,6 +56,11 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
     show(kept, keptView);
   }
 
+  function renderResult(view) {
+    resultView = view;
+    show(result, resultView);
+  }
+
   function storeFailed(r) {
     up.failed = true;
     renderKept(() => {
@@ -143,11 +148,10 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
     parts = [];
     urls = [URL.createObjectURL(file), URL.createObjectURL(manifest)];
     const [fileUrl, manifestUrl] = urls;
-    resultView = () => [h('p', {}, t('recording.done', { seals: d.seals ?? 0, size: megabytes(file.size, lang()) })),
+    renderResult(() => [h('p', {}, t('recording.done', { seals: d.seals ?? 0, size: megabytes(file.size, lang()) })),
       h('ul', {},
         h('li', {}, h('a', { href: fileUrl, download: `verhoor-${stamp}.webm`, 'data-rec': 'file' }, t('recording.file'))),
-        h('li', {}, h('a', { href: manifestUrl, download: `verhoor-${stamp}.manifest.json`, 'data-rec': 'manifest' }, t('recording.manifest'))))];
-    show(result, resultView);
+        h('li', {}, h('a', { href: manifestUrl, download: `verhoor-${stamp}.manifest.json`, 'data-rec': 'manifest' }, t('recording.manifest'))))]);
     announce(t('recording.done', { seals: d.seals ?? 0, size: megabytes(file.size, lang()) }));
   }
 
@@ -184,16 +188,14 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
         upload();
       }
     } else if (d.what === 'error') {
-      resultView = () => [h('p', { class: 'bb-rec-error', role: 'alert' },
-        t('recording.error', { message: String((lang() === 'nl' ? d.nl : d.en) ?? '').slice(0, 200) }))];
-      show(result, resultView);
+      renderResult(() => [h('p', { class: 'bb-rec-error', role: 'alert' },
+        t('recording.error', { message: String((lang() === 'nl' ? d.nl : d.en) ?? '').slice(0, 200) }))]);
     }
   }
 
   toggle.addEventListener('click', () => {
     if (state === 'off') {
-      resultView = () => [];
-      show(result, resultView);
+      renderResult(() => []);
       Object.assign(up, { id: null, offset: 0, queue: [], manifest: null, last: null, failed: false, sent: 0, cut: false });
       delete node.dataset.kept;
       renderKept();

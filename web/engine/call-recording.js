@@ -107,7 +107,7 @@ export class CallRecording {
     this.seals = 0;
     this.bytes = 0;
     this.noticed = new Map();  // everyone: officer feed -> on, as last told
-    this.newcomers = new Map(); // officer, recording: feed -> when told, not yet recorded
+    this.newcomers = new Map(); // officer, recording: feed -> when told (the recording admits whom it has not yet)
   }
 
   /** Officer: begin (title: the recording's, names: { self, citizen } as the page knows them). */
@@ -190,9 +190,7 @@ export class CallRecording {
     this._notice(true);
     this._nameParties();
     if (this.state !== 'recording') return;   // before the start, everyone named then is recorded
-    for (const p of this.core.e2ee.peers()) {
-      if (p.hasKey && !this.admitted.has(p.id) && !this.newcomers.has(p.id)) this.newcomers.set(p.id, this.nowUs());
-    }
+    for (const p of this.core.e2ee.peers()) if (p.hasKey && !this.newcomers.has(p.id)) this.newcomers.set(p.id, this.nowUs());
   }
 
   /** A finished line of text by feed (ours or a peer's). */
@@ -225,7 +223,6 @@ export class CallRecording {
         r.start(now);
         this.state = 'recording';
         this.startedAt = Date.now();
-        this.admitted = new Set(this.core.e2ee.peers().filter((p) => p.hasKey).map((p) => p.id));
         this._state();
       }
       // A newcomer is recorded once they have the notice (the control channel has nothing unacknowledged).
@@ -234,7 +231,6 @@ export class CallRecording {
         for (const [feed, since] of this.newcomers) {
           if (waiting !== 0 && now - since < ANNOUNCE_MAX_MS * 1000) continue;
           this.newcomers.delete(feed);
-          this.admitted.add(feed);
           try { r.admit(feed); } catch { /* a sixth participant has no tracks */ }
         }
       }

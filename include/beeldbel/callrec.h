@@ -24,7 +24,11 @@
  * frames go on meanwhile. bb_callrec_stop ends the recording (the tap is
  * off, the last segment cut); after its seal, bb_callrec_close attaches
  * the manifest. The file's bytes come out whole segments at a time
- * (bb_callrec_pending, bb_callrec_drain): write them out as they come.
+ * (bb_callrec_pending, bb_callrec_drain): write them out as they come. So
+ * does the manifest, in parts (bb_callrec_take_manifest, after every seal
+ * and at the end): the host keeps it, and gives it back whole to close, so
+ * that an hour's recording holds no more of the engine's memory than a
+ * minute's.
  */
 #ifndef BEELDBEL_CALLREC_H
 #define BEELDBEL_CALLREC_H
@@ -75,14 +79,18 @@ void bb_callrec_seal_failed(bb_callrec *r);
 
 /* Ends the recording at now_us: the tap is off, the last segment is cut
  * (seal it: bb_callrec_digest, bb_callrec_seal); then bb_callrec_close
- * attaches the manifest. */
+ * attaches the manifest: NULL when none of it was taken, else the whole
+ * of what was taken, everything after the last seal included (seal.h,
+ * bb_recorder_close: checked byte for byte, BB_E_AUTH when it is not). */
 int bb_callrec_stop(bb_callrec *r, uint64_t now_us);
-int bb_callrec_close(bb_callrec *r);
+int bb_callrec_close(bb_callrec *r, const char *manifest, size_t len);
 
-/* The file's bytes ready to write, and the manifest (JSON, malloc'd) now. */
+/* The file's bytes ready to write. */
 void bb_callrec_pending(const bb_callrec *r, const uint8_t **data, size_t *len);
 void bb_callrec_drain(bb_callrec *r);
-int bb_callrec_manifest(const bb_callrec *r, char **json, size_t *len);
+/* The manifest added since the last take, in its two parts (seal.h,
+ * bb_rec_manifest_take; malloc'd, the caller frees them). */
+int bb_callrec_take_manifest(bb_callrec *r, char **segments, size_t *segments_len, char **seals, size_t *seals_len);
 /* Frames written and frames left out (a recorder error, a slot too few;
  * not counting those of someone not admitted). */
 void bb_callrec_counts(const bb_callrec *r, uint64_t *frames, uint64_t *dropped);

@@ -69,8 +69,23 @@ int bb_rec_manifest_digest(bb_rec_manifest *m, uint8_t out[32]);
 /* The signature (CMS, timestamped) over the last digest: a seal over the
  * segments chained then. BB_E_STATE without a digest not yet sealed. */
 int bb_rec_manifest_seal(bb_rec_manifest *m, const uint8_t *cms, size_t len);
-/* The manifest as JSON (malloc'd, NUL-terminated; the caller frees it). */
+/* The manifest as JSON (malloc'd, NUL-terminated; the caller frees it);
+ * BB_E_STATE once parts of it were taken. */
 int bb_rec_manifest_json(const bb_rec_manifest *m, char **out, size_t *len);
+
+/*
+ * A long recording's manifest need not stay in the engine (an hour's is
+ * about 0.4 MB, most of it the seals' signatures): bb_rec_manifest_take
+ * hands out, and forgets, what was added since the last take, as two parts
+ * (malloc'd, NUL-terminated): the segments' (on the first take, with the
+ * manifest's head) and the seals'. The whole manifest is every segments
+ * part in order, then every seals part in order, then BB_REC_MANIFEST_END.
+ * Only the chain stays; bb_rec_manifest_is_whole tells (1) whether the
+ * bytes given are exactly that whole, everything having been taken.
+ */
+#define BB_REC_MANIFEST_END "]}"
+int bb_rec_manifest_take(bb_rec_manifest *m, char **segments, size_t *segments_len, char **seals, size_t *seals_len);
+int bb_rec_manifest_is_whole(const bb_rec_manifest *m, const char *json, size_t len);
 
 /* ---- recording: the file and its manifest together ---- */
 
@@ -103,11 +118,16 @@ int bb_recorder_digest(bb_recorder *r, int64_t time_us, uint8_t out[32]);
 int bb_recorder_seal(bb_recorder *r, const uint8_t *cms, size_t len);
 /* The end: the last segment cut (then seal it); close attaches the manifest. */
 int bb_recorder_finish(bb_recorder *r, int64_t time_us);
-int bb_recorder_close(bb_recorder *r);
-/* The file's bytes ready to write (as bb_webm_pending), and the manifest now. */
+/* manifest: NULL when none of it was taken (the recorder attaches its own);
+ * else the whole of what was taken (bb_rec_manifest_take, everything taken
+ * after the last seal), checked byte for byte: BB_E_AUTH when it is not. */
+int bb_recorder_close(bb_recorder *r, const char *manifest, size_t len);
+/* The file's bytes ready to write (as bb_webm_pending), and the manifest now
+ * (whole, or in parts as bb_rec_manifest_take). */
 void bb_recorder_pending(const bb_recorder *r, const uint8_t **data, size_t *len);
 void bb_recorder_drain(bb_recorder *r);
 int bb_recorder_manifest(const bb_recorder *r, char **json, size_t *len);
+int bb_recorder_take_manifest(bb_recorder *r, char **segments, size_t *segments_len, char **seals, size_t *seals_len);
 
 /* ---- checking a recording ---- */
 

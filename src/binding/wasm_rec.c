@@ -3,10 +3,12 @@
  * checks and copies only; the glue is web/engine/recording.js.
  */
 #include <emscripten.h>
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "beeldbel/callrec.h"
 #include "beeldbel/error.h"
+#include "beeldbel/seal.h"
 
 #define API EMSCRIPTEN_KEEPALIVE
 
@@ -32,7 +34,8 @@ API int bbw_callrec_digest(bb_callrec *r, double now_us, uint8_t *out) { return 
 API int bbw_callrec_seal(bb_callrec *r, const uint8_t *cms, size_t len) { return bb_callrec_seal(r, cms, len); }
 API void bbw_callrec_seal_failed(bb_callrec *r) { bb_callrec_seal_failed(r); }
 API int bbw_callrec_stop(bb_callrec *r, double now_us) { return bb_callrec_stop(r, (uint64_t)now_us); }
-API int bbw_callrec_close(bb_callrec *r) { return bb_callrec_close(r); }
+/* manifest: NULL, or the whole of what was taken (callrec.h). */
+API int bbw_callrec_close(bb_callrec *r, const char *manifest, size_t len) { return bb_callrec_close(r, manifest, len); }
 /* The bytes ready to write: their address, their number into *len. */
 API const uint8_t *bbw_callrec_pending(const bb_callrec *r, size_t *len)
 {
@@ -41,13 +44,21 @@ API const uint8_t *bbw_callrec_pending(const bb_callrec *r, size_t *len)
     return p;
 }
 API void bbw_callrec_drain(bb_callrec *r) { bb_callrec_drain(r); }
-/* The manifest (malloc'd, NUL-terminated: free it with free) or NULL. */
-API char *bbw_callrec_manifest(const bb_callrec *r)
+/* The manifest added since the last take: parts4 = segments' address and
+ * length, seals' address and length (malloc'd: free them with free). */
+API int bbw_callrec_take_manifest(bb_callrec *r, double *parts4)
 {
-    char *json = NULL;
-    size_t len;
-    return bb_callrec_manifest(r, &json, &len) ? NULL : json;
+    char *seg = NULL, *seal = NULL;
+    size_t n_seg = 0, n_seal = 0;
+    int rc = bb_callrec_take_manifest(r, &seg, &n_seg, &seal, &n_seal);
+    parts4[0] = (double)(uintptr_t)seg;
+    parts4[1] = (double)n_seg;
+    parts4[2] = (double)(uintptr_t)seal;
+    parts4[3] = (double)n_seal;
+    return rc;
 }
+/* What ends the whole manifest, after its parts. */
+API const char *bbw_callrec_manifest_end(void) { return BB_REC_MANIFEST_END; }
 /* frames2: written, left out. */
 API void bbw_callrec_counts(const bb_callrec *r, double *frames2)
 {

@@ -298,13 +298,13 @@ int bb_callrec_stop(bb_callrec *r, uint64_t now_us)
     return bb_recorder_finish(r->rec, t < 0 ? 0 : t);
 }
 
-int bb_callrec_close(bb_callrec *r)
+int bb_callrec_close(bb_callrec *r, const char *manifest, size_t len)
 {
     if (!r)
         return BB_E_ARG;
     if (!r->stopped || r->sealing)
         return BB_E_STATE;   /* a last seal may still come; without one, what was sealed stands */
-    return bb_recorder_close(r->rec);
+    return bb_recorder_close(r->rec, manifest, len);
 }
 
 void bb_callrec_pending(const bb_callrec *r, const uint8_t **data, size_t *len)
@@ -318,9 +318,9 @@ void bb_callrec_drain(bb_callrec *r)
         bb_recorder_drain(r->rec);
 }
 
-int bb_callrec_manifest(const bb_callrec *r, char **json, size_t *len)
+int bb_callrec_take_manifest(bb_callrec *r, char **segments, size_t *segments_len, char **seals, size_t *seals_len)
 {
-    return r ? bb_recorder_manifest(r->rec, json, len) : BB_E_ARG;
+    return r ? bb_recorder_take_manifest(r->rec, segments, segments_len, seals, seals_len) : BB_E_ARG;
 }
 
 void bb_callrec_counts(const bb_callrec *r, uint64_t *frames, uint64_t *dropped)

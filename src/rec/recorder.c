@@ -175,17 +175,20 @@ int bb_recorder_finish(bb_recorder *r, int64_t time_us)
     return rc;
 }
 
-int bb_recorder_close(bb_recorder *r)
+int bb_recorder_close(bb_recorder *r, const char *manifest, size_t len)
 {
     if (!r)
         return BB_E_ARG;
     if (!r->finished || r->closed)
         return BB_E_STATE;
     char *json = NULL;
-    size_t len = 0;
-    int rc = bb_rec_manifest_json(r->m, &json, &len);
+    int rc = BB_OK;
+    if (!manifest)
+        rc = bb_rec_manifest_json(r->m, &json, &len);
+    else if (!bb_rec_manifest_is_whole(r->m, manifest, len))
+        rc = BB_E_AUTH;
     if (!rc)
-        rc = bb_webm_attach(r->w, "manifest.json", "application/json", (const uint8_t *)json, len);
+        rc = bb_webm_attach(r->w, "manifest.json", "application/json", (const uint8_t *)(json ? json : manifest), len);
     free(json);
     if (!rc)
         rc = take(r, 0, 0);
@@ -211,4 +214,9 @@ void bb_recorder_drain(bb_recorder *r)
 int bb_recorder_manifest(const bb_recorder *r, char **json, size_t *len)
 {
     return r ? bb_rec_manifest_json(r->m, json, len) : BB_E_ARG;
+}
+
+int bb_recorder_take_manifest(bb_recorder *r, char **segments, size_t *segments_len, char **seals, size_t *seals_len)
+{
+    return r ? bb_rec_manifest_take(r->m, segments, segments_len, seals, seals_len) : BB_E_ARG;
 }

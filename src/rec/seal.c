@@ -58,15 +58,25 @@ void bb_rec_seal_digest(const bb_rec_chain *c, int64_t started_unix_ms, uint8_t 
 
 /* ---- the manifest ---- */
 
+/* The whole manifest: parts[0] (the head, then every segment), parts[1]
+ * (MID, then every seal), then BB_REC_MANIFEST_END. */
+#define MID "],\"seals\":["
+
 struct bb_rec_manifest {
     char title[BB_REC_MAX_TITLE + 1], officer[BB_OFFICER_ID_MAX + 1];
     int64_t started;
     bb_rec_chain chain;
+    /* The entries not yet handed out (bb_rec_manifest_take): seg[0] is segment seg_out. */
     struct bb_rec_segment *seg;
-    uint32_t n_seg, cap_seg;
+    uint32_t n_seg, cap_seg, seg_out;
     struct bb_rec_seal *seal;
-    uint32_t n_seal, cap_seal;
+    uint32_t n_seal, cap_seal, seal_out;
+    uint32_t sealed;          /* segments the last seal covers */
     bb_rec_chain signing;     /* the chain as it stood at the last digest */
+    /* What was handed out, per part: its length and hash, to know it again whole. */
+    int taken;
+    uint64_t out_len[2];
+    mbedtls_sha256_context out_hash[2];
 };
 
 int bb_rec_name_ok(const char *s, size_t max)
@@ -90,34 +100,57 @@ int bb_rec_manifest_new(bb_rec_manifest **out, const char *title, int64_t starte
     snprintf(m->officer, sizeof(m->officer), "%s", officer_id);
     m->started = started_unix_ms;
     bb_rec_chain_init(&m->chain);
+    for (int i = 0; i < 2; i++) {
+        mbedtls_sha256_init(&m->out_hash[i]);
+        if (mbedtls_sha256_starts_ret(&m->out_hash[i], 0)) {
+            bb_rec_manifest_free(m);
+            return BB_E_CRYPTO;
+        }
+    }
     *out = m;
     return BB_OK;
+}
+
+static void forget_seals(bb_rec_manifest *m)
+{
+    for (uint32_t i = 0; i < m->n_seal - m->seal_out; i++)
+        free(m->seal[i].cms);
+    m->seal_out = m->n_seal;
 }
 
 void bb_rec_manifest_free(bb_rec_manifest *m)
 {
     if (!m)
         return;
-    for (uint32_t i = 0; i < m->n_seal; i++)
-        free(m->seal[i].cms);
+    forget_seals(m);
+    for (int i = 0; i < 2; i++)
+        mbedtls_sha256_free(&m->out_hash[i]);
     free(m->seal);
     free(m->seg);
     free(m);
+}
+
+/* Room for one more entry in an array of *n kept of size bytes each. */
+static int room(void **a, uint32_t n, uint32_t *cap, size_t size, uint32_t first)
+{
+    if (n < *cap)
+        return BB_OK;
+    uint32_t c = *cap ? *cap * 2 : first;
+    void *b = realloc(*a, (size_t)c * size);
+    if (!b)
+        return BB_E_NOMEM;
+    *a = b;
+    *cap = c;
+    return BB_OK;
 }
 
 int bb_rec_manifest_segment(bb_rec_manifest *m, const uint8_t *bytes, size_t len, int64_t start_ms, int64_t end_ms)
 {
     if (!m || (!bytes && len) || start_ms < m->chain.end_ms)
         return BB_E_ARG;
-    if (m->n_seg == m->cap_seg) {
-        uint32_t cap = m->cap_seg ? m->cap_seg * 2 : 64;
-        struct bb_rec_segment *s = realloc(m->seg, cap * sizeof(*s));
-        if (!s)
-            return BB_E_NOMEM;
-        m->seg = s;
-        m->cap_seg = cap;
-    }
-    struct bb_rec_segment *s = &m->seg[m->n_seg];
+    if (room((void **)&m->seg, m->n_seg - m->seg_out, &m->cap_seg, sizeof(*m->seg), 64))
+        return BB_E_NOMEM;
+    struct bb_rec_segment *s = &m->seg[m->n_seg - m->seg_out];
     if (mbedtls_sha256_ret(bytes, len, s->sha256, 0))
         return BB_E_CRYPTO;
     s->offset = m->chain.length;
@@ -133,7 +166,7 @@ int bb_rec_manifest_segment(bb_rec_manifest *m, const uint8_t *bytes, size_t len
 void bb_rec_manifest_counts(const bb_rec_manifest *m, uint32_t *segments, uint32_t *sealed)
 {
     *segments = m->n_seg;
-    *sealed = m->n_seal ? m->seal[m->n_seal - 1].segments : 0;
+    *sealed = m->sealed;
 }
 
 int bb_rec_manifest_digest(bb_rec_manifest *m, uint8_t out[32])
@@ -151,19 +184,13 @@ int bb_rec_manifest_seal(bb_rec_manifest *m, const uint8_t *cms, size_t len)
 {
     if (!m || !cms || !len || len > BB_REC_MAX_CMS)
         return BB_E_ARG;
-    if (!m->signing.count || (m->n_seal && m->seal[m->n_seal - 1].segments >= m->signing.count))
+    if (!m->signing.count || m->sealed >= m->signing.count)
         return BB_E_STATE;   /* no digest taken, or that one is sealed already */
     if (m->n_seal == BB_REC_MAX_SEALS)
         return BB_E_TOO_LARGE;
-    if (m->n_seal == m->cap_seal) {
-        uint32_t cap = m->cap_seal ? m->cap_seal * 2 : 16;
-        struct bb_rec_seal *s = realloc(m->seal, cap * sizeof(*s));
-        if (!s)
-            return BB_E_NOMEM;
-        m->seal = s;
-        m->cap_seal = cap;
-    }
-    struct bb_rec_seal *s = &m->seal[m->n_seal];
+    if (room((void **)&m->seal, m->n_seal - m->seal_out, &m->cap_seal, sizeof(*m->seal), 16))
+        return BB_E_NOMEM;
+    struct bb_rec_seal *s = &m->seal[m->n_seal - m->seal_out];
     s->cms = malloc(len);
     if (!s->cms)
         return BB_E_NOMEM;
@@ -172,6 +199,7 @@ int bb_rec_manifest_seal(bb_rec_manifest *m, const uint8_t *cms, size_t len)
     s->segments = m->signing.count;
     memcpy(s->head, m->signing.head, 32);
     m->n_seal++;
+    m->sealed = s->segments;
     return BB_OK;
 }
 
@@ -185,46 +213,133 @@ static void hex(char *out, const uint8_t *b, size_t n)
     out[2 * n] = 0;
 }
 
+/* The entries not yet handed out, as the manifest's two parts (each
+ * malloc'd, NUL-terminated): the head and MID too when nothing was. */
+static int render(const bb_rec_manifest *m, char *part[2], size_t len[2])
+{
+    uint32_t n_seg = m->n_seg - m->seg_out, n_seal = m->n_seal - m->seal_out;
+    size_t cap[2] = { 512 + (size_t)n_seg * 160, 64 };
+    for (uint32_t i = 0; i < n_seal; i++)
+        cap[1] += 128 + 4 * ((m->seal[i].cms_len + 2) / 3);
+    part[0] = malloc(cap[0]);
+    part[1] = malloc(cap[1]);
+    if (!part[0] || !part[1]) {
+        free(part[0]);
+        free(part[1]);
+        return BB_E_NOMEM;
+    }
+    char *j = part[0], h[65];
+    size_t n = 0;
+    j[0] = 0;
+    if (!m->taken)
+        n = (size_t)snprintf(j, cap[0], "{\"format\":\"%s\",\"title\":\"%s\",\"started\":%lld,\"officer\":\"%s\",\"segments\":[",
+                             BB_REC_FORMAT, m->title, (long long)m->started, m->officer);
+    for (uint32_t i = 0; i < n_seg; i++) {
+        const struct bb_rec_segment *s = &m->seg[i];
+        hex(h, s->sha256, 32);
+        n += (size_t)snprintf(j + n, cap[0] - n, "%s{\"offset\":%llu,\"length\":%llu,\"start\":%lld,\"end\":%lld,\"sha256\":\"%s\"}",
+                              m->seg_out + i ? "," : "", (unsigned long long)s->offset, (unsigned long long)s->length,
+                              (long long)s->start_ms, (long long)s->end_ms, h);
+    }
+    len[0] = n;
+    j = part[1];
+    n = (size_t)snprintf(j, cap[1], "%s", m->taken ? "" : MID);
+    for (uint32_t i = 0; i < n_seal && n < cap[1]; i++) {
+        const struct bb_rec_seal *s = &m->seal[i];
+        hex(h, s->head, 32);
+        n += (size_t)snprintf(j + n, cap[1] - n, "%s{\"segments\":%u,\"head\":\"%s\",\"cms\":\"", m->seal_out + i ? "," : "", s->segments, h);
+        size_t b64 = 0;
+        if (n >= cap[1] || mbedtls_base64_encode((unsigned char *)j + n, cap[1] - n, &b64, s->cms, s->cms_len))
+            n = cap[1];
+        else
+            n += b64 + (size_t)snprintf(j + n + b64, cap[1] - n - b64, "\"}");
+    }
+    len[1] = n;
+    if (len[0] >= cap[0] || len[1] >= cap[1]) {
+        free(part[0]);
+        free(part[1]);
+        return BB_E_BUFFER;
+    }
+    return BB_OK;
+}
+
 int bb_rec_manifest_json(const bb_rec_manifest *m, char **out, size_t *len)
 {
     if (!m || !out)
         return BB_E_ARG;
     *out = NULL;
-    size_t cap = 512 + (size_t)m->n_seg * 160;
-    for (uint32_t i = 0; i < m->n_seal; i++)
-        cap += 128 + 4 * ((m->seal[i].cms_len + 2) / 3);
-    char *j = malloc(cap), h[65];
-    if (!j)
+    if (m->taken)
+        return BB_E_STATE;   /* its parts are the host's now */
+    char *part[2];
+    size_t n[2];
+    int rc = render(m, part, n);
+    if (rc)
+        return rc;
+    size_t end = sizeof(BB_REC_MANIFEST_END) - 1, total = n[0] + n[1] + end;
+    char *j = realloc(part[0], total + 1);
+    if (!j) {
+        free(part[0]);
+        free(part[1]);
         return BB_E_NOMEM;
-    size_t n = (size_t)snprintf(j, cap, "{\"format\":\"%s\",\"title\":\"%s\",\"started\":%lld,\"officer\":\"%s\",\"segments\":[",
-                                BB_REC_FORMAT, m->title, (long long)m->started, m->officer);
-    for (uint32_t i = 0; i < m->n_seg; i++) {
-        const struct bb_rec_segment *s = &m->seg[i];
-        hex(h, s->sha256, 32);
-        n += (size_t)snprintf(j + n, cap - n, "%s{\"offset\":%llu,\"length\":%llu,\"start\":%lld,\"end\":%lld,\"sha256\":\"%s\"}",
-                              i ? "," : "", (unsigned long long)s->offset, (unsigned long long)s->length,
-                              (long long)s->start_ms, (long long)s->end_ms, h);
     }
-    n += (size_t)snprintf(j + n, cap - n, "],\"seals\":[");
-    for (uint32_t i = 0; i < m->n_seal; i++) {
-        const struct bb_rec_seal *s = &m->seal[i];
-        hex(h, s->head, 32);
-        n += (size_t)snprintf(j + n, cap - n, "%s{\"segments\":%u,\"head\":\"%s\",\"cms\":\"", i ? "," : "", s->segments, h);
-        size_t b64 = 0;
-        if (mbedtls_base64_encode((unsigned char *)j + n, cap - n, &b64, s->cms, s->cms_len)) {
-            free(j);
-            return BB_E_BUFFER;
-        }
-        n += b64;
-        n += (size_t)snprintf(j + n, cap - n, "\"}");
-    }
-    n += (size_t)snprintf(j + n, cap - n, "]}");
-    if (n >= cap) {
-        free(j);
-        return BB_E_BUFFER;
-    }
+    memcpy(j + n[0], part[1], n[1]);
+    memcpy(j + n[0] + n[1], BB_REC_MANIFEST_END, end + 1);
+    free(part[1]);
     *out = j;
     if (len)
-        *len = n;
+        *len = total;
     return BB_OK;
+}
+
+int bb_rec_manifest_take(bb_rec_manifest *m, char **segments, size_t *segments_len, char **seals, size_t *seals_len)
+{
+    if (!m || !segments || !seals)
+        return BB_E_ARG;
+    *segments = *seals = NULL;
+    char *part[2];
+    size_t n[2];
+    int rc = render(m, part, n);
+    for (int i = 0; !rc && i < 2; i++)
+        if (mbedtls_sha256_update_ret(&m->out_hash[i], (const uint8_t *)part[i], n[i]))
+            rc = BB_E_CRYPTO;
+    if (rc) {
+        if (rc == BB_E_CRYPTO) {
+            free(part[0]);
+            free(part[1]);
+        }
+        return rc;
+    }
+    for (int i = 0; i < 2; i++)
+        m->out_len[i] += n[i];
+    m->taken = 1;
+    m->seg_out = m->n_seg;
+    forget_seals(m);
+    *segments = part[0];
+    *seals = part[1];
+    if (segments_len)
+        *segments_len = n[0];
+    if (seals_len)
+        *seals_len = n[1];
+    return BB_OK;
+}
+
+int bb_rec_manifest_is_whole(const bb_rec_manifest *m, const char *json, size_t len)
+{
+    if (!m || !json || !m->taken || m->seg_out != m->n_seg || m->seal_out != m->n_seal)
+        return 0;
+    size_t end = sizeof(BB_REC_MANIFEST_END) - 1;
+    if (len != m->out_len[0] + m->out_len[1] + end || memcmp(json + len - end, BB_REC_MANIFEST_END, end))
+        return 0;
+    const char *at = json;
+    for (int i = 0; i < 2; i++) {
+        uint8_t want[32], got[32];
+        mbedtls_sha256_context c;
+        mbedtls_sha256_clone(&c, &m->out_hash[i]);
+        int rc = mbedtls_sha256_finish_ret(&c, want);
+        mbedtls_sha256_free(&c);
+        if (rc || mbedtls_sha256_ret((const uint8_t *)at, (size_t)m->out_len[i], got, 0) || memcmp(want, got, 32))
+            return 0;
+        at += m->out_len[i];
+    }
+    return 1;
 }

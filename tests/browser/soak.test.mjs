@@ -104,7 +104,7 @@ test('the_officer_records_and_everyone_is_told', async () => {
         const answer = await window.bbStamp(b64(d.request));
         s.answerRecordingStamp(answer ? Uint8Array.from(atob(answer), (c) => c.charCodeAt(0)) : null);
       } else if (d.what === 'bytes') await window.bbKeep('bytes', b64(d.data));
-      else if (d.what === 'done') { await window.bbKeep('manifest.json', d.manifest); window.bb.rec.done = d; }
+      else if (d.what === 'done') { await window.bbKeep('manifest.json', await d.manifest.text()); window.bb.rec.done = d; }
       else if (d.what === 'error') window.bb.rec.error = d;
     });
     s.startRecording('Verhoor BB-SOAK-0001', { self: 'Jan de Vries (wijkagent)' });

@@ -11,6 +11,7 @@
 #include "beeldbel/cms.h"
 #include "beeldbel/error.h"
 #include "beeldbel/media.h"
+#include "beeldbel/seal.h"
 #include "rec_sample.h"
 #include "synth.h"
 
@@ -31,6 +32,24 @@ struct sink {
     uint64_t max_pending;
 };
 
+static int put(struct sink *s, const void *p, size_t n)
+{
+    if (s->n + n + 1 > s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 1 << 20;
+        while (cap < s->n + n + 1)
+            cap *= 2;
+        uint8_t *d = realloc(s->d, cap);
+        if (!d)
+            return BB_E_NOMEM;
+        s->d = d;
+        s->cap = cap;
+    }
+    memcpy(s->d + s->n, p, n);
+    s->n += n;
+    s->d[s->n] = 0;
+    return BB_OK;
+}
+
 /* Moves what the recording has ready into the sink, as the console writes it out. */
 static int take(bb_callrec *r, struct sink *s)
 {
@@ -41,20 +60,23 @@ static int take(bb_callrec *r, struct sink *s)
         return BB_OK;
     if (n > s->max_pending)
         s->max_pending = n;
-    if (s->n + n > s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 1 << 20;
-        while (cap < s->n + n)
-            cap *= 2;
-        uint8_t *d = realloc(s->d, cap);
-        if (!d)
-            return BB_E_NOMEM;
-        s->d = d;
-        s->cap = cap;
-    }
-    memcpy(s->d + s->n, p, n);
-    s->n += n;
-    bb_callrec_drain(r);
-    return BB_OK;
+    int rc = put(s, p, n);
+    if (!rc)
+        bb_callrec_drain(r);
+    return rc;
+}
+
+/* The manifest's parts since the last take, kept outside the engine as the console keeps them. */
+static int take_manifest(bb_callrec *r, struct sink part[2])
+{
+    char *p[2] = { NULL, NULL };
+    size_t n[2];
+    int rc = bb_callrec_take_manifest(r, &p[0], &n[0], &p[1], &n[1]);
+    for (int i = 0; !rc && i < 2; i++)
+        rc = put(&part[i], p[i], n[i]);
+    free(p[0]);
+    free(p[1]);
+    return rc;
 }
 
 /* The signature over digest comes back: the seal is made. */
@@ -82,7 +104,7 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
     memset(out, 0, sizeof(*out));
     bb_media *m[2] = { NULL, NULL };
     bb_callrec *r = NULL;
-    struct sink sink = { 0 };
+    struct sink sink = { 0 }, manifest[2] = { { 0 }, { 0 } };
     size_t fsize = (size_t)o->width * o->height * 3 / 2;
     uint8_t *pic = malloc(fsize * PICTURES);
     int rc = pic ? BB_OK : BB_E_NOMEM;
@@ -153,6 +175,8 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
         }
         if (!rc && sign_at >= 0 && ms >= sign_at && ms < end) {
             rc = seal(o, r, digest, out);
+            if (!rc)
+                rc = take_manifest(r, manifest);
             sign_at = -1;
         }
         if (!rc)
@@ -169,11 +193,19 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
             if (!rc)
                 rc = seal(o, r, digest, out);
         }
+        /* The manifest's last parts, and the whole given back for the attachment. */
         if (!rc)
-            rc = bb_callrec_close(r);
-        size_t mlen;
+            rc = take_manifest(r, manifest);
         if (!rc)
-            rc = bb_callrec_manifest(r, &out->manifest, &mlen);
+            rc = put(&manifest[0], manifest[1].d, manifest[1].n);
+        if (!rc)
+            rc = put(&manifest[0], BB_REC_MANIFEST_END, strlen(BB_REC_MANIFEST_END));
+        if (!rc)
+            rc = bb_callrec_close(r, (const char *)manifest[0].d, manifest[0].n);
+        if (!rc) {
+            out->manifest = (char *)manifest[0].d;
+            manifest[0].d = NULL;
+        }
         if (!rc)
             rc = take(r, &sink);
         bb_callrec_counts(r, &out->frames, &out->dropped);
@@ -182,6 +214,8 @@ int rec_call_run(const rec_call_opts *o, rec_call_result *out)
     bb_media_free(m[0]);
     bb_media_free(m[1]);
     free(pic);
+    free(manifest[0].d);
+    free(manifest[1].d);
     out->file = sink.d;
     out->len = sink.n;
     out->max_pending = sink.max_pending;

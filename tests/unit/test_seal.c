@@ -206,8 +206,39 @@ TEST(seal_a_crash_after_the_first_seal_leaves_what_was_sealed_verifiable)
  * text, a seal when one is due, then the end, its seal, the manifest
  * attached. stop_us: like a crash, stop feeding there (0: run to the end);
  * file and manifest: what was written, and the manifest as of the last seal. */
-static void record_minute(int64_t stop_us, uint8_t **file, size_t *file_len, char **manifest, int *seals)
+/* The manifest taken out in parts (as the console keeps it), and the whole
+ * of it now: every segments part, every seals part, the end. */
+struct parts {
+    char *p[2];
+    size_t n[2];
+};
+
+static void take_parts(bb_recorder *r, struct parts *k, char **whole)
 {
+    *whole = NULL;
+    char *p[2];
+    size_t n[2];
+    CHECK_OK(bb_recorder_take_manifest(r, &p[0], &n[0], &p[1], &n[1]));
+    for (int i = 0; i < 2; i++) {
+        CHECK(strlen(p[i]) == n[i]);
+        k->p[i] = realloc(k->p[i], k->n[i] + n[i] + 1);
+        memcpy(k->p[i] + k->n[i], p[i], n[i] + 1);
+        k->n[i] += n[i];
+        free(p[i]);
+    }
+    size_t end = strlen(BB_REC_MANIFEST_END);
+    char *w = malloc(k->n[0] + k->n[1] + end + 1);
+    memcpy(w, k->p[0], k->n[0]);
+    memcpy(w + k->n[0], k->p[1], k->n[1]);
+    memcpy(w + k->n[0] + k->n[1], BB_REC_MANIFEST_END, end + 1);
+    *whole = w;
+}
+
+/* in_parts: the manifest is taken out after every seal and given back whole
+ * at the end, as the console does. */
+static void record_minute_as(int in_parts, int64_t stop_us, uint8_t **file, size_t *file_len, char **manifest, int *seals)
+{
+    struct parts k = { { NULL, NULL }, { 0, 0 } };
     bb_recorder *r;
     *file = NULL;
     *file_len = 0;
@@ -236,7 +267,10 @@ static void record_minute(int64_t stop_us, uint8_t **file, size_t *file_len, cha
             CHECK_OK(bb_recorder_seal(r, cms, len));
             (*seals)++;
             free(*manifest);
-            CHECK_OK(bb_recorder_manifest(r, manifest, NULL));
+            if (in_parts)
+                take_parts(r, &k, manifest);
+            else
+                CHECK_OK(bb_recorder_manifest(r, manifest, NULL));
         }
         const uint8_t *p;
         size_t n;
@@ -256,9 +290,21 @@ static void record_minute(int64_t stop_us, uint8_t **file, size_t *file_len, cha
         CHECK_OK(bb_recorder_seal(r, cms, len));
         (*seals)++;
         free(*manifest);
-        CHECK_OK(bb_recorder_manifest(r, manifest, NULL));
-        CHECK_OK(bb_recorder_close(r));
-        CHECK_EQ_INT(bb_recorder_close(r), BB_E_STATE);
+        if (in_parts) {
+            take_parts(r, &k, manifest);
+            CHECK(*manifest);
+            CHECK_EQ_INT(bb_recorder_close(r, NULL, 0), BB_E_STATE); /* its parts are ours now */
+            size_t whole = strlen(*manifest);
+            (*manifest)[whole / 2] ^= 1;
+            CHECK_EQ_INT(bb_recorder_close(r, *manifest, whole), BB_E_AUTH);
+            (*manifest)[whole / 2] ^= 1;
+            CHECK_EQ_INT(bb_recorder_close(r, *manifest, whole - 1), BB_E_AUTH);
+            CHECK_OK(bb_recorder_close(r, *manifest, whole));
+        } else {
+            CHECK_OK(bb_recorder_manifest(r, manifest, NULL));
+            CHECK_OK(bb_recorder_close(r, NULL, 0));
+        }
+        CHECK_EQ_INT(bb_recorder_close(r, NULL, 0), BB_E_STATE);
         const uint8_t *p;
         size_t n;
         bb_recorder_pending(r, &p, &n);
@@ -267,6 +313,13 @@ static void record_minute(int64_t stop_us, uint8_t **file, size_t *file_len, cha
         *file_len += n;
     }
     bb_recorder_free(r);
+    free(k.p[0]);
+    free(k.p[1]);
+}
+
+static void record_minute(int64_t stop_us, uint8_t **file, size_t *file_len, char **manifest, int *seals)
+{
+    record_minute_as(0, stop_us, file, file_len, manifest, seals);
 }
 
 TEST(seal_the_recorder_cuts_seals_and_ends_a_recording_that_verifies)
@@ -297,7 +350,7 @@ TEST(seal_a_recording_stopped_by_a_crash_verifies_up_to_its_last_seal)
     size_t n;
     char *m;
     int seals;
-    record_minute(45000000, &f, &n, &m, &seals); /* 15 s after the first seal */
+    record_minute_as(1, 45000000, &f, &n, &m, &seals); /* 15 s after the first seal */
     CHECK(f && m);
     CHECK_EQ_INT(seals, 1);
     bb_rec_report r;
@@ -308,6 +361,50 @@ TEST(seal_a_recording_stopped_by_a_crash_verifies_up_to_its_last_seal)
 }
 
 /* The officer's recording of a call (callrec.h): its rules, without a call. */
+/* An hour's manifest is the host's, not the engine's: taken out after every
+ * seal, it is the same manifest, the recorder keeps no part of it, and at the
+ * end it takes back only exactly that whole. */
+TEST(seal_a_manifest_taken_out_in_parts_is_the_same_and_comes_back_only_whole)
+{
+    CHECK_OK(fixture());
+    uint8_t *f[2];
+    size_t n[2];
+    char *m[2];
+    int seals[2];
+    record_minute_as(0, 0, &f[0], &n[0], &m[0], &seals[0]);
+    record_minute_as(1, 0, &f[1], &n[1], &m[1], &seals[1]);
+    CHECK_EQ_INT(seals[1], 3);
+    bb_rec_report r;
+    CHECK_OK(check(f[1], n[1], m[1], &r));
+    CHECK(r.reason == BB_REC_OK && r.seals == 3 && r.sealed == r.segments);
+    /* The same segments and the same manifest up to its seals (a seal's timestamp has its own nonce),
+     * and the manifest attached is the one given back. */
+    CHECK(!memcmp(f[0], f[1], r.sealed_bytes));
+    const char *seals_at = strstr(m[1], "],\"seals\":[");
+    CHECK(seals_at && !strncmp(m[0], m[1], (size_t)(seals_at - m[1]) + 11));
+    CHECK(memmem(f[1] + r.sealed_bytes, n[1] - r.sealed_bytes, m[1], strlen(m[1])) != NULL);
+    /* Taken out, nothing stays: a take right after gives empty parts, and no whole manifest. */
+    bb_rec_manifest *mm;
+    CHECK_OK(bb_rec_manifest_new(&mm, REC_SAMPLE_TITLE, REC_SAMPLE_STARTED_MS, "100001"));
+    CHECK_OK(bb_rec_manifest_segment(mm, (const uint8_t *)"abc", 3, 0, 2000));
+    char *a, *b, *j;
+    size_t la, lb;
+    CHECK_OK(bb_rec_manifest_take(mm, &a, &la, &b, &lb));
+    CHECK(la > 0 && !strncmp(a, "{\"format\":", 10) && !strcmp(b, "],\"seals\":["));
+    free(a);
+    free(b);
+    CHECK_OK(bb_rec_manifest_take(mm, &a, &la, &b, &lb));
+    CHECK(la == 0 && lb == 0 && !*a && !*b);
+    free(a);
+    free(b);
+    CHECK_EQ_INT(bb_rec_manifest_json(mm, &j, NULL), BB_E_STATE);
+    bb_rec_manifest_free(mm);
+    for (int i = 0; i < 2; i++) {
+        free(f[i]);
+        free(m[i]);
+    }
+}
+
 TEST(seal_a_call_recording_checks_names_slots_and_the_order_of_seals)
 {
     bb_media_config mc;

@@ -144,7 +144,7 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
   function finished(d) {
     free();
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
-    const file = new Blob(parts, { type: 'video/webm' }), manifest = new Blob([d.manifest ?? ''], { type: 'application/json' });
+    const file = new Blob(parts, { type: 'video/webm' }), manifest = new Blob(d.manifest instanceof Blob ? [d.manifest] : [], { type: 'application/json' });
     parts = [];
     urls = [URL.createObjectURL(file), URL.createObjectURL(manifest)];
     const [fileUrl, manifestUrl] = urls;
@@ -167,13 +167,13 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
       timer = state === 'recording' ? setInterval(render, 1000) : null;
       render();
     } else if (d.what === 'bytes' && d.data instanceof Uint8Array) {
-      parts.push(d.data);
+      parts.push(new Blob([d.data]));   // the page's copy, outside the heap; the part itself goes once sent
       bytes += d.data.length;
       up.queue.push(d.data);
       up.sent += d.data.length;
       upload();
-    } else if (d.what === 'manifest' && typeof d.json === 'string') {
-      up.manifest = d.json;
+    } else if (d.what === 'manifest' && d.manifest instanceof Blob) {
+      up.manifest = d.manifest;
       upload();
     } else if (d.what === 'stamp') {
       let response = null;
@@ -183,7 +183,7 @@ export function recordingPanel({ t, session, level = 3, announce = () => {}, onS
       finished(d);
       // Sealed to the end: the store checks it and keeps it sealed. Cut short (the call ended
       // before the last seal): kept as it stands, proven up to its last seal.
-      if (typeof d.manifest === 'string') {
+      if (d.manifest instanceof Blob) {
         if (d.complete) { up.manifest = null; up.last = d.manifest; } else { up.manifest = d.manifest; up.cut = true; }
         upload();
       }

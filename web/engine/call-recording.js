@@ -10,9 +10,13 @@
 //            the officer's key; the timestamp request goes to the page
 //            (stamp) and its answer comes back (timestamp()). The file's
 //            bytes go to the page as they are cut (bytes), a whole segment
-//            at a time, to be kept at once; the manifest after every seal
-//            (manifest) and at the end (done; complete when the last seal
-//            covers it all, not when the call or the last timestamp failed).
+//            at a time, to be kept at once; the manifest (a Blob) after every
+//            seal (manifest) and at the end (done; complete when the last
+//            seal covers it all, not when the call or the last timestamp
+//            failed). The manifest is not kept in the engine: its parts come
+//            out after every seal and are kept here as Blobs (outside the
+//            heap), and go back whole to be attached at the end, so an hour's
+//            recording needs no more memory than a minute's.
 //            Someone who joins while it records is recorded only once
 //            they too have acknowledged the notice (or after ANNOUNCE_MAX_MS).
 //   everyone: notice {on, by} when an officer says the call is, or is no
@@ -56,7 +60,10 @@ class Recording {
   seal(cms) { this.e._with((s) => this.e._check(this.M._bbw_callrec_seal(this.ptr, s.bytes(cms), cms.length), 'recording seal')); }
   sealFailed() { this.M._bbw_callrec_seal_failed(this.ptr); }
   stop(nowUs) { this.e._check(this.M._bbw_callrec_stop(this.ptr, nowUs), 'recording stop'); }
-  close() { this.e._check(this.M._bbw_callrec_close(this.ptr), 'recording close'); }
+  /** The end: the whole manifest as taken (bytes) is attached. */
+  close(manifest) {
+    this.e._with((s) => this.e._check(this.M._bbw_callrec_close(this.ptr, s.bytes(manifest), manifest.length), 'recording close'));
+  }
   /** The bytes cut since the last take (a copy), or null. */
   take() {
     return this.e._with((s) => {
@@ -67,13 +74,23 @@ class Recording {
       return out;
     });
   }
-  manifest() {
-    const p = this.M._bbw_callrec_manifest(this.ptr);
-    if (!p) return null;
-    const json = this.M.UTF8ToString(p);
-    this.M._free(p);
-    return json;
+  /** The manifest added since the last take: [segments, seals] (text). */
+  takeManifest() {
+    return this.e._with((s) => {
+      const out = s.alloc(32);
+      const rc = this.M._bbw_callrec_take_manifest(this.ptr, out);
+      const f = new Float64Array(this.M.HEAPU8.buffer, out, 4);
+      const parts = [[f[0], f[1]], [f[2], f[3]]].map(([p, n]) => {
+        const text = p ? this.M.UTF8ToString(p, n) : '';
+        if (p) this.M._free(p);
+        return text;
+      });
+      this.e._check(rc, 'recording manifest');
+      return parts;
+    });
   }
+  /** What ends the whole manifest, after its parts. */
+  manifestEnd() { return this.M.UTF8ToString(this.M._bbw_callrec_manifest_end()); }
   counts() {
     return this.e._with((s) => {
       const out = s.alloc(16);
@@ -104,6 +121,7 @@ export class CallRecording {
     this.state = 'off';        // off | announcing | recording | ending
     this.names = {};
     this.pending = null;       // a seal waiting for its timestamp
+    this.manifestParts = [[], []]; // the manifest as taken: its segments' and its seals' parts (Blobs)
     this.seals = 0;
     this.bytes = 0;
     this.noticed = new Map();  // everyone: officer feed -> on, as last told
@@ -168,7 +186,8 @@ export class CallRecording {
       this.seals++;
       this._state();
       // The manifest as it stands, kept with what was sent: a crash loses at most what came after.
-      if (this.state !== 'ending') this.post({ what: 'manifest', json: this.rec.manifest() });
+      const manifest = this._takeManifest();
+      if (this.state !== 'ending') this.post({ what: 'manifest', manifest });
     } catch (e) {
       this.rec.sealFailed();   // the next seal covers these segments too
       this.post(failure('recording', e));
@@ -251,6 +270,13 @@ export class CallRecording {
     this.post({ what: 'stamp', request }, [request.buffer]);
   }
 
+  /** The manifest's newest parts moved out of the engine; the whole as it stands now (a Blob). */
+  _takeManifest() {
+    this.rec.takeManifest().forEach((text, i) => { if (text) this.manifestParts[i].push(new Blob([text])); });
+    this.manifestEnd ??= this.rec.manifestEnd();
+    return new Blob([...this.manifestParts[0], ...this.manifestParts[1], this.manifestEnd], { type: 'application/json' });
+  }
+
   _takeBytes() {
     const b = this.rec.take();
     if (!b) return;
@@ -262,9 +288,9 @@ export class CallRecording {
   _finish(complete) {
     const r = this.rec;
     try {
-      r.close();
+      const manifest = this._takeManifest();
+      r.close(new Uint8Array(new FileReaderSync().readAsArrayBuffer(manifest)));
       this._takeBytes();
-      const manifest = r.manifest();
       this.post({ what: 'done', manifest, complete: !!complete, seals: this.seals, bytes: this.bytes, ...r.counts() });
     } catch (e) { this.post(failure('recording', e)); }
     this._drop();
@@ -276,6 +302,7 @@ export class CallRecording {
     if (this.rec) this.rec.free();
     this.rec = null;
     this.pending = null;
+    this.manifestParts = [[], []];
     this.state = 'off';
     this.seals = 0;
     this.bytes = 0;

@@ -59,8 +59,8 @@
 //              'wrong-type'|'left', by?, byName?}
 //   'recording' { what, ... }        recording (web/engine/call-recording.js): everyone
 //              'notice' {on, by}; the officer 'state' {state: 'announcing'|'recording'|
-//              'ending'|'off', seals, bytes} | 'stamp' {request} | 'bytes' {data} | 'manifest' {json} |
-//              'done' {manifest, complete, seals, bytes, frames, dropped} | 'error' {code, en, nl}
+//              'ending'|'off', seals, bytes} | 'stamp' {request} | 'bytes' {data} | 'manifest' {manifest: Blob} |
+//              'done' {manifest: Blob, complete, seals, bytes, frames, dropped} | 'error' {code, en, nl}
 // Methods:
 //   setMicrophone(on), setCamera(on)            local tracks on/off
 //   switchCamera() -> Promise<MediaStream|null>  next camera (front/back)

@@ -92,6 +92,12 @@ typedef struct {
  * anything but a WebM (or Matroska) header with its Tracks. */
 int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int max, int *count);
 
+/* The file attached under name (bb_webm_attach), found by scanning the
+ * Segment's elements: *data points into d. BB_OK; BB_E_AGAIN when the file
+ * has no such attachment (a recording cut short); BB_E_PARSE for anything
+ * but a WebM (or Matroska) file whose elements follow each other whole. */
+int bb_webm_read_attachment(const uint8_t *d, size_t n, const char *name, const uint8_t **data, size_t *len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -509,11 +509,10 @@ static void read_entry(const uint8_t *p, size_t n, bb_webm_track_info *t)
     }
 }
 
-int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int max, int *count)
+/* The Segment's body in a WebM (or Matroska) file: after the EBML header
+ * that says so, *body and *body_len. */
+static int segment_of(const uint8_t *d, size_t n, const uint8_t **body, size_t *body_len)
 {
-    if ((!d && n) || (!out && max > 0) || max < 0 || !count)
-        return BB_E_ARG;
-    *count = 0;
     uint32_t id;
     uint64_t size;
     size_t head;
@@ -535,10 +534,26 @@ int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int
         return BB_E_PARSE;
     d += head + size;
     n -= head + (size_t)size;
-    /* The Segment, and in it the Tracks before the first Cluster. */
     if (read_el(d, n, &id, &size, &head) || id != ID_SEGMENT)
         return BB_E_PARSE;
-    for (const uint8_t *p = d + head, *end = p + size; p < end;) {
+    *body = d + head;
+    *body_len = (size_t)size;
+    return BB_OK;
+}
+
+int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int max, int *count)
+{
+    if ((!d && n) || (!out && max > 0) || max < 0 || !count)
+        return BB_E_ARG;
+    *count = 0;
+    uint32_t id;
+    uint64_t size;
+    size_t head, body_len;
+    const uint8_t *body;
+    if (segment_of(d, n, &body, &body_len))
+        return BB_E_PARSE;
+    /* In the Segment, the Tracks before the first Cluster. */
+    for (const uint8_t *p = body, *end = p + body_len; p < end;) {
         if (read_el(p, (size_t)(end - p), &id, &size, &head) || id == ID_CLUSTER)
             return BB_E_PARSE;
         if (id == ID_TRACKS) {
@@ -561,4 +576,68 @@ int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int
         p += head + size;
     }
     return BB_E_PARSE;
+}
+
+/* In an AttachedFile's elements, the data when its name is name. */
+static int attached_named(const uint8_t *p, size_t n, const char *name, const uint8_t **data, size_t *len)
+{
+    size_t nl = strlen(name);
+    int named = 0;
+    const uint8_t *found = NULL;
+    size_t found_len = 0;
+    uint32_t id;
+    uint64_t size;
+    size_t head;
+    while (n) {
+        if (read_el(p, n, &id, &size, &head))
+            return BB_E_PARSE;
+        if (id == ID_FILE_NAME)
+            named = size == nl && !memcmp(p + head, name, nl);
+        else if (id == ID_FILE_DATA) {
+            found = p + head;
+            found_len = (size_t)size;
+        }
+        p += head + size;
+        n -= head + (size_t)size;
+    }
+    if (!named || !found)
+        return BB_E_AGAIN;
+    *data = found;
+    *len = found_len;
+    return BB_OK;
+}
+
+int bb_webm_read_attachment(const uint8_t *d, size_t n, const char *name, const uint8_t **data, size_t *len)
+{
+    if ((!d && n) || !name || !data || !len)
+        return BB_E_ARG;
+    *data = NULL;
+    *len = 0;
+    uint32_t id;
+    uint64_t size;
+    size_t head, body_len;
+    const uint8_t *body;
+    if (segment_of(d, n, &body, &body_len))
+        return BB_E_PARSE;
+    /* Level 1, element after element (Clusters have their sizes), up to Attachments. */
+    for (const uint8_t *p = body, *end = p + body_len; p < end; p += head + size) {
+        if (read_el(p, (size_t)(end - p), &id, &size, &head))
+            return BB_E_PARSE;
+        if (id != ID_ATTACHMENTS)
+            continue;
+        for (const uint8_t *q = p + head, *qe = q + size; q < qe;) {
+            uint32_t fid;
+            uint64_t fs;
+            size_t fh;
+            if (read_el(q, (size_t)(qe - q), &fid, &fs, &fh))
+                return BB_E_PARSE;
+            if (fid == ID_ATTACHED_FILE) {
+                int rc = attached_named(q + fh, (size_t)fs, name, data, len);
+                if (rc != BB_E_AGAIN)
+                    return rc;
+            }
+            q += fh + fs;
+        }
+    }
+    return BB_E_AGAIN;
 }

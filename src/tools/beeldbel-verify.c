@@ -2,9 +2,10 @@
  * beeldbel-verify — checks a recorded interview against its seal.
  *
  *   beeldbel-verify --root ROOT.pem [--crl CRL.pem] [--now UNIX_SECONDS]
- *                   RECORDING.webm MANIFEST.json
+ *                   RECORDING.webm [MANIFEST.json]
  *
- * Reads the recording and its manifest (seal.h), checks every segment, the
+ * Reads the recording and its manifest (seal.h): the one kept beside it, or
+ * without MANIFEST.json the one attached to it at its end. Checks every segment, the
  * hash chain, every seal's signature (an officer certificate of the police
  * root), its timestamp (the police time-stamping service) and that one
  * officer, the manifest's, sealed it all; then prints what that proves: the
@@ -31,7 +32,9 @@
 static void usage(void)
 {
     fputs("usage / gebruik: beeldbel-verify --root ROOT.pem [--crl CRL.pem] [--now UNIX_SECONDS]\n"
-          "                 RECORDING.webm MANIFEST.json\n", stderr);
+          "                 RECORDING.webm [MANIFEST.json]\n"
+          "Without MANIFEST.json, the manifest attached to the recording is read.\n"
+          "Zonder MANIFEST.json wordt het manifest gelezen dat aan de opname hangt.\n", stderr);
 }
 
 /* The whole file, with a NUL after it (for the PEM and JSON readers). */
@@ -147,19 +150,33 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (!root || np != 2 || now <= 0) {
+    if (!root || np < 1 || now <= 0) {
         usage();
         return 2;
     }
     size_t root_len = 0, crl_len = 0, file_len = 0, man_len = 0;
     uint8_t *root_pem = slurp(root, &root_len), *crl_pem = crl ? slurp(crl, &crl_len) : NULL;
-    uint8_t *file = slurp(paths[0], &file_len), *man = slurp(paths[1], &man_len);
-    const char *missing = !root_pem ? root : (crl && !crl_pem) ? crl : !file ? paths[0] : !man ? paths[1] : NULL;
+    uint8_t *file = slurp(paths[0], &file_len), *man = paths[1] ? slurp(paths[1], &man_len) : NULL;
+    const char *missing = !root_pem ? root : (crl && !crl_pem) ? crl : !file ? paths[0] : (paths[1] && !man) ? paths[1] : NULL;
+    const uint8_t *manifest = man;
     int status = 2;
     bb_trust *trust = NULL;
     if (missing) {
         fprintf(stderr, "beeldbel-verify: cannot read / kan niet lezen: %s\n", missing);
         goto out;
+    }
+    if (!paths[1]) {
+        int found = bb_webm_read_attachment(file, file_len, "manifest.json", &manifest, &man_len);
+        if (found == BB_E_AGAIN) {
+            fprintf(stderr, "beeldbel-verify: no manifest is attached to %s (a recording cut short has none): give the one kept beside it\n"
+                            "beeldbel-verify: aan %s hangt geen manifest (een afgebroken opname heeft er geen): geef het manifest dat ernaast bewaard is\n",
+                    paths[0], paths[0]);
+            goto out;
+        }
+        if (found) {
+            fprintf(stderr, "beeldbel-verify: %s is not a WebM recording / is geen WebM-opname\n", paths[0]);
+            goto out;
+        }
     }
     int rc = bb_trust_new(&trust, root_pem, root_len + 1);
     if (!rc && crl_pem)
@@ -170,7 +187,7 @@ int main(int argc, char **argv)
         goto out;
     }
     bb_rec_report r;
-    rc = bb_rec_verify(file, file_len, (const char *)man, man_len, trust, now, &r);
+    rc = bb_rec_verify(file, file_len, (const char *)manifest, man_len, trust, now, &r);
     if (rc == BB_OK) {
         printf("beeldbel-verify: %s / %s\n", why_en[0], why_nl[0]);
         report(&r, file, file_len);

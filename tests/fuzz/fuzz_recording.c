@@ -1,8 +1,8 @@
 /* libFuzzer target: what beeldbel-verify reads from a recording someone
- * handed over, chosen by the first byte: 0 a WebM's header (its tracks),
- * 1 a manifest and its recording (two bytes of manifest length, the
- * manifest, then the file), checked against the tests' police CA (seed 11,
- * as make_seeds.c). */
+ * handed over, chosen by the first byte (modulo 3): 0 a WebM's header (its
+ * tracks), 1 a manifest and its recording (two bytes of manifest length,
+ * the manifest, then the file), checked against the tests' police CA (seed
+ * 11, as make_seeds.c), 2 the manifest attached to a WebM. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +21,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     const uint8_t *d = data + 1;
     size_t n = size - 1;
-    if (data[0] % 2 == 0) {
+    if (data[0] % 3 == 2) {
+        const uint8_t *a = NULL;
+        size_t al = 0;
+        int rc = bb_webm_read_attachment(d, n, "manifest.json", &a, &al);
+        if (rc == BB_OK ? !a || a < d || al > n || a + al > d + n : rc != BB_E_AGAIN && rc != BB_E_PARSE)
+            abort();
+        return 0;
+    }
+    if (data[0] % 3 == 0) {
         bb_webm_track_info t[4];
         int count = -1;
         int rc = bb_webm_read_tracks(d, n, t, 4, &count);

@@ -172,11 +172,15 @@ TEST(a_recording_cut_short_by_a_crash_plays_up_to_its_last_cluster)
 /* beeldbel-verify, next to this program's build folder (build/native -> build/bin). */
 static char *verify(const char *rec, const char *manifest, int *status)
 {
-    char cmd[1400], root[600], man[600];
+    char cmd[1400], root[600], man[603] = "";
     const char *b = getenv("BB_BUILD");
     path_of("root.pem", root, sizeof(root));
-    path_of(manifest, man, sizeof(man));
-    snprintf(cmd, sizeof(cmd), "%s/bin/beeldbel-verify --now %lld --root '%s' {} '%s'", b && *b ? b : "build",
+    if (manifest) { /* else the one attached to the recording */
+        man[0] = '\'';
+        path_of(manifest, man + 1, sizeof(man) - 2);
+        strcat(man, "'");
+    }
+    snprintf(cmd, sizeof(cmd), "%s/bin/beeldbel-verify --now %lld --root '%s' {} %s", b && *b ? b : "build",
              (long long)PCA_NOW, root, man);
     return run(cmd, rec, status);
 }
@@ -237,6 +241,19 @@ TEST(the_manifest_travels_inside_the_recording_and_still_verifies)
     out = verify("attached.webm", "call.manifest.json", &st);
     CHECK(out != NULL);
     CHECK_EQ_INT(st, 0);
+    free(out);
+    /* Given the recording alone, beeldbel-verify reads the manifest attached to it. */
+    out = verify("attached.webm", NULL, &st);
+    CHECK(out != NULL);
+    CHECK_EQ_INT(st, 0);
+    CHECK(strstr(out, "beeldbel-verify: sealed and unchanged / verzegeld en ongewijzigd\n") != NULL);
+    CHECK(strstr(out, "sealed / verzegeld: 0:00:00.0 - 0:00:05.0, 3 segments / segmenten, 2 seals / zegels\n") != NULL);
+    free(out);
+    /* One cut short has none: it says so, and what to give it instead. */
+    out = verify("call.webm", NULL, &st);
+    CHECK(out != NULL);
+    CHECK_EQ_INT(st, 2);
+    CHECK(strstr(out, "no manifest is attached to") != NULL && strstr(out, "give the one kept beside it") != NULL);
     free(out);
 }
 
@@ -302,6 +319,12 @@ TEST(a_call_recorded_by_the_officers_engine_plays_and_verifies)
     CHECK(sealed && sscanf(sealed, "sealed / verzegeld: 0:00:00.0 - 0:00:32.5, %d segments", &segments) == 1);
     CHECK(segments >= 16 && segments <= 18);
     CHECK(strstr(sealed, "segmenten, 2 seals / zegels\n") != NULL);
+    free(out);
+    /* The manifest the engine gave out in parts and took back whole is the one attached. */
+    out = verify("engine.webm", NULL, &st);
+    CHECK(out != NULL);
+    CHECK_EQ_INT(st, 0);
+    CHECK(strstr(out, "sealed / verzegeld: 0:00:00.0 - 0:00:32.5, ") != NULL);
     free(out);
 }
 

@@ -256,6 +256,54 @@ TEST(webm_bad_calls_are_refused_and_times_never_go_back)
     bb_webm_free(w);
 }
 
+/* The whole file so far: every pending byte, appended to *d. */
+static void drain_into(bb_webm *w, uint8_t **d, size_t *n)
+{
+    const uint8_t *p;
+    size_t k;
+    bb_webm_pending(w, &p, &k);
+    *d = realloc(*d, *n + k + 1);
+    memcpy(*d + *n, p, k);
+    *n += k;
+    bb_webm_drain(w);
+}
+
+TEST(webm_an_attached_file_is_found_by_name_and_a_file_without_one_says_so)
+{
+    bb_webm *w;
+    CHECK_OK(bb_webm_new(&w, "Verhoor", 1796400000000LL));
+    bb_webm_track v = { .codec = BB_WEBM_VP8, .width = 160, .height = 96 };
+    CHECK_EQ_INT(bb_webm_add_track(w, &v), 1);
+    uint8_t fr[300], *d = NULL;
+    size_t n = 0;
+    for (int i = 0; i < 30; i++) {
+        memset(fr, i, sizeof(fr));
+        CHECK_OK(bb_webm_frame(w, 1, (int64_t)i * 100000, fr, sizeof(fr), i % 10 == 0));
+        if (i % 10 == 9) {
+            CHECK_OK(bb_webm_cut(w));
+            drain_into(w, &d, &n);
+        }
+    }
+    const uint8_t *a;
+    size_t al;
+    CHECK_EQ_INT(bb_webm_read_attachment(d, n, "manifest.json", &a, &al), BB_E_AGAIN); /* cut short: none */
+    static const char manifest[] = "{\"format\":\"beeldbel-recording-1\"}";
+    CHECK_OK(bb_webm_attach(w, "manifest.json", "application/json", (const uint8_t *)manifest, strlen(manifest)));
+    drain_into(w, &d, &n);
+    CHECK_OK(bb_webm_read_attachment(d, n, "manifest.json", &a, &al));
+    CHECK(al == strlen(manifest) && !memcmp(a, manifest, al) && a > d && a + al <= d + n);
+    CHECK_EQ_INT(bb_webm_read_attachment(d, n, "other.json", &a, &al), BB_E_AGAIN);
+    CHECK(a == NULL && al == 0);
+    /* The attachment cut into, or any element's size past the end: not a file to trust. */
+    CHECK_EQ_INT(bb_webm_read_attachment(d, n - 3, "manifest.json", &a, &al), BB_E_PARSE);
+    uint8_t junk[64];
+    memset(junk, 0x1A, sizeof(junk));
+    CHECK_EQ_INT(bb_webm_read_attachment(junk, sizeof(junk), "manifest.json", &a, &al), BB_E_PARSE);
+    CHECK_EQ_INT(bb_webm_read_attachment(d, 20, "manifest.json", &a, &al), BB_E_PARSE);
+    free(d);
+    bb_webm_free(w);
+}
+
 TEST(webm_the_tracks_are_read_back_from_the_header_and_nothing_else_passes)
 {
     rec_sample f;

@@ -488,56 +488,63 @@ static int read_el(const uint8_t *p, size_t n, uint32_t *id, uint64_t *size, siz
     return 0;
 }
 
+/* The elements one after another in [p, end): next_el gives the next one's
+ * ID and body: 1, or 0 at the end, or -1 when the next does not fit. */
+struct els {
+    const uint8_t *p, *end;
+};
+
+static int next_el(struct els *e, uint32_t *id, const uint8_t **body, size_t *size)
+{
+    if (e->p >= e->end)
+        return 0;
+    uint64_t s;
+    size_t head;
+    if (read_el(e->p, (size_t)(e->end - e->p), id, &s, &head))
+        return -1;
+    *body = e->p + head;
+    *size = (size_t)s;
+    e->p += head + (size_t)s;
+    return 1;
+}
+
 static void read_entry(const uint8_t *p, size_t n, bb_webm_track_info *t)
 {
     memset(t, 0, sizeof(*t));
+    struct els e = { p, p + n };
     uint32_t id;
-    uint64_t size;
-    size_t head;
-    while (n && !read_el(p, n, &id, &size, &head)) {
-        const uint8_t *v = p + head;
+    const uint8_t *v;
+    size_t size;
+    while (next_el(&e, &id, &v, &size) > 0) {
         if (id == ID_TRACK_NUMBER && size >= 1 && size <= 2)
             t->number = size == 1 ? v[0] : v[0] << 8 | v[1];
-        else if (id == ID_NAME && size <= BB_WEBM_MAX_NAME && bb_utf8_plain_name(v, (size_t)size))
-            memcpy(t->name, v, (size_t)size);
+        else if (id == ID_NAME && size <= BB_WEBM_MAX_NAME && bb_utf8_plain_name(v, size))
+            memcpy(t->name, v, size);
         else if (id == ID_CODEC_ID)
             for (int c = BB_WEBM_VP8; c <= BB_WEBM_WEBVTT; c++)
-                if (size == strlen(codec_ids[c]) && !memcmp(v, codec_ids[c], (size_t)size))
+                if (size == strlen(codec_ids[c]) && !memcmp(v, codec_ids[c], size))
                     t->codec = (bb_webm_codec)c;
-        p += head + size;
-        n -= head + (size_t)size;
     }
 }
 
-/* The Segment's body in a WebM (or Matroska) file: after the EBML header
- * that says so, *body and *body_len. */
-static int segment_of(const uint8_t *d, size_t n, const uint8_t **body, size_t *body_len)
+/* The Segment's elements in a WebM (or Matroska) file, after the EBML
+ * header that says so. */
+static int segment_of(const uint8_t *d, size_t n, struct els *segment)
 {
+    struct els file = { d, d + n }, header;
     uint32_t id;
-    uint64_t size;
-    size_t head;
-    /* The EBML header, saying webm or matroska. */
-    if (read_el(d, n, &id, &size, &head) || id != ID_EBML)
+    const uint8_t *b;
+    size_t size;
+    if (next_el(&file, &id, &b, &size) != 1 || id != ID_EBML)
         return BB_E_PARSE;
-    int doctype = 0;
-    for (const uint8_t *p = d + head, *end = p + size; p < end;) {
-        uint32_t cid;
-        uint64_t cs;
-        size_t ch;
-        if (read_el(p, (size_t)(end - p), &cid, &cs, &ch))
-            return BB_E_PARSE;
-        if (cid == ID_DOCTYPE)
-            doctype = (cs == 4 && !memcmp(p + ch, "webm", 4)) || (cs == 8 && !memcmp(p + ch, "matroska", 8));
-        p += ch + cs;
-    }
-    if (!doctype)
+    int doctype = 0, r;
+    header = (struct els){ b, b + size };
+    while ((r = next_el(&header, &id, &b, &size)) > 0)
+        if (id == ID_DOCTYPE)
+            doctype = (size == 4 && !memcmp(b, "webm", 4)) || (size == 8 && !memcmp(b, "matroska", 8));
+    if (r < 0 || !doctype || next_el(&file, &id, &b, &size) != 1 || id != ID_SEGMENT)
         return BB_E_PARSE;
-    d += head + size;
-    n -= head + (size_t)size;
-    if (read_el(d, n, &id, &size, &head) || id != ID_SEGMENT)
-        return BB_E_PARSE;
-    *body = d + head;
-    *body_len = (size_t)size;
+    *segment = (struct els){ b, b + size };
     return BB_OK;
 }
 
@@ -546,60 +553,48 @@ int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int
     if ((!d && n) || (!out && max > 0) || max < 0 || !count)
         return BB_E_ARG;
     *count = 0;
+    struct els segment, tracks;
     uint32_t id;
-    uint64_t size;
-    size_t head, body_len;
-    const uint8_t *body;
-    if (segment_of(d, n, &body, &body_len))
+    const uint8_t *b;
+    size_t size;
+    int r;
+    if (segment_of(d, n, &segment))
         return BB_E_PARSE;
     /* In the Segment, the Tracks before the first Cluster. */
-    for (const uint8_t *p = body, *end = p + body_len; p < end;) {
-        if (read_el(p, (size_t)(end - p), &id, &size, &head) || id == ID_CLUSTER)
-            return BB_E_PARSE;
-        if (id == ID_TRACKS) {
-            for (const uint8_t *q = p + head, *qe = q + size; q < qe;) {
-                uint32_t tid;
-                uint64_t ts;
-                size_t th;
-                if (read_el(q, (size_t)(qe - q), &tid, &ts, &th))
-                    return BB_E_PARSE;
-                if (tid == ID_TRACK_ENTRY) {
-                    if (*count < max)
-                        read_entry(q + th, (size_t)ts, &out[*count]);
-                    if (*count < BB_WEBM_MAX_TRACKS * 16)
-                        (*count)++;
-                }
-                q += th + ts;
+    while ((r = next_el(&segment, &id, &b, &size)) > 0 && id != ID_CLUSTER) {
+        if (id != ID_TRACKS)
+            continue;
+        tracks = (struct els){ b, b + size };
+        while ((r = next_el(&tracks, &id, &b, &size)) > 0)
+            if (id == ID_TRACK_ENTRY) {
+                if (*count < max)
+                    read_entry(b, size, &out[*count]);
+                if (*count < BB_WEBM_MAX_TRACKS * 16)
+                    (*count)++;
             }
-            return BB_OK;
-        }
-        p += head + size;
+        return r < 0 ? BB_E_PARSE : BB_OK;
     }
     return BB_E_PARSE;
 }
 
 /* In an AttachedFile's elements, the data when its name is name. */
-static int attached_named(const uint8_t *p, size_t n, const char *name, const uint8_t **data, size_t *len)
+static int attached_named(struct els file, const char *name, const uint8_t **data, size_t *len)
 {
     size_t nl = strlen(name);
-    int named = 0;
-    const uint8_t *found = NULL;
-    size_t found_len = 0;
+    int named = 0, r;
+    const uint8_t *found = NULL, *b;
+    size_t found_len = 0, size;
     uint32_t id;
-    uint64_t size;
-    size_t head;
-    while (n) {
-        if (read_el(p, n, &id, &size, &head))
-            return BB_E_PARSE;
+    while ((r = next_el(&file, &id, &b, &size)) > 0) {
         if (id == ID_FILE_NAME)
-            named = size == nl && !memcmp(p + head, name, nl);
+            named = size == nl && !memcmp(b, name, nl);
         else if (id == ID_FILE_DATA) {
-            found = p + head;
-            found_len = (size_t)size;
+            found = b;
+            found_len = size;
         }
-        p += head + size;
-        n -= head + (size_t)size;
     }
+    if (r < 0)
+        return BB_E_PARSE;
     if (!named || !found)
         return BB_E_AGAIN;
     *data = found;
@@ -613,31 +608,26 @@ int bb_webm_read_attachment(const uint8_t *d, size_t n, const char *name, const 
         return BB_E_ARG;
     *data = NULL;
     *len = 0;
+    struct els segment, files;
     uint32_t id;
-    uint64_t size;
-    size_t head, body_len;
-    const uint8_t *body;
-    if (segment_of(d, n, &body, &body_len))
+    const uint8_t *b;
+    size_t size;
+    int r;
+    if (segment_of(d, n, &segment))
         return BB_E_PARSE;
     /* Level 1, element after element (Clusters have their sizes), up to Attachments. */
-    for (const uint8_t *p = body, *end = p + body_len; p < end; p += head + size) {
-        if (read_el(p, (size_t)(end - p), &id, &size, &head))
-            return BB_E_PARSE;
+    while ((r = next_el(&segment, &id, &b, &size)) > 0) {
         if (id != ID_ATTACHMENTS)
             continue;
-        for (const uint8_t *q = p + head, *qe = q + size; q < qe;) {
-            uint32_t fid;
-            uint64_t fs;
-            size_t fh;
-            if (read_el(q, (size_t)(qe - q), &fid, &fs, &fh))
-                return BB_E_PARSE;
-            if (fid == ID_ATTACHED_FILE) {
-                int rc = attached_named(q + fh, (size_t)fs, name, data, len);
+        files = (struct els){ b, b + size };
+        while ((r = next_el(&files, &id, &b, &size)) > 0)
+            if (id == ID_ATTACHED_FILE) {
+                int rc = attached_named((struct els){ b, b + size }, name, data, len);
                 if (rc != BB_E_AGAIN)
                     return rc;
             }
-            q += fh + fs;
-        }
+        if (r < 0)
+            return BB_E_PARSE;
     }
-    return BB_E_AGAIN;
+    return r < 0 ? BB_E_PARSE : BB_E_AGAIN;
 }

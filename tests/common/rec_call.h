@@ -36,7 +36,7 @@ typedef struct {
     uint64_t frames, dropped;  /* written into the recording / left out */
     int seals;
     uint64_t max_pending;      /* the most bytes waiting to be written at once */
-    double seconds;            /* the call's run time (both engines, and the recording) */
+    double seconds;            /* the call's CPU time (both engines, and the recording) */
     int64_t recorded_ms;       /* of call recorded */
 } rec_call_result;
 

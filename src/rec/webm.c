@@ -631,3 +631,15 @@ int bb_webm_read_attachment(const uint8_t *d, size_t n, const char *name, const 
     }
     return r < 0 ? BB_E_PARSE : BB_E_AGAIN;
 }
+
+int bb_webm_is_attachments(const uint8_t *d, size_t n)
+{
+    if (!d)
+        return 0;
+    struct els rest = { d, d + n };
+    uint32_t id;
+    const uint8_t *b;
+    size_t size;
+    /* One whole Attachments element, and nothing after it. */
+    return next_el(&rest, &id, &b, &size) > 0 && id == ID_ATTACHMENTS && b + size == d + n;
+}

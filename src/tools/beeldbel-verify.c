@@ -121,6 +121,11 @@ static void report(const bb_rec_report *r, const uint8_t *file, size_t len)
     if (r->sealed < r->segments) {
         printf("not sealed / niet verzegeld: %u segments after / segmenten na %s (not proven / niet bewezen)\n",
                r->segments - r->sealed, b);
+    } else if (r->sealed_bytes < len && !bb_webm_is_attachments(file + r->sealed_bytes, len - (size_t)r->sealed_bytes)) {
+        /* The file goes on past what its manifest names: kept after the last seal (a closed tab,
+         * a crash), or added. */
+        printf("not sealed / niet verzegeld: %llu bytes after / bytes na %s (not proven / niet bewezen)\n",
+               (unsigned long long)(len - (size_t)r->sealed_bytes), b);
     }
     bb_webm_track_info t[BB_WEBM_MAX_TRACKS];
     int n = 0;

@@ -2,7 +2,8 @@
  * handed over, chosen by the first byte (modulo 3): 0 a WebM's header (its
  * tracks), 1 a manifest and its recording (two bytes of manifest length,
  * the manifest, then the file), checked against the tests' police CA (seed
- * 11, as make_seeds.c), 2 the manifest attached to a WebM. */
+ * 11, as make_seeds.c), 2 the manifest attached to a WebM, and whether the
+ * bytes are one whole Attachments element. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -26,6 +27,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t al = 0;
         int rc = bb_webm_read_attachment(d, n, "manifest.json", &a, &al);
         if (rc == BB_OK ? !a || a < d || al > n || a + al > d + n : rc != BB_E_AGAIN && rc != BB_E_PARSE)
+            abort();
+        /* Whether the bytes are a whole Attachments element and nothing more: a yes or a no. */
+        if ((unsigned)bb_webm_is_attachments(d, n) > 1)
             abort();
         return 0;
     }

@@ -42,6 +42,8 @@ static int write_file(const char *name, const uint8_t *d, size_t n)
     return fclose(f) == 0 && ok ? 0 : -1;
 }
 
+static int longer_bytes; /* what longer.webm has after its manifest's last segment */
+
 static int files(void)
 {
     if (ready >= 0)
@@ -63,11 +65,21 @@ static int files(void)
     char *m = ready ? NULL : rec_manifest(&s, s.data, &jan, &tsa, ca.root_cert, 2, 1);
     char *other = ready ? NULL : rec_manifest(&s, s.data, &sanne, &tsa, ca.root_cert, 2, 1);
     uint8_t *flipped = ready ? NULL : malloc(s.len);
-    if (!m || !other || !flipped)
+    /* The recording going on past its manifest's last segment: one more cluster, as the store
+     * keeps a file sent on after the last seal of a tab that was closed. */
+    size_t more = ready ? 0 : rec_seg_at(&s, 3) - rec_seg_at(&s, 2);
+    uint8_t *longer = ready ? NULL : malloc(s.len + more);
+    if (!m || !other || !flipped || !longer)
         ready = 1;
     if (!ready) {
         memcpy(flipped, s.data, s.len);
         flipped[rec_seg_at(&s, 1) + 1000] ^= 0x04;
+        memcpy(longer, s.data, s.len);
+        memcpy(longer + s.len, s.data + rec_seg_at(&s, 2), more);
+        longer_bytes = (int)more;
+        ready = write_file("longer.webm", longer, s.len + more);
+    }
+    if (!ready) {
         ready = write_file("call.webm", s.data, s.len) || write_file("cut.webm", s.data, s.cut_at[1]) ||
                 write_file("root.pem", (const uint8_t *)ca.root_cert, strlen(ca.root_cert)) ||
                 write_file("call.manifest.json", (const uint8_t *)m, strlen(m)) ||
@@ -85,6 +97,7 @@ static int files(void)
     free(m);
     free(other);
     free(flipped);
+    free(longer);
     rec_sample_free(&s);
     if (ready)
         printf("  cannot write the sample recordings into %s\n", dir);
@@ -221,6 +234,18 @@ TEST(beeldbel_verify_names_the_first_bad_segment_and_its_time)
     CHECK(out != NULL && st == 1);
     CHECK(strstr(out, "segment 1 (0:00:02.0 - 0:00:04.0): sealed by another officer than the manifest names") != NULL);
     free(out);
+    /* What goes on after the last seal verifies up to it, and is named as not proven. */
+    out = verify("longer.webm", "call.manifest.json", &st);
+    CHECK(out != NULL);
+    printf("%s", out);
+    CHECK_EQ_INT(st, 0);
+    CHECK(strstr(out, "sealed / verzegeld: 0:00:00.0 - 0:00:05.0, 3 segments / segmenten, 2 seals / zegels\n"
+                      "timestamps / tijdstempels: ") != NULL);
+    char tail[160];
+    snprintf(tail, sizeof(tail), "not sealed / niet verzegeld: %d bytes after / bytes na 0:00:05.0 (not proven / niet bewezen)\n",
+             longer_bytes);
+    CHECK(strstr(out, tail) != NULL);
+    free(out);
     out = verify("call.webm", "none.json", &st);
     CHECK(out != NULL && st == 2);
     CHECK(strstr(out, "cannot read / kan niet lezen:") != NULL);
@@ -248,6 +273,7 @@ TEST(the_manifest_travels_inside_the_recording_and_still_verifies)
     CHECK_EQ_INT(st, 0);
     CHECK(strstr(out, "beeldbel-verify: sealed and unchanged / verzegeld en ongewijzigd\n") != NULL);
     CHECK(strstr(out, "sealed / verzegeld: 0:00:00.0 - 0:00:05.0, 3 segments / segmenten, 2 seals / zegels\n") != NULL);
+    CHECK(strstr(out, "not sealed") == NULL); /* the attachment after the last segment is no recording */
     free(out);
     /* One cut short has none: it says so, and what to give it instead. */
     out = verify("call.webm", NULL, &st);
@@ -368,7 +394,7 @@ TEST(someone_who_joins_a_recorded_call_is_recorded_only_once_admitted)
 TEST(cleanup)
 {
     static const char *const names[] = { "call.webm", "cut.webm", "root.pem", "call.manifest.json",
-                                         "sanne.manifest.json", "flipped.webm", "short.webm", "attached.webm",
+                                         "sanne.manifest.json", "flipped.webm", "short.webm", "longer.webm", "attached.webm",
                                          "engine.webm", "engine.manifest.json", "late.webm", "late.manifest.json" };
     const char *keep = getenv("BB_REC_KEEP");
     if (ready == 0 && !(keep && *keep)) {

@@ -288,8 +288,16 @@ TEST(webm_an_attached_file_is_found_by_name_and_a_file_without_one_says_so)
     size_t al;
     CHECK_EQ_INT(bb_webm_read_attachment(d, n, "manifest.json", &a, &al), BB_E_AGAIN); /* cut short: none */
     static const char manifest[] = "{\"format\":\"beeldbel-recording-1\"}";
+    size_t clusters = n;
     CHECK_OK(bb_webm_attach(w, "manifest.json", "application/json", (const uint8_t *)manifest, strlen(manifest)));
     drain_into(w, &d, &n);
+    /* What follows the last cluster is the attachment, whole, and nothing else. */
+    CHECK_EQ_INT(bb_webm_is_attachments(d + clusters, n - clusters), 1);
+    CHECK_EQ_INT(bb_webm_is_attachments(d + clusters, n - clusters - 1), 0);
+    CHECK_EQ_INT(bb_webm_is_attachments(d, n), 0);
+    d[n] = 0x1F; /* a byte more after it (drain_into leaves room for one) */
+    CHECK_EQ_INT(bb_webm_is_attachments(d + clusters, n - clusters + 1), 0);
+    CHECK_EQ_INT(bb_webm_is_attachments(NULL, 0), 0);
     CHECK_OK(bb_webm_read_attachment(d, n, "manifest.json", &a, &al));
     CHECK(al == strlen(manifest) && !memcmp(a, manifest, al) && a > d && a + al <= d + n);
     CHECK_EQ_INT(bb_webm_read_attachment(d, n, "other.json", &a, &al), BB_E_AGAIN);

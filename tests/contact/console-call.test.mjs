@@ -754,9 +754,9 @@ test('officer_without_camera_or_microphone_joins_and_is_told', async () => {
   await denied.context.close();
 });
 
-test('a_call_keeps_the_officers_session_alive_and_nothing_else_does', async () => {
-  // An officer alone in a call for longer than the idle timeout, making no request of their own.
-  const o = await openPage('officer-long-call');
+/** A new officer page (who: its name), logged in as Jan, who joins the request's call by video. */
+async function janJoinsTheCall(who) {
+  const o = await openPage(who);
   const p = o.page;
   await p.goto(`${consoleSite}/console/`);
   await logIn(p, 'jan');
@@ -767,6 +767,15 @@ test('a_call_keeps_the_officers_session_alive_and_nothing_else_does', async () =
     .setInputFiles([join(officerFiles, 'jan-de-vries.pem'), join(officerFiles, 'jan-de-vries.key')]);
   await p.locator('#call-files-status[data-ready="true"]').waitFor({ timeout: 3000 });
   await p.getByRole('button', { name: 'Deelnemen aan het gesprek' }).click();
+  await p.waitForFunction(() => ['waiting', 'connected'].includes(document.querySelector('#call-view .call-state')?.dataset.state),
+    null, { timeout: 30000 });
+  return o;
+}
+
+test('a_call_keeps_the_officers_session_alive_and_nothing_else_does', async () => {
+  // An officer alone in a call for longer than the idle timeout, making no request of their own.
+  const o = await janJoinsTheCall('officer-long-call');
+  const p = o.page;
   await p.waitForFunction(() => document.querySelector('#call-view .call-state')?.dataset.state === 'waiting', null, { timeout: 30000 });
   const pings = () => p.evaluate(() => performance.getEntriesByType('resource')
     .filter((e) => e.name.endsWith('/api/v1/officer/session')).length);
@@ -785,6 +794,66 @@ test('a_call_keeps_the_officers_session_alive_and_nothing_else_does', async () =
   const log = readFileSync(join(sys.runDir, 'contact.log'), 'utf8');
   const refused = log.split('\n').filter((l) => /\/api\/v1\/officer\/\S+ 401 /.test(l));
   assertEq(refused.join('\n'), '', 'no officer request was refused for an idle session: ');
+});
+
+test('a_tab_closed_while_recording_loses_at_most_the_last_segment_and_what_was_sealed_verifies', async () => {
+  // The console keeps a recording at the evidence store as it is made: a segment every 2 s, the
+  // manifest after every seal. A tab closed mid-recording (no stop, no hang-up, no goodbye) leaves
+  // the store with every segment but the last and the manifest of the last seal, which verifies.
+  const o = await janJoinsTheCall('officer-closed-tab');
+  const p = o.page;
+  const panel = p.locator('#call-view .bb-recording');
+  await panel.getByRole('button', { name: 'Opname starten' }).click();
+  await p.waitForFunction(() => document.querySelector('#call-view .bb-recording')?.dataset.state === 'recording', null, { timeout: 20000 });
+  const started = Date.now();
+  // The first seal comes 30 s in; its manifest goes to the store.
+  await p.waitForFunction(() => /, 1 zegel\(s\)/.test(document.querySelector('[data-rec="running"]')?.textContent ?? ''), null, { timeout: 60000 });
+  const contactLog = () => readFileSync(join(sys.runDir, 'contact.log'), 'utf8');
+  const ids = [...contactLog().matchAll(/POST \/api\/v1\/officer\/recordings\/(\d+)\/file 200 /g)].map((m) => Number(m[1]));
+  const id = Math.max(...ids);
+  const manifestKept = new RegExp(`POST /api/v1/officer/recordings/${id}/manifest 200 `);
+  for (let i = 0; i < 100 && !manifestKept.test(contactLog()); i++) await p.waitForTimeout(100);
+  assert(manifestKept.test(contactLog()), 'the manifest of the first seal was kept');
+  // Segments go on after the seal; then the tab is closed.
+  await p.waitForTimeout(7000);
+  const recordedMs = Date.now() - started;
+  await o.context.close();
+  // The officer, logged in again, reads back what the store kept: by its id, as the panel links it.
+  const again = await openPage('officer-after-closed-tab');
+  await again.page.goto(`${consoleSite}/console/`);
+  await logIn(again.page, 'jan');
+  await again.page.locator('#queue-view').waitFor({ timeout: 10000 });
+  const kept = await again.page.evaluate(async (rid) => {
+    const get = async (what) => {
+      const r = await fetch(`/api/v1/officer/recordings/${rid}${what}`);
+      return { status: r.status, bytes: Array.from(new Uint8Array(await r.arrayBuffer())) };
+    };
+    return { status: await get(''), file: await get('/file'), manifest: await get('/manifest') };
+  }, id);
+  await again.context.close();
+  assertEq(`${kept.status.status} ${kept.file.status} ${kept.manifest.status}`, '200 200 200', 'status, file and manifest read back: ');
+  const status = JSON.parse(Buffer.from(kept.status.bytes).toString('utf8'));
+  assertEq(status.sealed, false, 'kept as it stands, not sealed to the end');
+  const dir = join(sys.runDir, 'recording-closed-tab');
+  execFileSync('mkdir', ['-p', dir]);
+  writeFileSync(join(dir, 'rec.webm'), Buffer.from(kept.file.bytes));
+  writeFileSync(join(dir, 'rec.manifest.json'), Buffer.from(kept.manifest.bytes));
+  // What was sealed verifies, and the file holds what came after it up to the last segment.
+  const verified = execFileSync(join(buildDir, 'bin', 'beeldbel-verify'), ['--root', join(sys.runDir, 'ca', 'root.pem'),
+    join(dir, 'rec.webm'), join(dir, 'rec.manifest.json')], { encoding: 'utf8' });
+  console.log(verified.trim().split('\n').map((l) => `  ${l}`).join('\n'));
+  assert(verified.includes('sealed and unchanged / verzegeld en ongewijzigd') && verified.includes('Jan de Vries (100001)'), verified);
+  const sealedTo = /sealed \/ verzegeld: 0:00:00\.0 - 0:00:(\d+\.\d), /.exec(verified);
+  assert(sealedTo && Number(sealedTo[1]) >= 29, `sealed for the first 30 s: ${verified}`);
+  // What the store has after that seal is named, as not proven.
+  assert(new RegExp(`not sealed / niet verzegeld: \\d+ bytes after / bytes na 0:00:${sealedTo[1]} \\(not proven`).test(verified), verified);
+  const last = Math.max(...execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0',
+    join(dir, 'rec.webm')], { encoding: 'utf8' }).trim().split('\n').map(Number).filter(Number.isFinite));
+  const lostMs = recordedMs - last * 1000;
+  console.log(`  tab closed ${(recordedMs / 1000).toFixed(1)} s into the recording; the store has it up to ${last.toFixed(1)} s ` +
+    `(${(lostMs / 1000).toFixed(1)} s lost; a segment is 2 s)`);
+  // At most the segment being written, and the one on its way when the tab went (a segment is 2 s).
+  assert(lostMs <= 4500, `at most the last segment lost (${lostMs} ms)`);
 });
 
 test('no_csp_violations_or_page_errors', async () => {

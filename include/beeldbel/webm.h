@@ -98,8 +98,9 @@ int bb_webm_read_tracks(const uint8_t *d, size_t n, bb_webm_track_info *out, int
  * but a WebM (or Matroska) file whose elements follow each other whole. */
 int bb_webm_read_attachment(const uint8_t *d, size_t n, const char *name, const uint8_t **data, size_t *len);
 
-/* 1 when d starts with the Attachments element that bb_webm_attach writes
- * after the last cluster, 0 otherwise (a cluster, a cut-off element, nothing). */
+/* 1 when d..d+n is exactly one whole Attachments element, as bb_webm_attach
+ * writes after the last cluster; 0 otherwise (a cluster, an element cut off
+ * or followed by more bytes, nothing). */
 int bb_webm_is_attachments(const uint8_t *d, size_t n);
 
 #ifdef __cplusplus

@@ -77,14 +77,12 @@ static int files(void)
         memcpy(longer, s.data, s.len);
         memcpy(longer + s.len, s.data + rec_seg_at(&s, 2), more);
         longer_bytes = (int)more;
-        ready = write_file("longer.webm", longer, s.len + more);
-    }
-    if (!ready) {
         ready = write_file("call.webm", s.data, s.len) || write_file("cut.webm", s.data, s.cut_at[1]) ||
                 write_file("root.pem", (const uint8_t *)ca.root_cert, strlen(ca.root_cert)) ||
                 write_file("call.manifest.json", (const uint8_t *)m, strlen(m)) ||
                 write_file("sanne.manifest.json", (const uint8_t *)other, strlen(other)) ||
-                write_file("flipped.webm", flipped, s.len) || write_file("short.webm", s.data, rec_seg_at(&s, 2) + 100);
+                write_file("flipped.webm", flipped, s.len) || write_file("short.webm", s.data, rec_seg_at(&s, 2) + 100) ||
+                write_file("longer.webm", longer, s.len + more);
     }
     /* The same recording ended with its manifest attached, as the console keeps it. */
     rec_sample att;

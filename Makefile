@@ -33,7 +33,7 @@ CLANG  := clang
 # Debian packages the project needs. Commands that may come from elsewhere
 # (node, npm) are checked as commands instead; see src/scripts/apt-deps.sh.
 APT_PACKAGES := emscripten binaryen node-acorn janus janus-dev chromium \
-  chromium-driver libmicrohttpd-dev libsqlite3-dev libcurl4-openssl-dev \
+  chromium-driver libmicrohttpd-dev libsqlite3-dev libpq-dev postgresql libcurl4-openssl-dev \
   dpkg-dev clang libclang-rt-14-dev nasm brotli gcc make iproute2 \
   fonts-dejavu-core zbar-tools openssl sqlite3 firefox-esr \
   libnss3-tools webkit2gtk-driver xvfb poppler-utils qpdf ffmpeg
@@ -278,7 +278,7 @@ distclean:
 -include $(shell find $(B)/native $(B)/native-opt $(B)/wasm -name '*.d' 2>/dev/null)
 
 # Contact service
-# beeldbel-contact (libmicrohttpd + SQLite + cJSON + Mbed TLS), the officer
+# beeldbel-contact (libmicrohttpd + SQLite or PostgreSQL + cJSON + Mbed TLS), the officer
 # account tool, their C unit tests, and an ASan+UBSan build of the service for
 # the API tests. See src/contact/API.md.
 CONTACT_PURE := src/contact/validate.c src/contact/phone.c src/contact/tokens.c src/contact/ratelimit.c src/contact/qr.c \
@@ -290,14 +290,16 @@ CONTACT_TSA  := src/doc/tsp.c src/doc/cms.c src/doc/signed_data.c src/doc/der.c 
   src/crypto/identity.c src/crypto/entropy.c src/crypto/rng.c src/core/error.c
 # The evidence store checks a recording's seal with the engine's verifier.
 CONTACT_REC  := src/rec/verify.c src/rec/seal.c src/rec/webm.c src/core/utf8.c
-CONTACT_SVC  := $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/service.c src/contact/janus_admin.c src/contact/pilot.c \
+CONTACT_STORE := src/contact/store.c src/contact/db.c src/contact/db_sqlite.c src/contact/db_pg.c
+CONTACT_SVC  := $(CONTACT_PURE) $(CONTACT_STORE) src/contact/service.c src/contact/janus_admin.c src/contact/pilot.c \
   src/contact/hashpool.c src/contact/evidence.c $(CONTACT_TSA) $(CONTACT_REC)
 CONTACT_HDR  := include/beeldbel/contact.h include/beeldbel/cms.h include/beeldbel/seal.h $(wildcard src/contact/*.h) $(wildcard src/doc/*.h) $(wildcard src/rec/*.h)
 # Janus tokens need HMAC-SHA1, absent from the shared config: sha1.c is
 # compiled here with src/contact/mbedtls_sha1_config.h (shared libs untouched).
 CONTACT_SHA1 := $(SRCROOT)/mbedtls/library/sha1.c
 CONTACT_SHA1_FLAGS := -I$(SRCROOT)/mbedtls/library -Isrc/contact -UMBEDTLS_CONFIG_FILE -DMBEDTLS_CONFIG_FILE='"mbedtls_sha1_config.h"'
-CONTACT_LIBS := $(DEPS_N)/lib/libmbedcrypto.a $(DEPS_N)/lib/libcjson.a -lmicrohttpd -lsqlite3 -lcurl -lpthread -lm
+# libpq's header lives in its own folder (libpq-dev); every contact build compiles and links in one step.
+CONTACT_LIBS := -I/usr/include/postgresql $(DEPS_N)/lib/libmbedcrypto.a $(DEPS_N)/lib/libcjson.a -lmicrohttpd -lsqlite3 -lpq -lcurl -lpthread -lm
 CONTACT_BINS := $(B)/bin/beeldbel-contact $(B)/bin/beeldbel-officer $(B)/contact/asan/beeldbel-contact \
   $(B)/contact/unit_tests
 
@@ -313,18 +315,18 @@ $(B)/bin/beeldbel-contact: $(CONTACT_SVC) src/contact/main.c $(CONTACT_HDR) $(B)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_B) $(HARDEN) -o $@ $(CONTACT_SVC) src/contact/main.c $(B)/contact/opt/sha1.o $(CONTACT_LIBS)
 
-$(B)/bin/beeldbel-officer: $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/officer_tool.c $(CONTACT_HDR) $(B)/contact/opt/sha1.o $(STAMPS_N)
+$(B)/bin/beeldbel-officer: $(CONTACT_PURE) $(CONTACT_STORE) src/contact/officer_tool.c $(CONTACT_HDR) $(B)/contact/opt/sha1.o $(STAMPS_N)
 	@mkdir -p $(@D)
-	$(CLANG) $(CFLAGS_B) $(HARDEN) -o $@ $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/officer_tool.c $(B)/contact/opt/sha1.o $(CONTACT_LIBS)
+	$(CLANG) $(CFLAGS_B) $(HARDEN) -o $@ $(CONTACT_PURE) $(CONTACT_STORE) src/contact/officer_tool.c $(B)/contact/opt/sha1.o $(CONTACT_LIBS)
 
 $(B)/contact/asan/beeldbel-contact: $(CONTACT_SVC) src/contact/main.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_N) -o $@ $(CONTACT_SVC) src/contact/main.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
 
-$(B)/contact/unit_tests: $(wildcard tests/contact/*.c) tests/common/bb_test.c $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/hashpool.c src/contact/pilot.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
+$(B)/contact/unit_tests: $(wildcard tests/contact/*.c) tests/common/bb_test.c $(CONTACT_PURE) $(CONTACT_STORE) src/contact/hashpool.c src/contact/pilot.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_N) -Isrc/contact -Itests/common -o $@ $(wildcard tests/contact/*.c) tests/common/bb_test.c \
-	  $(CONTACT_PURE) src/contact/store_sqlite.c src/contact/hashpool.c src/contact/pilot.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
+	  $(CONTACT_PURE) $(CONTACT_STORE) src/contact/hashpool.c src/contact/pilot.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
 
 # libFuzzer targets for the service's parsers (more specific than fuzz_%).
 $(B)/fuzz/fuzz_contact_%: tests/fuzz/fuzz_contact_%.c $(CONTACT_PURE) $(CONTACT_HDR) $(STAMPS_N)

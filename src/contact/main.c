@@ -17,12 +17,15 @@
 #include "beeldbel/error.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/x509_crt.h"
+#include "db.h"
 #include "service.h"
 
 static void usage(void)
 {
     fprintf(stderr,
-            "usage: beeldbel-contact --db FILE\n"
+            "usage: beeldbel-contact --db FILE | --db postgresql://USER:PASSWORD@HOST:PORT/DATABASE\n"
+            "  (or BB_CONTACT_DB: a SQLite file, or PostgreSQL for several instances sharing one database;\n"
+            "  then BB_CONTACT_EVIDENCE_DIR is required and BB_CONTACT_DB_CONNECTIONS (4) applies)\n"
             "environment: BB_CONTACT_PORT (8471, 0 = any), BB_CONTACT_RETENTION_DAYS (30),\n"
             "  BB_CONTACT_OPEN_DAYS (14: requests never closed are deleted after this),\n"
             "  BB_CONTACT_INVITE_TTL seconds (1800), BB_CONTACT_CREATE_PER_HOUR (20),\n"
@@ -34,7 +37,8 @@ static void usage(void)
             "  BB_CONTACT_TSA_KEY and BB_CONTACT_TSA_CERT (PEM files: the time-stamping service),\n"
             "  BB_CONTACT_POLICE_ROOT and BB_CONTACT_POLICE_CRL (PEM files: signed statements are\n"
             "  kept only when their officer's certificate chains to this root)\n"
-            "gebruik: beeldbel-contact --db BESTAND (instellingen via de omgeving, zie boven)\n");
+            "gebruik: beeldbel-contact --db BESTAND | --db postgresql://... (of BB_CONTACT_DB;\n"
+            "  instellingen via de omgeving, zie boven)\n");
 }
 
 /* A whole number from the environment in [min, max], or def when unset. */
@@ -143,8 +147,16 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    if (!db && getenv("BB_CONTACT_DB") && *getenv("BB_CONTACT_DB"))
+        db = getenv("BB_CONTACT_DB");
     if (!db) {
         usage();
+        return 2;
+    }
+    const char *ev_dir = getenv("BB_CONTACT_EVIDENCE_DIR");
+    if (bb_db_kind_of(db) == BB_DB_POSTGRES && !(ev_dir && *ev_dir)) {
+        fprintf(stderr, "contact: with PostgreSQL, BB_CONTACT_EVIDENCE_DIR must name the recordings' folder, shared"
+                        " by every instance (met PostgreSQL moet BB_CONTACT_EVIDENCE_DIR de map voor opnamen noemen)\n");
         return 2;
     }
     double port, days, open_days, ttl, create, calls, hops, session_max, session_idle, ev_mb, ev_days;
@@ -162,7 +174,6 @@ int main(int argc, char **argv)
         return 2;
     /* Recorded interviews beside the database, unless put elsewhere. */
     char evidence[4096];
-    const char *ev_dir = getenv("BB_CONTACT_EVIDENCE_DIR");
     snprintf(evidence, sizeof(evidence), "%s", ev_dir && *ev_dir ? ev_dir : db);
     if (!(ev_dir && *ev_dir) && strlen(evidence) + 10 < sizeof(evidence))
         strcat(evidence, "-evidence");

@@ -120,6 +120,13 @@ static enum MHD_Result send_json(struct MHD_Connection *c, unsigned status, cJSO
 static enum MHD_Result send_error(struct MHD_Connection *c, unsigned status, const char *code,
                                   const char *field, unsigned retry_after)
 {
+    /* What failed for want of the database (PostgreSQL restarting) is said
+     * as such: nothing was done, and asking again soon may work. */
+    if (status == 500 && !strcmp(code, "internal") && bb_store_unreachable_here()) {
+        status = 503;
+        code = "database_unavailable";
+        retry_after = 5;
+    }
     cJSON *o = cJSON_CreateObject(), *e = cJSON_AddObjectToObject(o, "error");
     cJSON_AddStringToObject(e, "code", code);
     if (field)

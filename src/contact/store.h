@@ -1,10 +1,11 @@
 /*
- * Storage interface of the contact service. The embedded implementation is
- * SQLite in WAL mode (store_sqlite.c); a shared database for several
- * service instances would implement these same functions. Every function is
+ * Storage interface of the contact service (store.c): SQLite, embedded, or
+ * PostgreSQL, shared by several service instances. Every function is
  * thread-safe, returns 0 or a negative BB_E_* code, and takes the time as an
  * argument (unix seconds), never reading a clock itself.
  *   BB_E_AGAIN  not found          BB_E_STATE  conflict (wrong state, taken)
+ *   BB_E_UNSUPPORTED  the database could not be reached (nothing was done,
+ *                     or a transaction was rolled back)
  */
 #ifndef BB_CONTACT_STORE_H
 #define BB_CONTACT_STORE_H
@@ -56,9 +57,15 @@ typedef struct {
     char neighbourhood[32];    /* the request's (read when redeemed) */
 } bb_invitation;
 
-/* Opens (creating if needed) the database at path; ":memory:" for tests. */
-int bb_store_open(const char *path, bb_store **out);
+/* Opens the database: a SQLite file (created if needed; ":memory:" for
+ * tests), or PostgreSQL by a "postgresql://" URI. Either is brought to the
+ * newest schema first (migrations numbered 1 .. bb_store_schema_version()). */
+int bb_store_open(const char *location, bb_store **out);
 void bb_store_close(bb_store *s);
+int bb_store_schema_version(void);
+/* Whether this thread's last call failed because the database could not be
+ * reached (it returned BB_E_UNSUPPORTED). */
+int bb_store_unreachable_here(void);
 
 /* Citizen requests. create: BB_E_STATE if the reference is taken. */
 int bb_store_create_request(bb_store *s, const bb_callback_request *r, const char *reference,

@@ -18,6 +18,7 @@
 #include "hashpool.h"
 #include "pilot.h"
 #include "store.h"
+#include "test_store.h"
 
 #define DAY 86400
 static const int64_t TODAY = 20787; /* 2026-11-30 */
@@ -103,7 +104,7 @@ TEST(iso_weeks_in_dutch_time)
 TEST(pilot_figures_hide_small_counts_and_hold_no_person)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     bb_callback_request r = {0};
     snprintf(r.name, sizeof(r.name), "Anna Merkteken");
     snprintf(r.phone, sizeof(r.phone), "+31612345678");
@@ -539,7 +540,7 @@ TEST(qr_codes_read_back_at_every_size_an_enrolment_link_takes)
 TEST(a_second_factor_is_offered_once_and_enrolled_with_its_first_code)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     bb_officer o = {0};
     snprintf(o.username, sizeof(o.username), "nieuw");
     snprintf(o.display_name, sizeof(o.display_name), "Nieuw");
@@ -906,7 +907,7 @@ static void count_row(void *ctx, const bb_stored_request *r)
 TEST(retention_deletes_old_closed_and_abandoned_requests_and_nothing_else)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     const int64_t t0 = 1800000000, retention = 30 * DAY;
     int64_t old_done = add(s, "BB-0000-0001", t0);
     int64_t recent_done = add(s, "BB-0000-0002", t0);
@@ -939,7 +940,7 @@ TEST(retention_deletes_old_closed_and_abandoned_requests_and_nothing_else)
 TEST(a_signed_statement_is_kept_with_its_request_and_goes_with_it)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     const int64_t t0 = 1800000000, retention = 30 * DAY;
     int64_t id = add(s, "BB-0000-0011", t0), other = add(s, "BB-0000-0012", t0);
     static const uint8_t first[] = "%PDF-1.7 eerste", second[] = "%PDF-1.7 tweede";
@@ -969,7 +970,7 @@ TEST(a_signed_statement_is_kept_with_its_request_and_goes_with_it)
 TEST(retention_deletes_requests_left_open_too_long)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     const int64_t t0 = 1800000000;
     int64_t queued = add(s, "BB-0000-0001", t0);
     int64_t claimed = add(s, "BB-0000-0002", t0);
@@ -998,7 +999,7 @@ TEST(retention_deletes_requests_left_open_too_long)
 TEST(store_claim_is_exclusive_and_queue_is_per_neighbourhood)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     int64_t a = add(s, "BB-0000-000A", 100);
     bb_callback_request zuid = sample("+31612345679");
     strcpy(zuid.neighbourhood, "groningen-zuid");
@@ -1028,7 +1029,7 @@ static void collect_repeats(void *ctx, const bb_stored_request *r)
 TEST(queue_counts_earlier_requests_for_the_same_phone_in_24_hours)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     add(s, "BB-0000-000A", 1000);
     add(s, "BB-0000-000B", 2000);
     bb_callback_request other = sample("+31612345679");
@@ -1160,7 +1161,7 @@ TEST(old_database_gets_officer_numbers)
 TEST(invitation_is_single_use_and_expires)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     int64_t id = add(s, "BB-0000-0INV", 100);
     bb_invitation inv = {.request_id = id, .officer_id = 1, .room = 1234, .expires_at = 1000};
     strcpy(inv.participant_id, "citizen-1");
@@ -1210,7 +1211,7 @@ TEST(invitation_is_single_use_and_expires)
 TEST(rooms_of_ended_requests_are_listed_until_forgotten)
 {
     bb_store *s;
-    CHECK_OK(bb_store_open(":memory:", &s));
+    CHECK_OK(test_store_open(&s));
     int64_t open = add(s, "BB-0000-0R01", 100), closed = add(s, "BB-0000-0R02", 100);
     int64_t cancelled = add(s, "BB-0000-0R03", 100);
     CHECK_OK(bb_store_room_add(s, open, 11, "s11", "p11", 100));

@@ -145,6 +145,22 @@ run_suite media node tests/browser/media.test.mjs
 # Contact service: C unit tests (ASan+UBSan), the HTTP API with
 # hostile requests, kill -9 durability, and the browser flow on run.sh.
 run_suite contact-unit "$B/contact/unit_tests"
+# A throw-away PostgreSQL cluster in the build folder (src/system/postgres.sh:
+# the postgres user, 127.0.0.1 only, a password made for it), made anew for
+# every run and stopped at the end; the same unit tests against it, every
+# store test with them.
+PG_DIR=$B/pg-test
+PG_PORT=${BB_PG_PORT:-8476}
+bash src/system/postgres.sh stop "$PG_DIR" > /dev/null 2>&1 || true
+rm -rf "$PG_DIR"
+BB_TEST_DB=$(bash src/system/postgres.sh start "$PG_DIR" "$PG_PORT" 2> "$OUT/postgres-start.txt") || BB_TEST_DB=
+export BB_TEST_DB
+trap 'bash src/system/postgres.sh stop "$PG_DIR" > /dev/null 2>&1 || true' EXIT
+if [ -n "$BB_TEST_DB" ]; then
+  run_suite contact-unit-postgres "$B/contact/unit_tests"
+else
+  run_suite contact-unit-postgres sh -c "cat '$OUT/postgres-start.txt'; echo '0 passed, 1 failed'"
+fi
 run_suite contact-api node tests/contact/api.test.mjs
 # 60+ hostile requests through the web server's proxy, each from its own
 # loopback address: status, NL/EN answer, nothing stored.

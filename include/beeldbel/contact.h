@@ -182,6 +182,13 @@ void bb_ratelimit_free(bb_ratelimit *rl);
  * seconds (>= 1) after which a token is available. */
 unsigned bb_ratelimit_take(bb_ratelimit *rl, const char *key, uint64_t now_us);
 
+/* A bucket's arithmetic, also for buckets kept elsewhere (the store's,
+ * shared by several instances): tokens refilled from last to now (one unit
+ * for all three) at capacity per period, at most capacity; and the seconds
+ * (>= 1) a bucket holding tokens < 1 waits for one. */
+double bb_bucket_refill(double tokens, uint64_t last, uint64_t now, double capacity, uint64_t period);
+unsigned bb_bucket_wait_s(double tokens, double capacity, uint64_t period_us);
+
 /* Failure backoff per key: free_failures failures cost nothing; each one
  * after that locks the key for twice as long as the last (1 s, 2 s, 4 s ...
  * up to max_s). A key quiet for max_s starts over; a success clears it. */
@@ -194,6 +201,8 @@ unsigned bb_backoff_wait(bb_backoff *bo, const char *key, uint64_t now_us);
 /* Records a failure; returns the lockout it starts in seconds (0 = none). */
 unsigned bb_backoff_failed(bb_backoff *bo, const char *key, uint64_t now_us);
 void bb_backoff_succeeded(bb_backoff *bo, const char *key);
+/* The lockout, in seconds, that a key's failures-th failure starts. */
+unsigned bb_backoff_lock_s(unsigned failures, unsigned free_failures, unsigned max_s);
 
 /* ---- the HTTP layer's parsers ------------------------------------------------
  * Everything the service reads from a request line and headers before any

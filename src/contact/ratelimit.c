@@ -149,12 +149,22 @@ typedef struct {
     uint64_t now_us;
 } bucket_now;
 
+double bb_bucket_refill(double tokens, uint64_t last, uint64_t now, double capacity, uint64_t period)
+{
+    if (now > last)
+        tokens += (double)(now - last) * capacity / (double)period;
+    return tokens > capacity ? capacity : tokens;
+}
+
+unsigned bb_bucket_wait_s(double tokens, double capacity, uint64_t period_us)
+{
+    double wait_us = (1.0 - tokens) * (double)period_us / capacity;
+    return (unsigned)(wait_us / 1e6) + 1;
+}
+
 static double refilled(const bb_ratelimit *rl, const slot *b, uint64_t now_us)
 {
-    double t = b->tokens;
-    if (now_us > b->last_us)
-        t += (double)(now_us - b->last_us) * rl->capacity / (double)rl->period_us;
-    return t > rl->capacity ? rl->capacity : t;
+    return bb_bucket_refill(b->tokens, b->last_us, now_us, rl->capacity, rl->period_us);
 }
 
 /* A bucket that has refilled more says less: forgetting a full one loses nothing. */
@@ -183,8 +193,7 @@ unsigned bb_ratelimit_take(bb_ratelimit *rl, const char *key, uint64_t now_us)
         b->tokens -= 1.0;
         return 0;
     }
-    double wait_us = (1.0 - b->tokens) * (double)rl->period_us / rl->capacity;
-    return (unsigned)(wait_us / 1e6) + 1;
+    return bb_bucket_wait_s(b->tokens, rl->capacity, rl->period_us);
 }
 
 /* ---- failure backoff ---------------------------------------------------------------- */
@@ -246,14 +255,19 @@ unsigned bb_backoff_failed(bb_backoff *bo, const char *key, uint64_t now_us)
         s->failures = 0; /* quiet for a whole maximum lockout: start over */
     }
     s->last_us = now_us;
-    if (++s->failures <= bo->free_failures)
+    unsigned lock_s = bb_backoff_lock_s(++s->failures, bo->free_failures, bo->max_s);
+    if (lock_s)
+        s->until_us = now_us + (uint64_t)lock_s * 1000000;
+    return lock_s;
+}
+
+unsigned bb_backoff_lock_s(unsigned failures, unsigned free_failures, unsigned max_s)
+{
+    if (failures <= free_failures)
         return 0;
-    unsigned over = s->failures - bo->free_failures - 1;
-    uint64_t lock_s = over >= 31 ? bo->max_s : 1ull << over;
-    if (lock_s > bo->max_s)
-        lock_s = bo->max_s;
-    s->until_us = now_us + lock_s * 1000000;
-    return (unsigned)lock_s;
+    unsigned over = failures - free_failures - 1;
+    uint64_t lock_s = over >= 31 ? max_s : 1ull << over;
+    return (unsigned)(lock_s > max_s ? max_s : lock_s);
 }
 
 void bb_backoff_succeeded(bb_backoff *bo, const char *key)

@@ -58,6 +58,7 @@ struct bb_contact_service {
     pthread_mutex_t lock;         /* guards the limiters and stats */
     bb_ratelimit *create_rl, *call_rl, *login_rl, *video_rl;
     bb_backoff *login_backoff;
+    int shared;   /* limits kept in the store, shared with other instances */
     bb_hashpool *hashes;
     bb_contact_stats stats;
     bb_evidence_config evidence;
@@ -217,15 +218,81 @@ static uint64_t now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
-/* Takes a token from limiter rl for key; returns seconds to wait or 0. */
-static unsigned limited(bb_contact_service *svc, bb_ratelimit *rl, const char *prefix, const char *key)
+static int64_t wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A limit's key as the shared store keeps it: a digest, never the address. */
+static void shared_key(const char *k, char out[65])
+{
+    sha256_hex(k, out);
+}
+
+/* Takes a token from limiter rl (capacity per period_s) for key; returns
+ * seconds to wait or 0. Instances sharing a database share the limit. */
+static unsigned limited(bb_contact_service *svc, bb_ratelimit *rl, double capacity, unsigned period_s,
+                        const char *prefix, const char *key)
 {
     char k[160];
     snprintf(k, sizeof(k), "%s|%s", prefix, key);
+    unsigned wait = 0;
+    if (svc->shared) {
+        char h[65];
+        shared_key(k, h);
+        /* Without the database the request fails at its own use of it. */
+        if (bb_store_rate_take(svc->store, h, capacity, (int64_t)period_s * 1000, wall_ms(), &wait) != BB_OK)
+            wait = 0;
+        return wait;
+    }
     pthread_mutex_lock(&svc->lock);
-    unsigned wait = bb_ratelimit_take(rl, k, now_us());
+    wait = bb_ratelimit_take(rl, k, now_us());
     pthread_mutex_unlock(&svc->lock);
     return wait;
+}
+
+/* A login's failure backoff for key: seconds to wait, a failure, a success. */
+static unsigned backoff_wait(bb_contact_service *svc, const char *key)
+{
+    unsigned wait = 0;
+    if (svc->shared) {
+        char h[65];
+        shared_key(key, h);
+        return bb_store_backoff_wait(svc->store, h, wall_ms(), &wait) == BB_OK ? wait : 0;
+    }
+    pthread_mutex_lock(&svc->lock);
+    wait = bb_backoff_wait(svc->login_backoff, key, now_us());
+    pthread_mutex_unlock(&svc->lock);
+    return wait;
+}
+
+static void backoff_failed(bb_contact_service *svc, const char *key)
+{
+    if (svc->shared) {
+        char h[65];
+        unsigned lock_s;
+        shared_key(key, h);
+        bb_store_backoff_failed(svc->store, h, LOGIN_FREE_FAILURES, LOGIN_MAX_LOCK_S, wall_ms(), &lock_s);
+        return;
+    }
+    pthread_mutex_lock(&svc->lock);
+    bb_backoff_failed(svc->login_backoff, key, now_us());
+    pthread_mutex_unlock(&svc->lock);
+}
+
+static void backoff_succeeded(bb_contact_service *svc, const char *key)
+{
+    if (svc->shared) {
+        char h[65];
+        shared_key(key, h);
+        bb_store_backoff_clear(svc->store, h);
+        return;
+    }
+    pthread_mutex_lock(&svc->lock);
+    bb_backoff_succeeded(svc->login_backoff, key);
+    pthread_mutex_unlock(&svc->lock);
 }
 
 static void merge_stats(bb_contact_service *svc, const bb_contact_stats *st)
@@ -284,7 +351,7 @@ static enum MHD_Result create_request(bb_contact_service *svc, struct MHD_Connec
     char key[32];
     if (centre)
         snprintf(key, sizeof(key), "centre-%lld", (long long)centre->id);
-    unsigned wait = limited(svc, svc->create_rl, "create", centre ? key : addr);
+    unsigned wait = limited(svc, svc->create_rl, svc->cfg.create_per_hour, 3600, "create", centre ? key : addr);
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_callback_request *r = malloc(sizeof(*r));
@@ -515,7 +582,7 @@ static void hash_done(bb_hash_job *job, void *arg)
 static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, conn_ctx *ctx,
                              const char *addr, int64_t now)
 {
-    unsigned wait = limited(svc, svc->login_rl, "login", addr);
+    unsigned wait = limited(svc, svc->login_rl, LOGIN_PER_MINUTE, 60, "login", addr);
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_officer_login q;
@@ -533,9 +600,7 @@ static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, 
     ctx->login = pl;
     pl->c = c;
     snprintf(pl->backoff_key, sizeof(pl->backoff_key), "%s|%s", q.username, addr);
-    pthread_mutex_lock(&svc->lock);
-    wait = bb_backoff_wait(svc->login_backoff, pl->backoff_key, now_us());
-    pthread_mutex_unlock(&svc->lock);
+    wait = backoff_wait(svc, pl->backoff_key);
     if (wait) {
         mbedtls_platform_zeroize(&q, sizeof(q));
         return send_error(c, 429, "rate_limited", NULL, wait);
@@ -636,14 +701,10 @@ static enum MHD_Result login_finish(bb_contact_service *svc, struct MHD_Connecti
         second_ok = step >= 0 && bb_store_officer_totp_enrol(svc->store, off->id, step) == BB_OK;
     }
     if (!password_ok || !second_ok) {
-        pthread_mutex_lock(&svc->lock);
-        bb_backoff_failed(svc->login_backoff, pl->backoff_key, now_us());
-        pthread_mutex_unlock(&svc->lock);
+        backoff_failed(svc, pl->backoff_key);
         return send_error(c, 401, "login_failed", NULL, 0);
     }
-    pthread_mutex_lock(&svc->lock);
-    bb_backoff_succeeded(svc->login_backoff, pl->backoff_key);
-    pthread_mutex_unlock(&svc->lock);
+    backoff_succeeded(svc, pl->backoff_key);
 
     char session[44], csrf[44], key[65];
     if (random_b64url(svc, 32, session) || random_b64url(svc, 32, csrf))
@@ -798,7 +859,7 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
         return send_error(c, 503, "call_unavailable", NULL, 60);
     char officer_key[24];
     snprintf(officer_key, sizeof(officer_key), "%lld", (long long)s->officer_id);
-    unsigned wait = limited(svc, svc->video_rl, "video", officer_key);
+    unsigned wait = limited(svc, svc->video_rl, VIDEO_PER_10_MIN, 600, "video", officer_key);
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_invitation inv = {.request_id = r->id, .officer_id = s->officer_id};
@@ -1345,7 +1406,7 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
     case BB_ROUTE_CANCEL:
     case BB_ROUTE_REDEEM:
     case BB_ROUTE_FEEDBACK:
-        if ((wait = limited(svc, svc->call_rl, "call", addr)))
+        if ((wait = limited(svc, svc->call_rl, svc->cfg.calls_per_minute, 60, "call", addr)))
             return send_error(c, 429, "rate_limited", NULL, wait);
         if (route.kind == BB_ROUTE_FEEDBACK)
             return give_feedback(svc, c, ctx, now);
@@ -1492,6 +1553,7 @@ int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_c
                                           .retention_s = cfg->evidence_retention_s, .police = cfg->police,
                                           .trust_lock = &svc->lock };
     svc->store = store;
+    svc->shared = bb_store_shared(store);
     pthread_mutex_init(&svc->lock, NULL);
     pthread_cond_init(&svc->stop_cond, NULL);
     /* One secret hash key for all limiters, new at every start. */

@@ -83,6 +83,15 @@ static _Thread_local int unreachable_here;
     " at " INT " NOT NULL, officer_id " INT " NOT NULL, recording_id " INT " NOT NULL,"                     \
     " action TEXT NOT NULL" ROWID ");"
 
+/* Limits several instances share: token buckets (tokens in millionths,
+ * at_ms when last taken from) and login backoffs, each row with a counter n
+ * that every change raises, so a change based on a stale read is refused. */
+#define SCHEMA_V2(INT)                                                                                           \
+    "CREATE TABLE IF NOT EXISTS rate_limits (key TEXT PRIMARY KEY, tokens " INT " NOT NULL,"                  \
+    " at_ms " INT " NOT NULL, n " INT " NOT NULL);"                                                          \
+    "CREATE TABLE IF NOT EXISTS backoffs (key TEXT PRIMARY KEY, failures " INT " NOT NULL,"                   \
+    " last_ms " INT " NOT NULL, until_ms " INT " NOT NULL, n " INT " NOT NULL);"
+
 /* ---- SQLite files from before the migrations were numbered ---- */
 
 static int has_column(bb_db *db, const char *table, const char *column)
@@ -183,12 +192,23 @@ static int postgres_v1(bb_db *db)
                                       "BIGINT", "BYTEA", ", rowid BIGINT GENERATED ALWAYS AS IDENTITY"));
 }
 
+static int sqlite_v2(bb_db *db)
+{
+    return bb_db_script(db, SCHEMA_V2("INTEGER"));
+}
+
+static int postgres_v2(bb_db *db)
+{
+    return bb_db_script(db, SCHEMA_V2("BIGINT"));
+}
+
 /* Each version once, in order; a new one is added at the end, for both. */
 static const struct {
     int version;
     int (*sqlite)(bb_db *db), (*postgres)(bb_db *db);
 } MIGRATIONS[] = {
     {1, sqlite_v1, postgres_v1},
+    {2, sqlite_v2, postgres_v2},
 };
 
 /* The database at the newest schema: what it lacks applied in one
@@ -290,6 +310,11 @@ static int give(bb_store *s, bb_db *db, int rc)
     pthread_mutex_unlock(&s->lock);
     unreachable_here = rc != BB_OK && bb_db_unreachable(db);
     return unreachable_here ? BB_E_UNSUPPORTED : rc;
+}
+
+int bb_store_shared(const bb_store *s)
+{
+    return bb_db_kind_get(s->conns[0]) == BB_DB_POSTGRES;
 }
 
 int bb_store_unreachable_here(void)
@@ -1077,10 +1102,125 @@ int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int64_t open_m
         rc = bb_db_run(db, NULL, "DELETE FROM sessions WHERE expires_at <= ? OR last_seen < ? - 86400", "ii", now, now);
     if (rc == BB_OK)
         rc = bb_db_run(db, NULL, "DELETE FROM feedback_tokens WHERE expires_at <= ?", "i", now);
+    /* Limits untouched for a day are full buckets and ended lockouts. */
+    if (rc == BB_OK)
+        rc = bb_db_run(db, NULL, "DELETE FROM rate_limits WHERE at_ms < ?", "i", (now - 86400) * 1000);
+    if (rc == BB_OK)
+        rc = bb_db_run(db, NULL, "DELETE FROM backoffs WHERE last_ms < ? AND until_ms < ?", "ii", (now - 86400) * 1000,
+                       now * 1000);
     rc = bb_db_finish(db, rc);
     if (rc == BB_OK && gone + other > 0)
         bb_db_forget_deleted(db);
     if (deleted)
         *deleted = rc == BB_OK ? (int)gone : 0;
+    return give(s, db, rc);
+}
+
+/* ---- limits shared by the instances ---- */
+
+#define MICRO 1000000.0
+/* Tries a change based on a read this many times before giving up (other
+ * instances changed the row each time in between). */
+#define CAS_TRIES 16
+
+typedef struct {
+    int64_t a, b, c, n;
+} four;
+
+static void read_four(bb_db_q *q, void *out)
+{
+    four *f = out;
+    f->a = bb_db_int(q, 0);
+    f->b = bb_db_int(q, 1);
+    f->c = bb_db_int(q, 2);
+    f->n = bb_db_int(q, 3);
+}
+
+int bb_store_rate_take(bb_store *s, const char *key, double capacity, int64_t period_ms, int64_t now_ms,
+                       unsigned *wait_s)
+{
+    *wait_s = 0;
+    if (capacity < 1 || period_ms <= 0 || now_ms < 0)
+        return BB_E_ARG;
+    bb_db *db = take(s);
+    int rc = BB_E_STATE;
+    for (int i = 0; i < CAS_TRIES && rc == BB_E_STATE; i++) {
+        four f = {0};
+        int64_t changed = 0;
+        rc = one_row(bb_db_query(db, "SELECT tokens, at_ms, 0, n FROM rate_limits WHERE key = ?", "t", key),
+                     read_four, &f);
+        if (rc == BB_E_AGAIN) {
+            rc = bb_db_run(db, &changed,
+                           "INSERT INTO rate_limits (key, tokens, at_ms, n) VALUES (?, ?, ?, 1) ON CONFLICT (key) DO NOTHING",
+                           "tii", key, (int64_t)((capacity - 1) * MICRO), now_ms);
+            rc = rc ? rc : changed == 1 ? BB_OK : BB_E_STATE;
+            continue;
+        }
+        if (rc)
+            break;
+        double tokens = bb_bucket_refill((double)f.a / MICRO, (uint64_t)f.b, (uint64_t)now_ms, capacity,
+                                         (uint64_t)period_ms);
+        if (tokens < 1.0) {
+            *wait_s = bb_bucket_wait_s(tokens, capacity, (uint64_t)period_ms * 1000);
+            break;
+        }
+        rc = one_changed(bb_db_run(db, &changed, "UPDATE rate_limits SET tokens = ?, at_ms = ?, n = n + 1 WHERE key = ? AND n = ?",
+                                   "iiti", (int64_t)((tokens - 1.0) * MICRO), now_ms > f.b ? now_ms : f.b, key, f.n),
+                         changed);
+    }
+    return give(s, db, rc);
+}
+
+int bb_store_backoff_wait(bb_store *s, const char *key, int64_t now_ms, unsigned *wait_s)
+{
+    *wait_s = 0;
+    four f = {0};
+    bb_db *db = take(s);
+    int rc = one_row(bb_db_query(db, "SELECT failures, last_ms, until_ms, n FROM backoffs WHERE key = ?", "t", key),
+                     read_four, &f);
+    if (rc == BB_OK && f.c > now_ms)
+        *wait_s = (unsigned)((f.c - now_ms + 999) / 1000);
+    return give(s, db, rc == BB_E_AGAIN ? BB_OK : rc);
+}
+
+int bb_store_backoff_failed(bb_store *s, const char *key, unsigned free_failures, unsigned max_s, int64_t now_ms,
+                            unsigned *lock_s)
+{
+    *lock_s = 0;
+    bb_db *db = take(s);
+    int rc = BB_E_STATE;
+    for (int i = 0; i < CAS_TRIES && rc == BB_E_STATE; i++) {
+        four f = {0};
+        int64_t changed = 0;
+        rc = one_row(bb_db_query(db, "SELECT failures, last_ms, until_ms, n FROM backoffs WHERE key = ?", "t", key),
+                     read_four, &f);
+        if (rc == BB_E_AGAIN) {
+            *lock_s = bb_backoff_lock_s(1, free_failures, max_s);
+            rc = bb_db_run(db, &changed,
+                           "INSERT INTO backoffs (key, failures, last_ms, until_ms, n) VALUES (?, 1, ?, ?, 1)"
+                           " ON CONFLICT (key) DO NOTHING",
+                           "tii", key, now_ms, now_ms + (int64_t)*lock_s * 1000);
+            rc = rc ? rc : changed == 1 ? BB_OK : BB_E_STATE;
+            continue;
+        }
+        if (rc)
+            break;
+        /* Quiet for a whole maximum lockout: it starts over. */
+        int64_t failures = now_ms > f.b + (int64_t)max_s * 1000 ? 1 : f.a + 1;
+        *lock_s = bb_backoff_lock_s(failures > 1000000 ? 1000000 : (unsigned)failures, free_failures, max_s);
+        int64_t until = *lock_s ? now_ms + (int64_t)*lock_s * 1000 : f.c;
+        rc = one_changed(bb_db_run(db, &changed,
+                                   "UPDATE backoffs SET failures = ?, last_ms = ?, until_ms = ?, n = n + 1"
+                                   " WHERE key = ? AND n = ?",
+                                   "iiiti", failures, now_ms, until, key, f.n),
+                         changed);
+    }
+    return give(s, db, rc);
+}
+
+int bb_store_backoff_clear(bb_store *s, const char *key)
+{
+    bb_db *db = take(s);
+    int rc = bb_db_run(db, NULL, "DELETE FROM backoffs WHERE key = ?", "t", key);
     return give(s, db, rc);
 }

@@ -202,9 +202,24 @@ int bb_store_recording_audit_rows(bb_store *s, int64_t id,
  * `before`; their ids in ids[0..*n) for the caller to delete their files. */
 int bb_store_recordings_expire(bb_store *s, int64_t now, int64_t before, int64_t *ids, int max, int *n);
 
+/* Limits shared by the service's instances (bb_store_shared: on
+ * PostgreSQL; one instance on SQLite keeps its own in memory). key: a
+ * digest of what is limited (never an address itself); times in unix ms.
+ * rate_take: takes one of capacity tokens that refill per period_ms;
+ * *wait_s 0 when taken, else the seconds until one is there. backoff:
+ * failures as bb_backoff counts them (contact.h), the lockout shared. */
+int bb_store_shared(const bb_store *s);
+int bb_store_rate_take(bb_store *s, const char *key, double capacity, int64_t period_ms, int64_t now_ms,
+                       unsigned *wait_s);
+int bb_store_backoff_wait(bb_store *s, const char *key, int64_t now_ms, unsigned *wait_s);
+int bb_store_backoff_failed(bb_store *s, const char *key, unsigned free_failures, unsigned max_s, int64_t now_ms,
+                            unsigned *lock_s);
+int bb_store_backoff_clear(bb_store *s, const char *key);
+
 /* Retention: deletes requests closed before now - retention_s and open
  * ones (never closed) created before now - open_max_s, with their
- * invitations; invitations a week after they expired; expired sessions.
+ * invitations; invitations a week after they expired; expired sessions;
+ * shared limits untouched for a day.
  * Then the write-ahead log is checkpointed and truncated, so nothing
  * deleted stays readable in it. *deleted: requests gone. */
 int bb_store_purge(bb_store *s, int64_t now, int64_t retention_s, int64_t open_max_s, int *deleted);

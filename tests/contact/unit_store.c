@@ -203,3 +203,64 @@ TEST(the_schema_is_numbered_and_applied_once_whoever_starts_first)
     CHECK_OK(rc);
     CHECK(!strcmp(got.reference, "BB-0000-0S01"));
 }
+
+static void *take_token(void *arg)
+{
+    racer *r = arg;
+    unsigned wait = 0;
+    pthread_barrier_wait(r->start);
+    r->rc = bb_store_rate_take(r->store, "limit-key", 3, 60000, 5000000, &wait);
+    if (r->rc == BB_OK && wait)
+        r->rc = BB_E_STATE; /* held back: lost */
+    return NULL;
+}
+
+/* A limit of 3 a minute is 3 a minute whichever instances the requests
+ * reach, also all at once; it refills as one. */
+TEST(a_rate_limit_holds_across_instances)
+{
+    bb_store *a, *b;
+    CHECK_OK(test_store_open_shared(&a, &b));
+    CHECK_EQ_INT(race(a, b, take_token, 0, NULL), 3);
+    unsigned wait = 0;
+    CHECK_OK(bb_store_rate_take(a, "limit-key", 3, 60000, 5000001, &wait));
+    CHECK(wait >= 19 && wait <= 20); /* one token comes every 20 s */
+    CHECK_OK(bb_store_rate_take(b, "limit-key", 3, 60000, 5000000 + 20000, &wait));
+    CHECK_EQ_INT(wait, 0);
+    CHECK_OK(bb_store_rate_take(a, "limit-key", 3, 60000, 5000000 + 20001, &wait));
+    CHECK(wait > 0);
+    CHECK_OK(bb_store_rate_take(b, "other-key", 3, 60000, 5000000 + 20001, &wait));
+    CHECK_EQ_INT(wait, 0);
+    test_store_close_shared(a, b);
+}
+
+/* Failed logins count at every instance: after the free ones, the lockout
+ * one instance starts holds at the other, and a success clears it. */
+TEST(a_login_backoff_holds_across_instances)
+{
+    bb_store *a, *b;
+    CHECK_OK(test_store_open_shared(&a, &b));
+    unsigned lock = 9, wait = 9;
+    int64_t t = 7000000;
+    CHECK_OK(bb_store_backoff_failed(a, "jan|addr", 2, 900, t, &lock));
+    CHECK_EQ_INT(lock, 0);
+    CHECK_OK(bb_store_backoff_failed(b, "jan|addr", 2, 900, t + 1, &lock));
+    CHECK_EQ_INT(lock, 0);
+    CHECK_OK(bb_store_backoff_wait(a, "jan|addr", t + 2, &wait));
+    CHECK_EQ_INT(wait, 0);
+    CHECK_OK(bb_store_backoff_failed(a, "jan|addr", 2, 900, t + 2, &lock));
+    CHECK_EQ_INT(lock, 1);
+    CHECK_OK(bb_store_backoff_wait(b, "jan|addr", t + 3, &wait));
+    CHECK_EQ_INT(wait, 1);
+    CHECK_OK(bb_store_backoff_failed(b, "jan|addr", 2, 900, t + 1003, &lock));
+    CHECK_EQ_INT(lock, 2); /* twice the last */
+    CHECK_OK(bb_store_backoff_clear(a, "jan|addr"));
+    CHECK_OK(bb_store_backoff_wait(b, "jan|addr", t + 1004, &wait));
+    CHECK_EQ_INT(wait, 0);
+    /* Quiet for the whole maximum: it starts over. */
+    CHECK_OK(bb_store_backoff_failed(a, "piet|addr", 0, 4, t, &lock));
+    CHECK_EQ_INT(lock, 1);
+    CHECK_OK(bb_store_backoff_failed(a, "piet|addr", 0, 4, t + 4001, &lock));
+    CHECK_EQ_INT(lock, 1);
+    test_store_close_shared(a, b);
+}

@@ -1,5 +1,7 @@
 /*
  * beeldbel-officer: officer accounts for the contact service.
+ * The database: --db FILE (SQLite), or BB_CONTACT_DB (a SQLite file, or
+ * PostgreSQL's postgresql:// URI) without --db.
  *   beeldbel-officer --db FILE add USER --name NAME --team TEAM --neighbourhoods a,b
  *                    --number NUMBER [--iterations N]   (password: first line of stdin)
  *   beeldbel-officer --db FILE add USER --role team-lead --name NAME --team TEAM --neighbourhoods a,b
@@ -110,6 +112,10 @@ int main(int argc, char **argv)
             return 2;
         }
     }
+    /* PostgreSQL's URI (with its password) comes from the environment,
+     * never argv, which every user of the machine can read. */
+    if (!db && getenv("BB_CONTACT_DB") && *getenv("BB_CONTACT_DB"))
+        db = getenv("BB_CONTACT_DB");
     if (number && !bb_officer_id_valid(number))
         return fail("an officer number is 1 to 32 of 0-9, A-Z, a-z and -",
                     "een agentnummer is 1 tot 32 tekens uit 0-9, A-Z, a-z en -");

@@ -981,6 +981,10 @@ static enum MHD_Result officer_action(bb_contact_service *svc, struct MHD_Connec
     }
     if (!strcmp(action, "claim")) {
         rc = bb_store_claim(svc->store, id, s->officer_id, now);
+        /* Refused: read again, since a colleague (at this instance or
+         * another) may have claimed it after the first read. */
+        if (rc == BB_E_STATE && !r->claimed_by && bb_store_get(svc->store, id, r) != BB_OK)
+            r->claimed_by = 0;
         if (rc == BB_E_STATE)
             ret = send_error(c, 409, r->claimed_by ? "already_claimed" : "wrong_state", NULL, 0);
         else if (rc != BB_OK)

@@ -7,11 +7,12 @@
 #   postgres.sh start DIR PORT    starts it (making it first if needed) and
 #                                 prints the contact service's URI
 #   postgres.sh stop DIR          stops it (fast: connections are told)
-#   postgres.sh kill DIR          kill -9 of its postmaster (the tests' crash)
+#   postgres.sh crash DIR         stops it as a crash would (immediate: no
+#                                 checkpoint; recovery from its log at the next start)
 set -euo pipefail
 
 die() { printf 'postgres: %s\n' "$*" >&2; exit 1; }
-[ $# -ge 2 ] || die "usage: postgres.sh start DIR PORT | stop DIR | kill DIR"
+[ $# -ge 2 ] || die "usage: postgres.sh start DIR PORT | stop DIR | crash DIR"
 cmd=$1 dir=$2
 bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 [ -x "$bin/initdb" ] || die "PostgreSQL is not installed; run 'make deps' (PostgreSQL ontbreekt; voer 'make deps' uit)"
@@ -45,9 +46,8 @@ stop)
   [ -f "$dir/data/postmaster.pid" ] || exit 0
   as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop > /dev/null
   ;;
-kill)
-  pid=$(head -n 1 "$dir/data/postmaster.pid")
-  kill -9 "$pid"
+crash)
+  as_pg "$bin/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop > /dev/null
   ;;
 *) die "unknown command $cmd (onbekend commando)" ;;
 esac

@@ -21,6 +21,11 @@
 #   BB_JANUS_DEBUG    Janus log level 0-7      (default 4)
 #   BB_DEMO           1 | 0                    (default 1: demo officer accounts matching the
 #                     demo certificates, passwords printed; 0: none, as in production)
+#   BB_SCALE          single | demo            (default single: one contact service on SQLite;
+#                     demo: a PostgreSQL cluster in the run dir and two contact service
+#                     instances sharing it, behind the web servers' proxy)
+#   BB_CONTACT_PORT2  the second instance's port with BB_SCALE=demo (default 8481)
+#   BB_PG_PORT        PostgreSQL's port with BB_SCALE=demo, 127.0.0.1 (default 8477)
 #   BB_BUILD, BB_DIST where make built         (default build, dist)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -41,12 +46,16 @@ JANUS_HTTP_PORT=${BB_JANUS_HTTP_PORT:-8089}
 CONTACT_BIN=$BUILD/bin/beeldbel-contact
 OFFICER_BIN=$BUILD/bin/beeldbel-officer
 DEMO=${BB_DEMO:-1}
+SCALE=${BB_SCALE:-single}
+CONTACT_PORT2=${BB_CONTACT_PORT2:-8481}
+PG_PORT=${BB_PG_PORT:-8477}
 
 say() { printf 'run: %s\n' "$*"; }
 die() { printf 'run: %s\n' "$*" >&2; exit 1; }
 
 case $NET in host|loopback) ;; *) die "BB_NET must be loopback or host (BB_NET moet loopback of host zijn)";; esac
 case $DEMO in 0|1) ;; *) die "BB_DEMO must be 1 or 0 (BB_DEMO moet 1 of 0 zijn)";; esac
+case $SCALE in single|demo) ;; *) die "BB_SCALE must be single or demo (BB_SCALE moet single of demo zijn)";; esac
 command -v janus >/dev/null || die "janus is not installed; run 'make deps' (janus ontbreekt; voer 'make deps' uit)"
 
 # Secrets are made once per machine and never committed.
@@ -186,6 +195,7 @@ stop_all() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   done
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+  [ "$SCALE" = demo ] && bash src/system/postgres.sh stop "$RUN/postgres" > /dev/null 2>&1
   say "stopped (gestopt)"
 }
 trap 'stop_all; exit 0' INT TERM
@@ -238,6 +248,21 @@ node src/scripts/seal-bundle.mjs "$DIST" "$CA_DIR/root.pem" "$("$CA_BIN" crl-tim
   die "could not pin the police root into $DIST (kon de politie-root niet vastzetten)"
 say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
 
+# The contact service's database: a SQLite file in the run dir, or with
+# BB_SCALE=demo a PostgreSQL cluster there (src/system/postgres.sh) that
+# every instance shares, its URI (with the password) passed in the
+# environment only.
+DB_ARGS=(--db "$RUN/contact.db")
+CONTACT_PORTS=$CONTACT_PORT
+if [ "$SCALE" = demo ]; then
+  contact_port_busy "$CONTACT_PORT2" && die "port $CONTACT_PORT2 is in use (BB_CONTACT_PORT2) / poort $CONTACT_PORT2 is bezet"
+  BB_CONTACT_DB=$(bash src/system/postgres.sh start "$RUN/postgres" "$PG_PORT") ||
+    die "PostgreSQL did not start (PostgreSQL startte niet); log: $RUN/postgres/server.log"
+  export BB_CONTACT_DB BB_CONTACT_EVIDENCE_DIR=$RUN/evidence
+  DB_ARGS=()
+  CONTACT_PORTS=$CONTACT_PORT,$CONTACT_PORT2
+fi
+
 # Demo officer accounts, one per demo certificate, so a call can be tried at
 # once: passwords and second-factor (TOTP) secrets made once per run
 # directory (demo-accounts, mode 600: "user password secret") and printed
@@ -259,17 +284,17 @@ if [ "$DEMO" = 1 ]; then
     while IFS='|' read -r _ name team _ hood number user; do
       pw=$(demo_field "$user" 2)
       secret=$(demo_field "$user" 3)
-      if ! "$OFFICER_BIN" --db "$RUN/contact.db" has "$user"; then
-        printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" add "$user" --name "$name" --team "$team" \
+      if ! "$OFFICER_BIN" "${DB_ARGS[@]}" has "$user"; then
+        printf '%s\n' "$pw" | "$OFFICER_BIN" "${DB_ARGS[@]}" add "$user" --name "$name" --team "$team" \
           --neighbourhoods "$hood" --number "$number" > /dev/null || die "cannot create demo account $user (kan demo-account niet maken)"
         secret=
       elif [ "$fresh" = 1 ]; then
-        printf '%s\n' "$pw" | "$OFFICER_BIN" --db "$RUN/contact.db" password "$user" > /dev/null ||
+        printf '%s\n' "$pw" | "$OFFICER_BIN" "${DB_ARGS[@]}" password "$user" > /dev/null ||
           die "cannot set the password of demo account $user (kan wachtwoord niet zetten)"
         secret=
       fi
       if [ -z "$secret" ]; then
-        secret=$("$OFFICER_BIN" --db "$RUN/contact.db" totp "$user" | awk '$1 == "secret" { print $2 }')
+        secret=$("$OFFICER_BIN" "${DB_ARGS[@]}" totp "$user" | awk '$1 == "secret" { print $2 }')
         [ -n "$secret" ] || die "cannot give demo account $user a second factor (kan geen tweede factor maken)"
       fi
       printf '%s %s %s\n' "$user" "$pw" "$secret"
@@ -282,23 +307,28 @@ fi
 # It creates rooms through Janus's HTTP transport (127.0.0.1) and signs
 # Janus tokens with the secrets above.
 for _ in $(seq 1 50); do port_open "$JANUS_HTTP_PORT" && break; sleep 0.1; done
-BB_CONTACT_PORT=$CONTACT_PORT BB_CONTACT_PROXY_HOPS=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="$SITE_URL" \
-  BB_CONSOLE_URL="$CONSOLE_URL" \
-  BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="$JANUS_WS_URL" \
-  BB_JANUS_TOKEN_SECRET=$BB_JANUS_TOKEN_SECRET BB_VIDEOROOM_ADMIN_KEY=$BB_VIDEOROOM_ADMIN_KEY \
-  BB_CONTACT_TSA_KEY="$CA_DIR/tsa.key" BB_CONTACT_TSA_CERT="$CA_DIR/tsa.pem" \
-  BB_CONTACT_POLICE_ROOT="$CA_DIR/root.pem" BB_CONTACT_POLICE_CRL="$CA_DIR/crl.pem" \
-  "$CONTACT_BIN" --db "$RUN/contact.db" > "$RUN/contact.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 50); do port_open "$CONTACT_PORT" && break; sleep 0.1; done
-port_open "$CONTACT_PORT" || die "the contact service did not start (contactdienst startte niet); log: $RUN/contact.log"
+: > "$RUN/contact.log"
+for port in ${CONTACT_PORTS//,/ }; do
+  BB_CONTACT_PORT=$port BB_CONTACT_PROXY_HOPS=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="$SITE_URL" \
+    BB_CONSOLE_URL="$CONSOLE_URL" \
+    BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="$JANUS_WS_URL" \
+    BB_JANUS_TOKEN_SECRET=$BB_JANUS_TOKEN_SECRET BB_VIDEOROOM_ADMIN_KEY=$BB_VIDEOROOM_ADMIN_KEY \
+    BB_CONTACT_TSA_KEY="$CA_DIR/tsa.key" BB_CONTACT_TSA_CERT="$CA_DIR/tsa.pem" \
+    BB_CONTACT_POLICE_ROOT="$CA_DIR/root.pem" BB_CONTACT_POLICE_CRL="$CA_DIR/crl.pem" \
+    "$CONTACT_BIN" "${DB_ARGS[@]}" >> "$RUN/contact.log" 2>&1 &
+  pids+=($!)
+done
+for port in ${CONTACT_PORTS//,/ }; do
+  for _ in $(seq 1 50); do port_open "$port" && break; sleep 0.1; done
+  port_open "$port" || die "the contact service did not start (contactdienst startte niet); log: $RUN/contact.log"
+done
 
 # Two sites from dist/, each on its own origin: the public one (widget,
 # demo page, citizens' API) and the officers' console (its API only).
 : > "$RUN/web.log"
 for site in public console; do
   port=$HTTP_PORT; [ "$site" = console ] && port=$CONSOLE_PORT
-  BB_SITE=$site BB_CONTACT_PORT=$CONTACT_PORT BB_JANUS_WS_URL="$JANUS_WS_URL" BB_HTTP_HOST="$LISTEN" \
+  BB_SITE=$site BB_CONTACT_PORTS=$CONTACT_PORTS BB_JANUS_WS_URL="$JANUS_WS_URL" BB_HTTP_HOST="$LISTEN" \
     BB_TLS_CERT="$TLS_DIR/site.pem" BB_TLS_KEY="$TLS_DIR/site.key" \
     node src/system/serve.mjs "$DIST" "$port" >> "$RUN/web.log" 2>&1 &
   pids+=($!)
@@ -312,7 +342,7 @@ run:   demo page (demopagina)   $SITE_URL/demo/
 run:   officer console (agent)  $CONSOLE_URL/console/
 run:   Janus WebSocket (SFU)    $JANUS_WS_URL  (janus-protocol, token auth)
 run:   Janus media (UDP)        ports $RTP_RANGE
-run:   contact API              $SITE_URL/api/v1/, officers' part on $CONSOLE_URL (-> 127.0.0.1:$CONTACT_PORT)
+run:   contact API              $SITE_URL/api/v1/, officers' part on $CONSOLE_URL (-> 127.0.0.1:$CONTACT_PORTS)
 run:   logs                     $RUN/janus.log, $RUN/web.log, $RUN/contact.log
 run: HTTPS with a demo CA made for this machine (HTTPS met een demo-CA van deze machine):
 run:   $TLS_DIR/ca.pem  SHA-256 $TLS_CA_SHA256

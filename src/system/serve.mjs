@@ -83,7 +83,22 @@ function proxies(url) {
 // address it saw to X-Forwarded-For; the service, told how many proxies it
 // trusts (BB_CONTACT_PROXY_HOPS=1 for this one alone), reads the client
 // from the right, where nobody but a trusted proxy writes.
-const contactPort = Number(process.env.BB_CONTACT_PORT ?? 8471);
+// Several instances of the service (BB_CONTACT_PORTS, comma separated, all
+// on one database) take turns; one that refuses connections is passed over
+// for DOWN_MS, and a request without a body it refused goes to the next.
+const contactPorts = (process.env.BB_CONTACT_PORTS ?? process.env.BB_CONTACT_PORT ?? '8471')
+  .split(',').map(Number);
+const DOWN_MS = 5000;
+const downUntil = new Map();
+let turn = 0;
+function nextPort(except) {
+  const now = Date.now();
+  for (let i = 0; i < contactPorts.length; i++) {
+    const port = contactPorts[turn++ % contactPorts.length];
+    if (port !== except && (downUntil.get(port) ?? 0) <= now) return port;
+  }
+  return contactPorts.find((p) => p !== except) ?? contactPorts[0];
+}
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'te',
   'trailer', 'transfer-encoding', 'upgrade', 'host', 'x-forwarded-for']);
 // The service takes no body over 16 KiB: larger ones stop here, before a
@@ -138,18 +153,27 @@ function proxyContact(req, res) {
   const seen = req.socket.remoteAddress ?? '';
   const before = req.headers['x-forwarded-for'];
   headers['x-forwarded-for'] = before ? `${before}, ${seen}` : seen;
-  const up = httpRequest({ host: '127.0.0.1', port: contactPort, method: req.method, path: req.url, headers }, (ur) => {
-    const h = {};
-    for (const [k, v] of Object.entries(ur.headers)) if (!HOP_BY_HOP.has(k)) h[k] = v;
-    res.writeHead(ur.statusCode, h);
-    ur.pipe(res);
-  });
+  const bodiless = (declared === undefined || declared === '0') && !req.headers['transfer-encoding'];
   let refused = false;
-  up.on('error', () => {
-    if (refused) return;
-    if (res.headersSent) return res.destroy();
-    sendJson(res, 503, UNAVAILABLE, { 'Retry-After': '30' });
-  });
+  const forward = (port, again) => {
+    const up = httpRequest({ host: '127.0.0.1', port, method: req.method, path: req.url, headers }, (ur) => {
+      const h = {};
+      for (const [k, v] of Object.entries(ur.headers)) if (!HOP_BY_HOP.has(k)) h[k] = v;
+      res.writeHead(ur.statusCode, h);
+      ur.pipe(res);
+    });
+    up.on('error', (e) => {
+      if (refused) return;
+      if (e.code === 'ECONNREFUSED') {
+        downUntil.set(port, Date.now() + DOWN_MS);
+        if (again && bodiless && contactPorts.length > 1) return forward(nextPort(port), false).end();
+      }
+      if (res.headersSent) return res.destroy();
+      sendJson(res, 503, UNAVAILABLE, { 'Retry-After': '30' });
+    });
+    return up;
+  };
+  const up = forward(nextPort(), true);
   // An undeclared (chunked) body is counted as it comes.
   let received = 0;
   req.on('data', (chunk) => {

@@ -14,12 +14,19 @@ export const asanBin = join(buildDir, 'contact', 'asan', 'beeldbel-contact');
 export const optBin = join(buildDir, 'bin', 'beeldbel-contact');
 export const officerBin = join(buildDir, 'bin', 'beeldbel-officer');
 
+/** How a program is told its database: a SQLite file by --db, PostgreSQL's
+ * URI (with its password) in the environment, never in argv. */
+function dbOf(db) {
+  return /^postgres(ql)?:\/\//.test(db) ? { args: [], env: { BB_CONTACT_DB: db } } : { args: ['--db', db], env: {} };
+}
+
 /** Starts the service; resolves when it listens. */
 export function startContact({ db, env = {}, bin = asanBin }) {
   return new Promise((resolveStart, reject) => {
-    const proc = spawn(bin, ['--db', db], {
+    const where = dbOf(db);
+    const proc = spawn(bin, where.args, {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:halt_on_error=1', BB_CONTACT_PORT: '0', ...env },
+      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1:halt_on_error=1', BB_CONTACT_PORT: '0', ...where.env, ...env },
     });
     let out = '', err = '';
     const exited = new Promise((r) => proc.on('exit', (code, sig) => r({ code, sig })));
@@ -43,9 +50,10 @@ export function startContact({ db, env = {}, bin = asanBin }) {
 }
 
 export function addOfficer(db, user, { name, team = 'Team Groningen', neighbourhoods, password, number = '900001' }) {
-  execFileSync(officerBin, ['--db', db, 'add', user, '--name', name, '--team', team,
+  const where = dbOf(db);
+  execFileSync(officerBin, [...where.args, 'add', user, '--name', name, '--team', team,
     '--neighbourhoods', neighbourhoods, '--number', number, '--iterations', '10000'],
-  { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'] });
+  { input: `${password}\n`, stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...where.env } });
 }
 
 /** A team lead: reads the pilot's figures of their neighbourhoods. */

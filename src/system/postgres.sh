@@ -25,6 +25,8 @@ start)
   if [ ! -f "$dir/data/PG_VERSION" ]; then
     rm -rf "$dir"
     mkdir -p "$dir"
+    as_pg test -x "$(dirname "$dir")" ||
+      die "the postgres user cannot reach $(dirname "$dir") (de gebruiker postgres kan er niet bij)"
     (umask 077; head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' > "$dir/password")
     chown -R postgres: "$dir"
     chmod 700 "$dir"

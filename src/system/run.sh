@@ -49,6 +49,7 @@ DEMO=${BB_DEMO:-1}
 SCALE=${BB_SCALE:-single}
 CONTACT_PORT2=${BB_CONTACT_PORT2:-8481}
 PG_PORT=${BB_PG_PORT:-8477}
+PG_DIR=${RUN%/}-postgres
 
 say() { printf 'run: %s\n' "$*"; }
 die() { printf 'run: %s\n' "$*" >&2; exit 1; }
@@ -195,7 +196,7 @@ stop_all() {
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   done
   for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-  [ "$SCALE" = demo ] && bash src/system/postgres.sh stop "$RUN/postgres" > /dev/null 2>&1
+  [ "$SCALE" = demo ] && bash src/system/postgres.sh stop "$PG_DIR" > /dev/null 2>&1
   say "stopped (gestopt)"
 }
 trap 'stop_all; exit 0' INT TERM
@@ -249,15 +250,16 @@ node src/scripts/seal-bundle.mjs "$DIST" "$CA_DIR/root.pem" "$("$CA_BIN" crl-tim
 say "police CA (politie-CA): $CA_DIR, demo officers in $CA_DIR/officers/"
 
 # The contact service's database: a SQLite file in the run dir, or with
-# BB_SCALE=demo a PostgreSQL cluster there (src/system/postgres.sh) that
+# BB_SCALE=demo a PostgreSQL cluster beside it (src/system/postgres.sh; the run
+# dir itself is root's alone, the cluster's folder the postgres user's) that
 # every instance shares, its URI (with the password) passed in the
 # environment only.
 DB_ARGS=(--db "$RUN/contact.db")
 CONTACT_PORTS=$CONTACT_PORT
 if [ "$SCALE" = demo ]; then
   contact_port_busy "$CONTACT_PORT2" && die "port $CONTACT_PORT2 is in use (BB_CONTACT_PORT2) / poort $CONTACT_PORT2 is bezet"
-  BB_CONTACT_DB=$(bash src/system/postgres.sh start "$RUN/postgres" "$PG_PORT") ||
-    die "PostgreSQL did not start (PostgreSQL startte niet); log: $RUN/postgres/server.log"
+  BB_CONTACT_DB=$(bash src/system/postgres.sh start "$PG_DIR" "$PG_PORT") ||
+    die "PostgreSQL did not start (PostgreSQL startte niet); log: $PG_DIR/server.log"
   export BB_CONTACT_DB BB_CONTACT_EVIDENCE_DIR=$RUN/evidence
   DB_ARGS=()
   CONTACT_PORTS=$CONTACT_PORT,$CONTACT_PORT2

@@ -11,7 +11,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync }
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, shotDir, seedTestCa, root } from './lib.mjs';
-import { startSystem, janusToken, janusExchange as exchange } from './system-lib.mjs';
+import { startSystem, janusToken, janusExchange as exchange, freePort } from './system-lib.mjs';
 import { buildDir } from './lib.mjs';
 
 // Resolves once run.sh has printed its URLs.
@@ -171,6 +171,37 @@ test('with_BB_NET_host_the_sites_and_janus_listen_on_the_machines_address_with_a
       await new Promise((r) => child.on('exit', r));
     }
     execFileSync('ip', ['netns', 'delete', ns]);
+  }
+});
+
+// BB_SCALE=demo: PostgreSQL beside the run folder and two contact service
+// instances sharing it behind the sites' proxy; its password in no command
+// line; stopping run.sh stops PostgreSQL too.
+test('with_BB_SCALE_demo_two_contact_instances_share_postgresql_behind_the_proxy', async () => {
+  const [c1, c2, pg] = [await freePort(), await freePort(), await freePort()];
+  const scaled = await startSystem('run-scale', { BB_SCALE: 'demo', BB_CONTACT_PORT: String(c1),
+    BB_CONTACT_PORT2: String(c2), BB_PG_PORT: String(pg) });
+  try {
+    const password = readFileSync(`${scaled.runDir}-postgres/password`, 'utf8').trim();
+    assert(password.length >= 20, 'a password made for the cluster');
+    const argv = execFileSync('ps', ['-eo', 'args']).toString();
+    assert(argv.includes('beeldbel-contact') && !argv.includes(password), 'the password on no command line');
+    for (let i = 0; i < 4; i++) {
+      const r = await fetch(`${scaled.httpUrl}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: 'Anna de Vries', phone: `06 5000000${i}`, neighbourhood: 'groningen-noord',
+          topic: 'Schaal', preference: 'phone' }) });
+      assertEq(r.status, 201, await r.text());
+    }
+    const log = readFileSync(join(scaled.runDir, 'contact.log'), 'utf8');
+    assertEq((log.match(/POST \/api\/v1\/requests 201/g) ?? []).length, 4, log);
+    assertEq((log.match(/listening on http:\/\/127\.0\.0\.1:\d+/g) ?? []).length, 2, 'two instances');
+  } finally {
+    assertEq((await scaled.stop()).code, 0);
+  }
+  for (const port of [c1, c2, pg]) {
+    const s = createServer();
+    await new Promise((res, rej) => { s.once('error', rej); s.listen(port, '127.0.0.1', res); });
+    await new Promise((r) => s.close(r));
   }
 });
 

@@ -42,24 +42,36 @@ static const struct {
     {BB_NEED_HIGH_CONTRAST, M_NEED_HIGH_CONTRAST},
 };
 
-/* Adds value to a metric of the week and neighbourhood. */
+/* Adds values to metrics of the week and neighbourhood, at once. */
+static void count_all(bb_store *store, const char *week, const char *neighbourhood, const int *metrics,
+                      const int64_t *values, int n)
+{
+    const char *names[8];
+    for (int i = 0; i < n && i < 8; i++)
+        names[i] = METRIC[metrics[i]];
+    if (bb_store_pilot_add(store, week, neighbourhood, names, values, n < 8 ? n : 8) != 0)
+        fprintf(stderr, "contact: a pilot figure was not counted\n");
+}
+
 static void count(bb_store *store, const char *week, const char *neighbourhood, int metric, int64_t value)
 {
-    if (bb_store_pilot_add(store, week, neighbourhood, METRIC[metric], value) != 0)
-        fprintf(stderr, "contact: a pilot figure was not counted\n");
+    count_all(store, week, neighbourhood, &metric, &value, 1);
 }
 
 void bb_pilot_request(bb_store *store, const bb_callback_request *r, int64_t now)
 {
     char week[BB_ISO_WEEK_LEN];
     bb_iso_week(now, week);
-    count(store, week, r->neighbourhood, M_REQUESTS, 1);
-    count(store, week, r->neighbourhood, strcmp(r->preference, "phone") ? M_VIDEO : M_PHONE, 1);
+    int metrics[8], n = 0;
+    const int64_t ones[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    metrics[n++] = M_REQUESTS;
+    metrics[n++] = strcmp(r->preference, "phone") ? M_VIDEO : M_PHONE;
     if (r->via_phone)
-        count(store, week, r->neighbourhood, M_VIA_PHONE, 1);
+        metrics[n++] = M_VIA_PHONE;
     for (size_t i = 0; i < sizeof(NEED_METRIC) / sizeof(NEED_METRIC[0]); i++)
         if (r->needs & NEED_METRIC[i].bit)
-            count(store, week, r->neighbourhood, NEED_METRIC[i].metric, 1);
+            metrics[n++] = NEED_METRIC[i].metric;
+    count_all(store, week, r->neighbourhood, metrics, ones, n);
 }
 
 void bb_pilot_callback(bb_store *store, const bb_stored_request *r, int64_t now)

@@ -145,10 +145,10 @@ int bb_store_room_forget(bb_store *s, int64_t room);
 
 /* The pilot's figures: counts per ISO week and neighbourhood, kept apart
  * from the requests (which retention deletes) and holding nothing about a
- * person. add: adds value to the metric; rows: every row of the
- * neighbourhoods (comma separated), newest week first. */
-int bb_store_pilot_add(bb_store *s, const char *week, const char *neighbourhood, const char *metric,
-                       int64_t value);
+ * person. add: adds values[i] to metrics[i] for i < n, in one transaction;
+ * rows: every row of the neighbourhoods (comma separated), newest week first. */
+int bb_store_pilot_add(bb_store *s, const char *week, const char *neighbourhood, const char *const *metrics,
+                       const int64_t *values, int n);
 /* One-time tokens for a citizen's two questions after a call: they know
  * the neighbourhood and week to count the answers in, and nothing else (no
  * request, no person). take deletes the token and gives both; BB_E_AGAIN

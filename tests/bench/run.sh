@@ -66,8 +66,19 @@ fi
 
 # Contact service: create requests/s and p99 latency at 50
 # concurrent clients for 30 s on loopback (no wasm twin, so no ratio line).
+# Then on PostgreSQL (a throw-away cluster in the build folder), one and
+# two instances sharing it.
 if [ -x "${BB_BUILD:-build}/bin/beeldbel-contact" ]; then
   node tests/contact/bench.mjs | tee "$out/bench-contact.txt"
+  pg_dir=${BB_BUILD:-build}/pg-bench
+  bash src/system/postgres.sh stop "$pg_dir" > /dev/null 2>&1 || true
+  rm -rf "$pg_dir"
+  if pg_url=$(bash src/system/postgres.sh start "$pg_dir" "${BB_PG_BENCH_PORT:-8478}"); then
+    for n in 1 2; do
+      BB_BENCH_DB=$pg_url BB_BENCH_INSTANCES=$n node tests/contact/bench.mjs | tee -a "$out/bench-contact.txt"
+    done
+    bash src/system/postgres.sh stop "$pg_dir"
+  fi
 fi
 
 # Call: our pipeline (default and forced-WASM codec paths, and three parties)

@@ -20,6 +20,21 @@ function dbOf(db) {
   return /^postgres(ql)?:\/\//.test(db) ? { args: [], env: { BB_CONTACT_DB: db } } : { args: ['--db', db], env: {} };
 }
 
+/** psql on a PostgreSQL URI, the URI's parts in the environment (never
+ * argv); the output, trimmed. */
+export function pgSql(url, sql) {
+  const u = new URL(url);
+  return execFileSync('psql', ['-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
+    env: { ...process.env, PGHOST: u.hostname, PGPORT: u.port, PGUSER: decodeURIComponent(u.username),
+      PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: u.pathname.slice(1) },
+  }).toString().trim();
+}
+
+/** Empties a PostgreSQL test database: the service makes its schema again. */
+export function pgEmpty(url) {
+  pgSql(url, 'SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+}
+
 /** Starts the service; resolves when it listens. */
 export function startContact({ db, env = {}, bin = asanBin }) {
   return new Promise((resolveStart, reject) => {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { startServer } from '../browser/lib.mjs';
-import { startContact, addOfficer, api, officerLogin, fakeJanus, root } from './lib.mjs';
+import { startContact, addOfficer, api, officerLogin, fakeJanus, root, pgSql, pgEmpty } from './lib.mjs';
 
 const url = process.env.BB_TEST_DB;
 const pgDir = process.env.BB_TEST_PG_DIR;
@@ -24,18 +24,11 @@ if (!url || !pgDir) {
 }
 const pgPort = new URL(url).port;
 
-/** psql on the test database; the URI's parts in the environment, not argv. */
-function psql(sql) {
-  const u = new URL(url);
-  return execFileSync('psql', ['-qAtX', '-v', 'ON_ERROR_STOP=1', '-c', sql], {
-    env: { ...process.env, PGHOST: u.hostname, PGPORT: u.port, PGUSER: decodeURIComponent(u.username),
-      PGPASSWORD: decodeURIComponent(u.password), PGDATABASE: u.pathname.slice(1) },
-  }).toString().trim();
-}
+const psql = (sql) => pgSql(url, sql);
 const postgres = (cmd, ...args) => execFileSync('bash', [join(root, 'src/system/postgres.sh'), cmd, pgDir, ...args],
   { stdio: ['ignore', 'pipe', 'pipe'] });
 
-psql('SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+pgEmpty(url);
 const SECRET = 'token-secret-for-tests', ADMIN_KEY = 'videoroom-admin-key-for-tests';
 const PASSWORD = 'correct horse battery staple';
 const evidence = mkdtempSync(join(tmpdir(), 'bb-contact-scale-'));

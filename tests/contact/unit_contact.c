@@ -1242,3 +1242,30 @@ TEST(rooms_of_ended_requests_are_listed_until_forgotten)
     CHECK(out.used_at == 0);
     bb_store_close(s);
 }
+
+static void pilot_value(void *ctx, const char *week, const char *neighbourhood, const char *metric, int64_t value)
+{
+    if (!strcmp(week, "2026-W40") && !strcmp(neighbourhood, "groningen-noord") && !strcmp(metric, "requests"))
+        *(int64_t *)ctx += value;
+}
+
+/* A file from before the numbered migrations keeps its pilot figures, and
+ * counts on from them. */
+TEST(old_database_keeps_its_pilot_figures)
+{
+    char path[] = "/tmp/bb-contact-XXXXXX";
+    CHECK(old_database(path,
+        "CREATE TABLE pilot (week TEXT NOT NULL, neighbourhood TEXT NOT NULL, metric TEXT NOT NULL,"
+        " value INTEGER NOT NULL, PRIMARY KEY (week, neighbourhood, metric));"
+        "INSERT INTO pilot VALUES ('2026-W40', 'groningen-noord', 'requests', 41);"));
+    bb_store *s;
+    CHECK_OK(bb_store_open(path, &s));
+    const char *metric = "requests";
+    const int64_t one = 1;
+    CHECK_OK(bb_store_pilot_add(s, "2026-W40", "groningen-noord", &metric, &one, 1));
+    int64_t total = 0;
+    CHECK_OK(bb_store_pilot_rows(s, "groningen-noord", pilot_value, &total));
+    bb_store_close(s);
+    remove_database(path);
+    CHECK_EQ_INT(total, 42);
+}

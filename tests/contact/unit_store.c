@@ -264,3 +264,43 @@ TEST(a_login_backoff_holds_across_instances)
     CHECK_EQ_INT(lock, 1);
     test_store_close_shared(a, b);
 }
+
+static void *count_pilot(void *arg)
+{
+    racer *r = arg;
+    const char *metrics[] = {"requests", "video"};
+    const int64_t values[] = {1, 2};
+    pthread_barrier_wait(r->start);
+    r->rc = BB_OK;
+    for (int i = 0; i < 10 && r->rc == BB_OK; i++)
+        r->rc = bb_store_pilot_add(r->store, "2026-W49", "groningen-noord", metrics, values, 2);
+    return NULL;
+}
+
+typedef struct {
+    int rows;
+    int64_t requests, video;
+} pilot_sum;
+
+static void sum_row(void *ctx, const char *week, const char *neighbourhood, const char *metric, int64_t value)
+{
+    pilot_sum *p = ctx;
+    p->rows++;
+    if (!strcmp(week, "2026-W49") && !strcmp(neighbourhood, "groningen-noord"))
+        *(strcmp(metric, "requests") ? &p->video : &p->requests) += value;
+}
+
+/* The pilot's counts, added at once from every instance's threads, read
+ * as one row per count with every addition in it. */
+TEST(pilot_counts_added_everywhere_at_once_are_read_whole)
+{
+    bb_store *a, *b;
+    CHECK_OK(test_store_open_shared(&a, &b));
+    CHECK_EQ_INT(race(a, b, count_pilot, 0, NULL), RACERS);
+    pilot_sum p = {0};
+    CHECK_OK(bb_store_pilot_rows(b, "groningen-noord", sum_row, &p));
+    CHECK_EQ_INT(p.rows, 2);
+    CHECK_EQ_INT(p.requests, RACERS * 10);
+    CHECK_EQ_INT(p.video, RACERS * 10 * 2);
+    test_store_close_shared(a, b);
+}

@@ -291,7 +291,7 @@ CONTACT_TSA  := src/doc/tsp.c src/doc/cms.c src/doc/signed_data.c src/doc/der.c 
 # The evidence store checks a recording's seal with the engine's verifier.
 CONTACT_REC  := src/rec/verify.c src/rec/seal.c src/rec/webm.c src/core/utf8.c
 CONTACT_STORE := src/contact/store.c src/contact/db.c src/contact/db_sqlite.c src/contact/db_pg.c
-CONTACT_SVC  := $(CONTACT_PURE) $(CONTACT_STORE) src/contact/service.c src/contact/janus_admin.c src/contact/pilot.c \
+CONTACT_SVC  := $(CONTACT_PURE) $(CONTACT_STORE) src/contact/service.c src/contact/janus_admin.c src/contact/janus_pool.c src/contact/pilot.c \
   src/contact/hashpool.c src/contact/evidence.c $(CONTACT_TSA) $(CONTACT_REC)
 CONTACT_HDR  := include/beeldbel/contact.h include/beeldbel/cms.h include/beeldbel/seal.h $(wildcard src/contact/*.h) $(wildcard src/doc/*.h) $(wildcard src/rec/*.h)
 # Janus tokens need HMAC-SHA1, absent from the shared config: sha1.c is
@@ -323,10 +323,10 @@ $(B)/contact/asan/beeldbel-contact: $(CONTACT_SVC) src/contact/main.c $(CONTACT_
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_N) -o $@ $(CONTACT_SVC) src/contact/main.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
 
-$(B)/contact/unit_tests: $(wildcard tests/contact/*.c) tests/common/bb_test.c $(CONTACT_PURE) $(CONTACT_STORE) src/contact/hashpool.c src/contact/pilot.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
+$(B)/contact/unit_tests: $(wildcard tests/contact/*.c) tests/common/bb_test.c $(CONTACT_PURE) $(CONTACT_STORE) src/contact/hashpool.c src/contact/pilot.c src/contact/janus_pool.c $(CONTACT_HDR) $(B)/contact/asan/sha1.o $(STAMPS_N)
 	@mkdir -p $(@D)
 	$(CLANG) $(CFLAGS_N) -Isrc/contact -Itests/common -o $@ $(wildcard tests/contact/*.c) tests/common/bb_test.c \
-	  $(CONTACT_PURE) $(CONTACT_STORE) src/contact/hashpool.c src/contact/pilot.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
+	  $(CONTACT_PURE) $(CONTACT_STORE) src/contact/hashpool.c src/contact/pilot.c src/contact/janus_pool.c $(B)/contact/asan/sha1.o $(CONTACT_LIBS)
 
 # libFuzzer targets for the service's parsers (more specific than fuzz_%).
 $(B)/fuzz/fuzz_contact_%: tests/fuzz/fuzz_contact_%.c $(CONTACT_PURE) $(CONTACT_HDR) $(STAMPS_N)

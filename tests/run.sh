@@ -169,6 +169,9 @@ run_suite contact-api node tests/contact/api.test.mjs
 # loopback address: status, NL/EN answer, nothing stored.
 run_suite contact-hostile node tests/contact/hostile.test.mjs
 run_suite contact-durability node tests/contact/durability.test.mjs
+# Two (fake) Janus servers: calls placed on the one with the fewest, none on
+# one that died within 5 s, and a call on it moved when a participant asks.
+run_suite contact-janus node tests/contact/janus-servers.test.mjs
 run_suite contact-browser node tests/contact/console.test.mjs
 # The officer's side of the real call in the console (call-panel.js): the
 # officer joins with the demo CA's certificate, the citizen through the

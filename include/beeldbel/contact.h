@@ -26,6 +26,7 @@ extern "C" {
 #endif
 
 #define BB_CONTACT_MAX_BODY  16384 /* bytes in any request body */
+#define BB_JANUS_TOKEN_MAX   192   /* a Janus signed token, with its NUL (bb_janus_token) */
 #define BB_CONTACT_NAME_MAX  100   /* characters (code points) */
 #define BB_CONTACT_TOPIC_MAX 1000
 #define BB_CONTACT_NOTE_MAX  2000
@@ -125,6 +126,12 @@ int bb_contact_parse_feedback(const uint8_t *body, size_t len, bb_feedback *out,
 
 int bb_contact_parse_redeem(const uint8_t *body, size_t len, char token[44],
                             bb_contact_err *err, bb_contact_stats *st);
+
+/* Where a call is now: { janus_token } (the participant's, as the service
+ * gave it: letters, digits and - _ , . : + / =, shorter than BB_JANUS_TOKEN_MAX;
+ * its signature is checked by the caller). */
+int bb_contact_parse_call_where(const uint8_t *body, size_t len, char janus_token[BB_JANUS_TOKEN_MAX],
+                                bb_contact_err *err, bb_contact_stats *st);
 
 /* Officer actions: phone { outcome, note? }, notes { note }, close { outcome? }.
  * An empty body counts as {}. outcome is "" when absent. */
@@ -230,6 +237,7 @@ typedef enum {
     BB_ROUTE_RECORDING,        /* GET  officer/recordings/{id} (how much is kept) */
     BB_ROUTE_RECORDING_FILE,   /* GET | POST officer/recordings/{id}/file (POST: a part, at Upload-Offset) */
     BB_ROUTE_RECORDING_MANIFEST, /* GET | POST officer/recordings/{id}/manifest */
+    BB_ROUTE_CALL_WHERE,       /* POST calls/where | officer/calls/where (a call's Janus server now) */
     BB_ROUTE_KINDS             /* one past the last */
 } bb_route_kind;
 
@@ -275,7 +283,13 @@ int bb_pbkdf2_sha256(const uint8_t *pw, size_t pw_len, const uint8_t *salt, size
  * characters, no ',', ':' or space) makes a call's token its own: the
  * VideoRoom ACL of the call's room lists exactly the tokens issued for it.
  * out must hold BB_JANUS_TOKEN_MAX bytes. 0 or BB_E_*. */
-#define BB_JANUS_TOKEN_MAX 192
+/* A call's token (scope "bb-call-<room>-<participant>") handed back by a
+ * participant: BB_OK when it is one this secret signed, whole and exactly
+ * as made, and unexpired at now; its room and participant id (at most 39
+ * characters of A-Z a-z 0-9 -) then in *room and participant. BB_E_AUTH
+ * for a wrong signature or an expired token, BB_E_PARSE for anything else. */
+int bb_janus_call_token_check(const char *secret, const char *token, int64_t now, int64_t *room,
+                              char participant[40]);
 int bb_janus_token(const char *secret, int64_t expiry_unix, const char *scope, char *out,
                    size_t out_size);
 

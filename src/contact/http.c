@@ -29,6 +29,8 @@ static const struct {
     {"officer/pilot.csv", BB_ROUTE_PILOT_CSV, 1},
     {"feedback", BB_ROUTE_FEEDBACK, 0},
     {"officer/timestamp", BB_ROUTE_TIMESTAMP, 0},
+    {"calls/where", BB_ROUTE_CALL_WHERE, 0},
+    {"officer/calls/where", BB_ROUTE_CALL_WHERE, 0},
 };
 
 /* officer/requests/{id}/{action}: id 1..15 digits, action lowercase a-z. */

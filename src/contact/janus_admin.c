@@ -65,6 +65,34 @@ static cJSON *post(const char *url, cJSON *body)
     return out;
 }
 
+int bb_janus_ping(const char *http_url)
+{
+    char url[320];
+    if (snprintf(url, sizeof(url), "%s/info", http_url) >= (int)sizeof(url))
+        return BB_E_ARG;
+    CURL *c = curl_easy_init();
+    reply_buf r = {0};
+    int rc = BB_E_STATE;
+    if (c) {
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 1000L);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        if (curl_easy_perform(c) == CURLE_OK && r.buf) {
+            cJSON *o = cJSON_ParseWithLength(r.buf, r.len);
+            const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, "janus");
+            if (cJSON_IsString(j) && !strcmp(j->valuestring, "server_info"))
+                rc = BB_OK;
+            cJSON_Delete(o);
+        }
+        curl_easy_cleanup(c);
+    }
+    free(r.buf);
+    return rc;
+}
+
 static cJSON *request(const char *verb, const char *token)
 {
     static const char hex[] = "0123456789abcdef";

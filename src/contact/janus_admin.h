@@ -22,4 +22,7 @@ int bb_janus_allow(const char *http_url, const char *token, int64_t room, const 
  * is gone (destroyed now, or unknown to it); BB_E_* otherwise. */
 int bb_janus_destroy_room(const char *http_url, const char *token, int64_t room, const char *secret);
 
+/* Whether the server answers its info request within a second: BB_OK. */
+int bb_janus_ping(const char *http_url);
+
 #endif

@@ -34,6 +34,8 @@ static void usage(void)
             "  BB_CONTACT_SYNC (normal|full),\n"
             "  BB_SITE_URL, BB_CONSOLE_URL, BB_JANUS_HTTP_URL, BB_JANUS_WS_URL, BB_JANUS_TOKEN_SECRET,\n"
             "  BB_VIDEOROOM_ADMIN_KEY,\n"
+            "  BB_JANUS_SERVERS (several Janus servers: HTTP_URL|WS_URL,HTTP_URL|WS_URL...; instead of\n"
+            "  BB_JANUS_HTTP_URL and BB_JANUS_WS_URL),\n"
             "  BB_CONTACT_TSA_KEY and BB_CONTACT_TSA_CERT (PEM files: the time-stamping service),\n"
             "  BB_CONTACT_POLICE_ROOT and BB_CONTACT_POLICE_CRL (PEM files: signed statements are\n"
             "  kept only when their officer's certificate chains to this root)\n"
@@ -196,6 +198,7 @@ int main(int argc, char **argv)
         .console_url = getenv("BB_CONSOLE_URL") ? getenv("BB_CONSOLE_URL") : "http://127.0.0.1:8472",
         .janus_http_url = getenv("BB_JANUS_HTTP_URL"),
         .janus_ws_url = getenv("BB_JANUS_WS_URL") ? getenv("BB_JANUS_WS_URL") : "ws://127.0.0.1:8188",
+        .janus_servers = getenv("BB_JANUS_SERVERS") && *getenv("BB_JANUS_SERVERS") ? getenv("BB_JANUS_SERVERS") : NULL,
         .janus_token_secret = getenv("BB_JANUS_TOKEN_SECRET"),
         .videoroom_admin_key = getenv("BB_VIDEOROOM_ADMIN_KEY"),
         .evidence_dir = evidence,

@@ -27,6 +27,7 @@
 #include "evidence.h"
 #include "hashpool.h"
 #include "janus_admin.h"
+#include "janus_pool.h"
 #include "pilot.h"
 #include "mbedtls/platform_util.h"
 #include "mbedtls/sha256.h"
@@ -37,6 +38,9 @@
 /* Logins: 10 a minute per address; per (user, address) 5 failures free, then
  * a lockout doubling from 1 s up to 15 min. Others keep logging in. */
 #define LOGIN_PER_MINUTE 10
+/* Several Janus servers: each is asked how it is this often (a dead one
+ * gets no new calls within this and its one-second timeout). */
+#define JANUS_CHECK_MS 1000
 #define LOGIN_FREE_FAILURES 5
 #define LOGIN_MAX_LOCK_S 900
 /* Video call-backs per officer: each makes a Janus room. 10 per 10 minutes
@@ -59,6 +63,7 @@ struct bb_contact_service {
     bb_ratelimit *create_rl, *call_rl, *login_rl, *video_rl;
     bb_backoff *login_backoff;
     int shared;   /* limits kept in the store, shared with other instances */
+    bb_janus_pool *janus;   /* the Janus servers calls go to; NULL: no video */
     bb_hashpool *hashes;
     bb_contact_stats stats;
     bb_evidence_config evidence;
@@ -322,15 +327,17 @@ static cJSON *needs_array(unsigned needs)
 static void end_rooms(bb_contact_service *svc, int64_t request_id, int64_t now)
 {
     int64_t rooms[16];
-    char secrets[16][48], token[BB_JANUS_TOKEN_MAX];
+    char secrets[16][48], servers[16][256], token[BB_JANUS_TOKEN_MAX];
     int n = 0;
-    if (bb_store_rooms_ended(svc->store, request_id, rooms, secrets, 16, &n) != BB_OK || n == 0)
+    if (bb_store_rooms_ended(svc->store, request_id, rooms, secrets, servers, 16, &n) != BB_OK || n == 0)
         return;
-    if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret ||
+    if (!svc->janus || !svc->cfg.janus_token_secret ||
         bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, token, sizeof(token)))
         return;
     for (int i = 0; i < n; i++) {
-        if (bb_janus_destroy_room(svc->cfg.janus_http_url, token, rooms[i], secrets[i]) == BB_OK)
+        /* A room on a server no longer in the list went with it. */
+        int at = bb_janus_pool_find(svc->janus, servers[i]);
+        if (at < 0 || bb_janus_destroy_room(bb_janus_pool_http(svc->janus, at), token, rooms[i], secrets[i]) == BB_OK)
             bb_store_room_forget(svc->store, rooms[i]);
         else
             fprintf(stderr, "contact: Janus room %lld not destroyed yet; trying again later\n",
@@ -448,9 +455,39 @@ static int call_token(bb_contact_service *svc, int64_t room, const char *partici
                           BB_JANUS_TOKEN_MAX);
 }
 
+/* The Janus server a room is on (its index in the list), -1 when unknown. */
+static int room_server(bb_contact_service *svc, int64_t room)
+{
+    char secret[48], pin[24], server[256];
+    int at = -1;
+    if (svc->janus && bb_store_room_get(svc->store, room, NULL, secret, pin, server) == BB_OK)
+        at = bb_janus_pool_find(svc->janus, server);
+    mbedtls_platform_zeroize(secret, sizeof(secret));
+    return at;
+}
+
+static void count_calls(void *ctx, const char *server, int64_t calls)
+{
+    void **a = ctx;
+    int at = bb_janus_pool_find(a[0], server);
+    if (at >= 0)
+        ((int *)a[1])[at] += (int)calls;
+}
+
+/* The server a new call goes to: the healthy one with the fewest calls
+ * (counted in the store, so across instances); -1 when none is healthy. */
+static int place_call(bb_contact_service *svc)
+{
+    int calls[BB_JANUS_SERVERS_MAX] = {0};
+    void *ctx[2] = {svc->janus, calls};
+    if (!svc->janus || bb_store_calls_per_server(svc->store, count_calls, ctx) != BB_OK)
+        return -1;
+    return bb_janus_pool_pick(svc->janus, calls);
+}
+
 /* The call credentials every participant gets: same room and PIN, own
  * participant id and Janus token (from call_token). */
-static cJSON *call_object(bb_contact_service *svc, const bb_invitation *inv, const char *participant,
+static cJSON *call_object(const bb_invitation *inv, const char *janus_url, const char *participant,
                           const char *token)
 {
     cJSON *call = cJSON_CreateObject();
@@ -459,10 +496,78 @@ static cJSON *call_object(bb_contact_service *svc, const bb_invitation *inv, con
     cJSON_AddStringToObject(call, "call_id", call_id);
     cJSON_AddNumberToObject(call, "room", (double)inv->room);
     cJSON_AddStringToObject(call, "pin", inv->pin);
-    cJSON_AddStringToObject(call, "janus_url", svc->cfg.janus_ws_url);
+    cJSON_AddStringToObject(call, "janus_url", janus_url);
     cJSON_AddStringToObject(call, "janus_token", token);
     cJSON_AddStringToObject(call, "participant_id", participant);
     return call;
+}
+
+/* Where a participant's call is now (calls/where, officer/calls/where),
+ * asked with the Janus token the service gave them. On a server that
+ * answers its health checks the call stays; on one that does not, it moves
+ * to the healthy one with the fewest calls, once, whoever asks first (the
+ * store's move is conditional): the room is made there again with its id,
+ * secret and PIN. Everyone who asks gets a new token on the room's list. */
+static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection *c, const conn_ctx *ctx,
+                                  int64_t now)
+{
+    char given[BB_JANUS_TOKEN_MAX], participant[40], secret[48], server[256];
+    char token[BB_JANUS_TOKEN_MAX], service_token[BB_JANUS_TOKEN_MAX];
+    bb_contact_err err = {0};
+    bb_contact_stats st = {0};
+    int rc = bb_contact_parse_call_where((const uint8_t *)ctx->body, ctx->len, given, &err, &st);
+    merge_stats(svc, &st);
+    if (rc != BB_OK)
+        return send_parse_error(c, &err);
+    if (!svc->janus || !svc->cfg.janus_token_secret || !svc->cfg.videoroom_admin_key)
+        return send_error(c, 503, "call_unavailable", NULL, 60);
+    bb_invitation inv = {0};
+    if (bb_janus_call_token_check(svc->cfg.janus_token_secret, given, now, &inv.room, participant) != BB_OK)
+        return send_error(c, 401, "call_token_invalid", NULL, 0);
+    int64_t request_id = 0;
+    rc = bb_store_room_get(svc->store, inv.room, &request_id, secret, inv.pin, server);
+    bb_stored_request *r = rc == BB_OK ? malloc(sizeof(*r)) : NULL;
+    int open = r && bb_store_get(svc->store, request_id, r) == BB_OK && strcmp(r->status, "done");
+    free(r);
+    if (rc == BB_E_AGAIN || (rc == BB_OK && !open)) {
+        mbedtls_platform_zeroize(secret, sizeof(secret));
+        return send_error(c, 410, "call_ended", NULL, 0);
+    }
+    int at = rc == BB_OK ? bb_janus_pool_find(svc->janus, server) : -1, moved = 0;
+    if (rc == BB_OK && call_token(svc, inv.room, participant, now, token) == BB_OK &&
+        bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, service_token, sizeof(service_token)) == BB_OK) {
+        if (at < 0 || !bb_janus_pool_healthy(svc->janus, at)) {
+            int to = place_call(svc);
+            if (to >= 0 && bb_store_room_move(svc->store, inv.room, server, bb_janus_pool_ws(svc->janus, to)) == BB_OK) {
+                moved = bb_janus_create_room(bb_janus_pool_http(svc->janus, to), service_token,
+                                             svc->cfg.videoroom_admin_key, inv.room, secret, inv.pin, token) == BB_OK;
+                if (!moved) /* let the next one try again */
+                    bb_store_room_move(svc->store, inv.room, bb_janus_pool_ws(svc->janus, to), server);
+                at = moved ? to : -1;
+            } else {
+                /* Moved by someone else in between (or nowhere to go). */
+                at = bb_store_room_get(svc->store, inv.room, NULL, secret, inv.pin, server) == BB_OK
+                         ? bb_janus_pool_find(svc->janus, server)
+                         : -1;
+                if (at >= 0 && !bb_janus_pool_healthy(svc->janus, at))
+                    at = -1;
+            }
+        }
+        if (at >= 0 && !moved &&
+            bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) != BB_OK)
+            at = -1;
+    } else if (rc == BB_OK) {
+        rc = BB_E_STATE;
+    }
+    mbedtls_platform_zeroize(secret, sizeof(secret));
+    if (rc != BB_OK)
+        return send_error(c, 500, "internal", NULL, 0);
+    if (at < 0)
+        return send_error(c, 503, "call_unavailable", NULL, 2);
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddItemToObject(o, "call", call_object(&inv, bb_janus_pool_ws(svc->janus, at), participant, token));
+    cJSON_AddBoolToObject(o, "moved", moved);
+    return send_json(c, 200, o, NULL, 0);
 }
 
 /* Redeems a link: the citizen's or an interpreter's (staff 0, anyone with
@@ -482,6 +587,7 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
     sha256_hex(token, hash);
     bb_invitation inv;
     char room_secret[48], janus_token[BB_JANUS_TOKEN_MAX], service_token[BB_JANUS_TOKEN_MAX];
+    int at = -1;
     /* First a look, then the participant's token goes on the room's access
      * list, and only then is the link used: when Janus cannot be reached,
      * the link still works a moment later. (A token listed for a link that
@@ -496,11 +602,11 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
             return send_error(c, 500, "internal", NULL, 0);
         if (use)
             break;
-        int listed = call_token(svc, inv.room, inv.participant_id, now, janus_token) == BB_OK &&
+        at = room_server(svc, inv.room);
+        int listed = at >= 0 && call_token(svc, inv.room, inv.participant_id, now, janus_token) == BB_OK &&
                      bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, service_token,
                                     sizeof(service_token)) == BB_OK &&
-                     svc->cfg.janus_http_url &&
-                     bb_janus_allow(svc->cfg.janus_http_url, service_token, inv.room, room_secret,
+                     bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, room_secret,
                                     janus_token) == BB_OK;
         mbedtls_platform_zeroize(room_secret, sizeof(room_secret));
         if (!listed) {
@@ -528,7 +634,7 @@ static enum MHD_Result redeem_invitation(bb_contact_service *svc, struct MHD_Con
                 feedback[0] = 0;
         }
     }
-    cJSON *o = call_object(svc, &inv, inv.participant_id, janus_token);
+    cJSON *o = call_object(&inv, bb_janus_pool_ws(svc->janus, at), inv.participant_id, janus_token);
     if (feedback[0])
         cJSON_AddStringToObject(o, "feedback_token", feedback);
     cJSON_AddStringToObject(o, "role", role);
@@ -855,7 +961,7 @@ static int first_callback(const bb_stored_request *r)
 static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connection *c,
                                    const session *s, const bb_stored_request *r, int64_t now)
 {
-    if (!svc->cfg.janus_http_url || !svc->cfg.janus_token_secret || !svc->cfg.videoroom_admin_key)
+    if (!svc->janus || !svc->cfg.janus_token_secret || !svc->cfg.videoroom_admin_key)
         return send_error(c, 503, "call_unavailable", NULL, 60);
     char officer_key[24];
     snprintf(officer_key, sizeof(officer_key), "%lld", (long long)s->officer_id);
@@ -880,19 +986,20 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
     inv.expires_at = now + svc->cfg.invite_ttl_s;
     if (call_token(svc, inv.room, officer_participant, now, officer_token))
         return send_error(c, 500, "internal", NULL, 0);
-    if (bb_janus_create_room(svc->cfg.janus_http_url, admin_token, svc->cfg.videoroom_admin_key,
-                             inv.room, room_secret, inv.pin, officer_token) != BB_OK) {
-        fprintf(stderr, "contact: Janus room creation failed\n");
+    int at = place_call(svc);
+    if (at < 0 || bb_janus_create_room(bb_janus_pool_http(svc->janus, at), admin_token, svc->cfg.videoroom_admin_key,
+                                       inv.room, room_secret, inv.pin, officer_token) != BB_OK) {
+        fprintf(stderr, "contact: Janus room creation failed%s\n", at < 0 ? " (no Janus server answers)" : "");
         return send_error(c, 503, "call_unavailable", NULL, 30);
     }
     cJSON *o = NULL;
-    if (bb_store_room_add(svc->store, r->id, inv.room, room_secret, inv.pin, now) != BB_OK ||
+    if (bb_store_room_add(svc->store, r->id, inv.room, room_secret, inv.pin, bb_janus_pool_ws(svc->janus, at), now) != BB_OK ||
         !(o = new_invitation(svc, &inv, token, svc->cfg.site_url, "/demo/#invite")) ||
         bb_store_set_status(svc->store, r->id, "inviting", NULL, now) != BB_OK) {
         cJSON_Delete(o);
         return send_error(c, 500, "internal", NULL, 0);
     }
-    cJSON_AddItemToObject(o, "call", call_object(svc, &inv, officer_participant, officer_token));
+    cJSON_AddItemToObject(o, "call", call_object(&inv, bb_janus_pool_ws(svc->janus, at), officer_participant, officer_token));
     if (first_callback(r))
         bb_pilot_callback(svc->store, r, now);
     return send_json(c, 200, o, NULL, 0);
@@ -1410,8 +1517,11 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
     case BB_ROUTE_CANCEL:
     case BB_ROUTE_REDEEM:
     case BB_ROUTE_FEEDBACK:
+    case BB_ROUTE_CALL_WHERE:
         if ((wait = limited(svc, svc->call_rl, svc->cfg.calls_per_minute, 60, "call", addr)))
             return send_error(c, 429, "rate_limited", NULL, wait);
+        if (route.kind == BB_ROUTE_CALL_WHERE)
+            return call_where(svc, c, ctx, now);
         if (route.kind == BB_ROUTE_FEEDBACK)
             return give_feedback(svc, c, ctx, now);
         if (route.kind == BB_ROUTE_CREATE)
@@ -1572,6 +1682,17 @@ int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_c
     svc->video_rl = bb_ratelimit_new(1024, VIDEO_PER_10_MIN, 600ull * 1000000, key);
     svc->login_backoff = bb_backoff_new(4096, LOGIN_FREE_FAILURES, LOGIN_MAX_LOCK_S, key);
     svc->hashes = bb_hashpool_new(HASH_THREADS, HASH_QUEUE);
+    char one[600];
+    const char *servers = cfg->janus_servers;
+    if (!servers && cfg->janus_http_url && cfg->janus_ws_url &&
+        snprintf(one, sizeof(one), "%s|%s", cfg->janus_http_url, cfg->janus_ws_url) < (int)sizeof(one))
+        servers = one;
+    if (servers && (!(svc->janus = bb_janus_pool_new(servers)) ||
+                    (bb_janus_pool_size(svc->janus) > 1 &&
+                     bb_janus_pool_watch(svc->janus, bb_janus_ping, JANUS_CHECK_MS) != BB_OK))) {
+        bb_contact_service_stop(svc);
+        return BB_E_ARG;
+    }
     mbedtls_platform_zeroize(key, sizeof(key));
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
     if (!svc->create_rl || !svc->call_rl || !svc->login_rl || !svc->video_rl || !svc->login_backoff ||
@@ -1628,6 +1749,7 @@ void bb_contact_service_stop(bb_contact_service *svc)
     bb_ratelimit_free(svc->login_rl);
     bb_ratelimit_free(svc->video_rl);
     bb_backoff_free(svc->login_backoff);
+    bb_janus_pool_free(svc->janus);
     pthread_cond_destroy(&svc->stop_cond);
     pthread_mutex_destroy(&svc->lock);
     free(svc);

@@ -27,6 +27,10 @@ typedef struct {
     const char *console_url;     /* base of colleagues' links (the console's origin) */
     const char *janus_http_url;  /* e.g. http://127.0.0.1:8089/janus; NULL: no video */
     const char *janus_ws_url;    /* what browsers connect to */
+    /* Several Janus servers instead ("HTTP_URL|WS_URL,..." as janus_pool.h
+     * reads it; NULL: the one above): each new call goes to the healthy one
+     * with the fewest calls, checked every second. */
+    const char *janus_servers;
     const char *janus_token_secret;
     const char *videoroom_admin_key;
     /* The police time-stamping service (RFC 3161): its private key (PEM,

@@ -217,6 +217,13 @@ static int postgres_v2(bb_db *db)
     return bb_db_script(db, SCHEMA_V2("BIGINT", "UNLOGGED "));
 }
 
+/* Rooms on several Janus servers: each room's server (its WebSocket URL;
+ * '' the first of the list, as every room from before). */
+static int add_room_servers(bb_db *db)
+{
+    return bb_db_script(db, "ALTER TABLE rooms ADD COLUMN server TEXT NOT NULL DEFAULT ''");
+}
+
 /* Each version once, in order; a new one is added at the end, for both. */
 static const struct {
     int version;
@@ -224,6 +231,7 @@ static const struct {
 } MIGRATIONS[] = {
     {1, sqlite_v1, postgres_v1},
     {2, sqlite_v2, postgres_v2},
+    {3, add_room_servers, add_room_servers},
 };
 
 /* The database at the newest schema: what it lacks applied in one
@@ -1071,29 +1079,80 @@ int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now,
 }
 
 int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret,
-                      const char *pin, int64_t now)
+                      const char *pin, const char *server, int64_t now)
 {
     bb_db *db = take(s);
-    int rc = bb_db_run(db, NULL, "INSERT INTO rooms (room, request_id, secret, pin, created_at) VALUES (?, ?, ?, ?, ?)",
-                       "iitti", room, request_id, secret, pin, now);
+    int rc = bb_db_run(db, NULL,
+                       "INSERT INTO rooms (room, request_id, secret, pin, server, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       "iittti", room, request_id, secret, pin, server ? server : "", now);
     return give(s, db, rc);
 }
 
-int bb_store_rooms_ended(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48], int max,
-                         int *n)
+int bb_store_rooms_ended(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48],
+                         char (*servers)[256], int max, int *n)
 {
     *n = 0;
     bb_db *db = take(s);
     bb_db_q *q = bb_db_query(db,
-                             "SELECT room, secret FROM rooms WHERE (? = 0 OR request_id = ?) AND request_id NOT IN"
+                             "SELECT room, secret, server FROM rooms WHERE (? = 0 OR request_id = ?) AND request_id NOT IN"
                              " (SELECT id FROM requests WHERE status != 'done') ORDER BY room LIMIT ?",
                              "iii", request_id, request_id, (int64_t)max);
     int got = 0;
     while (*n < max && (got = bb_db_row(q)) == 1) {
         rooms[*n] = bb_db_int(q, 0);
         copy_col(q, 1, secrets[*n], 48);
+        copy_col(q, 2, servers[*n], 256);
         (*n)++;
     }
+    int rc = bb_db_end(q, NULL);
+    return give(s, db, got < 0 ? got : rc);
+}
+
+typedef struct {
+    char *secret, *pin, *server;
+    int64_t request_id;
+} room_out;
+
+static void read_room(bb_db_q *q, void *o)
+{
+    room_out *r = o;
+    r->request_id = bb_db_int(q, 0);
+    if (r->secret)
+        copy_col(q, 1, r->secret, 48);
+    copy_col(q, 2, r->pin, 24);
+    copy_col(q, 3, r->server, 256);
+}
+
+int bb_store_room_get(bb_store *s, int64_t room, int64_t *request_id, char secret[48], char pin[24],
+                      char server[256])
+{
+    room_out r = {secret, pin, server, 0};
+    bb_db *db = take(s);
+    int rc = one_row(bb_db_query(db, "SELECT request_id, secret, pin, server FROM rooms WHERE room = ?", "i", room),
+                     read_room, &r);
+    if (request_id)
+        *request_id = rc == BB_OK ? r.request_id : 0;
+    return give(s, db, rc);
+}
+
+int bb_store_room_move(bb_store *s, int64_t room, const char *from, const char *to)
+{
+    bb_db *db = take(s);
+    int64_t n;
+    int rc = bb_db_run(db, &n, "UPDATE rooms SET server = ? WHERE room = ? AND server = ?", "tit", to, room, from);
+    return give(s, db, one_changed(rc, n));
+}
+
+int bb_store_calls_per_server(bb_store *s, void (*row)(void *ctx, const char *server, int64_t calls), void *ctx)
+{
+    bb_db *db = take(s);
+    bb_db_q *q = bb_db_query(db,
+                             "SELECT server, COUNT(*) FROM rooms WHERE request_id IN"
+                             " (SELECT id FROM requests WHERE status != 'done') GROUP BY server",
+                             "");
+    int got;
+    while ((got = bb_db_row(q)) == 1)
+        row(ctx, bb_db_text(q, 0), bb_db_int(q, 1));
     int rc = bb_db_end(q, NULL);
     return give(s, db, got < 0 ? got : rc);
 }

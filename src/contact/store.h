@@ -133,14 +133,22 @@ int bb_store_current_call(bb_store *s, int64_t request_id, bb_invitation *out, i
 int bb_store_invitation_redeem(bb_store *s, const char *token_hash, int64_t now, int staff, int use,
                                bb_invitation *out, char room_secret[48]);
 
-/* Janus rooms made for a request, with their secret (to destroy them) and
- * PIN (to join them). ended: up to max rooms whose request has ended
+/* Janus rooms made for a request, with their secret (to destroy them),
+ * PIN (to join them) and server (the WebSocket URL naming the Janus server
+ * it is on; "" the first). ended: up to max rooms whose request has ended
  * (closed, cancelled or deleted) — of request_id only, or of any when it is
- * 0; forget: once Janus has confirmed the room is gone, and not before. */
+ * 0; forget: once Janus has confirmed the room is gone, and not before.
+ * get: one room (BB_E_AGAIN: none); move: to server `to` if it is still on
+ * `from` (BB_E_STATE: it was moved already); calls_per_server: rooms of
+ * open requests on each server that has any. */
 int bb_store_room_add(bb_store *s, int64_t request_id, int64_t room, const char *secret,
-                      const char *pin, int64_t now);
-int bb_store_rooms_ended(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48], int max,
-                         int *n);
+                      const char *pin, const char *server, int64_t now);
+int bb_store_rooms_ended(bb_store *s, int64_t request_id, int64_t *rooms, char (*secrets)[48],
+                         char (*servers)[256], int max, int *n);
+int bb_store_room_get(bb_store *s, int64_t room, int64_t *request_id, char secret[48], char pin[24],
+                      char server[256]);
+int bb_store_room_move(bb_store *s, int64_t room, const char *from, const char *to);
+int bb_store_calls_per_server(bb_store *s, void (*row)(void *ctx, const char *server, int64_t calls), void *ctx);
 int bb_store_room_forget(bb_store *s, int64_t room);
 
 /* The pilot's figures: counts per ISO week and neighbourhood, kept apart

@@ -114,6 +114,60 @@ int bb_janus_token(const char *secret, int64_t expiry_unix, const char *scope, c
     return BB_OK;
 }
 
+int bb_janus_call_token_check(const char *secret, const char *token, int64_t now, int64_t *room,
+                              char participant[40])
+{
+    static const char MIDDLE[] = ",janus,janus.plugin.videoroom,bb-call-";
+    *room = 0;
+    participant[0] = 0;
+    if (!secret || !*secret || !token)
+        return BB_E_ARG;
+    size_t len = strnlen(token, BB_JANUS_TOKEN_MAX);
+    if (len == 0 || len >= BB_JANUS_TOKEN_MAX)
+        return BB_E_PARSE;
+    /* <expiry>: 1 to 12 digits */
+    const char *p = token;
+    int64_t expiry = 0;
+    int digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 12) {
+        expiry = expiry * 10 + (*p++ - '0');
+        digits++;
+    }
+    if (!digits || expiry <= 0 || strncmp(p, MIDDLE, sizeof(MIDDLE) - 1))
+        return BB_E_PARSE;
+    p += sizeof(MIDDLE) - 1;
+    /* <room>-<participant>: */
+    int64_t r = 0;
+    digits = 0;
+    while (*p >= '0' && *p <= '9' && digits < 15) {
+        r = r * 10 + (*p++ - '0');
+        digits++;
+    }
+    if (!digits || r <= 0 || *p++ != '-')
+        return BB_E_PARSE;
+    size_t n = 0;
+    while (n < 39 && ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-'))
+        participant[n++] = *p++;
+    participant[n] = 0;
+    if (!n || *p != ':') {
+        participant[0] = 0;
+        return BB_E_PARSE;
+    }
+    /* Made again from its parts, it must be the same, byte for byte. */
+    char scope[72], again[BB_JANUS_TOKEN_MAX];
+    snprintf(scope, sizeof(scope), "bb-call-%lld-%s", (long long)r, participant);
+    int rc = bb_janus_token(secret, expiry, scope, again, sizeof(again));
+    unsigned diff = rc != BB_OK || strlen(again) != len;
+    for (size_t i = 0; !diff && i < len; i++)
+        diff |= (unsigned)(again[i] ^ token[i]);
+    if (diff || expiry <= now) {
+        participant[0] = 0;
+        return rc == BB_E_ARG ? BB_E_PARSE : BB_E_AUTH;
+    }
+    *room = r;
+    return BB_OK;
+}
+
 int bb_totp(const uint8_t *key, size_t key_len, uint64_t step, char out[BB_TOTP_DIGITS + 1])
 {
     uint8_t msg[8], mac[20];

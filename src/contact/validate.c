@@ -94,6 +94,9 @@ static const struct {
     {"database_unavailable",
      "Uw gegevens zijn nu niet bereikbaar; er is niets opgeslagen of gewijzigd. Probeer het over een paar seconden opnieuw.",
      "Your data cannot be reached just now; nothing was saved or changed. Please try again in a few seconds."},
+    {"call_token_invalid", "Deze sleutel van het gesprek klopt niet of is verlopen.",
+     "This call's key is not valid or has expired."},
+    {"call_ended", "Dit gesprek is afgelopen.", "This call has ended."},
     {"not_logged_in", "U bent niet (meer) ingelogd.", "You are not logged in (any more)."},
     {"login_failed", "Gebruikersnaam of wachtwoord klopt niet.", "User name or password is incorrect."},
     {"csrf", "Deze actie is geweigerd (beveiligingstoken ontbreekt of klopt niet). Laad de pagina opnieuw.",
@@ -722,6 +725,34 @@ int bb_contact_parse_redeem(const uint8_t *body, size_t len, char token[44], bb_
     const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "token");
     if (token_ok(t, err, st)) {
         memcpy(token, t->valuestring, 44);
+        rc = BB_OK;
+        if (st)
+            st->accepted++;
+    }
+    cJSON_Delete(o);
+    return rc;
+}
+
+int bb_contact_parse_call_where(const uint8_t *body, size_t len, char janus_token[BB_JANUS_TOKEN_MAX],
+                                bb_contact_err *err, bb_contact_stats *st)
+{
+    static const char *const fields[] = {"janus_token", NULL};
+    janus_token[0] = 0;
+    cJSON *o = parse_object(body, len, fields, 0, err, st);
+    if (!o)
+        return BB_E_PARSE;
+    int rc = BB_E_PROTO;
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(o, "janus_token");
+    size_t n = cJSON_IsString(t) ? strlen(t->valuestring) : 0;
+    if (!t)
+        refuse(err, st, "missing_field", "janus_token");
+    else if (!cJSON_IsString(t))
+        refuse(err, st, "wrong_type", "janus_token");
+    else if (n == 0 || n >= BB_JANUS_TOKEN_MAX ||
+             strspn(t->valuestring, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_,.:+/=") != n)
+        refuse(err, st, "invalid_token", "janus_token");
+    else {
+        memcpy(janus_token, t->valuestring, n + 1);
         rc = BB_OK;
         if (st)
             st->accepted++;

@@ -160,9 +160,14 @@ export function janusTokenValid(token, secret) {
  * set down = true to have the access list requests fail. */
 export function fakeJanus(secret, adminKey) {
   const rooms = new Map(), destroyed = [];
-  const janus = { down: false };
+  const janus = { down: false, dead: false };
   let nextId = 1000;
   const server = createServer((req, res) => {
+    if (janus.dead) return res.destroy(); // a server that died: nothing answers
+    if (req.method === 'GET') {
+      res.writeHead(req.url === '/janus/info' ? 200 : 404, { 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify(req.url === '/janus/info' ? { janus: 'server_info', name: 'fake' } : {}));
+    }
     let body = '';
     req.on('data', (d) => { body += d; });
     req.on('end', () => {

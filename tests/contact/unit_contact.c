@@ -16,6 +16,7 @@
 #include "beeldbel/contact.h"
 #include "beeldbel/error.h"
 #include "hashpool.h"
+#include "janus_pool.h"
 #include "pilot.h"
 #include "store.h"
 #include "test_store.h"
@@ -1165,7 +1166,7 @@ TEST(invitation_is_single_use_and_expires)
     int64_t id = add(s, "BB-0000-0INV", 100);
     bb_invitation inv = {.request_id = id, .officer_id = 1, .room = 1234, .expires_at = 1000};
     strcpy(inv.participant_id, "citizen-1");
-    CHECK_OK(bb_store_room_add(s, id, 1234, "room-secret", "the-pin", 100));
+    CHECK_OK(bb_store_room_add(s, id, 1234, "room-secret", "the-pin", "", 100));
     CHECK_OK(bb_store_invitation_create(s, "hash-a", &inv));
     bb_invitation out;
     char secret[48];
@@ -1214,26 +1215,26 @@ TEST(rooms_of_ended_requests_are_listed_until_forgotten)
     CHECK_OK(test_store_open(&s));
     int64_t open = add(s, "BB-0000-0R01", 100), closed = add(s, "BB-0000-0R02", 100);
     int64_t cancelled = add(s, "BB-0000-0R03", 100);
-    CHECK_OK(bb_store_room_add(s, open, 11, "s11", "p11", 100));
-    CHECK_OK(bb_store_room_add(s, closed, 22, "s22", "p22", 100));
-    CHECK_OK(bb_store_room_add(s, cancelled, 33, "s33", "p33", 100));
+    CHECK_OK(bb_store_room_add(s, open, 11, "s11", "p11", "wss://a", 100));
+    CHECK_OK(bb_store_room_add(s, closed, 22, "s22", "p22", "wss://b", 100));
+    CHECK_OK(bb_store_room_add(s, cancelled, 33, "s33", "p33", "", 100));
     bb_invitation inv = {.request_id = open, .officer_id = 1, .room = 11, .expires_at = 1000};
     strcpy(inv.participant_id, "citizen-1");
     CHECK_OK(bb_store_invitation_create(s, "hash-open", &inv));
     CHECK_OK(bb_store_set_status(s, closed, "done", "reached", 200));
     CHECK_OK(bb_store_delete_request(s, cancelled));
     int64_t rooms[8];
-    char secrets[8][48];
+    char secrets[8][48], servers[8][256];
     int n = 0;
-    CHECK_OK(bb_store_rooms_ended(s, 0, rooms, secrets, 8, &n));
+    CHECK_OK(bb_store_rooms_ended(s, 0, rooms, secrets, servers, 8, &n));
     CHECK_EQ_INT(n, 2);
-    CHECK(rooms[0] == 22 && !strcmp(secrets[0], "s22") && rooms[1] == 33);
+    CHECK(rooms[0] == 22 && !strcmp(secrets[0], "s22") && !strcmp(servers[0], "wss://b") && rooms[1] == 33);
     CHECK_OK(bb_store_room_forget(s, 22)); /* Janus confirmed; 33 failed */
-    CHECK_OK(bb_store_rooms_ended(s, 0, rooms, secrets, 8, &n));
+    CHECK_OK(bb_store_rooms_ended(s, 0, rooms, secrets, servers, 8, &n));
     CHECK(n == 1 && rooms[0] == 33);
-    CHECK_OK(bb_store_rooms_ended(s, closed, rooms, secrets, 8, &n));
+    CHECK_OK(bb_store_rooms_ended(s, closed, rooms, secrets, servers, 8, &n));
     CHECK_EQ_INT(n, 0); /* that request's room is gone; 33 is another's */
-    CHECK_OK(bb_store_rooms_ended(s, cancelled, rooms, secrets, 8, &n));
+    CHECK_OK(bb_store_rooms_ended(s, cancelled, rooms, secrets, servers, 8, &n));
     CHECK(n == 1 && rooms[0] == 33);
     /* The open request's room went away: its link no longer opens anything. */
     CHECK_OK(bb_store_room_forget(s, 11));
@@ -1268,4 +1269,61 @@ TEST(old_database_keeps_its_pilot_figures)
     bb_store_close(s);
     remove_database(path);
     CHECK_EQ_INT(total, 42);
+}
+
+/* The Janus servers' list: HTTP_URL|WS_URL pairs, each once; calls go to
+ * the healthy one with the fewest. */
+TEST(janus_server_list_is_read_strictly_and_picks_the_least_loaded_healthy)
+{
+    bb_janus_pool *p = bb_janus_pool_new("http://127.0.0.1:8089/janus|wss://a.example:8188,"
+                                         "https://10.0.0.2/janus|ws://b.example:8188");
+    CHECK(p != NULL);
+    CHECK_EQ_INT(bb_janus_pool_size(p), 2);
+    CHECK(!strcmp(bb_janus_pool_http(p, 1), "https://10.0.0.2/janus"));
+    CHECK(!strcmp(bb_janus_pool_ws(p, 0), "wss://a.example:8188"));
+    CHECK_EQ_INT(bb_janus_pool_find(p, "ws://b.example:8188"), 1);
+    CHECK_EQ_INT(bb_janus_pool_find(p, ""), 0); /* rooms from before: the first */
+    CHECK_EQ_INT(bb_janus_pool_find(p, "ws://c.example"), -1);
+    int calls[2] = {3, 1};
+    CHECK_EQ_INT(bb_janus_pool_pick(p, calls), 1);
+    calls[1] = 3;
+    CHECK_EQ_INT(bb_janus_pool_pick(p, calls), 0); /* equals: the first */
+    bb_janus_pool_set_healthy(p, 0, 0);
+    CHECK_EQ_INT(bb_janus_pool_pick(p, calls), 1);
+    bb_janus_pool_set_healthy(p, 1, 0);
+    CHECK_EQ_INT(bb_janus_pool_pick(p, calls), -1);
+    bb_janus_pool_free(p);
+    static const char *const bad[] = {
+        "", "http://a/janus", "http://a/janus|", "|ws://a", "ftp://a/janus|ws://a", "http://a/janus|http://b",
+        "http://a/janus|ws://a,http://b/janus|ws://a", "http://a/janus|ws://a,", "http://a b/janus|ws://a",
+        "http:/a/janus|ws://a",
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        p = bb_janus_pool_new(bad[i]);
+        if (p)
+            bb_test_fail(__FILE__, __LINE__, "accepted \"%s\"", bad[i]);
+        bb_janus_pool_free(p);
+    }
+}
+
+/* A call's token as a participant hands it back: only as the secret made
+ * it, unexpired. */
+TEST(a_call_token_handed_back_is_checked_whole)
+{
+    char token[BB_JANUS_TOKEN_MAX], participant[40];
+    int64_t room = 0;
+    CHECK_OK(bb_janus_token("geheim", 2000, "bb-call-4321-citizen-0a0b0c0d", token, sizeof(token)));
+    CHECK_OK(bb_janus_call_token_check("geheim", token, 1999, &room, participant));
+    CHECK_EQ_INT(room, 4321);
+    CHECK(!strcmp(participant, "citizen-0a0b0c0d"));
+    CHECK_EQ_INT(bb_janus_call_token_check("geheim", token, 2000, &room, participant), BB_E_AUTH); /* expired */
+    CHECK_EQ_INT(bb_janus_call_token_check("anders", token, 1000, &room, participant), BB_E_AUTH);
+    CHECK(room == 0 && participant[0] == 0);
+    char other[BB_JANUS_TOKEN_MAX];
+    CHECK_OK(bb_janus_token("geheim", 2000, "bb-call-4322-citizen-0a0b0c0d", other, sizeof(other)));
+    memcpy(strchr(other, ':'), strchr(token, ':'), strlen(strchr(token, ':')) + 1); /* another room, this signature */
+    CHECK_EQ_INT(bb_janus_call_token_check("geheim", other, 1000, &room, participant), BB_E_AUTH);
+    CHECK_OK(bb_janus_token("geheim", 2000, NULL, other, sizeof(other))); /* the service's own: no call */
+    CHECK_EQ_INT(bb_janus_call_token_check("geheim", other, 1000, &room, participant), BB_E_PARSE);
+    CHECK_EQ_INT(bb_janus_call_token_check("geheim", "", 1000, &room, participant), BB_E_PARSE);
 }

@@ -108,7 +108,7 @@ TEST(an_invitation_redeemed_at_two_instances_at_once_opens_once)
     CHECK_OK(test_store_open_shared(&a, &b));
     int64_t id = request(a, "BB-0000-0I01", 100);
     CHECK(id > 0);
-    CHECK_OK(bb_store_room_add(b, id, 4242, "room-secret", "pin", 100));
+    CHECK_OK(bb_store_room_add(b, id, 4242, "room-secret", "pin", "", 100));
     for (int round = 0; round < ROUNDS; round++) {
         char token[32];
         snprintf(token, sizeof(token), "token-hash-%d", round);
@@ -302,5 +302,40 @@ TEST(pilot_counts_added_everywhere_at_once_are_read_whole)
     CHECK_EQ_INT(p.rows, 2);
     CHECK_EQ_INT(p.requests, RACERS * 10);
     CHECK_EQ_INT(p.video, RACERS * 10 * 2);
+    test_store_close_shared(a, b);
+}
+
+typedef struct {
+    int64_t a, b;
+} per_server;
+
+static void server_calls(void *ctx, const char *server, int64_t calls)
+{
+    per_server *p = ctx;
+    *(strcmp(server, "wss://a") ? &p->b : &p->a) += calls;
+}
+
+/* Calls are counted per Janus server for every instance to place the next
+ * one; a call moved off a server that died is moved once, whoever asks. */
+TEST(calls_are_counted_per_janus_server_and_moved_once)
+{
+    bb_store *a, *b;
+    CHECK_OK(test_store_open_shared(&a, &b));
+    int64_t r1 = request(a, "BB-0000-0J01", 100), r2 = request(a, "BB-0000-0J02", 100);
+    int64_t r3 = request(b, "BB-0000-0J03", 100);
+    CHECK_OK(bb_store_room_add(a, r1, 1, "s1", "p1", "wss://a", 100));
+    CHECK_OK(bb_store_room_add(b, r2, 2, "s2", "p2", "wss://a", 100));
+    CHECK_OK(bb_store_room_add(a, r3, 3, "s3", "p3", "wss://b", 100));
+    CHECK_OK(bb_store_set_status(b, r2, "done", "reached", 200)); /* ended: not counted */
+    per_server p = {0};
+    CHECK_OK(bb_store_calls_per_server(b, server_calls, &p));
+    CHECK(p.a == 1 && p.b == 1);
+    CHECK_OK(bb_store_room_move(a, 1, "wss://a", "wss://b"));
+    CHECK_EQ_INT(bb_store_room_move(b, 1, "wss://a", "wss://c"), BB_E_STATE);
+    char secret[48], pin[24], server[256];
+    int64_t req = 0;
+    CHECK_OK(bb_store_room_get(b, 1, &req, secret, pin, server));
+    CHECK(req == r1 && !strcmp(secret, "s1") && !strcmp(pin, "p1") && !strcmp(server, "wss://b"));
+    CHECK_EQ_INT(bb_store_room_get(b, 99, &req, secret, pin, server), BB_E_AGAIN);
     test_store_close_shared(a, b);
 }

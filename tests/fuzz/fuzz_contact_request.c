@@ -17,11 +17,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size--;
     bb_contact_err err;
     bb_contact_stats st = {0};
-    switch (which % 7) {
+    switch (which % 8) {
     case 0: {
         /* The citizen's request, or (odd selector) the service centre's, which needs consent. */
         static bb_callback_request r;
-        int phone = (which / 7) & 1;
+        int phone = (which / 8) & 1;
         int rc = phone ? bb_contact_parse_phone_request(data, size, 20787, &r, &err, &st)
                        : bb_contact_parse_request(data, size, 20787, &r, &err, &st);
         if (rc == BB_OK) {
@@ -54,13 +54,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     case 4: {
         static bb_officer_action a;
-        bb_contact_parse_action(1 + (which / 7) % 4, data, size, &a, &err, &st);
+        bb_contact_parse_action(1 + (which / 8) % 4, data, size, &a, &err, &st);
         break;
     }
     case 5: {
         bb_feedback f;
         if (bb_contact_parse_feedback(data, size, &f, &err, &st) == BB_OK &&
             (strlen(f.token) != 43 || f.how < 0 || f.how > 5 || (!f.how && !f.again[0])))
+            abort();
+        break;
+    }
+    case 6: {
+        char token[BB_JANUS_TOKEN_MAX];
+        if (bb_contact_parse_call_where(data, size, token, &err, &st) == BB_OK &&
+            (!token[0] || strlen(token) >= BB_JANUS_TOKEN_MAX || strpbrk(token, " \"{}")))
             abort();
         break;
     }

@@ -35,24 +35,23 @@ static size_t collect(char *p, size_t size, size_t n, void *ctx)
     return add;
 }
 
-/* POSTs body (consumed) to url; returns the parsed reply or NULL. */
-static cJSON *post(const char *url, cJSON *body)
+/* GETs url (text NULL) or POSTs text to it, waiting at most timeout_ms;
+ * returns the parsed reply or NULL. */
+static cJSON *exchange(const char *url, const char *text, long timeout_ms)
 {
-    char *text = cJSON_PrintUnformatted(body);
-    cJSON_Delete(body);
-    if (!text)
-        return NULL;
     CURL *c = curl_easy_init();
     reply_buf r = {0};
     cJSON *out = NULL;
     if (c) {
-        struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
+        struct curl_slist *h = text ? curl_slist_append(NULL, "Content-Type: application/json") : NULL;
         curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
-        curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        if (text) {
+            curl_easy_setopt(c, CURLOPT_POSTFIELDS, text);
+            curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+        }
         curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
         curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 5000L);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, timeout_ms);
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
         if (curl_easy_perform(c) == CURLE_OK && r.buf)
@@ -61,6 +60,15 @@ static cJSON *post(const char *url, cJSON *body)
         curl_easy_cleanup(c);
     }
     free(r.buf);
+    return out;
+}
+
+/* POSTs body (consumed) to url; returns the parsed reply or NULL. */
+static cJSON *post(const char *url, cJSON *body)
+{
+    char *text = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    cJSON *out = text ? exchange(url, text, 5000L) : NULL;
     free(text);
     return out;
 }
@@ -70,26 +78,10 @@ int bb_janus_ping(const char *http_url)
     char url[320];
     if (snprintf(url, sizeof(url), "%s/info", http_url) >= (int)sizeof(url))
         return BB_E_ARG;
-    CURL *c = curl_easy_init();
-    reply_buf r = {0};
-    int rc = BB_E_STATE;
-    if (c) {
-        curl_easy_setopt(c, CURLOPT_URL, url);
-        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-        curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-        curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, 1000L);
-        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-        if (curl_easy_perform(c) == CURLE_OK && r.buf) {
-            cJSON *o = cJSON_ParseWithLength(r.buf, r.len);
-            const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, "janus");
-            if (cJSON_IsString(j) && !strcmp(j->valuestring, "server_info"))
-                rc = BB_OK;
-            cJSON_Delete(o);
-        }
-        curl_easy_cleanup(c);
-    }
-    free(r.buf);
+    cJSON *o = exchange(url, NULL, 1000L);
+    const cJSON *j = cJSON_GetObjectItemCaseSensitive(o, "janus");
+    int rc = cJSON_IsString(j) && !strcmp(j->valuestring, "server_info") ? BB_OK : BB_E_STATE;
+    cJSON_Delete(o);
     return rc;
 }
 

@@ -55,12 +55,20 @@
  * and interpreters and colleagues, each with a link of their own. */
 #define MAX_OTHERS (BB_E2EE_MAX_PARTICIPANTS - 2)
 
+/* A rate limit: capacity per period_s, in memory (mem) for one instance or
+ * in the store for instances sharing it. */
+typedef struct {
+    bb_ratelimit *mem;
+    double capacity;
+    unsigned period_s;
+} limit;
+
 struct bb_contact_service {
     bb_contact_config cfg;
     bb_store *store;
     struct MHD_Daemon *daemon;
     pthread_mutex_t lock;         /* guards the limiters and stats */
-    bb_ratelimit *create_rl, *call_rl, *login_rl, *video_rl;
+    limit create_rl, call_rl, login_rl, video_rl;
     bb_backoff *login_backoff;
     int shared;   /* limits kept in the store, shared with other instances */
     bb_janus_pool *janus;   /* the Janus servers calls go to; NULL: no video */
@@ -223,6 +231,11 @@ static uint64_t now_us(void)
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+static limit new_limit(unsigned slots, double capacity, unsigned period_s, const uint8_t key[16])
+{
+    return (limit){bb_ratelimit_new(slots, capacity, (uint64_t)period_s * 1000000, key), capacity, period_s};
+}
+
 static int64_t wall_ms(void)
 {
     struct timespec ts;
@@ -230,30 +243,24 @@ static int64_t wall_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* A limit's key as the shared store keeps it: a digest, never the address. */
-static void shared_key(const char *k, char out[65])
-{
-    sha256_hex(k, out);
-}
-
-/* Takes a token from limiter rl (capacity per period_s) for key; returns
- * seconds to wait or 0. Instances sharing a database share the limit. */
-static unsigned limited(bb_contact_service *svc, bb_ratelimit *rl, double capacity, unsigned period_s,
-                        const char *prefix, const char *key)
+/* Takes a token from limit l for key; returns seconds to wait or 0.
+ * Instances sharing a database share the limit, which the store keeps by a
+ * digest of the key, never the address (so do the login backoffs below). */
+static unsigned limited(bb_contact_service *svc, const limit *l, const char *prefix, const char *key)
 {
     char k[160];
     snprintf(k, sizeof(k), "%s|%s", prefix, key);
     unsigned wait = 0;
     if (svc->shared) {
         char h[65];
-        shared_key(k, h);
+        sha256_hex(k, h);
         /* Without the database the request fails at its own use of it. */
-        if (bb_store_rate_take(svc->store, h, capacity, (int64_t)period_s * 1000, wall_ms(), &wait) != BB_OK)
+        if (bb_store_rate_take(svc->store, h, l->capacity, (int64_t)l->period_s * 1000, wall_ms(), &wait) != BB_OK)
             wait = 0;
         return wait;
     }
     pthread_mutex_lock(&svc->lock);
-    wait = bb_ratelimit_take(rl, k, now_us());
+    wait = bb_ratelimit_take(l->mem, k, now_us());
     pthread_mutex_unlock(&svc->lock);
     return wait;
 }
@@ -264,7 +271,7 @@ static unsigned backoff_wait(bb_contact_service *svc, const char *key)
     unsigned wait = 0;
     if (svc->shared) {
         char h[65];
-        shared_key(key, h);
+        sha256_hex(key, h);
         return bb_store_backoff_wait(svc->store, h, wall_ms(), &wait) == BB_OK ? wait : 0;
     }
     pthread_mutex_lock(&svc->lock);
@@ -278,7 +285,7 @@ static void backoff_failed(bb_contact_service *svc, const char *key)
     if (svc->shared) {
         char h[65];
         unsigned lock_s;
-        shared_key(key, h);
+        sha256_hex(key, h);
         bb_store_backoff_failed(svc->store, h, LOGIN_FREE_FAILURES, LOGIN_MAX_LOCK_S, wall_ms(), &lock_s);
         return;
     }
@@ -291,7 +298,7 @@ static void backoff_succeeded(bb_contact_service *svc, const char *key)
 {
     if (svc->shared) {
         char h[65];
-        shared_key(key, h);
+        sha256_hex(key, h);
         bb_store_backoff_clear(svc->store, h);
         return;
     }
@@ -358,7 +365,7 @@ static enum MHD_Result create_request(bb_contact_service *svc, struct MHD_Connec
     char key[32];
     if (centre)
         snprintf(key, sizeof(key), "centre-%lld", (long long)centre->id);
-    unsigned wait = limited(svc, svc->create_rl, svc->cfg.create_per_hour, 3600, "create", centre ? key : addr);
+    unsigned wait = limited(svc, &svc->create_rl, "create", centre ? key : addr);
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_callback_request *r = malloc(sizeof(*r));
@@ -688,7 +695,7 @@ static void hash_done(bb_hash_job *job, void *arg)
 static enum MHD_Result login(bb_contact_service *svc, struct MHD_Connection *c, conn_ctx *ctx,
                              const char *addr, int64_t now)
 {
-    unsigned wait = limited(svc, svc->login_rl, LOGIN_PER_MINUTE, 60, "login", addr);
+    unsigned wait = limited(svc, &svc->login_rl, "login", addr);
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_officer_login q;
@@ -965,7 +972,7 @@ static enum MHD_Result start_video(bb_contact_service *svc, struct MHD_Connectio
         return send_error(c, 503, "call_unavailable", NULL, 60);
     char officer_key[24];
     snprintf(officer_key, sizeof(officer_key), "%lld", (long long)s->officer_id);
-    unsigned wait = limited(svc, svc->video_rl, VIDEO_PER_10_MIN, 600, "video", officer_key);
+    unsigned wait = limited(svc, &svc->video_rl, "video", officer_key);
     if (wait)
         return send_error(c, 429, "rate_limited", NULL, wait);
     bb_invitation inv = {.request_id = r->id, .officer_id = s->officer_id};
@@ -1518,7 +1525,7 @@ static enum MHD_Result dispatch(bb_contact_service *svc, struct MHD_Connection *
     case BB_ROUTE_REDEEM:
     case BB_ROUTE_FEEDBACK:
     case BB_ROUTE_CALL_WHERE:
-        if ((wait = limited(svc, svc->call_rl, svc->cfg.calls_per_minute, 60, "call", addr)))
+        if ((wait = limited(svc, &svc->call_rl, "call", addr)))
             return send_error(c, 429, "rate_limited", NULL, wait);
         if (route.kind == BB_ROUTE_CALL_WHERE)
             return call_where(svc, c, ctx, now);
@@ -1676,10 +1683,10 @@ int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_c
         bb_contact_service_stop(svc);
         return BB_E_CRYPTO;
     }
-    svc->create_rl = bb_ratelimit_new(16384, cfg->create_per_hour, 3600ull * 1000000, key);
-    svc->call_rl = bb_ratelimit_new(16384, cfg->calls_per_minute, 60ull * 1000000, key);
-    svc->login_rl = bb_ratelimit_new(4096, LOGIN_PER_MINUTE, 60ull * 1000000, key);
-    svc->video_rl = bb_ratelimit_new(1024, VIDEO_PER_10_MIN, 600ull * 1000000, key);
+    svc->create_rl = new_limit(16384, cfg->create_per_hour, 3600, key);
+    svc->call_rl = new_limit(16384, cfg->calls_per_minute, 60, key);
+    svc->login_rl = new_limit(4096, LOGIN_PER_MINUTE, 60, key);
+    svc->video_rl = new_limit(1024, VIDEO_PER_10_MIN, 600, key);
     svc->login_backoff = bb_backoff_new(4096, LOGIN_FREE_FAILURES, LOGIN_MAX_LOCK_S, key);
     svc->hashes = bb_hashpool_new(HASH_THREADS, HASH_QUEUE);
     char one[600];
@@ -1695,7 +1702,7 @@ int bb_contact_service_start(const bb_contact_config *cfg, bb_store *store, bb_c
     }
     mbedtls_platform_zeroize(key, sizeof(key));
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)cfg->port)};
-    if (!svc->create_rl || !svc->call_rl || !svc->login_rl || !svc->video_rl || !svc->login_backoff ||
+    if (!svc->create_rl.mem || !svc->call_rl.mem || !svc->login_rl.mem || !svc->video_rl.mem || !svc->login_backoff ||
         !svc->hashes ||
         inet_pton(AF_INET, cfg->bind_ip, &sa.sin_addr) != 1) {
         bb_contact_service_stop(svc);
@@ -1744,10 +1751,10 @@ void bb_contact_service_stop(bb_contact_service *svc)
     bb_hashpool_free(svc->hashes);
     if (svc->daemon)
         MHD_stop_daemon(svc->daemon);
-    bb_ratelimit_free(svc->create_rl);
-    bb_ratelimit_free(svc->call_rl);
-    bb_ratelimit_free(svc->login_rl);
-    bb_ratelimit_free(svc->video_rl);
+    bb_ratelimit_free(svc->create_rl.mem);
+    bb_ratelimit_free(svc->call_rl.mem);
+    bb_ratelimit_free(svc->login_rl.mem);
+    bb_ratelimit_free(svc->video_rl.mem);
     bb_backoff_free(svc->login_backoff);
     bb_janus_pool_free(svc->janus);
     pthread_cond_destroy(&svc->stop_cond);

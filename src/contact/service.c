@@ -540,7 +540,7 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
         mbedtls_platform_zeroize(secret, sizeof(secret));
         return send_error(c, 410, "call_ended", NULL, 0);
     }
-    int at = rc == BB_OK ? bb_janus_pool_find(svc->janus, server) : -1, moved = 0;
+    int at = rc == BB_OK ? bb_janus_pool_find(svc->janus, server) : -1, moved = 0, raced = 0;
     if (rc == BB_OK && call_token(svc, inv.room, participant, now, token) == BB_OK &&
         bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, service_token, sizeof(service_token)) == BB_OK) {
         if (at < 0 || !bb_janus_pool_healthy(svc->janus, at)) {
@@ -553,6 +553,7 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
                 at = moved ? to : -1;
             } else {
                 /* Moved by someone else in between (or nowhere to go). */
+                raced = 1;
                 at = bb_store_room_get(svc->store, inv.room, NULL, secret, inv.pin, server) == BB_OK
                          ? bb_janus_pool_find(svc->janus, server)
                          : -1;
@@ -560,8 +561,15 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
                     at = -1;
             }
         }
-        if (at >= 0 && !moved &&
-            bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) != BB_OK)
+        /* Who lost the move asks the room's new server, where the winner may
+         * still be making it: a few tries, 50 ms apart. */
+        int listed = 0;
+        for (int tries = raced ? 10 : 1; at >= 0 && !moved && !listed && tries > 0; tries--) {
+            listed = bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) == BB_OK;
+            if (!listed && tries > 1)
+                nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
+        }
+        if (at >= 0 && !moved && !listed)
             at = -1;
     } else if (rc == BB_OK) {
         rc = BB_E_STATE;

@@ -235,6 +235,14 @@ int bb_call_send_text(bb_call *c, bb_call_text_kind kind, int final, const char 
 int bb_call_send_doc(bb_call *c, int kind, const uint8_t *data, size_t len, uint64_t now_us);
 
 /*
+ * What we sent reliably (documents, text) that someone in the call does not
+ * have yet: documents still queued, and control messages not acknowledged
+ * by everyone. 0 once everyone has acknowledged all of it; never 0 while
+ * nobody else is in the call and something was sent.
+ */
+int bb_call_unacked(const bb_call *c);
+
+/*
  * Sends a file to everyone whose key we hold now: len bytes of type
  * (bb_file_type, checked against the bytes: filetype.h; strip a photo's
  * metadata first with bb_file_strip) named name (name_len bytes of UTF-8,

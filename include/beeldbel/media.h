@@ -111,7 +111,7 @@ typedef struct bb_media_stats {
     int cpu_limited;         /* 1: the CPU cap (bb_media_report_load), not
                                 the network, limits the picture now */
     int cpu_rung;            /* rungs the CPU cap takes off (0 = none) */
-    int control_pending;     /* control messages not yet acked by all peers */
+    int control_pending;     /* bb_media_control_unacked(), when the stats were read */
     uint64_t control_given_up;
     uint64_t control_skipped; /* control messages a sender gave up on before they reached us */
     int npeers;
@@ -166,6 +166,10 @@ int bb_media_send_control(bb_media *m, const uint8_t *data, size_t len,
 
 /* How many more control messages bb_media_send_control would take now. */
 int bb_media_control_room(const bb_media *m);
+
+/* How many control messages sent are not yet acknowledged by everyone in
+ * the call (all of them while nobody is), as of now. */
+int bb_media_control_unacked(const bb_media *m);
 
 /*
  * Takes the next message to send into out (cap >= BB_MEDIA_MAX_MSG is always

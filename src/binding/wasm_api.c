@@ -508,12 +508,6 @@ API int bbw_media_stats(bb_media *m, double *out, int n)
 /* Bytes the engine's allocator has handed out and not had back (its memory in use). */
 API double bbw_heap_in_use(void) { return (double)mallinfo().uordblks; }
 
-/* Control messages not yet acknowledged by every peer (-1 on error). */
-API int bbw_media_control_pending(const bb_media *m)
-{
-    bb_media_stats st;
-    return bb_media_get_stats(m, &st) ? -1 : st.control_pending;
-}
 API int bbw_media_report_load(bb_media *m, int busy_pct, double now_us)
 {
     return bb_media_report_load(m, busy_pct, (uint64_t)now_us);

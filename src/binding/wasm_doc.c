@@ -28,6 +28,7 @@ API int bbw_call_event_doc_kind(const bb_call_event *ev) { return ev->doc_kind; 
 API const uint8_t *bbw_call_event_doc(const bb_call_event *ev) { return ev->doc; }
 API size_t bbw_call_event_doc_len(const bb_call_event *ev) { return ev->doc_len; }
 API int bbw_call_max_doc(void) { return BB_CALL_MAX_DOC; }
+API int bbw_call_unacked(const bb_call *c) { return bb_call_unacked(c); }
 
 /* ---- files in the call ---- */
 

@@ -451,6 +451,11 @@ int bb_call_send_doc(bb_call *c, int kind, const uint8_t *data, size_t len, uint
     return rc;
 }
 
+int bb_call_unacked(const bb_call *c)
+{
+    return c ? docs_queued(c->docs) + bb_media_control_unacked(c->media) : 0;
+}
+
 int bb_call_send_file(bb_call *c, int type, const char *name, size_t name_len,
                       const uint8_t *data, size_t len, uint64_t now_us, uint32_t *id)
 {

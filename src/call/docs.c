@@ -76,6 +76,11 @@ int docs_queue(docs *d, uint8_t kind, const uint8_t *data, size_t len)
     return BB_OK;
 }
 
+int docs_queued(const docs *d)
+{
+    return d ? d->olen : 0;
+}
+
 void docs_pump(docs *d, bb_media *m, uint64_t now_us)
 {
     uint8_t msg[BB_MEDIA_MAX_CONTROL];

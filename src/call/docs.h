@@ -29,6 +29,8 @@ void docs_free(docs *d);
 /* Queues a document to send. BB_OK; BB_E_ARG; BB_E_TOO_LARGE; BB_E_AGAIN
  * when BB_CALL_DOCS_QUEUED are waiting. */
 int docs_queue(docs *d, uint8_t kind, const uint8_t *data, size_t len);
+/* How many documents are queued, not yet wholly handed to the media engine. */
+int docs_queued(const docs *d);
 /* Hands as many parts as fit to the media engine. */
 void docs_pump(docs *d, bb_media *m, uint64_t now_us);
 /* One part from sender from. 1: a document is complete, and *out (the

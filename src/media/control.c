@@ -151,6 +151,31 @@ int bb_media_poll_control(bb_media *m, uint32_t *from, uint8_t *out, size_t cap,
     return BB_OK;
 }
 
+/* 1 while someone in the call has not acknowledged c (or nobody is there). */
+static int ctl_unacked(const bb_media *m, const struct ctl_out *c)
+{
+    int any = 0;
+    for (int j = 0; j < BB_MEDIA_MAX_PEERS; j++) {
+        const struct peer *p = &m->peers[j];
+        if (!p->used)
+            continue;
+        any = 1;
+        /* ctl_acked 0 means "nothing acked yet" (seq 0 is never used
+         * as an ack value by a peer that received something). */
+        if (!p->ctl_acked || unwrap(c->seq, (uint32_t)p->ctl_acked, 32) <= c->seq)
+            return 1;
+    }
+    return !any;
+}
+
+int bb_media_control_unacked(const bb_media *m)
+{
+    int n = 0;
+    for (int i = 0; m && i < CTL_PENDING; i++)
+        n += m->ctl[i].used && ctl_unacked(m, &m->ctl[i]);
+    return n;
+}
+
 /* Retransmits control messages some peer has not acknowledged; drops those
  * all peers have, or that are 10 s old. */
 void bbm_control_timers(bb_media *m)
@@ -158,23 +183,11 @@ void bbm_control_timers(bb_media *m)
     int64_t every = m->srtt_us ? m->srtt_us * 2 : 200000;
     if (every < 50000)
         every = 50000;
-    int pending = 0;
     for (int i = 0; i < CTL_PENDING; i++) {
         struct ctl_out *c = &m->ctl[i];
         if (!c->used)
             continue;
-        int waiting = 0, any = 0;
-        for (int j = 0; j < BB_MEDIA_MAX_PEERS; j++) {
-            const struct peer *p = &m->peers[j];
-            if (!p->used)
-                continue;
-            any = 1;
-            /* ctl_acked 0 means "nothing acked yet" (seq 0 is never used
-             * as an ack value by a peer that received something). */
-            if (!p->ctl_acked || unwrap(c->seq, (uint32_t)p->ctl_acked, 32) <= c->seq)
-                waiting = 1;
-        }
-        if (any && !waiting) {
+        if (!ctl_unacked(m, c)) {
             c->used = 0;
             continue;
         }
@@ -183,11 +196,9 @@ void bbm_control_timers(bb_media *m)
             m->st.control_given_up++;
             continue;
         }
-        pending++;
         if (m->now - c->last_us >= every && !bbm_media_enqueue(m, c->data, c->len, BB_MEDIA_MSG_CONTROL))
             c->last_us = m->now;
     }
-    m->st.control_pending = pending;
 }
 
 

@@ -431,6 +431,7 @@ int bb_media_get_stats(const bb_media *m, bb_media_stats *st)
     if (!m || !st)
         return BB_E_ARG;
     *st = m->st;
+    st->control_pending = bb_media_control_unacked(m);
     st->npeers = 0;
     for (int i = 0; i < BB_MEDIA_MAX_PEERS; i++)
         if (m->peers[i].used)

@@ -479,11 +479,16 @@ TEST(call_a_document_arrives_whole_under_loss_with_text_flowing_beside_it)
         doc[i] = (uint8_t)(i * 7 + i / 251);
     uint8_t want[32];
     mbedtls_sha256_ret(doc, sizeof(doc), want, 0);
+    CHECK_EQ_INT(bb_call_unacked(P[0].call), 0);
     CHECK_OK(bb_call_send_doc(P[0].call, 3, doc, sizeof(doc), now));
+    /* Unacknowledged from the moment it is sent (the recording's notice waits on this). */
+    CHECK(bb_call_unacked(P[0].call) > 0);
     const char *line = "Ik lees mee.";
     CHECK_OK(run(&now, 0.2, honest));
+    CHECK(bb_call_unacked(P[0].call) > 0);
     CHECK_OK(bb_call_send_text(P[0].call, BB_CALL_TEXT_RTT, 1, line, strlen(line), now));
     CHECK_OK(run(&now, 6.0, honest));
+    CHECK_EQ_INT(bb_call_unacked(P[0].call), 0);
     for (int i = 1; i < NP; i++) {
         CHECK_EQ_INT(P[i].docs_from[0], 1);
         CHECK_EQ_INT(P[i].last_doc_kind, 3);

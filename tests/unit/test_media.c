@@ -406,7 +406,12 @@ TEST(media_control_flows_again_after_messages_were_given_up)
     uint8_t buf[BB_MEDIA_MAX_CONTROL];
     size_t len;
     CHECK_OK(bb_media_send_control(p.a, (const uint8_t *)"before", 6, t));
+    bb_media_stats s0;
+    bb_media_get_stats(p.a, &s0);
+    CHECK_EQ_INT(s0.control_pending, 1); /* from the moment it is sent, not from the next timer */
+    CHECK_EQ_INT(bb_media_control_unacked(p.a), 1);
     t = pair_run(&p, t, 300);
+    CHECK_EQ_INT(bb_media_control_unacked(p.a), 0);
     CHECK_OK(bb_media_poll_control(p.b, &from, buf, sizeof(buf), &len));
     netsim_set_config(p.ab, &cut);
     netsim_set_config(p.ba, &cut);

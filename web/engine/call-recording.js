@@ -237,16 +237,16 @@ export class CallRecording {
     const now = this.nowUs();
     try {
       if (this.state === 'announcing') {
-        const waiting = this.e.M._bbw_media_control_pending(this.core.media.ptr);
+        const waiting = this.e.M._bbw_call_unacked(this.core.ptr);
         if (waiting !== 0 && now - this.announcedAt < ANNOUNCE_MAX_MS * 1000) return;
         r.start(now);
         this.state = 'recording';
         this.startedAt = Date.now();
         this._state();
       }
-      // A newcomer is recorded once they have the notice (the control channel has nothing unacknowledged).
+      // A newcomer is recorded once they have the notice (nothing we sent is unacknowledged).
       if (this.state === 'recording' && this.newcomers.size) {
-        const waiting = this.e.M._bbw_media_control_pending(this.core.media.ptr);
+        const waiting = this.e.M._bbw_call_unacked(this.core.ptr);
         for (const [feed, since] of this.newcomers) {
           if (waiting !== 0 && now - since < ANNOUNCE_MAX_MS * 1000) continue;
           this.newcomers.delete(feed);

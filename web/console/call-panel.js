@@ -277,6 +277,7 @@ async function join() {
   const c = S.current.call;
   const s = createCallSession({
     worker, janusUrl: c.janus_url, room: c.room, pin: c.pin, token: c.janus_token, role: S.current.role,
+    locate: S.locate ?? undefined,
     // A colleague sees the officer who holds the call verified, by their officer number.
     expectedOfficer: S.current.role === 'colleague' ? S.current.expectedOfficer : '',
     invite: c.invitation_key, cert: S.identity.cert, key: S.identity.key, localStream: S.stream,
@@ -401,8 +402,9 @@ export function setCallPanelLanguage(lang) {
  * mount(node): puts the panel into the page; announce(msg): the console's
  * live region; onClose(requestId): where focus goes when the panel closes.
  */
-export function initCallPanel({ lang, mount, announce, onClose, stamp, keepStatement, evidenceStore }) {
+export function initCallPanel({ lang, mount, announce, onClose, stamp, keepStatement, evidenceStore, locateCall }) {
   S.lang = lang === 'en' ? 'en' : 'nl';
+  S.locate = locateCall ?? null;
   S.stamp = stamp ?? null;
   S.keep = keepStatement ?? null;
   S.evidence = evidenceStore ?? null;

@@ -493,8 +493,16 @@ if (location.hash) history.replaceState(null, '', location.pathname + location.s
 initIntake({ api, t, lang: () => state.lang, announce, showError });
 initPilot({ api, t, announce, showError });
 $('pilot-refresh').addEventListener('click', () => loadPilot());
+// Where a call is now, when its Janus server went away (calls/where).
+async function locateCall(janusToken) {
+  const r = await api('POST', '/api/v1/officer/calls/where', { janus_token: janusToken });
+  const c = r.ok ? r.json?.call : null;
+  return c && typeof c.janus_url === 'string' && typeof c.janus_token === 'string'
+    ? { janusUrl: c.janus_url, token: c.janus_token, room: c.room, pin: c.pin } : null;
+}
+
 initCallPanel({
-  lang: state.lang, announce, stamp, keepStatement, evidenceStore,
+  lang: state.lang, announce, stamp, keepStatement, evidenceStore, locateCall,
   mount: (node) => $('error').after(node),
   // Back to where the officer came from: the request's video button.
   onClose: (id) => (document.querySelector(`[data-key="${id}-to-call"]`) ?? $('queue-title'))?.focus(),

@@ -29,6 +29,11 @@
 //   display     what Janus is told this participant is (default: the role); it
 //               labels nothing: tiles show what the handshake proved (tests
 //               use it to lie)
+//   locate      async (token) -> { janusUrl, token, room, pin } | null: where the call is
+//               now (the contact service's calls/where, asked with the Janus token the
+//               call was joined with). Asked when reconnecting has not worked for
+//               RELOCATE_AFTER_MS, and when the room is gone; the call then joins there
+//               again with the same feed id, the engine and its keys untouched.
 //   capture     'auto' (the tracks' streams read by the Worker where the browser
 //               can hand them over) | 'page' (frames from the page, the
 //               microphone through a worklet, as where it cannot)
@@ -53,6 +58,7 @@ const REJOIN_GRACE_MS = 4000;    // after reconnecting, who has not come back by
 const STALL_MS = 1500;           // nothing from anyone for this long: say so
 const FRAME_MAX_AGE_MS = 100;    // a decoded frame that waited longer for this page is dropped unseen
 const SPEAKER_IDLE_MS = 3000;    // no sound from anyone for this long: the speaker's audio thread sleeps
+const RELOCATE_AFTER_MS = 2500;  // reconnecting this long (or the room gone): ask where the call is now
 
 let startSeq = 0;                // tells this page's starts apart on a shared Worker
 const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
@@ -263,12 +269,22 @@ export class CallSession extends EventTarget {
       profile: o.role === 'interpreter' ? 'signLanguage' : 'default', policeBase: o.policeBase, policeRoot: o.policeRoot, crlFloor: o.crlFloor ?? 0,
       keepPlain: !!o.keepPlain, startKbps: o.startKbps, codec: o.codec === 'wasm' ? 'wasm' : 'auto',
     } });
+    this._startTransport();
+    if (!this.mediaStarted) this._startMedia();
+    clearInterval(this.stallTimer);
+    this.stallTimer = setInterval(() => this._checkStall(), 250);
+  }
+
+  // Janus, for the engine started above: at first, and again where the call
+  // is now when its server went away (_relocate).
+  _startTransport() {
+    const o = this.opt;
     const t = new Transport(this.worker, {
       janusUrl: o.janusUrl, room: o.room, token: o.token, pin: o.pin || '', feedId: this.feedId,
       display: o.display ?? o.role, rtcConfig: o.rtcConfig, channelsInWorker: true, receiver: this.wire,
     });
     this.transport = t;
-    // Events of a transport we replaced (feed id taken) no longer count.
+    // Events of a transport we replaced (feed id taken, call moved) no longer count.
     const on = (type, fn) => t.addEventListener(type, (ev) => { if (this.transport === t) fn(ev); });
     on('message', (ev) => {
       const d = ev.detail.data;
@@ -282,9 +298,27 @@ export class CallSession extends EventTarget {
     on('state', (ev) => this._transportState(ev.detail));
     on('error', (ev) => this._transportError(ev.detail));
     t.start();
-    if (!this.mediaStarted) this._startMedia();
-    clearInterval(this.stallTimer);
-    this.stallTimer = setInterval(() => this._checkStall(), 250);
+  }
+
+  // Reconnecting has not worked (or the room is gone): ask where the call is
+  // now and join there, with the same feed id; keep asking while it has not.
+  async _relocate() {
+    this.relocateTimer = null;
+    const stillLost = () => this.state !== 'ended' && this.transport && this.transport.state !== 'connected';
+    if (!stillLost()) return;
+    let where = null;
+    try { where = await this.opt.locate(this.opt.token); } catch { where = null; }
+    if (!stillLost()) return;
+    if (where?.janusUrl && where.token) {
+      Object.assign(this.opt, { janusUrl: where.janusUrl, token: where.token,
+        room: where.room ?? this.opt.room, pin: where.pin ?? this.opt.pin });
+      this.relocations = (this.relocations ?? 0) + 1;
+      const old = this.transport;
+      this.transport = null;
+      old.close();
+      this._startTransport();
+    }
+    this.relocateTimer = setTimeout(() => this._relocate(), RELOCATE_AFTER_MS);
   }
 
   // The network is gone (or Janus is) while the signalling still looks
@@ -297,6 +331,12 @@ export class CallSession extends EventTarget {
   }
 
   _transportError({ code, reason, fatal }) {
+    // The room is gone (its Janus server restarted or died): where is the call now?
+    if (code === 426 && this.opt.locate && this.state !== 'ended') {
+      clearTimeout(this.relocateTimer);
+      this.relocateTimer = setTimeout(() => this._relocate(), 0);
+      return;
+    }
     if (REJOIN_CODES.has(code) && this.attempts++ < 5) {
       // Someone already has our feed id: leave quietly and join with another.
       const old = this.transport;
@@ -317,6 +357,8 @@ export class CallSession extends EventTarget {
     if (this.state === 'ended') return;
     this._gateCapture();
     if (state === 'connected') {
+      clearTimeout(this.relocateTimer);
+      this.relocateTimer = null;
       this.lastRecv = performance.now();
       this._setState(this.remote.size ? 'connected' : 'waiting');
       // Those who do not reappear in the room after our reconnect have left.
@@ -330,6 +372,7 @@ export class CallSession extends EventTarget {
       this.leaving.clear();
       for (const r of this.remote.values()) r.stale = true;
       this._setState('reconnecting', reason);
+      if (this.opt.locate && !this.relocateTimer) this.relocateTimer = setTimeout(() => this._relocate(), RELOCATE_AFTER_MS);
     } else if (state === 'left') this._setState('ended', reason);
   }
 
@@ -523,6 +566,7 @@ export class CallSession extends EventTarget {
   _stopTimers() {
     clearInterval(this.stallTimer);
     clearTimeout(this.staleTimer);
+    clearTimeout(this.relocateTimer);
     for (const t of this.leaving.values()) clearTimeout(t);
     this.leaving.clear();
   }

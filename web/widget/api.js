@@ -104,6 +104,15 @@ export async function redeemInvitation(token, opts) {
   return { ok: true, status: r.status, data };
 }
 
+/** POST /api/v1/calls/where → where the call is now, with a new Janus token (API.md); null when not known. */
+export async function locateCall(janusToken, opts) {
+  const r = await postJson('/api/v1/calls/where', { janus_token: janusToken }, opts);
+  const c = r.ok && r.data?.call && typeof r.data.call === 'object' ? r.data.call : null;
+  const data = c && { janusUrl: str(c.janus_url, 300), token: str(c.janus_token, 2000),
+    room: Number.isSafeInteger(c.room) ? c.room : null, pin: str(c.pin, 64) };
+  return data?.janusUrl && data.token && data.room != null ? data : null;
+}
+
 /**
  * The invitation in "#invite=<token>&key=<key>": the one-time token the contact service
  * redeems, and the call's end-to-end secret (32 bytes, base64url), which the officer's console

@@ -14,7 +14,7 @@ import { t } from './i18n.js';
 import { normLang } from '../ui/i18n.js';
 import { roleNames } from '../ui/call-view.js';
 import { widgetSheet } from './styles.js';
-import { inviteFrom } from './api.js';
+import { inviteFrom, locateCall } from './api.js';
 import { requestScreen } from './screens/request.js';
 import { confirmScreen } from './screens/confirm.js';
 import { statusScreen } from './screens/status.js';
@@ -142,6 +142,7 @@ class BeeldbelWidget extends HTMLElement {
       if (!police?.policeRoot) throw police?.error ?? new Error('no police root');
       return createCallSession({
         worker, janusUrl: call.janusUrl, room: call.room, pin: call.pin ?? '', token: call.janusToken,
+        locate: (token) => locateCall(token),
         role: call.role, invite, expectedOfficer: call.officer.number,
         localStream, names: { ...roleNames((k) => t(this.lang, k)), ...(call.officer.displayName && { officer: call.officer.displayName }) },
         codec: this.getAttribute('codec') === 'wasm' ? 'wasm' : 'auto',

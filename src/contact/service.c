@@ -569,8 +569,15 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
             if (!listed && tries > 1)
                 nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
         }
-        if (at >= 0 && !moved && !listed)
-            at = -1;
+        /* Its server answers but may have restarted without the room: it is
+         * made there again (or, made meanwhile by another who asked, listed). */
+        if (at >= 0 && !moved && !listed) {
+            if (!raced)
+                moved = bb_janus_create_room(bb_janus_pool_http(svc->janus, at), service_token,
+                                             svc->cfg.videoroom_admin_key, inv.room, secret, inv.pin, token) == BB_OK;
+            if (!moved && bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) != BB_OK)
+                at = -1;
+        }
     } else if (rc == BB_OK) {
         rc = BB_E_STATE;
     }

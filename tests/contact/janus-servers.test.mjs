@@ -122,6 +122,19 @@ test('a_call_on_a_server_that_died_moves_once_whoever_asks', async () => {
   console.log(`  the call moved in ${((Date.now() - t0) / 1000).toFixed(2)} s after it was asked`);
 });
 
+test('a_call_whose_server_restarted_without_its_room_gets_it_back_there', async () => {
+  const { v } = await videoCall('noord3');
+  assertEq(v.status, 200, v.text);
+  const room = v.json.call.room;
+  assertEq(serverOf(room), 'b');
+  jb.rooms.delete(room); // Janus b restarted: it knows no room
+  const r = await call('POST', '/api/v1/calls/where', { body: { janus_token: v.json.call.janus_token } });
+  assertEq(r.status, 200, r.text);
+  assertEq(r.json.call.janus_url, WS.b);
+  assertEq(r.json.moved, true);
+  assert(jb.rooms.get(room)?.allowed.has(r.json.call.janus_token), 'made again on b, the new token listed');
+});
+
 test('an_ended_call_is_not_moved', async () => {
   const o = await officer('noord1');
   assertEq((await call('POST', `/api/v1/officer/requests/${onA.id}/close`, { cookie: o.cookie, csrf: o.csrf, body: {} })).status, 200);

@@ -21,9 +21,11 @@
 #   BB_JANUS_DEBUG    Janus log level 0-7      (default 4)
 #   BB_DEMO           1 | 0                    (default 1: demo officer accounts matching the
 #                     demo certificates, passwords printed; 0: none, as in production)
-#   BB_SCALE          single | demo            (default single: one contact service on SQLite;
-#                     demo: a PostgreSQL cluster in the run dir and two contact service
-#                     instances sharing it, behind the web servers' proxy)
+#   BB_SCALE          single | demo            (default single: one contact service on SQLite,
+#                     one Janus; demo: a PostgreSQL cluster beside the run dir, two contact
+#                     service instances sharing it behind the web servers' proxy, and two
+#                     Janus servers, the second in build/run/janus2 on BB_JANUS_WS_PORT2
+#                     (8190), media ports BB_RTP_RANGE2 (20200-20399))
 #   BB_CONTACT_PORT2  the second instance's port with BB_SCALE=demo (default 8481)
 #   BB_PG_PORT        PostgreSQL's port with BB_SCALE=demo, 127.0.0.1 (default 8477)
 #   BB_BUILD, BB_DIST where make built         (default build, dist)
@@ -35,6 +37,8 @@ HTTP_PORT=${BB_HTTP_PORT:-8470}
 CONSOLE_PORT=${BB_CONSOLE_PORT:-8472}
 WS_PORT=${BB_JANUS_WS_PORT:-8188}
 RTP_RANGE=${BB_RTP_RANGE:-20000-20199}
+WS_PORT2=${BB_JANUS_WS_PORT2:-8190}
+RTP_RANGE2=${BB_RTP_RANGE2:-20200-20399}
 RUN=${BB_RUN_DIR:-${BB_BUILD:-build}/run}
 DEBUG_LEVEL=${BB_JANUS_DEBUG:-4}
 BUILD=${BB_BUILD:-build}
@@ -121,6 +125,7 @@ case $HOST in *:*) URL_HOST="[$HOST]" ;; esac   # an IPv6 address in a URL
 SITE_URL="https://$URL_HOST:$HTTP_PORT"
 CONSOLE_URL="https://$URL_HOST:$CONSOLE_PORT"
 JANUS_WS_URL="wss://$URL_HOST:$WS_PORT"
+JANUS_WS_URL2="wss://$URL_HOST:$WS_PORT2"
 
 # Where Debian put Janus's plugins (multiarch path).
 # (sed reads all of dpkg's output: an early exit would SIGPIPE it under pipefail)
@@ -144,11 +149,12 @@ fi
 # awk through its environment, never its argument list, which every user of
 # the machine can read in the process table.
 abs() { case $1 in /*) printf '%s' "$1" ;; *) printf '%s/%s' "$(pwd)" "$1" ;; esac; }
+# One Janus server's own values: J_DIR (its config folder), J_WS, J_HTTP, J_RTP.
 render() { # template output
-  BB_T_CONF_DIR="$(abs "$RUN/janus")" BB_T_LIB_DIR="$LIB_DIR" BB_T_DEBUG_LEVEL="$DEBUG_LEVEL" \
+  BB_T_CONF_DIR="$(abs "$J_DIR")" BB_T_LIB_DIR="$LIB_DIR" BB_T_DEBUG_LEVEL="$DEBUG_LEVEL" \
   BB_T_TOKEN_SECRET="$BB_JANUS_TOKEN_SECRET" BB_T_ADMIN_SECRET="$BB_JANUS_ADMIN_SECRET" \
-  BB_T_VIDEOROOM_ADMIN_KEY="$BB_VIDEOROOM_ADMIN_KEY" BB_T_RTP_RANGE="$RTP_RANGE" BB_T_WS_PORT="$WS_PORT" \
-  BB_T_WS_IP="$LISTEN" BB_T_JANUS_HTTP_PORT="$JANUS_HTTP_PORT" \
+  BB_T_VIDEOROOM_ADMIN_KEY="$BB_VIDEOROOM_ADMIN_KEY" BB_T_RTP_RANGE="$J_RTP" BB_T_WS_PORT="$J_WS" \
+  BB_T_WS_IP="$LISTEN" BB_T_JANUS_HTTP_PORT="$J_HTTP" \
   BB_T_TLS_CERT="$(abs "$TLS_DIR/site.pem")" BB_T_TLS_KEY="$(abs "$TLS_DIR/site.key")" \
   BB_T_GENERAL_NET="$GENERAL_NET" BB_T_NAT_NET="$NAT_NET" awk '
     function put(s, key, val,   out, i) {   # literal replacement: no regex, no & or \ surprises
@@ -178,10 +184,22 @@ if contact_port_busy "$JANUS_HTTP_PORT"; then
   [ -z "${BB_JANUS_HTTP_PORT:-}" ] || die "port $JANUS_HTTP_PORT is in use (BB_JANUS_HTTP_PORT) / poort $JANUS_HTTP_PORT is bezet"
   JANUS_HTTP_PORT=$(free_port)
 fi
+J_DIR=$RUN/janus J_WS=$WS_PORT J_HTTP=$JANUS_HTTP_PORT J_RTP=$RTP_RANGE
 for t in src/system/janus/*.jcfg.in; do
   render "$t" "$RUN/janus/$(basename "$t" .in)"
 done
 chmod 600 "$RUN"/janus/*.jcfg
+JANUS_COUNT=1
+if [ "$SCALE" = demo ]; then
+  JANUS_COUNT=2
+  JANUS_HTTP_PORT2=$(free_port)
+  mkdir -p "$RUN/janus2"
+  J_DIR=$RUN/janus2 J_WS=$WS_PORT2 J_HTTP=$JANUS_HTTP_PORT2 J_RTP=$RTP_RANGE2
+  for t in src/system/janus/*.jcfg.in; do
+    render "$t" "$RUN/janus2/$(basename "$t" .in)"
+  done
+  chmod 600 "$RUN"/janus2/*.jcfg
+fi
 
 pids=()
 stop_all() {
@@ -209,17 +227,26 @@ port_open "$CONSOLE_PORT" && die "port $CONSOLE_PORT is in use (BB_CONSOLE_PORT)
 [ -x "$CONTACT_BIN" ] || die "$CONTACT_BIN missing; run 'make native' (ontbreekt)"
 
 say "network mode: $NET"
-# Janus is pids[0]; the supervisor at the end starts it again if it dies.
+# Janus is pids[0] (and, with BB_SCALE=demo, the second pids[1]): alone, the
+# supervisor at the end starts it again if it dies; one of two stays down,
+# and its calls move to the other (the contact service's calls/where).
 # BB_JANUS_PRELOAD: extra shims for tests (e.g. tests/system/udp_loss_shim.c).
-start_janus() {
-  LD_PRELOAD="$PRELOAD${BB_JANUS_PRELOAD:+ $BB_JANUS_PRELOAD}" janus -C "$RUN/janus/janus.jcfg" -F "$RUN/janus" -o >> "$RUN/janus.log" 2>&1 &
-  pids[0]=$!
-  echo "${pids[0]}" > "$RUN/janus.pid"
-  for _ in $(seq 1 100); do port_open "$WS_PORT" && break; kill -0 "${pids[0]}" 2>/dev/null || break; sleep 0.1; done
-  port_open "$WS_PORT"
+start_janus() { # [1: the second]
+  local k=${1:-0} dir=$RUN/janus log=$RUN/janus.log port=$WS_PORT pidfile=$RUN/janus.pid
+  [ "$k" = 1 ] && { dir=$RUN/janus2; log=$RUN/janus2.log; port=$WS_PORT2; pidfile=$RUN/janus2.pid; }
+  LD_PRELOAD="$PRELOAD${BB_JANUS_PRELOAD:+ $BB_JANUS_PRELOAD}" janus -C "$dir/janus.jcfg" -F "$dir" -o >> "$log" 2>&1 &
+  pids[k]=$!
+  echo "${pids[k]}" > "$pidfile"
+  for _ in $(seq 1 100); do port_open "$port" && break; kill -0 "${pids[k]}" 2>/dev/null || break; sleep 0.1; done
+  port_open "$port"
 }
 : > "$RUN/janus.log"
 start_janus || { tail -n 20 "$RUN/janus.log" >&2; die "Janus did not start (Janus startte niet); log: $RUN/janus.log"; }
+if [ "$JANUS_COUNT" = 2 ]; then
+  port_open "$WS_PORT2" && die "port $WS_PORT2 is in use (BB_JANUS_WS_PORT2) / poort $WS_PORT2 is bezet"
+  : > "$RUN/janus2.log"
+  start_janus 1 || { tail -n 20 "$RUN/janus2.log" >&2; die "the second Janus did not start (tweede Janus startte niet); log: $RUN/janus2.log"; }
+fi
 
 # Police CA: a demo root CA (made once, kept under the run dir,
 # never committed) and short-lived demo officer certificates, issued afresh
@@ -309,11 +336,19 @@ fi
 # It creates rooms through Janus's HTTP transport (127.0.0.1) and signs
 # Janus tokens with the secrets above.
 for _ in $(seq 1 50); do port_open "$JANUS_HTTP_PORT" && break; sleep 0.1; done
+JANUS_SERVERS=
+JANUS_WS_URLS=$JANUS_WS_URL
+if [ "$JANUS_COUNT" = 2 ]; then
+  for _ in $(seq 1 50); do port_open "$JANUS_HTTP_PORT2" && break; sleep 0.1; done
+  JANUS_SERVERS="http://127.0.0.1:$JANUS_HTTP_PORT/janus|$JANUS_WS_URL,http://127.0.0.1:$JANUS_HTTP_PORT2/janus|$JANUS_WS_URL2"
+  JANUS_WS_URLS="$JANUS_WS_URL $JANUS_WS_URL2"
+fi
 : > "$RUN/contact.log"
 for port in ${CONTACT_PORTS//,/ }; do
   BB_CONTACT_PORT=$port BB_CONTACT_PROXY_HOPS=1 BB_CONTACT_LOG_REQUESTS=1 BB_SITE_URL="$SITE_URL" \
     BB_CONSOLE_URL="$CONSOLE_URL" \
     BB_JANUS_HTTP_URL="http://127.0.0.1:$JANUS_HTTP_PORT/janus" BB_JANUS_WS_URL="$JANUS_WS_URL" \
+    BB_JANUS_SERVERS="$JANUS_SERVERS" \
     BB_JANUS_TOKEN_SECRET=$BB_JANUS_TOKEN_SECRET BB_VIDEOROOM_ADMIN_KEY=$BB_VIDEOROOM_ADMIN_KEY \
     BB_CONTACT_TSA_KEY="$CA_DIR/tsa.key" BB_CONTACT_TSA_CERT="$CA_DIR/tsa.pem" \
     BB_CONTACT_POLICE_ROOT="$CA_DIR/root.pem" BB_CONTACT_POLICE_CRL="$CA_DIR/crl.pem" \
@@ -330,7 +365,7 @@ done
 : > "$RUN/web.log"
 for site in public console; do
   port=$HTTP_PORT; [ "$site" = console ] && port=$CONSOLE_PORT
-  BB_SITE=$site BB_CONTACT_PORTS=$CONTACT_PORTS BB_JANUS_WS_URL="$JANUS_WS_URL" BB_HTTP_HOST="$LISTEN" \
+  BB_SITE=$site BB_CONTACT_PORTS=$CONTACT_PORTS BB_JANUS_WS_URL="$JANUS_WS_URLS" BB_HTTP_HOST="$LISTEN" \
     BB_TLS_CERT="$TLS_DIR/site.pem" BB_TLS_KEY="$TLS_DIR/site.key" \
     node src/system/serve.mjs "$DIST" "$port" >> "$RUN/web.log" 2>&1 &
   pids+=($!)
@@ -342,7 +377,7 @@ cat <<MSG
 run: beeldbel is running / draait:
 run:   demo page (demopagina)   $SITE_URL/demo/
 run:   officer console (agent)  $CONSOLE_URL/console/
-run:   Janus WebSocket (SFU)    $JANUS_WS_URL  (janus-protocol, token auth)
+run:   Janus WebSocket (SFU)    $JANUS_WS_URLS  (janus-protocol, token auth)
 run:   Janus media (UDP)        ports $RTP_RANGE
 run:   contact API              $SITE_URL/api/v1/, officers' part on $CONSOLE_URL (-> 127.0.0.1:$CONTACT_PORTS)
 run:   logs                     $RUN/janus.log, $RUN/web.log, $RUN/contact.log
@@ -379,12 +414,25 @@ say "press Ctrl-C to stop (Ctrl-C om te stoppen)"
 # themselves: clients reconnect and rejoin); if another service dies, stop.
 set +e
 restarts=0
+watching=("${pids[@]}")
 while true; do
-  wait -n "${pids[@]}"
-  if ! kill -0 "${pids[0]}" 2>/dev/null && [ "$restarts" -lt 20 ]; then
+  wait -n "${watching[@]}"
+  if ! kill -0 "${pids[0]}" 2>/dev/null && [ "$JANUS_COUNT" = 1 ] && [ "$restarts" -lt 20 ]; then
     restarts=$((restarts + 1))
     say "Janus stopped; starting it again (Janus gestopt; opnieuw gestart) [$restarts]"
-    start_janus && continue
+    start_janus && { watching=("${pids[@]}"); continue; }
+  fi
+  if [ "$JANUS_COUNT" = 2 ]; then
+    live=()
+    for k in "${!watching[@]}"; do kill -0 "${watching[k]}" 2>/dev/null && live+=("${watching[k]}"); done
+    janus_alive=0
+    for k in 0 1; do kill -0 "${pids[k]}" 2>/dev/null && janus_alive=$((janus_alive + 1)); done
+    # One Janus of two stopped: its calls move to the other; anything else stops everything.
+    if [ "$janus_alive" = 1 ] && [ ${#live[@]} = $(( ${#watching[@]} - 1 )) ]; then
+      say "a Janus server stopped; its calls move to the other (een Janus-server gestopt; gesprekken verhuizen)"
+      watching=("${live[@]}")
+      continue
+    fi
   fi
   say "a service stopped unexpectedly (een dienst stopte onverwacht); see $RUN/*.log"
   exit 1

@@ -18,6 +18,7 @@ import { resolve, join, extname, sep } from 'node:path';
 const root = resolve(process.argv[2] ?? 'dist');
 const port = Number(process.argv[3] ?? process.env.BB_HTTP_PORT ?? 8470);
 const host = process.env.BB_HTTP_HOST ?? '127.0.0.1';
+// Janus's WebSocket URL, or several separated by spaces (BB_SCALE=demo).
 const janusWs = process.env.BB_JANUS_WS_URL ?? 'ws://127.0.0.1:8188';
 const SITE = process.env.BB_SITE ?? 'public';
 const TLS = process.env.BB_TLS_CERT && process.env.BB_TLS_KEY

@@ -178,6 +178,11 @@ run_suite contact-browser node tests/contact/console.test.mjs
 # widget's invitation link; video, the same code, real-time text, axe.
 run_suite contact-call node tests/contact/console-call.test.mjs
 
+# BB_SCALE=demo's layout (two Janus servers, two service instances on
+# PostgreSQL): the Janus a call is on killed, both sides find the call on
+# the other server by themselves, video again within 10 s.
+run_suite contact-failover node tests/contact/failover.test.mjs
+
 # Statements signed in the engine (WASM, in node) with the police
 # time-stamping service, checked with pdfsig, OpenSSL and qpdf.
 run_suite documents node tests/doc/doc.test.mjs

@@ -530,7 +530,7 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
         return send_error(c, 503, "call_unavailable", NULL, 60);
     bb_invitation inv = {0};
     if (bb_janus_call_token_check(svc->cfg.janus_token_secret, given, now, &inv.room, participant) != BB_OK)
-        return send_error(c, 401, "call_token_invalid", NULL, 0);
+        return send_error(c, 403, "call_token_invalid", NULL, 0);
     int64_t request_id = 0;
     rc = bb_store_room_get(svc->store, inv.room, &request_id, secret, inv.pin, server);
     bb_stored_request *r = rc == BB_OK ? malloc(sizeof(*r)) : NULL;
@@ -540,10 +540,16 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
         mbedtls_platform_zeroize(secret, sizeof(secret));
         return send_error(c, 410, "call_ended", NULL, 0);
     }
-    int at = rc == BB_OK ? bb_janus_pool_find(svc->janus, server) : -1, moved = 0, raced = 0;
+    int at = rc == BB_OK ? bb_janus_pool_find(svc->janus, server) : -1, moved = 0, raced = 0, listed = 0;
     if (rc == BB_OK && call_token(svc, inv.room, participant, now, token) == BB_OK &&
         bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, service_token, sizeof(service_token)) == BB_OK) {
-        if (at < 0 || !bb_janus_pool_healthy(svc->janus, at)) {
+        /* A server that does not list the token now is as good as dead
+         * (its health check may not have run since it died). */
+        if (at >= 0 && bb_janus_pool_healthy(svc->janus, at))
+            listed = bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) == BB_OK;
+        if (at >= 0 && !listed && bb_janus_ping(bb_janus_pool_http(svc->janus, at)) != BB_OK)
+            bb_janus_pool_set_healthy(svc->janus, at, 0);
+        if (!listed && (at < 0 || !bb_janus_pool_healthy(svc->janus, at))) {
             int to = place_call(svc);
             if (to >= 0 && bb_store_room_move(svc->store, inv.room, server, bb_janus_pool_ws(svc->janus, to)) == BB_OK) {
                 moved = bb_janus_create_room(bb_janus_pool_http(svc->janus, to), service_token,
@@ -563,8 +569,7 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
         }
         /* Who lost the move asks the room's new server, where the winner may
          * still be making it: a few tries, 50 ms apart. */
-        int listed = 0;
-        for (int tries = raced ? 10 : 1; at >= 0 && !moved && !listed && tries > 0; tries--) {
+        for (int tries = raced ? 10 : 0; at >= 0 && !moved && !listed && tries > 0; tries--) {
             listed = bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) == BB_OK;
             if (!listed && tries > 1)
                 nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);

@@ -77,7 +77,7 @@ test('a_forged_or_altered_token_is_refused', async () => {
   const altered = t.replace(/-officer-/, '-citizen-');
   for (const janus_token of [altered, `${t.slice(0, -2)}AA`, 'x', `9${t}`]) {
     const r = await call('POST', '/api/v1/calls/where', { body: { janus_token } });
-    assertEq(r.status, r.json?.error?.code === 'invalid_token' ? 400 : 401, r.text);
+    assertEq(r.status, r.json?.error?.code === 'invalid_token' ? 400 : 403, r.text);
     assert(r.json.error.message.nl && r.json.error.message.en);
   }
   const r = await call('POST', '/api/v1/calls/where', { body: { janus_token: t, more: 1 } });

@@ -495,7 +495,7 @@ initPilot({ api, t, announce, showError });
 $('pilot-refresh').addEventListener('click', () => loadPilot());
 // Where a call is now, when its Janus server went away (calls/where).
 async function locateCall(janusToken) {
-  const r = await api('POST', '/api/v1/officer/calls/where', { janus_token: janusToken });
+  const r = await api('POST', 'officer/calls/where', { janus_token: janusToken });
   const c = r.ok ? r.json?.call : null;
   return c && typeof c.janus_url === 'string' && typeof c.janus_token === 'string'
     ? { janusUrl: c.janus_url, token: c.janus_token, room: c.room, pin: c.pin } : null;

@@ -33,7 +33,8 @@
 //               now (the contact service's calls/where, asked with the Janus token the
 //               call was joined with). Asked when reconnecting has not worked for
 //               RELOCATE_AFTER_MS, and when the room is gone; the call then joins there
-//               again with the same feed id, the engine and its keys untouched.
+//               again with the same feed id, the engine and its keys untouched (the
+//               same Transport, moveTo).
 //   capture     'auto' (the tracks' streams read by the Worker where the browser
 //               can hand them over) | 'page' (frames from the page, the
 //               microphone through a worklet, as where it cannot)
@@ -55,10 +56,12 @@ const TRUST_CHECKS = new Set(['police root', 'police trust', 'revocation list'])
 const VIDEO_IN_FLIGHT = 1;                     // a frame waiting in the Worker is latency: drop, do not queue
 const LEAVE_GRACE_MS = 400;      // a "left" right before the session is lost is Janus going away, not the person
 const REJOIN_GRACE_MS = 4000;    // after reconnecting, who has not come back by then has left
+const MOVED_GRACE_MS = 12000;    // ... after the call moved server (the others look for it too)
 const STALL_MS = 1500;           // nothing from anyone for this long: say so
 const FRAME_MAX_AGE_MS = 100;    // a decoded frame that waited longer for this page is dropped unseen
 const SPEAKER_IDLE_MS = 3000;    // no sound from anyone for this long: the speaker's audio thread sleeps
 const RELOCATE_AFTER_MS = 2500;  // reconnecting this long (or the room gone): ask where the call is now
+const RELOCATE_RETRY_MS = 1000;  // ... and again this soon when the answer was not known yet
 
 let startSeq = 0;                // tells this page's starts apart on a shared Worker
 const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
@@ -275,8 +278,7 @@ export class CallSession extends EventTarget {
     this.stallTimer = setInterval(() => this._checkStall(), 250);
   }
 
-  // Janus, for the engine started above: at first, and again where the call
-  // is now when its server went away (_relocate).
+  // Janus, for the engine started above (and after a feed id clash).
   _startTransport() {
     const o = this.opt;
     const t = new Transport(this.worker, {
@@ -284,7 +286,7 @@ export class CallSession extends EventTarget {
       display: o.display ?? o.role, rtcConfig: o.rtcConfig, channelsInWorker: true, receiver: this.wire,
     });
     this.transport = t;
-    // Events of a transport we replaced (feed id taken, call moved) no longer count.
+    // Events of a transport we replaced (feed id taken) no longer count.
     const on = (type, fn) => t.addEventListener(type, (ev) => { if (this.transport === t) fn(ev); });
     on('message', (ev) => {
       const d = ev.detail.data;
@@ -313,12 +315,11 @@ export class CallSession extends EventTarget {
       Object.assign(this.opt, { janusUrl: where.janusUrl, token: where.token,
         room: where.room ?? this.opt.room, pin: where.pin ?? this.opt.pin });
       this.relocations = (this.relocations ?? 0) + 1;
-      const old = this.transport;
-      this.transport = null;
-      old.close();
-      this._startTransport();
+      this.movedAt = performance.now();
+      this.transport.moveTo(this.opt);
     }
-    this.relocateTimer = setTimeout(() => this._relocate(), RELOCATE_AFTER_MS);
+    // Not known yet (the service is moving it, or not reachable): ask again soon.
+    this.relocateTimer = setTimeout(() => this._relocate(), where ? RELOCATE_AFTER_MS : RELOCATE_RETRY_MS);
   }
 
   // The network is gone (or Janus is) while the signalling still looks
@@ -365,7 +366,7 @@ export class CallSession extends EventTarget {
       clearTimeout(this.staleTimer);
       this.staleTimer = setTimeout(() => {
         for (const [feed, r] of this.remote) if (r.stale) this._left(feed, true);
-      }, REJOIN_GRACE_MS);
+      }, this.movedAt && performance.now() - this.movedAt < MOVED_GRACE_MS ? MOVED_GRACE_MS : REJOIN_GRACE_MS);
     } else if (state === 'reconnecting') {
       // Keep everyone's tile and keys: most likely they are all still there.
       for (const id of this.leaving.keys()) clearTimeout(this.leaving.get(id));

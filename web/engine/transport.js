@@ -114,6 +114,26 @@ export class Transport extends EventTarget {
     this._shutdown('left');
   }
 
+  /** Joins again where the call is now (it moved to another Janus server):
+   * the same feed id, with that server's URL and the token and room for it. */
+  moveTo({ janusUrl, token, room, pin }) {
+    if (this.closing) return;
+    Object.assign(this.opt, { janusUrl, token, room: room ?? this.opt.room, pin: pin ?? this.opt.pin });
+    this._closePeers();
+    if (this.ws) {
+      const old = this.ws;
+      this.ws = null;
+      old.onclose = null;
+      try { old.close(); } catch { /* already closed */ }
+    }
+    clearTimeout(this._retry);
+    const { display, feedId = 0 } = this.opt;
+    this.worker.postMessage({ type: 'janus-start', config: { room: this.opt.room, token, pin: this.opt.pin, display, feedId } });
+    this.attempt = 0;
+    this._setState('reconnecting', 'moved');
+    this._openSocket();
+  }
+
   leave() {
     this.closing = true;
     this.worker.postMessage({ type: 'janus-leave' });

@@ -22,6 +22,9 @@ double bench_now_s(void);
     }                                                                      \
     static void bench_##name(void)
 
+/* Prints what one participant sends at the default profile (bench_media.c). */
+void bench_media_trace(double seconds);
+
 static inline double bench_best(double a, double b) { return a > b ? a : b; }
 
 #endif

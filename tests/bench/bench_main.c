@@ -1,5 +1,6 @@
 /* Runs every registered benchmark (optionally those whose name contains
- * argv[1]) in registration order. */
+ * argv[1]) in registration order; or, with --media-trace SECONDS, prints
+ * what one participant of a call sends (bench_media_trace). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,10 @@ double bench_now_s(void)
 
 int main(int argc, char **argv)
 {
+    if (argc == 3 && !strcmp(argv[1], "--media-trace")) {
+        bench_media_trace(atof(argv[2]));
+        return 0;
+    }
     for (int i = 0; i < n_benches; i++)
         if (argc < 2 || strstr(benches[i].name, argv[1]))
             benches[i].fn();

@@ -13,47 +13,16 @@
 // width, CPU seconds per minute per participant (all Chromium processes, from
 // /proc), and Janus's own CPU per relayed stream (one publisher to one
 // subscriber). One way runs: a sender and a receiver, 640x360 at 30 fps.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 
 import { launch, startTestSite } from '../browser/lib.mjs';
 import { startSystem, janusToken, createRoom } from '../browser/system-lib.mjs';
+import { TICKS_PER_S, cpuTicks, chromiumPids, janusPids } from './proc.mjs';
 
 const SECONDS = Number(process.env.BB_CALL_BENCH_SECONDS ?? 20);
-const TICKS_PER_S = 100;
 
-function stat(pid) {
-  try { return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' '); } catch { return null; }
-}
-const comm = (pid) => { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; } };
-function cpuTicks(pids) {
-  let sum = 0;
-  for (const pid of pids) {
-    const f = stat(pid);
-    if (f) sum += Number(f[11]) + Number(f[12]); // utime + stime
-  }
-  return sum;
-}
-function descendants(pid) {
-  const parent = new Map();
-  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
-    const f = stat(p);
-    if (f) parent.set(p, Number(f[1]));
-  }
-  const out = new Set([pid]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const [p, pp] of parent) if (!out.has(p) && out.has(pp)) { out.add(p); grew = true; }
-  }
-  return [...out];
-}
-/** Chromium's process tree: our children named chromium, and theirs. */
-const chromiumPids = () => [...new Set(descendants(process.pid)
-  .filter((pid) => stat(pid) && Number(stat(pid)[1]) === process.pid && comm(pid).startsWith('chrom'))
-  .flatMap((pid) => descendants(pid)))];
-const janusPids = (sys) => descendants(sys.child.pid).filter((pid) => comm(pid) === 'janus');
 
 const pct = (xs, q) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN; };
 const line = (name, value, unit) => console.log(`bench ${name} ${Number(value).toFixed(3)} ${unit}`);

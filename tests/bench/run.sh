@@ -89,3 +89,9 @@ node tests/bench/call.bench.mjs | tee "$out/bench-call.txt"
 # A file shared in the call (5 MB, end to end encrypted, through Janus on a
 # clean loopback) against Chromium's own data channel, peer to peer.
 node tests/bench/transfer.bench.mjs | tee "$out/bench-transfer.txt"
+
+# Capacity: how many calls one Janus core relays with our data-channel media
+# before anyone's delivery falls under 99 % (synthetic participants playing
+# what the media engine sends at the default profile; Janus given a share of
+# a core, since the browser making the load needs the rest of this machine).
+node tests/bench/scale.bench.mjs | tee "$out/bench-scale.txt"

@@ -62,6 +62,7 @@ const FRAME_MAX_AGE_MS = 100;    // a decoded frame that waited longer for this 
 const SPEAKER_IDLE_MS = 3000;    // no sound from anyone for this long: the speaker's audio thread sleeps
 const RELOCATE_AFTER_MS = 2500;  // reconnecting this long (or the room gone): ask where the call is now
 const RELOCATE_RETRY_MS = 1000;  // ... and again this soon when the answer was not known yet
+const MOVE_SETTLE_MS = 10000;    // joining where it moved to: asked again only when that has not worked by then
 
 let startSeq = 0;                // tells this page's starts apart on a shared Worker
 const randomFeedId = () => 1 + (crypto.getRandomValues(new Uint16Array(1))[0] % 65535);
@@ -307,9 +308,10 @@ export class CallSession extends EventTarget {
   async _relocate() {
     this.relocateTimer = null;
     const stillLost = () => this.state !== 'ended' && this.transport && this.transport.state !== 'connected';
-    if (!stillLost()) return;
+    if (!stillLost() || this.locating) return;
     let where = null;
-    try { where = await this.opt.locate(this.opt.token); } catch { where = null; }
+    this.locating = true;
+    try { where = await this.opt.locate(this.opt.token); } catch { where = null; } finally { this.locating = false; }
     if (!stillLost()) return;
     if (where?.janusUrl && where.token) {
       Object.assign(this.opt, { janusUrl: where.janusUrl, token: where.token,
@@ -318,8 +320,9 @@ export class CallSession extends EventTarget {
       this.movedAt = performance.now();
       this.transport.moveTo(this.opt);
     }
-    // Not known yet (the service is moving it, or not reachable): ask again soon.
-    this.relocateTimer = setTimeout(() => this._relocate(), where ? RELOCATE_AFTER_MS : RELOCATE_RETRY_MS);
+    // Not known yet (the service is moving it, or not reachable): ask again soon. Known: joining
+    // there takes a while on a slow machine, and asking again would start it over.
+    this.relocateTimer = setTimeout(() => this._relocate(), where ? MOVE_SETTLE_MS : RELOCATE_RETRY_MS);
   }
 
   // The network is gone (or Janus is) while the signalling still looks
@@ -373,7 +376,7 @@ export class CallSession extends EventTarget {
       this.leaving.clear();
       for (const r of this.remote.values()) r.stale = true;
       this._setState('reconnecting', reason);
-      if (this.opt.locate && !this.relocateTimer) this.relocateTimer = setTimeout(() => this._relocate(), RELOCATE_AFTER_MS);
+      if (this.opt.locate && !this.relocateTimer && !this.locating) this.relocateTimer = setTimeout(() => this._relocate(), RELOCATE_AFTER_MS);
     } else if (state === 'left') this._setState('ended', reason);
   }
 

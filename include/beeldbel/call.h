@@ -207,6 +207,15 @@ int bb_call_peer_joined(bb_call *c, uint32_t feed, uint64_t now_us);
 int bb_call_peer_left(bb_call *c, uint32_t feed, uint64_t now_us, uint64_t wall_us);
 
 /*
+ * The call moved to another SFU with the same people: our key is renewed
+ * (bb_e2ee_renew; the code stays) and its KEYS goes out at once. A member
+ * whose media comes under a key we lack (its renewal's KEYS was lost) gets
+ * our handshakes once more, at most once per BB_CALL_HS_REPEAT_US, which it
+ * answers with its own. BB_OK; BB_E_ARG; BB_E_CRYPTO.
+ */
+int bb_call_renew_keys(bb_call *c, uint64_t now_us);
+
+/*
  * One data-channel message (untrusted bytes) that arrived on feed. BB_OK
  * (also for a message of less than two bytes: a channel's keep-alive, ignored);
  * BB_E_AGAIN for a handshake kept until its sender's HELLO arrives;

@@ -241,6 +241,17 @@ int bb_e2ee_poll(bb_e2ee *e, uint8_t *out, size_t cap, size_t *out_len);
 int bb_e2ee_remove_peer(bb_e2ee *e, uint16_t id, uint64_t now_us);
 
 /*
+ * Renews our sender key with the same participants (the call moved to
+ * another SFU): a new epoch and key, sent to everyone at once, after which
+ * nothing we send opens with the old key. The code stays: our code value is
+ * the same, committed to for the new epoch, and a peer that pinned and
+ * holds it moves the pin along (nothing new was chosen); a peer that had
+ * not pinned it yet gets our REVEAL for the new epoch. BB_OK; BB_E_ARG;
+ * BB_E_CRYPTO.
+ */
+int bb_e2ee_renew(bb_e2ee *e);
+
+/*
  * SFrame (sframe.h) with this participant's current key: out gets the header,
  * the ciphertext and the tag (cap >= pt_len + 17 + the suite's tag length).
  * BB_OK; BB_E_BUFFER; BB_E_TOO_LARGE; BB_E_STATE when the key's counter is

@@ -568,6 +568,7 @@ API int bbw_call_peer_joined(bb_call *c, double feed, double now_us)
     return feed < 0 || feed > 4294967295.0 ? BB_E_ARG
                                            : bb_call_peer_joined(c, (uint32_t)feed, (uint64_t)now_us);
 }
+API int bbw_call_renew_keys(bb_call *c, double now_us) { return bb_call_renew_keys(c, (uint64_t)now_us); }
 API int bbw_call_peer_left(bb_call *c, double feed, double now_us, double wall_us)
 {
     return feed < 0 || feed > 4294967295.0

@@ -28,7 +28,7 @@ struct bb_call {
     int nkept;
     wire_buf queue[SEND_QUEUE];
     int qhead, qlen;
-    uint64_t repeat_at, answer_at;
+    uint64_t repeat_at, answer_at, ask_at;
     uint64_t last_arrival;           /* the media clock never runs back */
     size_t keyed;                    /* peers whose key we hold */
     uint32_t roster_print;
@@ -191,6 +191,20 @@ static void answer(bb_call *c, uint64_t now_us)
         w.b[0] = BB_CALL_TAG_HANDSHAKE_ANSWER;
         enqueue(c, &w);
     }
+    /* It may have missed our key, and with it our pictures: one to start from. */
+    (void)bb_media_force_keyframe(c->media);
+}
+
+/* Media from a member under a key we do not have, once settled: its renewed
+ * key's KEYS was lost. Our handshakes go out once more, which it answers
+ * with its own. */
+static void ask_keys(bb_call *c, uint64_t now_us)
+{
+    if (now_us < c->ask_at || !bb_call_settled(c)) /* unsettled, ours are repeated anyway */
+        return;
+    c->ask_at = now_us + BB_CALL_HS_REPEAT_US;
+    for (int i = 0; i < c->nkept; i++)
+        enqueue(c, &c->kept[i]);
 }
 
 /* ---- life ---- */
@@ -271,6 +285,16 @@ int bb_call_peer_left(bb_call *c, uint32_t feed, uint64_t now_us, uint64_t wall_
     repeat(c, now_us);
     roster_check(c);
     return BB_OK;
+}
+
+int bb_call_renew_keys(bb_call *c, uint64_t now_us)
+{
+    if (!c)
+        return BB_E_ARG;
+    int rc = bb_e2ee_renew(c->e2ee);
+    take_handshakes(c);
+    repeat(c, now_us);
+    return rc;
 }
 
 /* ---- in ---- */
@@ -362,9 +386,12 @@ static int receive_media(bb_call *c, uint16_t feed, const uint8_t *body, size_t 
 {
     size_t n;
     uint16_t from = 0;
+    uint64_t unknown = bb_e2ee_sframe_stats(c->e2ee)->rejected[BB_SFRAME_REJECT_UNKNOWN_KID];
     int rc = bb_e2ee_unprotect(c->e2ee, NULL, 0, body, len, c->plain, sizeof(c->plain), &n, &from);
     if (rc != BB_OK) {
         c->st.undecryptable++;
+        if (bb_e2ee_sframe_stats(c->e2ee)->rejected[BB_SFRAME_REJECT_UNKNOWN_KID] != unknown)
+            ask_keys(c, now_us);
         return rc;
     }
     if (from != feed || bb_media_msg_sender(c->plain, n) != feed) {

@@ -366,15 +366,18 @@ static void commit_to(const uint8_t value[BB_HS_REVEAL_LEN], uint16_t from, uint
 
 /* A fresh sender key and code value for a new epoch, installed as ours;
  * peers get the key and the value's commitment in the next KEYS message. */
-static int new_sender_key(bb_e2ee *e)
+/* A new epoch with a fresh sender key; with a fresh code value too unless
+ * renewing (the same people: the code stays, committed to anew). */
+static int new_sender_key(bb_e2ee *e, int renewing)
 {
     uint64_t old = kid_of(e->self, e->epoch);
     if (e->rng(e->rng_ctx, e->send_key, KEY_LEN) ||
-        e->rng(e->rng_ctx, e->sas_value, BB_HS_REVEAL_LEN))
+        (!renewing && e->rng(e->rng_ctx, e->sas_value, BB_HS_REVEAL_LEN)))
         return BB_E_CRYPTO;
     e->epoch++;
     commit_to(e->sas_value, e->self, e->epoch, e->sas_commit);
-    e->revealed = 0;
+    if (!renewing)
+        e->revealed = 0;
     int rc = bb_sframe_ctx_add_key(e->sframe, kid_of(e->self, e->epoch), e->send_key, KEY_LEN);
     if (!rc)
         rc = bb_sframe_ctx_set_sender(e->sframe, kid_of(e->self, e->epoch));
@@ -432,7 +435,7 @@ int bb_e2ee_new(bb_e2ee **out, const bb_e2ee_config *cfg)
     if (!rc)
         rc = build_hello(e, cfg);
     if (!rc)
-        rc = new_sender_key(e); /* epoch 1: usable at once, shared with whoever joins */
+        rc = new_sender_key(e, 0); /* epoch 1: usable at once, shared with whoever joins */
     if (!rc)
         rc = queue(e, e->hello, e->hello_len);
     if (rc) {
@@ -761,6 +764,16 @@ static int on_keys(bb_e2ee *e, const uint8_t *msg, size_t len, const bb_hs_msg *
     p->epoch = m->epoch;
     p->has_key = 1;
     memcpy(p->commit, m->commit, BB_HS_COMMIT_LEN);
+    /* Renewed keys (bb_e2ee_renew): the value we pinned and have, committed
+     * to for the new epoch. Nothing new was chosen, so it stays pinned. */
+    if (p->pinned && p->pin_revealed) {
+        uint8_t c[32];
+        commit_to(p->pin_value, p->id, m->epoch, c);
+        if (ct_equal(c, m->commit, 32)) {
+            p->pin_epoch = m->epoch;
+            memcpy(p->pin_commit, c, 32);
+        }
+    }
     p->n_keys_to = m->n_keys;
     for (int i = 0; i < m->n_keys; i++)
         p->keys_to[i] = m->keys[i].to;
@@ -826,6 +839,18 @@ static int same_roster(const bb_e2ee *e, const struct peer *p)
     return 1;
 }
 
+/* Our code value, for our current epoch, to everyone. */
+static int queue_reveal(bb_e2ee *e)
+{
+    uint8_t msg[REVEAL_LEN];
+    memcpy(msg, MAGIC, 4);
+    msg[4] = BB_HS_REVEAL;
+    wr16(msg + 5, e->self);
+    wr32(msg + 7, e->epoch);
+    memcpy(msg + 11, e->sas_value, BB_HS_REVEAL_LEN);
+    return queue(e, msg, sizeof(msg));
+}
+
 /* Once every peer's commitment for the participants we see is in hand, pins
  * them and reveals our value: nobody can choose their contribution to the
  * code after seeing ours. A peer that sees someone we do not (or the other
@@ -852,13 +877,7 @@ static int try_reveal(bb_e2ee *e)
     e->revealed = 1;
     if (bb_e2ee_peer_count(e) == 0)
         return BB_OK; /* nobody to tell */
-    uint8_t msg[REVEAL_LEN];
-    memcpy(msg, MAGIC, 4);
-    msg[4] = BB_HS_REVEAL;
-    wr16(msg + 5, e->self);
-    wr32(msg + 7, e->epoch);
-    memcpy(msg + 11, e->sas_value, BB_HS_REVEAL_LEN);
-    return queue(e, msg, sizeof(msg));
+    return queue_reveal(e);
 }
 
 /* One received handshake message; feed < 0: where it came from is not known. */
@@ -947,7 +966,7 @@ static int flush(bb_e2ee *e)
         e->need_hello = 0;
     }
     if (e->need_rekey) {
-        rc = new_sender_key(e);
+        rc = new_sender_key(e, 0);
         if (!rc)
             rc = send_keys(e);
         if (rc)
@@ -996,6 +1015,23 @@ int bb_e2ee_remove_peer(bb_e2ee *e, uint16_t id, uint64_t now_us)
     mbedtls_platform_zeroize(p, sizeof(*p));
     e->need_rekey = 1;
     return flush(e); /* at once: nothing more may go out under a key it knows */
+}
+
+int bb_e2ee_renew(bb_e2ee *e)
+{
+    if (!e)
+        return BB_E_ARG;
+    int rc = flush(e); /* a membership change first: it draws a new value anyway */
+    if (!rc)
+        rc = new_sender_key(e, 1);
+    if (!rc)
+        rc = send_keys(e);
+    if (rc)
+        return rc;
+    e->stats.rekeys++;
+    if (!e->revealed || bb_e2ee_peer_count(e) == 0)
+        return BB_OK;
+    return queue_reveal(e); /* our value again, for the new epoch: for whoever pins us only now */
 }
 
 int bb_e2ee_protect(bb_e2ee *e, const uint8_t *metadata, size_t meta_len,

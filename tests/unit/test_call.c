@@ -469,6 +469,49 @@ TEST(call_leaver_is_forgotten_and_the_rest_rekey)
     reset();
 }
 
+/* The first few of the officer's handshake messages after a renewal go nowhere. */
+static int officer_handshakes_to_lose;
+static uint16_t officer_keys_lost(int from, int to, const uint8_t *msg, size_t len)
+{
+    (void)to; (void)len;
+    if (from == 0 && officer_handshakes_to_lose > 0 && msg[0] == BB_CALL_TAG_HANDSHAKE) {
+        officer_handshakes_to_lose--;
+        return 0; /* refused where it arrives: as good as lost */
+    }
+    return P[from].feed;
+}
+
+/* The call moved to another SFU: the officer renews its key, and its KEYS
+ * is lost on the way to both others. Its video under the new key makes them
+ * ask for it; they see the officer again, and the code stays on every screen. */
+TEST(call_renewed_keys_reach_everyone_even_when_lost_and_the_code_stays)
+{
+    uint64_t now = 0;
+    CHECK_OK(three(0.05));
+    CHECK_OK(run(&now, 3.0, honest));
+    CHECK(everyone_agrees());
+    char before[8], after[8];
+    CHECK_OK(code_of(0, before));
+    uint64_t seen[NP], refused[NP];
+    for (int i = 1; i < NP; i++) {
+        seen[i] = P[i].shown[0];
+        refused[i] = bb_call_get_stats(P[i].call)->undecryptable;
+    }
+    officer_handshakes_to_lose = 2 * (NP - 1); /* KEYS and REVEAL, to each */
+    CHECK_OK(bb_call_renew_keys(P[0].call, now));
+    CHECK_OK(run(&now, 3.0, officer_keys_lost));
+    CHECK_EQ_INT(officer_handshakes_to_lose, 0);
+    CHECK(everyone_agrees());
+    for (int i = 1; i < NP; i++) {
+        CHECK(bb_call_get_stats(P[i].call)->undecryptable > refused[i]); /* the new key came late */
+        printf("  shown %llu -> %llu, refused %llu -> %llu\n", (unsigned long long)seen[i], (unsigned long long)P[i].shown[0], (unsigned long long)refused[i], (unsigned long long)bb_call_get_stats(P[i].call)->undecryptable);
+        CHECK(P[i].shown[0] > seen[i] + 2 * FPS);                        /* and then the officer again */
+        CHECK_OK(code_of(i, after));
+        CHECK(!strcmp(before, after));
+    }
+    reset();
+}
+
 TEST(call_a_document_arrives_whole_under_loss_with_text_flowing_beside_it)
 {
     uint64_t now = 0;

@@ -240,6 +240,58 @@ TEST(e2ee_join_rekeys_old_key_rejected_and_newcomer_cannot_read_the_past)
     reset();
 }
 
+/* The call moved to another SFU: keys renewed, the old ones open nothing
+ * more, the code stays the same on every side; also when everyone renews
+ * at once, and when one renews before the others have its code value. */
+TEST(e2ee_renewed_keys_leave_the_old_ones_useless_and_the_code_as_it_was)
+{
+    CHECK_OK(fixture());
+    reset();
+    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
+    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
+    CHECK_OK(run_sfu(honest));
+    char code[8], now[8];
+    CHECK_OK(bb_e2ee_sas(P[0].e, code));
+    uint8_t before[64], pt[64];
+    size_t bn, m;
+    CHECK_OK(bb_e2ee_protect(P[0].e, NULL, 0, (const uint8_t *)"vooraf", 6, before, sizeof(before), &bn));
+    uint64_t rekeys = bb_e2ee_get_stats(P[1].e)->rekeys;
+    CHECK_OK(bb_e2ee_renew(P[0].e));
+    CHECK_OK(run_sfu(honest));
+    for (int i = 0; i < 3; i++) {
+        CHECK_OK(bb_e2ee_sas(P[i].e, now));
+        CHECK(strcmp(now, code) == 0);
+    }
+    CHECK_EQ_INT(bb_e2ee_get_stats(P[1].e)->rekeys, rekeys); /* the others keep theirs */
+    CHECK_EQ_INT(bb_e2ee_unprotect(P[1].e, NULL, 0, before, bn, pt, sizeof(pt), &m, NULL), BB_E_PROTO);
+    CHECK_OK(say(0, 1, "na de verhuizing"));
+    CHECK_OK(say(1, 0, "ik hoor u"));
+    /* Everyone at once, as when all of them found the call on its new server. */
+    for (int i = 0; i < 3; i++)
+        CHECK_OK(bb_e2ee_renew(P[i].e));
+    CHECK_OK(run_sfu(honest));
+    for (int a = 0; a < 3; a++) {
+        CHECK_OK(bb_e2ee_sas(P[a].e, now));
+        CHECK(strcmp(now, code) == 0);
+        for (int b = 0; b < 3; b++)
+            if (a != b)
+                CHECK_OK(say(a, b, "iedereen weer"));
+    }
+    reset();
+    /* Renewed before the other had its code value: the code still comes, the same on both sides. */
+    CHECK_OK(pair());
+    uint8_t msg[BB_E2EE_MAX_MSG];
+    size_t n;
+    while (bb_e2ee_poll(P[0].e, msg, sizeof(msg), &n) == BB_OK)
+        bb_e2ee_receive(P[1].e, msg, n, NOW_US);
+    CHECK_OK(bb_e2ee_renew(P[0].e));
+    CHECK_OK(run_sfu(honest));
+    CHECK(sas_equal(0, 1));
+    CHECK_OK(say(0, 1, "toch"));
+    reset();
+}
+
 TEST(e2ee_removed_participant_cannot_read_what_follows)
 {
     CHECK_OK(fixture());

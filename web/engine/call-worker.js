@@ -227,6 +227,11 @@ export class WorkerCall {
     this._pump();
   }
 
+  renewKeys() {
+    this.core.renewKeys(nowUs());
+    this._pump();
+  }
+
   /** atMs: when the page got it (epoch ms); the Worker may have been busy since. */
   receive(feedId, data, atMs) {
     if (!(data instanceof Uint8Array)) return;

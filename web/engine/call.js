@@ -33,8 +33,8 @@
 //               now (the contact service's calls/where, asked with the Janus token the
 //               call was joined with). Asked when reconnecting has not worked for
 //               RELOCATE_AFTER_MS, and when the room is gone; the call then joins there
-//               again with the same feed id, the engine and its keys untouched (the
-//               same Transport, moveTo).
+//               again with the same feed id and engine (the same Transport, moveTo),
+//               and once in, renews its key (the code on screen stays).
 //   capture     'auto' (the tracks' streams read by the Worker where the browser
 //               can hand them over) | 'page' (frames from the page, the
 //               microphone through a worklet, as where it cannot)
@@ -318,6 +318,7 @@ export class CallSession extends EventTarget {
         room: where.room ?? this.opt.room, pin: where.pin ?? this.opt.pin });
       this.relocations = (this.relocations ?? 0) + 1;
       this.movedAt = performance.now();
+      this.renewed = false;
       this.transport.moveTo(this.opt);
     }
     // Not known yet (the service is moving it, or not reachable): ask again soon. Known: joining
@@ -363,6 +364,11 @@ export class CallSession extends EventTarget {
     if (state === 'connected') {
       clearTimeout(this.relocateTimer);
       this.relocateTimer = null;
+      // Joined where the call moved to: what the old server carried was under our old key.
+      if (this.movedAt && !this.renewed) {
+        this.renewed = true;
+        this.worker.postMessage({ type: Msg.renew });
+      }
       this.lastRecv = performance.now();
       this._setState(this.remote.size ? 'connected' : 'waiting');
       // Those who do not reappear in the room after our reconnect have left.

@@ -817,6 +817,8 @@ export class CallCore {
   peerJoined(feed, nowUs) { this._live(); return this.e.M._bbw_call_peer_joined(this.ptr, feed, nowUs); }
   /** The SFU says a feed left: it is forgotten and everyone rekeys. */
   peerLeft(feed, nowUs, wallUs) { this._live(); return this.e.M._bbw_call_peer_left(this.ptr, feed, nowUs, wallUs); }
+  /** The call moved to another SFU: our key is renewed, the code stays (bb_call_renew_keys). */
+  renewKeys(nowUs) { this._live(); this.e._check(this.e.M._bbw_call_renew_keys(this.ptr, nowUs), 'renew keys'); }
 
   /** A data-channel message that arrived on `feed`. Returns 0, or the negative code of a refusal (counted). */
   receive(feed, bytes, nowUs, wallUs) {

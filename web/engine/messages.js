@@ -11,6 +11,7 @@
 //   text {text, final, kind}       a line of real-time text or a caption to send
 //   peerJoined {feedId}            the SFU announced a participant
 //   peerLeft {feedId}              the SFU says a participant left
+//   renew                          the call moved to another SFU: our key is renewed
 //   profile {profile}              'default' | 'signLanguage' | 'lowBandwidth'
 //   doc {what: 'statement', json}  officer: a new version of the statement
 //   doc {what: 'consent', decision, version}   citizen: sign or refuse the frozen version
@@ -44,7 +45,7 @@
 //   error {code, en, nl}
 export const Msg = Object.freeze({
   start: 'call-start', video: 'call-video', audio: 'call-audio', recv: 'call-recv', text: 'call-text',
-  peerJoined: 'call-peer-joined', peerLeft: 'call-peer-left', profile: 'call-profile',
+  peerJoined: 'call-peer-joined', peerLeft: 'call-peer-left', renew: 'call-renew', profile: 'call-profile',
   doc: 'call-doc', file: 'call-file', rec: 'call-rec', micPort: 'call-mic-port', speakerPort: 'call-speaker-port', plain: 'call-plain', codecFail: 'call-codec-fail',
   stop: 'call-stop',
   send: 'call-send', videoDone: 'call-video-done', frame: 'call-frame', pcm: 'call-pcm', micRate: 'call-mic-rate',

@@ -230,6 +230,7 @@ async function callMessage(msg) {
     case Msg.text: call.text(msg.text, msg.final, msg.kind); break;
     case Msg.peerJoined: call.peerJoined(msg.feedId); break;
     case Msg.peerLeft: call.peerLeft(msg.feedId); break;
+    case Msg.renew: call.renewKeys(); break;
     case Msg.profile: call.profile(msg.profile); break;
     case Msg.doc: call.doc(msg); break;
     case Msg.file: call.file(msg); break;

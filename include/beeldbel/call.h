@@ -134,6 +134,7 @@ typedef struct bb_call_stats {
     uint64_t events_dropped; /* text events the host did not poll in time */
     uint64_t docs_in, docs_refused; /* documents received whole; parts refused */
     uint64_t files_in, files_refused; /* files received whole; file messages refused */
+    uint64_t keys_renewed;   /* bb_call_renew_keys() that renewed our key */
 } bb_call_stats;
 
 typedef enum bb_call_event_type {

@@ -621,7 +621,7 @@ API double bbw_call_stat(bb_call *c, int i)
                            s->handshakes_refused, s->handshakes_in, s->handshakes_out,
                            s->handshakes_too_large, s->texts_in, s->controls_refused,
                            s->events_dropped, s->docs_in, s->docs_refused, s->files_in,
-                           s->files_refused };
+                           s->files_refused, s->keys_renewed };
     return i >= 0 && i < (int)(sizeof(v) / sizeof(v[0])) ? (double)v[i] : -1;
 }
 API const char *bbw_call_stat_name(int i)
@@ -630,7 +630,7 @@ API const char *bbw_call_stat_name(int i)
                                    "handshakeRefused", "handshakesIn", "handshakesOut",
                                    "handshakeTooLarge", "textsIn", "controlRefused",
                                    "eventsDropped", "docsIn", "docsRefused", "filesIn",
-                                   "filesRefused" };
+                                   "filesRefused", "keysRenewed" };
     return i >= 0 && i < (int)(sizeof(names) / sizeof(names[0])) ? names[i] : "";
 }
 API int bbw_call_max_wire(void) { return BB_CALL_MAX_WIRE; }

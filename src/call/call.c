@@ -292,6 +292,8 @@ int bb_call_renew_keys(bb_call *c, uint64_t now_us)
     if (!c)
         return BB_E_ARG;
     int rc = bb_e2ee_renew(c->e2ee);
+    if (rc == BB_OK)
+        c->st.keys_renewed++;
     take_handshakes(c);
     repeat(c, now_us);
     return rc;

@@ -501,6 +501,7 @@ TEST(call_renewed_keys_reach_everyone_even_when_lost_and_the_code_stays)
     CHECK_OK(bb_call_renew_keys(P[0].call, now));
     CHECK_OK(run(&now, 3.0, officer_keys_lost));
     CHECK_EQ_INT(officer_handshakes_to_lose, 0);
+    CHECK_EQ_INT(bb_call_get_stats(P[0].call)->keys_renewed, 1);
     CHECK(everyone_agrees());
     for (int i = 1; i < NP; i++) {
         CHECK(bb_call_get_stats(P[i].call)->undecryptable > refused[i]); /* the new key came late */

@@ -299,6 +299,13 @@ export class CallSession extends EventTarget {
     on('participant-joined', (ev) => this._joined(ev.detail.feedId, ev.detail.display));
     on('participant-left', (ev) => this._left(ev.detail.feedId));
     on('state', (ev) => this._transportState(ev.detail));
+    // Its server does not answer at all: where is the call now? (at once, not after RELOCATE_AFTER_MS)
+    on('unreachable', () => {
+      if (!this.opt.locate || this.locating || this.state === 'ended') return;
+      if (this.movedAt && performance.now() - this.movedAt < MOVE_SETTLE_MS) return;   // joining where it moved to
+      clearTimeout(this.relocateTimer);
+      this.relocateTimer = setTimeout(() => this._relocate(), 0);
+    });
     on('error', (ev) => this._transportError(ev.detail));
     t.start();
   }

@@ -21,7 +21,8 @@
 // participant-left {feedId}, message {feedId, data: Uint8Array} (channels
 // on the page), activity {} (channels in the Worker: something moved),
 // state {state: 'connecting'|'connected'|'reconnecting'|'left', reason?},
-// error {code, reason}.
+// unreachable {} (a WebSocket that never opened: nothing answers at the
+// server's address), error {code, reason}.
 
 const CHANNEL_OPTIONS = Object.freeze({ ordered: false, maxRetransmits: 0 });
 const RECONNECT_DELAYS_MS = [250, 500, 750, 1000];   // then every second: a restarted Janus is back within 5 s
@@ -146,7 +147,9 @@ export class Transport extends EventTarget {
   _openSocket() {
     const ws = new WebSocket(this.opt.janusUrl, 'janus-protocol');
     this.ws = ws;
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       this.attempt = 0;
       this.worker.postMessage({ type: 'janus-ws-open' });
       // After a reclaim the peer connections never stopped.
@@ -157,6 +160,8 @@ export class Transport extends EventTarget {
     };
     ws.onclose = () => {
       if (this.ws !== ws || this.closing) return;
+      // Nothing answers there now (the server is gone, not just the connection).
+      if (!opened) this._emit('unreachable', {});
       this._reconnectSoon('websocket closed');
     };
   }

@@ -543,11 +543,13 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
     int at = rc == BB_OK ? bb_janus_pool_find(svc->janus, server) : -1, moved = 0, raced = 0, listed = 0;
     if (rc == BB_OK && call_token(svc, inv.room, participant, now, token) == BB_OK &&
         bb_janus_token(svc->cfg.janus_token_secret, now + 60, NULL, service_token, sizeof(service_token)) == BB_OK) {
-        /* A server that does not list the token now is as good as dead
-         * (its health check may not have run since it died). */
+        /* A server that does not answer now is dead, whatever its last health
+         * check said (the next one, a second away, sees it too; with one server
+         * there is none, and nowhere else to go). */
         if (at >= 0 && bb_janus_pool_healthy(svc->janus, at))
             listed = bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) == BB_OK;
-        if (at >= 0 && !listed && bb_janus_ping(bb_janus_pool_http(svc->janus, at)) != BB_OK)
+        if (at >= 0 && !listed && bb_janus_pool_size(svc->janus) > 1 &&
+            bb_janus_ping(bb_janus_pool_http(svc->janus, at)) != BB_OK)
             bb_janus_pool_set_healthy(svc->janus, at, 0);
         if (!listed && (at < 0 || !bb_janus_pool_healthy(svc->janus, at))) {
             int to = place_call(svc);

@@ -143,6 +143,50 @@ test('an_ended_call_is_not_moved', async () => {
   assertEq(r.json.error.code, 'call_ended');
 });
 
+// With one Janus there is nowhere to move to: asked while it is down, the
+// service says so (503) and, once it is back without its rooms, makes the
+// room there again, and new calls still go to it.
+test('with_one_server_a_call_waits_for_it_and_new_calls_still_go_there', async () => {
+  const db1 = join(dir, 'one.db');
+  addOfficer(db1, 'alleen1', { name: 'Agent alleen1', neighbourhoods: 'groningen-noord', password: PASSWORD });
+  const only = await fakeJanus(SECRET, ADMIN_KEY);
+  const one = await startContact({ db: db1, env: {
+    BB_CONTACT_PROXY_HOPS: '1', BB_CONTACT_CREATE_PER_HOUR: '1000', BB_CONTACT_CALLS_PER_MINUTE: '1000',
+    BB_JANUS_SERVERS: `${only.url}|${WS.a}`, BB_JANUS_TOKEN_SECRET: SECRET,
+    BB_VIDEOROOM_ADMIN_KEY: ADMIN_KEY, BB_SITE_URL: 'http://127.0.0.1:8470' } });
+  try {
+    const at = (method, path, opts = {}) => api(one.base, method, path, { xff: nextAddr(), ...opts });
+    const login = await officerLogin(one.base, 'alleen1', PASSWORD, { xff: nextAddr() });
+    assertEq(login.status, 200, login.text);
+    const o = { cookie: login.headers.get('set-cookie').split(';')[0], csrf: login.json.csrf_token };
+    const videoOn = async () => {
+      const made = await at('POST', '/api/v1/requests', { body: { name: 'Anna de Vries', phone: `06 ${60000000 + ++phoneN}`,
+        neighbourhood: 'groningen-noord', topic: 'Overlast', preference: 'video' } });
+      const q = await at('GET', '/api/v1/officer/queue', { cookie: o.cookie });
+      const id = q.json.requests.find((x) => x.reference === made.json.reference).id;
+      assertEq((await at('POST', `/api/v1/officer/requests/${id}/claim`, { cookie: o.cookie, csrf: o.csrf })).status, 200);
+      return at('POST', `/api/v1/officer/requests/${id}/video`, { cookie: o.cookie, csrf: o.csrf });
+    };
+    const v = await videoOn();
+    assertEq(v.status, 200, v.text);
+    only.dead = true;
+    const down = await at('POST', '/api/v1/calls/where', { body: { janus_token: v.json.call.janus_token } });
+    assertEq(down.status, 503, down.text);
+    assertEq(down.json.error.code, 'call_unavailable');
+    only.dead = false;
+    only.rooms.clear(); // back, restarted: no rooms
+    const back = await at('POST', '/api/v1/calls/where', { body: { janus_token: v.json.call.janus_token } });
+    assertEq(back.status, 200, back.text);
+    assertEq(back.json.moved, true);
+    assert(only.rooms.get(v.json.call.room)?.allowed.has(back.json.call.janus_token), 'made again, the new token listed');
+    const next = await videoOn();
+    assertEq(next.status, 200, `a new call after the outage: ${next.text}`);
+  } finally {
+    await one.stop();
+    only.close();
+  }
+});
+
 await run();
 assertEq((await svc.stop()).code, 0);
 ja.close();

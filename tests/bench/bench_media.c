@@ -85,6 +85,23 @@ BENCH(media_engine)
  * The capacity bench (tests/bench/scale.bench.mjs) plays these sizes and
  * times, as random bytes (encrypted media looks no different), into Janus.
  */
+/* What src sends at t goes to dst; from `from` on, each message is printed. Its bytes. */
+static uint64_t trace_relay(bb_media *src, bb_media *dst, uint64_t t, uint64_t from)
+{
+    uint8_t msg[BB_MEDIA_MAX_MSG];
+    size_t len;
+    uint64_t bytes = 0;
+    bb_media_tick(src, t);
+    while (bb_media_poll_send(src, msg, sizeof(msg), &len, NULL) == 0) {
+        if (t >= from) {
+            printf("%.1f %zu\n", (double)(t - from) / 1000.0, len);
+            bytes += len;
+        }
+        bb_media_receive(dst, msg, len, t);
+    }
+    return bytes;
+}
+
 void bench_media_trace(double seconds)
 {
     bb_media_config ca, cb;
@@ -100,8 +117,6 @@ void bench_media_trace(double seconds)
     }
     int16_t pcm[BB_AUDIO_FRAME];
     synth_audio_frame(pcm, 0);
-    uint8_t msg[BB_MEDIA_MAX_MSG];
-    size_t len;
     const uint64_t t0 = 1000000, from = t0 + (uint64_t)(seconds * 1e6), end = from + (uint64_t)(seconds * 1e6);
     uint64_t next_video = t0, next_audio = t0, bytes = 0;
     int vi = 0;
@@ -118,22 +133,8 @@ void bench_media_trace(double seconds)
             bb_media_pull_audio(b, 1, t, pcm);
             next_audio += 20000;
         }
-        bb_media_tick(a, t);
-        while (bb_media_poll_send(a, msg, sizeof(msg), &len, NULL) == 0) {
-            if (t >= from) {
-                printf("%.1f %zu\n", (double)(t - from) / 1000.0, len);
-                bytes += len;
-            }
-            bb_media_receive(b, msg, len, t);
-        }
-        bb_media_tick(b, t);
-        while (bb_media_poll_send(b, msg, sizeof(msg), &len, NULL) == 0) {
-            if (t >= from) {
-                printf("%.1f %zu\n", (double)(t - from) / 1000.0, len);
-                bytes += len;
-            }
-            bb_media_receive(a, msg, len, t);
-        }
+        bytes += trace_relay(a, b, t, from);
+        bytes += trace_relay(b, a, t, from);
         bb_media_frame f;
         while (bb_media_pull_frame(b, 1, t, &f) == 0)
             ;

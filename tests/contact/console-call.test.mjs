@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, axeSource, shotDir, buildDir } from '../browser/lib.mjs';
 import { startSystem, runOnSystem, VIDEOFRAME_GC_WARNING } from '../browser/system-lib.mjs';
-import { officerBin, totpSource } from './lib.mjs';
+import { officerBin, totpSource, consoleCallState } from './lib.mjs';
 import { waitScreen as waitWidgetScreen } from '../browser/widget-lib.mjs';
 import { samplePdf } from '../common/sample-pdf.mjs';
 
@@ -77,15 +77,7 @@ async function openPage(who, options = {}) {
   return { context, page };
 }
 
-const officerState = () => officer.page.locator('#call-view .call-state').getAttribute('data-state');
-async function waitOfficerState(want, timeout = 30000) {
-  try {
-    await officer.page.waitForFunction((w) => document.querySelector('#call-view .call-state')?.dataset.state === w,
-      want, { timeout, polling: 100 });
-  } catch (e) {
-    throw new Error(`officer state ${await officerState()} (wanted ${want}); ${problems.join('\n')}\n${e.message}`);
-  }
-}
+const { state: officerState, wait: waitOfficerState } = consoleCallState(() => officer.page, problems);
 const widget = () => citizen.page.locator('beeldbel-widget');
 /** Waits for sel inside page's widget. */
 const inShadow = (page, sel) => page.waitForFunction((q) => document.querySelector('beeldbel-widget').shadowRoot.querySelector(q),

@@ -12,7 +12,7 @@ import { test, run, assert, assertEq } from '../common/harness.mjs';
 import { launch, shotDir } from '../browser/lib.mjs';
 import { startSystem, freePort } from '../browser/system-lib.mjs';
 import { waitScreen as waitWidgetScreen } from '../browser/widget-lib.mjs';
-import { officerBin, totpSource } from './lib.mjs';
+import { officerBin, totpSource, consoleCallState } from './lib.mjs';
 
 const PASSWORD = 'correct horse battery staple';
 const CITIZEN = 'Anna de Vries';
@@ -39,15 +39,7 @@ async function openPage(who) {
   return { context, page };
 }
 const widget = () => citizen.page.locator('beeldbel-widget');
-const officerState = () => officer.page.locator('#call-view .call-state').getAttribute('data-state');
-async function waitOfficerState(want, timeout = 30000) {
-  try {
-    await officer.page.waitForFunction((w) => document.querySelector('#call-view .call-state')?.dataset.state === w,
-      want, { timeout, polling: 100 });
-  } catch (e) {
-    throw new Error(`officer state ${await officerState()} (wanted ${want}); ${problems.join('\n')}\n${e.message}`);
-  }
-}
+const { state: officerState, wait: waitOfficerState } = consoleCallState(() => officer.page, problems);
 /** The Janus WebSocket ports the browsers hold connections to. */
 function janusInUse() {
   const out = execFileSync('ss', ['-Htn', 'state', 'established'], { encoding: 'utf8' });

@@ -202,3 +202,21 @@ export function fakeJanus(secret, adminKey) {
     url: `http://127.0.0.1:${server.address().port}/janus`, rooms, destroyed, close: () => server.close(),
   }))));
 }
+
+/**
+ * The console's call state (the call panel's data-state) on a page: state()
+ * reads it; wait(want, timeout) waits for it, failing with the state it has
+ * and the problems seen so far (an array the test fills).
+ */
+export function consoleCallState(page, problems) {
+  const state = () => page().locator('#call-view .call-state').getAttribute('data-state');
+  async function wait(want, timeout = 30000) {
+    try {
+      await page().waitForFunction((w) => document.querySelector('#call-view .call-state')?.dataset.state === w,
+        want, { timeout, polling: 100 });
+    } catch (e) {
+      throw new Error(`officer state ${await state()} (wanted ${want}); ${problems.join('\n')}\n${e.message}`);
+    }
+  }
+  return { state, wait };
+}

@@ -165,6 +165,20 @@ static int pair(void)
     return join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO);
 }
 
+/* Officer, citizen and interpreter in a fresh room, met through an honest SFU. */
+static int trio(void)
+{
+    int rc = fixture();
+    if (rc)
+        return rc;
+    reset();
+    if ((rc = join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL)) ||
+        (rc = join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO)) ||
+        (rc = join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO)))
+        return rc;
+    return run_sfu(honest);
+}
+
 /* The two meet through sfu. */
 static int meet(sfu_fn sfu)
 {
@@ -245,12 +259,7 @@ TEST(e2ee_join_rekeys_old_key_rejected_and_newcomer_cannot_read_the_past)
  * at once, and when one renews before the others have its code value. */
 TEST(e2ee_renewed_keys_leave_the_old_ones_useless_and_the_code_as_it_was)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
-    CHECK_OK(run_sfu(honest));
+    CHECK_OK(trio());
     char code[8], now[8];
     CHECK_OK(bb_e2ee_sas(P[0].e, code));
     uint8_t before[64], pt[64];
@@ -294,12 +303,7 @@ TEST(e2ee_renewed_keys_leave_the_old_ones_useless_and_the_code_as_it_was)
 
 TEST(e2ee_removed_participant_cannot_read_what_follows)
 {
-    CHECK_OK(fixture());
-    reset();
-    CHECK_OK(join(0, BB_ROLE_OFFICER, &jan, invite, NULL, NULL));
-    CHECK_OK(join(1, BB_ROLE_CITIZEN, NULL, invite, NULL, JAN_NO));
-    CHECK_OK(join(2, BB_ROLE_INTERPRETER, NULL, invite, NULL, JAN_NO));
-    CHECK_OK(run_sfu(honest));
+    CHECK_OK(trio());
     CHECK_OK(say(0, 2, "nog even"));
     char sas3[8];
     bb_e2ee_sas(P[0].e, sas3);

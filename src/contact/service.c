@@ -554,8 +554,10 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
         if (!listed && (at < 0 || !bb_janus_pool_healthy(svc->janus, at))) {
             int to = place_call(svc);
             if (to >= 0 && bb_store_room_move(svc->store, inv.room, server, bb_janus_pool_ws(svc->janus, to)) == BB_OK) {
+                /* Made by us, or meanwhile by another who asked (below). */
                 moved = bb_janus_create_room(bb_janus_pool_http(svc->janus, to), service_token,
-                                             svc->cfg.videoroom_admin_key, inv.room, secret, inv.pin, token) == BB_OK;
+                                             svc->cfg.videoroom_admin_key, inv.room, secret, inv.pin, token) == BB_OK ||
+                        bb_janus_allow(bb_janus_pool_http(svc->janus, to), service_token, inv.room, secret, token) == BB_OK;
                 if (!moved) /* let the next one try again */
                     bb_store_room_move(svc->store, inv.room, bb_janus_pool_ws(svc->janus, to), server);
                 at = moved ? to : -1;
@@ -569,19 +571,15 @@ static enum MHD_Result call_where(bb_contact_service *svc, struct MHD_Connection
                     at = -1;
             }
         }
-        /* Who lost the move asks the room's new server, where the winner may
-         * still be making it: a few tries, 50 ms apart. */
-        for (int tries = raced ? 10 : 0; at >= 0 && !moved && !listed && tries > 0; tries--) {
+        /* The room is not where the store says: its server restarted without
+         * it, or another who asked moved it there and is still making it. It
+         * is made there (Janus makes a room once: whoever comes second is
+         * refused and listed in the one made). */
+        if (at >= 0 && !moved && !listed && raced)
             listed = bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) == BB_OK;
-            if (!listed && tries > 1)
-                nanosleep(&(struct timespec){0, 50 * 1000000L}, NULL);
-        }
-        /* Its server answers but may have restarted without the room: it is
-         * made there again (or, made meanwhile by another who asked, listed). */
         if (at >= 0 && !moved && !listed) {
-            if (!raced)
-                moved = bb_janus_create_room(bb_janus_pool_http(svc->janus, at), service_token,
-                                             svc->cfg.videoroom_admin_key, inv.room, secret, inv.pin, token) == BB_OK;
+            moved = bb_janus_create_room(bb_janus_pool_http(svc->janus, at), service_token,
+                                         svc->cfg.videoroom_admin_key, inv.room, secret, inv.pin, token) == BB_OK;
             if (!moved && bb_janus_allow(bb_janus_pool_http(svc->janus, at), service_token, inv.room, secret, token) != BB_OK)
                 at = -1;
         }

@@ -157,10 +157,11 @@ export function janusTokenValid(token, secret) {
 
 /** A fake Janus HTTP transport: session, attach, VideoRoom create, allowed
  * (add), destroy. Each room's access list is a Set in rooms.get(id).allowed;
- * set down = true to have the access list requests fail. */
+ * set down = true to have the access list requests fail, dead = true to have
+ * nothing answer, createAnswerMs to make rooms (and answer) that much later. */
 export function fakeJanus(secret, adminKey) {
   const rooms = new Map(), destroyed = [];
-  const janus = { down: false, dead: false };
+  const janus = { down: false, dead: false, createAnswerMs: 0 };
   let nextId = 1000;
   const server = createServer((req, res) => {
     if (janus.dead) return res.destroy(); // a server that died: nothing answers
@@ -170,14 +171,17 @@ export function fakeJanus(secret, adminKey) {
     }
     let body = '';
     req.on('data', (d) => { body += d; });
-    req.on('end', () => {
-      const m = JSON.parse(body);
+    const handle = (m) => {
       const reply = (o) => { res.writeHead(200, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ transaction: m.transaction, ...o })); };
       if (!janusTokenValid(m.token ?? '', secret)) return reply({ janus: 'error', error: { code: 403, reason: 'Unauthorized' } });
       if (m.janus === 'create' || m.janus === 'attach') return reply({ janus: 'success', data: { id: nextId++ } });
       if (m.janus === 'destroy') return reply({ janus: 'success' });
+      if (m.janus === 'message' && m.body?.request === 'create' && janus.createAnswerMs && !m.late) {
+        return setTimeout(() => handle({ ...m, late: true }), janus.createAnswerMs);   // a busy server
+      }
       if (m.janus === 'message' && m.body?.request === 'create') {
         if (m.body.admin_key !== adminKey) return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', error_code: 403, error: 'Unauthorized' } } });
+        if (rooms.has(m.body.room)) return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'event', error_code: 427, error: 'Room already exists' } } });
         rooms.set(m.body.room, { ...m.body, allowed: new Set(m.body.allowed) });
         return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'created', room: m.body.room } } });
       }
@@ -196,7 +200,8 @@ export function fakeJanus(secret, adminKey) {
         return reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'destroyed', room: m.body.room } } });
       }
       reply({ janus: 'error', error: { code: 400, reason: 'unexpected' } });
-    });
+    };
+    req.on('end', () => handle(JSON.parse(body)));
   });
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r(Object.assign(janus, {
     url: `http://127.0.0.1:${server.address().port}/janus`, rooms, destroyed, close: () => server.close(),

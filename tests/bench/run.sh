@@ -95,3 +95,7 @@ node tests/bench/transfer.bench.mjs | tee "$out/bench-transfer.txt"
 # what the media engine sends at the default profile; Janus given a share of
 # a core, since the browser making the load needs the rest of this machine).
 node tests/bench/scale.bench.mjs | tee "$out/bench-scale.txt"
+
+# Failover: a call's Janus killed (BB_SCALE=demo's layout), video both ways
+# again on the other server (the make test suite contact-failover, its bench line).
+node tests/contact/failover.test.mjs | grep '^bench ' | tee -a "$out/bench-scale.txt"

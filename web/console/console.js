@@ -496,9 +496,11 @@ $('pilot-refresh').addEventListener('click', () => loadPilot());
 // Where a call is now, when its Janus server went away (calls/where).
 async function locateCall(janusToken) {
   const r = await api('POST', 'officer/calls/where', { janus_token: janusToken });
+  const over = { call_ended: 'no_room', call_token_invalid: 'unauthorized' }[r.error?.code];
+  if (over) return { ended: over };
   const c = r.ok ? r.json?.call : null;
   return c && typeof c.janus_url === 'string' && typeof c.janus_token === 'string'
-    ? { janusUrl: c.janus_url, token: c.janus_token, room: c.room, pin: c.pin } : null;
+    ? { janusUrl: c.janus_url, token: c.janus_token, room: c.room, pin: c.pin, moved: r.json.moved === true } : null;
 }
 
 initCallPanel({

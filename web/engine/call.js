@@ -29,7 +29,8 @@
 //   display     what Janus is told this participant is (default: the role); it
 //               labels nothing: tiles show what the handshake proved (tests
 //               use it to lie)
-//   locate      async (token) -> { janusUrl, token, room, pin } | null: where the call is
+//   locate      async (token) -> { janusUrl, token, room, pin, moved } | { ended: reason } |
+//               null (not known now): where the call is
 //               now (the contact service's calls/where, asked with the Janus token the
 //               call was joined with). Asked when reconnecting has not worked for
 //               RELOCATE_AFTER_MS, and when the room is gone; the call then joins there
@@ -301,7 +302,8 @@ export class CallSession extends EventTarget {
     on('state', (ev) => this._transportState(ev.detail));
     // Its server does not answer at all: where is the call now? (at once, not after RELOCATE_AFTER_MS)
     on('unreachable', () => {
-      if (!this.opt.locate || this.locating || this.state === 'ended') return;
+      // Not before the call was in once: until then the transport's own retries go on.
+      if (!this.opt.locate || !this.wasConnected || this.locating || this.state === 'ended') return;
       if (this.movedAt && performance.now() - this.movedAt < MOVE_SETTLE_MS) return;   // joining where it moved to
       clearTimeout(this.relocateTimer);
       this.relocateTimer = setTimeout(() => this._relocate(), 0);
@@ -312,7 +314,10 @@ export class CallSession extends EventTarget {
 
   // Reconnecting has not worked (or the room is gone): ask where the call is
   // now and join there, with the same feed id; keep asking while it has not.
-  async _relocate() {
+  // Still where it was (and its room too): the transport's own reconnecting
+  // goes on, since starting over there would clash with our session there;
+  // unless forced (the room, or our place on its list, is gone there).
+  async _relocate(force = false) {
     this.relocateTimer = null;
     const stillLost = () => this.state !== 'ended' && this.transport && this.transport.state !== 'connected';
     if (!stillLost() || this.locating) return;
@@ -320,7 +325,13 @@ export class CallSession extends EventTarget {
     this.locating = true;
     try { where = await this.opt.locate(this.opt.token); } catch { where = null; } finally { this.locating = false; }
     if (!stillLost()) return;
-    if (where?.janusUrl && where.token) {
+    if (where?.ended) {   // the call is over, or the token is not the service's: nothing to wait for
+      this.transport.leave();
+      this._setState('ended', where.ended);
+      return;
+    }
+    const elsewhere = where?.janusUrl && where.token && (force || where.moved || where.janusUrl !== this.opt.janusUrl);
+    if (elsewhere) {
       Object.assign(this.opt, { janusUrl: where.janusUrl, token: where.token,
         room: where.room ?? this.opt.room, pin: where.pin ?? this.opt.pin });
       this.relocations = (this.relocations ?? 0) + 1;
@@ -328,9 +339,9 @@ export class CallSession extends EventTarget {
       this.renewed = false;
       this.transport.moveTo(this.opt);
     }
-    // Not known yet (the service is moving it, or not reachable): ask again soon. Known: joining
+    // Not known yet (the service is moving it, or not reachable): ask again soon. Moved: joining
     // there takes a while on a slow machine, and asking again would start it over.
-    this.relocateTimer = setTimeout(() => this._relocate(), where ? MOVE_SETTLE_MS : RELOCATE_RETRY_MS);
+    this.relocateTimer = setTimeout(() => this._relocate(), elsewhere ? MOVE_SETTLE_MS : where ? RELOCATE_AFTER_MS : RELOCATE_RETRY_MS);
   }
 
   // The network is gone (or Janus is) while the signalling still looks
@@ -343,10 +354,11 @@ export class CallSession extends EventTarget {
   }
 
   _transportError({ code, reason, fatal }) {
-    // The room is gone (its Janus server restarted or died): where is the call now?
-    if (code === 426 && this.opt.locate && this.state !== 'ended') {
+    // The room is gone (its Janus server restarted or died), or, after the call was in, our
+    // token is not on its list (made again by another who asked): where is the call now?
+    if ((code === 426 || (code === 433 && this.wasConnected)) && this.opt.locate && this.state !== 'ended') {
       clearTimeout(this.relocateTimer);
-      this.relocateTimer = setTimeout(() => this._relocate(), 0);
+      this.relocateTimer = setTimeout(() => this._relocate(true), 0);
       return;
     }
     if (REJOIN_CODES.has(code) && this.attempts++ < 5) {
@@ -369,6 +381,7 @@ export class CallSession extends EventTarget {
     if (this.state === 'ended') return;
     this._gateCapture();
     if (state === 'connected') {
+      this.wasConnected = true;
       clearTimeout(this.relocateTimer);
       this.relocateTimer = null;
       // Joined where the call moved to: what the old server carried was under our old key.
@@ -389,7 +402,7 @@ export class CallSession extends EventTarget {
       this.leaving.clear();
       for (const r of this.remote.values()) r.stale = true;
       this._setState('reconnecting', reason);
-      if (this.opt.locate && !this.relocateTimer && !this.locating) this.relocateTimer = setTimeout(() => this._relocate(), RELOCATE_AFTER_MS);
+      if (this.opt.locate && this.wasConnected && !this.relocateTimer && !this.locating) this.relocateTimer = setTimeout(() => this._relocate(), RELOCATE_AFTER_MS);
     } else if (state === 'left') this._setState('ended', reason);
   }
 

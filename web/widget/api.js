@@ -104,12 +104,18 @@ export async function redeemInvitation(token, opts) {
   return { ok: true, status: r.status, data };
 }
 
-/** POST /api/v1/calls/where → where the call is now, with a new Janus token (API.md); null when not known. */
+/**
+ * POST /api/v1/calls/where → where the call is now, with a new Janus token (API.md):
+ * { janusUrl, token, room, pin, moved }; { ended } when it is over (410) or the token is
+ * not the service's (403); null when not known now.
+ */
 export async function locateCall(janusToken, opts) {
   const r = await postJson('/api/v1/calls/where', { janus_token: janusToken }, opts);
+  const over = { call_ended: 'no_room', call_token_invalid: 'unauthorized' }[r.error?.code];
+  if (over) return { ended: over };
   const c = r.ok && r.data?.call && typeof r.data.call === 'object' ? r.data.call : null;
   const data = c && { janusUrl: str(c.janus_url, 300), token: str(c.janus_token, 2000),
-    room: Number.isSafeInteger(c.room) ? c.room : null, pin: str(c.pin, 64) };
+    room: Number.isSafeInteger(c.room) ? c.room : null, pin: str(c.pin, 64), moved: r.data.moved === true };
   return data?.janusUrl && data.token && data.room != null ? data : null;
 }
 

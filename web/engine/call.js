@@ -458,9 +458,13 @@ export class CallSession extends EventTarget {
     if (!r) return;
     if (!now) {
       // Janus going away announces everyone as left just before the session
-      // is lost: wait a moment to tell that apart from a person leaving.
+      // is lost: wait a moment to tell that apart from a person leaving. Soon
+      // after the call moved server, the others may still be joining there again
+      // (a leave and a join of the same feed): they get as long as after a move.
+      const moving = this.movedAt && performance.now() - this.movedAt < MOVED_GRACE_MS;
       clearTimeout(this.leaving.get(feedId));
-      this.leaving.set(feedId, setTimeout(() => { this.leaving.delete(feedId); this._left(feedId, true); }, LEAVE_GRACE_MS));
+      this.leaving.set(feedId, setTimeout(() => { this.leaving.delete(feedId); this._left(feedId, true); },
+        moving ? MOVED_GRACE_MS : LEAVE_GRACE_MS));
       return;
     }
     this.remote.delete(feedId);

@@ -32,8 +32,9 @@
 //   locate      async (token) -> { janusUrl, token, room, pin, moved } | { ended: reason } |
 //               null (not known now): where the call is
 //               now (the contact service's calls/where, asked with the Janus token the
-//               call was joined with). Asked when reconnecting has not worked for
-//               RELOCATE_AFTER_MS, and when the room is gone; the call then joins there
+//               call was joined with). Asked, once the call was in, when its server does
+//               not answer at all, when reconnecting has not worked for RELOCATE_AFTER_MS,
+//               and when the room (or its token's place on the list) is gone; the call joins there
 //               again with the same feed id and engine (the same Transport, moveTo),
 //               and once in, renews its key (the code on screen stays).
 //   capture     'auto' (the tracks' streams read by the Worker where the browser
@@ -304,12 +305,17 @@ export class CallSession extends EventTarget {
     on('unreachable', () => {
       // Not before the call was in once: until then the transport's own retries go on.
       if (!this.opt.locate || !this.wasConnected || this.locating || this.state === 'ended') return;
-      if (this.movedAt && performance.now() - this.movedAt < MOVE_SETTLE_MS) return;   // joining where it moved to
+      if (this._movedWithin(MOVE_SETTLE_MS)) return;   // joining where it moved to
       clearTimeout(this.relocateTimer);
       this.relocateTimer = setTimeout(() => this._relocate(), 0);
     });
     on('error', (ev) => this._transportError(ev.detail));
     t.start();
+  }
+
+  /** Whether the call moved server less than ms ago. */
+  _movedWithin(ms) {
+    return !!this.movedAt && performance.now() - this.movedAt < ms;
   }
 
   // Reconnecting has not worked (or the room is gone): ask where the call is
@@ -334,7 +340,6 @@ export class CallSession extends EventTarget {
     if (elsewhere) {
       Object.assign(this.opt, { janusUrl: where.janusUrl, token: where.token,
         room: where.room ?? this.opt.room, pin: where.pin ?? this.opt.pin });
-      this.relocations = (this.relocations ?? 0) + 1;
       this.movedAt = performance.now();
       this.renewed = false;
       this.transport.moveTo(this.opt);
@@ -395,7 +400,7 @@ export class CallSession extends EventTarget {
       clearTimeout(this.staleTimer);
       this.staleTimer = setTimeout(() => {
         for (const [feed, r] of this.remote) if (r.stale) this._left(feed, true);
-      }, this.movedAt && performance.now() - this.movedAt < MOVED_GRACE_MS ? MOVED_GRACE_MS : REJOIN_GRACE_MS);
+      }, this._movedWithin(MOVED_GRACE_MS) ? MOVED_GRACE_MS : REJOIN_GRACE_MS);
     } else if (state === 'reconnecting') {
       // Keep everyone's tile and keys: most likely they are all still there.
       for (const id of this.leaving.keys()) clearTimeout(this.leaving.get(id));
@@ -461,7 +466,7 @@ export class CallSession extends EventTarget {
       // is lost: wait a moment to tell that apart from a person leaving. Soon
       // after the call moved server, the others may still be joining there again
       // (a leave and a join of the same feed): they get as long as after a move.
-      const moving = this.movedAt && performance.now() - this.movedAt < MOVED_GRACE_MS;
+      const moving = this._movedWithin(MOVED_GRACE_MS);
       clearTimeout(this.leaving.get(feedId));
       this.leaving.set(feedId, setTimeout(() => { this.leaving.delete(feedId); this._left(feedId, true); },
         moving ? MOVED_GRACE_MS : LEAVE_GRACE_MS));

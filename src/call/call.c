@@ -167,14 +167,18 @@ static void take_handshakes(bb_call *c)
     }
 }
 
+static void send_kept(bb_call *c)
+{
+    for (int i = 0; i < c->nkept; i++)
+        enqueue(c, &c->kept[i]);
+}
+
 /* The kept handshakes go out again, unless the call is settled. */
 static void repeat(bb_call *c, uint64_t now_us)
 {
     c->repeat_at = now_us + BB_CALL_HS_REPEAT_US;
-    if (bb_call_settled(c))
-        return;
-    for (int i = 0; i < c->nkept; i++)
-        enqueue(c, &c->kept[i]);
+    if (!bb_call_settled(c))
+        send_kept(c);
 }
 
 /* Someone repeats handshakes we already have: it still waits for something
@@ -203,8 +207,7 @@ static void ask_keys(bb_call *c, uint64_t now_us)
     if (now_us < c->ask_at || !bb_call_settled(c)) /* unsettled, ours are repeated anyway */
         return;
     c->ask_at = now_us + BB_CALL_HS_REPEAT_US;
-    for (int i = 0; i < c->nkept; i++)
-        enqueue(c, &c->kept[i]);
+    send_kept(c);
 }
 
 /* ---- life ---- */

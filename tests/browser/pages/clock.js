@@ -31,10 +31,12 @@ export function clockTrack(canvas, w, h, marker, colour, fps = 30) {
   // comes every 16.7 ms, a little early or late.
   const every = 1000 / fps - 5;
   let last = -Infinity;
+  canvas.drawn = 0;   // pictures drawn: what the "camera" gave, for a receiver's frame rate to be judged by
   const draw = (now) => {
     requestAnimationFrame(draw);
     if (now - last < every) return;
     last = now;
+    canvas.drawn++;
     drawClock(ctx, w, h);
     if (marker) {
       ctx.fillStyle = '#ff0';

@@ -84,7 +84,7 @@ bb.setup = async (cfg) => {
 bb.state = () => {
   const s = bb.session;
   return {
-    state: s.state, endReason: bb.endReason, feedId: s.feedId, identity: s.identity, quality: s.quality, errors: bb.errors,
+    state: s.state, sourceFrames: document.getElementById('source').drawn ?? null, endReason: bb.endReason, feedId: s.feedId, identity: s.identity, quality: s.quality, errors: bb.errors,
     tiles: s.tiles.map((t) => ({ id: t.id, role: t.role, name: t.name })), frames: bb.frames, texts: bb.texts,
     counts: s.stats && s.stats.counts, rejected: s.stats && s.stats.rejected,
     e2ee: s.stats && s.stats.peers.map((p) => ({ id: p.id, role: p.role, hasKey: p.hasKey })),

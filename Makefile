@@ -17,6 +17,7 @@ DIST     ?= dist
 OUT      := $(B)/test-output
 SRCROOT  := build/src
 DEPS_W   := build/deps/wasm
+DEPS_WS  := build/deps/wasm-simd128
 DEPS_N   := build/deps/native
 
 # ---- toolchain ---------------------------------------------------------------
@@ -55,6 +56,7 @@ INC_W    := -Iinclude -I$(DEPS_W)/include
 MBED_DEF := -DMBEDTLS_CONFIG_FILE='"mbedtls/beeldbel_config.h"'
 LIBS_N   := $(DEPS_N)/lib/libvpx.a $(DEPS_N)/lib/libopus.a $(DEPS_N)/lib/libmbedcrypto.a $(DEPS_N)/lib/libcjson.a
 LIBS_W   := $(DEPS_W)/lib/libvpx.a $(DEPS_W)/lib/libopus.a $(DEPS_W)/lib/libmbedcrypto.a $(DEPS_W)/lib/libcjson.a
+LIBS_WS  := $(DEPS_WS)/lib/libvpx.a $(filter-out %/libvpx.a,$(LIBS_W))
 SAN      := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 CFLAGS_N := -std=gnu11 -g -O1 $(WARN) $(SAN) $(INC_N) $(MBED_DEF)
 CFLAGS_B := -std=gnu11 -g -O2 $(WARN) $(INC_N) $(MBED_DEF)
@@ -111,6 +113,9 @@ $(eval $(call build_lib,opus,wasm,$(DEPS_W),,$(EMENV)))
 $(eval $(call build_lib,libvpx,wasm,$(DEPS_W),,$(EMENV)))
 $(eval $(call build_lib,mbedtls,wasm,$(DEPS_W),src/crypto/mbedtls_config.h,$(EMENV)))
 $(eval $(call build_lib,cjson,wasm,$(DEPS_W),,$(EMENV)))
+# libvpx with WebAssembly SIMD kernels, for browsers that have it.
+VPX_SIMD := $(wildcard src/codec/libvpx-simd128/*.patch src/codec/libvpx-simd128/files/*/*/*.c src/codec/libvpx-simd128/files/*/*/*/*.c)
+$(eval $(call build_lib,libvpx,wasm-simd128,$(DEPS_WS),$(VPX_SIMD),$(EMENV)))
 $(eval $(call build_lib,opus,native,$(DEPS_N),,))
 $(eval $(call build_lib,libvpx,native,$(DEPS_N),,))
 $(eval $(call build_lib,mbedtls,native,$(DEPS_N),src/crypto/mbedtls_config.h,))
@@ -121,6 +126,7 @@ $(eval $(call build_lib,cjson,native,$(DEPS_N),,))
 $(DEPS_N)/.libvpx: | $(DEPS_W)/.libvpx
 $(DEPS_N)/.opus: | $(DEPS_W)/.opus
 $(DEPS_W)/.libvpx: | $(DEPS_W)/.opus
+$(DEPS_WS)/.libvpx: | $(DEPS_N)/.libvpx
 
 # Rules depend on these stamps, never on the .a files themselves (a stamp is
 # touched after its library, so a rule on the .a would always look stale).
@@ -192,12 +198,32 @@ $(B)/wasm/obj/%.o: %.c $(STAMPS_W) | check-emcc
 $(ENGINE_MJS): $(OBJ_W) $(STAMPS_W) Makefile
 	$(EMCC) $(EM_LINK) -o $@ $(OBJ_W) $(LIBS_W)
 
+# The same engine with libvpx's WebAssembly SIMD kernels, for browsers that
+# have SIMD. Its glue must be the scalar module's byte for byte: the widget
+# ships one glue for both.
+ENGINE_SIMD := $(B)/wasm/simd128/beeldbel-engine.mjs
+$(ENGINE_SIMD): $(ENGINE_MJS) $(OBJ_W) $(STAMPS_W) $(DEPS_WS)/.libvpx Makefile
+	@mkdir -p $(@D)
+	$(EMCC) $(EM_LINK) -o $@ $(OBJ_W) $(LIBS_WS)
+	@cmp -s $@ $(ENGINE_MJS) || { echo "the SIMD engine's JS glue differs from the scalar one's" >&2; rm -f $@; exit 1; }
+
 # The C unit tests as one node program: same sources, same digests expected.
 $(B)/wasm/unit_tests.js: $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(OBJ_WT) $(STAMPS_W)
 	$(EMCC) -O3 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
 	  -sINITIAL_MEMORY=67108864 -o $@ $(filter %.o,$^) $(LIBS_W)
 
-wasm: $(ENGINE_MJS) $(B)/wasm/unit_tests.js
+# libvpx's WebAssembly SIMD kernels against the C versions they replace, and
+# the C unit tests once more with them (the same digests expected).
+VPX_SIMD_INC := -isystem $(SRCROOT)/libvpx-simd128 -isystem $(SRCROOT)/build-libvpx-wasm-simd128
+$(B)/wasm/vpx_simd128.js: tests/wasm/vpx_simd128.c tests/common/bb_test.c tests/common/bb_test.h $(DEPS_WS)/.libvpx $(STAMPS_W)
+	$(EMCC) -std=gnu11 -O2 -msimd128 $(WARN) -Itests/common $(INC_W) $(VPX_SIMD_INC) $(MBED_DEF) \
+	  -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 -o $@ \
+	  tests/wasm/vpx_simd128.c tests/common/bb_test.c $(DEPS_WS)/lib/libvpx.a $(DEPS_W)/lib/libmbedcrypto.a
+$(B)/wasm/unit_tests_simd128.js: $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(OBJ_WT) $(STAMPS_W) $(DEPS_WS)/.libvpx
+	$(EMCC) -O3 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
+	  -sINITIAL_MEMORY=67108864 -o $@ $(filter %.o,$^) $(LIBS_WS)
+
+wasm: $(ENGINE_MJS) $(ENGINE_SIMD) $(B)/wasm/unit_tests.js $(B)/wasm/unit_tests_simd128.js $(B)/wasm/vpx_simd128.js
 
 # ---- web: the widget bundle in dist/ ------------------------------------------------
 
@@ -205,7 +231,7 @@ WEB_JS := $(wildcard web/widget/*.js web/widget/*.css web/widget/screens/*.js we
 WEB_DEMO := $(wildcard web/demo/*)
 
 web: $(DIST)/.built
-$(DIST)/.built: $(ENGINE_MJS) $(WEB_JS) $(WEB_DEMO) src/scripts/web-dist.sh web/node_modules/.installed
+$(DIST)/.built: $(ENGINE_MJS) $(ENGINE_SIMD) $(WEB_JS) $(WEB_DEMO) src/scripts/web-dist.sh web/node_modules/.installed
 	sh src/scripts/web-dist.sh $(B)/wasm $(DIST)
 	touch $@
 
@@ -260,8 +286,16 @@ $(B)/wasm/bench.js: $(BENCH_SRC) $(wildcard tests/bench/*.h) $(filter-out $(B)/w
 	$(EMCC) $(CFLAGS_W) -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
 	  -sINITIAL_MEMORY=134217728 -o $@ $(BENCH_SRC) $(filter %.o,$^) $(LIBS_W) -lm
 
-bench: deps $(B)/native-opt/bench $(B)/wasm/bench.js
-	BB_BUILD=$(B) BB_DIST=$(DIST) bash tests/bench/run.sh $(B)/native-opt/bench $(B)/wasm/bench.js
+$(B)/wasm/bench-simd128.js: $(BENCH_SRC) $(wildcard tests/bench/*.h) $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(STAMPS_W) $(DEPS_WS)/.libvpx
+	$(EMCC) $(CFLAGS_W) -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
+	  -sINITIAL_MEMORY=134217728 -o $@ $(BENCH_SRC) $(filter %.o,$^) $(LIBS_WS) -lm
+
+# Each SIMD kernel against the C function it replaces.
+$(B)/wasm/bench-kernels.js: tests/bench/simd128/kernels.c $(DEPS_WS)/.libvpx
+	$(EMCC) -std=gnu11 -O3 -msimd128 $(WARN) $(VPX_SIMD_INC) -sENVIRONMENT=node -sEXIT_RUNTIME=1 -o $@ $< $(DEPS_WS)/lib/libvpx.a
+
+bench: deps $(B)/native-opt/bench $(B)/wasm/bench.js $(B)/wasm/bench-simd128.js $(B)/wasm/bench-kernels.js
+	BB_BUILD=$(B) BB_DIST=$(DIST) bash tests/bench/run.sh $(B)/native-opt/bench $(B)/wasm/bench.js $(B)/wasm/bench-simd128.js
 
 # ---- run ------------------------------------------------------------------------------
 

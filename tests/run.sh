@@ -74,8 +74,12 @@ run_suite wasm-media $NODE tests/wasm/media.test.mjs
 # The same C tests compiled to WASM, under node.
 run_suite wasm-unit $NODE "$B/wasm/unit_tests.js"
 
-# Native and WASM must produce identical bitstreams.
+# Native and WASM must produce identical bitstreams, with libvpx's
+# WebAssembly SIMD kernels too (each checked against its C version first).
 run_suite digests bash tests/wasm/compare-digests.sh "$OUT/native-unit.txt" "$OUT/wasm-unit.txt"
+run_suite wasm-simd128-kernels $NODE "$B/wasm/vpx_simd128.js"
+run_suite wasm-unit-simd128 $NODE "$B/wasm/unit_tests_simd128.js"
+run_suite digests-simd128 bash tests/wasm/compare-digests.sh "$OUT/native-unit.txt" "$OUT/wasm-unit-simd128.txt"
 
 # The WASM engine through its JS glue, compared against native output.
 BB_NATIVE_OUTPUT="$OUT/native-unit.txt" run_suite wasm-engine $NODE tests/wasm/engine.test.mjs

@@ -139,6 +139,8 @@ int bb_audio_decoder_decode(bb_audio_decoder *dec, const uint8_t *data,
 
 /* Library version strings, for diagnostics. */
 const char *bb_codec_vp8_version(void);
+/* 1 when libvpx was built with its WebAssembly SIMD kernels. */
+int bb_codec_vp8_simd128(void);
 const char *bb_codec_opus_version(void);
 
 #ifdef __cplusplus

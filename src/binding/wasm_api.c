@@ -21,6 +21,7 @@
 API const char *bbw_strerror(int err) { return bb_strerror(err); }
 API const char *bbw_strerror_nl(int err) { return bb_strerror_nl(err); }
 API const char *bbw_version_vp8(void) { return bb_codec_vp8_version(); }
+API int bbw_vp8_simd128(void) { return bb_codec_vp8_simd128(); }
 API const char *bbw_version_opus(void) { return bb_codec_opus_version(); }
 API const char *bbw_version_mbedtls(void) { return bb_crypto_version(); }
 API const char *bbw_version_cjson(void) { return bb_signal_json_version(); }

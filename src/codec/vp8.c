@@ -262,3 +262,8 @@ const char *bb_codec_vp8_version(void)
 {
     return vpx_codec_version_str();
 }
+
+int bb_codec_vp8_simd128(void)
+{
+    return strstr(vpx_codec_build_config(), "--enable-simd128") != NULL;
+}

@@ -6,7 +6,11 @@
 #                                     dpkg-source checks the tarballs against it)
 #   deps.sh build LIB TARGET SRCDIR PREFIX CONFIG_DIR
 #                                     LIB: opus | libvpx | mbedtls | cjson
-#                                     TARGET: wasm | native
+#                                     TARGET: wasm | native, and for libvpx
+#                                     also wasm-simd128: Debian's source with
+#                                     our WebAssembly SIMD kernels
+#                                     (src/codec/libvpx-simd128: the files,
+#                                     then the patches in name order)
 set -eu
 
 PKGS="opus libvpx mbedtls cjson"
@@ -50,16 +54,28 @@ build_opus() { # TARGET SRC PREFIX
   fi
 }
 
-build_libvpx() {
+build_libvpx() { # TARGET SRC PREFIX [KERNELS_DIR]
   t=$1 src=$2 prefix=$3 b="$src/../build-libvpx-$1"
-  rm -rf "$b"; mkdir -p "$b"; cd "$b"
+  rm -rf "$b"; mkdir -p "$b"
   common="--prefix=$prefix --enable-static --disable-shared --enable-realtime-only
     --enable-vp8 --disable-vp9 --disable-examples --disable-tools --disable-docs
     --disable-unit-tests --disable-install-bins --disable-install-docs"
-  if [ "$t" = wasm ]; then
+  if [ "$t" = wasm-simd128 ]; then
+    # A copy of the source, so the other builds keep Debian's as it is.
+    tree="$src/../libvpx-simd128"
+    rm -rf "$tree"; cp -r "$src" "$tree"; src=$tree
+    cp -r "$4/files/." "$src/"
+    for p in "$4"/[0-9]*.patch; do
+      patch -s -p1 -d "$src" < "$p" || { echo "deps: $p does not apply" >&2; exit 1; }
+    done
+  fi
+  cd "$b"
+  if [ "$t" = wasm ] || [ "$t" = wasm-simd128 ]; then
+    simd=; cflags=-O3
+    [ "$t" = wasm-simd128 ] && { simd=--enable-simd128; cflags="-O3 -msimd128"; }
     # shellcheck disable=SC2086
-    emconfigure "$src/configure" --target=generic-gnu --disable-multithread \
-      --extra-cflags="-O3" $common >configure.log 2>&1 || { tail -30 configure.log; exit 1; }
+    emconfigure "$src/configure" --target=generic-gnu --disable-multithread $simd \
+      --extra-cflags="$cflags" $common >configure.log 2>&1 || { tail -30 configure.log; exit 1; }
     emmake make -j"$(ncpu)" install >make.log 2>&1 || { tail -30 make.log; exit 1; }
     emranlib "$prefix/lib/libvpx.a"   # emar leaves no index: "archive has no index"
   else
@@ -103,7 +119,7 @@ case "${1:-}" in
     [ -n "$cfgdir" ] && cfgdir=$(cd "$cfgdir" && pwd)
     case $lib in
       opus) build_opus "$t" "$srcroot/opus" "$prefix" ;;
-      libvpx) build_libvpx "$t" "$srcroot/libvpx" "$prefix" ;;
+      libvpx) build_libvpx "$t" "$srcroot/libvpx" "$prefix" "$(cd "$(dirname "$0")/../codec/libvpx-simd128" && pwd)" ;;
       mbedtls) build_mbedtls "$t" "$srcroot/mbedtls" "$prefix" "$cfgdir" ;;
       cjson) build_cjson "$t" "$srcroot/cjson" "$prefix" ;;
       *) echo "deps: unknown library $lib" >&2; exit 2 ;;

@@ -31,6 +31,7 @@ for c in button textbox textarea select form-field form-label form-fieldset \
 done
 cp web/engine/*.js "$dist.tmp/engine/"
 cp "$wasm/beeldbel-engine.mjs" "$wasm/beeldbel-engine.wasm" "$dist.tmp/engine/"
+cp "$wasm/simd128/beeldbel-engine.wasm" "$dist.tmp/engine/beeldbel-engine-simd128.wasm"
 # Mozilla's pdf.js (its build for older browsers too), for PDFs shared in a
 # call; loaded only when one is opened (web/ui/pdf-view.js).
 pdfjs=web/node_modules/pdfjs-dist
@@ -43,7 +44,8 @@ sha384() { node -e "process.stdout.write('sha384-' + require('crypto').createHas
 {
   printf '{'
   sep=''
-  for f in worker.bundle.js wire-worker.bundle.js audio-worklet.js beeldbel-engine.wasm pdf.min.mjs pdf.worker.min.mjs; do
+  for f in worker.bundle.js wire-worker.bundle.js audio-worklet.js beeldbel-engine.wasm beeldbel-engine-simd128.wasm \
+           pdf.min.mjs pdf.worker.min.mjs; do
     printf '%s"%s":"%s"' "$sep" "$f" "$(sha384 "$dist.tmp/engine/$f")"
     sep=','
   done

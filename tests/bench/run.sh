@@ -3,28 +3,43 @@
 # run on the same machine, then ratio lines wasm_over_native. Also the size of
 # the engine module raw / gzip -9 / brotli. Lines: bench <name> <value> <unit>
 set -euo pipefail
-native=$1 wasm=$2
+native=$1 wasm=$2 wasm_simd=$3
 out=${BB_BUILD:-build}/test-output
 mkdir -p "$out"
 "$native" | sed 's/^bench \([^ ]*\)/bench \1.native/' | tee "$out/bench-native.txt"
-node --no-experimental-fetch --no-wasm-dynamic-tiering "$wasm" | sed 's/^bench \([^ ]*\)/bench \1.wasm/' | tee "$out/bench-wasm.txt"
+# The WASM lines are the module browsers with WebAssembly SIMD run (libvpx's
+# SIMD kernels); the scalar module, for browsers without, is measured for VP8.
+node --no-experimental-fetch --no-wasm-dynamic-tiering "$wasm_simd" | sed 's/^bench \([^ ]*\)/bench \1.wasm/' | tee "$out/bench-wasm.txt"
+node --no-experimental-fetch --no-wasm-dynamic-tiering "$wasm" codec | grep '^bench vp8\.' |
+  sed 's/^bench \([^ ]*\)/bench \1.wasm_scalar/' | tee "$out/bench-wasm-scalar.txt"
 # Ratios: higher is better for every line above, so wasm/native < 1 is slower.
-join <(sed 's/^bench \([^ ]*\)\.native /\1 /' "$out/bench-native.txt" | sort) \
-     <(sed 's/^bench \([^ ]*\)\.wasm /\1 /' "$out/bench-wasm.txt" | sort) |
-  awk '{ printf "bench %s.wasm_over_native %.3f ratio\n", $1, $4 / $2 }'
+ratios() { # SUFFIX FILE
+  join <(sed 's/^bench \([^ ]*\)\.native /\1 /' "$out/bench-native.txt" | sort) \
+       <(sed "s/^bench \\([^ ]*\\)\\.$1 /\\1 /" "$2" | sort) |
+    awk -v s="$1" '{ printf "bench %s.%s_over_native %.3f ratio\n", $1, s, $4 / $2 }'
+}
+ratios wasm "$out/bench-wasm.txt"
+ratios wasm_scalar "$out/bench-wasm-scalar.txt"
+# Each SIMD kernel against the C it replaces (the same module, the same run).
+kernels=$(dirname "$wasm_simd")/bench-kernels.js
+[ -f "$kernels" ] && node --no-experimental-fetch --no-wasm-dynamic-tiering "$kernels"
 # Signing a statement in the officer's engine (WASM), as time: PDF, consent
 # check, PAdES and the time stamp (the service's part made in the same program).
 awk '$2 == "doc.sign.wasm" { printf "bench doc.sign_ms %.1f ms\n", 1000 / $3 }' "$out/bench-wasm.txt"
 
+# Sizes: engine_wasm is the module with SIMD kernels (what nearly every
+# browser loads), engine_wasm_scalar the one without.
+for m in engine_wasm:beeldbel-engine-simd128.wasm engine_wasm_scalar:beeldbel-engine.wasm; do
+  f=${BB_DIST:-dist}/engine/${m#*:}
+  [ -f "$f" ] || continue
+  raw=$(stat -c %s "$f")
+  gz=$(gzip -9 -c "$f" | wc -c)
+  br=$(brotli -q 11 -c "$f" | wc -c)
+  echo "bench ${m%%:*}.size_raw $(awk -v b="$raw" 'BEGIN{printf "%.1f", b/1024}') KiB"
+  echo "bench ${m%%:*}.size_gzip9 $(awk -v b="$gz" 'BEGIN{printf "%.1f", b/1024}') KiB"
+  echo "bench ${m%%:*}.size_brotli $(awk -v b="$br" 'BEGIN{printf "%.1f", b/1024}') KiB"
+done
 wasm_file=${BB_DIST:-dist}/engine/beeldbel-engine.wasm
-if [ -f "$wasm_file" ]; then
-  raw=$(stat -c %s "$wasm_file")
-  gz=$(gzip -9 -c "$wasm_file" | wc -c)
-  br=$(brotli -q 11 -c "$wasm_file" | wc -c)
-  echo "bench engine_wasm.size_raw $(awk -v b="$raw" 'BEGIN{printf "%.1f", b/1024}') KiB"
-  echo "bench engine_wasm.size_gzip9 $(awk -v b="$gz" 'BEGIN{printf "%.1f", b/1024}') KiB"
-  echo "bench engine_wasm.size_brotli $(awk -v b="$br" 'BEGIN{printf "%.1f", b/1024}') KiB"
-fi
 
 # What documents (statements, their PDF, consent and signatures) and files
 # shared in the call add to the widget's first load, brotli: the engine

@@ -13,8 +13,16 @@ import { fakeService, waitScreen, GOOD_TOKEN, inviteHash } from './widget-lib.mj
 const server = await startSealedSite('demo');
 const browser = await launch();
 
-async function openDemo({ width = 1280, height = 800, contrast = 'no-preference', route, hash = '', service = false } = {}) {
+async function openDemo({ width = 1280, height = 800, contrast = 'no-preference', route, hash = '', service = false, noSimd = false } = {}) {
   const context = await browser.newContext({ viewport: { width, height } });
+  // A browser from before WebAssembly SIMD: the probe module (an i8x16
+  // instruction) does not validate.
+  if (noSimd) {
+    await context.addInitScript(() => {
+      const validate = WebAssembly.validate;
+      WebAssembly.validate = (bytes) => (new Uint8Array(bytes).includes(0xfd) ? false : validate(bytes));
+    });
+  }
   const page = await context.newPage();
   await page.emulateMedia({ contrast });
   const problems = [];
@@ -44,6 +52,8 @@ test('demo_page_starts_engine_in_worker', async () => {
   const info = await page.evaluate(() => document.querySelector('beeldbel-widget').engineInfo);
   for (const k of ['vp8', 'opus', 'aesgcm', 'json']) assertEq(info.selftest[k], true, k);
   assert(info.versions.vp8.includes('1.12.0'), JSON.stringify(info.versions));
+  // Chromium has WebAssembly SIMD: it runs libvpx's SIMD kernels.
+  assertEq(info.versions.simd128, true);
   assert(await page.locator('beeldbel-widget').getByRole('button', { name: 'Verstuur verzoek' }).isVisible(), 'form not shown');
   const detail = await Promise.race([events, new Promise((r) => setTimeout(() => r(null), 100))]);
   // The event may fire before the listener is attached; the state is what counts.
@@ -107,16 +117,24 @@ const changed = (file) => ({
 });
 
 test('the_widget_runs_only_engine_files_its_bundle_pins', async () => {
-  // Untouched: exactly the four pinned files are fetched, nothing by its plain module URL.
-  const { context, page, problems, requests } = await openDemo();
-  assertEq(await widgetState(page), 'ready');
-  const fetched = requests.filter((p) => p.startsWith('/engine/')).map((p) => p.slice(8));
-  assertEq(fetched.sort().join(), 'audio-worklet.js,beeldbel-engine.wasm,wire-worker.bundle.js,worker.bundle.js');
-  assertEq(problems.join('\n'), '');
-  await context.close();
+  // Untouched: exactly the four pinned files are fetched, nothing by its plain
+  // module URL; the engine module with SIMD kernels, or without where the
+  // browser has no WebAssembly SIMD.
+  for (const [noSimd, wasm] of [[false, 'beeldbel-engine-simd128.wasm'], [true, 'beeldbel-engine.wasm']]) {
+    const { context, page, problems, requests } = await openDemo({ noSimd });
+    assertEq(await widgetState(page), 'ready');
+    const fetched = requests.filter((p) => p.startsWith('/engine/')).map((p) => p.slice(8));
+    assertEq(fetched.sort().join(), `audio-worklet.js,${wasm},wire-worker.bundle.js,worker.bundle.js`);
+    const info = await page.evaluate(() => document.querySelector('beeldbel-widget').engineInfo);
+    assertEq(info.versions.simd128, !noSimd);
+    for (const k of ['vp8', 'opus', 'aesgcm', 'json']) assertEq(info.selftest[k], true, `${wasm}: ${k}`);
+    assertEq(problems.join('\n'), '');
+    await context.close();
+  }
   // Any of them changed: the engine does not start, and says why.
-  for (const file of ['worker.bundle.js', 'wire-worker.bundle.js', 'audio-worklet.js', 'beeldbel-engine.wasm']) {
-    const o = await openDemo({ route: changed(file) });
+  for (const file of ['worker.bundle.js', 'wire-worker.bundle.js', 'audio-worklet.js', 'beeldbel-engine-simd128.wasm',
+    'beeldbel-engine.wasm']) {
+    const o = await openDemo({ route: changed(file), noSimd: file === 'beeldbel-engine.wasm' });
     assertEq(await widgetState(o.page), 'failed', file);
     const info = await o.page.evaluate(() => document.querySelector('beeldbel-widget').engineInfo);
     assertEq(`${info.code} ${info.file}`, `integrity ${file}`);

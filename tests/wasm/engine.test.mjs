@@ -1,6 +1,7 @@
 // The WASM engine through its JS glue (web/engine/engine.js), under node.
 // The VP8 digest must equal the one the native build printed: same sources,
-// same bitstream, whatever the compiler or SIMD.
+// same bitstream, whatever the compiler or SIMD. The codec tests run in both
+// modules: the scalar one and the one with libvpx's WebAssembly SIMD kernels.
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,7 +12,11 @@ import { synthVideoFrame } from '../common/synth.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const dist = join(resolve(root, process.env.BB_DIST ?? 'dist'), 'engine');
 const { loadEngine } = await import(pathToFileURL(join(dist, 'engine.js')).href);
-const engine = await loadEngine({ wasmBinary: readFileSync(join(dist, 'beeldbel-engine.wasm')) });
+const engines = {
+  scalar: await loadEngine({ wasmBinary: readFileSync(join(dist, 'beeldbel-engine.wasm')) }),
+  simd128: await loadEngine({ wasmBinary: readFileSync(join(dist, 'beeldbel-engine-simd128.wasm')) }),
+};
+const engine = engines.scalar;
 
 function nativeDigest(name) {
   const file = process.env.BB_NATIVE_OUTPUT ?? join(resolve(root, process.env.BB_BUILD ?? 'build'), 'test-output', 'native-unit.txt');
@@ -20,46 +25,49 @@ function nativeDigest(name) {
   return line.split(' ')[2];
 }
 
-test('versions_come_from_debian_sources', () => {
-  const v = engine.versions();
-  assert(v.vp8.includes('1.12.0'), v.vp8);
-  assert(v.opus.includes('1.3.1'), v.opus);
-  assert(v.mbedtls.includes('2.28.3'), v.mbedtls);
-  assertEq(v.cjson, '1.7.15');
-});
+for (const [kind, engine] of Object.entries(engines)) {
+  test(`versions_come_from_debian_sources_${kind}`, () => {
+    const v = engine.versions();
+    assertEq(v.simd128, kind === 'simd128');
+    assert(v.vp8.includes('1.12.0'), v.vp8);
+    assert(v.opus.includes('1.3.1'), v.opus);
+    assert(v.mbedtls.includes('2.28.3'), v.mbedtls);
+    assertEq(v.cjson, '1.7.15');
+  });
 
-test('vp8_through_glue_is_bit_exact_with_native', () => {
-  const enc = engine.createVideoEncoder({ width: 640, height: 360, fps: 30, kbps: 800 });
-  const h = createHash('sha256');
-  for (let i = 0; i < 10; i++) h.update(enc.encode(synthVideoFrame(640, 360, i), i * 33333).data);
-  enc.free();
-  assertEq(h.digest('hex'), nativeDigest('vp8_640x360_10frames'));
-});
+  test(`vp8_through_glue_is_bit_exact_with_native_${kind}`, () => {
+    const enc = engine.createVideoEncoder({ width: 640, height: 360, fps: 30, kbps: 800 });
+    const h = createHash('sha256');
+    for (let i = 0; i < 10; i++) h.update(enc.encode(synthVideoFrame(640, 360, i), i * 33333).data);
+    enc.free();
+    assertEq(h.digest('hex'), nativeDigest('vp8_640x360_10frames'));
+  });
 
-test('vp8_encode_decode_roundtrip', () => {
-  const enc = engine.createVideoEncoder({ width: 320, height: 180 });
-  const dec = engine.createVideoDecoder();
-  const frame = synthVideoFrame(320, 180, 0);
-  const { data, key } = enc.encode(frame, 0);
-  assert(key, 'first frame is a keyframe');
-  const out = dec.decode(data);
-  assertEq(out.width, 320);
-  assertEq(out.height, 180);
-  let se = 0;
-  for (let i = 0; i < 320 * 180; i++) se += (out.i420[i] - frame[i]) ** 2;
-  const psnr = 10 * Math.log10(255 * 255 * 320 * 180 / se);
-  assert(psnr > 30, `luma psnr ${psnr}`);
-  enc.free(); dec.free();
-});
+  test(`vp8_encode_decode_roundtrip_${kind}`, () => {
+    const enc = engine.createVideoEncoder({ width: 320, height: 180 });
+    const dec = engine.createVideoDecoder();
+    const frame = synthVideoFrame(320, 180, 0);
+    const { data, key } = enc.encode(frame, 0);
+    assert(key, 'first frame is a keyframe');
+    const out = dec.decode(data);
+    assertEq(out.width, 320);
+    assertEq(out.height, 180);
+    let se = 0;
+    for (let i = 0; i < 320 * 180; i++) se += (out.i420[i] - frame[i]) ** 2;
+    const psnr = 10 * Math.log10(255 * 255 * 320 * 180 / se);
+    assert(psnr > 30, `luma psnr ${psnr}`);
+    enc.free(); dec.free();
+  });
 
-test('vp8_garbage_gives_engine_error_not_crash', async () => {
-  const dec = engine.createVideoDecoder();
-  const e = await assertThrows(() => dec.decode(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])));
-  assertEq(e.name, 'EngineError');
-  assert(e.code === -4 || e.code === -10, `code ${e.code}`);
-  dec.free();
-  await assertThrows(() => dec.decode(new Uint8Array(10)), (x) => assertEq(x.code, -11));
-});
+  test(`vp8_garbage_gives_engine_error_not_crash_${kind}`, async () => {
+    const dec = engine.createVideoDecoder();
+    const e = await assertThrows(() => dec.decode(new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])));
+    assertEq(e.name, 'EngineError');
+    assert(e.code === -4 || e.code === -10, `code ${e.code}`);
+    dec.free();
+    await assertThrows(() => dec.decode(new Uint8Array(10)), (x) => assertEq(x.code, -11));
+  });
+}
 
 test('opus_20ms_roundtrip', () => {
   const enc = engine.createAudioEncoder({ bitrate: 24000 });

@@ -5,6 +5,7 @@
 // The Emscripten module (beeldbel-engine.mjs) sits beside this file where it
 // is served (dist/engine/); the Worker bundles carry it inside.
 import createBeeldbelEngine from './beeldbel-engine.mjs';
+import { engineWasmName } from './support.js';
 
 const I32 = 4;
 
@@ -22,12 +23,15 @@ export class EngineError extends Error {
 /**
  * Loads the engine. wasmBinary (a Uint8Array): the module's bytes, already
  * in hand (checked against the bundle's hash, or read from disk in node);
- * without it the .wasm beside beeldbel-engine.mjs is fetched.
+ * without it the module beside beeldbel-engine.mjs is fetched, the one with
+ * SIMD kernels where the browser has SIMD (simd: false takes the other).
+ * Both modules share this glue: they differ only in libvpx's kernels.
  */
-export async function loadEngine({ wasmBinary } = {}) {
+export async function loadEngine({ wasmBinary, simd } = {}) {
   // With the bytes in hand nothing is located (the module's default, a URL
   // beside itself, cannot even be formed in a Worker started from a blob).
-  const M = await createBeeldbelEngine(wasmBinary ? { wasmBinary, locateFile: (name) => name } : {});
+  const M = await createBeeldbelEngine(wasmBinary ? { wasmBinary, locateFile: (name) => name }
+    : { locateFile: (name, dir) => dir + (name.endsWith('.wasm') ? engineWasmName(simd) : name) });
   return new Engine(M);
 }
 
@@ -85,6 +89,7 @@ export class Engine {
       opus: M.UTF8ToString(M._bbw_version_opus()),
       mbedtls: M.UTF8ToString(M._bbw_version_mbedtls()),
       cjson: M.UTF8ToString(M._bbw_version_cjson()),
+      simd128: M._bbw_vp8_simd128() === 1,
     };
   }
 

@@ -12,6 +12,7 @@
 // takes no older list, so no server can replay one from before a revocation.
 
 import { once, startPdfRenderer } from '../ui/pdf-view.js';
+import { engineWasmName } from '../engine/support.js';
 
 export const ENGINE_HASHES = JSON.parse('/*@BEELDBEL_ENGINE_HASHES@*/');
 const POLICE_ROOT_SHA384 = '';
@@ -53,7 +54,7 @@ const engineFiles = (base, names) =>
  */
 export async function loadEngineFiles(base) {
   const [worker, wire, worklet, wasm] = await engineFiles(base,
-    ['worker.bundle.js', 'wire-worker.bundle.js', 'audio-worklet.js', 'beeldbel-engine.wasm']);
+    ['worker.bundle.js', 'wire-worker.bundle.js', 'audio-worklet.js', engineWasmName()]);
   return {
     worker: new Worker(blobUrl(worker), { type: 'module' }),
     wasm,

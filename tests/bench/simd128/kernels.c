@@ -1,0 +1,143 @@
+/*
+ * make bench: each of libvpx's WebAssembly SIMD kernels against the C
+ * function it replaces, in the same module and run, on a 640x360 frame's
+ * worth of blocks: "bench vpx.<kernel>.simd128_over_c <speedup> ratio".
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "./vp8_rtcd.h"
+#include "./vpx_dsp_rtcd.h"
+#include "vp8/common/loopfilter.h"
+#include "vp8/encoder/block.h"
+
+#define W 704
+#define H 416
+static unsigned char frame[W * H], ref[W * H], out[W * H];
+static volatile unsigned sink;
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Seconds for reps runs of fn, the best of three. */
+static double best_of(void (*fn)(int), int reps)
+{
+    double best = 1e9;
+    for (int k = 0; k < 3; k++) {
+        double t = now_s();
+        for (int i = 0; i < reps; i++) fn(i);
+        t = now_s() - t;
+        if (t < best) best = t;
+    }
+    return best;
+}
+
+static void report(const char *name, void (*c)(int), void (*simd)(int), int reps)
+{
+    double tc = best_of(c, reps), ts = best_of(simd, reps);
+    printf("bench vpx.%s.simd128_over_c %.2f ratio\n", name, tc / ts);
+    fflush(stdout);
+}
+
+/* One pass over the frame's 16x16 blocks (40 x 22 of them). */
+#define BLOCKS(body)                                        \
+    for (int by = 1; by < 23; by++)                         \
+        for (int bx = 1; bx < 41; bx++) {                   \
+            unsigned char *p = frame + by * 16 * W + bx * 16; \
+            unsigned char *r = ref + by * 16 * W + bx * 16 + (i & 3); \
+            (void)p; (void)r;                               \
+            body;                                           \
+        }
+
+static unsigned char mblim[16], blim[16], lim[16], thr[16];
+static loop_filter_info lfi = { mblim, blim, lim, thr };
+
+#define LF(flavour, name) \
+    static void name##_##flavour(int i) { (void)i; BLOCKS(vp8_##name##_##flavour(p, 0, 0, W, W, &lfi)) }
+LF(c, loop_filter_mbh) LF(simd128, loop_filter_mbh)
+LF(c, loop_filter_mbv) LF(simd128, loop_filter_mbv)
+LF(c, loop_filter_bh) LF(simd128, loop_filter_bh)
+LF(c, loop_filter_bv) LF(simd128, loop_filter_bv)
+
+#define SIXTAP(flavour)                                                                     \
+    static void sixtap16_##flavour(int i)                                                   \
+    {                                                                                       \
+        BLOCKS(vp8_sixtap_predict16x16_##flavour(p, W, 1 + i % 7, 1 + (i / 7) % 7, out, 16)) \
+    }
+SIXTAP(c) SIXTAP(simd128)
+
+#define SAD(flavour) \
+    static void sad16_##flavour(int i) { BLOCKS(sink += vpx_sad16x16_##flavour(p, W, r, W)) }
+SAD(c) SAD(simd128)
+
+#define VAR(flavour) \
+    static void var16_##flavour(int i) { unsigned sse; BLOCKS(sink += vpx_variance16x16_##flavour(p, W, r, W, &sse)) }
+VAR(c) VAR(simd128)
+
+#define SUBVAR(flavour)                                                                   \
+    static void subvar16_##flavour(int i)                                                 \
+    {                                                                                     \
+        unsigned sse;                                                                     \
+        BLOCKS(sink += vpx_sub_pixel_variance16x16_##flavour(p, W, i % 8, (i / 8) % 8, r, W, &sse)) \
+    }
+SUBVAR(c) SUBVAR(simd128)
+
+static short coeff[16 * 24], round_[16], quant[16], dequant[16], qc[16], dqc[16];
+static char eob;
+#define QUANT(flavour)                                                   \
+    static void quant_##flavour(int i)                                   \
+    {                                                                    \
+        BLOCK b = { 0 };                                                 \
+        BLOCKD d = { 0 };                                                \
+        b.round = round_; b.quant_fast = quant;                          \
+        d.qcoeff = qc; d.dqcoeff = dqc; d.dequant = dequant; d.eob = &eob; \
+        BLOCKS(b.coeff = coeff + 16 * ((bx + i) % 24); vp8_fast_quantize_b_##flavour(&b, &d))  \
+    }
+QUANT(c) QUANT(simd128)
+
+static short residual[16 * 16], dct_out[32];
+#define FDCT(flavour) \
+    static void fdct_##flavour(int i) { (void)i; BLOCKS(vp8_short_fdct8x4_##flavour(residual + (bx & 7) * 32, dct_out, 32)) }
+FDCT(c) FDCT(simd128)
+
+#define DC(flavour) \
+    static void dc_##flavour(int i) { BLOCKS(vp8_dc_only_idct_add_##flavour((short)(i * 37 - 500), r, W, p, W)) }
+DC(c) DC(simd128)
+
+static short diff[256];
+#define SUB(flavour) \
+    static void sub_##flavour(int i) { BLOCKS(vpx_subtract_block_##flavour(16, 16, diff, 16, p, W, r, W)) }
+SUB(c) SUB(simd128)
+
+int main(void)
+{
+    unsigned s = 12345;
+    for (int i = 0; i < W * H; i++) {
+        s = s * 1103515245u + 12345u;
+        frame[i] = (unsigned char)(128 + ((i % W) / 7 + (i / W) / 5) % 64 + ((s >> 16) & 7));
+        ref[i] = (unsigned char)(frame[i] + ((s >> 20) & 3) - 1);
+    }
+    memset(mblim, 40, 16); memset(blim, 30, 16); memset(lim, 10, 16); memset(thr, 2, 16);
+    for (int i = 0; i < 16; i++) { round_[i] = 20; quant[i] = 1200; dequant[i] = 54; }
+    for (int i = 0; i < 16 * 24; i++) coeff[i] = (short)((i * 97) % 600 - 300);
+    for (int i = 0; i < 256; i++) residual[i] = (short)((i * 31) % 64 - 32);
+    report("loop_filter_mbh", loop_filter_mbh_c, loop_filter_mbh_simd128, 40);
+    report("loop_filter_mbv", loop_filter_mbv_c, loop_filter_mbv_simd128, 40);
+    report("loop_filter_bh", loop_filter_bh_c, loop_filter_bh_simd128, 20);
+    report("loop_filter_bv", loop_filter_bv_c, loop_filter_bv_simd128, 20);
+    report("sixtap_predict16x16", sixtap16_c, sixtap16_simd128, 20);
+    report("sad16x16", sad16_c, sad16_simd128, 100);
+    report("variance16x16", var16_c, var16_simd128, 100);
+    report("sub_pixel_variance16x16", subvar16_c, subvar16_simd128, 40);
+    report("fast_quantize_b", quant_c, quant_simd128, 200);
+    report("short_fdct8x4", fdct_c, fdct_simd128, 200);
+    report("dc_only_idct_add", dc_c, dc_simd128, 200);
+    report("subtract_block16x16", sub_c, sub_simd128, 100);
+    return (int)(sink & 0);
+}

@@ -4,7 +4,9 @@
 // signalling, one after the other in one run:
 //   webrtc_native  Chromium's own pipeline
 //   ours           our default path (the browser's VP8 codec where it has one)
-//   ours_wasm      our pipeline with libvpx in WASM forced
+//   ours_wasm      our pipeline with libvpx in WASM forced (the engine
+//                  module with SIMD kernels, as Chromium loads it)
+//   ours_wasm_scalar  the same with the module without them
 //   three_party    ours, three participants each sending and receiving
 // Per run: time from join to first remote frame, glass-to-glass video latency
 // p50/p95 (the wall clock drawn as blocks into the sender's canvas, read back
@@ -66,7 +68,7 @@ const browser = await launch({ args: ['--autoplay-policy=no-user-gesture-require
 let web;
 try {
   const token = janusToken(sys.secrets.BB_JANUS_TOKEN_SECRET);
-  for (const room of [7001, 7002, 7003, 7004]) await createRoom(browser, sys, room);
+  for (const room of [7001, 7002, 7003, 7004, 7005]) await createRoom(browser, sys, room);
   web = await startTestSite('bench', { BB_JANUS_WS_URL: sys.wsUrl });
   // Each participant in a context (a window) of its own: a second tab in
   // one window is throttled as a background tab.
@@ -103,17 +105,19 @@ try {
       fps: window.bb.count / Math.max(1, feeds.length) / ((performance.now() - window.bb.t0) / 1000),
       width: Math.min(...feeds.map((f) => f.width)), path: s.media && s.media.codecPath };
   };
-  const oneWay = (room, codec) => (i) => ourPage(room, i === 0
-    ? { role: 'officer', source: 'clock', beep: true, codec, ...officerKeys }
-    : { role: 'citizen', source: 'none', audio: false, readClock: true, detectBeeps: true, codec });
+  const oneWay = (room, codec, simd) => (i) => ourPage(room, i === 0
+    ? { role: 'officer', source: 'clock', beep: true, codec, simd, ...officerKeys }
+    : { role: 'citizen', source: 'none', audio: false, readClock: true, detectBeeps: true, codec, simd });
   const ours = await measure(sys, 2, oneWay(7002, 'auto'), [1], 1, ourReading);
   const oursWasm = await measure(sys, 2, oneWay(7003, 'wasm'), [1], 1, ourReading);
+  // The same with the engine module browsers without WebAssembly SIMD run.
+  const oursWasmScalar = await measure(sys, 2, oneWay(7005, 'wasm', false), [1], 1, ourReading);
   // Three participants, each sending its clock and reading the others'.
   const roles = ['officer', 'citizen', 'interpreter'];
   const three = await measure(sys, 3, (i) => ourPage(7004, { role: roles[i], source: 'clock', audio: false, readClock: true,
     ...(i === 0 ? officerKeys : {}) }), [0, 1, 2], 6, ourReading);
 
-  const runs = [['webrtc_native', native], ['ours', ours], ['ours_wasm', oursWasm]];
+  const runs = [['webrtc_native', native], ['ours', ours], ['ours_wasm', oursWasm], ['ours_wasm_scalar', oursWasmScalar]];
   for (const [name, r] of runs) {
     const x = r.readings[0];
     line(`call.${name}.join_to_first_frame_ms`, x.first, 'ms');
@@ -149,6 +153,7 @@ try {
   for (const [m, get] of metrics) {
     line(`call.${m}.our_over_native`, get(ours) / get(native), 'ratio');
     line(`call.${m}.wasm_over_native`, get(oursWasm) / get(native), 'ratio');
+    line(`call.${m}.wasm_scalar_over_native`, get(oursWasmScalar) / get(native), 'ratio');
   }
   line('janus.cpu_per_stream.our_over_native', ours.janusMsPerSPerStream / native.janusMsPerSPerStream, 'ratio');
 } finally {

@@ -290,3 +290,45 @@ TEST(simd128_vp8_short_fdct_is_bit_exact)
         }
     }
 }
+
+TEST(simd128_vp8_inverse_transforms_are_bit_exact)
+{
+    static uint8_t pred[PLANE], a[PLANE], b[PLANE];
+    short qa[25 * 16], qb[25 * 16], dq[16];
+    char eobs[25];
+    for (int i = 0; i < 20000; i++) {
+        /* Dequantised coefficients as a decoder makes them, and extremes. */
+        int range = i % 3 == 0 ? 2048 : i % 3 == 1 ? 65536 : 64;
+        for (int k = 0; k < 25 * 16; k++)
+            qa[k] = (short)((int)(rnd() % (unsigned)range) - range / 2) * (rnd() % 3 == 0);
+        for (int k = 0; k < 16; k++) dq[k] = (short)(1 + rnd() % (i % 2 ? 157 : 8));
+        for (int k = 0; k < 25; k++) eobs[k] = (char)(rnd() % 17);
+        memcpy(qb, qa, sizeof(qa));
+        fill(pred, PLANE, i);
+        memcpy(a, pred, PLANE);
+        memcpy(b, pred, PLANE);
+        int ds = 32 + (int)(rnd() % 40);
+        switch (i % 4) {
+        case 0:
+            vp8_short_idct4x4llm_c(qa, pred, STRIDE, a, ds);
+            vp8_short_idct4x4llm_simd128(qb, pred, STRIDE, b, ds);
+            break;
+        case 1:
+            vp8_dequant_idct_add_c(qa, dq, a + 4, ds);
+            vp8_dequant_idct_add_simd128(qb, dq, b + 4, ds);
+            break;
+        case 2:
+            vp8_dequant_idct_add_y_block_c(qa, dq, a + 8, ds, eobs);
+            vp8_dequant_idct_add_y_block_simd128(qb, dq, b + 8, ds, eobs);
+            break;
+        default:
+            vp8_dequant_idct_add_uv_block_c(qa, dq, a + 8, a + 8 + 8 * ds, ds, eobs);
+            vp8_dequant_idct_add_uv_block_simd128(qb, dq, b + 8, b + 8 + 8 * ds, ds, eobs);
+            break;
+        }
+        if (memcmp(a, b, PLANE) || memcmp(qa, qb, sizeof(qa))) {
+            bb_test_fail(__FILE__, __LINE__, "kind %d case %d differs", i % 4, i);
+            return;
+        }
+    }
+}

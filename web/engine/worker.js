@@ -1,7 +1,8 @@
 // The engine runs in this module Worker so codec work never blocks the page.
-// Protocol (postMessage): {type:'init', wasm?} -> {type:'ready', versions, selftest}
-// (wasm: the module's bytes, checked by the page; without them the .wasm
-// beside the engine is fetched)
+// Protocol (postMessage): {type:'init', wasm?, simd?} -> {type:'ready', versions, selftest}
+// (wasm: the module's bytes, checked by the page; without them the module
+// beside the engine is fetched, with SIMD kernels where the browser has
+// SIMD, or without them if simd is false)
 // or {type:'error', code, en, nl}; janus-* (signalling, below), call-*
 // (media and E2EE, call-worker.js), wire-* (the data channels, channels.js;
 // wire-port {port}: arrivals from the wire Worker, wire-worker.js),
@@ -244,8 +245,8 @@ async function callMessage(msg) {
 }
 
 let loading = null;
-function ensureEngine(wasmBinary) {
-  loading = loading || loadEngine({ wasmBinary }).then((e) => { engine = e; return e; });
+function ensureEngine(wasmBinary, simd) {
+  loading = loading || loadEngine({ wasmBinary, simd }).then((e) => { engine = e; return e; });
   return loading;
 }
 
@@ -275,7 +276,8 @@ async function handle(msg) {
   }
   if (msg.type !== 'init') return;
   try {
-    await ensureEngine(msg.wasm instanceof ArrayBuffer ? new Uint8Array(msg.wasm) : undefined);
+    await ensureEngine(msg.wasm instanceof ArrayBuffer ? new Uint8Array(msg.wasm) : undefined,
+      msg.simd === false ? false : undefined);
     self.postMessage({ type: 'ready', versions: engine.versions(), selftest: selfTest(engine) });
   } catch (err) {
     self.postMessage({

@@ -110,6 +110,17 @@ FDCT(c) FDCT(simd128)
     static void dc_##flavour(int i) { BLOCKS(vp8_dc_only_idct_add_##flavour((short)(i * 37 - 500), r, W, p, W)) }
 DC(c) DC(simd128)
 
+static short qcoef[256], qwork[256], dqv[16];
+static char eobs[16];
+#define IDCT(flavour)                                                             \
+    static void idct_##flavour(int i)                                             \
+    {                                                                             \
+        (void)i;                                                                  \
+        BLOCKS(memcpy(qwork, qcoef, sizeof(qwork));                               \
+               vp8_dequant_idct_add_y_block_##flavour(qwork, dqv, p, W, eobs))    \
+    }
+IDCT(c) IDCT(simd128)
+
 static short diff[256];
 #define SUB(flavour) \
     static void sub_##flavour(int i) { BLOCKS(vpx_subtract_block_##flavour(16, 16, diff, 16, p, W, r, W)) }
@@ -127,6 +138,9 @@ int main(void)
     for (int i = 0; i < 16; i++) { round_[i] = 20; quant[i] = 1200; dequant[i] = 54; }
     for (int i = 0; i < 16 * 24; i++) coeff[i] = (short)((i * 97) % 600 - 300);
     for (int i = 0; i < 256; i++) residual[i] = (short)((i * 31) % 64 - 32);
+    /* Half the blocks with more than a DC coefficient, as in a busy frame. */
+    for (int i = 0; i < 256; i++) qcoef[i] = (short)(i % 16 < 3 ? (i * 13) % 40 - 20 : 0);
+    for (int i = 0; i < 16; i++) { dqv[i] = 30; eobs[i] = (char)(i % 2 ? 3 : 1); }
     report("loop_filter_mbh", loop_filter_mbh_c, loop_filter_mbh_simd128, 40);
     report("loop_filter_mbv", loop_filter_mbv_c, loop_filter_mbv_simd128, 40);
     report("loop_filter_bh", loop_filter_bh_c, loop_filter_bh_simd128, 20);
@@ -138,6 +152,7 @@ int main(void)
     report("fast_quantize_b", quant_c, quant_simd128, 200);
     report("short_fdct8x4", fdct_c, fdct_simd128, 200);
     report("dc_only_idct_add", dc_c, dc_simd128, 200);
+    report("dequant_idct_add_y_block", idct_c, idct_simd128, 40);
     report("subtract_block16x16", sub_c, sub_simd128, 100);
     return (int)(sink & 0);
 }

@@ -31,6 +31,8 @@ bb.setup = async (cfg) => {
   if (audio && stream !== audio) stream.addTrack(audio.getAudioTracks()[0]);
   const enc = (a) => (a ? new Uint8Array(a) : undefined);
   bb.joinMs = nowMs();
+  // The engine module without SIMD kernels, as a browser from before WebAssembly SIMD runs.
+  if (cfg.simd === false) worker.postMessage({ type: 'init', simd: false });
   const s = createCallSession({
     worker, janusUrl: cfg.janus, room: cfg.room, pin: cfg.pin, token: cfg.token, role: cfg.role,
     invite: cfg.invite, cert: enc(cfg.cert), key: enc(cfg.key), expectedOfficer: cfg.officer || '',

@@ -59,25 +59,15 @@ static v128_t rows4(const uint8_t *p, int stride) {
   return wasm_v128_load32_lane(p + 3 * stride, v, 3);
 }
 
-unsigned int vpx_sad16x16_simd128(const uint8_t *src_ptr, int src_stride,
-                                  const uint8_t *ref_ptr, int ref_stride) {
-  return sad16xh(src_ptr, src_stride, ref_ptr, ref_stride, 16);
-}
-
-unsigned int vpx_sad16x8_simd128(const uint8_t *src_ptr, int src_stride,
-                                 const uint8_t *ref_ptr, int ref_stride) {
-  return sad16xh(src_ptr, src_stride, ref_ptr, ref_stride, 8);
-}
-
-unsigned int vpx_sad8x16_simd128(const uint8_t *src_ptr, int src_stride,
-                                 const uint8_t *ref_ptr, int ref_stride) {
-  return sad8xh(src_ptr, src_stride, ref_ptr, ref_stride, 16);
-}
-
-unsigned int vpx_sad8x8_simd128(const uint8_t *src_ptr, int src_stride,
-                                const uint8_t *ref_ptr, int ref_stride) {
-  return sad8xh(src_ptr, src_stride, ref_ptr, ref_stride, 8);
-}
+#define SAD(w, h)                                                                     \
+  unsigned int vpx_sad##w##x##h##_simd128(const uint8_t *src_ptr, int src_stride,      \
+                                          const uint8_t *ref_ptr, int ref_stride) {    \
+    return sad##w##xh(src_ptr, src_stride, ref_ptr, ref_stride, h);                    \
+  }
+SAD(16, 16)
+SAD(16, 8)
+SAD(8, 16)
+SAD(8, 8)
 
 unsigned int vpx_sad4x4_simd128(const uint8_t *src_ptr, int src_stride,
                                 const uint8_t *ref_ptr, int ref_stride) {

@@ -221,16 +221,20 @@ static void store_v(const edge *e, unsigned char *a, unsigned char *b, int p) {
 
 enum { NORMAL, WIDE };
 
+static void filter(edge *e, const unsigned char *blimit, const loop_filter_info *lfi, int kind) {
+  const v128_t b = wasm_v128_load8_splat(blimit), l = wasm_v128_load8_splat(lfi->lim);
+  const v128_t t = wasm_v128_load8_splat(lfi->hev_thr);
+  if (kind == WIDE)
+    mb_filter(e, b, l, t);
+  else
+    normal_filter(e, b, l, t);
+}
+
 static void edge_h(unsigned char *a, unsigned char *b, int p, const unsigned char *blimit,
                    const loop_filter_info *lfi, int kind) {
   edge e;
   load_h(&e, a, b, p);
-  if (kind == WIDE)
-    mb_filter(&e, wasm_v128_load8_splat(blimit), wasm_v128_load8_splat(lfi->lim),
-              wasm_v128_load8_splat(lfi->hev_thr));
-  else
-    normal_filter(&e, wasm_v128_load8_splat(blimit), wasm_v128_load8_splat(lfi->lim),
-                  wasm_v128_load8_splat(lfi->hev_thr));
+  filter(&e, blimit, lfi, kind);
   store_h(&e, a, b, p, kind == WIDE);
 }
 
@@ -238,12 +242,7 @@ static void edge_v(unsigned char *a, unsigned char *b, int p, const unsigned cha
                    const loop_filter_info *lfi, int kind) {
   edge e;
   load_v(&e, a, b, p);
-  if (kind == WIDE)
-    mb_filter(&e, wasm_v128_load8_splat(blimit), wasm_v128_load8_splat(lfi->lim),
-              wasm_v128_load8_splat(lfi->hev_thr));
-  else
-    normal_filter(&e, wasm_v128_load8_splat(blimit), wasm_v128_load8_splat(lfi->lim),
-                  wasm_v128_load8_splat(lfi->hev_thr));
+  filter(&e, blimit, lfi, kind);
   store_v(&e, a, b, p);
 }
 

@@ -7,6 +7,7 @@
 #include <wasm_simd128.h>
 
 #include "./vp8_rtcd.h"
+#include "vp8/common/wasm/simd128.h"
 #include "vp8/encoder/block.h"
 
 /* 1 + the zig-zag position of each coefficient (raster order). */
@@ -23,11 +24,6 @@ static void quantize4(v128_t z, v128_t round, v128_t quant, v128_t dequant, v128
   *nz = wasm_i32x4_ne(y, wasm_i32x4_splat(0));
 }
 
-/* The low 16 bits of each 32-bit lane of a and b. */
-static v128_t trunc16(v128_t a, v128_t b) {
-  return wasm_i16x8_shuffle(a, b, 0, 2, 4, 6, 8, 10, 12, 14);
-}
-
 void vp8_fast_quantize_b_simd128(BLOCK *b, BLOCKD *d) {
   int half;
   v128_t rank = wasm_i16x8_splat(0);
@@ -40,9 +36,9 @@ void vp8_fast_quantize_b_simd128(BLOCK *b, BLOCKD *d) {
               wasm_i32x4_extend_low_i16x8(qf), wasm_i32x4_extend_low_i16x8(dqf), &q0, &dq0, &nz0);
     quantize4(wasm_i32x4_extend_high_i16x8(z), wasm_i32x4_extend_high_i16x8(r),
               wasm_i32x4_extend_high_i16x8(qf), wasm_i32x4_extend_high_i16x8(dqf), &q1, &dq1, &nz1);
-    wasm_v128_store(d->qcoeff + o, trunc16(q0, q1));
-    wasm_v128_store(d->dqcoeff + o, trunc16(dq0, dq1));
-    rank = wasm_i16x8_max(rank, wasm_v128_and(trunc16(nz0, nz1), wasm_v128_load(zigzag_rank + o)));
+    wasm_v128_store(d->qcoeff + o, vp8_simd128_pack_low16(q0, q1));
+    wasm_v128_store(d->dqcoeff + o, vp8_simd128_pack_low16(dq0, dq1));
+    rank = wasm_i16x8_max(rank, wasm_v128_and(vp8_simd128_pack_low16(nz0, nz1), wasm_v128_load(zigzag_rank + o)));
   }
   rank = wasm_i16x8_max(rank, wasm_i16x8_shuffle(rank, rank, 4, 5, 6, 7, 0, 1, 2, 3));
   rank = wasm_i16x8_max(rank, wasm_i16x8_shuffle(rank, rank, 2, 3, 0, 1, 6, 7, 4, 5));

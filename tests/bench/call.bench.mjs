@@ -90,7 +90,7 @@ try {
   const ourPage = async (room, cfg) => {
     const page = await newPage();
     page.on('pageerror', (e) => console.error(`[${cfg.role}] ${e}`));
-    await page.goto(`${web.url}/test/session.html`);
+    await page.goto(`${web.url}/test/session.html${cfg.simd === false ? '?simd=0' : ''}`);
     // Joined once the engine is loaded, as the widget does after its device check.
     await page.waitForFunction(() => document.getElementById('status').textContent === 'ready', null, { timeout: 20000 });
     await page.evaluate((c) => window.bb.setup(c), { janus: sys.wsUrl, room, token, invite, officer: '100001',

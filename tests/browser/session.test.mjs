@@ -42,7 +42,7 @@ async function participant(role, extra = {}, { init } = {}) {
   page.on('pageerror', (e) => console.log(`  [${role}] ${e}`));
   page.on('console', (m) => { if (m.type() === 'error') console.log(`  [${role} console] ${m.text()}`); });
   page.on('response', (r) => { if (r.status() >= 400) console.log(`  [${role}] ${r.status()} ${r.url()}`); });
-  await page.goto(`${web.url}/test/session.html`);
+  await page.goto(`${web.url}/test/session.html${extra.simd === false ? '?simd=0' : ''}`);
   await page.waitForFunction(() => window.bb && window.bb.setup, null, { timeout: 20000 });
   await page.evaluate((cfg) => window.bb.setup(cfg), {
     janus: sys.wsUrl, room: ROOM, pin: PIN, token, role, invite, officer: '100001',
@@ -86,8 +86,10 @@ test('webcodecs_party_and_forced_wasm_party_decode_each_other', async () => {
   // 240x134 of 320x180), so its encoder scales the camera frames.
   const native = await participant('officer', { ...officerKeys(), room, startKbps: 150 });
   // ... and, as in browsers that cannot hand a track's stream to a Worker,
-  // camera frames through the page and the microphone through a worklet.
-  const wasm = await participant('citizen', { room, codec: 'wasm', capture: 'page' });
+  // camera frames through the page and the microphone through a worklet,
+  // and libvpx without SIMD kernels (the other side falls back to the
+  // module with them below).
+  const wasm = await participant('citizen', { room, codec: 'wasm', capture: 'page', simd: false });
   try {
     await Promise.all([native, wasm].map((p) => waitFor(p, () => window.bb.session.state === 'connected')));
     // Each direction crosses codecs: WebCodecs -> libvpx and libvpx -> WebCodecs.
@@ -98,6 +100,8 @@ test('webcodecs_party_and_forced_wasm_party_decode_each_other', async () => {
     assertEq(n.media.codecPath, 'webcodecs');
     assertEq(n.media.codecFallback, null);
     assertEq(w.media.codecPath, 'wasm');
+    assertEq(w.engineVersions && w.engineVersions.simd128, false);
+    assertEq(n.engineVersions && n.engineVersions.simd128, true);
     assertEq(JSON.stringify(n.capture), JSON.stringify({ camera: 'worker', mic: 'worker' }));
     assertEq(JSON.stringify(w.capture), JSON.stringify({ camera: 'page', mic: 'page' }));
     assert(n.media.width < 320 || n.media.webcodecs.reconfigures > 0, `the sender never scaled: ${JSON.stringify(n.media)}`);

@@ -31,8 +31,6 @@ bb.setup = async (cfg) => {
   if (audio && stream !== audio) stream.addTrack(audio.getAudioTracks()[0]);
   const enc = (a) => (a ? new Uint8Array(a) : undefined);
   bb.joinMs = nowMs();
-  // The engine module without SIMD kernels, as a browser from before WebAssembly SIMD runs.
-  if (cfg.simd === false) worker.postMessage({ type: 'init', simd: false });
   const s = createCallSession({
     worker, janusUrl: cfg.janus, room: cfg.room, pin: cfg.pin, token: cfg.token, role: cfg.role,
     invite: cfg.invite, cert: enc(cfg.cert), key: enc(cfg.key), expectedOfficer: cfg.officer || '',
@@ -86,7 +84,7 @@ bb.setup = async (cfg) => {
 bb.state = () => {
   const s = bb.session;
   return {
-    state: s.state, sourceFrames: document.getElementById('source').drawn ?? null, endReason: bb.endReason, feedId: s.feedId, identity: s.identity, quality: s.quality, errors: bb.errors,
+    state: s.state, engineVersions: bb.engineVersions ?? null, sourceFrames: document.getElementById('source').drawn ?? null, endReason: bb.endReason, feedId: s.feedId, identity: s.identity, quality: s.quality, errors: bb.errors,
     tiles: s.tiles.map((t) => ({ id: t.id, role: t.role, name: t.name })), frames: bb.frames, texts: bb.texts,
     counts: s.stats && s.stats.counts, rejected: s.stats && s.stats.rejected,
     e2ee: s.stats && s.stats.peers.map((p) => ({ id: p.id, role: p.role, hasKey: p.hasKey })),
@@ -118,10 +116,16 @@ bb.plain = () => new Promise((resolve) => {
   worker.postMessage({ type: 'call-plain' });
 });
 // Like the widget, which starts its engine during the device check: the
-// engine is loaded before anyone joins.
+// engine is loaded before anyone joins. ?simd=0: the module without SIMD
+// kernels, as a browser from before WebAssembly SIMD runs.
 await new Promise((resolve) => {
-  const h = (ev) => { if (ev.data.type === 'ready' || ev.data.type === 'error') { worker.removeEventListener('message', h); resolve(); } };
+  const h = (ev) => {
+    if (ev.data.type !== 'ready' && ev.data.type !== 'error') return;
+    worker.removeEventListener('message', h);
+    bb.engineVersions = ev.data.versions ?? null;
+    resolve();
+  };
   worker.addEventListener('message', h);
-  worker.postMessage({ type: 'init' });
+  worker.postMessage({ type: 'init', simd: new URLSearchParams(location.search).get('simd') === '0' ? false : undefined });
 });
 document.getElementById('status').textContent = 'ready';

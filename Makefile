@@ -114,7 +114,7 @@ $(eval $(call build_lib,libvpx,wasm,$(DEPS_W),,$(EMENV)))
 $(eval $(call build_lib,mbedtls,wasm,$(DEPS_W),src/crypto/mbedtls_config.h,$(EMENV)))
 $(eval $(call build_lib,cjson,wasm,$(DEPS_W),,$(EMENV)))
 # libvpx with WebAssembly SIMD kernels, for browsers that have it.
-VPX_SIMD := $(wildcard src/codec/libvpx-simd128/*.patch src/codec/libvpx-simd128/files/*/*/*.c src/codec/libvpx-simd128/files/*/*/*/*.c)
+VPX_SIMD := $(wildcard src/codec/libvpx-simd128/*.patch $(addprefix src/codec/libvpx-simd128/files/,*/*/*.c */*/*/*.c */*/*/*.h))
 $(eval $(call build_lib,libvpx,wasm-simd128,$(DEPS_WS),$(VPX_SIMD),$(EMENV)))
 $(eval $(call build_lib,opus,native,$(DEPS_N),,))
 $(eval $(call build_lib,libvpx,native,$(DEPS_N),,))

@@ -50,23 +50,28 @@ static v128_t add_3x(v128_t f, v128_t ps0, v128_t qs0) {
   return wasm_i8x16_add_sat(f, d);
 }
 
+/* A pixel as a signed byte (x ^ 0x80), and back. */
+static v128_t flip(v128_t v) {
+  return wasm_v128_xor(v, wasm_i8x16_splat((int8_t)0x80));
+}
+
+/* The pair of pixels either side of the edge moved by up (p side, added)
+ * and uq (q side, taken off), from their signed values ps and qs. */
+static void move(v128_t *p, v128_t *q, v128_t ps, v128_t qs, v128_t up, v128_t uq) {
+  *p = flip(wasm_i8x16_add_sat(ps, up));
+  *q = flip(wasm_i8x16_sub_sat(qs, uq));
+}
+
 static void normal_filter(edge *e, v128_t blimit, v128_t limit, v128_t thresh) {
-  const v128_t k80 = wasm_i8x16_splat((int8_t)0x80);
-  v128_t mask = filter_mask(e, limit, blimit);
-  v128_t hev = hev_mask(e, thresh);
-  v128_t ps1 = wasm_v128_xor(e->p1, k80), ps0 = wasm_v128_xor(e->p0, k80);
-  v128_t qs0 = wasm_v128_xor(e->q0, k80), qs1 = wasm_v128_xor(e->q1, k80);
-  v128_t f = wasm_v128_and(wasm_i8x16_sub_sat(ps1, qs1), hev);
-  v128_t f1, f2;
-  f = wasm_v128_and(add_3x(f, ps0, qs0), mask);
-  f1 = wasm_i8x16_shr(wasm_i8x16_add_sat(f, wasm_i8x16_splat(4)), 3);
-  f2 = wasm_i8x16_shr(wasm_i8x16_add_sat(f, wasm_i8x16_splat(3)), 3);
-  e->q0 = wasm_v128_xor(wasm_i8x16_sub_sat(qs0, f1), k80);
-  e->p0 = wasm_v128_xor(wasm_i8x16_add_sat(ps0, f2), k80);
+  v128_t mask = filter_mask(e, limit, blimit), hev = hev_mask(e, thresh);
+  v128_t ps1 = flip(e->p1), ps0 = flip(e->p0), qs0 = flip(e->q0), qs1 = flip(e->q1);
+  v128_t f = wasm_v128_and(add_3x(wasm_v128_and(wasm_i8x16_sub_sat(ps1, qs1), hev), ps0, qs0), mask);
+  v128_t f1 = wasm_i8x16_shr(wasm_i8x16_add_sat(f, wasm_i8x16_splat(4)), 3);
+  v128_t f2 = wasm_i8x16_shr(wasm_i8x16_add_sat(f, wasm_i8x16_splat(3)), 3);
+  move(&e->p0, &e->q0, ps0, qs0, f2, f1);
   /* Outer taps: (Filter1 + 1) >> 1 where the variance is low. */
   f = wasm_v128_andnot(wasm_i8x16_shr(wasm_i8x16_add(f1, wasm_i8x16_splat(1)), 1), hev);
-  e->q1 = wasm_v128_xor(wasm_i8x16_sub_sat(qs1, f), k80);
-  e->p1 = wasm_v128_xor(wasm_i8x16_add_sat(ps1, f), k80);
+  move(&e->p1, &e->q1, ps1, qs1, f, f);
 }
 
 /* clamp((63 + f * k) >> 7) of sixteen signed bytes, in 16 bits. */
@@ -78,12 +83,9 @@ static v128_t taps(v128_t f, int k) {
 }
 
 static void mb_filter(edge *e, v128_t blimit, v128_t limit, v128_t thresh) {
-  const v128_t k80 = wasm_i8x16_splat((int8_t)0x80);
-  v128_t mask = filter_mask(e, limit, blimit);
-  v128_t hev = hev_mask(e, thresh);
-  v128_t ps2 = wasm_v128_xor(e->p2, k80), ps1 = wasm_v128_xor(e->p1, k80);
-  v128_t ps0 = wasm_v128_xor(e->p0, k80), qs0 = wasm_v128_xor(e->q0, k80);
-  v128_t qs1 = wasm_v128_xor(e->q1, k80), qs2 = wasm_v128_xor(e->q2, k80);
+  v128_t mask = filter_mask(e, limit, blimit), hev = hev_mask(e, thresh);
+  v128_t ps2 = flip(e->p2), ps1 = flip(e->p1), ps0 = flip(e->p0);
+  v128_t qs0 = flip(e->q0), qs1 = flip(e->q1), qs2 = flip(e->q2);
   v128_t f = wasm_v128_and(add_3x(wasm_i8x16_sub_sat(ps1, qs1), ps0, qs0), mask);
   v128_t f2 = wasm_v128_and(f, hev), f1, u;
   f1 = wasm_i8x16_shr(wasm_i8x16_add_sat(f2, wasm_i8x16_splat(4)), 3);
@@ -93,14 +95,11 @@ static void mb_filter(edge *e, v128_t blimit, v128_t limit, v128_t thresh) {
   /* The wide filter where the variance is low: 3/7, 2/7, 1/7 of the step. */
   f = wasm_v128_andnot(f, hev);
   u = taps(f, 27);
-  e->q0 = wasm_v128_xor(wasm_i8x16_sub_sat(qs0, u), k80);
-  e->p0 = wasm_v128_xor(wasm_i8x16_add_sat(ps0, u), k80);
+  move(&e->p0, &e->q0, ps0, qs0, u, u);
   u = taps(f, 18);
-  e->q1 = wasm_v128_xor(wasm_i8x16_sub_sat(qs1, u), k80);
-  e->p1 = wasm_v128_xor(wasm_i8x16_add_sat(ps1, u), k80);
+  move(&e->p1, &e->q1, ps1, qs1, u, u);
   u = taps(f, 9);
-  e->q2 = wasm_v128_xor(wasm_i8x16_sub_sat(qs2, u), k80);
-  e->p2 = wasm_v128_xor(wasm_i8x16_add_sat(ps2, u), k80);
+  move(&e->p2, &e->q2, ps2, qs2, u, u);
 }
 
 /* ---- loading and storing an edge ---- */

@@ -215,10 +215,10 @@ $(B)/wasm/unit_tests.js: $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(OB
 # libvpx's WebAssembly SIMD kernels against the C versions they replace, and
 # the C unit tests once more with them (the same digests expected).
 VPX_SIMD_INC := -isystem $(SRCROOT)/libvpx-simd128 -isystem $(SRCROOT)/build-libvpx-wasm-simd128
-$(B)/wasm/vpx_simd128.js: tests/wasm/vpx_simd128.c tests/common/bb_test.c tests/common/bb_test.h $(DEPS_WS)/.libvpx $(STAMPS_W)
+$(B)/wasm/vpx_simd128.js: tests/wasm/vpx_simd128.c tests/common/bb_test.c tests/common/bb_test.h tests/common/synth.c $(DEPS_WS)/.libvpx $(STAMPS_W)
 	$(EMCC) -std=gnu11 -O2 -msimd128 $(WARN) -Itests/common $(INC_W) $(VPX_SIMD_INC) $(MBED_DEF) \
 	  -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 -o $@ \
-	  tests/wasm/vpx_simd128.c tests/common/bb_test.c $(DEPS_WS)/lib/libvpx.a $(DEPS_W)/lib/libmbedcrypto.a
+	  tests/wasm/vpx_simd128.c tests/common/bb_test.c tests/common/synth.c $(DEPS_WS)/lib/libvpx.a $(DEPS_W)/lib/libmbedcrypto.a -lm
 $(B)/wasm/unit_tests_simd128.js: $(filter-out $(B)/wasm/obj/src/binding/%,$(OBJ_W)) $(OBJ_WT) $(STAMPS_W) $(DEPS_WS)/.libvpx
 	$(EMCC) -O3 -sENVIRONMENT=node -sALLOW_MEMORY_GROWTH=1 -sEXIT_RUNTIME=1 \
 	  -sINITIAL_MEMORY=67108864 -o $@ $(filter %.o,$^) $(LIBS_WS)

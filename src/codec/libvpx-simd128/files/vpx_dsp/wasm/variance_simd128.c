@@ -8,6 +8,7 @@
 
 #include "./vpx_dsp_rtcd.h"
 #include "vpx/vpx_integer.h"
+#include "vpx_dsp/wasm/mem_simd128.h"
 
 static const uint8_t bilinear_filters[8][2] = {
   { 128, 0 }, { 112, 16 }, { 96, 32 }, { 80, 48 },
@@ -22,23 +23,19 @@ static uint32_t sum_u32x4(v128_t v) {
 
 /* ---- SAD ---- */
 
-static v128_t absdiff_u8(v128_t a, v128_t b) {
-  return wasm_v128_or(wasm_u8x16_sub_sat(a, b), wasm_u8x16_sub_sat(b, a));
-}
-
 static unsigned int sad16xh(const uint8_t *src, int src_stride, const uint8_t *ref,
                             int ref_stride, int h) {
   v128_t acc = wasm_i16x8_splat(0);
   int i;
   for (i = 0; i < h; i++, src += src_stride, ref += ref_stride)
     acc = wasm_i16x8_add(acc, wasm_u16x8_extadd_pairwise_u8x16(
-                                  absdiff_u8(wasm_v128_load(src), wasm_v128_load(ref))));
+                                  simd128_absdiff_u8(wasm_v128_load(src), wasm_v128_load(ref))));
   return sum_u32x4(wasm_u32x4_extadd_pairwise_u16x8(acc));
 }
 
 /* Two rows of eight as one vector. */
 static v128_t rows8(const uint8_t *p, int stride) {
-  return wasm_v128_load64_lane(p + stride, wasm_v128_load64_zero(p), 1);
+  return simd128_load_8x2(p, p + stride);
 }
 
 static unsigned int sad8xh(const uint8_t *src, int src_stride, const uint8_t *ref,
@@ -47,16 +44,8 @@ static unsigned int sad8xh(const uint8_t *src, int src_stride, const uint8_t *re
   int i;
   for (i = 0; i < h; i += 2, src += 2 * src_stride, ref += 2 * ref_stride)
     acc = wasm_i16x8_add(acc, wasm_u16x8_extadd_pairwise_u8x16(
-                                  absdiff_u8(rows8(src, src_stride), rows8(ref, ref_stride))));
+                                  simd128_absdiff_u8(rows8(src, src_stride), rows8(ref, ref_stride))));
   return sum_u32x4(wasm_u32x4_extadd_pairwise_u16x8(acc));
-}
-
-/* Four rows of four as one vector. */
-static v128_t rows4(const uint8_t *p, int stride) {
-  v128_t v = wasm_v128_load32_zero(p);
-  v = wasm_v128_load32_lane(p + stride, v, 1);
-  v = wasm_v128_load32_lane(p + 2 * stride, v, 2);
-  return wasm_v128_load32_lane(p + 3 * stride, v, 3);
 }
 
 #define SAD(w, h)                                                                     \
@@ -71,7 +60,7 @@ SAD(8, 8)
 
 unsigned int vpx_sad4x4_simd128(const uint8_t *src_ptr, int src_stride,
                                 const uint8_t *ref_ptr, int ref_stride) {
-  v128_t d = absdiff_u8(rows4(src_ptr, src_stride), rows4(ref_ptr, ref_stride));
+  v128_t d = simd128_absdiff_u8(simd128_load_4x4(src_ptr, src_stride), simd128_load_4x4(ref_ptr, ref_stride));
   return sum_u32x4(wasm_u32x4_extadd_pairwise_u16x8(wasm_u16x8_extadd_pairwise_u8x16(d)));
 }
 
@@ -145,7 +134,7 @@ void vpx_get16x16var_simd128(const uint8_t *src_ptr, int src_stride, const uint8
 uint32_t vpx_get4x4sse_cs_simd128(const unsigned char *src_ptr, int src_stride,
                                   const unsigned char *ref_ptr, int ref_stride) {
   v128_t s = wasm_i16x8_splat(0), q = wasm_i32x4_splat(0);
-  diff16(rows4(src_ptr, src_stride), rows4(ref_ptr, ref_stride), &s, &q);
+  diff16(simd128_load_4x4(src_ptr, src_stride), simd128_load_4x4(ref_ptr, ref_stride), &s, &q);
   return sum_u32x4(q);
 }
 

@@ -10,29 +10,15 @@
 
 #include "./vp8_rtcd.h"
 #include "vp8/common/wasm/simd128.h"
-
-/* Four 4-byte rows of a block as one vector. */
-static v128_t load4x4(const unsigned char *p, int stride) {
-  v128_t v = wasm_v128_load32_zero(p);
-  v = wasm_v128_load32_lane(p + stride, v, 1);
-  v = wasm_v128_load32_lane(p + 2 * stride, v, 2);
-  return wasm_v128_load32_lane(p + 3 * stride, v, 3);
-}
-
-static void store4x4(unsigned char *p, int stride, v128_t v) {
-  wasm_v128_store32_lane(p, v, 0);
-  wasm_v128_store32_lane(p + stride, v, 1);
-  wasm_v128_store32_lane(p + 2 * stride, v, 2);
-  wasm_v128_store32_lane(p + 3 * stride, v, 3);
-}
+#include "vpx_dsp/wasm/mem_simd128.h"
 
 void vp8_dc_only_idct_add_simd128(short input_dc, unsigned char *pred_ptr, int pred_stride,
                                   unsigned char *dst_ptr, int dst_stride) {
   const v128_t a1 = wasm_i16x8_splat((int16_t)((input_dc + 4) >> 3));
-  v128_t p = load4x4(pred_ptr, pred_stride);
+  v128_t p = simd128_load_4x4(pred_ptr, pred_stride);
   p = wasm_u8x16_narrow_i16x8(wasm_i16x8_add(wasm_u16x8_extend_low_u8x16(p), a1),
                               wasm_i16x8_add(wasm_u16x8_extend_high_u8x16(p), a1));
-  store4x4(dst_ptr, dst_stride, p);
+  simd128_store_4x4(dst_ptr, dst_stride, p);
 }
 
 /* (x * k) >> 16 */
@@ -73,14 +59,14 @@ void vp8_short_idct4x4llm_simd128(short *input, unsigned char *pred_ptr, int pre
   r3 = wasm_i32x4_shr(wasm_i32x4_add(r3, four), 3);
   vp8_simd128_transpose4(&r0, &r1, &r2, &r3);
   /* Rows again, as shorts, plus the prediction, clamped to 0..255. */
-  p = load4x4(pred_ptr, pred_stride);
+  p = simd128_load_4x4(pred_ptr, pred_stride);
   lo = wasm_u16x8_extend_low_u8x16(p);
   hi = wasm_u16x8_extend_high_u8x16(p);
   r0 = wasm_i32x4_add(vp8_simd128_as_short(r0), wasm_u32x4_extend_low_u16x8(lo));
   r1 = wasm_i32x4_add(vp8_simd128_as_short(r1), wasm_u32x4_extend_high_u16x8(lo));
   r2 = wasm_i32x4_add(vp8_simd128_as_short(r2), wasm_u32x4_extend_low_u16x8(hi));
   r3 = wasm_i32x4_add(vp8_simd128_as_short(r3), wasm_u32x4_extend_high_u16x8(hi));
-  store4x4(dst_ptr, dst_stride, wasm_u8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(r0, r1),
+  simd128_store_4x4(dst_ptr, dst_stride, wasm_u8x16_narrow_i16x8(wasm_i16x8_narrow_i32x4(r0, r1),
                                                         wasm_i16x8_narrow_i32x4(r2, r3)));
 }
 

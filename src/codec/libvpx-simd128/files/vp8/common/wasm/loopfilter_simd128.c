@@ -9,34 +9,31 @@
 
 #include "./vp8_rtcd.h"
 #include "vp8/common/loopfilter.h"
+#include "vpx_dsp/wasm/mem_simd128.h"
 
 typedef struct {
   v128_t p3, p2, p1, p0, q0, q1, q2, q3;
 } edge;
 
-static v128_t absdiff(v128_t a, v128_t b) {
-  return wasm_v128_or(wasm_u8x16_sub_sat(a, b), wasm_u8x16_sub_sat(b, a));
-}
-
 /* All ones where the edge is filtered (vp8_filter_mask). abs(p0 - q0) * 2 +
  * abs(p1 - q1) / 2 saturates at 255, above any blimit, so the comparison is
  * the C one. */
 static v128_t filter_mask(const edge *e, v128_t limit, v128_t blimit) {
-  v128_t m = wasm_u8x16_max(absdiff(e->p3, e->p2), absdiff(e->p2, e->p1));
+  v128_t m = wasm_u8x16_max(simd128_absdiff_u8(e->p3, e->p2), simd128_absdiff_u8(e->p2, e->p1));
   v128_t flat;
-  m = wasm_u8x16_max(m, absdiff(e->p1, e->p0));
-  m = wasm_u8x16_max(m, absdiff(e->q1, e->q0));
-  m = wasm_u8x16_max(m, absdiff(e->q2, e->q1));
-  m = wasm_u8x16_max(m, absdiff(e->q3, e->q2));
-  flat = absdiff(e->p0, e->q0);
+  m = wasm_u8x16_max(m, simd128_absdiff_u8(e->p1, e->p0));
+  m = wasm_u8x16_max(m, simd128_absdiff_u8(e->q1, e->q0));
+  m = wasm_u8x16_max(m, simd128_absdiff_u8(e->q2, e->q1));
+  m = wasm_u8x16_max(m, simd128_absdiff_u8(e->q3, e->q2));
+  flat = simd128_absdiff_u8(e->p0, e->q0);
   flat = wasm_u8x16_add_sat(wasm_u8x16_add_sat(flat, flat),
-                            wasm_u8x16_shr(absdiff(e->p1, e->q1), 1));
+                            wasm_u8x16_shr(simd128_absdiff_u8(e->p1, e->q1), 1));
   return wasm_v128_andnot(wasm_u8x16_le(m, limit), wasm_u8x16_gt(flat, blimit));
 }
 
 /* All ones where the edge has high variance (vp8_hevmask). */
 static v128_t hev_mask(const edge *e, v128_t thresh) {
-  return wasm_u8x16_gt(wasm_u8x16_max(absdiff(e->p1, e->p0), absdiff(e->q1, e->q0)),
+  return wasm_u8x16_gt(wasm_u8x16_max(simd128_absdiff_u8(e->p1, e->p0), simd128_absdiff_u8(e->q1, e->q0)),
                        thresh);
 }
 
@@ -104,38 +101,28 @@ static void mb_filter(edge *e, v128_t blimit, v128_t limit, v128_t thresh) {
 
 /* ---- loading and storing an edge ---- */
 
-/* Eight bytes at a and eight at b as one vector. */
-static v128_t load_pair(const unsigned char *a, const unsigned char *b) {
-  return wasm_v128_load64_lane(b, wasm_v128_load64_zero(a), 1);
-}
-
-static void store_pair(unsigned char *a, unsigned char *b, v128_t v) {
-  wasm_v128_store64_lane(a, v, 0);
-  wasm_v128_store64_lane(b, v, 1);
-}
-
 /* A horizontal edge: rows above (p) and below (q) of sixteen columns, taken
  * from a and b, eight each (a == b + 8 for luma). */
 static void load_h(edge *e, const unsigned char *a, const unsigned char *b, int p) {
-  e->p3 = load_pair(a - 4 * p, b - 4 * p);
-  e->p2 = load_pair(a - 3 * p, b - 3 * p);
-  e->p1 = load_pair(a - 2 * p, b - 2 * p);
-  e->p0 = load_pair(a - 1 * p, b - 1 * p);
-  e->q0 = load_pair(a, b);
-  e->q1 = load_pair(a + 1 * p, b + 1 * p);
-  e->q2 = load_pair(a + 2 * p, b + 2 * p);
-  e->q3 = load_pair(a + 3 * p, b + 3 * p);
+  e->p3 = simd128_load_8x2(a - 4 * p, b - 4 * p);
+  e->p2 = simd128_load_8x2(a - 3 * p, b - 3 * p);
+  e->p1 = simd128_load_8x2(a - 2 * p, b - 2 * p);
+  e->p0 = simd128_load_8x2(a - 1 * p, b - 1 * p);
+  e->q0 = simd128_load_8x2(a, b);
+  e->q1 = simd128_load_8x2(a + 1 * p, b + 1 * p);
+  e->q2 = simd128_load_8x2(a + 2 * p, b + 2 * p);
+  e->q3 = simd128_load_8x2(a + 3 * p, b + 3 * p);
 }
 
 static void store_h(const edge *e, unsigned char *a, unsigned char *b, int p, int wide) {
   if (wide) {
-    store_pair(a - 3 * p, b - 3 * p, e->p2);
-    store_pair(a + 2 * p, b + 2 * p, e->q2);
+    simd128_store_8x2(a - 3 * p, b - 3 * p, e->p2);
+    simd128_store_8x2(a + 2 * p, b + 2 * p, e->q2);
   }
-  store_pair(a - 2 * p, b - 2 * p, e->p1);
-  store_pair(a - 1 * p, b - 1 * p, e->p0);
-  store_pair(a, b, e->q0);
-  store_pair(a + 1 * p, b + 1 * p, e->q1);
+  simd128_store_8x2(a - 2 * p, b - 2 * p, e->p1);
+  simd128_store_8x2(a - 1 * p, b - 1 * p, e->p0);
+  simd128_store_8x2(a, b, e->q0);
+  simd128_store_8x2(a + 1 * p, b + 1 * p, e->q1);
 }
 
 #define SHUF8_LO(a, b) wasm_i8x16_shuffle(a, b, 0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23)
@@ -152,7 +139,7 @@ static void store_h(const edge *e, unsigned char *a, unsigned char *b, int p, in
 static void load_v(edge *e, const unsigned char *a, const unsigned char *b, int p) {
   v128_t r[8], t[8], u[8];
   int i;
-  for (i = 0; i < 8; i++) r[i] = load_pair(a + i * p - 4, b + i * p - 4);
+  for (i = 0; i < 8; i++) r[i] = simd128_load_8x2(a + i * p - 4, b + i * p - 4);
   /* r[i] = row i | row i + 8; interleave bytes, then pairs, then quads. */
   for (i = 0; i < 8; i += 2) {
     t[i / 2] = SHUF8_LO(r[i], r[i + 1]);     /* rows i, i+1: columns 0..7 */
@@ -207,12 +194,12 @@ static void store_v(const edge *e, unsigned char *a, unsigned char *b, int p) {
   /* Two whole rows a vector: 0-1, 2-3, 4-5, 6-7 (a), then 8-15 (b). */
   for (i = 0; i < 2; i++) {
     v128_t lo = SHUF32_LO(u[i], u[2 + i]), hi = SHUF32_HI(u[i], u[2 + i]);
-    store_pair(a + (4 * i) * p - 4, a + (4 * i + 1) * p - 4, lo);
-    store_pair(a + (4 * i + 2) * p - 4, a + (4 * i + 3) * p - 4, hi);
+    simd128_store_8x2(a + (4 * i) * p - 4, a + (4 * i + 1) * p - 4, lo);
+    simd128_store_8x2(a + (4 * i + 2) * p - 4, a + (4 * i + 3) * p - 4, hi);
     lo = SHUF32_LO(u[4 + i], u[6 + i]);
     hi = SHUF32_HI(u[4 + i], u[6 + i]);
-    store_pair(b + (4 * i) * p - 4, b + (4 * i + 1) * p - 4, lo);
-    store_pair(b + (4 * i + 2) * p - 4, b + (4 * i + 3) * p - 4, hi);
+    simd128_store_8x2(b + (4 * i) * p - 4, b + (4 * i + 1) * p - 4, lo);
+    simd128_store_8x2(b + (4 * i + 2) * p - 4, b + (4 * i + 3) * p - 4, hi);
   }
 }
 

@@ -115,9 +115,9 @@ test('cpu_hog_keeps_the_call_moving_and_it_recovers', async () => {
       `(${after.at(-1)[i].width} px, ${fpsOf(after.at(-4)[i], after.at(-1)[i]).toFixed(1)} fps of the ` +
       `${drawnOf(after.at(-4)[o], after.at(-1)[o]).toFixed(1)} the other camera gave)`);
     if (back < 0) {
-      const r = (key) => (k, x) => rateOf(key)(after[k][x], after[k + 1][x]).toFixed(0);
-      const perSecond = after.slice(1).map((s, k) => `${s[i].width} px, drawn ${r('drawn')(k, o)}, decoded ${r('decoded')(k, i)}, ` +
-        `shown ${r('shown')(k, i)}, on the page ${r('frames')(k, i)} fps (${plan(s[o].sent)})`);
+      const r = (key, k, x) => rateOf(key)(after[k][x], after[k + 1][x]).toFixed(0);
+      const perSecond = after.slice(1).map((s, k) => `${s[i].width} px, drawn ${r('drawn', k, o)}, decoded ${r('decoded', k, i)}, ` +
+        `shown ${r('shown', k, i)}, on the page ${r('frames', k, i)} fps (${plan(s[o].sent)})`);
       console.log(`  ${who}, each second after the hog:\n    ${perSecond.join('\n    ')}`);
     }
     assert(back >= 0, `${who}: not back to ${full[i].width} px / ${full[i].fps.toFixed(1)} fps within ${RECOVER_S} s`);

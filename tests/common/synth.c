@@ -2,7 +2,7 @@
 
 #include "synth.h"
 
-static uint32_t xorshift(uint32_t *s)
+uint32_t synth_random(uint32_t *s)
 {
     uint32_t x = *s;
     x ^= x << 13;
@@ -22,7 +22,7 @@ void synth_video_frame(uint8_t *i420, int w, int h, int t)
             int val = (c * 255 / w + r * 64 / h) & 0xff;
             if (c >= bx && c < bx + 64 && r >= by && r < by + 64)
                 val = 235 - val / 4;
-            val += (int)(xorshift(&seed) & 3) - 1;
+            val += (int)(synth_random(&seed) & 3) - 1;
             y[r * w + c] = (uint8_t)(val < 16 ? 16 : val > 235 ? 235 : val);
         }
     }

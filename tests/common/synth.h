@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The next of a deterministic pseudo-random sequence (xorshift32); *state nonzero. */
+uint32_t synth_random(uint32_t *state);
+
 /* Fills a packed I420 frame: gradients, a moving square, light noise. */
 void synth_video_frame(uint8_t *i420, int w, int h, int frame_index);
 

@@ -12,6 +12,7 @@
 #include "vp8/encoder/block.h"
 
 #include "bb_test.h"
+#include "synth.h"
 
 #define STRIDE 80
 #define PLANE (STRIDE * 48)
@@ -19,10 +20,7 @@
 static uint32_t rng = 2463534242u;
 static uint32_t rnd(void)
 {
-    rng ^= rng << 13;
-    rng ^= rng >> 17;
-    rng ^= rng << 5;
-    return rng;
+    return synth_random(&rng);
 }
 
 /* A plane of one of several kinds: noise, smooth with small noise (where

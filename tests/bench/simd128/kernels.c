@@ -44,6 +44,8 @@ static void report(const char *name, void (*c)(int), void (*simd)(int), int reps
     printf("bench vpx.%s.simd128_over_c %.2f ratio\n", name, tc / ts);
     fflush(stdout);
 }
+/* kernel: the bench line's name; fn: the pair fn_c / fn_simd128 below. */
+#define REPORT(kernel, fn, reps) report(#kernel, fn##_c, fn##_simd128, reps)
 
 /* One pass over the frame's 16x16 blocks (40 x 22 of them). */
 #define BLOCKS(body)                                        \
@@ -141,18 +143,18 @@ int main(void)
     /* Half the blocks with more than a DC coefficient, as in a busy frame. */
     for (int i = 0; i < 256; i++) qcoef[i] = (short)(i % 16 < 3 ? (i * 13) % 40 - 20 : 0);
     for (int i = 0; i < 16; i++) { dqv[i] = 30; eobs[i] = (char)(i % 2 ? 3 : 1); }
-    report("loop_filter_mbh", loop_filter_mbh_c, loop_filter_mbh_simd128, 40);
-    report("loop_filter_mbv", loop_filter_mbv_c, loop_filter_mbv_simd128, 40);
-    report("loop_filter_bh", loop_filter_bh_c, loop_filter_bh_simd128, 20);
-    report("loop_filter_bv", loop_filter_bv_c, loop_filter_bv_simd128, 20);
-    report("sixtap_predict16x16", sixtap16_c, sixtap16_simd128, 20);
-    report("sad16x16", sad16_c, sad16_simd128, 100);
-    report("variance16x16", var16_c, var16_simd128, 100);
-    report("sub_pixel_variance16x16", subvar16_c, subvar16_simd128, 40);
-    report("fast_quantize_b", quant_c, quant_simd128, 200);
-    report("short_fdct8x4", fdct_c, fdct_simd128, 200);
-    report("dc_only_idct_add", dc_c, dc_simd128, 200);
-    report("dequant_idct_add_y_block", idct_c, idct_simd128, 40);
-    report("subtract_block16x16", sub_c, sub_simd128, 100);
-    return (int)(sink & 0);
+    REPORT(loop_filter_mbh, loop_filter_mbh, 40);
+    REPORT(loop_filter_mbv, loop_filter_mbv, 40);
+    REPORT(loop_filter_bh, loop_filter_bh, 20);
+    REPORT(loop_filter_bv, loop_filter_bv, 20);
+    REPORT(sixtap_predict16x16, sixtap16, 20);
+    REPORT(sad16x16, sad16, 100);
+    REPORT(variance16x16, var16, 100);
+    REPORT(sub_pixel_variance16x16, subvar16, 40);
+    REPORT(fast_quantize_b, quant, 200);
+    REPORT(short_fdct8x4, fdct, 200);
+    REPORT(dc_only_idct_add, dc, 200);
+    REPORT(dequant_idct_add_y_block, idct, 40);
+    REPORT(subtract_block16x16, sub, 100);
+    return 0;
 }

@@ -121,16 +121,34 @@ static double aead_mbps(void)
 
 #define best bench_best
 
+/* The fastest of several runs: a 60-frame decode takes a tenth of a second
+ * natively, short enough for one busy moment of this machine to halve it. */
+static double vp8_encode_best(struct clip *c)
+{
+    double fps = 0;
+    for (int i = 0; i < 3; i++)
+        fps = best(fps, vp8_encode_fps(c));
+    return fps;
+}
+
+static double vp8_decode_best(const struct clip *c)
+{
+    double fps = 0;
+    for (int i = 0; i < 5; i++)
+        fps = best(fps, vp8_decode_fps(c));
+    return fps;
+}
+
 BENCH(codec)
 {
     struct clip c360 = {0}, c720 = {0};
     clip_make(&c360, 640, 360);
     clip_make(&c720, 1280, 720);
 
-    double e360 = best(vp8_encode_fps(&c360), vp8_encode_fps(&c360));
-    double d360 = best(vp8_decode_fps(&c360), vp8_decode_fps(&c360));
-    double e720 = best(vp8_encode_fps(&c720), vp8_encode_fps(&c720));
-    double d720 = best(vp8_decode_fps(&c720), vp8_decode_fps(&c720));
+    double e360 = vp8_encode_best(&c360);
+    double d360 = vp8_decode_best(&c360);
+    double e720 = vp8_encode_best(&c720);
+    double d720 = vp8_decode_best(&c720);
     double oe1, od1, oe2, od2;
     opus_realtime(&oe1, &od1);
     opus_realtime(&oe2, &od2);

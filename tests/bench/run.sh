@@ -13,9 +13,11 @@ node --no-experimental-fetch --no-wasm-dynamic-tiering "$wasm_simd" | sed 's/^be
 node --no-experimental-fetch --no-wasm-dynamic-tiering "$wasm" codec | grep '^bench vp8\.' |
   sed 's/^bench \([^ ]*\)/bench \1.wasm_scalar/' | tee "$out/bench-wasm-scalar.txt"
 # Ratios: higher is better for every line above, so wasm/native < 1 is slower.
+# Only the bench lines (the programs also print explanations), in one
+# collation for sort and join.
 ratios() { # SUFFIX FILE
-  join <(sed 's/^bench \([^ ]*\)\.native /\1 /' "$out/bench-native.txt" | sort) \
-       <(sed "s/^bench \\([^ ]*\\)\\.$1 /\\1 /" "$2" | sort) |
+  LC_ALL=C join <(sed -n 's/^bench \([^ ]*\)\.native /\1 /p' "$out/bench-native.txt" | LC_ALL=C sort) \
+       <(sed -n "s/^bench \\([^ ]*\\)\\.$1 /\\1 /p" "$2" | LC_ALL=C sort) |
     awk -v s="$1" '{ printf "bench %s.%s_over_native %.3f ratio\n", $1, s, $4 / $2 }'
 }
 ratios wasm "$out/bench-wasm.txt"

@@ -227,7 +227,7 @@ wasm: $(ENGINE_MJS) $(ENGINE_SIMD) $(B)/wasm/unit_tests.js $(B)/wasm/unit_tests_
 
 # ---- web: the widget bundle in dist/ ------------------------------------------------
 
-WEB_JS := $(wildcard web/widget/*.js web/widget/*.css web/widget/screens/*.js web/engine/*.js web/ui/*.js web/ui/*.css) src/scripts/bundle.mjs
+WEB_JS := $(wildcard web/widget/*.js web/widget/*.css web/widget/screens/*.js web/engine/*.js web/ui/*.js web/ui/*.css) src/scripts/bundle.mjs src/scripts/minify.mjs
 WEB_DEMO := $(wildcard web/demo/*)
 
 web: $(DIST)/.built

@@ -25,9 +25,10 @@ const root = readFileSync(rootPem);
 if (!root.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) fail(`${rootPem} is not a PEM certificate`, 'geen PEM-certificaat');
 const bundleFile = join(dist, 'beeldbel.js');
 const bundle = readFileSync(bundleFile, 'utf8');
-const PIN = /const POLICE_ROOT_SHA384 = '[^']*';/g;
+// As written in engine-files.js, or as minify.mjs prints it.
+const PIN = /const POLICE_ROOT_SHA384 ?= ?(?:'[^']*'|"[^"]*");/g;
 if ((bundle.match(PIN) || []).length !== 1) fail(`${bundleFile} has no single police root pin`, 'geen plek voor de politie-root');
-const FLOOR = /const POLICE_CRL_FLOOR = \d+;/g;
+const FLOOR = /const POLICE_CRL_FLOOR ?= ?\d+;/g;
 if ((bundle.match(FLOOR) || []).length !== 1) fail(`${bundleFile} has no single revocation list floor`, 'geen plek voor de ondergrens van de intrekkingslijst');
 const sealed = bundle.replace(PIN, `const POLICE_ROOT_SHA384 = '${sha384(root)}';`)
   .replace(FLOOR, `const POLICE_CRL_FLOOR = ${Number(floorArg)};`);

@@ -4,6 +4,7 @@
 #                               the page side of the call, bundled), carrying the
 #                               SHA-384 of each engine file it loads
 #   DIST/engine/*.bundle.js     the engine Worker and the wire Worker, each one file
+#                               (these three minified: minify.mjs)
 #   DIST/engine/*               the engine's modules as they are (for the officer's
 #                               console and the test pages), the WASM module, and
 #                               pdf.js (pdf.min.mjs, pdf.worker.min.mjs)
@@ -40,6 +41,7 @@ cp "$pdfjs/legacy/build/pdf.min.mjs" "$pdfjs/legacy/build/pdf.worker.min.mjs" "$
 cp "$pdfjs/LICENSE" "$dist.tmp/engine/pdf.LICENSE.txt"
 node src/scripts/bundle.mjs "$dist.tmp/engine/worker.js" "$dist.tmp/engine/worker.bundle.js"
 node src/scripts/bundle.mjs "$dist.tmp/engine/wire-worker.js" "$dist.tmp/engine/wire-worker.bundle.js"
+node src/scripts/minify.mjs "$dist.tmp/engine/worker.bundle.js" "$dist.tmp/engine/wire-worker.bundle.js"
 sha384() { node -e "process.stdout.write('sha384-' + require('crypto').createHash('sha384').update(require('fs').readFileSync(process.argv[1])).digest('base64'))" "$1"; }
 {
   printf '{'
@@ -56,6 +58,7 @@ for f in $widget_css web/ui/nlds-tokens.css web/widget/styles.css web/ui/call.cs
 # shellcheck disable=SC2086  # word splitting of the CSS list is intended
 node src/scripts/bundle.mjs web/widget/beeldbel.js "$dist.tmp/beeldbel.js" $css_args \
   --define "BEELDBEL_ENGINE_HASHES=$dist.tmp/engine-hashes.json"
+node src/scripts/minify.mjs "$dist.tmp/beeldbel.js"
 rm "$dist.tmp/engine-hashes.json"
 cp web/widget/beeldbel.d.ts "$dist.tmp/beeldbel.d.ts"
 sri=$(sha384 "$dist.tmp/beeldbel.js")

@@ -36,7 +36,36 @@ async function openPage(who) {
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`[${who}] ${e}`));
   page.on('console', (m) => { if (process.env.BB_DEBUG) console.log(`  [${who} ${m.type()}] ${m.text()}`); });
+  // What each side told Janus and heard from it, and where the contact service sent it: printed
+  // when the call does not come back, to tell a missed join from a rejoin under another feed id.
+  page.on('websocket', (ws) => {
+    const port = new URL(ws.url()).port;
+    const note = (dir) => (f) => trail.push(`${((Date.now() - trailStart) / 1000).toFixed(2)} ${who} ${dir}${port} ${janusSummary(f.payload)}`);
+    ws.on('framesent', note('>'));
+    ws.on('framereceived', note('<'));
+    ws.on('close', () => trail.push(`${((Date.now() - trailStart) / 1000).toFixed(2)} ${who} closed ${port}`));
+  });
+  page.on('response', (r) => {
+    if (r.url().includes('/calls/where')) {
+      r.text().then((t) => trail.push(`${((Date.now() - trailStart) / 1000).toFixed(2)} ${who} where ${r.status()} ${t.replace(/"janus_token":"[^"]*"/, '"janus_token":…').slice(0, 200)}`)).catch(() => {});
+    }
+  });
   return { context, page };
+}
+const trail = [];
+let trailStart = Date.now();
+/** One line of a Janus message: its kind, the VideoRoom event and who is in it; no SDP. */
+function janusSummary(text) {
+  let m;
+  try { m = JSON.parse(typeof text === 'string' ? text : ''); } catch { return '(not JSON)'; }
+  if (m.janus === 'keepalive' || m.janus === 'ack') return m.janus;
+  const body = m.body ?? {}, data = m.plugindata?.data ?? {};
+  const bits = [m.janus, body.request, body.ptype, body.id ?? body.feed, data.videoroom, data.id,
+    data.publishers && `publishers=${data.publishers.map((x) => x.id).join(',')}`,
+    data.leaving && `leaving=${data.leaving}`, data.unpublished && `unpublished=${data.unpublished}`,
+    data.error_code && `error=${data.error_code} ${data.error}`, m.error && `error=${m.error.code} ${m.error.reason}`,
+    (m.jsep || body.streams || body.subscribe) && `${m.jsep?.type ?? ''}${JSON.stringify(body.streams ?? body.subscribe ?? '')}`];
+  return bits.filter((x) => x !== undefined && x !== null && x !== '').join(' ');
 }
 const widget = () => citizen.page.locator('beeldbel-widget');
 const { state: officerState, wait: waitOfficerState } = consoleCallState(() => officer.page, problems);
@@ -102,6 +131,8 @@ test('the_janus_the_call_is_on_is_killed_and_the_call_resumes_on_the_other_withi
   const pidFile = join(sys.runDir, port === sys.wsPort ? 'janus.pid' : 'janus2.pid');
   const codeBefore = await officer.page.locator('#call-view [data-sas]').textContent();
   const t0 = Date.now();
+  trail.length = 0;
+  trailStart = t0;
   process.kill(Number(readFileSync(pidFile, 'utf8')), 'SIGKILL');
   await waitOfficerState('reconnecting', 10000);
   await waitOfficerState('connected', 20000);
@@ -110,7 +141,8 @@ test('the_janus_the_call_is_on_is_killed_and_the_call_resumes_on_the_other_withi
   } catch (e) {
     const tiles = await officer.page.evaluate(() => [...document.querySelectorAll('#call-view figure.bb-tile')]
       .map((f) => `${f.dataset.role}:${f.dataset.video}`).join(' '));
-    const people = await officer.page.locator('#call-view [data-people]').getAttribute('data-people').catch(() => '?');
+    const people = await officer.page.locator('#call-view [data-people]').getAttribute('data-people', { timeout: 1000 }).catch(() => '?');
+    console.log(`  after the kill (seconds, who, > sent or < received on a Janus port):\n    ${trail.filter((l) => !/ (keepalive|ack|trickle)/.test(l)).join('\n    ')}`);
     throw new Error(`officer's tiles ${tiles}, people ${people}, janus ${janusInUse()}: ${e.message}`);
   }
   const seconds = (Date.now() - t0) / 1000;

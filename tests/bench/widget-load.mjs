@@ -57,5 +57,8 @@ for (const p of files) {
 console.log(`# widget first load: ${[...files].sort().join(' ')}`);
 console.log(`bench widget.first_load_raw_kb ${(raw / 1024).toFixed(1)} KiB`);
 console.log(`bench widget.first_load_brotli_kb ${(br / 1024).toFixed(1)} KiB`);
+const BUDGET = 400 * 1000;
+console.log(br > BUDGET ? `# widget first load OVER ITS BUDGET: ${br} bytes brotli, budget ${BUDGET}`
+  : `# widget first load within its budget: ${br} of ${BUDGET} bytes brotli`);
 console.log(`bench widget.interactive_ms ${median(interactive).toFixed(0)} ms`);
 console.log(`bench widget.engine_ready_ms ${median(engine).toFixed(0)} ms`);

@@ -33,6 +33,17 @@ let officer, citizen, invitationUrl;
 
 async function openPage(who) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 850 } });
+  // The engine Worker's last status (keys, counters, what each peer's media does), for the
+  // printout when the call does not come back.
+  await context.addInitScript(() => {
+    const W = window.Worker;
+    window.Worker = class extends W {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', (e) => { if (e.data && e.data.media && e.data.counts) window.__bbStatus = e.data; });
+      }
+    };
+  });
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`[${who}] ${e}`));
   page.on('console', (m) => { if (process.env.BB_DEBUG) console.log(`  [${who} ${m.type()}] ${m.text()}`); });
@@ -142,6 +153,16 @@ test('the_janus_the_call_is_on_is_killed_and_the_call_resumes_on_the_other_withi
     const tiles = await officer.page.evaluate(() => [...document.querySelectorAll('#call-view figure.bb-tile')]
       .map((f) => `${f.dataset.role}:${f.dataset.video}`).join(' '));
     const people = await officer.page.locator('#call-view [data-people]').getAttribute('data-people', { timeout: 1000 }).catch(() => '?');
+    for (let i = 0; i < 2; i++) {
+      for (const [who, p] of [['officer', officer.page], ['citizen', citizen.page]]) {
+        const st = await p.evaluate(() => {
+          const s = window.__bbStatus;
+          return s && { peers: s.peers, counts: s.counts, media: { ...s.media, webcodecs: undefined } };
+        }).catch((err) => String(err));
+        console.log(`  ${who}'s engine: ${JSON.stringify(st).slice(0, 1500)}`);
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+    }
     console.log(`  after the kill (seconds, who, > sent or < received on a Janus port):\n    ${trail.filter((l) => !/ (keepalive|ack|trickle)/.test(l)).join('\n    ')}`);
     throw new Error(`officer's tiles ${tiles}, people ${people}, janus ${janusInUse()}: ${e.message}`);
   }

@@ -291,8 +291,9 @@ $(B)/wasm/bench-simd128.js: $(BENCH_SRC) $(wildcard tests/bench/*.h) $(filter-ou
 	  -sINITIAL_MEMORY=134217728 -o $@ $(BENCH_SRC) $(filter %.o,$^) $(LIBS_WS) -lm
 
 # Each SIMD kernel against the C function it replaces.
-$(B)/wasm/bench-kernels.js: tests/bench/simd128/kernels.c $(DEPS_WS)/.libvpx
-	$(EMCC) -std=gnu11 -O3 -msimd128 $(WARN) $(VPX_SIMD_INC) -sENVIRONMENT=node -sEXIT_RUNTIME=1 -o $@ $< $(DEPS_WS)/lib/libvpx.a
+$(B)/wasm/bench-kernels.js: tests/bench/simd128/kernels.c tests/common/synth.c tests/common/synth.h $(DEPS_WS)/.libvpx
+	$(EMCC) -std=gnu11 -O3 -msimd128 $(WARN) $(VPX_SIMD_INC) -Itests/common -sENVIRONMENT=node -sEXIT_RUNTIME=1 -o $@ \
+	  tests/bench/simd128/kernels.c tests/common/synth.c $(DEPS_WS)/lib/libvpx.a -lm
 
 bench: deps $(B)/native-opt/bench $(B)/wasm/bench.js $(B)/wasm/bench-simd128.js $(B)/wasm/bench-kernels.js
 	BB_BUILD=$(B) BB_DIST=$(DIST) bash tests/bench/run.sh $(B)/native-opt/bench $(B)/wasm/bench.js $(B)/wasm/bench-simd128.js

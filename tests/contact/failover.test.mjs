@@ -51,20 +51,22 @@ async function openPage(who) {
   // when the call does not come back, to tell a missed join from a rejoin under another feed id.
   page.on('websocket', (ws) => {
     const port = new URL(ws.url()).port;
-    const note = (dir) => (f) => trail.push(`${((Date.now() - trailStart) / 1000).toFixed(2)} ${who} ${dir}${port} ${janusSummary(f.payload)}`);
+    const note = (dir) => (f) => mark(`${who} ${dir}${port} ${janusSummary(f.payload)}`);
     ws.on('framesent', note('>'));
     ws.on('framereceived', note('<'));
-    ws.on('close', () => trail.push(`${((Date.now() - trailStart) / 1000).toFixed(2)} ${who} closed ${port}`));
+    ws.on('close', () => mark(`${who} closed ${port}`));
   });
   page.on('response', (r) => {
     if (r.url().includes('/calls/where')) {
-      r.text().then((t) => trail.push(`${((Date.now() - trailStart) / 1000).toFixed(2)} ${who} where ${r.status()} ${t.replace(/"janus_token":"[^"]*"/, '"janus_token":…').slice(0, 200)}`)).catch(() => {});
+      r.text().then((t) => mark(`${who} where ${r.status()} ${t.replace(/"janus_token":"[^"]*"/, '"janus_token":…').slice(0, 200)}`)).catch(() => {});
     }
   });
   return { context, page };
 }
 const trail = [];
 let trailStart = Date.now();
+/** A line of the trail, with the seconds since the kill. */
+const mark = (line) => trail.push(`${((Date.now() - trailStart) / 1000).toFixed(2)} ${line}`);
 /** One line of a Janus message: its kind, the VideoRoom event and who is in it; no SDP. */
 function janusSummary(text) {
   let m;

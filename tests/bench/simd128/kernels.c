@@ -12,6 +12,7 @@
 #include "./vpx_dsp_rtcd.h"
 #include "vp8/common/loopfilter.h"
 #include "vp8/encoder/block.h"
+#include "synth.h"
 
 #define W 704
 #define H 416
@@ -130,11 +131,11 @@ SUB(c) SUB(simd128)
 
 int main(void)
 {
-    unsigned s = 12345;
+    uint32_t s = 12345;
     for (int i = 0; i < W * H; i++) {
-        s = s * 1103515245u + 12345u;
-        frame[i] = (unsigned char)(128 + ((i % W) / 7 + (i / W) / 5) % 64 + ((s >> 16) & 7));
-        ref[i] = (unsigned char)(frame[i] + ((s >> 20) & 3) - 1);
+        uint32_t r = synth_random(&s);
+        frame[i] = (unsigned char)(128 + ((i % W) / 7 + (i / W) / 5) % 64 + ((r >> 16) & 7));
+        ref[i] = (unsigned char)(frame[i] + ((r >> 20) & 3) - 1);
     }
     memset(mblim, 40, 16); memset(blim, 30, 16); memset(lim, 10, 16); memset(thr, 2, 16);
     for (int i = 0; i < 16; i++) { round_[i] = 20; quant[i] = 1200; dequant[i] = 54; }

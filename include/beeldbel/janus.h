@@ -60,10 +60,13 @@ typedef enum bb_janus_event_type {
                                        engine joins again by itself */
     BB_JANUS_EV_ERROR,              /* code, reason: Janus refused something */
     BB_JANUS_EV_LEFT,               /* bb_janus_leave() finished */
-    BB_JANUS_EV_SUBSCRIPTION_CHANGED /* feeds/n_feeds: Janus added feeds to the
+    BB_JANUS_EV_SUBSCRIPTION_CHANGED, /* feeds/n_feeds: Janus added feeds to the
                                        subscriber without renegotiating (data
                                        channels share one m-line): open a
                                        channel for each new feed id now */
+    BB_JANUS_EV_RECLAIMED           /* after bb_janus_ws_open(): Janus still had
+                                       our session, and the peer connections
+                                       carry on (otherwise SESSION_LOST) */
 } bb_janus_event_type;
 
 typedef struct bb_janus_event {

@@ -159,6 +159,8 @@ struct peer {
     int64_t loss_seen_us;
     /* capture -> local clock: min(arrival - capture) over two 5 s windows */
     int64_t base_cur, base_prev, base_window_start;
+    /* the last media to arrive, and when media came again after an outage */
+    int64_t last_media_us, resumed_us;
     /* video */
     bb_video_decoder *dec;
     struct vframe vf[VSLOTS];

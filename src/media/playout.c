@@ -63,7 +63,8 @@ static int quantile_sorted(int *v, int n, double q)
  * call back for the next seconds. Spikes that recur in more than a tenth
  * of the bins are the path's jitter (retransmissions on a lossy path, say)
  * and are followed. Arrivals the receiver stamped late because its own
- * thread stalled never get here (media_host_catching_up()).
+ * thread stalled never get here (media_host_catching_up()), nor what an
+ * outage held back (held_by_outage() in receiver.c).
  */
 static int64_t playout_need(const struct delay_hist *h, int64_t now, double q, int64_t *stall)
 {

@@ -151,6 +151,28 @@ static int too_late(struct peer *p, uint32_t capture_us, int64_t now)
     return p->base_window_start && now - capture_ext(p, capture_us) - bbm_receiver_base(p) > MAX_LATE_US;
 }
 
+/* Nothing from a peer for this long, then media again: its path was down
+ * (or it sent nothing). What was captured before the path came back and
+ * arrives now is late because of the outage (an SFU's SCTP holds it, then
+ * delivers it at once), not because of the path's jitter: followed as
+ * jitter, it would hold the playout up to MAX_LATE_US behind for the
+ * seconds the need takes to decay. */
+#define OUTAGE_US 400000
+
+static void media_arrived(struct peer *p, int64_t now)
+{
+    if (p->last_media_us && now - p->last_media_us > OUTAGE_US)
+        p->resumed_us = now;
+    p->last_media_us = now;
+}
+
+/* Whether media captured at capture (local clock) was due before the path
+ * came back: held by the outage, its delay says nothing of the path. */
+static int held_by_outage(const struct peer *p, int64_t capture)
+{
+    return p->resumed_us && capture + bbm_receiver_base(p) < p->resumed_us;
+}
+
 /* How long the sender held this packet's media before it sent it (its
  * encoder, pacer, and any stall of its own thread), on the sender's clock.
  * A retransmission is stamped anew when it is sent: its wait is loss
@@ -165,6 +187,7 @@ static int64_t sender_hold(const wire_msg *w)
 
 int bbm_receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
 {
+    media_arrived(p, m->now);
     if (too_late(p, w->capture_us, m->now))
         return 1 + BB_MEDIA_REJECT_STALE;
     int64_t id = p->have_frame_id ? unwrap(p->max_frame_id, w->stream_seq, 16)
@@ -234,7 +257,7 @@ int bbm_receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
         f->complete_at = m->now;
         /* A keyframe is several times larger and arrives later: counted,
          * it would hold every frame back for its sake. It is shown late once. */
-        if (!f->key && !media_host_catching_up(m))
+        if (!f->key && !media_host_catching_up(m) && !held_by_outage(p, f->capture))
             bbm_delay_hist_add(&p->vd, m->now, m->now - f->capture - bbm_receiver_base(p),
                            hold >= 0 ? hold : f->hold > 0 ? f->hold : 0);
     }
@@ -243,6 +266,7 @@ int bbm_receiver_video(bb_media *m, struct peer *p, const wire_msg *w)
 
 int bbm_receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
 {
+    media_arrived(p, m->now);
     if (too_late(p, w->capture_us, m->now))
         return 1 + BB_MEDIA_REJECT_STALE;
     int64_t seq = p->have_audio_seq ? unwrap(p->max_audio_seq, w->stream_seq, 16)
@@ -281,7 +305,7 @@ int bbm_receiver_audio(bb_media *m, struct peer *p, const wire_msg *w)
     update_base(p, a->capture, m->now);
     /* What waited for this host while it stalled says nothing about the
      * path, and no buffer could have hidden the host's own stall. */
-    if (!media_host_catching_up(m))
+    if (!media_host_catching_up(m) && !held_by_outage(p, a->capture))
         bbm_delay_hist_add(&p->ad, m->now, m->now - a->capture - bbm_receiver_base(p),
                        sender_hold(w) > 0 ? sender_hold(w) : 0);
     return 0;

@@ -609,6 +609,7 @@ static int on_success(bb_janus *j, enum tx_kind kind, const cJSON *msg, uint64_t
         return -1;
     case TX_CLAIM:
         j->stats.reclaims++;
+        push_event(j, BB_JANUS_EV_RECLAIMED);
         /* Handles survive a reclaim; carry on where we were. */
         j->state = j->feed_id ? ST_JOINED : (j->pub_handle ? ST_JOINING : ST_ATTACHING);
         if (j->state == ST_ATTACHING)

@@ -312,20 +312,43 @@ test('network_cut_3s_resumes_with_a_message_meanwhile', async () => {
   const seconds = (Date.now() - t0) / 1000 - 3;
   console.log(`  video back ${seconds.toFixed(1)} s after a 3 s cut (${f.n} frames)`);
   assert(seconds < 5, `took ${seconds} s`);
+  // And no later than before: what Janus held during the cut and sent all at once
+  // afterwards is not the path's jitter, so the playout delay does not grow for it.
+  const us = await waitFor(citizen, (limit) => window.bb.videoDelayUs() < limit && { us: window.bb.videoDelayUs() }, 400000, 3000)
+    .then((r) => r.us, () => citizen.page.evaluate(() => window.bb.videoDelayUs()));
+  console.log(`  video playout delay after the cut: ${Math.round(us / 1000)} ms`);
+  assert(us < 400000, `the video is still ${us / 1000} ms behind 3 s after it came back`);
 });
 
 test('janus_restart_mid_call_resumes_within_5s', async () => {
   const janusPid = Number(readFileSync(join(sys.runDir, 'janus.pid'), 'utf8'));
+  const delays = await Promise.all([citizen, officer].map((p) => p.page.evaluate(() =>
+    (window.bb.session.stats?.media?.peers ?? []).map((m) => `video ${Math.round(m.videoDelayUs / 1000)} ms, jitter ${Math.round(m.jitterUs / 1000)} ms`).join('; '))));
   const t0 = Date.now();
   process.kill(janusPid, 'SIGKILL');
   await Promise.all([officer, citizen].map((p) => waitFor(p, () => window.bb.states.includes('reconnecting'))));
   const shot = join(shotDir, 'session-reconnecting.png');
   await citizen.page.screenshot({ path: shot }).catch(() => {});
+  // Back: each side says so, then shows new frames of the other. (Frames shown before
+  // that were on their way when Janus died.)
+  await Promise.all([officer, citizen].map((p) => waitFor(p, () => window.bb.session.state === 'connected', null, 15000)));
   await Promise.all([framesFrom(citizen, [officer], 10, 15000), framesFrom(officer, [citizen], 10, 15000)]);
   const seconds = (Date.now() - t0) / 1000;
   console.log(`  video both ways again ${seconds.toFixed(1)} s after Janus was killed`);
   assert(seconds < 5, `took ${seconds} s`);
+  // When each side was told the call is back, and how many frames it showed before that
+  // (from what was on its way when Janus died).
+  for (const [i, p] of [citizen, officer].entries()) {
+    const { log, frames } = await p.page.evaluate(() => ({ log: window.bb.stateLog, frames: window.bb.frameLog }));
+    const since = log.filter(([at]) => at >= t0).map(([at, s, r]) => `${at - t0} ${s}${r ? ` (${r})` : ''}`);
+    const back = log.findLast(([at, s]) => at >= t0 && s === 'connected')?.[0] ?? Infinity;
+    const early = frames.filter(([at]) => at >= t0 && at < back);
+    console.log(`  ${p.role}: ${since.join(', ')}; ${early.length} frames shown before that (the last ${early.length ? early.at(-1)[0] - t0 : '-'} ms after the kill); ${delays[i]} at the kill`);
+  }
   const c = await state(citizen);
+  if (c.state !== 'connected') {
+    for (const p of [citizen, officer]) console.log(`  ${p.role} transport: ${JSON.stringify((await state(p)).transport)}`);
+  }
   assertEq(c.state, 'connected');
 });
 

@@ -309,6 +309,7 @@ TEST(janus_reconnect_reclaims_session_and_keeps_handles)
     CHECK(expect(j, "claim", NULL, tx));
     feed(j, 31 * SEC, "{\"janus\":\"success\",\"session_id\":%llu,\"transaction\":\"%s\"}", SESSION, tx);
     bb_janus_event ev;
+    CHECK(next_event(j, &ev, BB_JANUS_EV_RECLAIMED)); /* the peer connections carry on */
     CHECK_EQ_INT(bb_janus_poll_event(j, &ev), BB_E_AGAIN); /* nothing to redo */
     CHECK(sent(j) == NULL);
     CHECK_EQ_INT(bb_janus_get_stats(j)->reclaims, 1);
@@ -329,6 +330,7 @@ TEST(janus_lost_session_starts_over)
     CHECK(next_event(j, &ev, BB_JANUS_EV_PARTICIPANT_LEFT)); /* FEED_A went with it */
     CHECK(ev.feed_id == FEED_A);
     CHECK(next_event(j, &ev, BB_JANUS_EV_SESSION_LOST));
+    CHECK_EQ_INT(bb_janus_poll_event(j, &ev), BB_E_AGAIN); /* not reclaimed */
     CHECK(expect(j, "create", NULL, NULL));
     CHECK_EQ_INT(bb_janus_publish(j, SDP, 92 * SEC), BB_E_STATE); /* not joined yet */
     bb_janus_free(j);

@@ -434,14 +434,17 @@ TEST(media_control_flows_again_after_messages_were_given_up)
 }
 
 /* A 3 s outage one second into a call, then after_ms more: video and audio
- * must be back. hold = 0: everything sent meanwhile is lost; hold = 1: what
- * an SFU's SCTP does, nothing arrives, then everything held at once, late. */
+ * must be back, and as little behind as before (what an outage held back is
+ * not the path's jitter). hold = 0: everything sent meanwhile is lost;
+ * hold = 1: what an SFU's SCTP does, nothing arrives, then everything held
+ * at once, late. */
 static void outage_then_resume(int hold, int after_ms)
 {
     struct pair p;
     CHECK_OK(pair_init(&p, NULL, 300));
     int *outage = hold ? &p.hold : &p.blackout;
     uint64_t t = pair_run(&p, 0, 1000);
+    bb_media_peer_stats sb = peer_stats(p.b);
     *outage = 1;
     t = pair_run(&p, t, 3000);
     *outage = 0;
@@ -449,10 +452,14 @@ static void outage_then_resume(int hold, int after_ms)
     bb_media_peer_stats s0 = peer_stats(p.b);
     pair_run(&p, t, after_ms);
     bb_media_peer_stats s1 = peer_stats(p.b);
-    printf("  shown %d -> %d, audio concealed %d of %d after\n", before, p.shown,
-           (int)(s1.audio_plc - s0.audio_plc), (int)(s1.audio_frames - s0.audio_frames));
+    printf("  shown %d -> %d, audio concealed %d of %d after; playout delay video %d ms, audio %d ms "
+           "(before the outage %d, %d)\n", before, p.shown,
+           (int)(s1.audio_plc - s0.audio_plc), (int)(s1.audio_frames - s0.audio_frames),
+           s1.video_delay_us / 1000, s1.audio_delay_us / 1000, sb.video_delay_us / 1000, sb.audio_delay_us / 1000);
     CHECK(p.shown > before + 40);  /* at 30 fps, pulled every 16 ms: most of them */
     CHECK(s1.audio_plc - s0.audio_plc < (s1.audio_frames - s0.audio_frames) / 2);
+    CHECK(s1.video_delay_us < sb.video_delay_us + 100000);
+    CHECK(s1.audio_delay_us < sb.audio_delay_us + 100000);
     pair_free(&p);
 }
 

@@ -247,7 +247,7 @@ class AudioDecoderHandle extends Handle {
 
 const JANUS_EVENTS = ['', 'joined', 'publish-offer-needed', 'publish-answer', 'subscribe-offer',
   'participant-joined', 'participant-left', 'connection-problem', 'session-lost', 'error', 'left',
-  'subscription-changed'];
+  'subscription-changed', 'reclaimed'];
 
 export class JanusSession {
   /** @param {Engine} engine @param {{room:number, token:string, pin?:string, display:string, feedId?:number}} cfg */

@@ -152,8 +152,6 @@ export class Transport extends EventTarget {
       opened = true;
       this.attempt = 0;
       this.worker.postMessage({ type: 'janus-ws-open' });
-      // After a reclaim the peer connections never stopped.
-      if (this.pubChannel && this.pubChannel.readyState === 'open') this._setState('connected');
     };
     ws.onmessage = (ev) => {
       if (typeof ev.data === 'string') this.worker.postMessage({ type: 'janus-recv', text: ev.data });
@@ -211,6 +209,9 @@ export class Transport extends EventTarget {
         this._emit('participant-left', { feedId: ev.feedId });
         break;
       case 'connection-problem': this._reconnectSoon('request timed out'); break;
+      case 'reclaimed':   // Janus still had our session: the peer connections never stopped
+        if (this.pubChannel && this.pubChannel.readyState === 'open') this._setState('connected');
+        break;
       case 'session-lost':
         this._closePeers();
         this._setState('reconnecting', 'session lost');

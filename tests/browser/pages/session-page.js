@@ -11,7 +11,7 @@ import { clockTrack, readClock, latencyOf, nowMs } from '/test/clock.js';
 
 let W = 640, H = 360;
 const worker = new Worker('/engine/worker.js', { type: 'module' });
-const bb = { audioLatencies: [], states: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
+const bb = { audioLatencies: [], states: [], stateLog: [], frameLog: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
 window.bb = bb;
 
 bb.setup = async (cfg) => {
@@ -41,6 +41,7 @@ bb.setup = async (cfg) => {
   bb.session = s;
   s.addEventListener('state', (ev) => {
     bb.states.push(ev.detail.state);
+    bb.stateLog.push([Math.round(nowMs()), ev.detail.state, ev.detail.reason ?? null]);
     if (ev.detail.state === 'ended') bb.endReason = ev.detail.reason ?? null;
     document.getElementById('status').textContent = ev.detail.state;
   });
@@ -71,6 +72,7 @@ bb.setup = async (cfg) => {
     if (bb.firstFrameMs === null) bb.firstFrameMs = at - bb.joinMs;
     const f = (bb.frames[d.feedId] ||= { n: 0, width: 0, height: 0 });
     f.n++; f.width = d.width; f.height = d.height; f.at = at;
+    if (bb.frameLog.push([Math.round(at), d.feedId]) > 3000) bb.frameLog.splice(0, 1000);
     bb.count = (bb.count ?? 0) + 1;
     if (cfg.readClock) {
       const tile = s.tiles.find((t) => t.id === String(d.feedId));
@@ -81,6 +83,8 @@ bb.setup = async (cfg) => {
   });
 };
 
+/** The longest video playout delay of the others, as of the engine's last status (us). */
+bb.videoDelayUs = () => Math.max(0, ...(bb.session.stats?.media?.peers ?? []).map((m) => m.videoDelayUs));
 bb.state = () => {
   const s = bb.session;
   return {

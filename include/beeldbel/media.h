@@ -304,12 +304,20 @@ int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
                                 bb_media_encoded_frame *out);
 
 /*
- * The host's decoder could not decode a frame of sender ssrc (or had to
- * drop one): the next frame handed out is a keyframe, one is asked for, and
- * the failure is counted (BB_MEDIA_REJECT_DECODE). BB_E_ARG when ssrc is not
- * known.
+ * The host's decoder could not decode a frame of sender ssrc: the next frame
+ * handed out is a keyframe, one is asked for, and the failure is counted
+ * (BB_MEDIA_REJECT_DECODE). BB_E_ARG when ssrc is not known.
  */
 int bb_media_decode_failed(bb_media *m, uint32_t ssrc);
+
+/*
+ * The host's decoder dropped a frame of sender ssrc unseen (it was still
+ * busy with earlier ones, or waits for a keyframe): the next frame handed
+ * out is a keyframe, and one is asked for. The frame was fine, so nothing
+ * is counted as rejected; the host counts its own drops. BB_E_ARG when
+ * ssrc is not known.
+ */
+int bb_media_decode_dropped(bb_media *m, uint32_t ssrc);
 
 /*
  * A tap on the coded media (a recording): fn sees every frame this engine

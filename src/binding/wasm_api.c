@@ -451,6 +451,7 @@ API int bbw_media_pull_encoded_frame(bb_media *m, double ssrc, double now_us, ui
     return rc;
 }
 API int bbw_media_decode_failed(bb_media *m, double ssrc) { return bb_media_decode_failed(m, (uint32_t)ssrc); }
+API int bbw_media_decode_dropped(bb_media *m, double ssrc) { return bb_media_decode_dropped(m, (uint32_t)ssrc); }
 API int bbw_media_pull_audio(bb_media *m, double ssrc, double now_us, int16_t *pcm)
 {
     return bb_media_pull_audio(m, (uint32_t)ssrc, (uint64_t)now_us, pcm);

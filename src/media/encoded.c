@@ -89,3 +89,12 @@ int bb_media_decode_failed(bb_media *m, uint32_t ssrc)
     bbm_playout_decode_failed(m, p);
     return BB_OK;
 }
+
+int bb_media_decode_dropped(bb_media *m, uint32_t ssrc)
+{
+    struct peer *p = m ? bbm_media_find_peer(m, ssrc) : NULL;
+    if (!p)
+        return BB_E_ARG;
+    bbm_playout_restart_from_key(m, p);
+    return BB_OK;
+}

@@ -323,6 +323,7 @@ struct due_frame {
 void bbm_playout_check_video(bb_media *m, struct peer *p);
 int bbm_playout_take(bb_media *m, struct peer *p, size_t max_len, struct due_frame *d);
 void bbm_playout_decode_failed(bb_media *m, struct peer *p);
+void bbm_playout_restart_from_key(bb_media *m, struct peer *p);
 void bbm_playout_clock(bb_media *m, struct peer *p, int64_t now);
 void bbm_delay_hist_add(struct delay_hist *h, int64_t at, int64_t d, int64_t hold);
 

@@ -220,13 +220,19 @@ void bbm_playout_clock(bb_media *m, struct peer *p, int64_t now)
     update_needs(p, m->now);
 }
 
-/* A decoder could not decode (or had to drop) a frame: nothing after it can
- * be decoded until a keyframe comes. */
+/* A decoder skipped a frame: nothing after it can be decoded until a
+ * keyframe comes. */
+void bbm_playout_restart_from_key(bb_media *m, struct peer *p)
+{
+    p->need_key = 1;
+    request_keyframe(m, p);
+}
+
+/* A decoder could not decode a frame. */
 void bbm_playout_decode_failed(bb_media *m, struct peer *p)
 {
     m->st.rejected[BB_MEDIA_REJECT_DECODE]++;
-    p->need_key = 1;
-    request_keyframe(m, p);
+    bbm_playout_restart_from_key(m, p);
 }
 
 /* Takes the next frame whose playout time has come out of reassembly, its

@@ -317,7 +317,7 @@ static uint64_t hpair_run(struct hpair *p, uint64_t t, int ms)
     return t;
 }
 
-TEST(media_host_codecs_both_sides_and_a_decoder_failure_asks_for_a_keyframe)
+TEST(media_host_codecs_both_sides_and_a_decoder_failure_or_drop_asks_for_a_keyframe)
 {
     struct hpair *p = calloc(1, sizeof(*p));
     p->psnr_min = 99;
@@ -352,6 +352,22 @@ TEST(media_host_codecs_both_sides_and_a_decoder_failure_asks_for_a_keyframe)
     CHECK(p->shown > before + 40);
     CHECK(p->psnr_min > 28);
 
+    /* The host's decoder is behind and drops a frame unseen: the same
+     * restart from a keyframe, but the sender's data was fine, so nothing
+     * more is counted as rejected. */
+    before = p->shown;
+    CHECK_OK(bb_media_decode_dropped(p->b, A_SSRC));
+    p->after_fail = 1;
+    t = hpair_run(p, t, 2000);
+    bb_media_get_stats(p->b, &s1);
+    bb_media_get_stats(p->a, &sa);
+    CHECK_EQ_INT(p->after_fail, 0);
+    CHECK_EQ_INT(p->first_was_key, 1);
+    CHECK_EQ_INT(s1.peer[0].keyframe_requests, 2);
+    CHECK_EQ_INT(s1.rejected[BB_MEDIA_REJECT_DECODE], 1);
+    CHECK_EQ_INT(sa.keyframes_sent, 3);
+    CHECK(p->shown > before + 40);
+
     /* Arguments. */
     bb_media_encode_params ep;
     bb_media_encoded_frame f;
@@ -363,6 +379,8 @@ TEST(media_host_codecs_both_sides_and_a_decoder_failure_asks_for_a_keyframe)
     CHECK_EQ_INT(bb_media_pull_encoded_frame(p->b, A_SSRC, t, p->buf, 10, NULL), BB_E_ARG);
     CHECK_EQ_INT(bb_media_decode_failed(p->b, 12345), BB_E_ARG);
     CHECK_EQ_INT(bb_media_decode_failed(NULL, A_SSRC), BB_E_ARG);
+    CHECK_EQ_INT(bb_media_decode_dropped(p->b, 12345), BB_E_ARG);
+    CHECK_EQ_INT(bb_media_decode_dropped(NULL, A_SSRC), BB_E_ARG);
     bb_video_encoder_free(p->he.enc);
     bb_video_decoder_free(p->dec);
     bb_media_free(p->a);

@@ -296,7 +296,7 @@ export class WorkerCall {
         // Frames due for the browser's decoder, up to the one to show.
         for (let e; (e = this.media.pullEncodedFrame(ssrc, now)) !== null;) {
           if (!this.vc) break;
-          if (!this.vc.decode(ssrc, e)) this.media.decodeFailed(ssrc);
+          if (!this.vc.decode(ssrc, e)) this.media.decodeDropped(ssrc);
           if (e.show) break;
         }
         continue;

@@ -730,8 +730,11 @@ export class MediaEngine {
     return { data: M.HEAPU8.slice(this.encBuf, this.encBuf + f[0]), key: f[1] === 1, show: f[2] === 1, captureUs: f[3] };
   }
 
-  /** The host's decoder failed (or dropped a frame) of ssrc: restart it from a keyframe. */
+  /** The host's decoder failed on a frame of ssrc: restart it from a keyframe (counted as rejected). */
   decodeFailed(ssrc) { this._live(); return this.e.M._bbw_media_decode_failed(this.ptr, ssrc) === 0; }
+
+  /** The host's decoder dropped a frame of ssrc unseen (busy, or waiting for a keyframe): restart from a keyframe. */
+  decodeDropped(ssrc) { this._live(); return this.e.M._bbw_media_decode_dropped(this.ptr, ssrc) === 0; }
 
   /** The next 20 ms to play for ssrc: Int16Array(960). */
   pullAudio(ssrc, nowUs) {

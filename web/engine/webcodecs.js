@@ -125,7 +125,7 @@ export class WebCodecsVideo {
    * Decodes one frame from MediaEngine.pullEncodedFrame ({ data, key, show,
    * captureUs }) of sender ssrc. Returns false when it was dropped instead
    * (the decoder is backed up, or waits for a keyframe): the caller tells
-   * the engine (decodeFailed), which restarts that sender from a keyframe.
+   * the engine (decodeDropped), which restarts that sender from a keyframe.
    */
   decode(ssrc, f) {
     if (this.failed) return true;

@@ -120,6 +120,10 @@ int bb_janus_poll_send(bb_janus *j, char *out, size_t cap, size_t *len);
 /* Next event; BB_E_AGAIN when there is none. */
 int bb_janus_poll_event(bb_janus *j, bb_janus_event *ev);
 
+/* An event type's name, as the web engine calls it ("session-lost"), or
+ * "unknown". */
+const char *bb_janus_event_name(bb_janus_event_type type);
+
 /* Runs the timers at now_us (monotonic, as everywhere here): a request
  * past its deadline gives BB_JANUS_EV_CONNECTION_PROBLEM (or LEFT while
  * leaving), a due keepalive is queued. BB_OK; BB_E_ARG for a NULL j;

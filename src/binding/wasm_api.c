@@ -201,7 +201,7 @@ API int bbw_janus_leave(bb_janus *j, double now_us) { return bb_janus_leave(j, (
  * the JS glue passes an event struct it allocated (bbw_janus_event_size). */
 API size_t bbw_janus_event_size(void) { return sizeof(bb_janus_event); }
 API int bbw_janus_poll_event(bb_janus *j, bb_janus_event *ev) { return bb_janus_poll_event(j, ev); }
-API int bbw_janus_event_type(const bb_janus_event *ev) { return (int)ev->type; }
+API const char *bbw_janus_event_name(const bb_janus_event *ev) { return bb_janus_event_name(ev->type); }
 API double bbw_janus_event_feed(const bb_janus_event *ev) { return (double)ev->feed_id; }
 API const char *bbw_janus_event_display(const bb_janus_event *ev) { return ev->display; }
 API int bbw_janus_event_code(const bb_janus_event *ev) { return ev->code; }

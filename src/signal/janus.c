@@ -838,6 +838,25 @@ static int dispatch(bb_janus *j, const cJSON *msg, uint64_t now_us)
     return -1;
 }
 
+const char *bb_janus_event_name(bb_janus_event_type type)
+{
+    switch (type) {
+    case BB_JANUS_EV_JOINED: return "joined";
+    case BB_JANUS_EV_PUBLISH_OFFER_NEEDED: return "publish-offer-needed";
+    case BB_JANUS_EV_PUBLISH_ANSWER: return "publish-answer";
+    case BB_JANUS_EV_SUBSCRIBE_OFFER: return "subscribe-offer";
+    case BB_JANUS_EV_PARTICIPANT_JOINED: return "participant-joined";
+    case BB_JANUS_EV_PARTICIPANT_LEFT: return "participant-left";
+    case BB_JANUS_EV_CONNECTION_PROBLEM: return "connection-problem";
+    case BB_JANUS_EV_SESSION_LOST: return "session-lost";
+    case BB_JANUS_EV_ERROR: return "error";
+    case BB_JANUS_EV_LEFT: return "left";
+    case BB_JANUS_EV_SUBSCRIPTION_CHANGED: return "subscription-changed";
+    case BB_JANUS_EV_RECLAIMED: return "reclaimed";
+    }
+    return "unknown";
+}
+
 int bb_janus_recv(bb_janus *j, const char *data, size_t len, uint64_t now_us)
 {
     if (!j || (!data && len))

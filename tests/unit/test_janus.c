@@ -310,6 +310,8 @@ TEST(janus_reconnect_reclaims_session_and_keeps_handles)
     feed(j, 31 * SEC, "{\"janus\":\"success\",\"session_id\":%llu,\"transaction\":\"%s\"}", SESSION, tx);
     bb_janus_event ev;
     CHECK(next_event(j, &ev, BB_JANUS_EV_RECLAIMED)); /* the peer connections carry on */
+    CHECK(strcmp(bb_janus_event_name(ev.type), "reclaimed") == 0);
+    CHECK(strcmp(bb_janus_event_name((bb_janus_event_type)99), "unknown") == 0);
     CHECK_EQ_INT(bb_janus_poll_event(j, &ev), BB_E_AGAIN); /* nothing to redo */
     CHECK(sent(j) == NULL);
     CHECK_EQ_INT(bb_janus_get_stats(j)->reclaims, 1);

@@ -245,10 +245,6 @@ class AudioDecoderHandle extends Handle {
 // The C state machine decides every Janus message; this wrapper only moves
 // strings in and out. Times are microseconds (performance.now() * 1000).
 
-const JANUS_EVENTS = ['', 'joined', 'publish-offer-needed', 'publish-answer', 'subscribe-offer',
-  'participant-joined', 'participant-left', 'connection-problem', 'session-lost', 'error', 'left',
-  'subscription-changed', 'reclaimed'];
-
 export class JanusSession {
   /** @param {Engine} engine @param {{room:number, token:string, pin?:string, display:string, feedId?:number}} cfg */
   constructor(engine, { room, token, pin = '', display, feedId = 0 }) {
@@ -324,7 +320,7 @@ export class JanusSession {
     const feeds = [];
     for (let i = 0; i < M._bbw_janus_event_n_feeds(ev); i++) feeds.push(M._bbw_janus_event_feed_at(ev, i));
     return {
-      type: JANUS_EVENTS[M._bbw_janus_event_type(ev)] ?? 'unknown',
+      type: M.UTF8ToString(M._bbw_janus_event_name(ev)),
       feedId: M._bbw_janus_event_feed(ev),
       display: M.UTF8ToString(M._bbw_janus_event_display(ev)),
       code: M._bbw_janus_event_code(ev),

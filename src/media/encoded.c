@@ -81,20 +81,18 @@ int bb_media_pull_encoded_frame(bb_media *m, uint32_t ssrc, uint64_t now_us,
     return BB_OK;
 }
 
-int bb_media_decode_failed(bb_media *m, uint32_t ssrc)
+/* The host's decoder failed on a frame of ssrc, or dropped one: from a keyframe again. */
+static int restart_from_key(bb_media *m, uint32_t ssrc, int failed)
 {
     struct peer *p = m ? bbm_media_find_peer(m, ssrc) : NULL;
     if (!p)
         return BB_E_ARG;
-    bbm_playout_decode_failed(m, p);
+    if (failed)
+        bbm_playout_decode_failed(m, p);
+    else
+        bbm_playout_restart_from_key(m, p);
     return BB_OK;
 }
 
-int bb_media_decode_dropped(bb_media *m, uint32_t ssrc)
-{
-    struct peer *p = m ? bbm_media_find_peer(m, ssrc) : NULL;
-    if (!p)
-        return BB_E_ARG;
-    bbm_playout_restart_from_key(m, p);
-    return BB_OK;
-}
+int bb_media_decode_failed(bb_media *m, uint32_t ssrc) { return restart_from_key(m, ssrc, 1); }
+int bb_media_decode_dropped(bb_media *m, uint32_t ssrc) { return restart_from_key(m, ssrc, 0); }

@@ -156,8 +156,11 @@ static int too_late(struct peer *p, uint32_t capture_us, int64_t now)
  * arrives now is late because of the outage (an SFU's SCTP holds it, then
  * delivers it at once), not because of the path's jitter: followed as
  * jitter, it would hold the playout up to MAX_LATE_US behind for the
- * seconds the need takes to decay. */
-#define OUTAGE_US 400000
+ * seconds the need takes to decay. Well above the gaps of a call going
+ * well: Opus DTX sends a packet every 400 ms in silence, the lowest rung
+ * 5 pictures a second. (After a shorter outage the window holds enough
+ * other samples for playout_need() to let its burst go as a spike.) */
+#define OUTAGE_US 700000
 
 static void media_arrived(struct peer *p, int64_t now)
 {

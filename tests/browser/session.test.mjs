@@ -345,6 +345,11 @@ test('janus_restart_mid_call_resumes_within_5s', async () => {
     const early = frames.filter(([at]) => at >= t0 && at < back);
     console.log(`  ${p.role}: ${since.join(', ')}; ${early.length} frames shown before that (the last ${early.length ? early.at(-1)[0] - t0 : '-'} ms after the kill); ${delays[i]} at the kill`);
   }
+  // Janus going away is not the others leaving: their tiles (and keys) stayed all along.
+  for (const p of [citizen, officer]) {
+    const counts = await p.page.evaluate((t) => window.bb.tileLog.filter(([at]) => at >= t).map(([, n]) => n), t0);
+    assert(counts.every((n) => n === 1), `${p.role}'s tiles meanwhile: ${counts.join(', ')}`);
+  }
   const c = await state(citizen);
   if (c.state !== 'connected') {
     for (const p of [citizen, officer]) console.log(`  ${p.role} transport: ${JSON.stringify((await state(p)).transport)}`);

@@ -374,9 +374,12 @@ export class Transport extends EventTarget {
     this._emit('error', { code: 0, reason: String(err && err.message || err), ...(err?.fatal && { fatal: err.fatal }) });
   }
 
+  // Said again when only the reason changed: a session lost while reconnecting (Janus restarted)
+  // is news to the call, which then knows the 'left's just before it were Janus going away.
   _setState(state, reason) {
-    if (this.state === state) return;
+    if (this.state === state && this.reason === reason) return;
     this.state = state;
+    this.reason = reason;
     this._emit('state', { state, reason });
   }
 

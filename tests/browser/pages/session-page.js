@@ -11,7 +11,7 @@ import { clockTrack, readClock, latencyOf, nowMs } from '/test/clock.js';
 
 let W = 640, H = 360;
 const worker = new Worker('/engine/worker.js', { type: 'module' });
-const bb = { audioLatencies: [], states: [], stateLog: [], frameLog: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
+const bb = { audioLatencies: [], states: [], stateLog: [], frameLog: [], tileLog: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
 window.bb = bb;
 
 bb.setup = async (cfg) => {
@@ -57,6 +57,7 @@ bb.setup = async (cfg) => {
     if (data) bb.fileData[`${d.from}:${d.id}`] = data;
   });
   s.addEventListener('tiles', () => {
+    bb.tileLog.push([Math.round(nowMs()), s.tiles.length]);
     document.getElementById('tiles').replaceChildren(...s.tiles.map((t) => t.canvas));
   });
   if (cfg.detectBeeps) {

@@ -11,8 +11,10 @@ import { clockTrack, readClock, latencyOf, nowMs } from '/test/clock.js';
 
 let W = 640, H = 360;
 const worker = new Worker('/engine/worker.js', { type: 'module' });
-const bb = { audioLatencies: [], states: [], stateLog: [], frameLog: [], tileLog: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
+const bb = { audioLatencies: [], stateLog: [], frameLog: [], tileLog: [], texts: [], errors: [], frames: {}, latencies: [], firstFrameMs: null, identity: null };
 window.bb = bb;
+// Every state the session said, in order (from the log, which also has when and why).
+Object.defineProperty(bb, 'states', { get: () => bb.stateLog.map(([, state]) => state) });
 
 bb.setup = async (cfg) => {
   W = cfg.width ?? 640; H = cfg.height ?? 360;
@@ -40,7 +42,6 @@ bb.setup = async (cfg) => {
   });
   bb.session = s;
   s.addEventListener('state', (ev) => {
-    bb.states.push(ev.detail.state);
     bb.stateLog.push([Math.round(nowMs()), ev.detail.state, ev.detail.reason ?? null]);
     if (ev.detail.state === 'ended') bb.endReason = ev.detail.reason ?? null;
     document.getElementById('status').textContent = ev.detail.state;
